@@ -1,0 +1,48 @@
+"use client";
+// Fetch functions → query hooks. Components use these hooks, never fetch directly.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "./api";
+import { keys } from "./query-keys";
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  role: string;
+  createdAt: string;
+}
+
+export interface SessionRow {
+  id: string;
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  expiresAt: string;
+  userAgent: string;
+  ip: string;
+}
+
+export const fetchMe = () => api<{ user: PublicUser; session: { id: string; expiresAt: string } }>("/api/auth/me");
+export const fetchSessions = () => api<{ sessions: SessionRow[] }>("/api/sessions");
+
+export function useMe() {
+  return useQuery({ queryKey: keys.me(), queryFn: fetchMe, staleTime: 60_000 });
+}
+
+export function useSessions() {
+  return useQuery({ queryKey: keys.sessions(), queryFn: fetchSessions });
+}
+
+export function useRevokeSession() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api(`/api/sessions/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.sessions() }),
+  });
+}
+
+export function useLogout() {
+  return useMutation({
+    mutationFn: () => api("/api/auth/logout", { method: "POST" }),
+    onSuccess: () => window.location.assign("/login"),
+  });
+}

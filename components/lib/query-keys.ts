@@ -1,0 +1,21 @@
+// Query-key factories: one place per resource, so live events and mutations invalidate
+// exactly the keys the lists and detail views use.
+export const keys = {
+  me: () => ["me"] as const,
+  sessions: () => ["sessions"] as const,
+  audit: () => ["audit"] as const,
+  hosts: {
+    all: () => ["hosts"] as const,
+    list: () => [...keys.hosts.all(), "list"] as const,
+    detail: (id: string) => [...keys.hosts.all(), "detail", id] as const,
+  },
+  machines: {
+    all: () => ["machines"] as const,
+    list: () => [...keys.machines.all(), "list"] as const,
+    detail: (hostId: string, uuid: string) => [...keys.machines.all(), "detail", hostId, uuid] as const,
+  },
+  tasks: {
+    all: () => ["tasks"] as const,
+    list: () => [...keys.tasks.all(), "list"] as const,
+  },
+};

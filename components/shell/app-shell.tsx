@@ -1,0 +1,49 @@
+"use client";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import type { ReactNode } from "react";
+import { NAV } from "./nav";
+import { UserMenu } from "./user-menu";
+
+export function AppShell({ username, children }: { username: string; children: ReactNode }) {
+  const path = usePathname();
+  return (
+    <div className="flex min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
+        Skip to content
+      </a>
+      <nav aria-label="Main" className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+        <div className="flex items-center gap-2 px-4 py-4 text-lg font-semibold">
+          <span aria-hidden>⛭</span> Hangar
+        </div>
+        <ul className="flex flex-col gap-1 px-2">
+          {NAV.map((item) => {
+            const active = item.href === "/" ? path === "/" : path.startsWith(item.href);
+            return (
+              <li key={item.href}>
+                <Link
+                  href={item.href}
+                  aria-current={active ? "page" : undefined}
+                  className={`flex items-center gap-3 rounded px-3 py-2 text-sm ${active ? "bg-sky-100 font-medium text-sky-900 dark:bg-sky-900/40 dark:text-sky-100" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
+                >
+                  <span aria-hidden className="w-4 text-center">
+                    {item.icon}
+                  </span>
+                  {item.label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="flex h-14 items-center justify-end border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
+          <UserMenu username={username} />
+        </header>
+        <main id="main" className="flex-1 p-6">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

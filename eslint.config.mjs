@@ -1,0 +1,88 @@
+// Lint, including the architecture's import boundaries (DEVELOPERS.md). A forbidden import
+// fails `npm run lint`; e2e/lint-boundaries.test.ts proves each rule bites.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+
+const NODE_BUILTINS = ["assert", "buffer", "child_process", "crypto", "dns", "events", "fs", "fs/promises", "http", "https", "net", "os", "path", "process", "stream", "tls", "url", "util", "worker_threads", "zlib"];
+
+const restrict = (patterns, message) => patterns.map((group) => ({ group: [group], message }));
+
+export default tseslint.config(
+  { ignores: ["node_modules/", ".next/", "dist/", "server/web/db/generated/", "next-env.d.ts", "test-results/", "playwright-report/", ".lab/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+    },
+  },
+  {
+    files: ["components/**/*.{ts,tsx}", "app/**/*.tsx"],
+    plugins: { "react-hooks": reactHooks },
+    rules: { "react-hooks/rules-of-hooks": "error", "react-hooks/exhaustive-deps": "error" },
+  },
+  {
+    // Browser code: no server internals, no database, no Node built-ins.
+    files: ["components/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: NODE_BUILTINS.map((name) => ({ name, message: "components/ runs in the browser: no Node built-ins" })),
+          patterns: [
+            ...restrict(["**/server/web/**", "@/server/web/**", "**/server/web", "@/server/web"], "components/ must not import server/web (the server process)"),
+            ...restrict(["**/server/agent/**", "@/server/agent/**"], "components/ must not import server/agent"),
+            ...restrict(["@prisma/*", "**/db/generated/**", "prisma"], "components/ must not import Prisma"),
+            ...restrict(["node:*"], "components/ runs in the browser: no node:* modules"),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The wire contract: zod and its own files only.
+    files: ["server/protocol/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(?!zod$)(?!\\./)", message: "server/protocol/ may import only zod and its own files" }] },
+      ],
+    },
+  },
+  {
+    // The agent deploys alone: no Prisma, no Next, nothing of the server process.
+    files: ["server/agent/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...restrict(["**/server/web/**", "@/server/web/**", "../web/**", "../../web/**"], "server/agent/ must not import server/web"),
+            ...restrict(["@prisma/*", "prisma", "**/db/generated/**"], "server/agent/ must not import Prisma"),
+            ...restrict(["next", "next/*", "react", "react-dom"], "server/agent/ must not import Next or React"),
+            ...restrict(["**/components/**", "@/components/**"], "server/agent/ must not import UI code"),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The server process never imports UI or agent code.
+    files: ["server/web/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            ...restrict(["**/components/**", "@/components/**"], "server/web/ must not import components/"),
+            ...restrict(["**/server/agent/**", "@/server/agent/**", "../agent/**", "../../agent/**"], "server/web/ must not import server/agent (talk to agents over the protocol)"),
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  poweredByHeader: false,
+  reactStrictMode: true,
+  // Native addons and Node-only packages stay out of Next's bundles.
+  serverExternalPackages: ["@node-rs/argon2", "better-sqlite3", "ws", "pg", "@prisma/client", "@prisma/adapter-pg", "@prisma/adapter-better-sqlite3"],
+  turbopack: { root: import.meta.dirname },
+};
+
+export default config;

@@ -1,0 +1,13 @@
+// Bundles the custom server (server/web/main.ts) into dist/server.js. Packages stay
+// external (they are in node_modules at run time); only our own TypeScript is bundled.
+import { build } from "esbuild";
+
+const common = { bundle: true, platform: "node", target: "node20", format: "esm", packages: "external", sourcemap: true, logLevel: "warning" };
+await build({
+  ...common,
+  entryPoints: { server: "server/web/main.ts" },
+  outdir: "dist",
+  // ESM output still needs require() for a few CommonJS paths inside bundled code.
+  banner: { js: "import { createRequire as __hangarCreateRequire } from 'node:module'; const require = __hangarCreateRequire(import.meta.url);" },
+});
+console.log("built dist/server.js");

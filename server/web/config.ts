@@ -1,0 +1,66 @@
+// Server settings, all from the environment with safe defaults. Parsed once with zod so a
+// typo in a number fails at start-up with the variable's name, not later.
+import { z } from "zod";
+import { databaseUrl } from "./db/url";
+
+const num = (def: number) => z.coerce.number().int().positive().default(def);
+
+const EnvSchema = z.object({
+  PORT: num(8080),
+  HANGAR_HOST: z.string().default("0.0.0.0"),
+  // Public origin (e.g. https://hangar.example.com). When unset, the Host header of each
+  // request defines the origin that browsers must send.
+  HANGAR_PUBLIC_URL: z.string().url().optional(),
+  HANGAR_SESSION_IDLE_SECONDS: num(30 * 60),
+  HANGAR_SESSION_MAX_SECONDS: num(12 * 60 * 60),
+  HANGAR_LOGIN_MAX_FAILURES: num(5),
+  HANGAR_LOGIN_WINDOW_SECONDS: num(15 * 60),
+  HANGAR_SETUP_TOKEN_SECONDS: num(60 * 60),
+  HANGAR_WS_PING_SECONDS: num(25),
+  HANGAR_MAX_BODY_BYTES: num(64 * 1024),
+  // Trust X-Forwarded-For / X-Forwarded-Proto only behind a reverse proxy we were told about.
+  HANGAR_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: URL | null;
+  databaseUrl: string;
+  secureCookies: boolean;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  loginMaxFailures: number;
+  loginWindowMs: number;
+  setupTokenMs: number;
+  wsPingMs: number;
+  maxBodyBytes: number;
+  trustProxy: boolean;
+  dev: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, dev = false): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`invalid environment: ${msg}`);
+  }
+  const e = parsed.data;
+  const publicUrl = e.HANGAR_PUBLIC_URL ? new URL(e.HANGAR_PUBLIC_URL) : null;
+  return {
+    port: e.PORT,
+    host: e.HANGAR_HOST,
+    publicUrl,
+    databaseUrl: databaseUrl(env),
+    secureCookies: publicUrl?.protocol === "https:",
+    sessionIdleMs: e.HANGAR_SESSION_IDLE_SECONDS * 1000,
+    sessionMaxMs: e.HANGAR_SESSION_MAX_SECONDS * 1000,
+    loginMaxFailures: e.HANGAR_LOGIN_MAX_FAILURES,
+    loginWindowMs: e.HANGAR_LOGIN_WINDOW_SECONDS * 1000,
+    setupTokenMs: e.HANGAR_SETUP_TOKEN_SECONDS * 1000,
+    wsPingMs: e.HANGAR_WS_PING_SECONDS * 1000,
+    maxBodyBytes: e.HANGAR_MAX_BODY_BYTES,
+    trustProxy: e.HANGAR_TRUST_PROXY === "1",
+    dev,
+  };
+}

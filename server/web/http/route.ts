@@ -1,0 +1,156 @@
+// The one wrapper every API route handler goes through: client address, authentication,
+// CSRF/Origin check for state-changing methods, permission, zod parsing of params, query
+// and body with a size limit, and uniform errors. Handlers receive typed, validated input
+// and never see a raw request body.
+import { type z } from "zod";
+import type { Session, User } from "../db/client";
+import { authorize, type Permission, type Resource } from "../auth/permissions";
+import { services, type Services } from "../services";
+import { ApiError, errorBody } from "./errors";
+import { checkOrigin } from "./origin";
+import { parseCookies, sessionCookieName } from "./cookies";
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+export const CSRF_HEADER = "x-hangar-csrf";
+/** Set by the custom server from the socket (or a trusted proxy); never from the client. */
+export const CLIENT_IP_HEADER = "x-hangar-client-ip";
+
+type AnyZod = z.ZodType;
+type Out<S> = S extends AnyZod ? z.output<S> : undefined;
+
+export interface RouteSpec<P, Q, B> {
+  /** "none" for sign-in and setup; everything else needs a live session. */
+  auth?: "user" | "none";
+  permission?: Permission;
+  /** The object the permission is checked on, from the parsed params. */
+  resource?: (params: Out<P>) => Resource;
+  params?: P;
+  query?: Q;
+  body?: B;
+}
+
+export interface RouteContext<P, Q, B> {
+  req: Request;
+  svc: Services;
+  ip: string;
+  user: User | null;
+  session: Session | null;
+  params: Out<P>;
+  query: Out<Q>;
+  body: Out<B>;
+}
+
+export interface AuthedContext<P, Q, B> extends RouteContext<P, Q, B> {
+  user: User;
+  session: Session;
+}
+
+type NextCtx = { params?: Promise<Record<string, string | string[]>> };
+
+export function route<P extends AnyZod | undefined = undefined, Q extends AnyZod | undefined = undefined, B extends AnyZod | undefined = undefined>(
+  spec: RouteSpec<P, Q, B> & { auth: "none" },
+  handler: (ctx: RouteContext<P, Q, B>) => Promise<Response>,
+): (req: Request, nextCtx: NextCtx) => Promise<Response>;
+export function route<P extends AnyZod | undefined = undefined, Q extends AnyZod | undefined = undefined, B extends AnyZod | undefined = undefined>(
+  spec: RouteSpec<P, Q, B> & { permission: Permission },
+  handler: (ctx: AuthedContext<P, Q, B>) => Promise<Response>,
+): (req: Request, nextCtx: NextCtx) => Promise<Response>;
+export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined, B extends AnyZod | undefined>(
+  spec: RouteSpec<P, Q, B>,
+  handler: (ctx: AuthedContext<P, Q, B>) => Promise<Response>,
+): (req: Request, nextCtx: NextCtx) => Promise<Response> {
+  return async (req, nextCtx) => {
+    try {
+      const svc = services();
+      const ip = req.headers.get(CLIENT_IP_HEADER) ?? "";
+      if (MUTATING.has(req.method)) csrfCheck(svc, req);
+      let user: User | null = null;
+      let session: Session | null = null;
+      if (spec.auth !== "none") {
+        const token = parseCookies(req.headers.get("cookie")).get(sessionCookieName(svc.config));
+        const valid = await svc.sessions.validate(token);
+        if (!valid) throw new ApiError("unauthenticated", "Sign in to continue: no valid session");
+        ({ user, session } = valid);
+      }
+      const params = parse("params", spec.params, nextCtx.params ? await nextCtx.params : {}) as Out<P>;
+      if (user && spec.permission && !authorize(user, spec.permission, spec.resource?.(params))) {
+        throw new ApiError("forbidden", `You lack the permission ${spec.permission}`);
+      }
+      const query = parse("query", spec.query, Object.fromEntries(new URL(req.url).searchParams)) as Out<Q>;
+      const body = (spec.body ? parse("body", spec.body, await readJson(req, svc.config.maxBodyBytes)) : undefined) as Out<B>;
+      return await handler({ req, svc, ip, user: user!, session: session!, params, query, body });
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+function csrfCheck(svc: Services, req: Request): void {
+  const origin = checkOrigin(svc.config, {
+    origin: req.headers.get("origin"),
+    host: req.headers.get("host"),
+    forwardedProto: req.headers.get("x-forwarded-proto"),
+  });
+  if (origin === "cross") throw new ApiError("forbidden", "Cross-origin request refused (Origin does not match this server)");
+  if (req.headers.get(CSRF_HEADER) !== "1") throw new ApiError("forbidden", `Missing ${CSRF_HEADER} header`);
+}
+
+function parse(where: "params" | "query" | "body", schema: AnyZod | undefined, value: unknown): unknown {
+  if (!schema) return undefined;
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const fields: Record<string, string> = {};
+  for (const issue of r.error.issues) {
+    const key = issue.path.length ? issue.path.map(String).join(".") : where;
+    fields[key] ??= issue.message;
+  }
+  const summary = Object.entries(fields)
+    .map(([k, m]) => `${k}: ${m}`)
+    .join("; ");
+  return fail(new ApiError("invalid", `Invalid ${where}: ${summary}`, fields));
+}
+
+function fail(e: ApiError): never {
+  throw e;
+}
+
+async function readJson(req: Request, max: number): Promise<unknown> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > max) throw new ApiError("payload_too_large", `Request body over ${max} bytes`, { body: `at most ${max} bytes` });
+  const ct = req.headers.get("content-type") ?? "";
+  if (!ct.includes("application/json")) throw new ApiError("bad_request", "Body must be JSON (Content-Type: application/json)", { body: "expected JSON" });
+  const reader = req.body?.getReader();
+  if (!reader) throw new ApiError("bad_request", "Request body is missing", { body: "required" });
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw new ApiError("payload_too_large", `Request body over ${max} bytes`, { body: `at most ${max} bytes` });
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError("bad_request", "Body is not valid JSON", { body: "not valid JSON" });
+  }
+}
+
+export function errorResponse(err: unknown): Response {
+  if (err instanceof ApiError) {
+    return Response.json(errorBody(err), { status: err.status, headers: err.headers });
+  }
+  // Log the detail server-side; the browser gets no stack trace.
+  const id = Math.random().toString(36).slice(2, 10);
+  console.error(`[api] internal error ${id}:`, err);
+  return Response.json(errorBody(new ApiError("internal", `Internal error (reference ${id})`)), { status: 500 });
+}
+
+export function json(data: unknown, init?: ResponseInit): Response {
+  return Response.json(data, init);
+}

@@ -1,0 +1,94 @@
+// Hangar's server process: one port for Next (pages and API routes) and the three
+// websocket paths. Start: `node dist/server.js` (or `tsx server/web/main.ts --dev`).
+import http from "node:http";
+import next from "next";
+import { loadConfig } from "./config";
+import { createDb } from "./db/client";
+import { migrate } from "./db/migrate";
+import { FailureLimiter } from "./auth/rate-limit";
+import { SessionService } from "./auth/sessions";
+import { SetupTokens } from "./auth/setup-token";
+import { setServices, type Services } from "./services";
+import { SocketRegistry } from "./ws/socket-registry";
+import { createUpgradeHandler } from "./ws/upgrade";
+import { eventsRoute } from "./ws/events-socket";
+import { agentRoute, consoleRoute } from "./ws/placeholder-routes";
+import { setSecurityHeaders } from "./http/security-headers";
+import { CLIENT_IP_HEADER } from "./http/route";
+
+const started = Date.now();
+const dev = process.argv.includes("--dev");
+const root = process.env.HANGAR_ROOT ?? process.cwd();
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, dev);
+  const m = await migrate(config.databaseUrl, root);
+  if (m.applied.length) console.log(`[hangar] applied migrations: ${m.applied.join(", ")}`);
+  const db = createDb(config.databaseUrl);
+  const sessions = new SessionService(db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
+  const svc: Services = {
+    config,
+    db,
+    sessions,
+    setup: new SetupTokens(config.setupTokenMs),
+    loginByAccount: new FailureLimiter(config.loginMaxFailures, config.loginWindowMs),
+    loginByAddress: new FailureLimiter(config.loginMaxFailures * 4, config.loginWindowMs),
+    sockets: new SocketRegistry(config.wsPingMs, (id) => sessions.isAlive(id)),
+    startedAt: started,
+  };
+  sessions.onRevoke((ids) => svc.sockets.closeSessions(ids, "session revoked"));
+  setServices(svc);
+
+  const app = next({ dev, dir: root, hostname: "localhost", port: config.port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+
+  const server = http.createServer((req, res) => {
+    // The client address comes from the socket (or a trusted proxy), never from a header
+    // the client chose.
+    const fwd = config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+    req.headers[CLIENT_IP_HEADER] = fwd || req.socket.remoteAddress || "";
+    setSecurityHeaders(res, dev, config.secureCookies);
+    void handle(req, res);
+  });
+  const upgrades = createUpgradeHandler(
+    svc,
+    { "/ws/events": eventsRoute(svc), "/ws/console": consoleRoute(svc), "/ws/agent": agentRoute(svc) },
+    dev ? app.getUpgradeHandler() : undefined,
+  );
+  server.on("upgrade", upgrades.handler);
+
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+  const base = config.publicUrl?.origin ?? `http://${shown}:${config.port}`;
+  console.log(`[hangar] listening on ${base} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
+
+  if ((await db.user.count()) === 0) {
+    const token = svc.setup.issue();
+    console.log(`[hangar] no user yet: create the first admin within ${Math.round(config.setupTokenMs / 60000)} min at`);
+    console.log(`[hangar] setup URL: ${base}/setup?token=${token}`);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[hangar] ${signal}: shutting down`);
+    server.close(() => void db.$disconnect().finally(() => process.exit(0)));
+    svc.sockets.closeAll();
+    upgrades.close();
+    server.closeIdleConnections();
+    // In-flight requests get 10 s to finish; then the remaining connections are cut.
+    setTimeout(() => {
+      server.closeAllConnections();
+      void db.$disconnect().finally(() => process.exit(0));
+    }, 10_000).unref();
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  console.error("[hangar] failed to start:", err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+// The server's long-lived objects. The custom server builds them once; Next's route
+// handlers and server components are bundled separately by Next, so they reach the same
+// instances through this registry on globalThis rather than through module state.
+import type { Config } from "./config";
+import type { Db } from "./db/client";
+import type { FailureLimiter } from "./auth/rate-limit";
+import type { SessionService } from "./auth/sessions";
+import type { SetupTokens } from "./auth/setup-token";
+import type { SocketRegistry } from "./ws/socket-registry";
+
+export interface Services {
+  config: Config;
+  db: Db;
+  sessions: SessionService;
+  setup: SetupTokens;
+  loginByAccount: FailureLimiter;
+  loginByAddress: FailureLimiter;
+  sockets: SocketRegistry;
+  startedAt: number;
+}
+
+const KEY = Symbol.for("hangar.services");
+type Holder = { [KEY]?: Services };
+
+export function setServices(s: Services): void {
+  (globalThis as Holder)[KEY] = s;
+}
+
+export function services(): Services {
+  const s = (globalThis as Holder)[KEY];
+  if (!s) throw new Error("Hangar services are not initialised: start the server with `npm start` (server/web/main.ts)");
+  return s;
+}

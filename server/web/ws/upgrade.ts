@@ -1,0 +1,86 @@
+// Websocket upgrades on the one HTTP port. Each path authenticates and checks Origin
+// BEFORE handleUpgrade, so a refused client never gets a websocket (no byte of a console
+// or event stream). Any path not listed is refused.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { Services } from "../services";
+import { checkOrigin } from "../http/origin";
+import { parseCookies, sessionCookieName } from "../http/cookies";
+import type { ValidSession } from "../auth/sessions";
+
+export interface UpgradeRefusal {
+  status: 400 | 401 | 403 | 404 | 409 | 429 | 503;
+  message: string;
+}
+
+export type Authenticator<A> = (req: IncomingMessage, url: URL) => Promise<A | UpgradeRefusal>;
+
+export interface WsRoute<A = unknown> {
+  authenticate: Authenticator<A>;
+  /** Largest message accepted on this path. */
+  maxPayload: number;
+  onConnection: (ws: WebSocket, req: IncomingMessage, auth: A) => void;
+}
+
+const REASONS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests", 503: "Service Unavailable" };
+
+export function refuse(socket: Duplex, r: UpgradeRefusal): void {
+  const body = JSON.stringify({ error: { message: r.message } });
+  socket.end(
+    `HTTP/1.1 ${r.status} ${REASONS[r.status]}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export function isRefusal(x: unknown): x is UpgradeRefusal {
+  return typeof x === "object" && x !== null && "status" in x && "message" in x && typeof (x as UpgradeRefusal).status === "number";
+}
+
+/** Session-cookie authentication for browser sockets. */
+export function sessionAuthenticator(svc: Services): Authenticator<ValidSession> {
+  return async (req) => {
+    const token = parseCookies(req.headers.cookie).get(sessionCookieName(svc.config));
+    const valid = await svc.sessions.validate(token);
+    return valid ?? { status: 401, message: "Sign in to continue: no valid session" };
+  };
+}
+
+export function createUpgradeHandler(
+  svc: Services,
+  routes: Record<string, WsRoute<any>>, // eslint-disable-line @typescript-eslint/no-explicit-any -- each route has its own auth type
+  fallback?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
+) {
+  const servers = new Map<string, WebSocketServer>();
+  for (const [path, r] of Object.entries(routes)) servers.set(path, new WebSocketServer({ noServer: true, maxPayload: r.maxPayload }));
+
+  const handler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on("error", () => socket.destroy());
+    const url = new URL(req.url ?? "/", "http://local");
+    const r = routes[url.pathname];
+    const wss = servers.get(url.pathname);
+    if (!r || !wss) {
+      if (fallback && url.pathname.startsWith("/_next/")) return fallback(req, socket, head);
+      return refuse(socket, { status: 404, message: "No websocket at this path" });
+    }
+    const origin = checkOrigin(svc.config, {
+      origin: typeof req.headers.origin === "string" ? req.headers.origin : null,
+      host: req.headers.host ?? null,
+      forwardedProto: (req.headers["x-forwarded-proto"] as string | undefined) ?? null,
+    });
+    if (origin === "cross") return refuse(socket, { status: 403, message: "Cross-origin websocket refused" });
+    r.authenticate(req, url)
+      .then((auth) => {
+        if (isRefusal(auth)) return refuse(socket, auth);
+        if (socket.destroyed) return;
+        wss.handleUpgrade(req, socket, head, (ws) => r.onConnection(ws, req, auth));
+      })
+      .catch((err: unknown) => {
+        console.error("[ws] upgrade failed:", err);
+        refuse(socket, { status: 503, message: "Upgrade failed" });
+      });
+  };
+  const close = () => {
+    for (const wss of servers.values()) wss.close();
+  };
+  return { handler, close };
+}
