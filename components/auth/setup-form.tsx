@@ -25,7 +25,8 @@ export function SetupForm({ token }: { token: string }) {
     } catch (err) {
       if (err instanceof ApiClientError) {
         setFields(err.fields);
-        setError(err.message);
+        // Field errors show beside their fields; the summary is for everything else.
+        setError(Object.keys(err.fields).length ? null : err.message);
       } else setError("Setup failed");
       setBusy(false);
     }

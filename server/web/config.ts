@@ -39,7 +39,7 @@ export interface Config {
   dev: boolean;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, dev = false): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, dev = false): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");

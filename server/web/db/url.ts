@@ -4,7 +4,7 @@ import path from "node:path";
 
 export const DEFAULT_SQLITE_FILE = path.join("data", "hangar.db");
 
-export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function databaseUrl(env: Record<string, string | undefined> = process.env): string {
   return env.DATABASE_URL?.trim() || `file:${DEFAULT_SQLITE_FILE}`;
 }
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# README command 1: install what is missing, build, and start Hangar on the embedded
+# default (SQLite under data/, port 8080). The database is migrated at server start.
+# Env: PORT, HANGAR_HOST, DATABASE_URL, HANGAR_PUBLIC_URL (see README).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+t0=$(date +%s%N)
+bash scripts/ensure-deps.sh
+echo "[start] building"
+npm run --silent build >/tmp/hangar-build.log 2>&1 || { cat /tmp/hangar-build.log; exit 1; }
+echo "[start] built in $(( ($(date +%s%N) - t0) / 1000000 )) ms; starting"
+exec env NODE_ENV=production node dist/server.js

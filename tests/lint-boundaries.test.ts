@@ -1,0 +1,38 @@
+// Proves each import boundary in eslint.config.mjs bites: a forbidden import fails lint,
+// an allowed one passes.
+import { ESLint } from "eslint";
+import { describe, expect, it } from "vitest";
+
+const eslint = new ESLint({ cwd: process.cwd() });
+
+async function errorsFor(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+}
+
+const CASES: [string, string, boolean][] = [
+  ["components/probe.tsx", 'import { services } from "@/server/web/services";\nexport const x = services;', false],
+  ["components/probe.tsx", 'import { x } from "../server/agent/libvirt";\nexport const y = x;', false],
+  ["components/probe.tsx", 'import { PrismaClient } from "@prisma/client";\nexport const y = PrismaClient;', false],
+  ["components/probe.tsx", 'import fs from "node:fs";\nexport const y = fs;', false],
+  ["components/probe.tsx", 'import fs from "fs";\nexport const y = fs;', false],
+  ["components/probe.tsx", 'import { keys } from "./lib/query-keys";\nexport const y = keys;', true],
+  ["server/agent/probe.ts", 'import { services } from "../web/services";\nexport const y = services;', false],
+  ["server/agent/probe.ts", 'import { PrismaClient } from "@prisma/client";\nexport const y = PrismaClient;', false],
+  ["server/agent/probe.ts", 'import next from "next";\nexport const y = next;', false],
+  ["server/agent/probe.ts", 'import net from "node:net";\nexport const y = net;', true],
+  ["server/protocol/probe.ts", 'import fs from "node:fs";\nexport const y = fs;', false],
+  ["server/protocol/probe.ts", 'import { services } from "../web/services";\nexport const y = services;', false],
+  ["server/protocol/probe.ts", 'import { z } from "zod";\nexport const y = z;', true],
+  ["server/web/probe.ts", 'import { x } from "../agent/libvirt";\nexport const y = x;', false],
+  ["server/web/probe.ts", 'import { Button } from "@/components/ui/form";\nexport const y = Button;', false],
+  ["server/web/probe.ts", 'import { z } from "zod";\nexport const y = z;', true],
+];
+
+describe("lint enforces import boundaries", () => {
+  it.each(CASES)("%s: %s → allowed=%s", async (file, code, allowed) => {
+    const errors = await errorsFor(file, code);
+    if (allowed) expect(errors).toEqual([]);
+    else expect(errors.length).toBeGreaterThan(0);
+  });
+});
