@@ -20,6 +20,8 @@ const EnvSchema = z.object({
   HANGAR_MAX_BODY_BYTES: num(64 * 1024),
   // Trust X-Forwarded-For / X-Forwarded-Proto only behind a reverse proxy we were told about.
   HANGAR_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  // Run an agent for this machine (the embedded default).
+  HANGAR_LOCAL_AGENT: z.enum(["0", "1"]).default("1"),
 });
 
 export interface Config {
@@ -36,6 +38,7 @@ export interface Config {
   wsPingMs: number;
   maxBodyBytes: number;
   trustProxy: boolean;
+  localAgent: boolean;
   dev: boolean;
 }
 
@@ -61,6 +64,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsPingMs: e.HANGAR_WS_PING_SECONDS * 1000,
     maxBodyBytes: e.HANGAR_MAX_BODY_BYTES,
     trustProxy: e.HANGAR_TRUST_PROXY === "1",
+    localAgent: e.HANGAR_LOCAL_AGENT === "1",
     dev,
   };
 }

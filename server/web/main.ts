@@ -12,7 +12,12 @@ import { setServices, type Services } from "./services";
 import { SocketRegistry } from "./ws/socket-registry";
 import { createUpgradeHandler } from "./ws/upgrade";
 import { eventsRoute } from "./ws/events-socket";
-import { agentRoute, consoleRoute } from "./ws/placeholder-routes";
+import { agentRoute } from "./ws/agent-socket";
+import { consoleRoute } from "./ws/console-socket";
+import { EventBus } from "./events/bus";
+import { AgentHub } from "./agents/hub";
+import { TaskService } from "./tasks/task-service";
+import { startLocalAgent, type LocalAgent } from "./agents/local-agent";
 import { setSecurityHeaders } from "./http/security-headers";
 import { CLIENT_IP_HEADER } from "./http/route";
 
@@ -26,6 +31,9 @@ async function main(): Promise<void> {
   if (m.applied.length) console.log(`[hangar] applied migrations: ${m.applied.join(", ")}`);
   const db = createDb(config.databaseUrl);
   const sessions = new SessionService(db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
+  const bus = new EventBus();
+  const hub = new AgentHub(db, bus);
+  const localUrl = `http://127.0.0.1:${config.port}`;
   const svc: Services = {
     config,
     db,
@@ -34,6 +42,10 @@ async function main(): Promise<void> {
     loginByAccount: new FailureLimiter(config.loginMaxFailures, config.loginWindowMs),
     loginByAddress: new FailureLimiter(config.loginMaxFailures * 4, config.loginWindowMs),
     sockets: new SocketRegistry(config.wsPingMs, (id) => sessions.isAlive(id)),
+    bus,
+    hub,
+    tasks: new TaskService(db, bus, hub),
+    baseUrl: config.publicUrl?.origin ?? localUrl,
     startedAt: started,
   };
   sessions.onRevoke((ids) => svc.sockets.closeSessions(ids, "session revoked"));
@@ -63,6 +75,9 @@ async function main(): Promise<void> {
   const base = config.publicUrl?.origin ?? `http://${shown}:${config.port}`;
   console.log(`[hangar] listening on ${base} (${dev ? "development" : "production"}, ${Date.now() - started} ms)`);
 
+  let localAgent: LocalAgent | null = null;
+  if (config.localAgent) localAgent = await startLocalAgent(db, { serverUrl: localUrl, root });
+
   if ((await db.user.count()) === 0) {
     const token = svc.setup.issue();
     console.log(`[hangar] no user yet: create the first admin within ${Math.round(config.setupTokenMs / 60000)} min at`);
@@ -75,6 +90,8 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`[hangar] ${signal}: shutting down`);
     server.close(() => void db.$disconnect().finally(() => process.exit(0)));
+    void localAgent?.stop();
+    hub.close();
     svc.sockets.closeAll();
     upgrades.close();
     server.closeIdleConnections();

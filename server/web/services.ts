@@ -7,6 +7,9 @@ import type { FailureLimiter } from "./auth/rate-limit";
 import type { SessionService } from "./auth/sessions";
 import type { SetupTokens } from "./auth/setup-token";
 import type { SocketRegistry } from "./ws/socket-registry";
+import type { EventBus } from "./events/bus";
+import type { AgentHub } from "./agents/hub";
+import type { TaskService } from "./tasks/task-service";
 
 export interface Services {
   config: Config;
@@ -16,6 +19,11 @@ export interface Services {
   loginByAccount: FailureLimiter;
   loginByAddress: FailureLimiter;
   sockets: SocketRegistry;
+  bus: EventBus;
+  hub: AgentHub;
+  tasks: TaskService;
+  /** The origin agents and browsers use to reach this server (for enrollment commands). */
+  baseUrl: string;
   startedAt: number;
 }
 

@@ -35,7 +35,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   let out = "";
   const proc = spawn(process.execPath, [path.join(root, "dist", "server.js")], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HANGAR_HOST: "127.0.0.1", DATABASE_URL: `file:${path.join(dir, "hangar.db")}`, HANGAR_ROOT: root, ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HANGAR_HOST: "127.0.0.1", DATABASE_URL: `file:${path.join(dir, "hangar.db")}`, HANGAR_ROOT: root, HANGAR_LOCAL_AGENT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));

@@ -4,6 +4,7 @@ import type { WebSocket } from "ws";
 import type { ValidSession } from "../auth/sessions";
 import type { Services } from "../services";
 import type { WsRoute } from "./upgrade";
+import type { BrowserEvent } from "../../protocol";
 import { sessionAuthenticator } from "./upgrade";
 
 export function eventsRoute(svc: Services): WsRoute<ValidSession> {
@@ -12,7 +13,16 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
     maxPayload: 64 * 1024,
     onConnection(ws: WebSocket, _req, auth) {
       svc.sockets.add(ws, auth.session.id);
-      ws.send(JSON.stringify({ type: "hello", serverTime: Date.now(), user: auth.user.username }));
+      const send = (e: BrowserEvent) => {
+        // A browser that stops reading must not make the server buffer without bound:
+        // past 4 MiB queued it is cut, and refetches everything when it reconnects.
+        if (ws.bufferedAmount > 4 * 1024 * 1024) return ws.terminate();
+        ws.send(JSON.stringify(e));
+      };
+      send({ type: "hello", serverTime: Date.now(), user: auth.user.username });
+      // Every user is an admin today; per-object filtering plugs in here with roles.
+      const unsubscribe = svc.bus.subscribe(send);
+      ws.on("close", unsubscribe);
       ws.on("message", (data) => {
         // Browsers only send pings and (later) subscriptions; anything else is answered
         // with an error, never crashing the server.

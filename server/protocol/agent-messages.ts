@@ -1,0 +1,100 @@
+// The agent ⇄ server contract. JSON text frames on one websocket that the agent dials.
+// Both sides validate every frame with these schemas; an invalid frame gets an error reply
+// (when it carried a request id) and is logged, never crashing either side.
+import { z } from "zod";
+import { DomainAction, DomainSummary, Uuid } from "./domain";
+import { HostFacts } from "./host";
+
+export const PROTOCOL_VERSION = 1;
+/** Largest frame either side accepts. A full inventory of ~2,000 domains fits. */
+export const MAX_FRAME_BYTES = 4 * 1024 * 1024;
+
+export const ERROR_CODES = [
+  "invalid_message",
+  "unknown_method",
+  "unsupported_protocol",
+  "not_found",
+  "invalid_state",
+  "libvirt_unavailable",
+  "libvirt_error",
+  "timeout",
+  "offline",
+  "internal",
+] as const;
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+export const RpcError = z.object({ code: ErrorCode, message: z.string().max(4096) });
+export type RpcError = z.infer<typeof RpcError>;
+
+// ---- methods the server calls on the agent: noun.verb, params and result ----
+export const Methods = {
+  "host.facts": { params: z.object({}), result: HostFacts },
+  "domain.list": { params: z.object({}), result: z.object({ domains: z.array(DomainSummary) }) },
+  "domain.get": { params: z.object({ uuid: Uuid }), result: z.object({ domain: DomainSummary, xml: z.string() }) },
+  "domain.action": {
+    params: z.object({
+      uuid: Uuid,
+      action: DomainAction,
+      // undefine: also delete the domain's storage volumes; autostart: the new value.
+      removeStorage: z.boolean().optional(),
+      enabled: z.boolean().optional(),
+    }),
+    result: z.object({ domain: DomainSummary.nullable() }),
+  },
+} as const;
+export type MethodName = keyof typeof Methods;
+export type MethodParams<M extends MethodName> = z.infer<(typeof Methods)[M]["params"]>;
+export type MethodResult<M extends MethodName> = z.infer<(typeof Methods)[M]["result"]>;
+export const METHOD_NAMES = Object.keys(Methods) as MethodName[];
+
+// ---- agent → server events (pushed, never polled) ----
+export const AgentEvent = z.discriminatedUnion("kind", [
+  // Full state: sent after (re)connecting to the server or to libvirtd.
+  z.object({ kind: z.literal("domain.inventory"), domains: z.array(DomainSummary) }),
+  // A domain changed (lifecycle, reboot, device, autostart…): its fresh summary.
+  z.object({ kind: z.literal("domain.changed"), cause: z.string().max(64), domain: DomainSummary }),
+  z.object({ kind: z.literal("domain.removed"), uuid: Uuid, name: z.string().max(256) }),
+  z.object({ kind: z.literal("libvirt.status"), connected: z.boolean(), error: z.string().max(4096).nullable() }),
+]);
+export type AgentEvent = z.infer<typeof AgentEvent>;
+
+// ---- frames ----
+export const AgentHello = z.object({
+  type: z.literal("hello"),
+  protocol: z.number().int(),
+  agentVersion: z.string().max(64),
+  facts: HostFacts,
+});
+
+export const AgentFrame = z.discriminatedUnion("type", [
+  AgentHello,
+  z.object({ type: z.literal("res"), id: z.number().int().nonnegative(), ok: z.literal(true), result: z.unknown() }),
+  z.object({ type: z.literal("res"), id: z.number().int().nonnegative(), ok: z.literal(false), error: RpcError }),
+  z.object({ type: z.literal("event"), at: z.number(), event: AgentEvent }),
+  z.object({ type: z.literal("error"), error: RpcError }),
+]);
+export type AgentFrame = z.infer<typeof AgentFrame>;
+
+export const ServerFrame = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("welcome"), protocol: z.number().int(), hostId: z.string().max(64), serverTime: z.number() }),
+  z.object({ type: z.literal("req"), id: z.number().int().nonnegative(), method: z.string().max(64), params: z.unknown() }),
+  z.object({ type: z.literal("error"), error: RpcError }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/** Parses one frame; on failure returns the error to send back (with the id when found). */
+export function parseFrame<T extends z.ZodType>(schema: T, raw: string | Buffer): { ok: true; frame: z.infer<T> } | { ok: false; id: number | null; error: RpcError } {
+  const text = typeof raw === "string" ? raw : raw.toString("utf8");
+  if (text.length > MAX_FRAME_BYTES) return { ok: false, id: null, error: { code: "invalid_message", message: `frame over ${MAX_FRAME_BYTES} bytes` } };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, id: null, error: { code: "invalid_message", message: "frame is not JSON" } };
+  }
+  const r = schema.safeParse(json);
+  if (r.success) return { ok: true, frame: r.data };
+  const id = typeof json === "object" && json && typeof (json as { id?: unknown }).id === "number" ? (json as { id: number }).id : null;
+  const where = r.error.issues[0];
+  return { ok: false, id, error: { code: "invalid_message", message: `invalid frame at ${where?.path.join(".") || "(root)"}: ${where?.message ?? "?"}` } };
+}

@@ -1,0 +1,56 @@
+// What the server pushes to browsers on /ws/events, and the REST shapes those events patch.
+import { z } from "zod";
+import { DomainSummary } from "./domain";
+import { HostFacts } from "./host";
+
+export const HostStatus = z.enum(["online", "offline", "pending"]);
+
+export const HostRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: HostStatus,
+  lastSeenAt: z.string().nullable(),
+  agentVersion: z.string(),
+  facts: HostFacts.nullable(),
+  libvirtConnected: z.boolean().nullable(),
+  machineCount: z.number().int(),
+  createdAt: z.string(),
+});
+export type HostRow = z.infer<typeof HostRow>;
+
+export const MachineRow = DomainSummary.extend({
+  hostId: z.string(),
+  hostName: z.string(),
+  /** The host is offline: this is the last known state, observed at `observedAt`. */
+  stale: z.boolean(),
+  observedAt: z.string(),
+});
+export type MachineRow = z.infer<typeof MachineRow>;
+
+export const TASK_STATUSES = ["queued", "running", "succeeded", "failed", "unknown"] as const;
+export const TaskRow = z.object({
+  id: z.string(),
+  kind: z.string(),
+  targetType: z.string(),
+  targetId: z.string(),
+  targetName: z.string(),
+  hostId: z.string().nullable(),
+  user: z.string().nullable(),
+  status: z.enum(TASK_STATUSES),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+export type TaskRow = z.infer<typeof TaskRow>;
+
+export type BrowserEvent =
+  | { type: "hello"; serverTime: number; user: string }
+  | { type: "pong"; serverTime: number }
+  | { type: "error"; message: string }
+  | { type: "machine.upsert"; seq: number; machine: MachineRow }
+  | { type: "machine.remove"; seq: number; hostId: string; uuid: string }
+  | { type: "machines.host"; seq: number; hostId: string; stale: boolean; observedAt: string }
+  // Hosts change rarely (connect, disconnect, facts): the client refetches the host list.
+  | { type: "host.changed"; seq: number; hostId: string }
+  | { type: "task.upsert"; seq: number; task: TaskRow };

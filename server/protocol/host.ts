@@ -1,0 +1,15 @@
+import { z } from "zod";
+
+export const HostFacts = z.object({
+  hostname: z.string().max(256),
+  os: z.string().max(256),
+  kernel: z.string().max(256),
+  arch: z.string().max(64),
+  cpuModel: z.string().max(256),
+  cpuCount: z.number().int().nonnegative(),
+  memoryBytes: z.number().nonnegative(),
+  libvirtVersion: z.string().max(64).nullable(),
+  qemuVersion: z.string().max(64).nullable(),
+  kvm: z.object({ usable: z.boolean(), reason: z.string().max(512).nullable() }),
+});
+export type HostFacts = z.infer<typeof HostFacts>;

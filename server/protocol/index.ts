@@ -1,0 +1,5 @@
+export * from "./domain";
+export * from "./host";
+export * from "./agent-messages";
+export * from "./enroll";
+export * from "./browser-events";

@@ -1,0 +1,183 @@
+// The agent hub: one live connection per host, the fleet's inventory as the agents last
+// reported it, and calls to agents with timeouts. A call to an offline host fails at once.
+import type { WebSocket } from "ws";
+import type { AgentEvent, DomainSummary, HostFacts, MachineRow, MethodName, MethodParams, MethodResult } from "../../protocol";
+import type { Db } from "../db/client";
+import type { EventBus } from "../events/bus";
+import { AgentCallError, AgentConnection } from "./agent-connection";
+
+interface HostInventory {
+  domains: Map<string, DomainSummary>;
+  observedAt: number;
+  libvirtConnected: boolean | null;
+  synced: boolean;
+}
+
+export interface HubHooks {
+  /** The agent went away: tasks in flight on it can no longer be confirmed. */
+  onDisconnect?: (hostId: string) => void;
+  /** A full inventory arrived (after connect or libvirtd restart): reconcile tasks. */
+  onInventory?: (hostId: string, domains: Map<string, DomainSummary>) => void;
+}
+
+const HEARTBEAT_MS = 4000;
+
+export class AgentHub {
+  private readonly conns = new Map<string, AgentConnection>();
+  private readonly inventories = new Map<string, HostInventory>();
+  private readonly names = new Map<string, string>();
+  private readonly heartbeat: NodeJS.Timeout;
+  hooks: HubHooks = {};
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+  ) {
+    // Agents are pinged often (not every 25 s like browsers) so that a host that vanished
+    // without closing its TCP connection is shown offline within ~10 s.
+    const alive = new WeakMap<WebSocket, boolean>();
+    this.heartbeat = setInterval(() => {
+      for (const c of this.conns.values()) {
+        const ws = (c as unknown as { ws: WebSocket }).ws;
+        if (alive.get(ws) === false) {
+          ws.terminate();
+          continue;
+        }
+        alive.set(ws, false);
+        ws.once("pong", () => alive.set(ws, true));
+        ws.ping();
+      }
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  attach(hostId: string, hostName: string, ws: WebSocket): void {
+    this.names.set(hostId, hostName);
+    const previous = this.conns.get(hostId);
+    // A second connection for the same host replaces the first (agent restarted before the
+    // old socket timed out).
+    if (previous) previous.close(4409, "replaced by a newer connection");
+    const conn: AgentConnection = new AgentConnection(hostId, ws, {
+      hello: (facts, version) => void this.onHello(hostId, facts, version),
+      event: (e) => this.onEvent(hostId, e),
+      close: (reason) => {
+        if (this.conns.get(hostId) === conn) void this.onClose(hostId, reason);
+      },
+    });
+    this.conns.set(hostId, conn);
+  }
+
+  isOnline(hostId: string): boolean {
+    return this.conns.get(hostId)?.isOpen ?? false;
+  }
+
+  async call<M extends MethodName>(hostId: string, method: M, params: MethodParams<M>, timeoutMs?: number): Promise<MethodResult<M>> {
+    const c = this.conns.get(hostId);
+    if (!c?.isOpen) throw new AgentCallError("offline", `host ${this.names.get(hostId) ?? hostId} is offline (its agent is not connected)`);
+    return c.call(method, params, timeoutMs);
+  }
+
+  disconnect(hostId: string, reason: string): void {
+    this.conns.get(hostId)?.close(4403, reason);
+  }
+
+  forget(hostId: string): void {
+    this.disconnect(hostId, "host removed");
+    this.inventories.delete(hostId);
+    this.names.delete(hostId);
+  }
+
+  domain(hostId: string, uuid: string): DomainSummary | undefined {
+    return this.inventories.get(hostId)?.domains.get(uuid);
+  }
+
+  libvirtConnected(hostId: string): boolean | null {
+    return this.inventories.get(hostId)?.libvirtConnected ?? null;
+  }
+
+  machineCount(hostId: string): number {
+    return this.inventories.get(hostId)?.domains.size ?? 0;
+  }
+
+  /** Every machine of every host, as last reported; rows of offline hosts are stale. */
+  machines(): MachineRow[] {
+    const rows: MachineRow[] = [];
+    for (const [hostId, inv] of this.inventories) {
+      const stale = !this.isOnline(hostId);
+      const hostName = this.names.get(hostId) ?? hostId;
+      const observedAt = new Date(inv.observedAt).toISOString();
+      for (const d of inv.domains.values()) rows.push({ ...d, hostId, hostName, stale, observedAt });
+    }
+    return rows;
+  }
+
+  machine(hostId: string, uuid: string): MachineRow | null {
+    const inv = this.inventories.get(hostId);
+    const d = inv?.domains.get(uuid);
+    if (!inv || !d) return null;
+    return { ...d, hostId, hostName: this.names.get(hostId) ?? hostId, stale: !this.isOnline(hostId), observedAt: new Date(inv.observedAt).toISOString() };
+  }
+
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const c of this.conns.values()) c.close(1001, "server shutting down");
+  }
+
+  private inventory(hostId: string): HostInventory {
+    let inv = this.inventories.get(hostId);
+    if (!inv) {
+      inv = { domains: new Map(), observedAt: Date.now(), libvirtConnected: null, synced: false };
+      this.inventories.set(hostId, inv);
+    }
+    return inv;
+  }
+
+  private async onHello(hostId: string, facts: HostFacts, agentVersion: string): Promise<void> {
+    await this.db.host.update({ where: { id: hostId }, data: { factsJson: JSON.stringify(facts), agentVersion, lastSeenAt: new Date() } }).catch(() => undefined);
+    this.bus.publish({ type: "host.changed", hostId });
+  }
+
+  private onEvent(hostId: string, e: AgentEvent): void {
+    const inv = this.inventory(hostId);
+    inv.observedAt = Date.now();
+    const publish = (d: DomainSummary) => {
+      const m = this.machine(hostId, d.uuid);
+      if (m) this.bus.publish({ type: "machine.upsert", machine: m });
+    };
+    switch (e.kind) {
+      case "domain.inventory": {
+        const next = new Map(e.domains.map((d) => [d.uuid, d]));
+        for (const [uuid] of inv.domains) if (!next.has(uuid)) this.bus.publish({ type: "machine.remove", hostId, uuid });
+        inv.domains = next;
+        inv.synced = true;
+        for (const d of next.values()) publish(d);
+        this.bus.publish({ type: "machines.host", hostId, stale: false, observedAt: new Date(inv.observedAt).toISOString() });
+        this.hooks.onInventory?.(hostId, next);
+        return;
+      }
+      case "domain.changed":
+        inv.domains.set(e.domain.uuid, e.domain);
+        publish(e.domain);
+        return;
+      case "domain.removed":
+        inv.domains.delete(e.uuid);
+        this.bus.publish({ type: "machine.remove", hostId, uuid: e.uuid });
+        return;
+      case "libvirt.status":
+        inv.libvirtConnected = e.connected;
+        if (!e.connected) console.warn(`[hub] host ${this.names.get(hostId)}: libvirt disconnected: ${e.error ?? ""}`);
+        this.bus.publish({ type: "host.changed", hostId });
+        return;
+    }
+  }
+
+  private async onClose(hostId: string, reason: string): Promise<void> {
+    this.conns.delete(hostId);
+    const inv = this.inventories.get(hostId);
+    console.log(`[hub] host ${this.names.get(hostId) ?? hostId} offline: ${reason}`);
+    await this.db.host.update({ where: { id: hostId }, data: { lastSeenAt: new Date() } }).catch(() => undefined);
+    if (inv) this.bus.publish({ type: "machines.host", hostId, stale: true, observedAt: new Date(inv.observedAt).toISOString() });
+    this.bus.publish({ type: "host.changed", hostId });
+    this.hooks.onDisconnect?.(hostId);
+  }
+}
