@@ -4,9 +4,11 @@ import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import { NAV } from "./nav";
 import { UserMenu } from "./user-menu";
+import { useLiveEvents } from "../lib/live-events";
 
 export function AppShell({ username, children }: { username: string; children: ReactNode }) {
   const path = usePathname();
+  const link = useLiveEvents();
   return (
     <div className="flex min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
@@ -37,7 +39,11 @@ export function AppShell({ username, children }: { username: string; children: R
         </ul>
       </nav>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="flex h-14 items-center justify-end border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
+        <header className="flex h-14 items-center justify-end gap-4 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
+          <span data-testid="live-status" data-state={link} className="text-xs text-slate-500" title="Live updates from the server">
+            <span aria-hidden className={`mr-1 inline-block h-2 w-2 rounded-full ${link === "live" ? "bg-green-500" : link === "connecting" ? "bg-amber-400" : "bg-red-500"}`} />
+            {link === "live" ? "Live" : link === "connecting" ? "Connecting…" : "Reconnecting…"}
+          </span>
           <UserMenu username={username} />
         </header>
         <main id="main" className="flex-1 p-6">

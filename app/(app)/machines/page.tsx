@@ -1,10 +1,10 @@
-import { EmptyState } from "@/components/ui/form";
+import { MachinesTable } from "@/components/machines/machines-table";
 
 export default function MachinesPage() {
   return (
     <div className="flex flex-col gap-4">
       <h1 className="text-2xl font-semibold">Machines</h1>
-      <EmptyState title="Nothing here yet">No machines: enroll a host to list its VMs.</EmptyState>
+      <MachinesTable />
     </div>
   );
 }

@@ -1,0 +1,129 @@
+"use client";
+// One websocket per tab (/ws/events) feeding the React Query cache: rows are patched in
+// place with setQueryData, hosts are invalidated precisely, and after a reconnect (or a
+// gap in sequence numbers) everything is refetched, since events may have been missed.
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import type { BrowserEvent, MachineRow, TaskRow } from "@/server/protocol/browser-events";
+import { keys } from "./query-keys";
+
+export type LinkState = "connecting" | "live" | "offline";
+
+interface MachinesData {
+  rows: MachineRow[];
+  total: number;
+}
+
+export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
+  switch (e.type) {
+    case "machine.upsert": {
+      const m = e.machine;
+      qc.setQueryData<MachinesData>(keys.machines.list(), (old) => {
+        if (!old) return old;
+        const i = old.rows.findIndex((r) => r.hostId === m.hostId && r.uuid === m.uuid);
+        if (i < 0) return { rows: [...old.rows, m], total: old.total + 1 };
+        const rows = old.rows.slice();
+        rows[i] = m;
+        return { rows, total: old.total };
+      });
+      qc.setQueryData<{ machine: MachineRow; xml: string | null }>(keys.machines.detail(m.hostId, m.uuid), (old) => (old ? { ...old, machine: m } : old));
+      return;
+    }
+    case "machine.remove":
+      qc.setQueryData<MachinesData>(keys.machines.list(), (old) => {
+        if (!old) return old;
+        const rows = old.rows.filter((r) => !(r.hostId === e.hostId && r.uuid === e.uuid));
+        return { rows, total: old.total - (old.rows.length - rows.length) };
+      });
+      void qc.invalidateQueries({ queryKey: keys.machines.detail(e.hostId, e.uuid) });
+      return;
+    case "machines.host":
+      qc.setQueryData<MachinesData>(keys.machines.list(), (old) =>
+        old ? { ...old, rows: old.rows.map((r) => (r.hostId === e.hostId ? { ...r, stale: e.stale, observedAt: e.observedAt } : r)) } : old,
+      );
+      return;
+    case "host.changed":
+      void qc.invalidateQueries({ queryKey: keys.hosts.all() });
+      return;
+    case "task.upsert":
+      qc.setQueryData<{ tasks: TaskRow[] }>(keys.tasks.list(), (old) => {
+        if (!old) return old;
+        const rest = old.tasks.filter((t) => t.id !== e.task.id);
+        return { tasks: [e.task, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
+      });
+      return;
+    default:
+      return;
+  }
+}
+
+export function useLiveEvents(): LinkState {
+  const qc = useQueryClient();
+  const [state, setState] = useState<LinkState>("connecting");
+  useEffect(() => {
+    let ws: WebSocket | null = null;
+    let stopped = false;
+    let attempt = 0;
+    let lastSeq = 0;
+    let connectedBefore = false;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    let ping: ReturnType<typeof setInterval> | null = null;
+
+    const connect = () => {
+      const proto = window.location.protocol === "https:" ? "wss:" : "ws:";
+      ws = new WebSocket(`${proto}//${window.location.host}/ws/events`);
+      ws.onopen = () => {
+        attempt = 0;
+        setState("live");
+        if (connectedBefore) void qc.invalidateQueries();
+        connectedBefore = true;
+        // Keeps idle proxies from dropping the socket.
+        ping = setInterval(() => ws?.readyState === WebSocket.OPEN && ws.send('{"type":"ping"}'), 25_000);
+      };
+      ws.onmessage = (msg) => {
+        let e: BrowserEvent;
+        try {
+          e = JSON.parse(String(msg.data)) as BrowserEvent;
+        } catch {
+          return;
+        }
+        if ("seq" in e) {
+          if (lastSeq && e.seq !== lastSeq + 1) void qc.invalidateQueries();
+          lastSeq = e.seq;
+        } else if (e.type === "hello") {
+          lastSeq = 0;
+        }
+        applyEvent(qc, e);
+        window.dispatchEvent(new CustomEvent("hangar:event", { detail: e }));
+      };
+      ws.onclose = (ev) => {
+        if (ping) clearInterval(ping);
+        if (stopped) return;
+        setState("offline");
+        if (ev.code === 4401) {
+          window.location.assign("/login");
+          return;
+        }
+        const delay = Math.min(15_000, 500 * 2 ** attempt++) * (0.5 + Math.random() / 2);
+        retry = setTimeout(connect, delay);
+      };
+    };
+    connect();
+    // A tab waking from sleep reconnects at once instead of waiting out the backoff.
+    const onVisible = () => {
+      if (document.visibilityState === "visible" && ws?.readyState === WebSocket.CLOSED) {
+        if (retry) clearTimeout(retry);
+        connect();
+      }
+    };
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      if (ping) clearInterval(ping);
+      document.removeEventListener("visibilitychange", onVisible);
+      ws?.close();
+    };
+  }, [qc]);
+  return state;
+}

@@ -1,0 +1,133 @@
+"use client";
+import Link from "next/link";
+import { useState } from "react";
+import { useMachine, useMachineAction } from "../lib/resources";
+import { Button, EmptyState } from "../ui/form";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { actionsFor } from "./actions";
+import { ago, formatMemory, StateBadge } from "./state-badge";
+import { useRunAction } from "./use-run-action";
+
+type Tab = "overview" | "devices" | "xml";
+
+export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }) {
+  const { data, error, isPending } = useMachine(hostId, uuid);
+  const runner = useRunAction();
+  const autostart = useMachineAction();
+  const [tab, setTab] = useState<Tab>("overview");
+  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
+  if (error || !data) return <EmptyState title="Machine not found">{error?.message}</EmptyState>;
+  const m = data.machine;
+  return (
+    <div className="flex flex-col gap-4">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/machines" className="hover:underline">
+          Machines
+        </Link>{" "}
+        / {m.hostName}
+      </nav>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold">{m.name}</h1>
+        <StateBadge state={m.state} stale={m.stale} />
+        {m.stale && <span className="text-sm text-amber-600">Host offline: last known state from {ago(m.observedAt)}</span>}
+        <div className="ml-auto flex gap-2">
+          {!m.stale &&
+            actionsFor(m.state).map((a) => (
+              <Button key={a.action} variant={a.confirm ? "danger" : "secondary"} onClick={() => runner.run(a, [m])}>
+                {a.label}
+              </Button>
+            ))}
+        </div>
+      </div>
+      <div role="tablist" aria-label="Machine sections" className="flex gap-1 border-b border-slate-200 dark:border-slate-800">
+        {(["overview", "devices", "xml"] as const).map((t) => (
+          <button
+            key={t}
+            role="tab"
+            type="button"
+            aria-selected={tab === t}
+            onClick={() => setTab(t)}
+            className={`px-3 py-2 text-sm capitalize ${tab === t ? "border-b-2 border-sky-600 font-medium" : "text-slate-500"}`}
+          >
+            {t === "xml" ? "XML" : t}
+          </button>
+        ))}
+      </div>
+      {tab === "overview" && (
+        <dl className="grid max-w-2xl grid-cols-[10rem_1fr] gap-y-2 text-sm">
+          <dt className="text-slate-500">UUID</dt>
+          <dd className="font-mono">{m.uuid}</dd>
+          <dt className="text-slate-500">vCPUs</dt>
+          <dd>{m.vcpus}</dd>
+          <dt className="text-slate-500">Memory</dt>
+          <dd>
+            {formatMemory(m.memoryKiB)} (max {formatMemory(m.maxMemoryKiB)})
+          </dd>
+          <dt className="text-slate-500">Type</dt>
+          <dd>
+            {m.virtType} / {m.osType}
+          </dd>
+          <dt className="text-slate-500">Persistent</dt>
+          <dd>{m.persistent ? "yes" : "no (transient)"}</dd>
+          <dt className="text-slate-500">Autostart</dt>
+          <dd>
+            <label className="inline-flex items-center gap-2">
+              <input
+                type="checkbox"
+                checked={m.autostart}
+                disabled={m.stale || !m.persistent || autostart.isPending}
+                onChange={(e) => autostart.mutate({ hostId, uuid, action: "autostart", enabled: e.target.checked })}
+              />
+              start with the host
+            </label>
+          </dd>
+        </dl>
+      )}
+      {tab === "devices" && (
+        <div className="grid gap-4 text-sm md:grid-cols-2">
+          <section>
+            <h2 className="mb-1 font-medium">Disks</h2>
+            {m.disks.length ? (
+              <ul>
+                {m.disks.map((d) => (
+                  <li key={d.target}>
+                    {d.target} ({d.device}
+                    {d.bus ? `, ${d.bus}` : ""}) {d.source ?? "no media"}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-slate-500">No disks (direct kernel boot or diskless).</p>
+            )}
+          </section>
+          <section>
+            <h2 className="mb-1 font-medium">Network interfaces</h2>
+            {m.nics.length ? (
+              <ul>
+                {m.nics.map((n, i) => (
+                  <li key={n.mac ?? i}>
+                    {n.mac} {n.type} {n.source ?? ""} {n.model ?? ""}
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p className="text-slate-500">No network interfaces.</p>
+            )}
+          </section>
+          <section>
+            <h2 className="mb-1 font-medium">Graphics</h2>
+            {m.graphics.length ? m.graphics.map((g, i) => <p key={i}>{g.type.toUpperCase()} {g.listen ?? ""}{g.port && g.port > 0 ? `:${g.port}` : ""}</p>) : <p className="text-slate-500">No graphics device.</p>}
+          </section>
+          <section>
+            <h2 className="mb-1 font-medium">Serial consoles</h2>
+            {m.serials.length ? m.serials.map((s, i) => <p key={i}>{s.type} {s.path ?? ""}</p>) : <p className="text-slate-500">No serial console.</p>}
+          </section>
+        </div>
+      )}
+      {tab === "xml" && (data.xml ? <pre className="max-h-[70vh] overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">{data.xml}</pre> : <p className="text-sm text-slate-500">XML is available while the host is online.</p>)}
+      <ConfirmDialog open={!!runner.pending} title={`${runner.pending?.spec.label ?? ""} ${m.name}?`} confirmLabel={runner.pending?.spec.label ?? "Confirm"} danger onConfirm={runner.confirm} onCancel={runner.cancel}>
+        {runner.pending?.spec.confirm}
+      </ConfirmDialog>
+    </div>
+  );
+}

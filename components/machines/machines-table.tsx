@@ -1,0 +1,168 @@
+"use client";
+// All VMs of all hosts in one table: search, filter, sort, bulk actions. Rows are
+// virtualized so 1,000+ machines stay smooth; live changes arrive by push.
+import Link from "next/link";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useMemo, useRef, useState } from "react";
+import type { MachineRow } from "@/server/protocol/browser-events";
+import { useMachines } from "../lib/resources";
+import { Button, EmptyState } from "../ui/form";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { ACTIONS, actionsFor } from "./actions";
+import { ago, formatMemory, StateBadge } from "./state-badge";
+import { useRunAction } from "./use-run-action";
+
+type SortKey = "name" | "state" | "host" | "vcpus" | "memory";
+const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+const COMPARE: Record<SortKey, (a: MachineRow, b: MachineRow) => number> = {
+  name: (a, b) => collator.compare(a.name, b.name),
+  state: (a, b) => a.state.localeCompare(b.state) || collator.compare(a.name, b.name),
+  host: (a, b) => collator.compare(a.hostName, b.hostName) || collator.compare(a.name, b.name),
+  vcpus: (a, b) => a.vcpus - b.vcpus,
+  memory: (a, b) => a.memoryKiB - b.memoryKiB,
+};
+const ROW = 44;
+const GRID = "grid grid-cols-[2.5rem_minmax(12rem,2fr)_8rem_minmax(8rem,1fr)_5rem_7rem_minmax(14rem,1.5fr)] items-center gap-2 px-2";
+const rowKey = (m: MachineRow) => `${m.hostId}/${m.uuid}`;
+
+export function MachinesTable() {
+  const { data, isPending, error } = useMachines();
+  const [q, setQ] = useState("");
+  const [state, setState] = useState("all");
+  const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: "name", dir: 1 });
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const runner = useRunAction();
+  const parent = useRef<HTMLDivElement>(null);
+
+  const rows = useMemo(() => {
+    const needle = q.trim().toLowerCase();
+    const out = (data?.rows ?? []).filter(
+      (r) =>
+        (state === "all" || (state === "stopped" ? ["shutoff", "shutdown", "crashed"].includes(r.state) : r.state === state)) &&
+        (!needle || r.name.toLowerCase().includes(needle) || r.hostName.toLowerCase().includes(needle) || r.uuid.includes(needle)),
+    );
+    return out.sort((a, b) => COMPARE[sort.key](a, b) * sort.dir);
+  }, [data, q, state, sort]);
+
+  const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 10 });
+  const chosen = rows.filter((r) => selected.has(rowKey(r)));
+  const header = (key: SortKey, label: string) => (
+    <button type="button" className="text-left font-medium hover:underline" onClick={() => setSort((s) => ({ key, dir: s.key === key ? ((-s.dir) as 1 | -1) : 1 }))} aria-sort={sort.key === key ? (sort.dir === 1 ? "ascending" : "descending") : "none"}>
+      {label} {sort.key === key ? (sort.dir === 1 ? "▲" : "▼") : ""}
+    </button>
+  );
+
+  if (error) return <EmptyState title="Could not load machines">{error.message}</EmptyState>;
+  if (isPending) return <p className="text-sm text-slate-500">Loading machines…</p>;
+  if (!data.rows.length) return <EmptyState title="No machines yet">Machines appear here as soon as an enrolled host reports its VMs. Add a host on the Hosts page.</EmptyState>;
+
+  return (
+    <div className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center gap-2">
+        <input aria-label="Search machines" placeholder="Search name, host or UUID" value={q} onChange={(e) => setQ(e.target.value)} className="w-72 rounded border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900" />
+        <select aria-label="Filter by state" value={state} onChange={(e) => setState(e.target.value)} className="rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900">
+          <option value="all">All states</option>
+          <option value="running">Running</option>
+          <option value="paused">Paused</option>
+          <option value="stopped">Stopped</option>
+        </select>
+        <span className="text-sm text-slate-500" data-testid="machine-count">
+          {rows.length} of {data.total}
+        </span>
+        {chosen.length > 0 && (
+          <div role="toolbar" aria-label="Bulk actions" className="ml-auto flex items-center gap-2">
+            <span className="text-sm">{chosen.length} selected</span>
+            {ACTIONS.map((a) => {
+              const targets = chosen.filter((m) => a.when.includes(m.state) && !m.stale);
+              return (
+                <Button key={a.action} variant={a.confirm ? "danger" : "secondary"} disabled={!targets.length} onClick={() => runner.run(a, targets)}>
+                  {a.label}
+                  {targets.length && targets.length !== chosen.length ? ` (${targets.length})` : ""}
+                </Button>
+              );
+            })}
+          </div>
+        )}
+      </div>
+      <div role="table" aria-label="Machines" aria-rowcount={rows.length} className="rounded-lg border border-slate-200 bg-white text-sm dark:border-slate-800 dark:bg-slate-900">
+        <div role="row" className={`${GRID} h-10 border-b border-slate-200 text-slate-500 dark:border-slate-800`}>
+          <input
+            type="checkbox"
+            aria-label="Select all shown"
+            checked={chosen.length > 0 && chosen.length === rows.length}
+            onChange={(e) => setSelected(e.target.checked ? new Set(rows.map(rowKey)) : new Set())}
+          />
+          {header("name", "Name")}
+          {header("state", "State")}
+          {header("host", "Host")}
+          {header("vcpus", "vCPUs")}
+          {header("memory", "Memory")}
+          <span>Actions</span>
+        </div>
+        <div ref={parent} className="max-h-[70vh] overflow-auto">
+          <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
+            {virtual.getVirtualItems().map((v) => {
+              const m = rows[v.index]!;
+              const k = rowKey(m);
+              return (
+                <div key={k} role="row" data-testid="machine-row" data-name={m.name} className={`${GRID} absolute left-0 right-0 border-b border-slate-100 dark:border-slate-800`} style={{ top: v.start, height: ROW }}>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${m.name}`}
+                    checked={selected.has(k)}
+                    onChange={(e) =>
+                      setSelected((s) => {
+                        const n = new Set(s);
+                        if (e.target.checked) n.add(k);
+                        else n.delete(k);
+                        return n;
+                      })
+                    }
+                  />
+                  <Link href={`/machines/${m.hostId}/${m.uuid}`} className="truncate font-medium text-sky-700 hover:underline dark:text-sky-400">
+                    {m.name}
+                  </Link>
+                  <span>
+                    <StateBadge state={m.state} stale={m.stale} />
+                  </span>
+                  <span className="truncate" title={m.stale ? `Host offline; last seen ${ago(m.observedAt)}` : undefined}>
+                    {m.hostName}
+                    {m.stale && <span className="ml-1 text-xs text-amber-600">(offline, {ago(m.observedAt)})</span>}
+                  </span>
+                  <span>{m.vcpus}</span>
+                  <span>{formatMemory(m.memoryKiB)}</span>
+                  <span className="flex gap-1">
+                    {!m.stale &&
+                      actionsFor(m.state)
+                        .slice(0, 3)
+                        .map((a) => (
+                          <button
+                            key={a.action}
+                            type="button"
+                            className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
+                            onClick={() => runner.run(a, [m])}
+                            aria-label={`${a.label} ${m.name}`}
+                          >
+                            {a.label}
+                          </button>
+                        ))}
+                  </span>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+      <ConfirmDialog
+        open={!!runner.pending}
+        title={`${runner.pending?.spec.label ?? ""} ${runner.pending?.targets.length === 1 ? runner.pending.targets[0]!.name : `${runner.pending?.targets.length ?? 0} machines`}?`}
+        confirmLabel={runner.pending?.spec.label ?? "Confirm"}
+        danger
+        onConfirm={runner.confirm}
+        onCancel={runner.cancel}
+      >
+        {runner.pending?.spec.confirm}
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+// Agent settings: command-line flags, else environment, else an env file
+// (--env-file, default /etc/hangar-agent.env).
+import fs from "node:fs";
+import { parseArgs } from "node:util";
+
+export interface AgentConfig {
+  serverUrl: string;
+  enrollToken: string | null;
+  credential: string | null;
+  stateDir: string;
+  libvirtUri: string;
+  libvirtSocket: string | null;
+}
+
+function readEnvFile(file: string): Record<string, string> {
+  if (!fs.existsSync(file)) return {};
+  const out: Record<string, string> = {};
+  for (const line of fs.readFileSync(file, "utf8").split("\n")) {
+    const m = /^\s*([A-Z0-9_]+)\s*=\s*"?([^"]*)"?\s*$/.exec(line);
+    if (m?.[1]) out[m[1]] = m[2] ?? "";
+  }
+  return out;
+}
+
+export function loadAgentConfig(argv: string[], env: Record<string, string | undefined>): AgentConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      server: { type: "string" },
+      enroll: { type: "string" },
+      token: { type: "string" },
+      state: { type: "string" },
+      "libvirt-uri": { type: "string" },
+      "libvirt-socket": { type: "string" },
+      "env-file": { type: "string" },
+    },
+    strict: true,
+  });
+  const file = readEnvFile(values["env-file"] ?? env.HANGAR_AGENT_ENV_FILE ?? "/etc/hangar-agent.env");
+  const pick = (flag: string | undefined, key: string) => flag ?? env[key] ?? file[key] ?? null;
+  const serverUrl = pick(values.server, "HANGAR_SERVER_URL");
+  if (!serverUrl) throw new Error("--server URL (or HANGAR_SERVER_URL) is required");
+  return {
+    serverUrl,
+    enrollToken: pick(values.enroll ?? values.token, "HANGAR_ENROLL_TOKEN"),
+    credential: pick(undefined, "HANGAR_AGENT_CREDENTIAL"),
+    stateDir: pick(values.state, "HANGAR_AGENT_STATE") ?? "/var/lib/hangar-agent",
+    libvirtUri: pick(values["libvirt-uri"], "HANGAR_LIBVIRT_URI") ?? "qemu:///system",
+    libvirtSocket: pick(values["libvirt-socket"], "HANGAR_LIBVIRT_SOCKET"),
+  };
+}

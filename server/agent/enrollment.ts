@@ -1,0 +1,35 @@
+// Exchanges a one-time enrollment token for the host credential and keeps it in the state
+// folder (mode 0600), so the agent restarts without the token.
+import fs from "node:fs";
+import path from "node:path";
+import { EnrollResponse, type HostFacts } from "../protocol";
+
+const FILE = "credential.json";
+
+export function loadCredential(stateDir: string): { credential: string; serverUrl: string } | null {
+  try {
+    const data = JSON.parse(fs.readFileSync(path.join(stateDir, FILE), "utf8")) as { credential?: string; serverUrl?: string };
+    return data.credential && data.serverUrl ? { credential: data.credential, serverUrl: data.serverUrl } : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function enroll(serverUrl: string, token: string, facts: HostFacts, stateDir: string): Promise<string> {
+  const res = await fetch(new URL("/api/agent/enroll", serverUrl), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Hangar-CSRF": "1" },
+    body: JSON.stringify({ token, facts }),
+  });
+  const body = (await res.json().catch(() => null)) as unknown;
+  if (!res.ok) {
+    const msg = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;
+    throw new Error(`enrollment refused: ${msg}`);
+  }
+  const parsed = EnrollResponse.parse(body);
+  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  const file = path.join(stateDir, FILE);
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify({ credential: parsed.credential, serverUrl, hostId: parsed.hostId, name: parsed.name }), { mode: 0o600 });
+  fs.renameSync(`${file}.tmp`, file);
+  return parsed.credential;
+}

@@ -1,0 +1,41 @@
+// Hangar host agent: `node agent.mjs --server URL --enroll TOKEN` once, then
+// `node agent.mjs --server URL` (credential kept in --state, default /var/lib/hangar-agent).
+// Dials out to the server; never listens on a port.
+import { loadAgentConfig } from "./config";
+import { enroll, loadCredential } from "./enrollment";
+import { hostFacts } from "./host-facts";
+import { ServerLink } from "./server-link";
+import { createLibvirtDriver } from "./drivers/libvirt/libvirt-driver";
+
+export const AGENT_VERSION = "0.1.0";
+
+async function main(): Promise<void> {
+  const cfg = loadAgentConfig(process.argv.slice(2), process.env);
+  const driver = createLibvirtDriver({ uri: cfg.libvirtUri, socketPath: cfg.libvirtSocket });
+  await driver.start();
+  const facts = async () => hostFacts(driver.connected ? await driver.versions() : { libvirt: null, qemu: null });
+
+  let credential = cfg.credential ?? loadCredential(cfg.stateDir)?.credential ?? null;
+  if (cfg.enrollToken) {
+    credential = await enroll(cfg.serverUrl, cfg.enrollToken, await facts(), cfg.stateDir);
+    console.log(`[agent] enrolled; credential saved in ${cfg.stateDir}`);
+  }
+  if (!credential) throw new Error("no credential: enroll this host first (--enroll TOKEN from the Hosts page)");
+
+  const link = new ServerLink(driver, { serverUrl: cfg.serverUrl, credential, agentVersion: AGENT_VERSION, facts });
+  link.start();
+
+  const stop = async (sig: string) => {
+    console.log(`[agent] ${sig}: stopping`);
+    await link.stop();
+    await driver.stop();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  console.error(`[agent] ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,146 @@
+// The agent's websocket to the server: dials out (the agent never listens), says hello,
+// answers calls, forwards driver events, and reconnects with jittered backoff. On every
+// connect the server gets a full inventory first, then live events.
+import WebSocket from "ws";
+import { Methods, MAX_FRAME_BYTES, parseFrame, PROTOCOL_VERSION, ServerFrame, type AgentEvent, type HostFacts, type MethodName, type RpcError } from "../protocol";
+import { DriverError, type HypervisorDriver } from "./drivers/driver";
+
+export interface LinkOptions {
+  serverUrl: string;
+  credential: string;
+  agentVersion: string;
+  facts: () => Promise<HostFacts>;
+  log?: (msg: string) => void;
+}
+
+export class ServerLink {
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private stopped = false;
+  private timer: NodeJS.Timeout | null = null;
+  private ready = false;
+
+  constructor(
+    private readonly driver: HypervisorDriver,
+    private readonly opts: LinkOptions,
+  ) {
+    driver.onEvent((e) => this.sendEvent(e));
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.ws?.close(1000, "agent stopping");
+  }
+
+  private log(msg: string): void {
+    (this.opts.log ?? ((m: string) => console.log(`[agent] ${m}`)))(msg);
+  }
+
+  private connect(): void {
+    const url = this.opts.serverUrl.replace(/^http/, "ws").replace(/\/$/, "") + "/ws/agent";
+    const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${this.opts.credential}` }, maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+    this.ws = ws;
+    ws.on("open", () => void this.onOpen(ws));
+    ws.on("message", (data) => void this.onMessage(ws, String(data)));
+    ws.on("unexpected-response", (_req, res) => {
+      this.log(`server refused the connection: HTTP ${res.statusCode}`);
+      res.resume();
+      if (res.statusCode === 401) this.log("the host credential was rejected: re-enroll this host from the Hosts page");
+    });
+    ws.on("error", (err) => this.log(`connection error: ${err.message}`));
+    ws.on("close", (code, reason) => {
+      this.ready = false;
+      if (this.ws === ws) this.ws = null;
+      if (this.stopped) return;
+      this.log(`disconnected (${code}${reason.length ? ` ${reason.toString()}` : ""})`);
+      this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    // Full jitter: 0.5-1× of an exponential step capped at 30 s, so a fleet of agents
+    // does not reconnect in lockstep after a server restart.
+    const base = Math.min(30_000, 500 * 2 ** Math.min(this.attempt, 6));
+    const delay = Math.round(base / 2 + Math.random() * (base / 2));
+    this.attempt++;
+    this.timer = setTimeout(() => this.connect(), delay);
+    this.timer.unref?.();
+  }
+
+  private async onOpen(ws: WebSocket): Promise<void> {
+    this.attempt = 0;
+    this.log("connected to server");
+    const facts = await this.opts.facts();
+    ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, agentVersion: this.opts.agentVersion, facts }));
+  }
+
+  private async onMessage(ws: WebSocket, raw: string): Promise<void> {
+    const parsed = parseFrame(ServerFrame, raw);
+    if (!parsed.ok) {
+      this.log(`rejected frame from server: ${parsed.error.message}`);
+      if (parsed.id !== null) ws.send(JSON.stringify({ type: "res", id: parsed.id, ok: false, error: parsed.error }));
+      else ws.send(JSON.stringify({ type: "error", error: parsed.error }));
+      return;
+    }
+    const f = parsed.frame;
+    if (f.type === "welcome") {
+      this.ready = true;
+      this.log(`registered as host ${f.hostId}`);
+      // Resync: the server's view may be stale after our absence.
+      if (this.driver.connected) {
+        try {
+          this.sendEvent({ kind: "domain.inventory", domains: await this.driver.listDomains() });
+        } catch (err) {
+          this.log(`inventory failed: ${(err as Error).message}`);
+        }
+      } else {
+        this.sendEvent({ kind: "libvirt.status", connected: false, error: "libvirt is not connected" });
+      }
+      return;
+    }
+    if (f.type === "error") {
+      this.log(`server reported: ${f.error.code}: ${f.error.message}`);
+      return;
+    }
+    const reply = (body: { ok: true; result: unknown } | { ok: false; error: RpcError }) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "res", id: f.id, ...body }));
+    };
+    if (!(f.method in Methods)) return reply({ ok: false, error: { code: "unknown_method", message: `unknown method ${f.method}` } });
+    const method = f.method as MethodName;
+    const p = Methods[method].params.safeParse(f.params);
+    if (!p.success) return reply({ ok: false, error: { code: "invalid_message", message: `invalid params for ${method}: ${p.error.issues[0]?.path.join(".")} ${p.error.issues[0]?.message}` } });
+    try {
+      reply({ ok: true, result: await this.dispatch(method, p.data as Record<string, unknown>) });
+    } catch (err) {
+      const e = err instanceof DriverError ? { code: err.code, message: err.message } : { code: "internal" as const, message: (err as Error).message ?? String(err) };
+      reply({ ok: false, error: e });
+    }
+  }
+
+  private async dispatch(method: MethodName, params: Record<string, unknown>): Promise<unknown> {
+    switch (method) {
+      case "host.facts":
+        return this.opts.facts();
+      case "domain.list":
+        return { domains: await this.driver.listDomains() };
+      case "domain.get":
+        return this.driver.getDomain(params.uuid as string);
+      case "domain.action": {
+        const p = params as { uuid: string; action: Parameters<HypervisorDriver["domainAction"]>[1]; removeStorage?: boolean; enabled?: boolean };
+        return { domain: await this.driver.domainAction(p.uuid, p.action, { removeStorage: p.removeStorage, enabled: p.enabled }) };
+      }
+    }
+  }
+
+  private sendEvent(event: AgentEvent): void {
+    const ws = this.ws;
+    // Events while not registered are dropped: the inventory after "welcome" covers them.
+    if (!ws || !this.ready || ws.readyState !== WebSocket.OPEN) return;
+    ws.send(JSON.stringify({ type: "event", at: Date.now(), event }));
+  }
+}
