@@ -11,3 +11,16 @@ await build({
   banner: { js: "import { createRequire as __hangarCreateRequire } from 'node:module'; const require = __hangarCreateRequire(import.meta.url);" },
 });
 console.log("built dist/server.js");
+
+// The agent: one self-contained file (its dependencies bundled in) so that a host needs
+// only Node.js 20 and this file. ws's optional native speed-ups stay out.
+await build({
+  ...common,
+  packages: undefined,
+  entryPoints: { agent: "server/agent/main.ts" },
+  outExtension: { ".js": ".mjs" },
+  outdir: "dist",
+  external: ["bufferutil", "utf-8-validate"],
+  banner: { js: "import { createRequire as __hangarCreateRequire } from 'node:module'; const require = __hangarCreateRequire(import.meta.url);" },
+});
+console.log("built dist/agent.mjs");

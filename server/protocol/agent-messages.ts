@@ -66,10 +66,14 @@ export const AgentHello = z.object({
   facts: HostFacts,
 });
 
-export const AgentFrame = z.discriminatedUnion("type", [
-  AgentHello,
+const Response = z.discriminatedUnion("ok", [
   z.object({ type: z.literal("res"), id: z.number().int().nonnegative(), ok: z.literal(true), result: z.unknown() }),
   z.object({ type: z.literal("res"), id: z.number().int().nonnegative(), ok: z.literal(false), error: RpcError }),
+]);
+
+export const AgentFrame = z.discriminatedUnion("type", [
+  AgentHello,
+  Response,
   z.object({ type: z.literal("event"), at: z.number(), event: AgentEvent }),
   z.object({ type: z.literal("error"), error: RpcError }),
 ]);

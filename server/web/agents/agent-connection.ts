@@ -14,7 +14,15 @@ import {
   type RpcError,
 } from "../../protocol";
 
+const BRAND = Symbol.for("hangar.AgentCallError");
+
+/** True for an AgentCallError from either bundle (see http/errors.ts on why no instanceof). */
+export function isAgentCallError(e: unknown): e is AgentCallError {
+  return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
 export class AgentCallError extends Error {
+  readonly [BRAND] = true;
   constructor(
     readonly code: RpcError["code"],
     message: string,
@@ -48,7 +56,14 @@ export class AgentConnection {
     private readonly ws: WebSocket,
     private readonly on: AgentConnectionEvents,
   ) {
-    ws.on("message", (data, isBinary) => this.onMessage(isBinary ? Buffer.from(data as Buffer) : String(data)));
+    ws.on("message", (data, isBinary) => {
+      // Nothing an agent sends may take the server down.
+      try {
+        this.onMessage(isBinary ? Buffer.from(data as Buffer) : String(data));
+      } catch (err) {
+        console.error(`[hub] host ${hostId}: frame handling failed:`, err);
+      }
+    });
     ws.on("close", (code, reason) => this.shutdown(`agent disconnected (${code}${reason.length ? `: ${reason.toString()}` : ""})`));
     ws.on("error", () => undefined);
   }

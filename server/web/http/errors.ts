@@ -24,7 +24,16 @@ const STATUS: Record<ErrorCode, number> = {
   unavailable: 503,
 };
 
+// Services are built into the custom server's bundle and route handlers into Next's, so
+// one error class exists twice at run time: recognise it by a global brand, not instanceof.
+const BRAND = Symbol.for("hangar.ApiError");
+
+export function isApiError(e: unknown): e is ApiError {
+  return typeof e === "object" && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
 export class ApiError extends Error {
+  readonly [BRAND] = true;
   readonly status: number;
   constructor(
     readonly code: ErrorCode,

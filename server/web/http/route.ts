@@ -6,7 +6,7 @@ import { type z } from "zod";
 import type { Session, User } from "../db/client";
 import { authorize, type Permission, type Resource } from "../auth/permissions";
 import { services, type Services } from "../services";
-import { ApiError, errorBody } from "./errors";
+import { ApiError, errorBody, isApiError } from "./errors";
 import { checkOrigin } from "./origin";
 import { parseCookies, sessionCookieName } from "./cookies";
 
@@ -142,7 +142,7 @@ async function readJson(req: Request, max: number): Promise<unknown> {
 }
 
 export function errorResponse(err: unknown): Response {
-  if (err instanceof ApiError) {
+  if (isApiError(err)) {
     return Response.json(errorBody(err), { status: err.status, headers: err.headers });
   }
   // Log the detail server-side; the browser gets no stack trace.

@@ -6,7 +6,7 @@ import { ACTION_RESULT_STATE, type DomainAction, type DomainSummary, type TaskRo
 import type { Db, Task, User } from "../db/client";
 import type { EventBus } from "../events/bus";
 import type { AgentHub } from "../agents/hub";
-import { AgentCallError } from "../agents/agent-connection";
+import { isAgentCallError } from "../agents/agent-connection";
 import { ApiError } from "../http/errors";
 import { audit } from "../audit";
 
@@ -99,7 +99,7 @@ export class TaskService {
       .call(r.hostId, "domain.action", { uuid: r.uuid, action: r.action, removeStorage: r.removeStorage, enabled: r.enabled }, 120_000)
       .then(
         () => this.finish(task.id, "succeeded", null),
-        (err: unknown) => this.finish(task.id, err instanceof AgentCallError && err.code === "offline" ? "unknown" : "failed", err),
+        (err: unknown) => this.finish(task.id, isAgentCallError(err) && err.code === "offline" ? "unknown" : "failed", err),
       )
       .finally(() => {
         if (this.locks.get(lockKey) === task.id) this.locks.delete(lockKey);
@@ -124,7 +124,7 @@ export class TaskService {
     });
     const row = taskRow(t);
     this.bus.publish({ type: "task.upsert", task: row });
-    return { row, status, errorCode: err instanceof AgentCallError ? err.code : null };
+    return { row, status, errorCode: isAgentCallError(err) ? err.code : null };
   }
 
   private async markUnknown(hostId: string): Promise<void> {
