@@ -210,7 +210,7 @@ export async function domainOpenConsole(
 export async function domainScreenshot(client: LibvirtClient, dom: DomainRef, screen = 0, maxBytes = 64 * 1024 * 1024): Promise<{ mime: string | null; data: Buffer }> {
   const chunks: Buffer[] = [];
   let total = 0;
-  let stream: LibvirtStream | null = null;
+  let finished: Promise<void> | null = null;
   const { ret: mime } = await client.callWithStream(
     Proc.DOMAIN_SCREENSHOT,
     (w) => {
@@ -225,17 +225,16 @@ export async function domainScreenshot(client: LibvirtClient, dom: DomainRef, sc
         if (total > maxBytes) st.destroy(new Error(`screenshot larger than ${maxBytes} bytes`));
         else chunks.push(c);
       });
-      stream = st;
+      finished = new Promise<void>((resolve, reject) => {
+        st.once("end", resolve);
+        st.once("error", reject);
+      });
+      // Awaited below; this only keeps a failed call from leaving an unhandled rejection.
+      finished.catch(() => undefined);
       return st;
     },
     (r) => r.optional((x) => x.string()),
   );
-  const st = stream as LibvirtStream | null;
-  if (!st) throw new Error("screenshot stream was not created");
-  await new Promise<void>((resolve, reject) => {
-    if (st.readableEnded) return resolve();
-    st.once("end", resolve);
-    st.once("error", reject);
-  });
+  await (finished as Promise<void> | null);
   return { mime, data: Buffer.concat(chunks, total) };
 }
