@@ -17,6 +17,7 @@ console.log("built dist/server.js");
 await build({
   ...common,
   packages: undefined,
+  minify: true,
   entryPoints: { agent: "server/agent/main.ts" },
   outExtension: { ".js": ".mjs" },
   outdir: "dist",

@@ -92,14 +92,13 @@ export class ServerLink {
       this.ready = true;
       this.log(`registered as host ${f.hostId}`);
       // Resync: the server's view may be stale after our absence.
+      this.sendEvent({ kind: "libvirt.status", connected: this.driver.connected, error: this.driver.connected ? null : "libvirt is not connected" });
       if (this.driver.connected) {
         try {
           this.sendEvent({ kind: "domain.inventory", domains: await this.driver.listDomains() });
         } catch (err) {
           this.log(`inventory failed: ${(err as Error).message}`);
         }
-      } else {
-        this.sendEvent({ kind: "libvirt.status", connected: false, error: "libvirt is not connected" });
       }
       return;
     }

@@ -1,4 +1,266 @@
-// placeholder until the RPC library lands
-export function createLibvirtDriver(_o: { uri: string; socketPath: string | null }): never {
-  throw new Error("not yet");
+// HypervisorDriver over libvirt's RPC protocol. Keeps one connection to libvirtd, registers
+// for domain events and turns each into a fresh summary of that domain (pushed, never
+// polled). When libvirtd goes away it reconnects with backoff, registers again and sends a
+// full inventory, so the server sees the gap and then the true state.
+import { EventEmitter } from "node:events";
+import { DOMAIN_STATES, type AgentEvent, type DomainAction, type DomainState, type DomainSummary } from "../../../protocol";
+import {
+  LibvirtClient,
+  LibvirtError,
+  connectGetLibVersion,
+  connectGetVersion,
+  connectListAllDomains,
+  domainCreate,
+  domainDestroy,
+  domainGetState,
+  domainGetXmlDesc,
+  domainLookupByUuid,
+  domainReboot,
+  domainReset,
+  domainResume,
+  domainSetAutostart,
+  domainShutdown,
+  domainSuspend,
+  domainUndefine,
+  type DomainRef,
+} from "../../libvirt";
+import { DomainEventId, LifecycleEvent } from "../../libvirt/procedures";
+import { DriverError, type DomainActionOptions, type HypervisorDriver } from "../driver";
+import { parseDomainXml, type XmlFacts } from "./domain-xml";
+
+const LIST_PERSISTENT = 4;
+const LIST_AUTOSTART = 64;
+// Undefine also drops managed-save images, snapshot/checkpoint metadata and NVRAM, which
+// would otherwise make libvirt refuse.
+const UNDEFINE_FLAGS = 1 | 2 | 4 | 16;
+const NO_DOMAIN = 42;
+const OPERATION_INVALID = 55;
+
+export interface LibvirtDriverOptions {
+  uri: string;
+  socketPath: string | null;
+  log?: (m: string) => void;
+}
+
+export function createLibvirtDriver(o: LibvirtDriverOptions): LibvirtDriver {
+  return new LibvirtDriver(o);
+}
+
+export class LibvirtDriver implements HypervisorDriver {
+  private client: LibvirtClient | null = null;
+  private readonly events = new EventEmitter();
+  private stopped = false;
+  private attempt = 0;
+  private retry: NodeJS.Timeout | null = null;
+  /** Per-domain refresh chain: events for one domain are applied in order. */
+  private readonly refreshing = new Map<string, Promise<void>>();
+  private readonly xmlCache = new Map<string, XmlFacts>();
+
+  constructor(private readonly o: LibvirtDriverOptions) {}
+
+  get connected(): boolean {
+    return this.client?.connected ?? false;
+  }
+
+  onEvent(listener: (e: AgentEvent) => void): void {
+    this.events.on("event", listener);
+  }
+
+  private emit(e: AgentEvent): void {
+    this.events.emit("event", e);
+  }
+
+  private log(m: string): void {
+    (this.o.log ?? ((x: string) => console.log(`[agent/libvirt] ${x}`)))(m);
+  }
+
+  async start(): Promise<void> {
+    await this.connect().catch(() => undefined);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.client?.close().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    const client = new LibvirtClient({ socketPath: this.o.socketPath ?? undefined, callTimeoutMs: 60_000, keepalive: { intervalMs: 5000, count: 3 } });
+    client.on("error", () => undefined);
+    client.on("lifecycle", (e) => this.onDomainEvent(e.dom, e.event === LifecycleEvent.UNDEFINED ? "undefined" : lifecycleCause(e.event)));
+    client.on("reboot", (e) => this.onDomainEvent(e.dom, "reboot"));
+    client.on("device-added", (e) => this.onDomainEvent(e.dom, "device-added"));
+    client.on("device-removed", (e) => this.onDomainEvent(e.dom, "device-removed"));
+    client.on("agent-lifecycle", (e) => this.onDomainEvent(e.dom, "agent-lifecycle"));
+    client.on("close", (err) => {
+      if (this.client !== client) return;
+      this.client = null;
+      this.xmlCache.clear();
+      if (this.stopped) return;
+      this.log(`connection lost: ${err?.message ?? "closed"}`);
+      this.emit({ kind: "libvirt.status", connected: false, error: err?.message ?? "connection closed" });
+      this.scheduleReconnect();
+    });
+    try {
+      await client.connect(this.o.uri);
+      for (const id of [DomainEventId.LIFECYCLE, DomainEventId.REBOOT, DomainEventId.DEVICE_ADDED, DomainEventId.DEVICE_REMOVED, DomainEventId.AGENT_LIFECYCLE]) {
+        await client.registerDomainEvent(id);
+      }
+    } catch (err) {
+      await client.close().catch(() => undefined);
+      this.log(`cannot connect to ${this.o.uri}: ${(err as Error).message}`);
+      this.emit({ kind: "libvirt.status", connected: false, error: (err as Error).message });
+      this.scheduleReconnect();
+      throw err;
+    }
+    this.client = client;
+    this.attempt = 0;
+    this.log(`connected to ${this.o.uri} via ${client.socketPath}`);
+    this.emit({ kind: "libvirt.status", connected: true, error: null });
+    this.emit({ kind: "domain.inventory", domains: await this.listDomains() });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.retry) return;
+    const delay = Math.min(5000, 250 * 2 ** this.attempt++);
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      void this.connect().catch(() => undefined);
+    }, delay);
+  }
+
+  private need(): LibvirtClient {
+    if (!this.client?.connected) throw new DriverError("libvirt_unavailable", `libvirt (${this.o.uri}) is not connected`);
+    return this.client;
+  }
+
+  async versions(): Promise<{ libvirt: string | null; qemu: string | null }> {
+    const c = this.need();
+    const fmt = (v: { major: number; minor: number; release: number }) => `${v.major}.${v.minor}.${v.release}`;
+    const [lib, hv] = await Promise.all([connectGetLibVersion(c), connectGetVersion(c).catch(() => null)]);
+    return { libvirt: fmt(lib), qemu: hv ? fmt(hv) : null };
+  }
+
+  async listDomains(): Promise<DomainSummary[]> {
+    const c = this.need();
+    // Three list calls give identity, persistence and autostart for every domain; states
+    // and XML are fetched pipelined on the one socket.
+    const [all, persistent, autostart] = await Promise.all([connectListAllDomains(c, 0), connectListAllDomains(c, LIST_PERSISTENT), connectListAllDomains(c, LIST_AUTOSTART)]);
+    const p = new Set(persistent.map((d) => d.uuid));
+    const a = new Set(autostart.map((d) => d.uuid));
+    const out = await Promise.all(all.map((d) => this.summary(c, d, { persistent: p.has(d.uuid), autostart: a.has(d.uuid) }).catch(() => null)));
+    return out.filter((d): d is DomainSummary => d !== null);
+  }
+
+  async getDomain(uuid: string): Promise<{ domain: DomainSummary; xml: string }> {
+    const c = this.need();
+    const dom = await this.lookup(c, uuid);
+    const xml = await wrap(domainGetXmlDesc(c, dom));
+    this.xmlCache.set(uuid, parseDomainXml(xml));
+    return { domain: await this.summary(c, dom), xml };
+  }
+
+  async domainAction(uuid: string, action: DomainAction, opts: DomainActionOptions): Promise<DomainSummary | null> {
+    const c = this.need();
+    const dom = await this.lookup(c, uuid);
+    if (action === "undefine" && opts.removeStorage) throw new DriverError("invalid_state", "Removing storage together with the machine is not supported yet: undefine without storage, then delete the volumes");
+    const run: Record<DomainAction, () => Promise<unknown>> = {
+      start: () => domainCreate(c, dom),
+      shutdown: () => domainShutdown(c, dom),
+      reboot: () => domainReboot(c, dom),
+      destroy: () => domainDestroy(c, dom),
+      reset: () => domainReset(c, dom),
+      suspend: () => domainSuspend(c, dom),
+      resume: () => domainResume(c, dom),
+      undefine: () => domainUndefine(c, dom, UNDEFINE_FLAGS),
+      autostart: () => domainSetAutostart(c, dom, opts.enabled ?? false),
+    };
+    await wrap(run[action]());
+    this.xmlCache.delete(uuid);
+    if (action === "undefine") {
+      const still = await domainLookupByUuid(c, uuid).catch(() => null);
+      return still ? this.summary(c, still) : null;
+    }
+    const fresh = await this.summary(c, dom);
+    // Autostart changes raise no libvirt event: push the change ourselves.
+    if (action === "autostart") this.emit({ kind: "domain.changed", cause: "autostart", domain: fresh });
+    return fresh;
+  }
+
+  private async lookup(c: LibvirtClient, uuid: string): Promise<DomainRef> {
+    return wrap(domainLookupByUuid(c, uuid));
+  }
+
+  private async summary(c: LibvirtClient, dom: DomainRef, known?: { persistent: boolean; autostart: boolean }): Promise<DomainSummary> {
+    let facts = this.xmlCache.get(dom.uuid);
+    const [state, xml, flags] = await Promise.all([
+      wrap(domainGetState(c, dom)),
+      facts ? null : wrap(domainGetXmlDesc(c, dom)),
+      known ?? this.flagsOf(c, dom.uuid),
+    ]);
+    if (!facts) {
+      facts = parseDomainXml(xml!);
+      this.xmlCache.set(dom.uuid, facts);
+    }
+    // The id from a lookup may be stale after start/stop; the state call is current.
+    const running = ["running", "paused", "blocked", "pmsuspended", "shutdown"].includes(DOMAIN_STATES[state.state] ?? "");
+    return {
+      uuid: dom.uuid,
+      name: dom.name,
+      id: running ? dom.id : -1,
+      state: (DOMAIN_STATES[state.state] ?? "nostate") as DomainState,
+      stateReason: state.reason,
+      autostart: flags.autostart,
+      persistent: flags.persistent,
+      ...facts,
+    };
+  }
+
+  private async flagsOf(c: LibvirtClient, uuid: string): Promise<{ persistent: boolean; autostart: boolean }> {
+    const [p, a] = await Promise.all([connectListAllDomains(c, LIST_PERSISTENT), connectListAllDomains(c, LIST_AUTOSTART)]);
+    return { persistent: p.some((d) => d.uuid === uuid), autostart: a.some((d) => d.uuid === uuid) };
+  }
+
+  private onDomainEvent(dom: DomainRef, cause: string): void {
+    // Live XML changes on start/stop (VNC port, pty path) and on device changes.
+    if (cause !== "suspended" && cause !== "resumed" && cause !== "agent-lifecycle") this.xmlCache.delete(dom.uuid);
+    const prev = this.refreshing.get(dom.uuid) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      const c = this.client;
+      if (!c?.connected) return;
+      try {
+        const fresh = await domainLookupByUuid(c, dom.uuid);
+        this.emit({ kind: "domain.changed", cause, domain: await this.summary(c, fresh) });
+      } catch (err) {
+        if (err instanceof LibvirtError && err.code === NO_DOMAIN) {
+          this.xmlCache.delete(dom.uuid);
+          this.emit({ kind: "domain.removed", uuid: dom.uuid, name: dom.name });
+        } else this.log(`refresh of ${dom.name} after ${cause} failed: ${(err as Error).message}`);
+      }
+    });
+    this.refreshing.set(dom.uuid, next);
+    void next.finally(() => {
+      if (this.refreshing.get(dom.uuid) === next) this.refreshing.delete(dom.uuid);
+    });
+  }
+}
+
+function lifecycleCause(event: number): string {
+  const names = ["defined", "undefined", "started", "suspended", "resumed", "stopped", "shutdown", "pmsuspended", "crashed"];
+  return names[event] ?? `lifecycle-${event}`;
+}
+
+/** libvirt's refusals become protocol error codes with libvirt's own message. */
+async function wrap<T>(p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    if (err instanceof LibvirtError) {
+      if (err.code === NO_DOMAIN) throw new DriverError("not_found", err.message);
+      if (err.code === OPERATION_INVALID) throw new DriverError("invalid_state", err.message);
+      throw new DriverError("libvirt_error", err.message);
+    }
+    if (err instanceof DriverError) throw err;
+    throw new DriverError("libvirt_unavailable", (err as Error).message);
+  }
 }
