@@ -1,7 +1,8 @@
 // libvirt data streams (serial console, screenshots) as Node duplex streams. A stream
 // lives on the serial of the call that opened it: STREAM packets with status CONTINUE
-// carry data both ways, OK means end-of-data, ERROR carries a remote_error (or, from
-// us, an abort).
+// carry data both ways (an empty one from the daemon means end-of-data), OK is the
+// end-of-data handshake (our finish, the daemon's acknowledgement), ERROR carries a
+// remote_error (or, from us, an abort). Data may arrive before the call's REPLY.
 import { Duplex } from "node:stream";
 import { decodeError, type LibvirtClient, type StreamSink } from "./client";
 import { MessageStatus, STREAM_CHUNK_BYTES } from "./packet";
@@ -36,6 +37,10 @@ export class LibvirtStream extends Duplex implements StreamSink {
   private readingPaused = false;
   private abortAck: (() => void) | null = null;
   private readonly closeTimeoutMs: number;
+  private handedOut = false;
+  private deferredError: Error | null = null;
+  /** Why the stream failed, also when no 'error' listener was there to hear it. */
+  failure: Error | null = null;
 
   constructor(
     private readonly client: LibvirtClient,
@@ -55,7 +60,13 @@ export class LibvirtStream extends Duplex implements StreamSink {
     }
     switch (status) {
       case MessageStatus.CONTINUE:
-        if (this.remoteEnded || body.length === 0) return;
+        if (this.remoteEnded) return;
+        // The daemon signals end-of-data with an empty data packet; OK only ever
+        // acknowledges our own finish.
+        if (body.length === 0) {
+          this.onRemoteEnd();
+          return;
+        }
         // Copy: the frame's buffer may be a slice of a much larger socket chunk.
         if (!this.push(Buffer.from(body)) && !this.readingPaused) {
           this.readingPaused = true;
@@ -67,7 +78,7 @@ export class LibvirtStream extends Duplex implements StreamSink {
         return;
       case MessageStatus.ERROR:
         this.release();
-        this.destroy(decodeError(body, this.proc));
+        this.fail(decodeError(body, this.proc));
         return;
       default:
         return;
@@ -77,7 +88,35 @@ export class LibvirtStream extends Duplex implements StreamSink {
   onConnectionLost(err: Error): void {
     this.released = true;
     this.resumeSocket();
-    if (!this.destroyed) this.destroy(err);
+    this.fail(err);
+  }
+
+  /**
+   * Marks the stream as given to its user. Errors that arrive earlier (often in the same
+   * socket chunk as the opening reply) are held until then, and delivered a macrotask
+   * later so the caller has had the chance to attach its listeners.
+   */
+  handOut(): void {
+    if (this.handedOut) return;
+    this.handedOut = true;
+    const err = this.deferredError;
+    this.deferredError = null;
+    if (err) setImmediate(() => this.fail(err));
+  }
+
+  /**
+   * An 'error' event without a listener would crash the agent (e.g. on a daemon
+   * restart), so errors are emitted only to listeners; otherwise the stream just closes
+   * and `failure` tells why.
+   */
+  private fail(err: Error): void {
+    this.failure ??= err;
+    if (!this.handedOut) {
+      this.deferredError ??= err;
+      return;
+    }
+    if (this.destroyed) return;
+    this.destroy(this.listenerCount("error") > 0 ? err : undefined);
   }
 
   /** Aborts the stream; resolves once the daemon acknowledged (or after closeTimeoutMs). */
@@ -133,7 +172,10 @@ export class LibvirtStream extends Duplex implements StreamSink {
   }
 
   override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
-    if (!this.released && !this.aborting) {
+    // A finished handshake (both ends sent end-of-data) needs no abort: the daemon's
+    // acknowledgement, or the timer set in onRemoteEnd, releases the serial.
+    const handshakeDone = this.remoteEnded && this.finishSent;
+    if (!this.released && !this.aborting && !handshakeDone) {
       // Destroyed without close(): still tell the daemon, without waiting for it.
       this.aborting = true;
       this.client.sendStreamPacket(this.proc, this.serial, MessageStatus.ERROR, Buffer.alloc(0));
@@ -189,7 +231,7 @@ export async function domainOpenConsole(
   client: LibvirtClient,
   dom: DomainRef,
   devName: string | null = null,
-  flags = ConsoleFlags.SAFE,
+  flags: number = ConsoleFlags.SAFE,
   options: LibvirtStreamOptions = {},
 ): Promise<LibvirtStream> {
   let stream: LibvirtStream | null = null;
@@ -203,6 +245,7 @@ export async function domainOpenConsole(
   );
   const st = stream as LibvirtStream | null;
   if (!st) throw new Error("console stream was not created");
+  st.handOut();
   return st;
 }
 
@@ -219,6 +262,8 @@ export async function domainScreenshot(client: LibvirtClient, dom: DomainRef, sc
     },
     (serial) => {
       const st = new LibvirtStream(client, Proc.DOMAIN_SCREENSHOT, serial, { highWaterMark: 1024 * 1024 });
+      // Listeners are attached right here, so errors need no holding back.
+      st.handOut();
       // Attach the collector now: data may arrive in the same chunk as the reply.
       st.on("data", (c: Buffer) => {
         total += c.length;
