@@ -6,7 +6,7 @@
 import { Duplex } from "node:stream";
 import { decodeError, type LibvirtClient, type StreamSink } from "./client";
 import { MessageStatus, STREAM_CHUNK_BYTES } from "./packet";
-import { ConsoleFlags, Proc } from "./procedures";
+import { Proc } from "./procedures";
 import { writeDomain, type DomainRef } from "./wire-types";
 
 export interface LibvirtStreamOptions {
@@ -231,7 +231,7 @@ export async function domainOpenConsole(
   client: LibvirtClient,
   dom: DomainRef,
   devName: string | null = null,
-  flags: number = ConsoleFlags.SAFE,
+  flags = 0,
   options: LibvirtStreamOptions = {},
 ): Promise<LibvirtStream> {
   let stream: LibvirtStream | null = null;
