@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Everything the test suite needs, installed and started: PostgreSQL, libvirtd + QEMU with
+# the tiny test guests, Chromium. Writes $HANGAR_LAB_DIR/test-env.sh for the test command.
+. "$(dirname "$0")/common.sh"
+here=$(dirname "$0")
+t0=$SECONDS
+pg_url=$(bash "$here/postgres-up.sh" | tail -1)
+bash "$here/libvirt-up.sh"
+bash "$here/guest-build.sh"
+bash "$here/guests-define.sh" 2
+bash "$here/chromium-up.sh"
+cat > "$HANGAR_LAB_DIR/test-env.sh" <<ENV
+export HANGAR_TEST_PG_URL='$pg_url'
+export HANGAR_LAB_DIR='$HANGAR_LAB_DIR'
+export HANGAR_LIBVIRT=1
+ENV
+log "test services ready in $((SECONDS - t0)) s"
