@@ -1,0 +1,155 @@
+// The spine against the real thing: server + local agent + libvirtd + QEMU guests. Every
+// state change is asserted from an event pushed on /ws/events; nothing here polls Hangar.
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startWithAdmin, type Client, type TestServer } from "../helpers/server";
+import { EventRecorder } from "../helpers/events";
+import { domState, ensureOff, HAS_LIBVIRT, restartLibvirtd, serialLog, until, virsh } from "../helpers/lab";
+
+const VM = "hangar-test-1";
+const VM2 = "hangar-test-2";
+
+describe.skipIf(!HAS_LIBVIRT)("agent + real libvirt", () => {
+  let srv: TestServer;
+  let admin: Client;
+  let ev: EventRecorder;
+  let hostId = "";
+  let uuid = "";
+
+  const act = (action: string, extra: Record<string, unknown> = {}, name = uuid) => admin.req("POST", `/api/machines/${hostId}/${name}/actions`, { action, ...extra });
+
+  beforeAll(async () => {
+    ensureOff(VM);
+    ensureOff(VM2);
+    ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
+    ev = await EventRecorder.open(srv.url, admin.cookie);
+    const host = await until("local host online", async () => (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string }) => h.status === "online"));
+    hostId = host.id;
+    const row = await until("test guest listed", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === VM));
+    uuid = row.uuid;
+    expect(row).toMatchObject({ state: "shutoff", persistent: true, hostName: host.name });
+    expect(row.graphics[0]).toMatchObject({ type: "vnc", listen: "127.0.0.1" });
+  }, 120_000);
+
+  afterAll(async () => {
+    ev?.close();
+    await srv?.stop();
+    ensureOff(VM);
+    ensureOff(VM2);
+  });
+
+  it("shows host facts from the agent", async () => {
+    const h = (await admin.req("GET", `/api/hosts/${hostId}`)).json.host;
+    expect(h.facts.libvirtVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(h.facts.qemuVersion).toMatch(/^\d+\.\d+/);
+    expect(h.facts.cpuCount).toBeGreaterThan(0);
+    expect(typeof h.facts.kvm.usable).toBe("boolean");
+    expect(h.libvirtConnected).toBe(true);
+  });
+
+  it("start: the guest boots (serial shows the shell) and the state change is pushed", async () => {
+    const m = ev.mark;
+    const r = await act("start");
+    expect(r.status).toBe(200);
+    expect(r.json.task).toMatchObject({ status: "succeeded", kind: "vm.start" });
+    await ev.waitFor("running pushed", ev.machineState(VM, "running"), m);
+    await ev.waitFor("task pushed", (e) => e.type === "task.upsert" && e.task.id === r.json.task.id && e.task.status === "succeeded", m);
+    await until("guest shell prompt on serial", () => serialLog(VM).includes("hangar-guest:"), 60_000, 250);
+    expect(domState(VM)).toBe("running");
+  });
+
+  it("pause and resume are pushed; pausing twice is refused with libvirt's reason", async () => {
+    let m = ev.mark;
+    expect((await act("suspend")).status).toBe(200);
+    await ev.waitFor("paused pushed", ev.machineState(VM, "paused"), m);
+    expect(domState(VM)).toBe("paused");
+    m = ev.mark;
+    expect((await act("resume")).status).toBe(200);
+    await ev.waitFor("resumed pushed", ev.machineState(VM, "running"), m);
+    const again = await act("resume");
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toMatch(/not (paused|suspended)|operation is not valid/i);
+  });
+
+  it("reboot: the guest boots again and the reboot is pushed", async () => {
+    const before = serialLog(VM).split("hangar-guest booted").length;
+    const m = ev.mark;
+    expect((await act("reboot")).status).toBe(200);
+    await ev.waitFor("reboot pushed", (e) => e.type === "machine.upsert" && e.machine.name === VM, m);
+    await until("second boot banner", () => serialLog(VM).split("hangar-guest booted").length > before, 60_000, 250);
+  });
+
+  it("shutdown (ACPI) and force off each reach shutoff by push", async () => {
+    await until("guest ready for ACPI", () => serialLog(VM).includes("hangar-guest:"), 60_000, 250);
+    let m = ev.mark;
+    expect((await act("shutdown")).status).toBe(200);
+    await ev.waitFor("shutoff after ACPI", ev.machineState(VM, "shutoff"), m, 60_000);
+    m = ev.mark;
+    expect((await act("start")).status).toBe(200);
+    await ev.waitFor("running", ev.machineState(VM, "running"), m);
+    m = ev.mark;
+    expect((await act("destroy")).status).toBe(200);
+    await ev.waitFor("shutoff after force off", ev.machineState(VM, "shutoff"), m);
+    expect(domState(VM)).toBe("shut off");
+  });
+
+  it("an action invalid for the state → 409 with libvirt's reason", async () => {
+    const r = await act("suspend");
+    expect(r.status).toBe(409);
+    expect(r.json.error.message).toMatch(/not running/i);
+    const tasks = (await admin.req("GET", "/api/tasks")).json.tasks;
+    expect(tasks[0]).toMatchObject({ kind: "vm.suspend", status: "failed" });
+  });
+
+  it("autostart on/off is applied and pushed", async () => {
+    const m = ev.mark;
+    expect((await act("autostart", { enabled: true })).status).toBe(200);
+    await ev.waitFor("autostart pushed", (e) => e.type === "machine.upsert" && e.machine.name === VM && e.machine.autostart, m);
+    expect(virsh("dominfo", VM)).toMatch(/Autostart:\s+enable/);
+    expect((await act("autostart", { enabled: false })).status).toBe(200);
+    expect(virsh("dominfo", VM)).toMatch(/Autostart:\s+disable/);
+  });
+
+  it("a VM started and stopped behind Hangar's back (virsh) shows up by push", async () => {
+    let m = ev.mark;
+    virsh("start", VM2);
+    const up = await ev.waitFor("virsh start pushed", ev.machineState(VM2, "running"), m);
+    m = ev.mark;
+    virsh("destroy", VM2);
+    await ev.waitFor("virsh destroy pushed", ev.machineState(VM2, "shutoff"), m);
+    expect(up.type).toBe("machine.upsert");
+  });
+
+  it("killing the agent mid-action: task unknown, host offline within 10 s; back online and reconciled", async () => {
+    const agentPid = Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" }).trim().split("\n")[0]);
+    expect(agentPid).toBeGreaterThan(0);
+    process.kill(agentPid, "SIGSTOP"); // frozen: the action below is sent but never answered
+    const m = ev.mark;
+    const r = await act("start");
+    expect(r.status).toBe(202);
+    const killedAt = Date.now();
+    process.kill(agentPid, "SIGKILL");
+    await ev.waitFor("host offline", (e) => e.type === "machines.host" && e.hostId === hostId && e.stale, m, 10_000);
+    expect(Date.now() - killedAt).toBeLessThan(10_000);
+    await ev.waitFor("task unknown", (e) => e.type === "task.upsert" && e.task.id === r.json.task.id && e.task.status === "unknown", m, 10_000);
+    const afterUnknown = ev.mark;
+    // The server's supervisor restarts its local agent; the fleet view recovers.
+    await ev.waitFor("host back", (e) => e.type === "machines.host" && e.hostId === hostId && !e.stale, m, 30_000);
+    const settled = await ev.waitFor("task reconciled", (e) => e.type === "task.upsert" && e.task.id === r.json.task.id && e.task.status !== "unknown", afterUnknown, 30_000);
+    // The start never ran (the agent was frozen), and the inventory says so.
+    expect(settled.type === "task.upsert" && settled.task.status).toBe("failed");
+    expect(domState(VM)).toBe("shut off");
+  });
+
+  it("restarting libvirtd under a running agent: the gap shows, then the true state; events flow again", async () => {
+    let m = ev.mark;
+    restartLibvirtd();
+    await ev.waitFor("host changed (libvirt down/up)", (e) => e.type === "host.changed" && e.hostId === hostId, m, 30_000);
+    await ev.waitFor("resync after libvirtd restart", (e) => e.type === "machines.host" && e.hostId === hostId && !e.stale, m, 30_000);
+    await until("libvirt connected again", async () => (await admin.req("GET", `/api/hosts/${hostId}`)).json.host.libvirtConnected === true, 30_000, 200);
+    m = ev.mark;
+    virsh("start", VM2);
+    await ev.waitFor("events registered again", ev.machineState(VM2, "running"), m);
+    virsh("destroy", VM2);
+  });
+});
