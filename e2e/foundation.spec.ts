@@ -2,7 +2,9 @@ import { expect, test } from "@playwright/test";
 
 const URL = () => process.env.HANGAR_E2E_URL!;
 const TOKEN = () => process.env.HANGAR_E2E_SETUP_TOKEN!;
-const PASSWORD = "a long enough e2e password";
+import { E2E_ADMIN } from "./session";
+
+const PASSWORD = E2E_ADMIN.password;
 
 test.describe.configure({ mode: "serial" });
 

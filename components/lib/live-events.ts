@@ -65,7 +65,6 @@ export function useLiveEvents(): LinkState {
     let stopped = false;
     let attempt = 0;
     let lastSeq = 0;
-    let connectedBefore = false;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let ping: ReturnType<typeof setInterval> | null = null;
 
@@ -75,8 +74,9 @@ export function useLiveEvents(): LinkState {
       ws.onopen = () => {
         attempt = 0;
         setState("live");
-        if (connectedBefore) void qc.invalidateQueries();
-        connectedBefore = true;
+        // Whatever changed before this socket was open (the first time: between the page's
+        // first fetch and now) is only known by refetching.
+        void qc.invalidateQueries();
         // Keeps idle proxies from dropping the socket.
         ping = setInterval(() => ws?.readyState === WebSocket.OPEN && ws.send('{"type":"ping"}'), 25_000);
       };
