@@ -1,15 +1,16 @@
 // LibvirtClient against a scripted fake daemon: serial matching, errors, events,
 // timeouts, connection loss, keepalive and streams, without a real libvirtd.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CallTimeoutError, ConnectionClosedError, LibvirtClient } from "./client";
+import { LibvirtClient } from "./client";
+import { CallTimeoutError, ConnectionClosedError, LibvirtError } from "./errors";
 import { connectGetLibVersion, nodeGetInfo } from "./host-api";
 import { domainSuspend } from "./domain-api";
 import { type LifecycleEventPayload } from "./events";
-import { KEEPALIVE_PROGRAM, KeepaliveProc, MessageStatus, MessageType, ProtocolError } from "./packet";
+import { KEEPALIVE_PROGRAM, KeepaliveProc, MessageStatus, MessageType, ProtocolError, STREAM_CHUNK_BYTES } from "./packet";
 import { ErrorCode, Proc } from "./procedures";
 import { domainOpenConsole } from "./stream";
 import { FakeDaemon } from "./testing/fake-daemon";
-import { LibvirtError, type DomainRef } from "./wire-types";
+import { type DomainRef } from "./wire-types";
 import { XdrWriter } from "./xdr";
 
 // Recorded remote_error body (after the header) of DOMAIN_SUSPEND on a shut-off domain.
@@ -158,6 +159,40 @@ describe("LibvirtClient events and keepalive", () => {
     expect(await all).toBe(ev);
   });
 
+  it("uses polkit when the daemon asks for it, and refuses SASL-only daemons", async () => {
+    let list = "0000000100000002"; // [POLKIT]
+    daemon.on((p, conn) => {
+      if (p.header.proc === Proc.AUTH_LIST) return conn.reply(p, Buffer.from(list, "hex")), true;
+      if (p.header.proc === Proc.AUTH_POLKIT) return conn.reply(p, new XdrWriter().int(1).toBuffer()), true;
+      return false;
+    });
+    await client.connect();
+    expect(daemon.last.received.map((p) => p.header.proc)).toEqual([Proc.AUTH_LIST, Proc.AUTH_POLKIT, Proc.CONNECT_OPEN]);
+
+    list = "0000000100000001"; // [SASL]
+    const other = new LibvirtClient({ socketPath: daemon.socketPath });
+    const err = await other.connect().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LibvirtError);
+    expect((err as LibvirtError).code).toBe(ErrorCode.AUTH_FAILED);
+    expect(other.connected).toBe(false);
+  });
+
+  it("pings a silent daemon and drops the connection when it stays silent", async () => {
+    daemon.on((p, conn) => {
+      if (p.header.proc !== Proc.CONNECT_SUPPORTS_FEATURE) return false;
+      expect(p.body.readInt32BE(0)).toBe(12); // VIR_DRV_FEATURE_PROGRAM_KEEPALIVE
+      conn.reply(p, new XdrWriter().int(1).toBuffer());
+      return true;
+    });
+    client = new LibvirtClient({ socketPath: daemon.socketPath, keepalive: { intervalMs: 30, count: 3 } });
+    const closed = new Promise<Error | null>((r) => client.once("close", r));
+    await client.connect();
+    const err = await closed;
+    expect(err?.message).toMatch(/keepalive/);
+    const pings = daemon.last.received.filter((p) => p.header.prog === KEEPALIVE_PROGRAM && p.header.proc === KeepaliveProc.PING);
+    expect(pings.length).toBeGreaterThanOrEqual(1);
+  });
+
   it("answers a keepalive PING with a PONG", async () => {
     await client.connect();
     daemon.last.send({ prog: KEEPALIVE_PROGRAM, proc: KeepaliveProc.PING, serial: 0, type: MessageType.MESSAGE });
@@ -257,5 +292,49 @@ describe("console streams", () => {
     const err = await new Promise<Error>((r) => con.once("error", r));
     expect(err).toBeInstanceOf(LibvirtError);
     expect((err as LibvirtError).code).toBe(ErrorCode.OPERATION_INVALID);
+  });
+
+  it("splits large writes into packets libvirt accepts", async () => {
+    daemon.on((p, conn) => {
+      if (p.header.type !== MessageType.CALL || p.header.proc !== Proc.DOMAIN_OPEN_CONSOLE) return false;
+      conn.reply(p);
+      return true;
+    });
+    await client.connect();
+    const con = await domainOpenConsole(client, DOM);
+    const data = Buffer.alloc(600_000);
+    for (let i = 0; i < data.length; i++) data[i] = i % 251;
+    await new Promise<void>((resolve, reject) => con.write(data, (err) => (err ? reject(err) : resolve())));
+    await tick(50);
+    const sent = daemon.last.received.filter((p) => p.header.type === MessageType.STREAM);
+    expect(sent.length).toBe(3);
+    expect(Math.max(...sent.map((p) => p.body.length))).toBeLessThanOrEqual(STREAM_CHUNK_BYTES);
+    expect(Buffer.concat(sent.map((p) => p.body)).equals(data)).toBe(true);
+  });
+
+  it("does not crash the process when a stream fails with nobody listening for errors", async () => {
+    daemon.on((p, conn) => {
+      if (p.header.type !== MessageType.CALL || p.header.proc !== Proc.DOMAIN_OPEN_CONSOLE) return false;
+      conn.reply(p);
+      setTimeout(() => conn.socket.destroy(), 20);
+      return true;
+    });
+    await client.connect();
+    const con = await domainOpenConsole(client, DOM);
+    await new Promise((r) => con.once("close", r));
+    expect(con.failure).toBeInstanceOf(ConnectionClosedError);
+  });
+
+  it("rejects the open call, without a stream, when the daemon refuses the console", async () => {
+    daemon.on((p, conn) => {
+      if (p.header.type !== MessageType.CALL || p.header.proc !== Proc.DOMAIN_OPEN_CONSOLE) return false;
+      conn.reply(p, Buffer.from(SUSPEND_ERROR_BODY, "hex"), MessageStatus.ERROR);
+      return true;
+    });
+    await client.connect();
+    await expect(domainOpenConsole(client, DOM)).rejects.toBeInstanceOf(LibvirtError);
+    // The connection is still fine.
+    daemon.on((p, conn) => p.header.proc === Proc.CONNECT_GET_LIB_VERSION && (conn.reply(p, u64(9000000n)), true));
+    expect((await connectGetLibVersion(client)).major).toBe(9);
   });
 });

@@ -18,7 +18,8 @@ import {
   type Packet,
 } from "./packet";
 import { AuthType, DrvFeature, ErrorCode, Limits, Proc } from "./procedures";
-import { LibvirtError, readRemoteError, writeDomain, type DomainRef } from "./wire-types";
+import { CallTimeoutError, ConnectionClosedError, decodeError, LibvirtError } from "./errors";
+import { writeDomain, type DomainRef } from "./wire-types";
 import { XdrReader, XdrWriter } from "./xdr";
 
 /** Where libvirt listens: the monolithic daemon (or virtproxyd) first, then virtqemud. */
@@ -40,21 +41,6 @@ export interface LibvirtClientOptions {
 
 export interface CallOptions {
   timeoutMs?: number;
-}
-
-/** Thrown for calls that could not complete because the connection went away. */
-export class ConnectionClosedError extends Error {
-  constructor(message = "libvirt connection closed") {
-    super(message);
-    this.name = "ConnectionClosedError";
-  }
-}
-
-export class CallTimeoutError extends Error {
-  constructor(readonly proc: number, readonly timeoutMs: number) {
-    super(`libvirt procedure ${proc} timed out after ${timeoutMs} ms`);
-    this.name = "CallTimeoutError";
-  }
 }
 
 /** Receives the STREAM packets that follow a stream-opening call (see stream.ts). */
@@ -296,7 +282,6 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     }
     const socket = this.socket;
     if (!socket) throw lastErr ?? new Error("no libvirt socket path to try");
-    socket.setNoDelay?.(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (err) => {
       this.closeError ??= err;
@@ -368,30 +353,13 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     }
   }
 
-  private emitEvent(ev: DomainEvent | { kind: "unknown"; proc: number; body: Buffer }): void {
-    switch (ev.kind) {
-      case "unknown":
-        this.emit("unknown-event", ev);
-        return;
-      case "lifecycle":
-        this.emit("lifecycle", ev);
-        break;
-      case "reboot":
-        this.emit("reboot", ev);
-        break;
-      case "device-added":
-        this.emit("device-added", ev);
-        break;
-      case "device-removed":
-        this.emit("device-removed", ev);
-        break;
-      case "agent-lifecycle":
-        this.emit("agent-lifecycle", ev);
-        break;
-      case "metadata-change":
-        this.emit("metadata-change", ev);
-        break;
+  private emitEvent(ev: DomainEvent | UnknownEventPayload): void {
+    if (ev.kind === "unknown") {
+      this.emit("unknown-event", ev);
+      return;
     }
+    // Each event kind doubles as its event name (see LibvirtClientEvents).
+    (this.emit as (name: DomainEvent["kind"], e: DomainEvent) => boolean)(ev.kind, ev);
     this.emit("domain-event", ev);
   }
 
@@ -439,14 +407,6 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
   /** 'error' without a listener would throw and kill the agent; only emit to listeners. */
   private report(err: Error): void {
     if (this.listenerCount("error") > 0) this.emit("error", err);
-  }
-}
-
-export function decodeError(body: Buffer, proc: number | null): LibvirtError {
-  try {
-    return LibvirtError.fromRemote(readRemoteError(new XdrReader(body)), proc);
-  } catch {
-    return new LibvirtError(ErrorCode.RPC, 0, `undecodable error reply (${body.length} bytes) for procedure ${proc ?? "?"}`, { proc });
   }
 }
 

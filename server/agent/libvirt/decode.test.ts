@@ -1,6 +1,6 @@
 // Decoding of recorded libvirt 9.0 frames (captured from the daemon on the lab machine).
 import { describe, expect, it } from "vitest";
-import { decodeError } from "./client";
+import { decodeError } from "./errors";
 import { decodeDomainEvent } from "./events";
 import { decodePacket, MessageStatus, MessageType } from "./packet";
 import { DomainStatsTypes, ErrorCode, LifecycleEvent, Proc, TypedParamType } from "./procedures";

@@ -1,8 +1,6 @@
 // Public surface of the libvirt RPC library. Callers import from here only.
 export {
   LibvirtClient,
-  ConnectionClosedError,
-  CallTimeoutError,
   DEFAULT_SOCKET_PATHS,
   type LibvirtClientOptions,
   type LibvirtClientEvents,
@@ -56,7 +54,8 @@ export type {
   MetadataChangeEventPayload,
   UnknownEventPayload,
 } from "./events";
-export { LibvirtError, type DomainRef, type TypedParamValue } from "./wire-types";
+export { LibvirtError, ConnectionClosedError, CallTimeoutError } from "./errors";
+export { type DomainRef, type TypedParamValue, type RemoteError } from "./wire-types";
 export { ProtocolError } from "./packet";
 export { XdrError } from "./xdr";
 export {

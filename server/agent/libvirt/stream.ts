@@ -4,7 +4,8 @@
 // end-of-data handshake (our finish, the daemon's acknowledgement), ERROR carries a
 // remote_error (or, from us, an abort). Data may arrive before the call's REPLY.
 import { Duplex } from "node:stream";
-import { decodeError, type LibvirtClient, type StreamSink } from "./client";
+import { type LibvirtClient, type StreamSink } from "./client";
+import { decodeError } from "./errors";
 import { MessageStatus, STREAM_CHUNK_BYTES } from "./packet";
 import { Proc } from "./procedures";
 import { writeDomain, type DomainRef } from "./wire-types";

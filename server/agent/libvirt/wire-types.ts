@@ -1,5 +1,5 @@
 // Shared remote_protocol.x structures: domain identity, typed parameters, remote_error.
-import { ErrorCode, TypedParamType } from "./procedures";
+import { TypedParamType } from "./procedures";
 import { XdrError, type XdrReader, type XdrWriter } from "./xdr";
 
 /** remote_nonnull_domain. `id` is -1 for a domain that is not running. */
@@ -171,37 +171,5 @@ export function readRemoteError(r: XdrReader): RemoteError {
     };
   } catch {
     return { ...base, dom: null, str1: null, str2: null, str3: null, int1: 0, int2: 0, net: null };
-  }
-}
-
-/** An error reported by libvirt itself (as opposed to transport or protocol failures). */
-export class LibvirtError extends Error {
-  readonly code: number;
-  readonly domain: number;
-  readonly level: number;
-  /** The procedure that failed, for logs. */
-  readonly proc: number | null;
-  readonly details: RemoteError | null;
-
-  constructor(code: number, domain: number, message: string, opts: { level?: number; proc?: number | null; details?: RemoteError | null } = {}) {
-    super(message);
-    this.name = "LibvirtError";
-    this.code = code;
-    this.domain = domain;
-    this.level = opts.level ?? 2;
-    this.proc = opts.proc ?? null;
-    this.details = opts.details ?? null;
-  }
-
-  static fromRemote(e: RemoteError, proc: number | null = null): LibvirtError {
-    return new LibvirtError(e.code, e.domain, e.message ?? `libvirt error ${e.code}`, { level: e.level, proc, details: e });
-  }
-
-  get isNoDomain(): boolean {
-    return this.code === ErrorCode.NO_DOMAIN;
-  }
-
-  get isOperationInvalid(): boolean {
-    return this.code === ErrorCode.OPERATION_INVALID;
   }
 }
