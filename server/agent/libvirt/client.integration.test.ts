@@ -21,11 +21,13 @@ import {
   domainGetXmlDesc,
   domainLookupByUuid,
   domainOpenConsole,
+  domainReset,
   domainResume,
   domainScreenshot,
   domainSetAutostart,
   domainSuspend,
   domainUndefine,
+  CreateFlags,
   DomainEventId,
   DomainState,
   ErrorCode,
@@ -57,7 +59,7 @@ function domainXml(name: string, type: "kvm" | "qemu"): string {
   <name>${name}</name>
   <memory unit='MiB'>32</memory>
   <vcpu>1</vcpu>
-  <os><type arch='x86_64'>hvm</type></os>
+  <os><type arch='x86_64'>hvm</type><bios useserial='yes'/></os>
   <devices>
     <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
     <serial type='pty'/>
@@ -136,12 +138,23 @@ describe.skipIf(!enabled)("LibvirtClient against the real libvirtd", () => {
     expect((err as LibvirtError).code).toBe(ErrorCode.OPERATION_INVALID);
     expect((err as LibvirtError).message).toMatch(/not running/);
 
+    // Start paused so the console is attached before the firmware prints anything.
     mark = events.length;
-    const started = await domainCreate(client, dom);
+    const started = await domainCreate(client, dom, CreateFlags.PAUSED);
     expect(started.id).toBeGreaterThan(0);
     const ev = await lifecycle(LifecycleEvent.STARTED, mark);
     expect(ev.dom.uuid).toBe(dom.uuid);
+    expect(await domainGetState(client, dom)).toMatchObject({ state: DomainState.PAUSED });
+    const con = await domainOpenConsole(client, dom);
+    let text = "";
+    con.on("data", (d: Buffer) => (text += d.toString("latin1")));
+    mark = events.length;
+    await domainResume(client, dom);
+    await lifecycle(LifecycleEvent.RESUMED, mark);
     expect(await domainGetState(client, dom)).toMatchObject({ state: DomainState.RUNNING });
+    // Real console output: SeaBIOS prints its banner on the serial port (useserial).
+    for (let i = 0; i < 100 && !text.includes("SeaBIOS"); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(text).toContain("SeaBIOS");
     expect(execFileSync("virsh", ["-c", "qemu:///system", "domstate", name], { encoding: "utf8" }).trim()).toBe("running");
 
     mark = events.length;
@@ -173,15 +186,15 @@ describe.skipIf(!enabled)("LibvirtClient against the real libvirtd", () => {
     expect(await domainGetAutostart(client, dom)).toBe(true);
     await domainSetAutostart(client, dom, false);
 
-    // One console session at a time: close() must really release it.
-    const con = await domainOpenConsole(client, dom);
     con.write("\r\n");
+    // One console session at a time: close() must really release it.
     const second = await domainOpenConsole(client, dom).catch((e: unknown) => e);
     expect(second).toBeInstanceOf(LibvirtError);
     await con.close();
     const again = await domainOpenConsole(client, dom);
     await again.close();
 
+    await domainReset(client, dom);
     const shot = await domainScreenshot(client, dom);
     expect(shot.data.length).toBeGreaterThan(100);
     expect(shot.data.subarray(0, 4).toString("latin1")).toBe("\x89PNG");
