@@ -10,6 +10,8 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   globalSetup: "./e2e/global-setup.ts",
+  // Playwright empties its outputDir at start: keep it apart from the other suites' reports.
+  outputDir: "test-results/e2e-artifacts",
   reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
   use: {
     browserName: "chromium",

@@ -9,7 +9,8 @@ const missing = [];
 
 for (const f of fs.readdirSync(dir).filter((f) => f.startsWith("check-"))) {
   const r = JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8"));
-  r.ok ? passed++ : failed++;
+  if (r.ok) passed++;
+  else failed++;
 }
 const read = (f) => (fs.existsSync(`${dir}/${f}`) ? JSON.parse(fs.readFileSync(`${dir}/${f}`, "utf8")) : (missing.push(f), null));
 const v = read("vitest.json");

@@ -12,7 +12,7 @@ export class EventRecorder {
 
   static async open(base: string, cookie: string): Promise<EventRecorder> {
     const r = await tryUpgrade(base, "/ws/events", { Origin: base, Cookie: cookie });
-    if (r.status !== 101) throw new Error(`events socket refused: ${r.status}`);
+    if (!r.ws) throw new Error(`events socket refused: ${r.status}`);
     return new EventRecorder(r.ws);
   }
 

@@ -8,7 +8,7 @@ export const LAB_DIR = process.env.HANGAR_LAB_DIR ?? "/var/lib/hangar-lab";
 export const HAS_LIBVIRT = process.env.HANGAR_LIBVIRT === "1";
 
 export function virsh(...args: string[]): string {
-  return execFileSync("virsh", ["-c", "qemu:///system", ...args], { encoding: "utf8", timeout: 60_000 }).trim();
+  return execFileSync("virsh", ["-c", "qemu:///system", ...args], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
 export function domState(name: string): string {

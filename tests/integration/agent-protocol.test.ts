@@ -1,7 +1,7 @@
 // The server's side of the agent contract, driven by a hand-written protocol peer: it
 // checks enrollment token rules, frame validation and the REST errors around agents.
 // (The real agent against real libvirt is tested in agent-libvirt.test.ts.)
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { nextMessage, tryUpgrade } from "../helpers/ws";

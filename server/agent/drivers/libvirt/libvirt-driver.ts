@@ -232,7 +232,8 @@ export class LibvirtDriver implements HypervisorDriver {
         const fresh = await domainLookupByUuid(c, dom.uuid);
         this.emit({ kind: "domain.changed", cause, domain: await this.summary(c, fresh) });
       } catch (err) {
-        if (err instanceof LibvirtError && err.code === NO_DOMAIN) {
+        // Gone between the event and our lookup (a transient domain that stopped).
+        if ((err instanceof LibvirtError && err.code === NO_DOMAIN) || (err instanceof DriverError && err.code === "not_found")) {
           this.xmlCache.delete(dom.uuid);
           this.emit({ kind: "domain.removed", uuid: dom.uuid, name: dom.name });
         } else this.log(`refresh of ${dom.name} after ${cause} failed: ${(err as Error).message}`);
