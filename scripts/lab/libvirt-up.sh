@@ -15,6 +15,9 @@ if [ -e /dev/kvm ] && ! kvm_opens; then
   mv /dev/kvm /dev/kvm.unusable
   log "/dev/kvm cannot be opened: moved to /dev/kvm.unusable (guests use TCG)"
 fi
+# QEMU runs as libvirt-qemu (group kvm): a /dev/kvm that only root may open (0600, as on
+# these machines without udev) makes libvirtd re-probe QEMU on every call (~7 s each).
+if [ -e /dev/kvm ] && getent group kvm >/dev/null; then chgrp kvm /dev/kvm && chmod 0660 /dev/kvm; fi
 if [ -e /dev/kvm ]; then virt=kvm; else virt=qemu; fi
 echo "$virt" > "$HANGAR_LAB_DIR/virt-type"
 
