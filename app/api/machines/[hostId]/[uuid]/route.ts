@@ -1,7 +1,7 @@
 import { route, json } from "@/server/web/http/route";
 import { ApiError } from "@/server/web/http/errors";
 import { MachineParams, machineResource } from "@/server/web/agents/machine-params";
-import { AgentCallError } from "@/server/web/agents/agent-connection";
+import { isAgentCallError } from "@/server/web/agents/agent-connection";
 
 export const GET = route({ permission: "vm.read", params: MachineParams, resource: machineResource }, async ({ svc, params }) => {
   const machine = svc.hub.machine(params.hostId, params.uuid);
@@ -11,7 +11,7 @@ export const GET = route({ permission: "vm.read", params: MachineParams, resourc
     try {
       xml = (await svc.hub.call(params.hostId, "domain.get", { uuid: params.uuid }, 10_000)).xml;
     } catch (err) {
-      if (!(err instanceof AgentCallError)) throw err;
+      if (!isAgentCallError(err)) throw err;
     }
   }
   return json({ machine, xml });
