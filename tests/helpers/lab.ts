@@ -42,3 +42,10 @@ export async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs
 export function restartLibvirtd(): void {
   execFileSync("bash", [path.resolve(import.meta.dirname, "..", "..", "scripts", "lab", "libvirt-restart.sh")], { stdio: "ignore", timeout: 90_000 });
 }
+
+/** The guest finished its latest boot: a shell prompt follows the last boot banner. */
+export function guestReady(name: string): boolean {
+  const log = serialLog(name);
+  const banner = log.lastIndexOf("hangar-guest booted");
+  return banner >= 0 && log.indexOf("hangar-guest:", banner) > banner;
+}

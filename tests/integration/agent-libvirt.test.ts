@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWithAdmin, type Client, type TestServer } from "../helpers/server";
 import { EventRecorder } from "../helpers/events";
-import { domState, ensureOff, HAS_LIBVIRT, restartLibvirtd, serialLog, until, virsh } from "../helpers/lab";
+import { domState, ensureOff, guestReady, HAS_LIBVIRT, restartLibvirtd, serialLog, until, virsh } from "../helpers/lab";
 
 const VM = "hangar-test-1";
 const VM2 = "hangar-test-2";
@@ -54,7 +54,7 @@ describe.skipIf(!HAS_LIBVIRT)("agent + real libvirt", () => {
     expect(r.json.task).toMatchObject({ status: "succeeded", kind: "vm.start" });
     await ev.waitFor("running pushed", ev.machineState(VM, "running"), m);
     await ev.waitFor("task pushed", (e) => e.type === "task.upsert" && e.task.id === r.json.task.id && e.task.status === "succeeded", m);
-    await until("guest shell prompt on serial", () => serialLog(VM).includes("hangar-guest:"), 60_000, 250);
+    await until("guest shell prompt on serial", () => guestReady(VM), 60_000, 250);
     expect(domState(VM)).toBe("running");
   });
 
@@ -80,7 +80,8 @@ describe.skipIf(!HAS_LIBVIRT)("agent + real libvirt", () => {
   });
 
   it("shutdown (ACPI) and force off each reach shutoff by push", async () => {
-    await until("guest ready for ACPI", () => serialLog(VM).includes("hangar-guest:"), 60_000, 250);
+    // ACPI needs the guest's power-button handler, set up at the end of its (re)boot.
+    await until("guest ready for ACPI", () => guestReady(VM), 60_000, 250);
     let m = ev.mark;
     expect((await act("shutdown")).status).toBe(200);
     await ev.waitFor("shutoff after ACPI", ev.machineState(VM, "shutoff"), m, 60_000);
