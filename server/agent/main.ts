@@ -5,6 +5,7 @@ import { loadAgentConfig } from "./config";
 import { enroll, loadCredential } from "./enrollment";
 import { hostFacts } from "./host-facts";
 import { ServerLink } from "./server-link";
+import { SerialHub } from "./serial-hub";
 import { createLibvirtDriver } from "./drivers/libvirt/libvirt-driver";
 
 export const AGENT_VERSION = "0.1.0";
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   }
   if (!credential) throw new Error("no credential: enroll this host first (--enroll TOKEN from the Hosts page)");
 
-  const link = new ServerLink(driver, { serverUrl: cfg.serverUrl, credential, agentVersion: AGENT_VERSION, facts });
+  const serial = new SerialHub({ uri: cfg.libvirtUri, socketPath: cfg.libvirtSocket });
+  const link = new ServerLink(driver, { serverUrl: cfg.serverUrl, credential, agentVersion: AGENT_VERSION, facts, serial });
   link.start();
 
   const stop = async (sig: string) => {

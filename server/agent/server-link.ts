@@ -4,12 +4,15 @@
 import WebSocket from "ws";
 import { Methods, MAX_FRAME_BYTES, parseFrame, PROTOCOL_VERSION, ServerFrame, type AgentEvent, type HostFacts, type MethodName, type RpcError } from "../protocol";
 import { DriverError, type HypervisorDriver } from "./drivers/driver";
+import { openConsole, type ConsoleOpenParams } from "./consoles";
+import type { SerialHub } from "./serial-hub";
 
 export interface LinkOptions {
   serverUrl: string;
   credential: string;
   agentVersion: string;
   facts: () => Promise<HostFacts>;
+  serial: SerialHub;
   log?: (msg: string) => void;
 }
 
@@ -132,6 +135,11 @@ export class ServerLink {
       case "domain.action": {
         const p = params as { uuid: string; action: Parameters<HypervisorDriver["domainAction"]>[1]; removeStorage?: boolean; enabled?: boolean };
         return { domain: await this.driver.domainAction(p.uuid, p.action, { removeStorage: p.removeStorage, enabled: p.enabled }) };
+      }
+      case "console.open": {
+        const p = params as unknown as ConsoleOpenParams;
+        const { domain } = await this.driver.getDomain(p.uuid);
+        return openConsole(this.opts.serverUrl, this.opts.credential, domain, p, this.opts.serial);
       }
     }
   }

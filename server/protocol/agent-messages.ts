@@ -3,6 +3,7 @@
 // (when it carried a request id) and is logged, never crashing either side.
 import { z } from "zod";
 import { DomainAction, DomainSummary, Uuid } from "./domain";
+import { ConsoleKind } from "./console";
 import { HostFacts } from "./host";
 
 export const PROTOCOL_VERSION = 1;
@@ -40,6 +41,13 @@ export const Methods = {
       enabled: z.boolean().optional(),
     }),
     result: z.object({ domain: DomainSummary.nullable() }),
+  },
+  // Opens a console for a browser: the agent resolves the endpoint from the domain's own
+  // XML (never from the caller), then dials /ws/agent-data with the one-time channel token
+  // and relays bytes. The agent still listens on no port.
+  "console.open": {
+    params: z.object({ uuid: Uuid, kind: ConsoleKind, channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/) }),
+    result: z.object({ endpoint: z.string().max(512) }),
   },
 } as const;
 export type MethodName = keyof typeof Methods;

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { DomainSummary } from "./domain";
 import { HostFacts } from "./host";
+import type { ConsoleViewer } from "./console";
 
 export const HostStatus = z.enum(["online", "offline", "pending"]);
 
@@ -53,4 +54,6 @@ export type BrowserEvent =
   | { type: "machines.host"; seq: number; hostId: string; stale: boolean; observedAt: string }
   // Hosts change rarely (connect, disconnect, facts): the client refetches the host list.
   | { type: "host.changed"; seq: number; hostId: string }
-  | { type: "task.upsert"; seq: number; task: TaskRow };
+  | { type: "task.upsert"; seq: number; task: TaskRow }
+  // Who is watching a machine's consoles (presence; "take over" closes the others).
+  | { type: "console.viewers"; seq: number; hostId: string; uuid: string; viewers: ConsoleViewer[] };

@@ -3,3 +3,4 @@ export * from "./host";
 export * from "./agent-messages";
 export * from "./enroll";
 export * from "./browser-events";
+export * from "./console";

@@ -18,6 +18,7 @@ const EnvSchema = z.object({
   HANGAR_SETUP_TOKEN_SECONDS: num(60 * 60),
   HANGAR_WS_PING_SECONDS: num(25),
   HANGAR_MAX_BODY_BYTES: num(64 * 1024),
+  HANGAR_CONSOLE_TICKET_SECONDS: num(30),
   // Trust X-Forwarded-For / X-Forwarded-Proto only behind a reverse proxy we were told about.
   HANGAR_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   // Run an agent for this machine (the embedded default).
@@ -37,6 +38,7 @@ export interface Config {
   setupTokenMs: number;
   wsPingMs: number;
   maxBodyBytes: number;
+  consoleTicketMs: number;
   trustProxy: boolean;
   localAgent: boolean;
   dev: boolean;
@@ -63,6 +65,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     setupTokenMs: e.HANGAR_SETUP_TOKEN_SECONDS * 1000,
     wsPingMs: e.HANGAR_WS_PING_SECONDS * 1000,
     maxBodyBytes: e.HANGAR_MAX_BODY_BYTES,
+    consoleTicketMs: e.HANGAR_CONSOLE_TICKET_SECONDS * 1000,
     trustProxy: e.HANGAR_TRUST_PROXY === "1",
     localAgent: e.HANGAR_LOCAL_AGENT === "1",
     dev,

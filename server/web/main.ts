@@ -14,6 +14,9 @@ import { createUpgradeHandler } from "./ws/upgrade";
 import { eventsRoute } from "./ws/events-socket";
 import { agentRoute } from "./ws/agent-socket";
 import { consoleRoute } from "./ws/console-socket";
+import { agentDataRoute } from "./ws/agent-data-socket";
+import { ConsoleBroker } from "./consoles/broker";
+import { ConsoleTickets } from "./consoles/tickets";
 import { EventBus } from "./events/bus";
 import { AgentHub } from "./agents/hub";
 import { TaskService } from "./tasks/task-service";
@@ -45,6 +48,8 @@ async function main(): Promise<void> {
     bus,
     hub,
     tasks: new TaskService(db, bus, hub),
+    consoles: new ConsoleBroker(hub, bus),
+    consoleTickets: new ConsoleTickets(config.consoleTicketMs),
     baseUrl: config.publicUrl?.origin ?? localUrl,
     startedAt: started,
   };
@@ -65,7 +70,7 @@ async function main(): Promise<void> {
   });
   const upgrades = createUpgradeHandler(
     svc,
-    { "/ws/events": eventsRoute(svc), "/ws/console": consoleRoute(svc), "/ws/agent": agentRoute(svc) },
+    { "/ws/events": eventsRoute(svc), "/ws/console": consoleRoute(svc), "/ws/agent": agentRoute(svc), "/ws/agent-data": agentDataRoute(svc) },
     dev ? app.getUpgradeHandler() : undefined,
   );
   server.on("upgrade", upgrades.handler);

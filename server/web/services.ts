@@ -10,6 +10,8 @@ import type { SocketRegistry } from "./ws/socket-registry";
 import type { EventBus } from "./events/bus";
 import type { AgentHub } from "./agents/hub";
 import type { TaskService } from "./tasks/task-service";
+import type { ConsoleBroker } from "./consoles/broker";
+import type { ConsoleTickets } from "./consoles/tickets";
 
 export interface Services {
   config: Config;
@@ -22,6 +24,8 @@ export interface Services {
   bus: EventBus;
   hub: AgentHub;
   tasks: TaskService;
+  consoles: ConsoleBroker;
+  consoleTickets: ConsoleTickets;
   /** The origin agents and browsers use to reach this server (for enrollment commands). */
   baseUrl: string;
   startedAt: number;

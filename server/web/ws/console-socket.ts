@@ -1,19 +1,42 @@
-// /ws/console: every console needs a one-time ticket on top of the session. Tickets and
-// the byte path arrive with the consoles work; until then an authenticated upgrade is
-// still refused, so nothing is reachable that is not built.
+// /ws/console: a browser presents a one-time ticket (as a subprotocol) on top of its
+// session. Everything is checked before the upgrade: session alive, ticket live and
+// unused, bound to this very user and session, the right to the console still held.
 import type { IncomingMessage } from "node:http";
+import { CONSOLE_SUBPROTOCOL, TICKET_PROTOCOL_PREFIX } from "../../protocol";
+import { authorize } from "../auth/permissions";
+import type { TicketClaims } from "../consoles/tickets";
+import type { ValidSession } from "../auth/sessions";
 import type { Services } from "../services";
 import { isRefusal, sessionAuthenticator, type WsRoute } from "./upgrade";
 
-export function consoleRoute(svc: Services): WsRoute<null> {
-  const session = sessionAuthenticator(svc);
+type ConsoleAuth = { session: ValidSession; claims: TicketClaims };
+
+export function ticketFromProtocols(header: string | undefined): string | null {
+  const offered = (header ?? "").split(",").map((s) => s.trim());
+  const t = offered.find((p) => p.startsWith(TICKET_PROTOCOL_PREFIX));
+  return t ? t.slice(TICKET_PROTOCOL_PREFIX.length) : null;
+}
+
+export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
+  const sessionAuth = sessionAuthenticator(svc);
   return {
     maxPayload: 1024 * 1024,
+    protocol: CONSOLE_SUBPROTOCOL,
     async authenticate(req: IncomingMessage, url: URL) {
-      const s = await session(req, url);
-      if (isRefusal(s)) return s;
-      return { status: 401, message: "A console ticket is required" };
+      const session = await sessionAuth(req, url);
+      if (isRefusal(session)) return session;
+      const ticket = ticketFromProtocols(req.headers["sec-websocket-protocol"]);
+      if (!ticket) return { status: 401, message: "A console ticket is required" };
+      const claims = svc.consoleTickets.consume(ticket);
+      if (!claims) return { status: 401, message: "Console ticket invalid, expired or already used" };
+      if (claims.userId !== session.user.id || claims.sessionId !== session.session.id) return { status: 403, message: "This console ticket belongs to another session" };
+      if (!authorize(session.user, "vm.console", { type: "vm", id: claims.uuid, hostId: claims.hostId })) return { status: 403, message: "You may not open this console" };
+      if (!svc.hub.isOnline(claims.hostId)) return { status: 503, message: "The host is offline" };
+      return { session, claims };
     },
-    onConnection: (ws) => ws.close(1011, "unreachable"),
+    onConnection(ws, _req, { session, claims }) {
+      svc.sockets.add(ws, session.session.id);
+      void svc.consoles.open(ws, { hostId: claims.hostId, uuid: claims.uuid, kind: claims.kind, user: session.user.username, takeover: claims.takeover });
+    },
   };
 }

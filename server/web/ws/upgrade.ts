@@ -20,6 +20,8 @@ export interface WsRoute<A = unknown> {
   authenticate: Authenticator<A>;
   /** Largest message accepted on this path. */
   maxPayload: number;
+  /** The subprotocol this path answers with (browsers that offered it get it back). */
+  protocol?: string;
   onConnection: (ws: WebSocket, req: IncomingMessage, auth: A) => void;
 }
 
@@ -51,7 +53,10 @@ export function createUpgradeHandler(
   fallback?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
 ) {
   const servers = new Map<string, WebSocketServer>();
-  for (const [path, r] of Object.entries(routes)) servers.set(path, new WebSocketServer({ noServer: true, maxPayload: r.maxPayload }));
+  for (const [path, r] of Object.entries(routes)) {
+    const proto = r.protocol;
+    servers.set(path, new WebSocketServer({ noServer: true, maxPayload: r.maxPayload, ...(proto ? { handleProtocols: (offered: Set<string>) => (offered.has(proto) ? proto : false) } : {}) }));
+  }
 
   const handler = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     socket.on("error", () => socket.destroy());

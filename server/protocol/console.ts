@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+export const ConsoleKind = z.enum(["vnc", "serial"]);
+export type ConsoleKind = z.infer<typeof ConsoleKind>;
+
+/** Browsers present their one-time ticket as a websocket subprotocol, never in the URL. */
+export const CONSOLE_SUBPROTOCOL = "hangar.console";
+export const TICKET_PROTOCOL_PREFIX = "ticket.";
+/** The agent's per-console data socket presents the channel token in this header. */
+export const CHANNEL_TOKEN_HEADER = "x-hangar-channel-token";
+
+/** Close codes a console viewer can act on. */
+export const CONSOLE_CLOSE = { takenOver: 4001, sessionEnded: 4401, agentGone: 4502, vmUnavailable: 4409 } as const;
+
+export const ConsoleTicketRequest = z.object({ kind: ConsoleKind, takeover: z.boolean().optional() });
+
+export interface ConsoleViewer {
+  id: string;
+  user: string;
+  kind: ConsoleKind;
+  since: string;
+}
