@@ -3,8 +3,7 @@
 // pipes bytes between that socket and the VNC server. Streams carry backpressure both
 // ways, so a slow browser slows the VNC reads instead of growing buffers.
 import net from "node:net";
-import { pipeline } from "node:stream";
-import WebSocket, { createWebSocketStream } from "ws";
+import WebSocket from "ws";
 import { CHANNEL_TOKEN_HEADER, type DomainSummary } from "../protocol";
 import { DriverError } from "./drivers/driver";
 import type { SerialHub } from "./serial-hub";
@@ -17,6 +16,7 @@ export interface ConsoleOpenParams {
 }
 
 const HWM = 256 * 1024;
+const MAX_FRAME = 1024 * 1024;
 const open = new Set<WebSocket>();
 
 /** Where the domain's VNC server listens, from its live XML; never from the caller. */
@@ -31,11 +31,23 @@ export function vncEndpoint(d: DomainSummary): { host: string; port: number } | 
 
 function dataSocket(serverUrl: string, credential: string, p: ConsoleOpenParams): WebSocket {
   const url = `${serverUrl.replace(/^http/, "ws").replace(/\/$/, "")}/ws/agent-data?channel=${encodeURIComponent(p.channel)}`;
-  const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${credential}`, [CHANNEL_TOKEN_HEADER]: p.token }, perMessageDeflate: false });
+  const ws = new WebSocket(url, {
+    headers: { Authorization: `Bearer ${credential}`, [CHANNEL_TOKEN_HEADER]: p.token },
+    perMessageDeflate: false,
+    // Client frames must be masked so that a transparent proxy cannot mistake guest-made
+    // bytes for HTTP. Over TLS or loopback no such proxy can see them, and an all-zero mask
+    // lets ws skip masking and unmasking (a JavaScript loop over every console byte).
+    ...(noProxyCanSee(url) ? { generateMask: (mask: Buffer) => void mask.fill(0) } : {}),
+  });
   open.add(ws);
   ws.once("close", () => open.delete(ws));
   ws.on("error", () => undefined);
   return ws;
+}
+
+function noProxyCanSee(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === "wss:" || ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
 }
 
 export async function openConsole(serverUrl: string, credential: string, domain: DomainSummary, p: ConsoleOpenParams, serial: SerialHub): Promise<{ endpoint: string }> {
@@ -61,13 +73,48 @@ export async function openConsole(serverUrl: string, credential: string, domain:
   });
   ws.once("error", () => target.destroy());
   ws.once("open", () => {
-    const wss = createWebSocketStream(ws, { readableHighWaterMark: HWM, writableHighWaterMark: HWM });
     const end = () => {
       target.destroy();
       ws.terminate();
     };
-    pipeline(wss, target, end);
-    pipeline(target, wss, end);
+    // VNC → server: pause the VNC socket while the websocket has more than HWM unsent.
+    // Reads that arrive in the same turn of the event loop go out as one frame: fewer,
+    // larger frames cost less on both hops, and a lone key echo is not delayed.
+    let paused = false;
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    const flush = () => {
+      if (!batch.length) return;
+      const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes);
+      batch = [];
+      batchBytes = 0;
+      ws.send(data, { binary: true }, () => {
+        if (paused && ws.bufferedAmount < HWM / 2) {
+          paused = false;
+          target.resume();
+        }
+      });
+      if (!paused && ws.bufferedAmount > HWM) {
+        paused = true;
+        target.pause();
+      }
+    };
+    target.on("data", (chunk: Buffer) => {
+      if (!batch.length) setImmediate(flush);
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= MAX_FRAME) flush();
+    });
+    // server → VNC: pause the websocket while the TCP socket's buffer is full.
+    ws.on("message", (data: Buffer) => {
+      if (!target.write(data)) {
+        ws.pause();
+        target.once("drain", () => ws.resume());
+      }
+    });
+    target.once("close", end);
+    target.once("error", end);
+    ws.once("close", end);
   });
   return { endpoint: "path" in ep ? `unix:${ep.path}` : `${ep.host}:${ep.port}` };
 }

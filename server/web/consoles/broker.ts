@@ -1,8 +1,8 @@
 // Pairs a browser's console socket with the data socket the agent dials for it, and relays
-// bytes both ways through streams, so a slow reader pauses the other side instead of
-// making the server buffer without bound. Tracks viewers per machine for presence and
+// frames both ways; a slow reader pauses the other side instead of making the server
+// buffer without bound. Tracks viewers per machine for presence and
 // "take over".
-import { createWebSocketStream, type WebSocket } from "ws";
+import type { WebSocket } from "ws";
 import { CONSOLE_CLOSE, type ConsoleKind, type ConsoleViewer } from "../../protocol";
 import type { EventBus } from "../events/bus";
 import type { AgentHub } from "../agents/hub";
@@ -25,6 +25,7 @@ const PAIR_TIMEOUT_MS = 10_000;
 // Small stream buffers: QEMU's VNC server sends one frame per request, so a deep buffer
 // adds latency and memory without adding throughput.
 const HWM = 256 * 1024;
+const EARLY_LIMIT = 64 * 1024;
 
 export class ConsoleBroker {
   private readonly pending = new Map<string, PendingChannel>();
@@ -46,6 +47,15 @@ export class ConsoleBroker {
       }
     }
     this.viewers.set(channel, viewer);
+    // Input sent before the agent's socket is paired is kept (bounded) and replayed first.
+    const early: Buffer[] = [];
+    let earlyBytes = 0;
+    const onEarly = (d: Buffer) => {
+      earlyBytes += d.length;
+      if (earlyBytes > EARLY_LIMIT) browser.close(1009, "too much input before the console opened");
+      else early.push(Buffer.from(d));
+    };
+    browser.on("message", onEarly);
     browser.once("close", () => {
       this.viewers.delete(channel);
       this.cancel(channel);
@@ -63,7 +73,9 @@ export class ConsoleBroker {
     try {
       await this.hub.call(v.hostId, "console.open", { uuid: v.uuid, kind: v.kind, channel, token }, PAIR_TIMEOUT_MS);
       const agent = await agentWs;
+      browser.off("message", onEarly);
       if (browser.readyState !== browser.OPEN) return agent.close(1000, "viewer left");
+      for (const chunk of early) agent.send(chunk);
       this.relay(browser, agent);
     } catch (err) {
       this.cancel(channel);
@@ -95,18 +107,16 @@ export class ConsoleBroker {
   }
 
   private relay(browser: WebSocket, agent: WebSocket): void {
-    const b = createWebSocketStream(browser, { readableHighWaterMark: HWM, writableHighWaterMark: HWM });
-    const a = createWebSocketStream(agent, { readableHighWaterMark: HWM, writableHighWaterMark: HWM });
+    forward(agent, browser);
+    forward(browser, agent);
     const done = () => {
       if (browser.readyState === browser.OPEN) browser.close(CONSOLE_CLOSE.agentGone, "console closed by the host");
       if (agent.readyState === agent.OPEN) agent.close(1000, "viewer left");
     };
-    b.on("error", done);
-    a.on("error", done);
     agent.once("close", done);
     browser.once("close", done);
-    b.pipe(a);
-    a.pipe(b);
+    agent.on("error", done);
+    browser.on("error", done);
   }
 
   private cancel(channel: string): void {
@@ -119,4 +129,25 @@ export class ConsoleBroker {
   private publishViewers(hostId: string, uuid: string): void {
     this.bus.publish({ type: "console.viewers", hostId, uuid, viewers: this.viewersOf(hostId, uuid) });
   }
+}
+
+/**
+ * Relays frames from one socket to the other as they come (no stream layer, no copies),
+ * pausing the source while the destination has more than HWM bytes not yet flushed.
+ */
+function forward(from: WebSocket, to: WebSocket): void {
+  let paused = false;
+  from.on("message", (data: Buffer) => {
+    if (to.readyState !== to.OPEN) return;
+    to.send(data, { binary: true }, () => {
+      if (paused && to.bufferedAmount < HWM / 2) {
+        paused = false;
+        from.resume();
+      }
+    });
+    if (!paused && to.bufferedAmount > HWM) {
+      paused = true;
+      from.pause();
+    }
+  });
 }
