@@ -3,6 +3,7 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
 import { NAV } from "./nav";
+import { Logo } from "../ui/logo";
 import { UserMenu } from "./user-menu";
 import { useLiveEvents } from "../lib/live-events";
 
@@ -16,7 +17,7 @@ export function AppShell({ username, children }: { username: string; children: R
       </a>
       <nav aria-label="Main" className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <div className="flex items-center gap-2 px-4 py-4 text-lg font-semibold">
-          <span aria-hidden>⛭</span> Hangar
+          <Logo className="h-6 w-6 text-sky-600" /> Hangar
         </div>
         <ul className="flex flex-col gap-1 px-2">
           {NAV.map((item) => {

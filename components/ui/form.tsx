@@ -1,5 +1,6 @@
 "use client";
 import type { InputHTMLAttributes, ReactNode } from "react";
+import { Logo } from "./logo";
 
 export function Field({ label, error, ...props }: { label: string; error?: string | undefined } & InputHTMLAttributes<HTMLInputElement>) {
   const id = props.id ?? props.name;
@@ -42,7 +43,7 @@ export function AuthCard({ title, children }: { title: string; children: ReactNo
     <main className="flex min-h-screen items-center justify-center p-4">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
         <div className="mb-6 flex items-center gap-2">
-          <span aria-hidden className="text-2xl">⛭</span>
+          <Logo className="h-7 w-7 text-sky-600" />
           <h1 className="text-xl font-semibold">{title}</h1>
         </div>
         {children}
