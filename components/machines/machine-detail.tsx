@@ -7,6 +7,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { actionsFor } from "./actions";
 import { ago, formatMemory, StateBadge } from "./state-badge";
 import { useRunAction } from "./use-run-action";
+import { DeleteMachine } from "./delete-machine";
 
 type Tab = "overview" | "devices" | "xml";
 
@@ -37,6 +38,7 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
                 {a.label}
               </Button>
             ))}
+          <DeleteMachine m={m} />
         </div>
       </div>
       <div role="tablist" aria-label="Machine sections" className="flex gap-1 border-b border-slate-200 dark:border-slate-800">

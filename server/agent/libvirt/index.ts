@@ -76,3 +76,4 @@ export {
   ErrorCode,
   DrvFeature,
 } from "./procedures";
+export { storageVolLookupByPath, storageVolDelete, type VolumeRef } from "./storage-api";

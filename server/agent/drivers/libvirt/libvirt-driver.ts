@@ -22,6 +22,8 @@ import {
   domainShutdown,
   domainSuspend,
   domainUndefine,
+  storageVolDelete,
+  storageVolLookupByPath,
   type DomainRef,
 } from "../../libvirt";
 import { DomainEventId, LifecycleEvent } from "../../libvirt/procedures";
@@ -163,7 +165,8 @@ export class LibvirtDriver implements HypervisorDriver {
   async domainAction(uuid: string, action: DomainAction, opts: DomainActionOptions): Promise<DomainSummary | null> {
     const c = this.need();
     const dom = await this.lookup(c, uuid);
-    if (action === "undefine" && opts.removeStorage) throw new DriverError("invalid_state", "Removing storage together with the machine is not supported yet: undefine without storage, then delete the volumes");
+    // Disks to delete are read before the definition (and its XML) is gone.
+    const storage = action === "undefine" && opts.removeStorage ? parseDomainXml(await wrap(domainGetXmlDesc(c, dom))).disks.filter((d) => d.device === "disk" && d.source) : [];
     const run: Record<DomainAction, () => Promise<unknown>> = {
       start: () => domainCreate(c, dom),
       shutdown: () => domainShutdown(c, dom),
@@ -178,6 +181,15 @@ export class LibvirtDriver implements HypervisorDriver {
     await wrap(run[action]());
     this.xmlCache.delete(uuid);
     if (action === "undefine") {
+      const failures: string[] = [];
+      for (const d of storage) {
+        try {
+          await storageVolDelete(c, await storageVolLookupByPath(c, d.source!));
+        } catch (err) {
+          failures.push(`${d.source} (${(err as Error).message})`);
+        }
+      }
+      if (failures.length) throw new DriverError("libvirt_error", `The machine was removed, but these disks were not deleted: ${failures.join("; ")}`);
       const still = await domainLookupByUuid(c, uuid).catch(() => null);
       return still ? this.summary(c, still) : null;
     }
