@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, Client, startWithAdmin, type TestServer } from "../helpers/server";
 
 const HUGE = "x".repeat(1024 * 1024);
+const UUID = "11111111-2222-3333-4444-555555555555";
 
 interface Case {
   method: string;
@@ -26,6 +27,18 @@ const CASES: Case[] = [
   { method: "GET", path: "/api/audit?limit=abc", status: 422, field: "limit" },
   { method: "GET", path: "/api/audit?limit=100000", status: 422, field: "limit" },
   { method: "DELETE", path: `/api/sessions/${"y".repeat(200)}`, status: 422, field: "id" },
+  { method: "POST", path: "/api/hosts", body: { name: "bad name!" }, status: 422, field: "name" },
+  { method: "POST", path: "/api/hosts", body: {}, status: 422, field: "name" },
+  { method: "POST", path: "/api/hosts", body: { name: HUGE }, status: 413, field: "body" },
+  { method: "POST", path: "/api/agent/enroll", body: { token: "short" }, status: 422, field: "token" },
+  { method: "POST", path: "/api/agent/enroll", body: { token: "t".repeat(43), facts: { hostname: 5 } }, status: 422, field: "facts.hostname" },
+  { method: "POST", path: `/api/machines/h1/not-a-uuid/actions`, body: { action: "start" }, status: 422, field: "uuid" },
+  { method: "POST", path: `/api/machines/h1/${UUID}/actions`, body: { action: 5 }, status: 422, field: "action" },
+  { method: "POST", path: `/api/machines/h1/${UUID}/actions`, body: { action: "autostart" }, status: 422, field: "enabled" },
+  { method: "POST", path: `/api/machines/h1/${UUID}/console`, body: { kind: "rdp" }, status: 422, field: "kind" },
+  { method: "GET", path: "/api/machines?limit=0", status: 422, field: "limit" },
+  { method: "GET", path: "/api/machines?sort=color", status: 422, field: "sort" },
+  { method: "GET", path: "/api/tasks?limit=x", status: 422, field: "limit" },
 ];
 
 describe("bad input to every route", () => {
@@ -41,7 +54,9 @@ describe("bad input to every route", () => {
   async function counts() {
     const audit = (await admin.req("GET", "/api/audit?limit=500")).json.events.length as number;
     const sessions = (await admin.req("GET", "/api/sessions")).json.sessions.length as number;
-    return { audit, sessions };
+    const hosts = (await admin.req("GET", "/api/hosts")).json.hosts.length as number;
+    const tasks = (await admin.req("GET", "/api/tasks")).json.tasks.length as number;
+    return { audit, sessions, hosts, tasks };
   }
 
   for (const c of CASES) {
