@@ -8,8 +8,13 @@ import { actionsFor } from "./actions";
 import { ago, formatMemory, StateBadge } from "./state-badge";
 import { useRunAction } from "./use-run-action";
 import { DeleteMachine } from "./delete-machine";
+import dynamic from "next/dynamic";
 
-type Tab = "overview" | "devices" | "xml";
+// Consoles load noVNC / xterm.js: only when their tab is opened.
+const VncConsole = dynamic(() => import("../console/vnc-console").then((m) => m.VncConsole), { ssr: false, loading: () => <p className="text-sm text-slate-500">Loading console…</p> });
+const SerialConsole = dynamic(() => import("../console/serial-console").then((m) => m.SerialConsole), { ssr: false, loading: () => <p className="text-sm text-slate-500">Loading console…</p> });
+
+type Tab = "overview" | "console" | "serial" | "devices" | "xml";
 
 export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }) {
   const { data, error, isPending } = useMachine(hostId, uuid);
@@ -42,7 +47,7 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
         </div>
       </div>
       <div role="tablist" aria-label="Machine sections" className="flex gap-1 border-b border-slate-200 dark:border-slate-800">
-        {(["overview", "devices", "xml"] as const).map((t) => (
+        {(["overview", "console", "serial", "devices", "xml"] as const).map((t) => (
           <button
             key={t}
             role="tab"
@@ -51,7 +56,7 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
             onClick={() => setTab(t)}
             className={`px-3 py-2 text-sm capitalize ${tab === t ? "border-b-2 border-sky-600 font-medium" : "text-slate-500"}`}
           >
-            {t === "xml" ? "XML" : t}
+            {t === "xml" ? "XML" : t === "serial" ? "Serial console" : t}
           </button>
         ))}
       </div>
@@ -85,6 +90,8 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
           </dd>
         </dl>
       )}
+      {tab === "console" && <VncConsole hostId={hostId} uuid={uuid} machineName={m.name} running={!m.stale && (m.state === "running" || m.state === "paused")} hasGraphics={m.graphics.some((g) => g.type === "vnc")} />}
+      {tab === "serial" && <SerialConsole hostId={hostId} uuid={uuid} running={!m.stale && (m.state === "running" || m.state === "paused")} hasSerial={m.serials.length > 0} />}
       {tab === "devices" && (
         <div className="grid gap-4 text-sm md:grid-cols-2">
           <section>

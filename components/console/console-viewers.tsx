@@ -1,0 +1,23 @@
+"use client";
+// Who else is watching this machine's console (pushed as console.viewers events).
+import { useEffect, useState } from "react";
+import type { BrowserEvent } from "@/server/protocol/browser-events";
+import type { ConsoleViewer } from "@/server/protocol/console";
+
+export function ConsoleViewers({ hostId, uuid }: { hostId: string; uuid: string }) {
+  const [viewers, setViewers] = useState<ConsoleViewer[]>([]);
+  useEffect(() => {
+    const on = (e: Event) => {
+      const ev = (e as CustomEvent<BrowserEvent>).detail;
+      if (ev.type === "console.viewers" && ev.hostId === hostId && ev.uuid === uuid) setViewers(ev.viewers);
+    };
+    window.addEventListener("hangar:event", on);
+    return () => window.removeEventListener("hangar:event", on);
+  }, [hostId, uuid]);
+  if (viewers.length < 2) return null;
+  return (
+    <span data-testid="console-viewers" className="ml-auto text-xs text-amber-700 dark:text-amber-400" title={viewers.map((v) => `${v.user} (${v.kind}) since ${new Date(v.since).toLocaleTimeString()}`).join("\n")}>
+      {viewers.length} viewers: {[...new Set(viewers.map((v) => v.user))].join(", ")}
+    </span>
+  );
+}

@@ -1,0 +1,155 @@
+"use client";
+// The graphical console: noVNC on a websocket that Hangar's server relays to the VM's VNC
+// server through the host's agent. noVNC is imported only here, on first use, so other
+// pages stay light. Keyboard input goes to the guest only while the screen has focus.
+import { useCallback, useEffect, useRef, useState } from "react";
+import type RFB from "@novnc/novnc";
+import { Button } from "../ui/form";
+import { COMBOS, keysymFor } from "./keys";
+import { useConsoleSocket } from "./use-console-socket";
+import { ConsoleViewers } from "./console-viewers";
+
+export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hostId: string; uuid: string; machineName: string; running: boolean; hasGraphics: boolean; popout?: boolean }) {
+  const screen = useRef<HTMLDivElement>(null);
+  const wrapper = useRef<HTMLDivElement>(null);
+  const rfb = useRef<RFB | null>(null);
+  const [scale, setScale] = useState(true);
+  const [viewOnly, setViewOnly] = useState(false);
+  const [clipboard, setClipboard] = useState("");
+  const [pasteOpen, setPasteOpen] = useState(false);
+  const [keysOpen, setKeysOpen] = useState(false);
+  const [paste, setPaste] = useState("");
+
+  // noVNC must be loaded before the socket opens: the VNC server speaks first, and a
+  // greeting that arrives before RFB listens would be lost.
+  const [RFBClass, setRFBClass] = useState<typeof RFB | null>(null);
+  useEffect(() => {
+    void import("@novnc/novnc").then((m) => setRFBClass(() => m.default));
+  }, []);
+
+  const onSocket = useCallback(
+    (ws: WebSocket) => {
+      if (!screen.current || !RFBClass || ws.readyState !== WebSocket.OPEN) return;
+      rfb.current?.disconnect();
+      const r = new RFBClass(screen.current, ws, { shared: true });
+      r.scaleViewport = scale;
+      r.viewOnly = viewOnly;
+      r.addEventListener("clipboard", (e) => setClipboard((e as CustomEvent<{ text: string }>).detail.text));
+      rfb.current = r;
+    },
+    // Scale and view-only are applied live below; a new socket must not depend on them.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [RFBClass],
+  );
+  const onClosed = useCallback(() => {
+    rfb.current = null;
+  }, []);
+
+  const enabled = running && hasGraphics && RFBClass !== null;
+  const conn = useConsoleSocket({ hostId, uuid, kind: "vnc", enabled, onSocket, onClosed });
+
+  useEffect(() => {
+    if (rfb.current) rfb.current.scaleViewport = scale;
+  }, [scale]);
+  useEffect(() => {
+    if (rfb.current) rfb.current.viewOnly = viewOnly;
+  }, [viewOnly]);
+
+  const sendCombo = (keys: [number, string][]) => {
+    const r = rfb.current;
+    if (!r) return;
+    for (const [sym, code] of keys) r.sendKey(sym, code, true);
+    for (const [sym, code] of [...keys].reverse()) r.sendKey(sym, code, false);
+    r.focus();
+  };
+
+  // Pasted text is typed as keystrokes, in small chunks so long text arrives in order.
+  const typeText = async (text: string) => {
+    const r = rfb.current;
+    if (!r) return;
+    let n = 0;
+    for (const ch of text) {
+      const sym = keysymFor(ch);
+      r.sendKey(sym, null, true);
+      r.sendKey(sym, null, false);
+      if (++n % 32 === 0) await new Promise((res) => setTimeout(res, 15));
+    }
+    r.focus();
+  };
+
+  if (!hasGraphics) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">This machine has no graphics device.</p>;
+  if (!running) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">The machine is off: start it to use the console.</p>;
+
+  const stateText = conn.state === "connected" ? "Connected" : conn.state === "connecting" ? "Connecting…" : `Disconnected${conn.reason ? `: ${conn.reason}` : ""}`;
+  return (
+    <div ref={wrapper} data-testid="vnc-console" data-state={conn.state} className={`flex flex-col gap-2 ${popout ? "h-screen p-2" : ""} bg-white dark:bg-slate-950`}>
+      <div role="toolbar" aria-label="Console controls" className="flex flex-wrap items-center gap-2 text-sm">
+        <span role="status" className={conn.state === "connected" ? "text-green-700 dark:text-green-400" : "text-slate-500"}>
+          {stateText}
+        </span>
+        {conn.state === "disconnected" && (
+          <Button variant="secondary" onClick={() => conn.reconnect(false)}>
+            Reconnect
+          </Button>
+        )}
+        {conn.takenOver && (
+          <Button variant="secondary" onClick={() => conn.reconnect(true)}>
+            Take over
+          </Button>
+        )}
+        <Button variant="secondary" onClick={() => rfb.current?.sendCtrlAltDel()} disabled={conn.state !== "connected"}>
+          Ctrl+Alt+Del
+        </Button>
+        <div className="relative">
+          <Button variant="secondary" aria-haspopup="menu" aria-expanded={keysOpen} onClick={() => setKeysOpen((o) => !o)} disabled={conn.state !== "connected"}>
+            Keys ▾
+          </Button>
+          {keysOpen && (
+            <div role="menu" className="absolute z-20 mt-1 w-48 rounded border border-slate-200 bg-white py-1 shadow dark:border-slate-700 dark:bg-slate-900">
+              {COMBOS.map((c) => (
+                <button key={c.label} role="menuitem" type="button" className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => (setKeysOpen(false), sendCombo(c.keys))}>
+                  {c.label}
+                </button>
+              ))}
+            </div>
+          )}
+        </div>
+        <Button variant="secondary" onClick={() => setPasteOpen((o) => !o)} disabled={conn.state !== "connected"}>
+          Paste text
+        </Button>
+        <Button variant="secondary" aria-pressed={scale} onClick={() => setScale((s) => !s)}>
+          {scale ? "1:1" : "Scale to fit"}
+        </Button>
+        <Button variant="secondary" aria-pressed={viewOnly} onClick={() => setViewOnly((v) => !v)}>
+          {viewOnly ? "Allow input" : "View only"}
+        </Button>
+        <Button variant="secondary" onClick={() => void wrapper.current?.requestFullscreen?.()}>
+          Fullscreen
+        </Button>
+        {!popout && (
+          <a className="text-sky-700 hover:underline dark:text-sky-400" href={`/machines/${hostId}/${uuid}/console`} target="_blank" rel="noopener">
+            Pop out ↗
+          </a>
+        )}
+        <ConsoleViewers hostId={hostId} uuid={uuid} />
+      </div>
+      {pasteOpen && (
+        <div className="flex items-start gap-2">
+          <textarea aria-label="Text to type into the guest" value={paste} onChange={(e) => setPaste(e.target.value)} rows={3} className="w-full max-w-xl rounded border border-slate-300 p-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900" />
+          <Button onClick={() => void typeText(paste).then(() => setPasteOpen(false))}>Type it</Button>
+        </div>
+      )}
+      <p className="text-xs text-slate-500">Click the screen to type into the guest; keys go to it only while it has focus.</p>
+      <div ref={screen} data-testid="vnc-screen" className={`${popout ? "flex-1" : "h-[60vh]"} w-full overflow-hidden rounded bg-black`} />
+      {clipboard && (
+        <div className="flex items-center gap-2 text-sm">
+          <span className="text-slate-500">Guest clipboard:</span>
+          <input readOnly value={clipboard} aria-label="Guest clipboard" className="flex-1 rounded border px-2 py-1 font-mono text-xs dark:bg-slate-900" />
+          <Button variant="secondary" onClick={() => void navigator.clipboard?.writeText(clipboard)}>
+            Copy
+          </Button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+// Enrolls a real agent for this machine the way an admin would: add the host, run the
+// command Hangar shows. Returns the host id and the agent process.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { APIRequestContext } from "@playwright/test";
+
+export async function enrollAgent(request: APIRequestContext, name: string): Promise<{ hostId: string; agent: ChildProcess; cleanup: () => void }> {
+  const base = process.env.HANGAR_E2E_URL!;
+  const r = await request.post(`${base}/api/hosts`, { data: { name }, headers: { "X-Hangar-CSRF": "1", Origin: base } });
+  if (r.status() !== 201) throw new Error(`add host: ${r.status()} ${await r.text()}`);
+  const { host, command } = (await r.json()) as { host: { id: string }; command: string };
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-e2e-agent-"));
+  const agent = spawn("bash", ["-c", command], { env: { ...process.env, HANGAR_AGENT_STATE: stateDir }, stdio: "ignore" });
+  return {
+    hostId: host.id,
+    agent,
+    cleanup: () => {
+      agent.kill("SIGTERM");
+      fs.rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
