@@ -1,3 +1,5 @@
+// Runs after foundation.spec.ts (which needs a server without an admin) and machines.spec.ts:
+// Playwright runs spec files in name order with one worker.
 // Consoles in Chromium against a real QEMU guest: the graphical console shows the guest's
 // screen, typed keys reach the guest's shell, Ctrl+Alt+Del reboots it; the serial console
 // shows the shell and echoes input.
