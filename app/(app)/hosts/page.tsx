@@ -1,10 +1,10 @@
 import { HostsView } from "@/components/hosts/hosts-view";
+import { Page } from "@/components/ui/form";
 
 export default function HostsPage() {
   return (
-    <div className="flex flex-col gap-4">
-      <h1 className="text-2xl font-semibold">Hosts</h1>
+    <Page title="Hosts">
       <HostsView />
-    </div>
+    </Page>
   );
 }

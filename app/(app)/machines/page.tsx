@@ -1,10 +1,10 @@
 import { MachinesTable } from "@/components/machines/machines-table";
+import { Page } from "@/components/ui/form";
 
 export default function MachinesPage() {
   return (
-    <div className="flex flex-col gap-4">
-      <h1 className="text-2xl font-semibold">Machines</h1>
+    <Page title="Machines">
       <MachinesTable />
-    </div>
+    </Page>
   );
 }

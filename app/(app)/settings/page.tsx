@@ -1,10 +1,10 @@
 import { SessionsPanel } from "@/components/settings/sessions-panel";
+import { Page } from "@/components/ui/form";
 
 export default function SettingsPage() {
   return (
-    <div className="flex flex-col gap-4">
-      <h1 className="text-2xl font-semibold">Settings</h1>
+    <Page title="Settings">
       <SessionsPanel />
-    </div>
+    </Page>
   );
 }

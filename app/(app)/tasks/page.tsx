@@ -1,10 +1,10 @@
 import { TasksTable } from "@/components/tasks/tasks-table";
+import { Page } from "@/components/ui/form";
 
 export default function TasksPage() {
   return (
-    <div className="flex flex-col gap-4">
-      <h1 className="text-2xl font-semibold">Tasks</h1>
+    <Page title="Tasks">
       <TasksTable />
-    </div>
+    </Page>
   );
 }
