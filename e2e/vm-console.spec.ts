@@ -101,6 +101,14 @@ test("graphical console: the guest's screen, typed keys, Ctrl+Alt+Del", async ({
   await expect(con).toHaveAttribute("data-state", "connected");
 });
 
+test("pop-out console: the whole window, outside the app shell", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${process.env.HANGAR_E2E_URL}/console/${hostId}/${uuid}`);
+  await expect(page.getByTestId("vnc-console")).toHaveAttribute("data-state", "connected", { timeout: 20_000 });
+  await expect(page.getByRole("navigation", { name: "Main" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: /Pop out/ })).toHaveCount(0);
+});
+
 test("serial console: shows the shell and echoes typed input", async ({ page }) => {
   await expect.poll(ready, { timeout: 60_000 }).toBe(true);
   await signIn(page);

@@ -13,6 +13,7 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
   const screen = useRef<HTMLDivElement>(null);
   const wrapper = useRef<HTMLDivElement>(null);
   const rfb = useRef<RFB | null>(null);
+  const touchInput = useRef<HTMLInputElement>(null);
   const [scale, setScale] = useState(true);
   const [viewOnly, setViewOnly] = useState(false);
   const [clipboard, setClipboard] = useState("");
@@ -64,7 +65,7 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
   };
 
   // Pasted text is typed as keystrokes, in small chunks so long text arrives in order.
-  const typeText = async (text: string) => {
+  const typeText = async (text: string, refocus = true) => {
     const r = rfb.current;
     if (!r) return;
     let n = 0;
@@ -74,7 +75,7 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
       r.sendKey(sym, null, false);
       if (++n % 32 === 0) await new Promise((res) => setTimeout(res, 15));
     }
-    r.focus();
+    if (refocus) r.focus();
   };
 
   if (!hasGraphics) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">This machine has no graphics device.</p>;
@@ -126,8 +127,32 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
         <Button variant="secondary" onClick={() => void wrapper.current?.requestFullscreen?.()}>
           Fullscreen
         </Button>
+        <Button variant="secondary" aria-label="On-screen keyboard" onClick={() => touchInput.current?.focus()} disabled={conn.state !== "connected"}>
+          ⌨
+        </Button>
+        {/* Focusing a text field is what brings up a touch device's keyboard; what is typed
+            there is forwarded to the guest as keystrokes and the field is emptied. */}
+        <input
+          ref={touchInput}
+          aria-label="Type into the guest"
+          className="h-0 w-0 opacity-0"
+          autoCapitalize="off"
+          autoCorrect="off"
+          onInput={(e) => {
+            const v = e.currentTarget.value;
+            e.currentTarget.value = "";
+            void typeText(v, false);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === "Enter") void typeText("\n", false);
+            if (e.key === "Backspace") {
+              rfb.current?.sendKey(0xff08, "Backspace", true);
+              rfb.current?.sendKey(0xff08, "Backspace", false);
+            }
+          }}
+        />
         {!popout && (
-          <a className="text-sky-700 hover:underline dark:text-sky-400" href={`/machines/${hostId}/${uuid}/console`} target="_blank" rel="noopener">
+          <a className="text-sky-700 hover:underline dark:text-sky-400" href={`/console/${hostId}/${uuid}`} target="_blank" rel="noopener">
             Pop out ↗
           </a>
         )}
