@@ -1,9 +1,10 @@
-// Console relays on the agent: for console.open the agent finds the VNC endpoint in the
-// domain's own XML, dials the server's /ws/agent-data with the one-time channel token and
-// pipes bytes between that socket and the VNC server. Streams carry backpressure both
-// ways, so a slow browser slows the VNC reads instead of growing buffers.
+// Console relays on the agent: for console.open the agent finds the endpoint in the
+// domain's own XML (never from the caller), dials the server's /ws/agent-data with the
+// one-time channel token and upgrades it to a raw byte stream (Upgrade: hangar-relay).
+// VNC bytes then flow by plain stream piping, with TCP backpressure both ways.
+import http from "node:http";
+import https from "node:https";
 import net from "node:net";
-import WebSocket from "ws";
 import { CHANNEL_TOKEN_HEADER, type DomainSummary } from "../protocol";
 import { DriverError } from "./drivers/driver";
 import type { SerialHub } from "./serial-hub";
@@ -15,9 +16,7 @@ export interface ConsoleOpenParams {
   token: string;
 }
 
-const HWM = 256 * 1024;
-const MAX_FRAME = 1024 * 1024;
-const open = new Set<WebSocket>();
+const open = new Set<net.Socket>();
 
 /** Where the domain's VNC server listens, from its live XML; never from the caller. */
 export function vncEndpoint(d: DomainSummary): { host: string; port: number } | { path: string } {
@@ -29,34 +28,35 @@ export function vncEndpoint(d: DomainSummary): { host: string; port: number } | 
   return { host: listen, port: g.port };
 }
 
-function dataSocket(serverUrl: string, credential: string, p: ConsoleOpenParams): WebSocket {
-  const url = `${serverUrl.replace(/^http/, "ws").replace(/\/$/, "")}/ws/agent-data?channel=${encodeURIComponent(p.channel)}`;
-  const ws = new WebSocket(url, {
-    headers: { Authorization: `Bearer ${credential}`, [CHANNEL_TOKEN_HEADER]: p.token },
-    perMessageDeflate: false,
-    // Client frames must be masked so that a transparent proxy cannot mistake guest-made
-    // bytes for HTTP. Over TLS or loopback no such proxy can see them, and an all-zero mask
-    // lets ws skip masking and unmasking (a JavaScript loop over every console byte).
-    ...(noProxyCanSee(url) ? { generateMask: (mask: Buffer) => void mask.fill(0) } : {}),
+/** Dials the server for one console and resolves with the raw upgraded connection. */
+function dataConnection(serverUrl: string, credential: string, p: ConsoleOpenParams): Promise<net.Socket> {
+  const url = new URL(`/ws/agent-data?channel=${encodeURIComponent(p.channel)}`, serverUrl);
+  const mod = url.protocol === "https:" ? https : http;
+  return new Promise((resolve, reject) => {
+    const req = mod.request(url, {
+      headers: { Connection: "Upgrade", Upgrade: "hangar-relay", Authorization: `Bearer ${credential}`, [CHANNEL_TOKEN_HEADER]: p.token },
+    });
+    req.on("upgrade", (_res, socket: net.Socket, head: Buffer) => {
+      if (head.length) socket.unshift(head);
+      socket.setNoDelay(true);
+      open.add(socket);
+      socket.once("close", () => open.delete(socket));
+      resolve(socket);
+    });
+    req.on("response", (res) => {
+      res.resume();
+      reject(new DriverError("internal", `server refused the console data connection: HTTP ${res.statusCode}`));
+    });
+    req.on("error", (e) => reject(new DriverError("internal", `console data connection failed: ${e.message}`)));
+    req.end();
   });
-  open.add(ws);
-  ws.once("close", () => open.delete(ws));
-  ws.on("error", () => undefined);
-  return ws;
-}
-
-function noProxyCanSee(url: string): boolean {
-  const u = new URL(url);
-  return u.protocol === "wss:" || ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
 }
 
 export async function openConsole(serverUrl: string, credential: string, domain: DomainSummary, p: ConsoleOpenParams, serial: SerialHub): Promise<{ endpoint: string }> {
   if (p.kind === "serial") {
     if (!domain.serials.length) throw new DriverError("invalid_state", `${domain.name} has no serial console`);
-    const ws = dataSocket(serverUrl, credential, p);
-    ws.once("open", () => {
-      serial.attach(domain.uuid, ws).catch((err: unknown) => ws.close(1011, `serial console: ${(err as Error).message}`.slice(0, 120)));
-    });
+    const conn = await dataConnection(serverUrl, credential, p);
+    serial.attach(domain.uuid, conn).catch(() => conn.destroy());
     return { endpoint: "serial0" };
   }
   const ep = vncEndpoint(domain);
@@ -66,56 +66,24 @@ export async function openConsole(serverUrl: string, credential: string, domain:
     target.once("error", (e) => reject(new DriverError("invalid_state", `cannot reach the VNC server: ${e.message}`)));
   });
   target.setNoDelay(true);
-  const ws = dataSocket(serverUrl, credential, p);
-  ws.once("unexpected-response", (_r, res) => {
-    res.resume();
+  let conn: net.Socket;
+  try {
+    conn = await dataConnection(serverUrl, credential, p);
+  } catch (err) {
     target.destroy();
-  });
-  ws.once("error", () => target.destroy());
-  ws.once("open", () => {
-    const end = () => {
-      target.destroy();
-      ws.terminate();
-    };
-    // VNC → server: pause the VNC socket while the websocket has more than HWM unsent.
-    // Reads that arrive in the same turn of the event loop go out as one frame: fewer,
-    // larger frames cost less on both hops, and a lone key echo is not delayed.
-    let paused = false;
-    let batch: Buffer[] = [];
-    let batchBytes = 0;
-    const flush = () => {
-      if (!batch.length) return;
-      const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes);
-      batch = [];
-      batchBytes = 0;
-      ws.send(data, { binary: true }, () => {
-        if (paused && ws.bufferedAmount < HWM / 2) {
-          paused = false;
-          target.resume();
-        }
-      });
-      if (!paused && ws.bufferedAmount > HWM) {
-        paused = true;
-        target.pause();
-      }
-    };
-    target.on("data", (chunk: Buffer) => {
-      if (!batch.length) setImmediate(flush);
-      batch.push(chunk);
-      batchBytes += chunk.length;
-      if (batchBytes >= MAX_FRAME) flush();
-    });
-    // server → VNC: pause the websocket while the TCP socket's buffer is full.
-    ws.on("message", (data: Buffer) => {
-      if (!target.write(data)) {
-        ws.pause();
-        target.once("drain", () => ws.resume());
-      }
-    });
-    target.once("close", end);
-    target.once("error", end);
-    ws.once("close", end);
-  });
+    throw err;
+  }
+  const end = () => {
+    target.destroy();
+    conn.destroy();
+  };
+  target.pipe(conn);
+  conn.pipe(target);
+  target.once("close", end);
+  target.on("error", end);
+  conn.once("end", end);
+  conn.once("close", end);
+  conn.on("error", end);
   return { endpoint: "path" in ep ? `unix:${ep.path}` : `${ep.host}:${ep.port}` };
 }
 

@@ -3,7 +3,8 @@
 // other calls) and fans it out to every viewer's data socket. Any viewer may type. The
 // stream is paused while a viewer's socket is over its high-water mark, so a slow browser
 // slows the guest's console instead of growing buffers; it is closed with the last viewer.
-import WebSocket from "ws";
+// Viewers are the raw data connections the server relays to browsers.
+import type { Socket } from "node:net";
 import { LibvirtClient, domainLookupByUuid, domainOpenConsole, type LibvirtStream } from "./libvirt";
 import { ConsoleFlags } from "./libvirt/procedures";
 
@@ -12,7 +13,7 @@ const HIGH_WATER = 1024 * 1024;
 interface Entry {
   client: LibvirtClient;
   stream: LibvirtStream;
-  viewers: Set<WebSocket>;
+  viewers: Set<Socket>;
   drainTimer: NodeJS.Timeout | null;
 }
 
@@ -21,7 +22,7 @@ export class SerialHub {
 
   constructor(private readonly libvirt: { uri: string; socketPath: string | null }) {}
 
-  async attach(uuid: string, ws: WebSocket): Promise<void> {
+  async attach(uuid: string, viewer: Socket): Promise<void> {
     let p = this.entries.get(uuid);
     if (!p) {
       p = this.open(uuid);
@@ -29,10 +30,12 @@ export class SerialHub {
       p.catch(() => this.entries.delete(uuid));
     }
     const e = await p;
-    e.viewers.add(ws);
-    ws.on("message", (data) => e.stream.write(Buffer.from(data as Buffer)));
-    ws.once("close", () => {
-      e.viewers.delete(ws);
+    e.viewers.add(viewer);
+    viewer.on("data", (data: Buffer) => e.stream.write(data));
+    viewer.on("error", () => viewer.destroy());
+    viewer.once("end", () => viewer.destroy());
+    viewer.once("close", () => {
+      e.viewers.delete(viewer);
       if (e.viewers.size === 0) void this.release(uuid, e);
     });
   }
@@ -52,14 +55,14 @@ export class SerialHub {
     stream.on("data", (chunk: Buffer) => {
       let congested = false;
       for (const v of e.viewers) {
-        if (v.readyState !== WebSocket.OPEN) continue;
-        v.send(chunk);
-        if (v.bufferedAmount > HIGH_WATER) congested = true;
+        if (v.destroyed) continue;
+        v.write(chunk);
+        if (v.writableLength > HIGH_WATER) congested = true;
       }
       if (congested && !e.drainTimer) {
         stream.pause();
         e.drainTimer = setInterval(() => {
-          if ([...e.viewers].every((v) => v.bufferedAmount < HIGH_WATER / 4)) {
+          if ([...e.viewers].every((v) => v.writableLength < HIGH_WATER / 4)) {
             clearInterval(e.drainTimer!);
             e.drainTimer = null;
             stream.resume();
@@ -68,7 +71,7 @@ export class SerialHub {
       }
     });
     const end = () => {
-      for (const v of e.viewers) v.close(1000, "serial console closed");
+      for (const v of e.viewers) v.end();
       void this.release(uuid, e);
     };
     stream.on("end", end);

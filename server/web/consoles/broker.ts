@@ -2,6 +2,7 @@
 // frames both ways; a slow reader pauses the other side instead of making the server
 // buffer without bound. Tracks viewers per machine for presence and
 // "take over".
+import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import { CONSOLE_CLOSE, type ConsoleKind, type ConsoleViewer } from "../../protocol";
 import type { EventBus } from "../events/bus";
@@ -11,7 +12,7 @@ import { hashToken, randomToken, safeEqual } from "../auth/tokens";
 interface PendingChannel {
   hostId: string;
   tokenHash: string;
-  attach: (agentWs: WebSocket) => void;
+  attach: (agent: Socket) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -26,6 +27,7 @@ const PAIR_TIMEOUT_MS = 10_000;
 // adds latency and memory without adding throughput.
 const HWM = 256 * 1024;
 const EARLY_LIMIT = 64 * 1024;
+const MAX_FRAME = 1024 * 1024;
 
 export class ConsoleBroker {
   private readonly pending = new Map<string, PendingChannel>();
@@ -63,7 +65,7 @@ export class ConsoleBroker {
     });
     this.publishViewers(v.hostId, v.uuid);
 
-    const agentWs = new Promise<WebSocket>((resolve, reject) => {
+    const agentConn = new Promise<Socket>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(channel);
         reject(new Error("the agent did not open the console in time"));
@@ -72,10 +74,11 @@ export class ConsoleBroker {
     });
     try {
       await this.hub.call(v.hostId, "console.open", { uuid: v.uuid, kind: v.kind, channel, token }, PAIR_TIMEOUT_MS);
-      const agent = await agentWs;
+      const agent = await agentConn;
       browser.off("message", onEarly);
-      if (browser.readyState !== browser.OPEN) return agent.close(1000, "viewer left");
-      for (const chunk of early) agent.send(chunk);
+      if (browser.readyState !== browser.OPEN) return void agent.destroy();
+      agent.on("error", () => agent.destroy());
+      for (const chunk of early) agent.write(chunk);
       this.relay(browser, agent);
     } catch (err) {
       this.cancel(channel);
@@ -84,13 +87,13 @@ export class ConsoleBroker {
     }
   }
 
-  /** The agent's data socket arrived: true when it matches a pending channel. */
-  attachAgent(hostId: string, channel: string, token: string, ws: WebSocket): boolean {
+  /** The agent's data connection arrived: true when it matches a pending channel. */
+  attachAgent(hostId: string, channel: string, token: string, socket: Socket): boolean {
     const p = this.pending.get(channel);
     if (!p || p.hostId !== hostId || !safeEqual(p.tokenHash, hashToken(token))) return false;
     this.pending.delete(channel);
     clearTimeout(p.timer);
-    p.attach(ws);
+    p.attach(socket);
     return true;
   }
 
@@ -106,17 +109,54 @@ export class ConsoleBroker {
     return this.viewers.size;
   }
 
-  private relay(browser: WebSocket, agent: WebSocket): void {
-    forward(agent, browser);
-    forward(browser, agent);
+  private relay(browser: WebSocket, agent: Socket): void {
+    agent.setNoDelay(true);
     const done = () => {
       if (browser.readyState === browser.OPEN) browser.close(CONSOLE_CLOSE.agentGone, "console closed by the host");
-      if (agent.readyState === agent.OPEN) agent.close(1000, "viewer left");
+      agent.destroy();
     };
+    // host → browser: reads of one event-loop turn go out as one frame; the agent's socket
+    // is paused while the browser has more than HWM bytes not yet flushed.
+    let paused = false;
+    let batch: Buffer[] = [];
+    let bytes = 0;
+    const flush = () => {
+      if (!batch.length || browser.readyState !== browser.OPEN) return;
+      const data = batch.length === 1 ? batch[0]! : Buffer.concat(batch, bytes);
+      batch = [];
+      bytes = 0;
+      browser.send(data, { binary: true }, () => {
+        if (paused && browser.bufferedAmount < HWM / 2) {
+          paused = false;
+          agent.resume();
+        }
+      });
+      if (!paused && browser.bufferedAmount > HWM) {
+        paused = true;
+        agent.pause();
+      }
+    };
+    agent.on("data", (chunk: Buffer) => {
+      if (!batch.length) setImmediate(flush);
+      batch.push(chunk);
+      bytes += chunk.length;
+      if (bytes >= MAX_FRAME) flush();
+    });
+    // browser → host: pause the browser's socket while the agent's buffer is full.
+    browser.on("message", (data: Buffer) => {
+      if (!agent.write(data)) {
+        browser.pause();
+        agent.once("drain", () => browser.resume());
+      }
+    });
+    // The HTTP server hands sockets over half-open: the agent's FIN alone emits no 'close'.
+    agent.once("end", done);
     agent.once("close", done);
-    browser.once("close", done);
     agent.on("error", done);
+    browser.once("close", done);
     browser.on("error", done);
+    // Paused since the upgrade (see ws/upgrade.ts): now every byte has a listener.
+    agent.resume();
   }
 
   private cancel(channel: string): void {
@@ -131,23 +171,3 @@ export class ConsoleBroker {
   }
 }
 
-/**
- * Relays frames from one socket to the other as they come (no stream layer, no copies),
- * pausing the source while the destination has more than HWM bytes not yet flushed.
- */
-function forward(from: WebSocket, to: WebSocket): void {
-  let paused = false;
-  from.on("message", (data: Buffer) => {
-    if (to.readyState !== to.OPEN) return;
-    to.send(data, { binary: true }, () => {
-      if (paused && to.bufferedAmount < HWM / 2) {
-        paused = false;
-        from.resume();
-      }
-    });
-    if (!paused && to.bufferedAmount > HWM) {
-      paused = true;
-      from.pause();
-    }
-  });
-}

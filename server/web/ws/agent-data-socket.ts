@@ -1,5 +1,7 @@
-// /ws/agent-data?channel=ID: the data socket an agent dials for one console, authenticated
-// by its host credential AND the one-time channel token it was given in console.open.
+// /ws/agent-data?channel=ID: the data connection an agent dials for one console,
+// authenticated by its host credential AND the one-time channel token it was given in
+// console.open. It upgrades to a raw byte stream (Upgrade: hangar-relay): only the
+// browser's hop is framed as websocket, as with a one-hop proxy.
 import type { IncomingMessage } from "node:http";
 import { CHANNEL_TOKEN_HEADER } from "../../protocol";
 import { findHostByCredential } from "../agents/hosts";
@@ -19,8 +21,11 @@ export function agentDataRoute(svc: Services): WsRoute<{ hostId: string; channel
       if (!svc.consoles.isPending(channel)) return { status: 404, message: "No such console channel" };
       return { hostId: host.id, channel, token };
     },
-    onConnection(ws, _req, a) {
-      if (!svc.consoles.attachAgent(a.hostId, a.channel, a.token, ws)) ws.close(4403, "channel token refused");
+    raw(socket, _req, a) {
+      if (!svc.consoles.attachAgent(a.hostId, a.channel, a.token, socket)) socket.destroy();
+    },
+    onConnection(ws) {
+      ws.close(4400, "console data uses Upgrade: hangar-relay");
     },
   };
 }

@@ -2,12 +2,15 @@
 // BEFORE handleUpgrade, so a refused client never gets a websocket (no byte of a console
 // or event stream). Any path not listed is refused.
 import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { Services } from "../services";
 import { checkOrigin } from "../http/origin";
 import { parseCookies, sessionCookieName } from "../http/cookies";
 import type { ValidSession } from "../auth/sessions";
+
+export const RAW_UPGRADE = "hangar-relay";
 
 export interface UpgradeRefusal {
   status: 400 | 401 | 403 | 404 | 409 | 429 | 503;
@@ -22,6 +25,11 @@ export interface WsRoute<A = unknown> {
   maxPayload: number;
   /** The subprotocol this path answers with (browsers that offered it get it back). */
   protocol?: string;
+  /**
+   * Handles `Upgrade: hangar-relay` instead of a websocket: after the same checks, the
+   * connection becomes a plain byte stream (agents' console data: no framing, no masking).
+   */
+  raw?: (socket: Socket, req: IncomingMessage, auth: A) => void;
   onConnection: (ws: WebSocket, req: IncomingMessage, auth: A) => void;
 }
 
@@ -76,6 +84,13 @@ export function createUpgradeHandler(
     r.authenticate(req, url)
       .then((auth) => {
         if (isRefusal(auth)) return refuse(socket, auth);
+        if (r.raw && String(req.headers.upgrade ?? "").toLowerCase() === RAW_UPGRADE) {
+          socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${RAW_UPGRADE}\r\nConnection: Upgrade\r\n\r\n`);
+          // Node's HTTP parser left the socket flowing: hold bytes until the owner listens.
+          socket.pause();
+          if (head.length) socket.unshift(head);
+          return r.raw(socket as Socket, req, auth);
+        }
         if (socket.destroyed) return;
         wss.handleUpgrade(req, socket, head, (ws) => r.onConnection(ws, req, auth));
       })
