@@ -25,7 +25,8 @@ test.beforeAll(() => {
 });
 
 test.afterAll(() => {
-  agent?.kill("SIGTERM");
+  // The command is `curl … && node …` under bash: signal the whole process group.
+  if (agent?.pid) process.kill(-agent.pid, "SIGTERM");
   try {
     virsh("destroy", VM);
   } catch {
@@ -46,7 +47,7 @@ test("add a host, run its enrollment command, see it online", async ({ page }) =
   await expect(card).toHaveAttribute("data-status", "pending");
 
   // Run exactly what an admin would paste on the host (agent state kept in a temp folder).
-  agent = spawn("bash", ["-c", command], { env: { ...process.env, HANGAR_AGENT_STATE: stateDir }, stdio: "inherit" });
+  agent = spawn("bash", ["-c", command], { env: { ...process.env, HANGAR_AGENT_STATE: stateDir }, stdio: "inherit", detached: true });
   await expect(card).toHaveAttribute("data-status", "online", { timeout: 30_000 });
   await expect(card).toContainText("libvirt / QEMU");
 });

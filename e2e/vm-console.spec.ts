@@ -55,7 +55,7 @@ test.beforeAll(async ({ request }) => {
   cleanup = a.cleanup;
   hostId = a.hostId;
   await expect
-    .poll(async () => ((await (await request.get(`${base}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string; state: string }[] }).rows.find((r) => r.hostId === hostId && r.name === VM && r.state === "running")?.uuid, { timeout: 30_000 })
+    .poll(async () => ((await (await request.get(`${base}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string; state: string }[] }).rows.find((r) => r.hostId === hostId && r.name === VM && r.state === "running")?.uuid, { timeout: 60_000 })
     .toBeTruthy();
   uuid = ((await (await request.get(`${base}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string }[] }).rows.find((r) => r.hostId === hostId && r.name === VM)!.uuid;
   await expect.poll(ready, { timeout: 60_000 }).toBe(true);
