@@ -57,6 +57,11 @@ async function main(): Promise<void> {
   setServices(svc);
 
   const app = next({ dev, dir: root, hostname: "localhost", port: config.port });
+  // Next's request handler attaches its own 'upgrade' listener to our server on the first
+  // request. In production every upgrade is ours (Origin, auth, then one of our paths), so
+  // it must not see them; in development it serves its HMR socket (/_next/…) and our
+  // handler leaves those paths alone.
+  if (!dev) (app as unknown as { didWebSocketSetup: boolean }).didWebSocketSetup = true;
   const handle = app.getRequestHandler();
   await app.prepare();
 
@@ -71,7 +76,7 @@ async function main(): Promise<void> {
   const upgrades = createUpgradeHandler(
     svc,
     { "/ws/events": eventsRoute(svc), "/ws/console": consoleRoute(svc), "/ws/agent": agentRoute(svc), "/ws/agent-data": agentDataRoute(svc) },
-    dev ? app.getUpgradeHandler() : undefined,
+    dev ? () => undefined : undefined,
   );
   server.on("upgrade", upgrades.handler);
 
