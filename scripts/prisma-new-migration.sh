@@ -11,7 +11,7 @@ name=${1:?usage: $0 NAME}
 stamp=$(date -u +%Y%m%d%H%M%S)
 export PRISMA_SCHEMA_ENGINE_BINARY=$PWD/node_modules/.prisma-offline-placeholder
 export PRISMA_QUERY_ENGINE_LIBRARY=$PRISMA_SCHEMA_ENGINE_BINARY
-node scripts/prisma.mjs --version >/dev/null   # also re-derives prisma/postgres/schema.prisma
+node scripts/prisma.mjs generate >/dev/null   # also re-derives prisma/postgres/schema.prisma
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 git show HEAD:prisma/schema.prisma > "$tmp/old.prisma" 2>/dev/null || : > "$tmp/old.prisma"
 sed 's|provider = "sqlite"|provider = "postgresql"|' "$tmp/old.prisma" > "$tmp/old-pg.prisma"

@@ -10,6 +10,8 @@ export interface AgentConfig {
   stateDir: string;
   libvirtUri: string;
   libvirtSocket: string | null;
+  /** Live sampling interval (ms); history is sampled every 10 s regardless. */
+  metricsIntervalMs: number;
 }
 
 function readEnvFile(file: string): Record<string, string> {
@@ -33,6 +35,7 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
       "libvirt-uri": { type: "string" },
       "libvirt-socket": { type: "string" },
       "env-file": { type: "string" },
+      "metrics-interval": { type: "string" },
     },
     strict: true,
   });
@@ -40,8 +43,12 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
   const pick = (flag: string | undefined, key: string) => flag ?? env[key] ?? file[key] ?? null;
   const serverUrl = pick(values.server, "HANGAR_SERVER_URL");
   if (!serverUrl) throw new Error("--server URL (or HANGAR_SERVER_URL) is required");
+  const interval = Number(pick(values["metrics-interval"], "HANGAR_METRICS_INTERVAL_MS") ?? 1000);
+  // Between 250 ms (cost) and 10 s (the history interval).
+  if (!Number.isInteger(interval) || interval < 250 || interval > 10_000) throw new Error("--metrics-interval must be an integer number of milliseconds between 250 and 10000");
   return {
     serverUrl,
+    metricsIntervalMs: interval,
     enrollToken: pick(values.enroll ?? values.token, "HANGAR_ENROLL_TOKEN"),
     credential: pick(undefined, "HANGAR_AGENT_CREDENTIAL"),
     stateDir: pick(values.state, "HANGAR_AGENT_STATE") ?? "/var/lib/hangar-agent",

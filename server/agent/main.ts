@@ -7,6 +7,7 @@ import { hostFacts } from "./host-facts";
 import { ServerLink } from "./server-link";
 import { SerialHub } from "./serial-hub";
 import { createLibvirtDriver } from "./drivers/libvirt/libvirt-driver";
+import { MetricsStreamer } from "./metrics/metrics-streamer";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -24,12 +25,16 @@ async function main(): Promise<void> {
   if (!credential) throw new Error("no credential: enroll this host first (--enroll TOKEN from the Hosts page)");
 
   const serial = new SerialHub({ uri: cfg.libvirtUri, socketPath: cfg.libvirtSocket });
-  const link = new ServerLink(driver, { serverUrl: cfg.serverUrl, credential, agentVersion: AGENT_VERSION, facts, serial });
+  let link: ServerLink | null = null;
+  const metrics = new MetricsStreamer(driver, (e) => link?.sendEvent(e), cfg.metricsIntervalMs);
+  link = new ServerLink(driver, { serverUrl: cfg.serverUrl, credential, agentVersion: AGENT_VERSION, facts, serial, metrics });
   link.start();
+  metrics.start();
 
   const stop = async (sig: string) => {
     console.log(`[agent] ${sig}: stopping`);
-    await link.stop();
+    metrics.stop();
+    await link?.stop();
     await driver.stop();
     process.exit(0);
   };

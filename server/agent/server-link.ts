@@ -6,6 +6,7 @@ import { Methods, MAX_FRAME_BYTES, parseFrame, PROTOCOL_VERSION, ServerFrame, ty
 import { DriverError, type HypervisorDriver } from "./drivers/driver";
 import { openConsole, type ConsoleOpenParams } from "./consoles";
 import type { SerialHub } from "./serial-hub";
+import type { MetricsStreamer } from "./metrics/metrics-streamer";
 
 export interface LinkOptions {
   serverUrl: string;
@@ -13,6 +14,7 @@ export interface LinkOptions {
   agentVersion: string;
   facts: () => Promise<HostFacts>;
   serial: SerialHub;
+  metrics?: MetricsStreamer;
   log?: (msg: string) => void;
 }
 
@@ -58,6 +60,8 @@ export class ServerLink {
     ws.on("error", (err) => this.log(`connection error: ${err.message}`));
     ws.on("close", (code, reason) => {
       this.ready = false;
+      // Nobody can watch while we are apart; the server sends the set again on welcome.
+      this.opts.metrics?.watch([]);
       if (this.ws === ws) this.ws = null;
       if (this.stopped) return;
       this.log(`disconnected (${code}${reason.length ? ` ${reason.toString()}` : ""})`);
@@ -136,6 +140,13 @@ export class ServerLink {
         const p = params as { uuid: string; action: Parameters<HypervisorDriver["domainAction"]>[1]; removeStorage?: boolean; enabled?: boolean };
         return { domain: await this.driver.domainAction(p.uuid, p.action, { removeStorage: p.removeStorage, enabled: p.enabled }) };
       }
+      case "metrics.watch":
+        return { watching: this.opts.metrics?.watch(params.targets as string[]) ?? 0 };
+      case "agent.stats": {
+        const m = this.opts.metrics?.snapshot() ?? { watched: [], ticks: 0, fineSamples: 0, coarseSamples: 0, lastTickMs: 0 };
+        const cpu = process.cpuUsage();
+        return { ...m, rssBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+      }
       case "console.open": {
         const p = params as unknown as ConsoleOpenParams;
         const { domain } = await this.driver.getDomain(p.uuid);
@@ -144,7 +155,7 @@ export class ServerLink {
     }
   }
 
-  private sendEvent(event: AgentEvent): void {
+  sendEvent(event: AgentEvent): void {
     const ws = this.ws;
     // Events while not registered are dropped: the inventory after "welcome" covers them.
     if (!ws || !this.ready || ws.readyState !== WebSocket.OPEN) return;

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { DomainAction, DomainSummary, Uuid } from "./domain";
 import { ConsoleKind } from "./console";
 import { HostFacts } from "./host";
+import { AgentTarget, MetricSample } from "./metrics";
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame either side accepts. A full inventory of ~2,000 domains fits. */
@@ -49,6 +50,22 @@ export const Methods = {
     params: z.object({ uuid: Uuid, kind: ConsoleKind, channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/) }),
     result: z.object({ endpoint: z.string().max(512) }),
   },
+  // The set of targets someone is watching live: the agent streams those every second and
+  // everything else only at the coarse history interval. Replaces the previous set.
+  "metrics.watch": { params: z.object({ targets: z.array(AgentTarget).max(20_000) }), result: z.object({ watching: z.number().int() }) },
+  // The agent's own view of itself (what it streams, what it costs), for admins and tests.
+  "agent.stats": {
+    params: z.object({}),
+    result: z.object({
+      watched: z.array(z.string()),
+      ticks: z.number().int(),
+      fineSamples: z.number().int(),
+      coarseSamples: z.number().int(),
+      lastTickMs: z.number(),
+      rssBytes: z.number(),
+      cpuSeconds: z.number(),
+    }),
+  },
 } as const;
 export type MethodName = keyof typeof Methods;
 export type MethodParams<M extends MethodName> = z.infer<(typeof Methods)[M]["params"]>;
@@ -63,6 +80,9 @@ export const AgentEvent = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("domain.changed"), cause: z.string().max(64), domain: DomainSummary }),
   z.object({ kind: z.literal("domain.removed"), uuid: Uuid, name: z.string().max(256) }),
   z.object({ kind: z.literal("libvirt.status"), connected: z.boolean(), error: z.string().max(4096).nullable() }),
+  // One sampling tick. `coarse` ticks carry every target (kept as history); the others
+  // carry only the watched ones.
+  z.object({ kind: z.literal("metrics.samples"), coarse: z.boolean(), samples: z.array(MetricSample).max(20_000) }),
 ]);
 export type AgentEvent = z.infer<typeof AgentEvent>;
 

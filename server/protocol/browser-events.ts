@@ -3,6 +3,7 @@ import { z } from "zod";
 import { DomainSummary } from "./domain";
 import { HostFacts } from "./host";
 import type { ConsoleViewer } from "./console";
+import type { SeriesSample } from "./metrics";
 
 export const HostStatus = z.enum(["online", "offline", "pending"]);
 
@@ -48,7 +49,10 @@ export type TaskRow = z.infer<typeof TaskRow>;
 export type BrowserEvent =
   | { type: "hello"; serverTime: number; user: string }
   | { type: "pong"; serverTime: number }
-  | { type: "error"; message: string }
+  | { type: "error"; message: string; code?: string; series?: string[] }
+  | { type: "metrics"; samples: SeriesSample[] }
+  | { type: "metrics.subscribed"; series: string[] }
+  | { type: "metrics.unsubscribed"; series: string[] }
   | { type: "machine.upsert"; seq: number; machine: MachineRow }
   | { type: "machine.remove"; seq: number; hostId: string; uuid: string }
   | { type: "machines.host"; seq: number; hostId: string; stale: boolean; observedAt: string }

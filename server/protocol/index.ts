@@ -4,3 +4,4 @@ export * from "./agent-messages";
 export * from "./enroll";
 export * from "./browser-events";
 export * from "./console";
+export * from "./metrics";

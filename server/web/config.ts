@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   HANGAR_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   // Run an agent for this machine (the embedded default).
   HANGAR_LOCAL_AGENT: z.enum(["0", "1"]).default("1"),
+  // Bearer token for GET /metrics (Prometheus). Unset: the endpoint is disabled (404).
+  HANGAR_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
 });
 
 export interface Config {
@@ -41,6 +43,7 @@ export interface Config {
   consoleTicketMs: number;
   trustProxy: boolean;
   localAgent: boolean;
+  metricsToken: string | null;
   dev: boolean;
 }
 
@@ -68,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     consoleTicketMs: e.HANGAR_CONSOLE_TICKET_SECONDS * 1000,
     trustProxy: e.HANGAR_TRUST_PROXY === "1",
     localAgent: e.HANGAR_LOCAL_AGENT === "1",
+    metricsToken: e.HANGAR_METRICS_TOKEN ?? null,
     dev,
   };
 }

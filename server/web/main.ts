@@ -17,6 +17,7 @@ import { consoleRoute } from "./ws/console-socket";
 import { agentDataRoute } from "./ws/agent-data-socket";
 import { ConsoleBroker } from "./consoles/broker";
 import { ConsoleTickets } from "./consoles/tickets";
+import { MetricsService } from "./metrics/metrics-service";
 import { EventBus } from "./events/bus";
 import { AgentHub } from "./agents/hub";
 import { TaskService } from "./tasks/task-service";
@@ -36,6 +37,10 @@ async function main(): Promise<void> {
   const sessions = new SessionService(db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
   const bus = new EventBus();
   const hub = new AgentHub(db, bus);
+  const metrics = new MetricsService(db, hub);
+  await metrics.start();
+  hub.hooks.onMetrics = (hostId, coarse, samples) => metrics.ingest(hostId, coarse, samples);
+  hub.hooks.onOnline = (hostId) => metrics.hostOnline(hostId);
   const localUrl = `http://127.0.0.1:${config.port}`;
   const svc: Services = {
     config,
@@ -50,6 +55,7 @@ async function main(): Promise<void> {
     tasks: new TaskService(db, bus, hub),
     consoles: new ConsoleBroker(hub, bus),
     consoleTickets: new ConsoleTickets(config.consoleTicketMs),
+    metrics,
     baseUrl: config.publicUrl?.origin ?? localUrl,
     startedAt: started,
   };
@@ -99,7 +105,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`[hangar] ${signal}: shutting down`);
-    server.close(() => void db.$disconnect().finally(() => process.exit(0)));
+    // History still in memory is written before the database closes.
+    const flushed = metrics.stop().catch((err: unknown) => console.error("[hangar] metric history flush failed:", err));
+    const finish = () => void flushed.then(() => db.$disconnect()).finally(() => process.exit(0));
+    server.close(finish);
     void localAgent?.stop();
     hub.close();
     svc.sockets.closeAll();
@@ -108,7 +117,7 @@ async function main(): Promise<void> {
     // In-flight requests get 10 s to finish; then the remaining connections are cut.
     setTimeout(() => {
       server.closeAllConnections();
-      void db.$disconnect().finally(() => process.exit(0));
+      finish();
     }, 10_000).unref();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));

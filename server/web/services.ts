@@ -12,6 +12,7 @@ import type { AgentHub } from "./agents/hub";
 import type { TaskService } from "./tasks/task-service";
 import type { ConsoleBroker } from "./consoles/broker";
 import type { ConsoleTickets } from "./consoles/tickets";
+import type { MetricsService } from "./metrics/metrics-service";
 
 export interface Services {
   config: Config;
@@ -26,6 +27,7 @@ export interface Services {
   tasks: TaskService;
   consoles: ConsoleBroker;
   consoleTickets: ConsoleTickets;
+  metrics: MetricsService;
   /** The origin agents and browsers use to reach this server (for enrollment commands). */
   baseUrl: string;
   startedAt: number;

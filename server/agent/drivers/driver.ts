@@ -25,6 +25,11 @@ export interface HypervisorDriver {
   getDomain(uuid: string): Promise<{ domain: DomainSummary; xml: string }>;
   domainAction(uuid: string, action: DomainAction, opts: DomainActionOptions): Promise<DomainSummary | null>;
   versions(): Promise<{ libvirt: string | null; qemu: string | null }>;
+  /**
+   * Bulk statistics of running domains in one call: every domain when `uuids` is null,
+   * otherwise only those (unknown or stopped ones are left out of the answer).
+   */
+  domainStats(uuids: readonly string[] | null): Promise<{ uuid: string; stats: Record<string, number | bigint | string | boolean> }[]>;
   /** Pushed changes; after every (re)connect a full "domain.inventory" comes first. */
   onEvent(listener: (e: AgentEvent) => void): void;
 }

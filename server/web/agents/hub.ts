@@ -1,7 +1,7 @@
 // The agent hub: one live connection per host, the fleet's inventory as the agents last
 // reported it, and calls to agents with timeouts. A call to an offline host fails at once.
 import type { WebSocket } from "ws";
-import type { AgentEvent, DomainSummary, HostFacts, MachineRow, MethodName, MethodParams, MethodResult } from "../../protocol";
+import type { AgentEvent, DomainSummary, HostFacts, MachineRow, MethodName, MethodParams, MethodResult, MetricSample } from "../../protocol";
 import type { Db } from "../db/client";
 import type { EventBus } from "../events/bus";
 import { AgentCallError, AgentConnection } from "./agent-connection";
@@ -18,6 +18,10 @@ export interface HubHooks {
   onDisconnect?: (hostId: string) => void;
   /** A full inventory arrived (after connect or libvirtd restart): reconcile tasks. */
   onInventory?: (hostId: string, domains: Map<string, DomainSummary>) => void;
+  /** The agent said hello (connected or reconnected). */
+  onOnline?: (hostId: string) => void;
+  /** One sampling tick from the agent. */
+  onMetrics?: (hostId: string, coarse: boolean, samples: MetricSample[]) => void;
 }
 
 const HEARTBEAT_MS = 4000;
@@ -58,7 +62,10 @@ export class AgentHub {
     // old socket timed out).
     if (previous) previous.close(4409, "replaced by a newer connection");
     const conn: AgentConnection = new AgentConnection(hostId, ws, {
-      hello: (facts, version) => void this.onHello(hostId, facts, version),
+      hello: (facts, version) => {
+        void this.onHello(hostId, facts, version);
+        this.hooks.onOnline?.(hostId);
+      },
       event: (e) => this.onEvent(hostId, e),
       close: (reason) => {
         if (this.conns.get(hostId) === conn) void this.onClose(hostId, reason);
@@ -138,6 +145,10 @@ export class AgentHub {
   }
 
   private onEvent(hostId: string, e: AgentEvent): void {
+    if (e.kind === "metrics.samples") {
+      this.hooks.onMetrics?.(hostId, e.coarse, e.samples);
+      return;
+    }
     const inv = this.inventory(hostId);
     inv.observedAt = Date.now();
     const publish = (d: DomainSummary) => {

@@ -6,6 +6,8 @@ import type { Services } from "../services";
 import type { WsRoute } from "./upgrade";
 import type { BrowserEvent } from "../../protocol";
 import { sessionAuthenticator } from "./upgrade";
+import { MetricsClientMessage } from "../../protocol";
+import { MetricsError, type MetricsSubscriber } from "../metrics/metrics-service";
 
 export function eventsRoute(svc: Services): WsRoute<ValidSession> {
   return {
@@ -22,7 +24,31 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
       send({ type: "hello", serverTime: Date.now(), user: auth.user.username });
       // Every user is an admin today; per-object filtering plugs in here with roles.
       const unsubscribe = svc.bus.subscribe(send);
-      ws.on("close", unsubscribe);
+      // Metric samples are serialised once per sample and shared by every subscriber.
+      const metrics: MetricsSubscriber = {
+        send: (raw) => {
+          // Live samples are droppable: a slow reader skips them instead of being cut.
+          if (ws.bufferedAmount > 1024 * 1024) return;
+          ws.send(raw);
+        },
+      };
+      ws.on("close", () => {
+        unsubscribe();
+        svc.metrics.unsubscribe(metrics, null);
+      });
+      const onMetrics = async (m: MetricsClientMessage) => {
+        if (m.type === "metrics.unsubscribe") {
+          svc.metrics.unsubscribe(metrics, m.series.length ? m.series : null);
+          return send({ type: "metrics.unsubscribed", series: m.series });
+        }
+        try {
+          await svc.metrics.subscribe(metrics, m.series);
+          send({ type: "metrics.subscribed", series: m.series });
+        } catch (err) {
+          if (!(err instanceof MetricsError)) throw err;
+          send({ type: "error", code: err.code, message: err.message, series: err.series });
+        }
+      };
       ws.on("message", (data) => {
         // Browsers only send pings and (later) subscriptions; anything else is answered
         // with an error, never crashing the server.
@@ -33,8 +59,19 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
           ws.send(JSON.stringify({ type: "error", message: "messages must be JSON" }));
           return;
         }
-        if (typeof msg === "object" && msg && (msg as { type?: unknown }).type === "ping") {
+        const type = typeof msg === "object" && msg ? (msg as { type?: unknown }).type : undefined;
+        if (type === "ping") {
           ws.send(JSON.stringify({ type: "pong", serverTime: Date.now() }));
+        } else if (type === "metrics.subscribe" || type === "metrics.unsubscribe") {
+          const m = MetricsClientMessage.safeParse(msg);
+          if (!m.success) {
+            const issue = m.error.issues[0];
+            return send({ type: "error", code: "invalid_message", message: `${issue?.path.join(".") || "message"}: ${issue?.message ?? "invalid"}` });
+          }
+          onMetrics(m.data).catch((err: unknown) => {
+            console.error("[events] metrics subscription failed:", err);
+            send({ type: "error", code: "internal", message: "subscription failed" });
+          });
         } else {
           ws.send(JSON.stringify({ type: "error", message: "unknown message type" }));
         }

@@ -18,6 +18,8 @@ export const DELETE = route({ permission: "host.manage", params: Params, resourc
   // Removing a host revokes its credential and disconnects its agent; its VMs are untouched.
   await svc.db.host.delete({ where: { id: h.id } });
   svc.hub.forget(h.id);
+  svc.metrics.hostRemoved(h.id);
+  await svc.metrics.forgetHost(h.id);
   await audit(svc.db, { actor: user.username, userId: user.id, action: "host.delete", target: h.name, outcome: "success", ip });
   svc.bus.publish({ type: "host.changed", hostId: h.id });
   return json({ ok: true });

@@ -7,6 +7,7 @@ import { DOMAIN_STATES, type AgentEvent, type DomainAction, type DomainState, ty
 import {
   LibvirtClient,
   LibvirtError,
+  connectGetAllDomainStats,
   connectGetLibVersion,
   connectGetVersion,
   connectListAllDomains,
@@ -26,7 +27,7 @@ import {
   storageVolLookupByPath,
   type DomainRef,
 } from "../../libvirt";
-import { DomainEventId, LifecycleEvent } from "../../libvirt/procedures";
+import { DomainEventId, DomainStatsTypes, GetAllDomainStatsFlags, LifecycleEvent } from "../../libvirt/procedures";
 import { DriverError, type DomainActionOptions, type HypervisorDriver } from "../driver";
 import { parseDomainXml, type XmlFacts } from "./domain-xml";
 
@@ -36,6 +37,9 @@ const LIST_AUTOSTART = 64;
 // would otherwise make libvirt refuse.
 const UNDEFINE_FLAGS = 1 | 2 | 4 | 16;
 const NO_DOMAIN = 42;
+const STATS_GROUPS = DomainStatsTypes.STATE | DomainStatsTypes.CPU_TOTAL | DomainStatsTypes.BALLOON | DomainStatsTypes.VCPU | DomainStatsTypes.INTERFACE | DomainStatsTypes.BLOCK;
+// state.state values that have live statistics: running, blocked, paused.
+const LIVE_STATES = new Set([1, 2, 3]);
 const OPERATION_INVALID = 55;
 
 export interface LibvirtDriverOptions {
@@ -57,6 +61,8 @@ export class LibvirtDriver implements HypervisorDriver {
   /** Per-domain refresh chain: events for one domain are applied in order. */
   private readonly refreshing = new Map<string, Promise<void>>();
   private readonly xmlCache = new Map<string, XmlFacts>();
+  /** uuid → name, for building domain references without a lookup per stats call. */
+  private readonly names = new Map<string, string>();
 
   constructor(private readonly o: LibvirtDriverOptions) {}
 
@@ -199,11 +205,34 @@ export class LibvirtDriver implements HypervisorDriver {
     return fresh;
   }
 
+  async domainStats(uuids: readonly string[] | null): Promise<{ uuid: string; stats: Record<string, number | bigint | string | boolean> }[]> {
+    const c = this.need();
+    let recs;
+    if (uuids === null) {
+      recs = await wrap(connectGetAllDomainStats(c, STATS_GROUPS, GetAllDomainStatsFlags.ACTIVE));
+    } else {
+      // libvirt looks domains up by UUID; the name only has to be present.
+      const refs = uuids.filter((u) => this.names.has(u)).map((uuid) => ({ uuid, name: this.names.get(uuid)!, id: -1 }));
+      if (!refs.length) return [];
+      recs = await wrap(connectGetAllDomainStats(c, STATS_GROUPS, 0, refs)).catch((err: unknown) => {
+        // One undefined domain fails the whole list call: fall back to all active ones.
+        if (err instanceof DriverError && err.code === "not_found") return wrap(connectGetAllDomainStats(c, STATS_GROUPS, GetAllDomainStatsFlags.ACTIVE));
+        throw err;
+      });
+      if (recs.length && uuids.length < recs.length) {
+        const want = new Set(uuids);
+        recs = recs.filter((r) => want.has(r.dom.uuid));
+      }
+    }
+    return recs.filter((r) => LIVE_STATES.has(Number(r.stats["state.state"]))).map((r) => ({ uuid: r.dom.uuid, stats: r.stats }));
+  }
+
   private async lookup(c: LibvirtClient, uuid: string): Promise<DomainRef> {
     return wrap(domainLookupByUuid(c, uuid));
   }
 
   private async summary(c: LibvirtClient, dom: DomainRef, known?: { persistent: boolean; autostart: boolean }): Promise<DomainSummary> {
+    this.names.set(dom.uuid, dom.name);
     let facts = this.xmlCache.get(dom.uuid);
     const [state, xml, flags] = await Promise.all([
       wrap(domainGetState(c, dom)),
@@ -247,6 +276,7 @@ export class LibvirtDriver implements HypervisorDriver {
         // Gone between the event and our lookup (a transient domain that stopped).
         if ((err instanceof LibvirtError && err.code === NO_DOMAIN) || (err instanceof DriverError && err.code === "not_found")) {
           this.xmlCache.delete(dom.uuid);
+          this.names.delete(dom.uuid);
           this.emit({ kind: "domain.removed", uuid: dom.uuid, name: dom.name });
         } else this.log(`refresh of ${dom.name} after ${cause} failed: ${(err as Error).message}`);
       }

@@ -1,0 +1,21 @@
+import { services } from "@/server/web/services";
+import { prometheusText, checkMetricsToken } from "@/server/web/metrics/prometheus";
+
+// Prometheus scrape endpoint. Disabled (404) unless HANGAR_METRICS_TOKEN is set; then it
+// needs `Authorization: Bearer <token>`. Session cookies are not accepted here.
+export async function GET(req: Request): Promise<Response> {
+  const svc = services();
+  const check = checkMetricsToken(svc.config.metricsToken, req.headers.get("authorization"));
+  if (check !== "ok") {
+    const status = check === "disabled" ? 404 : 401;
+    const message = check === "disabled" ? "the /metrics endpoint is disabled (set HANGAR_METRICS_TOKEN to enable it)" : "a valid bearer token is required";
+    return new Response(JSON.stringify({ error: { code: check === "disabled" ? "not_found" : "unauthenticated", message } }), {
+      status,
+      headers: { "content-type": "application/json", ...(status === 401 ? { "www-authenticate": 'Bearer realm="hangar-metrics"' } : {}) },
+    });
+  }
+  const hosts = await svc.db.host.findMany({ select: { id: true, name: true } });
+  return new Response(prometheusText(svc, new Map(hosts.map((h) => [h.id, h.name]))), {
+    headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
+  });
+}
