@@ -1,9 +1,10 @@
-import { EmptyState, Page } from "@/components/ui/form";
+import { Page } from "@/components/ui/form";
+import { DashboardView } from "@/components/dashboard/dashboard-view";
 
 export default function DashboardPage() {
   return (
     <Page title="Dashboard">
-      <EmptyState title="Fleet overview coming soon">Hosts, machines and tasks are live on their pages; fleet totals and charts arrive with the metrics work.</EmptyState>
+      <DashboardView />
     </Page>
   );
 }

@@ -6,6 +6,9 @@ import { useAddHost, useHosts, useRemoveHost, useRenewEnrollment } from "../lib/
 import { Button, EmptyState, Field } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { ago, formatMemory } from "../machines/state-badge";
+import Link from "next/link";
+import { Sparkline } from "../metrics/sparkline";
+import { HOST_METRICS } from "@/server/protocol/metrics";
 
 function CopyCommand({ command }: { command: string }) {
   const [copied, setCopied] = useState(false);
@@ -79,11 +82,25 @@ function HostCard({ h }: { h: HostRow }) {
       <div className="flex items-center justify-between">
         <div className="flex items-center gap-2">
           <span aria-hidden className={`h-2.5 w-2.5 rounded-full ${dot}`} />
-          <h3 className="font-medium">{h.name}</h3>
+          <h3 className="font-medium">
+            <Link href={`/hosts/${h.id}`} className="text-sky-700 hover:underline dark:text-sky-400">
+              {h.name}
+            </Link>
+          </h3>
           <span data-testid="host-status" className="text-sm text-slate-500">
             {h.status === "online" ? "online" : h.status === "pending" ? "waiting for agent" : `offline, last seen ${ago(h.lastSeenAt)}`}
           </span>
         </div>
+        {h.status === "online" && (
+          <div className="flex items-center gap-4 text-xs text-slate-500">
+            <span className="flex items-center gap-1">
+              CPU <Sparkline series={`host/${h.id}`} index={0} unit="percent" max={100} label={`CPU of ${h.name}`} />
+            </span>
+            <span className="flex items-center gap-1">
+              Memory <Sparkline series={`host/${h.id}`} index={HOST_METRICS.indexOf("mem.used")} unit="bytes" max={h.facts?.memoryBytes} label={`Memory used on ${h.name}`} />
+            </span>
+          </div>
+        )}
         <div className="flex gap-2">
           <Button variant="secondary" onClick={() => renew.mutate(h.id)}>
             New enrollment command

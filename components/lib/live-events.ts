@@ -6,6 +6,7 @@ import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { BrowserEvent, MachineRow, TaskRow } from "@/server/protocol/browser-events";
 import { keys } from "./query-keys";
+import { metricsClient } from "../metrics/metrics-client";
 
 export type LinkState = "connecting" | "live" | "offline";
 
@@ -15,6 +16,7 @@ interface MachinesData {
 }
 
 export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
+  if (e.type === "machine.upsert" || e.type === "machine.remove" || e.type === "host.changed" || e.type === "machines.host") void qc.invalidateQueries({ queryKey: keys.metrics.dashboard() });
   switch (e.type) {
     case "machine.upsert": {
       const m = e.machine;
@@ -79,6 +81,7 @@ export function useLiveEvents(): LinkState {
         void qc.invalidateQueries();
         // Keeps idle proxies from dropping the socket.
         ping = setInterval(() => ws?.readyState === WebSocket.OPEN && ws.send('{"type":"ping"}'), 25_000);
+        if (ws) metricsClient.attach(ws);
       };
       ws.onmessage = (msg) => {
         let e: BrowserEvent;
@@ -87,6 +90,9 @@ export function useLiveEvents(): LinkState {
         } catch {
           return;
         }
+        // Samples are frequent and not cached: straight to their subscribers.
+        if (e.type === "metrics") return metricsClient.deliver(e.samples);
+        if (e.type === "error" && e.code === "unknown_series") metricsClient.onError(e.series);
         if ("seq" in e) {
           if (lastSeq && e.seq !== lastSeq + 1) void qc.invalidateQueries();
           lastSeq = e.seq;
@@ -98,6 +104,7 @@ export function useLiveEvents(): LinkState {
       };
       ws.onclose = (ev) => {
         if (ping) clearInterval(ping);
+        if (ws) metricsClient.detach(ws);
         if (stopped) return;
         setState("offline");
         if (ev.code === 4401) {
@@ -108,9 +115,12 @@ export function useLiveEvents(): LinkState {
         retry = setTimeout(connect, delay);
       };
     };
+    metricsClient.setHidden(document.visibilityState === "hidden");
     connect();
     // A tab waking from sleep reconnects at once instead of waiting out the backoff.
     const onVisible = () => {
+      // Live samples pause while the tab is hidden.
+      metricsClient.setHidden(document.visibilityState === "hidden");
       if (document.visibilityState === "visible" && ws?.readyState === WebSocket.CLOSED) {
         if (retry) clearTimeout(retry);
         connect();

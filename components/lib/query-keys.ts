@@ -14,6 +14,11 @@ export const keys = {
     list: () => [...keys.machines.all(), "list"] as const,
     detail: (hostId: string, uuid: string) => [...keys.machines.all(), "detail", hostId, uuid] as const,
   },
+  metrics: {
+    all: () => ["metrics"] as const,
+    history: (series: string, range: string) => [...keys.metrics.all(), "history", series, range] as const,
+    dashboard: () => [...keys.metrics.all(), "dashboard"] as const,
+  },
   tasks: {
     all: () => ["tasks"] as const,
     list: () => [...keys.tasks.all(), "list"] as const,

@@ -10,10 +10,15 @@ import { keys } from "./query-keys";
 export const fetchHosts = () => api<{ hosts: HostRow[] }>("/api/hosts");
 export const fetchMachines = () => api<{ rows: MachineRow[]; total: number }>("/api/machines");
 export const fetchMachine = (hostId: string, uuid: string) => api<{ machine: MachineRow; xml: string | null }>(`/api/machines/${encodeURIComponent(hostId)}/${encodeURIComponent(uuid)}`);
+export const fetchHost = (hostId: string) => api<{ host: HostRow }>(`/api/hosts/${encodeURIComponent(hostId)}`);
 export const fetchTasks = () => api<{ tasks: TaskRow[] }>("/api/tasks");
 
 export function useHosts() {
   return useQuery({ queryKey: keys.hosts.list(), queryFn: fetchHosts });
+}
+
+export function useHost(hostId: string) {
+  return useQuery({ queryKey: keys.hosts.detail(hostId), queryFn: () => fetchHost(hostId) });
 }
 
 export function useMachines() {

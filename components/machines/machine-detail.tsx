@@ -9,6 +9,7 @@ import { ago, formatMemory, StateBadge } from "./state-badge";
 import { useRunAction } from "./use-run-action";
 import { DeleteMachine } from "./delete-machine";
 import dynamic from "next/dynamic";
+import { MetricPanels } from "../metrics/metric-panels";
 
 // Consoles load noVNC / xterm.js: only when their tab is opened.
 const VncConsole = dynamic(() => import("../console/vnc-console").then((m) => m.VncConsole), { ssr: false, loading: () => <p className="text-sm text-slate-500">Loading console…</p> });
@@ -61,6 +62,7 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
         ))}
       </div>
       {tab === "overview" && (
+        <>
         <dl className="grid max-w-2xl grid-cols-[10rem_1fr] gap-y-2 text-sm">
           <dt className="text-slate-500">UUID</dt>
           <dd className="font-mono">{m.uuid}</dd>
@@ -89,6 +91,8 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
             </label>
           </dd>
         </dl>
+        <MetricPanels series={`vm/${hostId}/${uuid}`} kind="vm" vcpus={m.vcpus} />
+        </>
       )}
       {tab === "console" && <VncConsole hostId={hostId} uuid={uuid} machineName={m.name} running={!m.stale && (m.state === "running" || m.state === "paused")} hasGraphics={m.graphics.some((g) => g.type === "vnc")} />}
       {tab === "serial" && <SerialConsole hostId={hostId} uuid={uuid} running={!m.stale && (m.state === "running" || m.state === "paused")} hasSerial={m.serials.length > 0} />}

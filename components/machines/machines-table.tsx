@@ -11,6 +11,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { ACTIONS, actionsFor } from "./actions";
 import { ago, formatMemory, StateBadge } from "./state-badge";
 import { useRunAction } from "./use-run-action";
+import { Sparkline } from "../metrics/sparkline";
 
 type SortKey = "name" | "state" | "host" | "vcpus" | "memory";
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
@@ -22,7 +23,7 @@ const COMPARE: Record<SortKey, (a: MachineRow, b: MachineRow) => number> = {
   memory: (a, b) => a.memoryKiB - b.memoryKiB,
 };
 const ROW = 44;
-const GRID = "grid grid-cols-[2.5rem_minmax(12rem,2fr)_8rem_minmax(8rem,1fr)_5rem_7rem_minmax(14rem,1.5fr)] items-center gap-2 px-2";
+const GRID = "grid grid-cols-[2.5rem_minmax(12rem,2fr)_8rem_minmax(8rem,1fr)_5rem_7rem_11rem_minmax(14rem,1.5fr)] items-center gap-2 px-2";
 const rowKey = (m: MachineRow) => `${m.hostId}/${m.uuid}`;
 
 export function MachinesTable() {
@@ -97,6 +98,7 @@ export function MachinesTable() {
           {header("host", "Host")}
           {header("vcpus", "vCPUs")}
           {header("memory", "Memory")}
+          <span title="% of the machine's vCPUs, last minute">CPU</span>
           <span>Actions</span>
         </div>
         <div ref={parent} className="max-h-[70vh] overflow-auto">
@@ -131,6 +133,7 @@ export function MachinesTable() {
                   </span>
                   <span>{m.vcpus}</span>
                   <span>{formatMemory(m.memoryKiB)}</span>
+                  <span>{m.state === "running" && !m.stale ? <Sparkline series={`vm/${m.hostId}/${m.uuid}`} index={0} unit="percent" max={100} label={`CPU of ${m.name}`} /> : <span className="text-xs text-slate-400">—</span>}</span>
                   <span className="flex gap-1">
                     {!m.stale &&
                       actionsFor(m.state)

@@ -97,3 +97,22 @@ export interface MetricHistory {
   t: number[];
   values: (number | null)[][];
 }
+
+/** GET /api/dashboard: fleet totals and the busiest hosts and machines by newest CPU sample. */
+export interface BusyRow {
+  series: string;
+  name: string;
+  hostName: string;
+  cpu: number;
+  t: number;
+}
+
+export interface FleetSummary {
+  hosts: { online: number; offline: number; pending: number };
+  machines: { running: number; stopped: number; other: number };
+  cpu: { allocatedVcpus: number; hostCores: number };
+  memory: { allocatedBytes: number; hostBytes: number };
+  busiestHosts: BusyRow[];
+  busiestMachines: BusyRow[];
+  observedAt: number;
+}

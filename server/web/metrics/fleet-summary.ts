@@ -4,24 +4,7 @@
 import type { Host } from "../db/client";
 import type { Services } from "../services";
 import { hostRow } from "../agents/hosts";
-
-export interface Busy {
-  series: string;
-  name: string;
-  hostName: string;
-  cpu: number;
-  t: number;
-}
-
-export interface FleetSummary {
-  hosts: { online: number; offline: number; pending: number };
-  machines: { running: number; stopped: number; other: number };
-  cpu: { allocatedVcpus: number; hostCores: number };
-  memory: { allocatedBytes: number; hostBytes: number };
-  busiestHosts: Busy[];
-  busiestMachines: Busy[];
-  observedAt: number;
-}
+import type { BusyRow as Busy, FleetSummary } from "../../protocol";
 
 const STALE_MS = 30_000;
 

@@ -1,0 +1,90 @@
+"use client";
+// Fleet at a glance: hosts up/down, machines running/stopped, vCPUs and memory allocated
+// against what the online hosts have, and the busiest hosts and machines right now.
+import Link from "next/link";
+import { useQuery } from "@tanstack/react-query";
+import type { FleetSummary, BusyRow as Busy } from "@/server/protocol/metrics";
+import { api } from "../lib/api";
+import { keys } from "../lib/query-keys";
+import { EmptyState } from "../ui/form";
+import { formatValue } from "../metrics/format";
+import { Sparkline } from "../metrics/sparkline";
+
+function Tile({ label, value, sub, testId }: { label: string; value: string; sub?: string; testId?: string }) {
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" data-testid={testId}>
+      <div className="text-sm text-slate-500">{label}</div>
+      <div className="text-2xl font-semibold tabular-nums">{value}</div>
+      {sub && <div className="text-xs text-slate-500">{sub}</div>}
+    </div>
+  );
+}
+
+function Meter({ label, used, total, unit }: { label: string; used: number; total: number; unit: "bytes" | "vcpus" }) {
+  const pct = total > 0 ? Math.min(100, (used / total) * 100) : 0;
+  const fmt = (v: number) => (unit === "bytes" ? formatValue(v, "bytes") : `${v}`);
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+      <div className="flex justify-between text-sm">
+        <span className="text-slate-500">{label}</span>
+        <span className="tabular-nums">
+          {fmt(used)} of {fmt(total)} {unit === "vcpus" ? "cores" : ""} ({total > 0 ? `${Math.round((used / total) * 100)} %` : "no online hosts"})
+        </span>
+      </div>
+      <div className="mt-2 h-2 rounded bg-slate-200 dark:bg-slate-800" role="meter" aria-label={label} aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100}>
+        <div className={`h-2 rounded ${used > total ? "bg-amber-500" : "bg-sky-600"}`} style={{ width: `${pct}%` }} />
+      </div>
+      {used > total && <p className="mt-1 text-xs text-amber-600">Overcommitted: running machines were given more than the online hosts have.</p>}
+    </div>
+  );
+}
+
+function BusyList({ title, rows, empty }: { title: string; rows: Busy[]; empty: string }) {
+  return (
+    <section className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900" aria-label={title}>
+      <h2 className="mb-2 font-medium">{title}</h2>
+      {rows.length ? (
+        <ol className="flex flex-col gap-1 text-sm">
+          {rows.map((r) => {
+            const [kind, hostId, id] = r.series.split("/");
+            const href = kind === "host" ? `/hosts/${hostId}` : `/machines/${hostId}/${id}`;
+            return (
+              <li key={r.series} className="flex items-center justify-between gap-2">
+                <Link href={href} className="truncate text-sky-700 hover:underline dark:text-sky-400">
+                  {r.name}
+                  {kind !== "host" && <span className="ml-1 text-xs text-slate-500">on {r.hostName}</span>}
+                </Link>
+                <Sparkline series={r.series} index={0} unit="percent" max={100} label={`CPU of ${r.name}`} />
+              </li>
+            );
+          })}
+        </ol>
+      ) : (
+        <p className="text-sm text-slate-500">{empty}</p>
+      )}
+    </section>
+  );
+}
+
+export function DashboardView() {
+  // The ranking follows the 10 s history samples; counts also refresh on live events.
+  const { data, error, isPending } = useQuery({ queryKey: keys.metrics.dashboard(), queryFn: () => api<FleetSummary>("/api/dashboard"), refetchInterval: 10_000 });
+  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
+  if (error || !data) return <EmptyState title="Could not load the dashboard">{error?.message}</EmptyState>;
+  const hostsTotal = data.hosts.online + data.hosts.offline + data.hosts.pending;
+  if (!hostsTotal) return <EmptyState title="No hosts yet">Add a host on the Hosts page; its machines and charts appear here.</EmptyState>;
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
+        <Tile testId="tile-hosts" label="Hosts online" value={`${data.hosts.online} / ${hostsTotal}`} sub={data.hosts.offline ? `${data.hosts.offline} offline` : "all reachable"} />
+        <Tile testId="tile-machines" label="Machines running" value={`${data.machines.running}`} sub={`${data.machines.stopped} stopped${data.machines.other ? `, ${data.machines.other} other` : ""}`} />
+        <Meter label="vCPUs allocated" used={data.cpu.allocatedVcpus} total={data.cpu.hostCores} unit="vcpus" />
+        <Meter label="Memory allocated" used={data.memory.allocatedBytes} total={data.memory.hostBytes} unit="bytes" />
+      </div>
+      <div className="grid gap-3 md:grid-cols-2">
+        <BusyList title="Busiest hosts" rows={data.busiestHosts} empty="No host has reported a sample yet." />
+        <BusyList title="Busiest machines" rows={data.busiestMachines} empty="No running machine has reported a sample yet." />
+      </div>
+    </div>
+  );
+}
