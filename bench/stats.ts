@@ -13,3 +13,19 @@ export function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
 }
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15 (utime, stime) in clock ticks; 100 per second on Linux.
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/** % of one core a process used over `ms`. */
+export async function cpuPercent(pid: number, ms: number): Promise<number> {
+  const a = cpuSeconds(pid);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  return ((cpuSeconds(pid) - a) / ((performance.now() - t0) / 1000)) * 100;
+}

@@ -19,6 +19,7 @@ export const TIERS: readonly Tier[] = [
   { sec: 60, chunkMs: 6 * 3_600_000, retentionMs: 31 * 86_400_000 },
 ];
 export const FLUSH_MS = 30_000;
+const FLUSH_BATCH = 25;
 
 class Chunk {
   readonly slots: number;
@@ -126,8 +127,11 @@ export class HistoryStore {
       const started = performance.now();
       const dirty = [...this.open.values()].filter((c) => c.dirty);
       for (const c of dirty) c.dirty = false;
-      for (let i = 0; i < dirty.length; i += 200) {
-        const batch = dirty.slice(i, i + 200);
+      // Small batches with a turn of the event loop between them: a 1,000-VM flush must
+      // not hold up live samples (SQLite writes through better-sqlite3 are synchronous).
+      for (let i = 0; i < dirty.length; i += FLUSH_BATCH) {
+        if (i) await new Promise((r) => setImmediate(r));
+        const batch = dirty.slice(i, i + FLUSH_BATCH);
         try {
           await this.db.$transaction(
             batch.map((c) => {
