@@ -7,8 +7,12 @@ cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
 t0=$(date +%s%N)
 bash scripts/ensure-deps.sh
-# The local agent drives this machine's libvirt: install and start it unless disabled.
-if [ "${HANGAR_LOCAL_AGENT:-1}" = 1 ]; then bash scripts/lab/libvirt-up.sh; fi
+# The local agent drives this machine's libvirt and container engine (Podman's Docker-API
+# socket): install and start them unless disabled.
+if [ "${HANGAR_LOCAL_AGENT:-1}" = 1 ]; then
+  bash scripts/lab/libvirt-up.sh
+  bash scripts/lab/podman-up.sh
+fi
 echo "[start] building"
 npm run --silent build >/tmp/hangar-build.log 2>&1 || { cat /tmp/hangar-build.log; exit 1; }
 echo "[start] built in $(( ($(date +%s%N) - t0) / 1000000 )) ms; starting"

@@ -9,9 +9,11 @@ bash "$here/libvirt-up.sh"
 bash "$here/guest-build.sh"
 bash "$here/guests-define.sh" 2
 bash "$here/chromium-up.sh"
+bash "$here/podman-up.sh"
 cat > "$HANGAR_LAB_DIR/test-env.sh" <<ENV
 export HANGAR_TEST_PG_URL='$pg_url'
 export HANGAR_LAB_DIR='$HANGAR_LAB_DIR'
 export HANGAR_LIBVIRT=1
+export HANGAR_PODMAN_SOCKET='${HANGAR_PODMAN_SOCKET:-/run/podman/podman.sock}'
 ENV
 log "test services ready in $((SECONDS - t0)) s"

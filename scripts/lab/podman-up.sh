@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs Podman and serves the Docker Engine API on $HANGAR_PODMAN_SOCKET (default
+# /run/podman/podman.sock) without systemd, then makes sure the local test image
+# localhost/hangar-busybox:latest exists (container-image.sh). shared/notes/host-lab.md:
+# crun fails here (cgroups hybrid) and the default ulimits need CAP_SYS_RESOURCE
+# ("error setting rlimit type 7: operation not permitted"), so containers.conf pins runc
+# and small ulimits. Service log: $HANGAR_LAB_DIR/logs/podman.log.
+. "$(dirname "$0")/common.sh"
+here=$(dirname "$0")
+sock=${HANGAR_PODMAN_SOCKET:-/run/podman/podman.sock}
+conf=/etc/containers/containers.conf
+pidfile=$HANGAR_LAB_DIR/podman.pid
+logfile=$HANGAR_LAB_DIR/logs/podman.log
+need_pkgs podman runc busybox-static curl
+
+# toml_set SECTION KEY VALUE: copies the TOML text on stdin with KEY = VALUE in [SECTION]:
+# an existing KEY line there (even a multi-line array) is replaced, otherwise the line is
+# added under the section header, or a new section is appended.
+toml_set() {
+  awk -v sec="[$1]" -v key="$2" -v line="$2 = $3" '
+    function flush() { if (insec && !done) { print line; done = 1 } }
+    skip { if ($0 ~ /\]/) skip = 0; next }
+    /^[ \t]*\[/ { flush(); h = $0; gsub(/[ \t]/, "", h); insec = (h == sec); print; next }
+    insec && $0 ~ "^[ \t]*" key "[ \t]*=" {
+      if (!done) { print line; done = 1 }
+      v = $0; sub(/^[^=]*=/, "", v)
+      if (v ~ /\[/ && v !~ /\]/) skip = 1
+      next
+    }
+    { print }
+    END { flush(); if (!done) { if (NR) print ""; print sec; print line } }
+  '
+}
+# service_pid: the pid of our running `podman system service`, if any.
+service_pid() {
+  local pid; pid=$(cat "$pidfile" 2>/dev/null) || return 1
+  [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q 'podman system service' && echo "$pid"
+}
+
+mkdir -p "$(dirname "$conf")"
+current=$(cat "$conf" 2>/dev/null || true)
+wanted=$(printf '%s\n' "$current" | sed '/./,$!d' \
+  | toml_set containers default_ulimits '["nofile=1024:1024", "nproc=1024:1024"]' \
+  | toml_set engine runtime '"runc"')
+if [ "$(printf '%s\n' "$current" | sed '/./,$!d')" != "$wanted" ]; then
+  [ -e "$conf" ] && cp "$conf" "$conf.hangar-bak"
+  printf '%s\n' "$wanted" > "$conf"
+  log "wrote $conf (runtime runc, small default ulimits)"
+  # A running service read the old settings: restart it.
+  if pid=$(service_pid); then
+    log "restarting the podman service (pid $pid) for the new settings"
+    kill "$pid"; wait_for 10 bash -c "! kill -0 $pid" || die "old podman service (pid $pid) did not stop"
+    rm -f "$pidfile"
+  fi
+fi
+
+ping_ok() { [ "$(curl -s --max-time 2 --unix-socket "$sock" http://d/v1.41/_ping 2>/dev/null)" = OK ]; }
+if ping_ok; then
+  log "podman API answers on $sock"
+else
+  if pid=$(service_pid); then
+    log "podman service (pid $pid) is running but not answering yet"
+  else
+    mkdir -p "$(dirname "$sock")" && rm -f "$sock" || die "cannot prepare $sock"
+    setsid nohup podman system service --time=0 "unix://$sock" >>"$logfile" 2>&1 </dev/null &
+    echo $! > "$pidfile"
+    log "podman system service started (pid $!, log $logfile)"
+  fi
+  t0=$SECONDS
+  # Stop waiting early when the service process has exited.
+  up_or_gone() { ping_ok || ! service_pid; }
+  wait_for 30 up_or_gone || true
+  ping_ok || die "podman API does not answer on $sock after $((SECONDS - t0)) s (see $logfile: $(tail -3 "$logfile" 2>/dev/null | tr '\n' ' '))"
+  log "podman API answers on $sock after $((SECONDS - t0)) s"
+fi
+bash "$here/container-image.sh"
