@@ -13,7 +13,8 @@ await build({
 console.log("built dist/server.js");
 
 // The agent: one self-contained file (its dependencies bundled in) so that a host needs
-// only Node.js 20 and this file. ws's optional native speed-ups stay out.
+// only Node.js 20 and this file. Optional native add-ons (ws's speed-ups, ssh2's crypto
+// binding pulled in by dockerode's modem) stay out: each has a pure-JS fallback.
 await build({
   ...common,
   packages: undefined,
@@ -21,7 +22,10 @@ await build({
   entryPoints: { agent: "server/agent/main.ts" },
   outExtension: { ".js": ".mjs" },
   outdir: "dist",
-  external: ["bufferutil", "utf-8-validate"],
-  banner: { js: "import { createRequire as __hangarCreateRequire } from 'node:module'; const require = __hangarCreateRequire(import.meta.url);" },
+  external: ["bufferutil", "utf-8-validate", "cpu-features", "*.node"],
+  // CommonJS dependencies use require, __filename and __dirname, which ESM lacks.
+  banner: {
+    js: "import { createRequire as __hangarCreateRequire } from 'node:module'; import { fileURLToPath as __hangarPath } from 'node:url'; import { dirname as __hangarDir } from 'node:path'; const require = __hangarCreateRequire(import.meta.url); const __filename = __hangarPath(import.meta.url); const __dirname = __hangarDir(__filename);",
+  },
 });
 console.log("built dist/agent.mjs");

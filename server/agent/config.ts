@@ -12,6 +12,8 @@ export interface AgentConfig {
   libvirtSocket: string | null;
   /** Live sampling interval (ms); history is sampled every 10 s regardless. */
   metricsIntervalMs: number;
+  /** Docker-API socket (Podman or Docker); found automatically when unset. */
+  containerSocket: string | null;
 }
 
 function readEnvFile(file: string): Record<string, string> {
@@ -36,6 +38,7 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
       "libvirt-socket": { type: "string" },
       "env-file": { type: "string" },
       "metrics-interval": { type: "string" },
+      "container-socket": { type: "string" },
     },
     strict: true,
   });
@@ -49,6 +52,7 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
   return {
     serverUrl,
     metricsIntervalMs: interval,
+    containerSocket: pick(values["container-socket"], "HANGAR_CONTAINER_SOCKET"),
     enrollToken: pick(values.enroll ?? values.token, "HANGAR_ENROLL_TOKEN"),
     credential: pick(undefined, "HANGAR_AGENT_CREDENTIAL"),
     stateDir: pick(values.state, "HANGAR_AGENT_STATE") ?? "/var/lib/hangar-agent",

@@ -28,8 +28,8 @@ export function vncEndpoint(d: DomainSummary): { host: string; port: number } | 
   return { host: listen, port: g.port };
 }
 
-/** Dials the server for one console and resolves with the raw upgraded connection. */
-function dataConnection(serverUrl: string, credential: string, p: ConsoleOpenParams): Promise<net.Socket> {
+/** Dials the server for one console (or any data channel) and resolves with the raw upgraded connection. */
+export function dataConnection(serverUrl: string, credential: string, p: { channel: string; token: string }): Promise<net.Socket> {
   const url = new URL(`/ws/agent-data?channel=${encodeURIComponent(p.channel)}`, serverUrl);
   const mod = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {

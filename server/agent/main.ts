@@ -8,6 +8,9 @@ import { ServerLink } from "./server-link";
 import { SerialHub } from "./serial-hub";
 import { createLibvirtDriver } from "./drivers/libvirt/libvirt-driver";
 import { MetricsStreamer } from "./metrics/metrics-streamer";
+import { ContainerDriver } from "./containers/container-driver";
+import { ContainerStreams } from "./containers/container-streams";
+import { ContainerSampler } from "./containers/container-sampler";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -25,15 +28,20 @@ async function main(): Promise<void> {
   if (!credential) throw new Error("no credential: enroll this host first (--enroll TOKEN from the Hosts page)");
 
   const serial = new SerialHub({ uri: cfg.libvirtUri, socketPath: cfg.libvirtSocket });
+  const containers = new ContainerDriver({ socket: cfg.containerSocket });
+  await containers.start();
   let link: ServerLink | null = null;
   const metrics = new MetricsStreamer(driver, (e) => link?.sendEvent(e), cfg.metricsIntervalMs);
-  link = new ServerLink(driver, { serverUrl: cfg.serverUrl, credential, agentVersion: AGENT_VERSION, facts, serial, metrics });
+  metrics.sources.push(new ContainerSampler(containers));
+  const streams = new ContainerStreams(cfg.serverUrl, credential);
+  link = new ServerLink(driver, { serverUrl: cfg.serverUrl, credential, agentVersion: AGENT_VERSION, facts, serial, metrics, containers: { driver: containers, streams } });
   link.start();
   metrics.start();
 
   const stop = async (sig: string) => {
     console.log(`[agent] ${sig}: stopping`);
     metrics.stop();
+    await containers.stop();
     await link?.stop();
     await driver.stop();
     process.exit(0);

@@ -7,6 +7,9 @@ import { DriverError, type HypervisorDriver } from "./drivers/driver";
 import { openConsole, type ConsoleOpenParams } from "./consoles";
 import type { SerialHub } from "./serial-hub";
 import type { MetricsStreamer } from "./metrics/metrics-streamer";
+import type { ContainerDriver } from "./containers/container-driver";
+import type { ContainerStreams } from "./containers/container-streams";
+import { CONTAINER_METHODS, dispatchContainer } from "./containers/container-methods";
 
 export interface LinkOptions {
   serverUrl: string;
@@ -15,6 +18,7 @@ export interface LinkOptions {
   facts: () => Promise<HostFacts>;
   serial: SerialHub;
   metrics?: MetricsStreamer;
+  containers?: { driver: ContainerDriver; streams: ContainerStreams };
   log?: (msg: string) => void;
 }
 
@@ -30,6 +34,7 @@ export class ServerLink {
     private readonly opts: LinkOptions,
   ) {
     driver.onEvent((e) => this.sendEvent(e));
+    opts.containers?.driver.onEvent((e) => this.sendEvent(e));
   }
 
   start(): void {
@@ -107,6 +112,14 @@ export class ServerLink {
           this.log(`inventory failed: ${(err as Error).message}`);
         }
       }
+      const ct = this.opts.containers?.driver;
+      if (ct?.connected) {
+        try {
+          this.sendEvent({ kind: "container.inventory", engine: ct.engine, containers: await ct.list() });
+        } catch (err) {
+          this.log(`container inventory failed: ${(err as Error).message}`);
+        }
+      }
       return;
     }
     if (f.type === "error") {
@@ -129,6 +142,11 @@ export class ServerLink {
   }
 
   private async dispatch(method: MethodName, params: Record<string, unknown>): Promise<unknown> {
+    if (CONTAINER_METHODS.has(method)) {
+      const c = this.opts.containers;
+      if (!c) throw new DriverError("engine_unavailable", "this agent manages no container engine");
+      return dispatchContainer(method, params, c.driver, c.streams);
+    }
     switch (method) {
       case "host.facts":
         return this.opts.facts();

@@ -6,6 +6,7 @@ import { DomainAction, DomainSummary, Uuid } from "./domain";
 import { ConsoleKind } from "./console";
 import { HostFacts } from "./host";
 import { AgentTarget, MetricSample } from "./metrics";
+import { ContainerAction, ContainerCreateSpec, ContainerId, ContainerName, ContainerStreamKind, ContainerSummary, EngineInfo, ImageRef, ImageSummary } from "./container";
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame either side accepts. A full inventory of ~2,000 domains fits. */
@@ -17,6 +18,10 @@ export const ERROR_CODES = [
   "unsupported_protocol",
   "not_found",
   "invalid_state",
+  "conflict",
+  "invalid_input",
+  "engine_unavailable",
+  "engine_error",
   "libvirt_unavailable",
   "libvirt_error",
   "timeout",
@@ -53,6 +58,41 @@ export const Methods = {
   // The set of targets someone is watching live: the agent streams those every second and
   // everything else only at the coarse history interval. Replaces the previous set.
   "metrics.watch": { params: z.object({ targets: z.array(AgentTarget).max(20_000) }), result: z.object({ watching: z.number().int() }) },
+  // ---- containers (Docker Engine API: Podman or Docker) ----
+  "container.list": { params: z.object({}), result: z.object({ engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }) },
+  "container.inspect": { params: z.object({ id: ContainerId }), result: z.object({ container: ContainerSummary, inspect: z.record(z.string(), z.unknown()) }) },
+  "container.action": { params: z.object({ id: ContainerId, action: ContainerAction, force: z.boolean().optional() }), result: z.object({ container: ContainerSummary.nullable() }) },
+  "container.rename": { params: z.object({ id: ContainerId, name: ContainerName }), result: z.object({ container: ContainerSummary }) },
+  "container.create": { params: z.object({ spec: ContainerCreateSpec }), result: z.object({ container: ContainerSummary }) },
+  "container.logs": {
+    params: z.object({ id: ContainerId, tail: z.number().int().min(1).max(100_000), timestamps: z.boolean() }),
+    result: z.object({ text: z.string(), truncated: z.boolean() }),
+  },
+  // Like console.open: the agent dials /ws/agent-data with the channel token, then relays an
+  // exec session (a TTY) or a live log stream over it.
+  "container.attach": {
+    params: z.object({
+      id: ContainerId,
+      kind: ContainerStreamKind,
+      channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+      token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/),
+      cols: z.number().int().min(1).max(1000).optional(),
+      rows: z.number().int().min(1).max(1000).optional(),
+      cmd: z.array(z.string().max(1024)).min(1).max(32).optional(),
+    }),
+    result: z.object({ endpoint: z.string().max(512) }),
+  },
+  "container.resize": { params: z.object({ channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }), result: z.object({}) },
+  "image.list": { params: z.object({}), result: z.object({ images: z.array(ImageSummary) }) },
+  "image.remove": { params: z.object({ id: z.string().min(1).max(256), force: z.boolean().optional() }), result: z.object({}) },
+  "image.pull": { params: z.object({ ref: ImageRef }), result: z.object({ image: z.string() }) },
+  // The tar arrives over a data connection the agent dials with the channel token.
+  // mode "load": an archive from `docker save`/`podman save`; "import": a root file system
+  // tar that becomes image `name`.
+  "image.load": {
+    params: z.object({ channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/), mode: z.enum(["load", "import"]), name: ImageRef.optional() }),
+    result: z.object({ images: z.array(z.string()) }),
+  },
   // The agent's own view of itself (what it streams, what it costs), for admins and tests.
   "agent.stats": {
     params: z.object({}),
@@ -80,6 +120,10 @@ export const AgentEvent = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("domain.changed"), cause: z.string().max(64), domain: DomainSummary }),
   z.object({ kind: z.literal("domain.removed"), uuid: Uuid, name: z.string().max(256) }),
   z.object({ kind: z.literal("libvirt.status"), connected: z.boolean(), error: z.string().max(4096).nullable() }),
+  z.object({ kind: z.literal("container.inventory"), engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }),
+  z.object({ kind: z.literal("container.changed"), cause: z.string().max(64), container: ContainerSummary }),
+  z.object({ kind: z.literal("container.removed"), id: ContainerId, name: z.string().max(256) }),
+  z.object({ kind: z.literal("engine.status"), connected: z.boolean(), engine: EngineInfo.nullable(), error: z.string().max(4096).nullable() }),
   // One sampling tick. `coarse` ticks carry every target (kept as history); the others
   // carry only the watched ones.
   z.object({ kind: z.literal("metrics.samples"), coarse: z.boolean(), samples: z.array(MetricSample).max(20_000) }),

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { DomainSummary } from "./domain";
 import { HostFacts } from "./host";
+import { ContainerSummary, EngineInfo } from "./container";
 import type { ConsoleViewer } from "./console";
 import type { SeriesSample } from "./metrics";
 
@@ -16,6 +17,9 @@ export const HostRow = z.object({
   facts: HostFacts.nullable(),
   libvirtConnected: z.boolean().nullable(),
   machineCount: z.number().int(),
+  /** The host's container engine, when its agent found one. */
+  engine: EngineInfo.nullable(),
+  containerCount: z.number().int(),
   createdAt: z.string(),
 });
 export type HostRow = z.infer<typeof HostRow>;
@@ -28,6 +32,14 @@ export const MachineRow = DomainSummary.extend({
   observedAt: z.string(),
 });
 export type MachineRow = z.infer<typeof MachineRow>;
+
+export const ContainerRow = ContainerSummary.extend({
+  hostId: z.string(),
+  hostName: z.string(),
+  stale: z.boolean(),
+  observedAt: z.string(),
+});
+export type ContainerRow = z.infer<typeof ContainerRow>;
 
 export const TASK_STATUSES = ["queued", "running", "succeeded", "failed", "unknown"] as const;
 export const TaskRow = z.object({
@@ -56,6 +68,8 @@ export type BrowserEvent =
   | { type: "machine.upsert"; seq: number; machine: MachineRow }
   | { type: "machine.remove"; seq: number; hostId: string; uuid: string }
   | { type: "machines.host"; seq: number; hostId: string; stale: boolean; observedAt: string }
+  | { type: "container.upsert"; seq: number; container: ContainerRow }
+  | { type: "container.remove"; seq: number; hostId: string; id: string }
   // Hosts change rarely (connect, disconnect, facts): the client refetches the host list.
   | { type: "host.changed"; seq: number; hostId: string }
   | { type: "task.upsert"; seq: number; task: TaskRow }

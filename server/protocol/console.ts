@@ -2,6 +2,8 @@ import { z } from "zod";
 
 export const ConsoleKind = z.enum(["vnc", "serial"]);
 export type ConsoleKind = z.infer<typeof ConsoleKind>;
+/** Everything that travels the console path: VM consoles and container exec/log streams. */
+export type StreamKind = ConsoleKind | "exec" | "logs";
 
 /** Browsers present their one-time ticket as a websocket subprotocol, never in the URL. */
 export const CONSOLE_SUBPROTOCOL = "hangar.console";
@@ -17,6 +19,6 @@ export const ConsoleTicketRequest = z.object({ kind: ConsoleKind, takeover: z.bo
 export interface ConsoleViewer {
   id: string;
   user: string;
-  kind: ConsoleKind;
+  kind: StreamKind;
   since: string;
 }

@@ -5,3 +5,4 @@ export * from "./enroll";
 export * from "./browser-events";
 export * from "./console";
 export * from "./metrics";
+export * from "./container";

@@ -72,6 +72,8 @@ export function hostRow(h: Host, hub: AgentHub): HostRow {
     facts,
     libvirtConnected: online ? hub.libvirtConnected(h.id) : null,
     machineCount: hub.machineCount(h.id),
+    engine: online ? hub.engine(h.id) : null,
+    containerCount: hub.containerCount(h.id),
     createdAt: h.createdAt.toISOString(),
   };
 }

@@ -1,7 +1,7 @@
 // The agent hub: one live connection per host, the fleet's inventory as the agents last
 // reported it, and calls to agents with timeouts. A call to an offline host fails at once.
 import type { WebSocket } from "ws";
-import type { AgentEvent, DomainSummary, HostFacts, MachineRow, MethodName, MethodParams, MethodResult, MetricSample } from "../../protocol";
+import type { AgentEvent, ContainerRow, ContainerSummary, DomainSummary, EngineInfo, HostFacts, MachineRow, MethodName, MethodParams, MethodResult, MetricSample } from "../../protocol";
 import type { Db } from "../db/client";
 import type { EventBus } from "../events/bus";
 import { AgentCallError, AgentConnection } from "./agent-connection";
@@ -11,6 +11,8 @@ interface HostInventory {
   observedAt: number;
   libvirtConnected: boolean | null;
   synced: boolean;
+  containers: Map<string, ContainerSummary>;
+  engine: EngineInfo | null;
 }
 
 export interface HubHooks {
@@ -125,6 +127,33 @@ export class AgentHub {
     return { ...d, hostId, hostName: this.names.get(hostId) ?? hostId, stale: !this.isOnline(hostId), observedAt: new Date(inv.observedAt).toISOString() };
   }
 
+  engine(hostId: string): EngineInfo | null {
+    return this.inventories.get(hostId)?.engine ?? null;
+  }
+
+  containerCount(hostId: string): number {
+    return this.inventories.get(hostId)?.containers.size ?? 0;
+  }
+
+  /** Every container of every host, as last reported; rows of offline hosts are stale. */
+  containers(): ContainerRow[] {
+    const rows: ContainerRow[] = [];
+    for (const [hostId, inv] of this.inventories) {
+      const stale = !this.isOnline(hostId);
+      const hostName = this.names.get(hostId) ?? hostId;
+      const observedAt = new Date(inv.observedAt).toISOString();
+      for (const c of inv.containers.values()) rows.push({ ...c, hostId, hostName, stale, observedAt });
+    }
+    return rows;
+  }
+
+  container(hostId: string, id: string): ContainerRow | null {
+    const inv = this.inventories.get(hostId);
+    const c = inv?.containers.get(id) ?? [...(inv?.containers.values() ?? [])].find((x) => x.id.startsWith(id) || x.name === id);
+    if (!inv || !c) return null;
+    return { ...c, hostId, hostName: this.names.get(hostId) ?? hostId, stale: !this.isOnline(hostId), observedAt: new Date(inv.observedAt).toISOString() };
+  }
+
   close(): void {
     clearInterval(this.heartbeat);
     for (const c of this.conns.values()) c.close(1001, "server shutting down");
@@ -133,7 +162,7 @@ export class AgentHub {
   private inventory(hostId: string): HostInventory {
     let inv = this.inventories.get(hostId);
     if (!inv) {
-      inv = { domains: new Map(), observedAt: Date.now(), libvirtConnected: null, synced: false };
+      inv = { domains: new Map(), observedAt: Date.now(), libvirtConnected: null, synced: false, containers: new Map(), engine: null };
       this.inventories.set(hostId, inv);
     }
     return inv;
@@ -174,12 +203,37 @@ export class AgentHub {
         inv.domains.delete(e.uuid);
         this.bus.publish({ type: "machine.remove", hostId, uuid: e.uuid });
         return;
+      case "container.inventory": {
+        const next = new Map(e.containers.map((c) => [c.id, c]));
+        for (const [id] of inv.containers) if (!next.has(id)) this.bus.publish({ type: "container.remove", hostId, id });
+        inv.containers = next;
+        inv.engine = e.engine;
+        for (const c of next.values()) this.publishContainer(hostId, c.id);
+        this.bus.publish({ type: "host.changed", hostId });
+        return;
+      }
+      case "container.changed":
+        inv.containers.set(e.container.id, e.container);
+        this.publishContainer(hostId, e.container.id);
+        return;
+      case "container.removed":
+        if (inv.containers.delete(e.id)) this.bus.publish({ type: "container.remove", hostId, id: e.id });
+        return;
+      case "engine.status":
+        inv.engine = e.connected ? e.engine : null;
+        this.bus.publish({ type: "host.changed", hostId });
+        return;
       case "libvirt.status":
         inv.libvirtConnected = e.connected;
         if (!e.connected) console.warn(`[hub] host ${this.names.get(hostId)}: libvirt disconnected: ${e.error ?? ""}`);
         this.bus.publish({ type: "host.changed", hostId });
         return;
     }
+  }
+
+  private publishContainer(hostId: string, id: string): void {
+    const row = this.container(hostId, id);
+    if (row) this.bus.publish({ type: "container.upsert", container: row });
   }
 
   private async onClose(hostId: string, reason: string): Promise<void> {

@@ -4,7 +4,7 @@
 // "take over".
 import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
-import { CONSOLE_CLOSE, type ConsoleKind, type ConsoleViewer } from "../../protocol";
+import { CONSOLE_CLOSE, type ConsoleViewer, type StreamKind } from "../../protocol";
 import type { EventBus } from "../events/bus";
 import type { AgentHub } from "../agents/hub";
 import { hashToken, randomToken, safeEqual } from "../auth/tokens";
@@ -39,7 +39,7 @@ export class ConsoleBroker {
   ) {}
 
   /** Called for an accepted browser socket: asks the agent for a data socket and relays. */
-  async open(browser: WebSocket, v: { hostId: string; uuid: string; kind: ConsoleKind; user: string; takeover: boolean }): Promise<void> {
+  async open(browser: WebSocket, v: { hostId: string; uuid: string; kind: StreamKind; user: string; takeover: boolean; cols?: number; rows?: number }): Promise<void> {
     const channel = randomToken().slice(0, 32);
     const token = randomToken();
     const viewer: Viewer = { id: channel, user: v.user, kind: v.kind, since: new Date().toISOString(), hostId: v.hostId, uuid: v.uuid, ws: browser };
@@ -52,7 +52,8 @@ export class ConsoleBroker {
     // Input sent before the agent's socket is paired is kept (bounded) and replayed first.
     const early: Buffer[] = [];
     let earlyBytes = 0;
-    const onEarly = (d: Buffer) => {
+    const onEarly = (d: Buffer, isBinary: boolean) => {
+      if (!isBinary && (v.kind === "exec" || v.kind === "logs")) return; // control messages (resize) before pairing
       earlyBytes += d.length;
       if (earlyBytes > EARLY_LIMIT) browser.close(1009, "too much input before the console opened");
       else early.push(Buffer.from(d));
@@ -73,13 +74,14 @@ export class ConsoleBroker {
       this.pending.set(channel, { hostId: v.hostId, tokenHash: hashToken(token), attach: resolve, timer });
     });
     try {
-      await this.hub.call(v.hostId, "console.open", { uuid: v.uuid, kind: v.kind, channel, token }, PAIR_TIMEOUT_MS);
+      if (v.kind === "exec" || v.kind === "logs") await this.hub.call(v.hostId, "container.attach", { id: v.uuid, kind: v.kind, channel, token, cols: v.cols, rows: v.rows }, PAIR_TIMEOUT_MS);
+      else await this.hub.call(v.hostId, "console.open", { uuid: v.uuid, kind: v.kind, channel, token }, PAIR_TIMEOUT_MS);
       const agent = await agentConn;
       browser.off("message", onEarly);
       if (browser.readyState !== browser.OPEN) return void agent.destroy();
       agent.on("error", () => agent.destroy());
       for (const chunk of early) agent.write(chunk);
-      this.relay(browser, agent);
+      this.relay(browser, agent, v.kind === "exec" ? (cols, rows) => void this.hub.call(v.hostId, "container.resize", { channel, cols, rows }).catch((e: Error) => console.warn(`[consoles] resize failed: ${e.message}`)) : null);
     } catch (err) {
       this.cancel(channel);
       const msg = (err as Error).message.slice(0, 120);
@@ -109,7 +111,29 @@ export class ConsoleBroker {
     return this.viewers.size;
   }
 
-  private relay(browser: WebSocket, agent: Socket): void {
+  /**
+   * A one-off data channel (e.g. an image upload): `call` asks the agent to dial in with the
+   * channel and token; resolves with the agent's connection and the call's eventual result.
+   */
+  async dataChannel<T>(hostId: string, call: (channel: string, token: string) => Promise<T>): Promise<{ socket: Socket; result: Promise<T> }> {
+    const channel = randomToken().slice(0, 32);
+    const token = randomToken();
+    const conn = new Promise<Socket>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(channel);
+        reject(new Error("the agent did not open the data channel in time"));
+      }, PAIR_TIMEOUT_MS);
+      this.pending.set(channel, { hostId, tokenHash: hashToken(token), attach: resolve, timer });
+    });
+    const result = call(channel, token);
+    // A call that fails before dialling must not leave the channel waiting.
+    result.catch(() => this.cancel(channel));
+    const socket = await Promise.race([conn, result.then(() => conn)]);
+    socket.resume();
+    return { socket, result };
+  }
+
+  private relay(browser: WebSocket, agent: Socket, onResize: ((cols: number, rows: number) => void) | null = null): void {
     agent.setNoDelay(true);
     const done = () => {
       if (browser.readyState === browser.OPEN) browser.close(CONSOLE_CLOSE.agentGone, "console closed by the host");
@@ -143,7 +167,17 @@ export class ConsoleBroker {
       if (bytes >= MAX_FRAME) flush();
     });
     // browser → host: pause the browser's socket while the agent's buffer is full.
-    browser.on("message", (data: Buffer) => {
+    browser.on("message", (data: Buffer, isBinary: boolean) => {
+      // Terminal sessions send their size as a text frame: {"type":"resize","cols":…,"rows":…}.
+      if (!isBinary && onResize) {
+        try {
+          const m = JSON.parse(data.toString("utf8")) as { type?: string; cols?: unknown; rows?: unknown };
+          if (m.type === "resize" && Number.isInteger(m.cols) && Number.isInteger(m.rows)) onResize(Math.min(1000, Math.max(1, m.cols as number)), Math.min(1000, Math.max(1, m.rows as number)));
+        } catch {
+          // not a control message: ignored
+        }
+        return;
+      }
       if (!agent.write(data)) {
         browser.pause();
         agent.once("drain", () => browser.resume());

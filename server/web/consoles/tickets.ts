@@ -1,16 +1,20 @@
 // One-time console tickets: random, valid 30 s, bound to user, session, host, VM and
 // console kind, consumed on first presentation. Stored hashed, in memory only (a ticket
 // outliving a server restart would be useless anyway: the socket is to this process).
-import type { ConsoleKind } from "../../protocol";
+import type { StreamKind } from "../../protocol";
 import { hashToken, randomToken } from "../auth/tokens";
 
 export interface TicketClaims {
   userId: string;
   sessionId: string;
   hostId: string;
+  /** The machine's UUID, or the container's id for exec/logs. */
   uuid: string;
-  kind: ConsoleKind;
+  kind: StreamKind;
   takeover: boolean;
+  /** Initial terminal size (exec). */
+  cols?: number;
+  rows?: number;
 }
 
 export class ConsoleTickets {

@@ -7,7 +7,7 @@ import type { Db, Task, User } from "../db/client";
 import type { EventBus } from "../events/bus";
 import type { AgentHub } from "../agents/hub";
 import { isAgentCallError } from "../agents/agent-connection";
-import { ApiError } from "../http/errors";
+import { ApiError, type ErrorCode } from "../http/errors";
 import { audit } from "../audit";
 
 type TaskWithUser = Task & { user: { username: string } | null };
@@ -43,6 +43,33 @@ export interface DomainActionRequest {
 /** How long a POST waits for the agent before answering 202 (completion then by event). */
 const INLINE_WAIT_MS = 2000;
 
+/** An agent's refusal, when it comes back inline, as the HTTP error. */
+const ERROR_STATUS: Record<string, ErrorCode> = {
+  invalid_state: "conflict",
+  conflict: "conflict",
+  not_found: "not_found",
+  invalid_input: "invalid",
+  engine_unavailable: "unavailable",
+  // The engine refused what it was asked (bad command, bad option): its reason, as a 400.
+  engine_error: "bad_request",
+};
+
+export interface TaskSpec {
+  user: User;
+  ip: string;
+  hostId: string;
+  kind: string;
+  targetType: "vm" | "container" | "image" | "host";
+  targetId: string;
+  targetName: string;
+  idempotencyKey: string | null;
+  input: unknown;
+  call: () => Promise<unknown>;
+  /** What to keep of a successful result (e.g. a new container's id). */
+  describe?: (result: unknown) => unknown;
+  inlineWaitMs?: number;
+}
+
 export class TaskService {
   /** target → task id; guards the check-then-create window inside this process. */
   private readonly locks = new Map<string, string>();
@@ -63,63 +90,93 @@ export class TaskService {
 
   /** Returns the task and whether it is finished (200) or still running (202). */
   async domainAction(r: DomainActionRequest): Promise<{ task: TaskRow; done: boolean; replay: boolean }> {
-    if (r.idempotencyKey) {
-      const prior = await this.db.task.findUnique({ where: { userId_idempotencyKey: { userId: r.user.id, idempotencyKey: r.idempotencyKey } }, include: { user: { select: { username: true } } } });
-      if (prior) return { task: taskRow(prior), done: !["queued", "running"].includes(prior.status), replay: true };
-    }
     const domain = this.hub.domain(r.hostId, r.uuid);
+    const replay = await this.replay(r.user, r.idempotencyKey);
+    if (replay) return replay;
     if (!domain) throw new ApiError("not_found", `No machine ${r.uuid} on this host`, { uuid: "unknown machine" });
-    if (!this.hub.isOnline(r.hostId)) throw new ApiError("unavailable", "The host is offline: its agent is not connected");
-    const lockKey = `${r.hostId}/${r.uuid}`;
+    return this.run({
+      user: r.user,
+      ip: r.ip,
+      hostId: r.hostId,
+      kind: `vm.${r.action}`,
+      targetType: "vm",
+      targetId: r.uuid,
+      targetName: domain.name,
+      idempotencyKey: r.idempotencyKey,
+      input: { action: r.action, removeStorage: r.removeStorage, enabled: r.enabled },
+      call: () => this.hub.call(r.hostId, "domain.action", { uuid: r.uuid, action: r.action, removeStorage: r.removeStorage, enabled: r.enabled }, 120_000),
+    });
+  }
+
+  /** The earlier task for a retried request with the same Idempotency-Key. */
+  async replay(user: User, key: string | null): Promise<{ task: TaskRow; done: boolean; replay: true } | null> {
+    if (!key) return null;
+    const prior = await this.db.task.findUnique({ where: { userId_idempotencyKey: { userId: user.id, idempotencyKey: key } }, include: { user: { select: { username: true } } } });
+    return prior ? { task: taskRow(prior), done: !["queued", "running"].includes(prior.status), replay: true } : null;
+  }
+
+  /**
+   * Runs one agent call as a durable task: one at a time per target, audited, answered
+   * inline when it finishes within `inlineWaitMs` (a fast refusal becomes the HTTP error),
+   * else 202 with completion by event.
+   */
+  async run(t: TaskSpec): Promise<{ task: TaskRow; done: boolean; replay: boolean; result?: unknown }> {
+    const prior = await this.replay(t.user, t.idempotencyKey);
+    if (prior) return prior;
+    if (!this.hub.isOnline(t.hostId)) throw new ApiError("unavailable", "The host is offline: its agent is not connected");
+    const lockKey = `${t.hostId}/${t.targetType}/${t.targetId}`;
     const held = this.locks.get(lockKey);
-    const running = held ? await this.db.task.findUnique({ where: { id: held } }) : await this.db.task.findFirst({ where: { targetType: "vm", targetId: r.uuid, hostId: r.hostId, status: { in: ["queued", "running"] } } });
+    const running = held ? await this.db.task.findUnique({ where: { id: held } }) : await this.db.task.findFirst({ where: { targetType: t.targetType, targetId: t.targetId, hostId: t.hostId, status: { in: ["queued", "running"] } } });
     if (running && ["queued", "running"].includes(running.status)) {
-      throw new ApiError("conflict", `${domain.name} is busy with task ${running.id} (${running.kind}); wait for it to finish`, { task: running.id });
+      throw new ApiError("conflict", `${t.targetName} is busy with task ${running.id} (${running.kind}); wait for it to finish`, { task: running.id });
     }
-    const kind = `vm.${r.action}`;
     const task = await this.db.task.create({
       data: {
-        kind,
-        targetType: "vm",
-        targetId: r.uuid,
-        targetName: domain.name,
-        hostId: r.hostId,
-        userId: r.user.id,
+        kind: t.kind,
+        targetType: t.targetType,
+        targetId: t.targetId,
+        targetName: t.targetName,
+        hostId: t.hostId,
+        userId: t.user.id,
         status: "running",
         startedAt: new Date(),
-        idempotencyKey: r.idempotencyKey,
-        inputJson: JSON.stringify({ action: r.action, removeStorage: r.removeStorage, enabled: r.enabled }),
+        idempotencyKey: t.idempotencyKey,
+        inputJson: JSON.stringify(t.input),
       },
       include: { user: { select: { username: true } } },
     });
     this.locks.set(lockKey, task.id);
     this.bus.publish({ type: "task.upsert", task: taskRow(task) });
 
-    const outcome = this.hub
-      .call(r.hostId, "domain.action", { uuid: r.uuid, action: r.action, removeStorage: r.removeStorage, enabled: r.enabled }, 120_000)
+    let result: unknown;
+    const outcome = t
+      .call()
       .then(
-        () => this.finish(task.id, "succeeded", null),
+        (r) => {
+          result = r;
+          return this.finish(task.id, "succeeded", null, t.describe?.(r));
+        },
         (err: unknown) => this.finish(task.id, isAgentCallError(err) && err.code === "offline" ? "unknown" : "failed", err),
       )
       .finally(() => {
         if (this.locks.get(lockKey) === task.id) this.locks.delete(lockKey);
       });
-    void audit(this.db, { actor: r.user.username, userId: r.user.id, action: kind, target: `${domain.name} (${r.uuid})`, outcome: "success", ip: r.ip, details: { taskId: task.id } });
+    void audit(this.db, { actor: t.user.username, userId: t.user.id, action: t.kind, target: `${t.targetName} (${t.targetId})`, outcome: "success", ip: t.ip, details: { taskId: task.id } });
 
-    const finished = await Promise.race([outcome, new Promise<null>((res) => setTimeout(() => res(null), INLINE_WAIT_MS))]);
+    const finished = await Promise.race([outcome, new Promise<null>((res) => setTimeout(() => res(null), t.inlineWaitMs ?? INLINE_WAIT_MS))]);
     if (!finished) return { task: taskRow(task), done: false, replay: false };
     if (finished.status === "failed" && finished.errorCode) {
-      const code = finished.errorCode === "invalid_state" ? "conflict" : finished.errorCode === "not_found" ? "not_found" : null;
+      const code = ERROR_STATUS[finished.errorCode];
       if (code) throw new ApiError(code, finished.row.error ?? "action failed", { task: finished.row.id });
     }
-    return { task: finished.row, done: true, replay: false };
+    return { task: finished.row, done: true, replay: false, result };
   }
 
-  private async finish(id: string, status: "succeeded" | "failed" | "unknown", err: unknown): Promise<{ row: TaskRow; status: string; errorCode: string | null }> {
+  private async finish(id: string, status: "succeeded" | "failed" | "unknown", err: unknown, result?: unknown): Promise<{ row: TaskRow; status: string; errorCode: string | null }> {
     const message = err instanceof Error ? err.message : err ? String(err) : null;
     const t = await this.db.task.update({
       where: { id },
-      data: { status, error: message, finishedAt: status === "unknown" ? null : new Date() },
+      data: { status, error: message, finishedAt: status === "unknown" ? null : new Date(), ...(result !== undefined ? { resultJson: JSON.stringify(result) } : {}) },
       include: { user: { select: { username: true } } },
     });
     const row = taskRow(t);
@@ -137,7 +194,7 @@ export class TaskService {
 
   /** Settles unknown tasks from the true state the agent reports after reconnecting. */
   private async reconcile(hostId: string, domains: Map<string, DomainSummary>): Promise<void> {
-    const rows = await this.db.task.findMany({ where: { hostId, status: "unknown" } });
+    const rows = await this.db.task.findMany({ where: { hostId, status: "unknown", targetType: "vm" } });
     for (const t of rows) {
       const action = t.kind.replace(/^vm\./, "") as DomainAction;
       const want = ACTION_RESULT_STATE[action];

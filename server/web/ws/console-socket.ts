@@ -30,13 +30,17 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
       const claims = svc.consoleTickets.consume(ticket);
       if (!claims) return { status: 401, message: "Console ticket invalid, expired or already used" };
       if (claims.userId !== session.user.id || claims.sessionId !== session.session.id) return { status: 403, message: "This console ticket belongs to another session" };
-      if (!authorize(session.user, "vm.console", { type: "vm", id: claims.uuid, hostId: claims.hostId })) return { status: 403, message: "You may not open this console" };
+      const container = claims.kind === "exec" || claims.kind === "logs";
+      const allowed = container
+        ? authorize(session.user, claims.kind === "exec" ? "container.manage" : "container.read", { type: "container", id: claims.uuid, hostId: claims.hostId })
+        : authorize(session.user, "vm.console", { type: "vm", id: claims.uuid, hostId: claims.hostId });
+      if (!allowed) return { status: 403, message: "You may not open this console" };
       if (!svc.hub.isOnline(claims.hostId)) return { status: 503, message: "The host is offline" };
       return { session, claims };
     },
     onConnection(ws, _req, { session, claims }) {
       svc.sockets.add(ws, session.session.id);
-      void svc.consoles.open(ws, { hostId: claims.hostId, uuid: claims.uuid, kind: claims.kind, user: session.user.username, takeover: claims.takeover });
+      void svc.consoles.open(ws, { hostId: claims.hostId, uuid: claims.uuid, kind: claims.kind, user: session.user.username, takeover: claims.takeover, cols: claims.cols, rows: claims.rows });
     },
   };
 }

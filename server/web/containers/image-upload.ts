@@ -1,0 +1,93 @@
+// Streams an uploaded image archive from the browser's request to the host's agent over a
+// data channel, with backpressure and a size limit, as a task. The first 512 bytes are
+// checked for a tar header before anything reaches the engine.
+import type { Socket } from "node:net";
+import { MAX_IMAGE_UPLOAD_BYTES } from "../../protocol";
+import type { User } from "../db/client";
+import { ApiError } from "../http/errors";
+import type { Services } from "../services";
+
+const TAR_MAGIC_OFFSET = 257;
+
+export function isTarHeader(block: Uint8Array): boolean {
+  if (block.length < 512) return false;
+  const magic = Buffer.from(block.subarray(TAR_MAGIC_OFFSET, TAR_MAGIC_OFFSET + 5)).toString("latin1");
+  return magic === "ustar";
+}
+
+function write(sock: Socket, chunk: Uint8Array): Promise<void> {
+  if (sock.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onDrain = () => (sock.off("close", onClose), resolve());
+    const onClose = () => (sock.off("drain", onDrain), reject(new ApiError("unavailable", "the host closed the upload")));
+    sock.once("drain", onDrain);
+    sock.once("close", onClose);
+  });
+}
+
+export async function streamImageUpload(
+  svc: Services,
+  o: { hostId: string; req: Request; mode: "load" | "import"; name?: string; user: User; ip: string },
+  max = MAX_IMAGE_UPLOAD_BYTES,
+): Promise<{ images: string[]; bytes: number; task: unknown }> {
+  const declared = Number(o.req.headers.get("content-length") ?? "0");
+  if (declared > max) throw new ApiError("payload_too_large", `Image archives are limited to ${max} bytes`, { body: `at most ${max} bytes` });
+  const reader = o.req.body?.getReader();
+  if (!reader) throw new ApiError("bad_request", "The archive is missing", { body: "required" });
+  // Read until the first tar header block is complete, and check it.
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  while (headBytes < 512) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    head.push(value);
+    headBytes += value.byteLength;
+  }
+  const first = Buffer.concat(head);
+  if (!isTarHeader(first)) {
+    await reader.cancel().catch(() => undefined);
+    throw new ApiError("invalid", "The upload is not a tar archive", { body: "not a tar archive (no ustar header)" });
+  }
+  let bytes = 0;
+  let refused: ApiError | null = null;
+  const r = await svc.tasks.run({
+    user: o.user,
+    ip: o.ip,
+    hostId: o.hostId,
+    kind: `image.${o.mode}`,
+    targetType: "image",
+    targetId: o.name ?? `upload-${Date.now()}`,
+    targetName: o.name ?? "uploaded archive",
+    idempotencyKey: null,
+    input: { mode: o.mode, name: o.name, declaredBytes: declared || null },
+    inlineWaitMs: 30 * 60_000,
+    describe: (res) => res,
+    call: async () => {
+      const { socket, result } = await svc.consoles.dataChannel(o.hostId, (channel, token) => svc.hub.call(o.hostId, "image.load", { channel, token, mode: o.mode, name: o.name }, 30 * 60_000));
+      try {
+        await write(socket, first);
+        bytes = first.length;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          bytes += value.byteLength;
+          if (bytes > max) {
+            await reader.cancel().catch(() => undefined);
+            socket.destroy();
+            throw (refused = new ApiError("payload_too_large", `Image archives are limited to ${max} bytes`, { body: `at most ${max} bytes` }));
+          }
+          await write(socket, value);
+        }
+        socket.end();
+      } catch (err) {
+        socket.destroy();
+        await result.catch(() => undefined);
+        throw err;
+      }
+      return result;
+    },
+  });
+  if (refused) throw refused;
+  if (r.task && (r.task as { status: string }).status === "failed") throw new ApiError("invalid", (r.task as { error?: string }).error ?? "import failed", { body: (r.task as { error?: string }).error ?? "import failed" });
+  return { images: (r.result as { images?: string[] } | undefined)?.images ?? [], bytes, task: r.task };
+}
