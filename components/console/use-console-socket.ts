@@ -13,7 +13,20 @@ interface Ticket {
   protocols: string[];
 }
 
-export function useConsoleSocket(opts: { hostId: string; uuid: string; kind: "vnc" | "serial"; enabled: boolean; onSocket: (ws: WebSocket) => void; onClosed?: () => void }) {
+export interface ConsoleSocketOptions {
+  hostId: string;
+  uuid: string;
+  kind: "vnc" | "serial" | "exec" | "logs";
+  enabled: boolean;
+  onSocket: (ws: WebSocket) => void;
+  onClosed?: () => void;
+  /** Where to ask for the ticket (containers); defaults to the machine's console route. */
+  ticketUrl?: string;
+  /** Extra ticket fields (e.g. the terminal's size). */
+  extra?: () => Record<string, unknown>;
+}
+
+export function useConsoleSocket(opts: ConsoleSocketOptions) {
   const [state, setState] = useState<ConsoleState>("idle");
   const [reason, setReason] = useState<string | null>(null);
   const [takenOver, setTakenOver] = useState(false);
@@ -32,7 +45,8 @@ export function useConsoleSocket(opts: { hostId: string; uuid: string; kind: "vn
     setTakenOver(false);
     let t: Ticket;
     try {
-      t = await api<Ticket>(`/api/machines/${encodeURIComponent(o.hostId)}/${encodeURIComponent(o.uuid)}/console`, { method: "POST", body: { kind: o.kind, takeover } });
+      const url = o.ticketUrl ?? `/api/machines/${encodeURIComponent(o.hostId)}/${encodeURIComponent(o.uuid)}/console`;
+      t = await api<Ticket>(url, { method: "POST", body: o.ticketUrl ? { kind: o.kind, ...o.extra?.() } : { kind: o.kind, takeover } });
     } catch (err) {
       setState("disconnected");
       setReason(err instanceof ApiClientError ? err.message : "Could not get a console ticket");

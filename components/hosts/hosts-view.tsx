@@ -131,6 +131,8 @@ function HostCard({ h }: { h: HostRow }) {
           <dd>{h.facts.kvm.usable ? "usable" : `not usable (${h.facts.kvm.reason ?? "?"}): software emulation`}</dd>
           <dt className="text-slate-500">Machines</dt>
           <dd>{h.machineCount}</dd>
+          <dt className="text-slate-500">Containers</dt>
+          <dd>{h.engine ? `${h.containerCount} on ${h.engine.kind} ${h.engine.version}` : "no engine found"}</dd>
           <dt className="text-slate-500">Agent</dt>
           <dd>{h.agentVersion || "—"}</dd>
         </dl>

@@ -4,11 +4,16 @@
 // gap in sequence numbers) everything is refetched, since events may have been missed.
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { BrowserEvent, MachineRow, TaskRow } from "@/server/protocol/browser-events";
+import type { BrowserEvent, ContainerRow, MachineRow, TaskRow } from "@/server/protocol/browser-events";
 import { keys } from "./query-keys";
 import { metricsClient } from "../metrics/metrics-client";
 
 export type LinkState = "connecting" | "live" | "offline";
+
+interface ContainersData {
+  rows: ContainerRow[];
+  total: number;
+}
 
 interface MachinesData {
   rows: MachineRow[];
@@ -43,6 +48,30 @@ export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
       qc.setQueryData<MachinesData>(keys.machines.list(), (old) =>
         old ? { ...old, rows: old.rows.map((r) => (r.hostId === e.hostId ? { ...r, stale: e.stale, observedAt: e.observedAt } : r)) } : old,
       );
+      qc.setQueryData<ContainersData>(keys.containers.list(), (old) =>
+        old ? { ...old, rows: old.rows.map((r) => (r.hostId === e.hostId ? { ...r, stale: e.stale, observedAt: e.observedAt } : r)) } : old,
+      );
+      return;
+    case "container.upsert": {
+      const c = e.container;
+      qc.setQueryData<ContainersData>(keys.containers.list(), (old) => {
+        if (!old) return old;
+        const i = old.rows.findIndex((r) => r.hostId === c.hostId && r.id === c.id);
+        if (i < 0) return { rows: [...old.rows, c], total: old.total + 1 };
+        const rows = old.rows.slice();
+        rows[i] = c;
+        return { rows, total: old.total };
+      });
+      qc.setQueryData<{ container: ContainerRow; inspect: unknown }>(keys.containers.detail(c.hostId, c.id), (old) => (old ? { ...old, container: c } : old));
+      return;
+    }
+    case "container.remove":
+      qc.setQueryData<ContainersData>(keys.containers.list(), (old) => {
+        if (!old) return old;
+        const rows = old.rows.filter((r) => !(r.hostId === e.hostId && r.id === e.id));
+        return { rows, total: old.total - (old.rows.length - rows.length) };
+      });
+      void qc.invalidateQueries({ queryKey: keys.containers.detail(e.hostId, e.id) });
       return;
     case "host.changed":
       void qc.invalidateQueries({ queryKey: keys.hosts.all() });

@@ -14,6 +14,12 @@ export const keys = {
     list: () => [...keys.machines.all(), "list"] as const,
     detail: (hostId: string, uuid: string) => [...keys.machines.all(), "detail", hostId, uuid] as const,
   },
+  containers: {
+    all: () => ["containers"] as const,
+    list: () => [...keys.containers.all(), "list"] as const,
+    detail: (hostId: string, id: string) => [...keys.containers.all(), "detail", hostId, id] as const,
+    images: (hostId: string) => [...keys.containers.all(), "images", hostId] as const,
+  },
   metrics: {
     all: () => ["metrics"] as const,
     history: (series: string, range: string) => [...keys.metrics.all(), "history", series, range] as const,

@@ -2,7 +2,7 @@
 // Full charts for a host or a machine: CPU, memory, disk and network, with a time range
 // (5 min … 7 days) and a live tail. Says what 100 % means and when memory is not reported.
 import { useState } from "react";
-import { HISTORY_RANGES, HOST_METRICS, VM_METRICS, type HistoryRange } from "@/server/protocol/metrics";
+import { CONTAINER_METRICS, HISTORY_RANGES, HOST_METRICS, VM_METRICS, type HistoryRange } from "@/server/protocol/metrics";
 import { Chart, type ChartLine } from "./chart";
 import { formatValue } from "./format";
 import { useLatest, useSeries } from "./use-series";
@@ -27,15 +27,16 @@ function RangePicker({ value, onChange }: { value: HistoryRange; onChange: (r: H
 const idx = (names: readonly string[], n: string) => names.indexOf(n);
 const line = (names: readonly string[], n: string, label: string, color: string): ChartLine => ({ index: idx(names, n), label, color });
 
-export function MetricPanels({ series, kind, cores, vcpus }: { series: string; kind: "host" | "vm"; cores?: number; vcpus?: number }) {
+export function MetricPanels({ series, kind, cores, vcpus }: { series: string; kind: "host" | "vm" | "ct"; cores?: number; vcpus?: number }) {
   const [range, setRange] = useState<HistoryRange>("5m");
   const [width] = useState(800);
   const data = useSeries(series, range, width);
   const { sample, stale } = useLatest(series);
-  const names = kind === "host" ? HOST_METRICS : VM_METRICS;
+  const names = kind === "host" ? HOST_METRICS : kind === "vm" ? VM_METRICS : CONTAINER_METRICS;
   const memUsedIdx = idx(names, "mem.used");
-  const memReported = kind === "host" || (sample ? sample.v[memUsedIdx] !== null : true);
-  const cpuNote = kind === "host" ? `100 % = all ${cores ?? "?"} cores busy` : `100 % = all ${vcpus ?? "?"} vCPUs busy`;
+  const memReported = kind !== "vm" || (sample ? sample.v[memUsedIdx] !== null : true);
+  const ctCpus = kind === "ct" ? sample?.v[idx(names, "cpus")] : null;
+  const cpuNote = kind === "host" ? `100 % = all ${cores ?? "?"} cores busy` : kind === "vm" ? `100 % = all ${vcpus ?? "?"} vCPUs busy` : `100 % = ${ctCpus ?? "?"} CPUs (its limit, else all host cores)`;
   return (
     <section aria-label="Metrics" className="flex flex-col gap-3" data-testid="metric-panels">
       <div className="flex flex-wrap items-center gap-3">
@@ -50,6 +51,8 @@ export function MetricPanels({ series, kind, cores, vcpus }: { series: string; k
         <Chart testId="chart-cpu" title={`CPU (${cpuNote})`} data={data} unit="percent" max={100} lines={[line(names, "cpu", "CPU", BLUE)]} />
         {kind === "host" ? (
           <Chart testId="chart-memory" title="Memory" data={data} unit="bytes" lines={[line(names, "mem.used", "Used", VIOLET), line(names, "mem.total", "Total", "#64748b"), line(names, "swap.used", "Swap used", AMBER)]} />
+        ) : kind === "ct" ? (
+          <Chart testId="chart-memory" title="Memory" data={data} unit="bytes" lines={[line(names, "mem.used", "Used", VIOLET), line(names, "mem.limit", "Limit", "#64748b")]} />
         ) : (
           <div>
             <Chart testId="chart-memory" title="Memory" data={data} unit="bytes" lines={[line(names, "mem.actual", "Allocated (balloon)", "#64748b"), line(names, "mem.used", "Used by guest", VIOLET)]} />

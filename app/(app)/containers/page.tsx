@@ -1,9 +1,10 @@
-import { EmptyState, Page } from "@/components/ui/form";
+import { Page } from "@/components/ui/form";
+import { ContainersView } from "@/components/containers/containers-view";
 
 export default function ContainersPage() {
   return (
     <Page title="Containers">
-      <EmptyState title="Nothing here yet">No containers: container engines arrive with the containers work.</EmptyState>
+      <ContainersView />
     </Page>
   );
 }

@@ -1,0 +1,80 @@
+"use client";
+// An in-browser shell in a running container: xterm.js over the console path with a
+// one-time ticket; the terminal's size follows the panel and is sent as a resize message.
+import { useCallback, useEffect, useRef } from "react";
+import type { Terminal } from "@xterm/xterm";
+import "@xterm/xterm/css/xterm.css";
+import { useConsoleSocket } from "../console/use-console-socket";
+import { Button } from "../ui/form";
+
+export function ExecTerminal({ hostId, id, running }: { hostId: string; id: string; running: boolean }) {
+  const host = useRef<HTMLDivElement>(null);
+  const term = useRef<Terminal | null>(null);
+  const socket = useRef<WebSocket | null>(null);
+  const size = useRef({ cols: 100, rows: 30 });
+
+  const sendSize = () => {
+    const ws = socket.current;
+    if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "resize", ...size.current }));
+  };
+
+  useEffect(() => {
+    let disposed = false;
+    let observer: ResizeObserver | null = null;
+    void Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]).then(([{ Terminal: T }, { FitAddon }]) => {
+      if (disposed || !host.current) return;
+      const t = new T({ scrollback: 5000, cursorBlink: true, fontSize: 14, theme: { background: "#0f172a" } });
+      const fit = new FitAddon();
+      t.loadAddon(fit);
+      t.open(host.current);
+      fit.fit();
+      size.current = { cols: t.cols, rows: t.rows };
+      t.onResize(({ cols, rows }) => {
+        size.current = { cols, rows };
+        sendSize();
+      });
+      observer = new ResizeObserver(() => fit.fit());
+      observer.observe(host.current);
+      t.onData((s) => socket.current?.readyState === WebSocket.OPEN && socket.current.send(new TextEncoder().encode(s)));
+      term.current = t;
+    });
+    return () => {
+      disposed = true;
+      observer?.disconnect();
+      term.current?.dispose();
+      term.current = null;
+    };
+  }, []);
+
+  const onSocket = useCallback((ws: WebSocket) => {
+    socket.current = ws;
+    ws.addEventListener("message", (e) => term.current?.write(new Uint8Array(e.data as ArrayBuffer)));
+    sendSize();
+    term.current?.focus();
+  }, []);
+  // A shell that exits closes the socket: it is not reopened on its own.
+  const conn = useConsoleSocket({ hostId, uuid: id, kind: "exec", enabled: false, onSocket, ticketUrl: `/api/containers/${encodeURIComponent(hostId)}/${encodeURIComponent(id)}/console`, extra: () => size.current });
+
+  // Opens one shell when the tab is shown; "exit" in it ends the session for good.
+  const opened = useRef(false);
+  useEffect(() => {
+    if (running && !opened.current) {
+      opened.current = true;
+      // After xterm has loaded, so the ticket carries the real size.
+      setTimeout(() => conn.reconnect(), 150);
+    }
+  }, [running, conn]);
+
+  if (!running) return <p className="text-sm text-slate-500">Start the container to open a shell in it.</p>;
+  return (
+    <div className="flex flex-col gap-2" data-testid="exec-terminal" data-state={conn.state}>
+      <div className="flex items-center gap-3 text-sm">
+        <span>{conn.state === "connected" ? "Connected: /bin/sh" : conn.state === "connecting" ? "Connecting…" : conn.reason ? `Closed: ${conn.reason}` : "Not connected"}</span>
+        <Button variant="secondary" onClick={() => conn.reconnect()} disabled={conn.state === "connecting" || conn.state === "connected"}>
+          {conn.state === "disconnected" ? "Open a new shell" : "Open shell"}
+        </Button>
+      </div>
+      <div ref={host} data-testid="exec-screen" className="h-[28rem] w-full overflow-hidden rounded bg-slate-900 p-1" />
+    </div>
+  );
+}
