@@ -10,6 +10,7 @@ import { freePort, startWithAdmin, type Client, type TestServer } from "../helpe
 import { EventRecorder } from "../helpers/events";
 import { openConsole } from "../helpers/console";
 import { until } from "../helpers/lab";
+import { CONTAINER_METRICS } from "../../server/protocol/metrics";
 
 const SOCKET = process.env.HANGAR_PODMAN_SOCKET ?? "";
 const IMAGE = "localhost/hangar-busybox:latest";
@@ -93,6 +94,22 @@ describe.skipIf(!SOCKET)("containers on a real Podman", () => {
       500,
     );
     c.ws!.close();
+  });
+
+  it("streams its CPU and memory in the same metric shape as machines", async () => {
+    const series = `ct/${hostId}/${id}`;
+    const m = rec.mark;
+    rec.ws.send(JSON.stringify({ type: "metrics.subscribe", series: [series] }));
+    const s = await until(
+      "container sample with a CPU rate",
+      () => rec.events.slice(m).flatMap((e) => (e.type === "metrics" ? e.samples.filter((x) => x.series === series && x.v[0] !== null) : []))[0],
+      15_000,
+    );
+    const cpus = s.v[CONTAINER_METRICS.indexOf("cpus")]!;
+    expect(cpus).toBeGreaterThan(0);
+    expect(s.v[CONTAINER_METRICS.indexOf("mem.used")]).toBeGreaterThan(0);
+    expect(s.v[0]).toBeGreaterThanOrEqual(0);
+    rec.ws.send(JSON.stringify({ type: "metrics.unsubscribe", series: [series] }));
   });
 
   it("reads logs, as text and as a live follow", async () => {
