@@ -123,3 +123,16 @@ test("serial console: shows the shell and echoes typed input", async ({ page }) 
   await page.keyboard.press("Enter");
   await expect(screen).toContainText("42-serial", { timeout: 15_000 });
 });
+
+test("graphical console: says the machine is off, and reconnects by itself when it starts again", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${process.env.HANGAR_E2E_URL}/machines/${hostId}/${uuid}`);
+  await page.getByRole("tab", { name: "console", exact: true }).click();
+  await expect(page.getByTestId("vnc-console")).toHaveAttribute("data-state", "connected", { timeout: 20_000 });
+  virsh("destroy", VM);
+  await expect(page.getByText("The machine is off: start it to use the console.")).toBeVisible({ timeout: 15_000 });
+  virsh("start", VM);
+  // No click: the live state change brings the console back.
+  await expect(page.getByTestId("vnc-console")).toHaveAttribute("data-state", "connected", { timeout: 30_000 });
+  await expect(page.getByTestId("vnc-screen").locator("canvas")).toBeVisible();
+});
