@@ -109,5 +109,5 @@ export type ImageSummary = z.infer<typeof ImageSummary>;
 export const ContainerStreamKind = z.enum(["exec", "logs"]);
 export type ContainerStreamKind = z.infer<typeof ContainerStreamKind>;
 
-/** Largest image tar accepted by upload (streamed; never held in memory). */
+/** Ceiling for image uploads (streamed; never held in memory); HANGAR_MAX_IMAGE_BYTES lowers it. */
 export const MAX_IMAGE_UPLOAD_BYTES = 2 * 1024 * 1024 * 1024;

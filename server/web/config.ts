@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   HANGAR_WS_PING_SECONDS: num(25),
   HANGAR_MAX_BODY_BYTES: num(64 * 1024),
   HANGAR_CONSOLE_TICKET_SECONDS: num(30),
+  // Largest image archive accepted by upload (streamed, never held in memory).
+  HANGAR_MAX_IMAGE_BYTES: num(2 * 1024 * 1024 * 1024),
   // Trust X-Forwarded-For / X-Forwarded-Proto only behind a reverse proxy we were told about.
   HANGAR_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   // Run an agent for this machine (the embedded default).
@@ -41,6 +43,7 @@ export interface Config {
   wsPingMs: number;
   maxBodyBytes: number;
   consoleTicketMs: number;
+  maxImageBytes: number;
   trustProxy: boolean;
   localAgent: boolean;
   metricsToken: string | null;
@@ -69,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsPingMs: e.HANGAR_WS_PING_SECONDS * 1000,
     maxBodyBytes: e.HANGAR_MAX_BODY_BYTES,
     consoleTicketMs: e.HANGAR_CONSOLE_TICKET_SECONDS * 1000,
+    maxImageBytes: e.HANGAR_MAX_IMAGE_BYTES,
     trustProxy: e.HANGAR_TRUST_PROXY === "1",
     localAgent: e.HANGAR_LOCAL_AGENT === "1",
     metricsToken: e.HANGAR_METRICS_TOKEN ?? null,

@@ -28,7 +28,7 @@ function write(sock: Socket, chunk: Uint8Array): Promise<void> {
 export async function streamImageUpload(
   svc: Services,
   o: { hostId: string; req: Request; mode: "load" | "import"; name?: string; user: User; ip: string },
-  max = MAX_IMAGE_UPLOAD_BYTES,
+  max = Math.min(svc.config.maxImageBytes, MAX_IMAGE_UPLOAD_BYTES),
 ): Promise<{ images: string[]; bytes: number; task: unknown }> {
   const declared = Number(o.req.headers.get("content-length") ?? "0");
   if (declared > max) throw new ApiError("payload_too_large", `Image archives are limited to ${max} bytes`, { body: `at most ${max} bytes` });

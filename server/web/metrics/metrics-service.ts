@@ -127,9 +127,9 @@ export class MetricsService {
     return out.sort();
   }
 
-  /** The agent (re)connected: tell it again what to stream. */
+  /** The agent (re)connected: tell it again what to stream (it starts with nothing). */
   hostOnline(hostId: string): void {
-    this.scheduleWatch(hostId, 0);
+    if (this.watchedTargets(hostId).length) this.scheduleWatch(hostId, 0);
   }
 
   /** Samples from one agent tick. */
