@@ -25,9 +25,9 @@ function Meter({ label, used, total, unit }: { label: string; used: number; tota
   const fmt = (v: number) => (unit === "bytes" ? formatValue(v, "bytes") : `${v}`);
   return (
     <div className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
-      <div className="flex justify-between text-sm">
+      <div className="flex flex-col text-sm">
         <span className="text-slate-500">{label}</span>
-        <span className="tabular-nums">
+        <span className="text-lg font-semibold tabular-nums">
           {fmt(used)} of {fmt(total)} {unit === "vcpus" ? "cores" : ""} ({total > 0 ? `${Math.round((used / total) * 100)} %` : "no online hosts"})
         </span>
       </div>

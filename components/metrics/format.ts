@@ -24,5 +24,6 @@ function bytes(v: number): string {
     v /= 1024;
     i++;
   }
-  return `${v.toFixed(v < 10 && i > 0 ? 1 : 0)} ${units[i]}`;
+  // Small values keep a decimal so axis ticks (0.5, 1, 1.5 B/s) stay distinct.
+  return `${v.toFixed(v < 10 && (i > 0 || !Number.isInteger(v)) ? 1 : 0)} ${units[i]}`;
 }
