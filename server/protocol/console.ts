@@ -12,7 +12,7 @@ export const TICKET_PROTOCOL_PREFIX = "ticket.";
 export const CHANNEL_TOKEN_HEADER = "x-hangar-channel-token";
 
 /** Close codes a console viewer can act on. */
-export const CONSOLE_CLOSE = { takenOver: 4001, sessionEnded: 4401, agentGone: 4502, vmUnavailable: 4409 } as const;
+export const CONSOLE_CLOSE = { takenOver: 4001, sessionEnded: 4401, permissionLost: 4403, agentGone: 4502, vmUnavailable: 4409 } as const;
 
 export const ConsoleTicketRequest = z.object({ kind: ConsoleKind, takeover: z.boolean().optional() });
 

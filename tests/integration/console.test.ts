@@ -108,6 +108,22 @@ describe.skipIf(!HAS_LIBVIRT)("VNC console through Hangar", () => {
     expect((await closing).code).toBe(4401);
   });
 
+  it("losing the console permission closes the open console; the next ticket is refused", async () => {
+    const created = await admin.req("POST", "/api/users", { username: "ops", password: "another long password", role: "operator" });
+    expect(created.status).toBe(201);
+    const ops = new Client(srv.url);
+    expect((await ops.req("POST", "/api/auth/login", { username: "ops", password: "another long password" })).status).toBe(200);
+    const c = await openConsole(srv.url, ops.cookie, (await ticket(ops, hostId, uuid)).json.protocols);
+    expect(c.status).toBe(101);
+    expect((await c.first!).toString("latin1")).toMatch(/^RFB/);
+    const closed = closeOf(c.ws!);
+    expect((await admin.req("PATCH", `/api/users/${created.json.user.id}`, { role: "viewer" })).status).toBe(200);
+    expect(await closed).toEqual({ code: 4403, reason: "your permission to this console was withdrawn" });
+    expect((await ticket(ops, hostId, uuid)).status).toBe(403);
+    // Viewers still see the machine.
+    expect((await ops.req("GET", `/api/machines/${hostId}/${uuid}`)).status).toBe(200);
+  });
+
   it("two viewers share a console and see each other; take over closes the other with a reason", async () => {
     const ev = await EventRecorder.open(srv.url, admin.cookie);
     const a = await openConsole(srv.url, admin.cookie, (await ticket(admin, hostId, uuid)).json.protocols);

@@ -83,6 +83,15 @@ export class SessionService {
     return count > 0;
   }
 
+  /** Ends every session of a user (account removed); their websockets close. */
+  async revokeAllForUser(userId: string): Promise<number> {
+    const open = await this.db.session.findMany({ where: { userId, revokedAt: null }, select: { id: true } });
+    if (!open.length) return 0;
+    await this.db.session.updateMany({ where: { id: { in: open.map((o) => o.id) } }, data: { revokedAt: new Date(this.now()) } });
+    this.emit(open.map((o) => o.id));
+    return open.length;
+  }
+
   onRevoke(listener: RevokeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -8,6 +8,7 @@ import { CONSOLE_CLOSE, type ConsoleViewer, type StreamKind } from "../../protoc
 import type { EventBus } from "../events/bus";
 import type { AgentHub } from "../agents/hub";
 import { hashToken, randomToken, safeEqual } from "../auth/tokens";
+import { authorize, type Permission } from "../auth/permissions";
 
 interface PendingChannel {
   hostId: string;
@@ -17,6 +18,7 @@ interface PendingChannel {
 }
 
 interface Viewer extends ConsoleViewer {
+  userId: string;
   hostId: string;
   uuid: string;
   ws: WebSocket;
@@ -39,10 +41,10 @@ export class ConsoleBroker {
   ) {}
 
   /** Called for an accepted browser socket: asks the agent for a data socket and relays. */
-  async open(browser: WebSocket, v: { hostId: string; uuid: string; kind: StreamKind; user: string; takeover: boolean; cols?: number; rows?: number }): Promise<void> {
+  async open(browser: WebSocket, v: { hostId: string; uuid: string; kind: StreamKind; user: string; userId: string; takeover: boolean; cols?: number; rows?: number }): Promise<void> {
     const channel = randomToken().slice(0, 32);
     const token = randomToken();
-    const viewer: Viewer = { id: channel, user: v.user, kind: v.kind, since: new Date().toISOString(), hostId: v.hostId, uuid: v.uuid, ws: browser };
+    const viewer: Viewer = { id: channel, userId: v.userId, user: v.user, kind: v.kind, since: new Date().toISOString(), hostId: v.hostId, uuid: v.uuid, ws: browser };
     if (v.takeover) {
       for (const other of this.viewers.values()) {
         if (other.hostId === v.hostId && other.uuid === v.uuid && other.kind === v.kind) other.ws.close(CONSOLE_CLOSE.takenOver, `taken over by ${v.user}`);
@@ -97,6 +99,18 @@ export class ConsoleBroker {
     clearTimeout(p.timer);
     p.attach(socket);
     return true;
+  }
+
+  /** A user's role changed: closes their consoles the new role does not allow. */
+  closeForbidden(userId: string, role: string): number {
+    const need: Record<StreamKind, Permission> = { vnc: "vm.console", serial: "vm.console", exec: "container.manage", logs: "container.read" };
+    let n = 0;
+    for (const v of this.viewers.values()) {
+      if (v.userId !== userId || authorize({ role }, need[v.kind])) continue;
+      v.ws.close(CONSOLE_CLOSE.permissionLost, "your permission to this console was withdrawn");
+      n++;
+    }
+    return n;
   }
 
   isPending(channel: string): boolean {

@@ -40,7 +40,7 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
     },
     onConnection(ws, _req, { session, claims }) {
       svc.sockets.add(ws, session.session.id);
-      void svc.consoles.open(ws, { hostId: claims.hostId, uuid: claims.uuid, kind: claims.kind, user: session.user.username, takeover: claims.takeover, cols: claims.cols, rows: claims.rows });
+      void svc.consoles.open(ws, { hostId: claims.hostId, uuid: claims.uuid, kind: claims.kind, user: session.user.username, userId: session.user.id, takeover: claims.takeover, cols: claims.cols, rows: claims.rows });
     },
   };
 }

@@ -3,6 +3,7 @@ import { route, json } from "@/server/web/http/route";
 import { ApiError } from "@/server/web/http/errors";
 import { MachineParams, machineResource } from "@/server/web/agents/machine-params";
 import { DomainAction } from "@/server/protocol";
+import { authorize } from "@/server/web/auth/permissions";
 
 const Body = z
   .object({ action: DomainAction, removeStorage: z.boolean().optional(), enabled: z.boolean().optional() })
@@ -15,6 +16,8 @@ export const POST = route({ permission: "vm.power", params: MachineParams, resou
   if (key !== null && !/^[A-Za-z0-9_.:-]{8,128}$/.test(key)) {
     throw new ApiError("invalid", "Idempotency-Key must be 8-128 letters, digits or ._:-", { "Idempotency-Key": "8-128 characters [A-Za-z0-9_.:-]" });
   }
+  // Deleting a machine is more than power: it needs vm.manage.
+  if (body.action === "undefine" && !authorize(user, "vm.manage")) throw new ApiError("forbidden", "You lack the permission vm.manage");
   const r = await svc.tasks.domainAction({ user, ip, hostId: params.hostId, uuid: params.uuid, action: body.action, removeStorage: body.removeStorage, enabled: body.enabled, idempotencyKey: key });
   return json({ task: r.task, replay: r.replay }, { status: r.done ? 200 : 202 });
 });

@@ -1,0 +1,52 @@
+// Team accounts: admins add users with a role, change roles and remove users. A role
+// change takes effect at once: REST re-reads the user per request, and open consoles the
+// new role no longer allows are closed. The last admin cannot be demoted or removed.
+import { z } from "zod";
+import { audit } from "../audit";
+import { ApiError } from "../http/errors";
+import type { Services } from "../services";
+import type { User } from "../db/client";
+import { NewPasswordSchema, publicUser, UsernameSchema } from "./accounts";
+import { hashPassword } from "./passwords";
+import { ROLES } from "./permissions";
+
+export const RoleSchema = z.enum(ROLES);
+export const NewUserBody = z.object({ username: UsernameSchema, password: NewPasswordSchema, role: RoleSchema });
+export const UserPatchBody = z.object({ role: RoleSchema });
+
+export async function listUsers(svc: Services) {
+  const rows = await svc.db.user.findMany({ orderBy: { username: "asc" } });
+  return rows.map(publicUser);
+}
+
+export async function createUser(svc: Services, actor: User, body: z.output<typeof NewUserBody>, ip: string) {
+  if (await svc.db.user.findUnique({ where: { username: body.username } })) throw new ApiError("conflict", `A user named ${body.username} already exists`, { username: "already taken" });
+  const user = await svc.db.user.create({ data: { username: body.username, passwordHash: await hashPassword(body.password), role: body.role } });
+  await audit(svc.db, { actor: actor.username, userId: actor.id, action: "user.create", target: `${user.username} (${body.role})`, outcome: "success", ip });
+  return publicUser(user);
+}
+
+async function otherAdmins(svc: Services, userId: string): Promise<number> {
+  return svc.db.user.count({ where: { role: "admin", id: { not: userId } } });
+}
+
+export async function setRole(svc: Services, actor: User, userId: string, role: z.output<typeof RoleSchema>, ip: string) {
+  const target = await svc.db.user.findUnique({ where: { id: userId } });
+  if (!target) throw new ApiError("not_found", `No user ${userId}`, { id: "unknown user" });
+  if (target.role === "admin" && role !== "admin" && (await otherAdmins(svc, userId)) === 0) throw new ApiError("conflict", "Hangar needs at least one admin: make someone else admin first", { role: "last admin" });
+  const updated = await svc.db.user.update({ where: { id: userId }, data: { role } });
+  const closed = svc.consoles.closeForbidden(userId, role);
+  await audit(svc.db, { actor: actor.username, userId: actor.id, action: "user.role", target: `${target.username}: ${target.role} → ${role}`, outcome: "success", ip, details: { consolesClosed: closed } });
+  return publicUser(updated);
+}
+
+export async function deleteUser(svc: Services, actor: User, userId: string, ip: string) {
+  const target = await svc.db.user.findUnique({ where: { id: userId } });
+  if (!target) throw new ApiError("not_found", `No user ${userId}`, { id: "unknown user" });
+  if (target.id === actor.id) throw new ApiError("conflict", "You cannot remove your own account", { id: "yourself" });
+  if (target.role === "admin" && (await otherAdmins(svc, userId)) === 0) throw new ApiError("conflict", "Hangar needs at least one admin", { id: "last admin" });
+  // Sessions first, so every open socket of theirs closes; tasks and audit keep the history.
+  await svc.sessions.revokeAllForUser(userId);
+  await svc.db.user.delete({ where: { id: userId } });
+  await audit(svc.db, { actor: actor.username, userId: actor.id, action: "user.delete", target: target.username, outcome: "success", ip });
+}
