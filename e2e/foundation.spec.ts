@@ -68,3 +68,37 @@ test("keyboard reaches the navigation, and Settings lists this session", async (
   await expect(page.getByRole("heading", { name: "Your sessions" })).toBeVisible();
   await expect(page.getByTestId("session-row").filter({ hasText: "this browser" })).toHaveCount(1);
 });
+
+test("an admin adds a teammate as viewer, promotes and removes them in Settings", async ({ page, browser }) => {
+  await page.goto(URL() + "/login");
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  await page.goto(URL() + "/settings");
+  const add = page.getByRole("form", { name: "Add user" });
+  await add.getByLabel("Username").fill("vera");
+  await add.getByLabel("Password (12+ characters)").fill("short");
+  await add.getByRole("button", { name: "Add user" }).click();
+  await expect(add.getByText(/at least 12 characters/)).toBeVisible();
+  await add.getByLabel("Password (12+ characters)").fill("vera's long password");
+  await add.getByRole("button", { name: "Add user" }).click();
+  const row = page.locator('[data-testid="user-row"][data-user="vera"]');
+  await expect(row.getByLabel("Role of vera")).toHaveValue("viewer");
+
+  // Vera signs in elsewhere: she reads, and the API refuses her changes.
+  const other = await browser.newContext();
+  const vera = await other.newPage();
+  const headers = { "X-Hangar-CSRF": "1", Origin: URL() };
+  expect((await vera.request.post(URL() + "/api/auth/login", { data: { username: "vera", password: "vera's long password" }, headers })).status()).toBe(200);
+  expect((await vera.request.get(URL() + "/api/machines")).status()).toBe(200);
+  expect((await vera.request.post(URL() + "/api/hosts", { data: { name: "x" }, headers })).status()).toBe(403);
+
+  await row.getByLabel("Role of vera").selectOption("operator");
+  await expect(row.getByLabel("Role of vera")).toHaveValue("operator");
+  await row.getByRole("button", { name: "Remove" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Remove user" }).click();
+  await expect(row).toHaveCount(0);
+  expect((await vera.request.get(URL() + "/api/machines")).status()).toBe(401);
+  await other.close();
+});

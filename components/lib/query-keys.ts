@@ -3,6 +3,7 @@
 export const keys = {
   me: () => ["me"] as const,
   sessions: () => ["sessions"] as const,
+  users: () => ["users"] as const,
   audit: () => ["audit"] as const,
   hosts: {
     all: () => ["hosts"] as const,

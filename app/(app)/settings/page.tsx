@@ -1,10 +1,14 @@
 import { SessionsPanel } from "@/components/settings/sessions-panel";
 import { Page } from "@/components/ui/form";
+import { UsersPanel } from "@/components/settings/users-panel";
 
 export default function SettingsPage() {
   return (
     <Page title="Settings">
-      <SessionsPanel />
+      <div className="flex flex-col gap-4">
+        <SessionsPanel />
+        <UsersPanel />
+      </div>
     </Page>
   );
 }

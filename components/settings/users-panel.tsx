@@ -1,0 +1,112 @@
+"use client";
+// Team accounts (admins only): add a user with a role, change roles, remove users.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { api, ApiClientError } from "../lib/api";
+import { useMe, type PublicUser } from "../lib/queries";
+import { keys } from "../lib/query-keys";
+import { Button, Field } from "../ui/form";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { useToast } from "../ui/toasts";
+
+const ROLE_HELP: Record<string, string> = {
+  admin: "everything, including hosts, deleting machines, users and the audit log",
+  operator: "power actions, consoles and containers; no hosts, deletions or users",
+  viewer: "sees everything, changes nothing, no consoles",
+};
+
+export function UsersPanel() {
+  const me = useMe();
+  const qc = useQueryClient();
+  const toast = useToast();
+  const isAdmin = me.data?.user.role === "admin";
+  const users = useQuery({ queryKey: keys.users(), queryFn: () => api<{ users: PublicUser[] }>("/api/users"), enabled: isAdmin });
+  const refresh = () => qc.invalidateQueries({ queryKey: keys.users() });
+  const add = useMutation({ mutationFn: (b: { username: string; password: string; role: string }) => api("/api/users", { method: "POST", body: b }), onSuccess: refresh });
+  const setRole = useMutation({ mutationFn: ({ id, role }: { id: string; role: string }) => api(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body: { role } }), onSettled: refresh, onError: (e) => toast(e.message, "error") });
+  const remove = useMutation({ mutationFn: (id: string) => api(`/api/users/${encodeURIComponent(id)}`, { method: "DELETE" }), onSettled: refresh, onError: (e) => toast(e.message, "error") });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [confirm, setConfirm] = useState<PublicUser | null>(null);
+  if (!isAdmin) return null;
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    setErrors({});
+    add.mutate(
+      { username: String(f.get("username") ?? ""), password: String(f.get("password") ?? ""), role: String(f.get("role") ?? "viewer") },
+      { onSuccess: () => (form.reset(), toast("User added", "success")), onError: (err) => setErrors(err instanceof ApiClientError ? { ...err.fields, form: Object.keys(err.fields).length ? "" : err.message } : { form: err.message }) },
+    );
+  };
+  return (
+    <section aria-labelledby="users-h" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+      <h2 id="users-h" className="mb-3 text-lg font-medium">
+        Team
+      </h2>
+      <table className="mb-4 w-full text-left text-sm" aria-label="Users">
+        <thead className="text-slate-500">
+          <tr>
+            <th className="py-2">User</th>
+            <th>Role</th>
+            <th className="sr-only">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.data?.users.map((u) => (
+            <tr key={u.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="user-row" data-user={u.username}>
+              <td className="py-2">
+                {u.username}
+                {u.id === me.data?.user.id && <span className="ml-1 text-xs text-slate-500">(you)</span>}
+              </td>
+              <td>
+                <select aria-label={`Role of ${u.username}`} value={u.role} onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value })} className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                  {Object.keys(ROLE_HELP).map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td className="text-right">
+                {u.id !== me.data?.user.id && (
+                  <Button variant="danger" onClick={() => setConfirm(u)}>
+                    Remove
+                  </Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form onSubmit={submit} noValidate className="grid items-end gap-2 md:grid-cols-4" aria-label="Add user">
+        <Field label="Username" name="username" autoComplete="off" error={errors.username} />
+        <Field label="Password (12+ characters)" name="password" type="password" autoComplete="new-password" error={errors.password} />
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Role
+          <select name="role" defaultValue="viewer" className="rounded border border-slate-300 bg-white px-2 py-2 text-sm font-normal dark:border-slate-700 dark:bg-slate-900">
+            {Object.keys(ROLE_HELP).map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Button type="submit" disabled={add.isPending}>
+          Add user
+        </Button>
+        {errors.form && <p className="text-sm text-red-600 md:col-span-4">{errors.form}</p>}
+      </form>
+      <ul className="mt-3 text-xs text-slate-500">
+        {Object.entries(ROLE_HELP).map(([r, h]) => (
+          <li key={r}>
+            <strong>{r}</strong>: {h}
+          </li>
+        ))}
+      </ul>
+      <ConfirmDialog open={!!confirm} title={`Remove ${confirm?.username ?? ""}?`} confirmLabel="Remove user" danger onCancel={() => setConfirm(null)} onConfirm={() => (confirm && remove.mutate(confirm.id), setConfirm(null))}>
+        Their sessions end at once and their open consoles close. Their tasks and audit entries stay.
+      </ConfirmDialog>
+    </section>
+  );
+}
