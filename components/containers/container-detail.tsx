@@ -2,6 +2,7 @@
 // One container: state and actions, details, live charts, logs, a shell, and the engine's
 // full inspect output.
 import Link from "next/link";
+import { useCan } from "../lib/queries";
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import { ApiClientError } from "../lib/api";
@@ -54,6 +55,7 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
   const { data, error, isPending } = useContainer(hostId, id);
   const runner = useContainerActions();
   const [tab, setTab] = useState<Tab>("overview");
+  const canManage = useCan("container.manage");
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !data) return <EmptyState title="Container not found">{error?.message ?? "It may have been removed."}</EmptyState>;
   const c = data.container;
@@ -71,8 +73,9 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
         <ContainerStateBadge state={c.state} stale={c.stale} health={c.health} />
         <span className="text-sm text-slate-500">{c.status}</span>
         <div className="ml-auto flex flex-wrap gap-2">
-          {!c.stale && <Rename hostId={hostId} id={c.id} name={c.name} />}
+          {!c.stale && canManage && <Rename hostId={hostId} id={c.id} name={c.name} />}
           {!c.stale &&
+            canManage &&
             actionsForContainer(c.state).map((a) => (
               <Button key={a.action} variant={a.confirm ? "danger" : "secondary"} onClick={() => runner.run(a, c)}>
                 {a.label}
@@ -81,7 +84,7 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
         </div>
       </div>
       <div role="tablist" aria-label="Container sections" className="flex gap-1 border-b border-slate-200 dark:border-slate-800">
-        {(["overview", "logs", "terminal", "inspect"] as const).map((t) => (
+        {(["overview", "logs", "terminal", "inspect"] as const).filter((t) => canManage || t !== "terminal").map((t) => (
           <button key={t} role="tab" type="button" aria-selected={tab === t} onClick={() => setTab(t)} className={`px-3 py-2 text-sm capitalize ${tab === t ? "border-b-2 border-sky-600 font-medium" : "text-slate-500"}`}>
             {t}
           </button>

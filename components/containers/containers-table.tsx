@@ -2,6 +2,7 @@
 // Every container of every host: search, state filter, live rows (pushed by the engine's
 // events), CPU sparklines for running ones, actions with confirmation for destructive ones.
 import Link from "next/link";
+import { useCan } from "../lib/queries";
 import { useMemo, useState } from "react";
 import { useContainers } from "../lib/container-resources";
 import { EmptyState } from "../ui/form";
@@ -18,6 +19,7 @@ export function ContainersTable() {
   const [q, setQ] = useState("");
   const [state, setState] = useState("all");
   const runner = useContainerActions();
+  const canManage = useCan("container.manage");
   const rows = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return (data?.rows ?? [])
@@ -85,6 +87,7 @@ export function ContainersTable() {
                   <td className="px-3 py-2">
                     <span className="flex flex-wrap gap-1">
                       {!c.stale &&
+                        canManage &&
                         actionsForContainer(c.state).map((a) => (
                           <button key={a.action} type="button" onClick={() => runner.run(a, c)} aria-label={`${a.label} ${c.name}`} className={`rounded border px-2 py-0.5 text-xs ${a.confirm ? "border-red-300 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300" : "border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"}`}>
                             {a.label}

@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { useCan } from "../lib/queries";
 import { Button } from "../ui/form";
 import { ContainersTable } from "./containers-table";
 import { CreateContainer } from "./create-container";
@@ -8,6 +9,7 @@ import { ImagesPanel } from "./images-panel";
 export function ContainersView() {
   const [tab, setTab] = useState<"containers" | "images">("containers");
   const [creating, setCreating] = useState(false);
+  const canManage = useCan("container.manage");
   return (
     <div className="flex flex-col gap-4">
       <div className="flex items-center gap-2 border-b border-slate-200 dark:border-slate-800" role="tablist" aria-label="Containers sections">
@@ -16,7 +18,7 @@ export function ContainersView() {
             {t}
           </button>
         ))}
-        {tab === "containers" && !creating && (
+        {tab === "containers" && !creating && canManage && (
           <div className="ml-auto pb-1">
             <Button onClick={() => setCreating(true)}>New container</Button>
           </div>

@@ -1,5 +1,6 @@
 "use client";
 import { useState, type FormEvent } from "react";
+import { useCan } from "../lib/queries";
 import type { HostRow } from "@/server/protocol/browser-events";
 import { ApiClientError } from "../lib/api";
 import { useAddHost, useHosts, useRemoveHost, useRenewEnrollment } from "../lib/resources";
@@ -76,6 +77,7 @@ function HostCard({ h }: { h: HostRow }) {
   const remove = useRemoveHost();
   const renew = useRenewEnrollment();
   const [confirm, setConfirm] = useState(false);
+  const canManage = useCan("host.manage");
   const dot = h.status === "online" ? "bg-green-500" : h.status === "pending" ? "bg-amber-400" : "bg-red-500";
   return (
     <li data-testid="host-card" data-host={h.name} data-status={h.status} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
@@ -101,7 +103,7 @@ function HostCard({ h }: { h: HostRow }) {
             </span>
           </div>
         )}
-        <div className="flex gap-2">
+        <div className={`flex gap-2 ${canManage ? "" : "hidden"}`}>
           <Button variant="secondary" onClick={() => renew.mutate(h.id)}>
             New enrollment command
           </Button>
@@ -150,10 +152,11 @@ function HostCard({ h }: { h: HostRow }) {
 }
 
 export function HostsView() {
+  const canManage = useCan("host.manage");
   const { data, isPending } = useHosts();
   return (
     <div className="flex flex-col gap-4">
-      <AddHost />
+      {canManage && <AddHost />}
       {isPending ? (
         <p className="text-sm text-slate-500">Loading hosts…</p>
       ) : !data?.hosts.length ? (

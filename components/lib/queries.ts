@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./api";
 import { keys } from "./query-keys";
+import { roleCan, type Permission } from "@/server/protocol/roles";
 
 export interface PublicUser {
   id: string;
@@ -45,4 +46,10 @@ export function useLogout() {
     mutationFn: () => api("/api/auth/logout", { method: "POST" }),
     onSuccess: () => window.location.assign("/login"),
   });
+}
+
+/** Whether the signed-in user's role allows this; the server checks again on every call. */
+export function useCan(permission: Permission): boolean {
+  const me = useMe();
+  return me.data ? roleCan(me.data.user.role, permission) : false;
 }

@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useCan } from "../lib/queries";
 import { useState } from "react";
 import { useMachine, useMachineAction } from "../lib/resources";
 import { Button, EmptyState } from "../ui/form";
@@ -22,6 +23,9 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
   const runner = useRunAction();
   const autostart = useMachineAction();
   const [tab, setTab] = useState<Tab>("overview");
+  const canPower = useCan("vm.power");
+  const canDelete = useCan("vm.manage");
+  const canConsole = useCan("vm.console");
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !data) return <EmptyState title="Machine not found">{error?.message}</EmptyState>;
   const m = data.machine;
@@ -39,16 +43,17 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
         {m.stale && <span className="text-sm text-amber-600">Host offline: last known state from {ago(m.observedAt)}</span>}
         <div className="ml-auto flex gap-2">
           {!m.stale &&
+            canPower &&
             actionsFor(m.state).map((a) => (
               <Button key={a.action} variant={a.confirm ? "danger" : "secondary"} onClick={() => runner.run(a, [m])}>
                 {a.label}
               </Button>
             ))}
-          <DeleteMachine m={m} />
+          {canDelete && <DeleteMachine m={m} />}
         </div>
       </div>
       <div role="tablist" aria-label="Machine sections" className="flex gap-1 border-b border-slate-200 dark:border-slate-800">
-        {(["overview", "console", "serial", "devices", "xml"] as const).map((t) => (
+        {(["overview", "console", "serial", "devices", "xml"] as const).filter((t) => canConsole || (t !== "console" && t !== "serial")).map((t) => (
           <button
             key={t}
             role="tab"

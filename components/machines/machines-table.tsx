@@ -2,6 +2,7 @@
 // All VMs of all hosts in one table: search, filter, sort, bulk actions. Rows are
 // virtualized so 1,000+ machines stay smooth; live changes arrive by push.
 import Link from "next/link";
+import { useCan } from "../lib/queries";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState } from "react";
 import type { MachineRow } from "@/server/protocol/browser-events";
@@ -33,6 +34,7 @@ export function MachinesTable() {
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: "name", dir: 1 });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const runner = useRunAction();
+  const canPower = useCan("vm.power");
   const parent = useRef<HTMLDivElement>(null);
 
   const rows = useMemo(() => {
@@ -70,7 +72,7 @@ export function MachinesTable() {
         <span className="text-sm text-slate-500" data-testid="machine-count">
           {rows.length} of {data.total}
         </span>
-        {chosen.length > 0 && (
+        {canPower && chosen.length > 0 && (
           <div role="toolbar" aria-label="Bulk actions" className="ml-auto flex items-center gap-2">
             <span className="text-sm">{chosen.length} selected</span>
             {ACTIONS.map((a) => {
@@ -136,6 +138,7 @@ export function MachinesTable() {
                   <span>{m.state === "running" && !m.stale ? <Sparkline series={`vm/${m.hostId}/${m.uuid}`} index={0} unit="percent" max={100} label={`CPU of ${m.name}`} /> : <span className="text-xs text-slate-400">—</span>}</span>
                   <span className="flex gap-1">
                     {!m.stale &&
+                      canPower &&
                       actionsFor(m.state)
                         .slice(0, 3)
                         .map((a) => (

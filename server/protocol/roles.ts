@@ -1,0 +1,39 @@
+// Roles and what they may do: shared by the server (which enforces it on every request and
+// socket) and the browser (which only hides what would be refused).
+export type Permission =
+  | "session.manage"
+  | "user.manage"
+  | "host.read"
+  | "host.manage"
+  | "vm.read"
+  | "vm.power"
+  | "vm.manage"
+  | "vm.console"
+  | "container.read"
+  | "container.manage"
+  | "task.read"
+  | "audit.read";
+
+export const ROLES = ["admin", "operator", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container.read", "task.read"];
+/**
+ * admin: everything, including hosts, deleting machines, users and the audit log.
+ * operator: runs the fleet day to day: power, consoles, containers; cannot add or remove
+ * hosts, delete machines, or manage users.
+ * viewer: sees everything, changes nothing, opens no console.
+ */
+const GRANTS: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set<Permission>([...READ, "user.manage", "host.manage", "vm.power", "vm.manage", "vm.console", "container.manage", "audit.read"]),
+  operator: new Set<Permission>([...READ, "vm.power", "vm.console", "container.manage"]),
+  viewer: new Set<Permission>(READ),
+};
+
+export function isRole(r: string): r is Role {
+  return (ROLES as readonly string[]).includes(r);
+}
+
+export function roleCan(role: string, permission: Permission): boolean {
+  return isRole(role) && GRANTS[role].has(permission);
+}
