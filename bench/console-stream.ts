@@ -74,7 +74,7 @@ async function main() {
   const uuid = "00000000-0000-4000-8000-00000000beef";
   const xml = path.join(os.tmpdir(), "hangar-bench-stream.xml");
   fs.writeFileSync(xml, `<node><domain type='test'><name>stream-endpoint</name><uuid>${uuid}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><graphics type='vnc' port='${port}' listen='127.0.0.1'/></devices></domain></node>`);
-  const { srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_LIBVIRT_URI: `test://${xml}` });
+  const { srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_LIBVIRT_URI: `test://${xml}`, ...(process.env.BENCH_CPU_PROFILE ? { HANGAR_CPU_PROFILE: process.env.BENCH_CPU_PROFILE } : {}), ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}) });
   const wsk = spawn("websockify", [`127.0.0.1:${srvPort}`, `127.0.0.1:${port}`], { stdio: "ignore" });
   try {
     const row = await until("endpoint domain", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { uuid: string }) => r.uuid === uuid), 30_000);

@@ -24,12 +24,14 @@ import { TaskService } from "./tasks/task-service";
 import { startLocalAgent, type LocalAgent } from "./agents/local-agent";
 import { setSecurityHeaders } from "./http/security-headers";
 import { CLIENT_IP_HEADER } from "./http/route";
+import { startCpuProfile } from "./dev/cpu-profile";
 
 const started = Date.now();
 const dev = process.argv.includes("--dev");
 const root = process.env.HANGAR_ROOT ?? process.cwd();
 
 async function main(): Promise<void> {
+  const stopProfile = startCpuProfile(process.env.HANGAR_CPU_PROFILE);
   const config = loadConfig(process.env, dev);
   const m = await migrate(config.databaseUrl, root);
   if (m.applied.length) console.log(`[hangar] applied migrations: ${m.applied.join(", ")}`);
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`[hangar] ${signal}: shutting down`);
     // History still in memory is written before the database closes.
+    void stopProfile?.();
     const flushed = metrics.stop().catch((err: unknown) => console.error("[hangar] metric history flush failed:", err));
     const finish = () => void flushed.then(() => db.$disconnect()).finally(() => process.exit(0));
     server.close(finish);
