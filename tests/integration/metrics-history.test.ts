@@ -99,6 +99,33 @@ describe("metric history and subscriptions", () => {
     r.close();
   });
 
+  it("keeps nothing for bad or churning subscriptions: no growth after a storm", async () => {
+    const status = async () => (await admin.req("GET", "/api/metrics/status")).json;
+    const before = await status();
+    const r = await EventRecorder.open(srv.url, admin.cookie);
+    const host = `host/${peer.hostId}`;
+    for (let i = 0; i < 2000; i++) r.ws.send(JSON.stringify({ type: "metrics.subscribe", series: [`vm/${peer.hostId}/00000000-0000-0000-0000-${String(i).padStart(12, "0")}`] }));
+    for (let i = 0; i < 300; i++) {
+      r.ws.send(JSON.stringify({ type: "metrics.subscribe", series: [host] }));
+      r.ws.send(JSON.stringify({ type: "metrics.unsubscribe", series: [host] }));
+    }
+    r.ws.send('{"type":"ping"}');
+    await r.waitFor("all answered", (e) => e.type === "pong", 0, 30_000);
+    expect(r.events.filter((e) => e.type === "error" && e.code === "unknown_series")).toHaveLength(2000);
+    const during = await status();
+    expect(during.subscriptions).toBe(0);
+    r.ws.send(JSON.stringify({ type: "metrics.subscribe", series: [host] }));
+    await until("subscribed", async () => (await status()).subscriptions === 1);
+    r.close();
+    const after = await until("released", async () => {
+      const s = await status();
+      return s.subscribers === 0 && s.watchedSeries === 0 ? s : null;
+    });
+    expect(after.rings).toBeLessThanOrEqual(before.rings + 1);
+    // A generous bound: 2,600 messages must not leave megabytes behind.
+    expect(after.rssBytes - before.rssBytes).toBeLessThan(40 * 1024 * 1024);
+  });
+
   it("answers bad history queries with 422 naming the field", async () => {
     const q = (s: string) => admin.req("GET", `/api/metrics/history?${s}`);
     const series = `series=host/${peer.hostId}`;

@@ -113,6 +113,13 @@ export class MetricsService {
     for (const h of hosts) this.scheduleWatch(h);
   }
 
+  /** What the service holds right now: bounded by design, and checked by tests. */
+  status(): { subscribers: number; subscriptions: number; watchedSeries: number; latestSeries: number; rings: number; openChunks: number; samplesIn: number } {
+    let subscriptions = 0;
+    for (const set of this.subs.values()) subscriptions += set.size;
+    return { subscribers: this.subs.size, subscriptions, watchedSeries: this.watchers.size, latestSeries: this.latest.size, rings: this.rings.size, openChunks: this.history.openChunks, samplesIn: this.stats.samplesIn };
+  }
+
   subscriptionCount(sub: MetricsSubscriber): number {
     return this.subs.get(sub)?.size ?? 0;
   }

@@ -49,7 +49,19 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
           send({ type: "error", code: err.code, message: err.message, series: err.series });
         }
       };
+      // Messages are handled strictly in order (a subscribe that waits on the database must
+      // not be overtaken by the unsubscribe sent after it); a client that floods is cut off.
+      let queue: Promise<unknown> = Promise.resolve();
+      let pendingBytes = 0;
+      let size = 0;
+      const enqueue = (job: () => Promise<unknown>) => {
+        const n = size;
+        pendingBytes += n;
+        if (pendingBytes > 4 * 1024 * 1024) return ws.close(1008, "too many messages in flight");
+        queue = queue.then(job).finally(() => (pendingBytes -= n));
+      };
       ws.on("message", (data) => {
+        size = (data as Buffer).length ?? 0;
         // Browsers only send pings and (later) subscriptions; anything else is answered
         // with an error, never crashing the server.
         let msg: unknown;
@@ -61,17 +73,19 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
         }
         const type = typeof msg === "object" && msg ? (msg as { type?: unknown }).type : undefined;
         if (type === "ping") {
-          ws.send(JSON.stringify({ type: "pong", serverTime: Date.now() }));
+          enqueue(async () => ws.send(JSON.stringify({ type: "pong", serverTime: Date.now() })));
         } else if (type === "metrics.subscribe" || type === "metrics.unsubscribe") {
           const m = MetricsClientMessage.safeParse(msg);
           if (!m.success) {
             const issue = m.error.issues[0];
             return send({ type: "error", code: "invalid_message", message: `${issue?.path.join(".") || "message"}: ${issue?.message ?? "invalid"}` });
           }
-          onMetrics(m.data).catch((err: unknown) => {
-            console.error("[events] metrics subscription failed:", err);
-            send({ type: "error", code: "internal", message: "subscription failed" });
-          });
+          enqueue(() =>
+            onMetrics(m.data).catch((err: unknown) => {
+              console.error("[events] metrics subscription failed:", err);
+              send({ type: "error", code: "internal", message: "subscription failed" });
+            }),
+          );
         } else {
           ws.send(JSON.stringify({ type: "error", message: "unknown message type" }));
         }
