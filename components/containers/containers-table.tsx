@@ -18,14 +18,16 @@ export function ContainersTable() {
   const { data, isPending, error } = useContainers();
   const [q, setQ] = useState("");
   const [state, setState] = useState("all");
+  const [host, setHost] = useState("all");
+  const hosts = useMemo(() => [...new Map((data?.rows ?? []).map((r) => [r.hostId, r.hostName])).entries()].sort((a, b) => collator.compare(a[1], b[1])), [data]);
   const runner = useContainerActions();
   const canManage = useCan("container.manage");
   const rows = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return (data?.rows ?? [])
-      .filter((r) => (state === "all" || (state === "stopped" ? ["exited", "dead", "created"].includes(r.state) : r.state === state)) && (!needle || r.name.toLowerCase().includes(needle) || r.image.toLowerCase().includes(needle) || r.hostName.toLowerCase().includes(needle) || r.id.startsWith(needle)))
+      .filter((r) => (host === "all" || r.hostId === host) && (state === "all" || (state === "stopped" ? ["exited", "dead", "created"].includes(r.state) : r.state === state)) && (!needle || r.name.toLowerCase().includes(needle) || r.image.toLowerCase().includes(needle) || r.hostName.toLowerCase().includes(needle) || r.id.startsWith(needle)))
       .sort((a, b) => collator.compare(a.hostName, b.hostName) || collator.compare(a.name, b.name));
-  }, [data, q, state]);
+  }, [data, q, state, host]);
 
   if (error) return <EmptyState title="Could not load containers">{error.message}</EmptyState>;
   if (isPending) return <p className="text-sm text-slate-500">Loading containers…</p>;
@@ -39,6 +41,16 @@ export function ContainersTable() {
           <option value="paused">Paused</option>
           <option value="stopped">Stopped</option>
         </select>
+        {hosts.length > 1 && (
+          <select aria-label="Filter by host" value={host} onChange={(e) => setHost(e.target.value)} className="rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900">
+            <option value="all">All hosts</option>
+            {hosts.map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+        )}
         <span className="text-sm text-slate-500" data-testid="container-count">
           {rows.length} of {data.total}
         </span>
