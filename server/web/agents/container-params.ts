@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { ContainerId } from "../../protocol";
+import { ContainerId, type ContainerAction } from "../../protocol";
+import type { User } from "../db/client";
+import type { Services } from "../services";
+import { idempotencyKey } from "../http/idempotency";
 import { ApiError } from "../http/errors";
 import type { AgentHub } from "./hub";
 
@@ -14,8 +17,19 @@ export function knownContainer(hub: AgentHub, hostId: string, id: string) {
   return c;
 }
 
-export function idempotencyKey(req: Request): string | null {
-  const key = req.headers.get("idempotency-key");
-  if (key !== null && !/^[A-Za-z0-9_.:-]{8,128}$/.test(key)) throw new ApiError("invalid", "Idempotency-Key must be 8-128 letters, digits or ._:-", { "Idempotency-Key": "8-128 characters [A-Za-z0-9_.:-]" });
-  return key;
+/** Runs a lifecycle action (remove included) on a known container as a task. */
+export function runContainerAction(svc: Services, o: { user: User; ip: string; req: Request; hostId: string; id: string; action: ContainerAction; force?: boolean }) {
+  const c = knownContainer(svc.hub, o.hostId, o.id);
+  return svc.tasks.run({
+    user: o.user,
+    ip: o.ip,
+    hostId: o.hostId,
+    kind: `container.${o.action}`,
+    targetType: "container",
+    targetId: c.id,
+    targetName: c.name,
+    idempotencyKey: idempotencyKey(o.req),
+    input: { action: o.action, force: o.force },
+    call: () => svc.hub.call(o.hostId, "container.action", { id: c.id, action: o.action, force: o.force }, 120_000),
+  });
 }

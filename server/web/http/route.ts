@@ -8,6 +8,7 @@ import { authorize, type Permission, type Resource } from "../auth/permissions";
 import { services, type Services } from "../services";
 import { ApiError, errorBody, isApiError } from "./errors";
 import { checkOrigin } from "./origin";
+import { agentError } from "./agent-errors";
 import { parseCookies, sessionCookieName } from "./cookies";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -141,7 +142,8 @@ async function readJson(req: Request, max: number): Promise<unknown> {
   }
 }
 
-export function errorResponse(err: unknown): Response {
+export function errorResponse(thrown: unknown): Response {
+  const err = agentError(thrown);
   if (isApiError(err)) {
     return Response.json(errorBody(err), { status: err.status, headers: err.headers });
   }

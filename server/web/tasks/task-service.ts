@@ -8,6 +8,7 @@ import type { EventBus } from "../events/bus";
 import type { AgentHub } from "../agents/hub";
 import { isAgentCallError } from "../agents/agent-connection";
 import { ApiError, type ErrorCode } from "../http/errors";
+import { AGENT_ERROR_STATUS } from "../http/agent-errors";
 import { audit } from "../audit";
 
 type TaskWithUser = Task & { user: { username: string } | null };
@@ -43,16 +44,16 @@ export interface DomainActionRequest {
 /** How long a POST waits for the agent before answering 202 (completion then by event). */
 const INLINE_WAIT_MS = 2000;
 
-/** An agent's refusal, when it comes back inline, as the HTTP error. */
-const ERROR_STATUS: Record<string, ErrorCode> = {
-  invalid_state: "conflict",
-  conflict: "conflict",
-  not_found: "not_found",
-  invalid_input: "invalid",
-  engine_unavailable: "unavailable",
-  // The engine refused what it was asked (bad command, bad option): its reason, as a 400.
-  engine_error: "bad_request",
-};
+/**
+ * Refusals that come back inline become the HTTP error (the shared agent-error statuses);
+ * an engine's own refusal (bad command, bad option) is the request's fault here: a 400.
+ * Offline and timeouts are not refusals: the task is answered as it stands.
+ */
+const INLINE_REFUSALS = new Set(["invalid_state", "conflict", "not_found", "invalid_input", "engine_unavailable"]);
+function inlineStatus(code: string): ErrorCode | null {
+  if (code === "engine_error") return "bad_request";
+  return INLINE_REFUSALS.has(code) ? (AGENT_ERROR_STATUS[code as keyof typeof AGENT_ERROR_STATUS] ?? null) : null;
+}
 
 export interface TaskSpec {
   user: User;
@@ -166,7 +167,7 @@ export class TaskService {
     const finished = await Promise.race([outcome, new Promise<null>((res) => setTimeout(() => res(null), t.inlineWaitMs ?? INLINE_WAIT_MS))]);
     if (!finished) return { task: taskRow(task), done: false, replay: false };
     if (finished.status === "failed" && finished.errorCode) {
-      const code = ERROR_STATUS[finished.errorCode];
+      const code = inlineStatus(finished.errorCode);
       if (code) throw new ApiError(code, finished.row.error ?? "action failed", { task: finished.row.id });
     }
     return { task: finished.row, done: true, replay: false, result };

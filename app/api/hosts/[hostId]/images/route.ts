@@ -3,17 +3,12 @@ import { route, json } from "@/server/web/http/route";
 import { ApiError } from "@/server/web/http/errors";
 import { ImageRef } from "@/server/protocol";
 import { HostParams } from "@/server/web/agents/container-params";
-import { agentError } from "@/server/web/http/agent-errors";
 import { streamImageUpload } from "@/server/web/containers/image-upload";
 
 const resource = (p: { hostId: string }) => ({ type: "host" as const, id: p.hostId });
 
 export const GET = route({ permission: "container.read", params: HostParams, resource }, async ({ svc, params }) => {
-  try {
-    return json(await svc.hub.call(params.hostId, "image.list", {}, 15_000));
-  } catch (err) {
-    throw agentError(err);
-  }
+  return json(await svc.hub.call(params.hostId, "image.list", {}, 15_000));
 });
 
 const UploadQuery = z
@@ -27,10 +22,6 @@ export const POST = route({ permission: "container.manage", params: HostParams, 
   const ct = req.headers.get("content-type") ?? "";
   if (!/^application\/(x-tar|octet-stream)\b/.test(ct)) throw new ApiError("bad_request", "Send the archive as the body with Content-Type application/x-tar", { body: "expected application/x-tar" });
   if (!svc.hub.isOnline(params.hostId)) throw new ApiError("unavailable", "The host is offline: its agent is not connected");
-  try {
-    const r = await streamImageUpload(svc, { hostId: params.hostId, req, mode: query.mode, name: query.name, user, ip });
-    return json(r, { status: 201 });
-  } catch (err) {
-    throw agentError(err);
-  }
+  const r = await streamImageUpload(svc, { hostId: params.hostId, req, mode: query.mode, name: query.name, user, ip });
+  return json(r, { status: 201 });
 });

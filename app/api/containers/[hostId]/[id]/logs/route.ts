@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { route } from "@/server/web/http/route";
 import { ContainerParams, containerResource, knownContainer } from "@/server/web/agents/container-params";
-import { agentError } from "@/server/web/http/agent-errors";
 
 // The last `tail` lines as text; `download=1` makes it a file. (Live following goes
 // through the console path: POST …/console with kind "logs".)
@@ -14,13 +13,9 @@ export const GET = route(
   },
   async ({ svc, params, query }) => {
     const c = knownContainer(svc.hub, params.hostId, params.id);
-    try {
-      const r = await svc.hub.call(params.hostId, "container.logs", { id: c.id, tail: query.tail, timestamps: query.timestamps === "1" }, 30_000);
-      const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8", "x-hangar-truncated": r.truncated ? "1" : "0" };
-      if (query.download === "1") headers["content-disposition"] = `attachment; filename="${c.name.replace(/[^A-Za-z0-9_.-]/g, "_")}.log"`;
-      return new Response(r.text, { headers });
-    } catch (err) {
-      throw agentError(err);
-    }
+    const r = await svc.hub.call(params.hostId, "container.logs", { id: c.id, tail: query.tail, timestamps: query.timestamps === "1" }, 30_000);
+    const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8", "x-hangar-truncated": r.truncated ? "1" : "0" };
+    if (query.download === "1") headers["content-disposition"] = `attachment; filename="${c.name.replace(/[^A-Za-z0-9_.-]/g, "_")}.log"`;
+    return new Response(r.text, { headers });
   },
 );

@@ -1,28 +1,24 @@
 import { z } from "zod";
 import { route, json } from "@/server/web/http/route";
 import { ImageRef } from "@/server/protocol";
-import { HostParams, idempotencyKey } from "@/server/web/agents/container-params";
-import { agentError } from "@/server/web/http/agent-errors";
+import { HostParams } from "@/server/web/agents/container-params";
+import { idempotencyKey } from "@/server/web/http/idempotency";
 
 // Pulls an image as a task. Without a reachable registry the engine's reason comes back
 // (inline when it fails fast, else on the task).
 export const POST = route({ permission: "container.manage", params: HostParams, resource: (p) => ({ type: "host", id: p.hostId }), body: z.object({ ref: ImageRef }) }, async ({ svc, params, body, user, ip, req }) => {
-  try {
-    const r = await svc.tasks.run({
-      user,
-      ip,
-      hostId: params.hostId,
-      kind: "image.pull",
-      targetType: "image",
-      targetId: body.ref,
-      targetName: body.ref,
-      idempotencyKey: idempotencyKey(req),
-      input: body,
-      call: () => svc.hub.call(params.hostId, "image.pull", { ref: body.ref }, 600_000),
-      inlineWaitMs: 10_000,
-    });
-    return json({ task: r.task }, { status: r.done ? 200 : 202 });
-  } catch (err) {
-    throw agentError(err);
-  }
+  const r = await svc.tasks.run({
+    user,
+    ip,
+    hostId: params.hostId,
+    kind: "image.pull",
+    targetType: "image",
+    targetId: body.ref,
+    targetName: body.ref,
+    idempotencyKey: idempotencyKey(req),
+    input: body,
+    call: () => svc.hub.call(params.hostId, "image.pull", { ref: body.ref }, 600_000),
+    inlineWaitMs: 10_000,
+  });
+  return json({ task: r.task }, { status: r.done ? 200 : 202 });
 });

@@ -4,6 +4,7 @@ import { ApiError } from "@/server/web/http/errors";
 import { MachineParams, machineResource } from "@/server/web/agents/machine-params";
 import { DomainAction } from "@/server/protocol";
 import { authorize } from "@/server/web/auth/permissions";
+import { idempotencyKey } from "@/server/web/http/idempotency";
 
 const Body = z
   .object({ action: DomainAction, removeStorage: z.boolean().optional(), enabled: z.boolean().optional() })
@@ -12,10 +13,7 @@ const Body = z
 // 200 with the finished task when the agent answered quickly, 202 while it still runs
 // (completion then arrives as a task.upsert event).
 export const POST = route({ permission: "vm.power", params: MachineParams, resource: machineResource, body: Body }, async ({ svc, params, body, user, ip, req }) => {
-  const key = req.headers.get("idempotency-key");
-  if (key !== null && !/^[A-Za-z0-9_.:-]{8,128}$/.test(key)) {
-    throw new ApiError("invalid", "Idempotency-Key must be 8-128 letters, digits or ._:-", { "Idempotency-Key": "8-128 characters [A-Za-z0-9_.:-]" });
-  }
+  const key = idempotencyKey(req);
   // Deleting a machine is more than power: it needs vm.manage.
   if (body.action === "undefine" && !authorize(user, "vm.manage")) throw new ApiError("forbidden", "You lack the permission vm.manage");
   const r = await svc.tasks.domainAction({ user, ip, hostId: params.hostId, uuid: params.uuid, action: body.action, removeStorage: body.removeStorage, enabled: body.enabled, idempotencyKey: key });
