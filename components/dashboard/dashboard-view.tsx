@@ -67,8 +67,9 @@ function BusyList({ title, rows, empty }: { title: string; rows: Busy[]; empty: 
 }
 
 export function DashboardView() {
-  // The ranking follows the 10 s history samples; counts also refresh on live events.
-  const { data, error, isPending } = useQuery({ queryKey: keys.metrics.dashboard(), queryFn: () => api<FleetSummary>("/api/dashboard"), refetchInterval: 10_000 });
+  // Refreshed by push: machine and host events, and "metrics.fleet" when new 10 s samples
+  // change the ranking (see live-events.ts).
+  const { data, error, isPending } = useQuery({ queryKey: keys.metrics.dashboard(), queryFn: () => api<FleetSummary>("/api/dashboard") });
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !data) return <EmptyState title="Could not load the dashboard">{error?.message}</EmptyState>;
   const hostsTotal = data.hosts.online + data.hosts.offline + data.hosts.pending;

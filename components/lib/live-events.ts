@@ -21,7 +21,7 @@ interface MachinesData {
 }
 
 export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
-  if (e.type === "machine.upsert" || e.type === "machine.remove" || e.type === "host.changed" || e.type === "machines.host") void qc.invalidateQueries({ queryKey: keys.metrics.dashboard() });
+  if (e.type === "machine.upsert" || e.type === "machine.remove" || e.type === "host.changed" || e.type === "machines.host" || e.type === "metrics.fleet") void qc.invalidateQueries({ queryKey: keys.metrics.dashboard() });
   switch (e.type) {
     case "machine.upsert": {
       const m = e.machine;

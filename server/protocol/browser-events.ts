@@ -63,6 +63,8 @@ export type BrowserEvent =
   | { type: "pong"; serverTime: number }
   | { type: "error"; message: string; code?: string; series?: string[] }
   | { type: "metrics"; samples: SeriesSample[] }
+  // New 10 s samples arrived: fleet summaries (the dashboard's ranking) are out of date.
+  | { type: "metrics.fleet"; seq: number }
   | { type: "metrics.subscribed"; series: string[] }
   | { type: "metrics.unsubscribed"; series: string[] }
   | { type: "machine.upsert"; seq: number; machine: MachineRow }

@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   const sessions = new SessionService(db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
   const bus = new EventBus();
   const hub = new AgentHub(db, bus);
-  const metrics = new MetricsService(db, hub);
+  const metrics = new MetricsService(db, hub, bus);
   await metrics.start();
   hub.hooks.onMetrics = (hostId, coarse, samples) => metrics.ingest(hostId, coarse, samples);
   hub.hooks.onOnline = (hostId) => metrics.hostOnline(hostId);

@@ -52,7 +52,11 @@ describe("metric history and subscriptions", () => {
 
   it("keeps coarse samples as history with the offline hole as nulls", async () => {
     const send = (ts: number[], cpu: number) => peer.event({ kind: "metrics.samples", coarse: true, samples: ts.map((t) => ({ target: "host", t, v: hostValues(cpu) })) });
+    // Browsers learn by push that fleet summaries moved (the dashboard refetches on it).
+    const rec = await EventRecorder.open(srv.url, admin.cookie);
     send(before, 10);
+    await rec.waitFor("fleet summary event", (e) => e.type === "metrics.fleet");
+    rec.close();
     send(after, 30);
     const h = await until("history", async () => {
       const r = await admin.req("GET", `/api/metrics/history?series=host/${peer.hostId}&range=1h`);

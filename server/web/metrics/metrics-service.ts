@@ -4,6 +4,7 @@
 // every series, a 1 s ring of the last 10 minutes of what was watched, and hands coarse
 // samples to the history store.
 import {
+  COARSE_INTERVAL_MS,
   FINE_INTERVAL_MS,
   HISTORY_RANGES,
   MAX_SUBSCRIPTIONS_PER_SOCKET,
@@ -17,6 +18,7 @@ import {
 } from "../../protocol";
 import type { Db } from "../db/client";
 import type { AgentHub } from "../agents/hub";
+import type { EventBus } from "../events/bus";
 import { HistoryStore } from "./history-store";
 
 const RING_MS = 10 * 60_000;
@@ -59,6 +61,7 @@ export class MetricsService {
   constructor(
     private readonly db: Db,
     private readonly hub: AgentHub,
+    private readonly bus: EventBus,
   ) {
     this.history = new HistoryStore(db);
   }
@@ -139,8 +142,16 @@ export class MetricsService {
     if (this.watchedTargets(hostId).length) this.scheduleWatch(hostId, 0);
   }
 
+  private lastFleetEvent = 0;
+
   /** Samples from one agent tick. */
   ingest(hostId: string, coarse: boolean, samples: readonly MetricSample[]): void {
+    // Summaries move with the history samples: say so, at most once per coarse interval
+    // however many hosts report.
+    if (coarse && Date.now() - this.lastFleetEvent >= COARSE_INTERVAL_MS) {
+      this.lastFleetEvent = Date.now();
+      this.bus.publish({ type: "metrics.fleet" });
+    }
     const out = new Map<MetricsSubscriber, string[]>();
     for (const s of samples) {
       const series = seriesOf(hostId, s.target);
