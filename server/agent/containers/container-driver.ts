@@ -53,6 +53,8 @@ export class ContainerDriver {
   private attempt = 0;
   private retry: NodeJS.Timeout | null = null;
   private readonly refreshing = new Map<string, Promise<void>>();
+  /** Running containers as last listed or reported by the engine's events (for sampling). */
+  private readonly running = new Set<string>();
 
   constructor(private readonly o: ContainerDriverOptions) {}
 
@@ -65,7 +67,16 @@ export class ContainerDriver {
   }
 
   private emit(e: AgentEvent): void {
+    if (e.kind === "container.changed") {
+      if (e.container.state === "running") this.running.add(e.container.id);
+      else this.running.delete(e.container.id);
+    } else if (e.kind === "container.removed") this.running.delete(e.id);
     this.events.emit("event", e);
+  }
+
+  /** Ids of running containers, known without asking the engine. */
+  runningIds(): string[] {
+    return [...this.running];
   }
 
   private log(m: string): void {
@@ -177,7 +188,10 @@ export class ContainerDriver {
 
   async list(): Promise<ContainerSummary[]> {
     const list = (await this.need().listContainers({ all: true }).catch((e: unknown) => Promise.reject(engineError(e, "list containers")))) as ListEntry[];
-    return list.filter((c) => /^[0-9a-f]{12,64}$/.test(c.Id)).map(toSummary);
+    const out = list.filter((c) => /^[0-9a-f]{12,64}$/.test(c.Id)).map(toSummary);
+    this.running.clear();
+    for (const c of out) if (c.state === "running") this.running.add(c.id);
+    return out;
   }
 
   async summaryOf(id: string): Promise<ContainerSummary | null> {

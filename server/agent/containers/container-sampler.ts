@@ -29,15 +29,16 @@ export class ContainerSampler implements TargetSource {
   async sample(targets: ReadonlySet<string> | null, now: number): Promise<MetricSample[]> {
     if (!this.driver.connected) return [];
     if (targets && ![...targets].some((t) => t.startsWith("ct:"))) return [];
-    const running = (await this.driver.list()).filter((c) => c.state === "running");
-    const want = targets ? running.filter((c) => targets.has(`ct:${c.id}`)) : running;
-    if (!targets) for (const k of this.prev.keys()) if (!running.some((c) => c.id === k)) this.prev.delete(k);
+    // Which containers run is known from the engine's events: no list call per tick.
+    const running = this.driver.runningIds();
+    const want = targets ? running.filter((id) => targets.has(`ct:${id}`)) : running;
+    if (!targets) for (const k of this.prev.keys()) if (!running.includes(k)) this.prev.delete(k);
     const docker = this.driver.need();
     const out = await Promise.all(
-      want.map(async (c) => {
+      want.map(async (id) => {
         try {
-          const s = (await docker.getContainer(c.id).stats({ stream: false })) as unknown as Stats;
-          return { target: `ct:${c.id}`, t: now, v: await this.values(c.id, s, now) };
+          const s = (await docker.getContainer(id).stats({ stream: false })) as unknown as Stats;
+          return { target: `ct:${id}`, t: now, v: await this.values(id, s, now) };
         } catch {
           return null; // stopped between the list and the stats call
         }
