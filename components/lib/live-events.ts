@@ -10,14 +10,35 @@ import { metricsClient } from "../metrics/metrics-client";
 
 export type LinkState = "connecting" | "live" | "offline";
 
-interface ContainersData {
-  rows: ContainerRow[];
+/** A list query's data: rows of one host-scoped resource (machines, containers). */
+interface ListData<R> {
+  rows: R[];
   total: number;
 }
+type Row = { hostId: string; stale: boolean; observedAt: string };
 
-interface MachinesData {
-  rows: MachineRow[];
-  total: number;
+function upsertRow<R extends Row>(qc: QueryClient, key: readonly unknown[], row: R, same: (r: R) => boolean): void {
+  qc.setQueryData<ListData<R>>(key, (old) => {
+    if (!old) return old;
+    const i = old.rows.findIndex(same);
+    if (i < 0) return { rows: [...old.rows, row], total: old.total + 1 };
+    const rows = old.rows.slice();
+    rows[i] = row;
+    return { rows, total: old.total };
+  });
+}
+
+function removeRows<R extends Row>(qc: QueryClient, key: readonly unknown[], gone: (r: R) => boolean): void {
+  qc.setQueryData<ListData<R>>(key, (old) => {
+    if (!old) return old;
+    const rows = old.rows.filter((r) => !gone(r));
+    return { rows, total: old.total - (old.rows.length - rows.length) };
+  });
+}
+
+/** A host went offline or came back: its rows in every list are (no longer) stale. */
+function markHost(qc: QueryClient, key: readonly unknown[], hostId: string, stale: boolean, observedAt: string): void {
+  qc.setQueryData<ListData<Row>>(key, (old) => (old ? { ...old, rows: old.rows.map((r) => (r.hostId === hostId ? { ...r, stale, observedAt } : r)) } : old));
 }
 
 export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
@@ -25,52 +46,26 @@ export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
   switch (e.type) {
     case "machine.upsert": {
       const m = e.machine;
-      qc.setQueryData<MachinesData>(keys.machines.list(), (old) => {
-        if (!old) return old;
-        const i = old.rows.findIndex((r) => r.hostId === m.hostId && r.uuid === m.uuid);
-        if (i < 0) return { rows: [...old.rows, m], total: old.total + 1 };
-        const rows = old.rows.slice();
-        rows[i] = m;
-        return { rows, total: old.total };
-      });
+      upsertRow<MachineRow>(qc, keys.machines.list(), m, (r) => r.hostId === m.hostId && r.uuid === m.uuid);
       qc.setQueryData<{ machine: MachineRow; xml: string | null }>(keys.machines.detail(m.hostId, m.uuid), (old) => (old ? { ...old, machine: m } : old));
       return;
     }
     case "machine.remove":
-      qc.setQueryData<MachinesData>(keys.machines.list(), (old) => {
-        if (!old) return old;
-        const rows = old.rows.filter((r) => !(r.hostId === e.hostId && r.uuid === e.uuid));
-        return { rows, total: old.total - (old.rows.length - rows.length) };
-      });
+      removeRows<MachineRow>(qc, keys.machines.list(), (r) => r.hostId === e.hostId && r.uuid === e.uuid);
       void qc.invalidateQueries({ queryKey: keys.machines.detail(e.hostId, e.uuid) });
       return;
     case "machines.host":
-      qc.setQueryData<MachinesData>(keys.machines.list(), (old) =>
-        old ? { ...old, rows: old.rows.map((r) => (r.hostId === e.hostId ? { ...r, stale: e.stale, observedAt: e.observedAt } : r)) } : old,
-      );
-      qc.setQueryData<ContainersData>(keys.containers.list(), (old) =>
-        old ? { ...old, rows: old.rows.map((r) => (r.hostId === e.hostId ? { ...r, stale: e.stale, observedAt: e.observedAt } : r)) } : old,
-      );
+      markHost(qc, keys.machines.list(), e.hostId, e.stale, e.observedAt);
+      markHost(qc, keys.containers.list(), e.hostId, e.stale, e.observedAt);
       return;
     case "container.upsert": {
       const c = e.container;
-      qc.setQueryData<ContainersData>(keys.containers.list(), (old) => {
-        if (!old) return old;
-        const i = old.rows.findIndex((r) => r.hostId === c.hostId && r.id === c.id);
-        if (i < 0) return { rows: [...old.rows, c], total: old.total + 1 };
-        const rows = old.rows.slice();
-        rows[i] = c;
-        return { rows, total: old.total };
-      });
+      upsertRow<ContainerRow>(qc, keys.containers.list(), c, (r) => r.hostId === c.hostId && r.id === c.id);
       qc.setQueryData<{ container: ContainerRow; inspect: unknown }>(keys.containers.detail(c.hostId, c.id), (old) => (old ? { ...old, container: c } : old));
       return;
     }
     case "container.remove":
-      qc.setQueryData<ContainersData>(keys.containers.list(), (old) => {
-        if (!old) return old;
-        const rows = old.rows.filter((r) => !(r.hostId === e.hostId && r.id === e.id));
-        return { rows, total: old.total - (old.rows.length - rows.length) };
-      });
+      removeRows<ContainerRow>(qc, keys.containers.list(), (r) => r.hostId === e.hostId && r.id === e.id);
       void qc.invalidateQueries({ queryKey: keys.containers.detail(e.hostId, e.id) });
       return;
     case "host.changed":

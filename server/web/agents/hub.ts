@@ -108,23 +108,29 @@ export class AgentHub {
     return this.inventories.get(hostId)?.domains.size ?? 0;
   }
 
-  /** Every machine of every host, as last reported; rows of offline hosts are stale. */
-  machines(): MachineRow[] {
-    const rows: MachineRow[] = [];
+  /** What every row of a host carries: whose it is, and whether it is the last known state. */
+  private rowMeta(hostId: string, inv: HostInventory): { hostId: string; hostName: string; stale: boolean; observedAt: string } {
+    return { hostId, hostName: this.names.get(hostId) ?? hostId, stale: !this.isOnline(hostId), observedAt: new Date(inv.observedAt).toISOString() };
+  }
+
+  /** Every item of every host, as last reported; rows of offline hosts are stale. */
+  private rows<T extends object>(items: (inv: HostInventory) => Iterable<T>) {
+    const rows: (T & ReturnType<AgentHub["rowMeta"]>)[] = [];
     for (const [hostId, inv] of this.inventories) {
-      const stale = !this.isOnline(hostId);
-      const hostName = this.names.get(hostId) ?? hostId;
-      const observedAt = new Date(inv.observedAt).toISOString();
-      for (const d of inv.domains.values()) rows.push({ ...d, hostId, hostName, stale, observedAt });
+      const meta = this.rowMeta(hostId, inv);
+      for (const x of items(inv)) rows.push({ ...x, ...meta });
     }
     return rows;
+  }
+
+  machines(): MachineRow[] {
+    return this.rows((inv) => inv.domains.values());
   }
 
   machine(hostId: string, uuid: string): MachineRow | null {
     const inv = this.inventories.get(hostId);
     const d = inv?.domains.get(uuid);
-    if (!inv || !d) return null;
-    return { ...d, hostId, hostName: this.names.get(hostId) ?? hostId, stale: !this.isOnline(hostId), observedAt: new Date(inv.observedAt).toISOString() };
+    return inv && d ? { ...d, ...this.rowMeta(hostId, inv) } : null;
   }
 
   engine(hostId: string): EngineInfo | null {
@@ -135,23 +141,14 @@ export class AgentHub {
     return this.inventories.get(hostId)?.containers.size ?? 0;
   }
 
-  /** Every container of every host, as last reported; rows of offline hosts are stale. */
   containers(): ContainerRow[] {
-    const rows: ContainerRow[] = [];
-    for (const [hostId, inv] of this.inventories) {
-      const stale = !this.isOnline(hostId);
-      const hostName = this.names.get(hostId) ?? hostId;
-      const observedAt = new Date(inv.observedAt).toISOString();
-      for (const c of inv.containers.values()) rows.push({ ...c, hostId, hostName, stale, observedAt });
-    }
-    return rows;
+    return this.rows((inv) => inv.containers.values());
   }
 
   container(hostId: string, id: string): ContainerRow | null {
     const inv = this.inventories.get(hostId);
     const c = inv?.containers.get(id) ?? [...(inv?.containers.values() ?? [])].find((x) => x.id.startsWith(id) || x.name === id);
-    if (!inv || !c) return null;
-    return { ...c, hostId, hostName: this.names.get(hostId) ?? hostId, stale: !this.isOnline(hostId), observedAt: new Date(inv.observedAt).toISOString() };
+    return inv && c ? { ...c, ...this.rowMeta(hostId, inv) } : null;
   }
 
   close(): void {
