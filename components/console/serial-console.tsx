@@ -1,48 +1,25 @@
 "use client";
 // The serial console: xterm.js on a websocket relayed to the VM's serial port (one libvirt
 // console session per VM, shared by all viewers). xterm is loaded only here, on first use.
-import { useCallback, useEffect, useRef, useState } from "react";
-import type { Terminal } from "@xterm/xterm";
-import "@xterm/xterm/css/xterm.css";
+import { useCallback, useRef, useState } from "react";
 import { Button } from "../ui/form";
 import { useConsoleSocket } from "./use-console-socket";
+import { useXterm } from "./use-xterm";
 
 const CHUNK = 1024;
 
 export function SerialConsole({ hostId, uuid, running, hasSerial }: { hostId: string; uuid: string; running: boolean; hasSerial: boolean }) {
   const host = useRef<HTMLDivElement>(null);
-  const term = useRef<Terminal | null>(null);
   const socket = useRef<WebSocket | null>(null);
   const [paste, setPaste] = useState("");
 
-  useEffect(() => {
-    let disposed = false;
-    let observer: ResizeObserver | null = null;
-    void Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]).then(([{ Terminal: T }, { FitAddon }]) => {
-      if (disposed || !host.current) return;
-      const t = new T({ scrollback: 5000, convertEol: false, cursorBlink: true, fontSize: 14, theme: { background: "#0f172a" } });
-      const fit = new FitAddon();
-      t.loadAddon(fit);
-      t.open(host.current);
-      fit.fit();
-      observer = new ResizeObserver(() => fit.fit());
-      observer.observe(host.current);
-      t.onData((s) => socket.current?.readyState === WebSocket.OPEN && socket.current.send(new TextEncoder().encode(s)));
-      term.current = t;
-    });
-    return () => {
-      disposed = true;
-      observer?.disconnect();
-      term.current?.dispose();
-      term.current = null;
-    };
-  }, []);
+  const term = useXterm(host, socket);
 
   const onSocket = useCallback((ws: WebSocket) => {
     socket.current = ws;
     ws.addEventListener("message", (e) => term.current?.write(new Uint8Array(e.data as ArrayBuffer)));
     term.current?.focus();
-  }, []);
+  }, [term]);
   const conn = useConsoleSocket({ hostId, uuid, kind: "serial", enabled: running && hasSerial, onSocket });
 
   // Long pastes go in 1 KiB chunks, each after the socket drained, so they arrive whole.

@@ -2,14 +2,12 @@
 // An in-browser shell in a running container: xterm.js over the console path with a
 // one-time ticket; the terminal's size follows the panel and is sent as a resize message.
 import { useCallback, useEffect, useRef } from "react";
-import type { Terminal } from "@xterm/xterm";
-import "@xterm/xterm/css/xterm.css";
 import { useConsoleSocket } from "../console/use-console-socket";
+import { useXterm } from "../console/use-xterm";
 import { Button } from "../ui/form";
 
 export function ExecTerminal({ hostId, id, running }: { hostId: string; id: string; running: boolean }) {
   const host = useRef<HTMLDivElement>(null);
-  const term = useRef<Terminal | null>(null);
   const socket = useRef<WebSocket | null>(null);
   const size = useRef({ cols: 100, rows: 30 });
 
@@ -18,40 +16,17 @@ export function ExecTerminal({ hostId, id, running }: { hostId: string; id: stri
     if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "resize", ...size.current }));
   };
 
-  useEffect(() => {
-    let disposed = false;
-    let observer: ResizeObserver | null = null;
-    void Promise.all([import("@xterm/xterm"), import("@xterm/addon-fit")]).then(([{ Terminal: T }, { FitAddon }]) => {
-      if (disposed || !host.current) return;
-      const t = new T({ scrollback: 5000, cursorBlink: true, fontSize: 14, theme: { background: "#0f172a" } });
-      const fit = new FitAddon();
-      t.loadAddon(fit);
-      t.open(host.current);
-      fit.fit();
-      size.current = { cols: t.cols, rows: t.rows };
-      t.onResize(({ cols, rows }) => {
-        size.current = { cols, rows };
-        sendSize();
-      });
-      observer = new ResizeObserver(() => fit.fit());
-      observer.observe(host.current);
-      t.onData((s) => socket.current?.readyState === WebSocket.OPEN && socket.current.send(new TextEncoder().encode(s)));
-      term.current = t;
-    });
-    return () => {
-      disposed = true;
-      observer?.disconnect();
-      term.current?.dispose();
-      term.current = null;
-    };
-  }, []);
+  const term = useXterm(host, socket, (cols, rows) => {
+    size.current = { cols, rows };
+    sendSize();
+  });
 
   const onSocket = useCallback((ws: WebSocket) => {
     socket.current = ws;
     ws.addEventListener("message", (e) => term.current?.write(new Uint8Array(e.data as ArrayBuffer)));
     sendSize();
     term.current?.focus();
-  }, []);
+  }, [term]);
   // A shell that exits closes the socket: it is not reopened on its own.
   const conn = useConsoleSocket({ hostId, uuid: id, kind: "exec", enabled: false, onSocket, ticketUrl: `/api/containers/${encodeURIComponent(hostId)}/${encodeURIComponent(id)}/console`, extra: () => size.current });
 
