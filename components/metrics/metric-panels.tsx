@@ -7,6 +7,8 @@ import { Chart, type ChartLine } from "./chart";
 import { formatValue } from "./format";
 import { useLatest, useSeries } from "./use-series";
 
+/** Long ranges are thinned to about two points per pixel of a chart this wide. */
+const CHART_WIDTH = 800;
 const BLUE = "#0284c7";
 const GREEN = "#16a34a";
 const AMBER = "#d97706";
@@ -29,8 +31,7 @@ const line = (names: readonly string[], n: string, label: string, color: string)
 
 export function MetricPanels({ series, kind, cores, vcpus }: { series: string; kind: "host" | "vm" | "ct"; cores?: number; vcpus?: number }) {
   const [range, setRange] = useState<HistoryRange>("5m");
-  const [width] = useState(800);
-  const data = useSeries(series, range, width);
+  const data = useSeries(series, range, CHART_WIDTH);
   const { sample, stale } = useLatest(series);
   const names = kind === "host" ? HOST_METRICS : kind === "vm" ? VM_METRICS : CONTAINER_METRICS;
   const memUsedIdx = idx(names, "mem.used");

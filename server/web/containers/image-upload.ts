@@ -2,7 +2,7 @@
 // data channel, with backpressure and a size limit, as a task. The first 512 bytes are
 // checked for a tar header before anything reaches the engine.
 import type { Socket } from "node:net";
-import { MAX_IMAGE_UPLOAD_BYTES } from "../../protocol";
+import { MAX_IMAGE_UPLOAD_BYTES, type TaskRow } from "../../protocol";
 import type { User } from "../db/client";
 import { ApiError } from "../http/errors";
 import type { Services } from "../services";
@@ -29,7 +29,7 @@ export async function streamImageUpload(
   svc: Services,
   o: { hostId: string; req: Request; mode: "load" | "import"; name?: string; user: User; ip: string },
   max = Math.min(svc.config.maxImageBytes, MAX_IMAGE_UPLOAD_BYTES),
-): Promise<{ images: string[]; bytes: number; task: unknown }> {
+): Promise<{ images: string[]; bytes: number; task: TaskRow }> {
   const declared = Number(o.req.headers.get("content-length") ?? "0");
   if (declared > max) throw new ApiError("payload_too_large", `Image archives are limited to ${max} bytes`, { body: `at most ${max} bytes` });
   const reader = o.req.body?.getReader();
@@ -88,6 +88,9 @@ export async function streamImageUpload(
     },
   });
   if (refused) throw refused;
-  if (r.task && (r.task as { status: string }).status === "failed") throw new ApiError("invalid", (r.task as { error?: string }).error ?? "import failed", { body: (r.task as { error?: string }).error ?? "import failed" });
+  if (r.task.status === "failed") {
+    const reason = r.task.error ?? "import failed";
+    throw new ApiError("invalid", reason, { body: reason });
+  }
   return { images: (r.result as { images?: string[] } | undefined)?.images ?? [], bytes, task: r.task };
 }
