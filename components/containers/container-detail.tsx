@@ -1,12 +1,12 @@
 "use client";
 // One container: state and actions, details, live charts, logs, a shell, and the engine's
 // full inspect output.
-import Link from "next/link";
 import { useCan } from "../lib/queries";
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import { ApiClientError } from "../lib/api";
 import { useContainer, useRenameContainer } from "../lib/container-resources";
+import { Breadcrumb, Tabs } from "../ui/tabs";
 import { Button, EmptyState } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { ago } from "../machines/state-badge";
@@ -62,12 +62,7 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
   const info = data.inspect as { Config?: { Env?: string[]; Cmd?: string[] | null }; HostConfig?: { RestartPolicy?: { Name?: string }; Memory?: number; NanoCpus?: number; Binds?: string[] | null } } | null;
   return (
     <div className="flex flex-col gap-4">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/containers" className="hover:underline">
-          Containers
-        </Link>{" "}
-        / {c.hostName}
-      </nav>
+      <Breadcrumb href="/containers" list="Containers" here={c.hostName} />
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{c.name}</h1>
         <ContainerStateBadge state={c.state} stale={c.stale} health={c.health} />
@@ -83,13 +78,7 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
             ))}
         </div>
       </div>
-      <div role="tablist" aria-label="Container sections" className="flex gap-1 border-b border-slate-200 dark:border-slate-800">
-        {(["overview", "logs", "terminal", "inspect"] as const).filter((t) => canManage || t !== "terminal").map((t) => (
-          <button key={t} role="tab" type="button" aria-selected={tab === t} onClick={() => setTab(t)} className={`px-3 py-2 text-sm capitalize ${tab === t ? "border-b-2 border-sky-600 font-medium" : "text-slate-500"}`}>
-            {t}
-          </button>
-        ))}
-      </div>
+      <Tabs label="Container sections" tabs={(["overview", "logs", "terminal", "inspect"] as const).filter((t) => canManage || t !== "terminal")} value={tab} onChange={setTab} />
       {tab === "overview" && (
         <>
           <dl className="grid max-w-3xl grid-cols-[10rem_1fr] gap-y-2 text-sm">

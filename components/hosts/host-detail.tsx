@@ -1,6 +1,6 @@
 "use client";
+import { Breadcrumb } from "../ui/tabs";
 // One host: its facts, live per-core load, file systems and interfaces, and full charts.
-import Link from "next/link";
 import { useHost } from "../lib/resources";
 import { EmptyState } from "../ui/form";
 import { ago, formatMemory } from "../machines/state-badge";
@@ -60,12 +60,7 @@ export function HostDetail({ hostId }: { hostId: string }) {
   const series = `host/${h.id}`;
   return (
     <div className="flex flex-col gap-4">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/hosts" className="hover:underline">
-          Hosts
-        </Link>{" "}
-        / {h.name}
-      </nav>
+      <Breadcrumb href="/hosts" list="Hosts" here={h.name} />
       <div className="flex items-center gap-3">
         <h1 className="text-2xl font-semibold">{h.name}</h1>
         <span className="text-sm text-slate-500">{h.status === "online" ? "online" : h.status === "pending" ? "waiting for agent" : `offline, last seen ${ago(h.lastSeenAt)}`}</span>

@@ -1,8 +1,8 @@
 "use client";
-import Link from "next/link";
 import { useCan } from "../lib/queries";
 import { useState } from "react";
 import { useMachine, useMachineAction } from "../lib/resources";
+import { Breadcrumb, Tabs } from "../ui/tabs";
 import { Button, EmptyState } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { actionsFor } from "./actions";
@@ -31,12 +31,7 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
   const m = data.machine;
   return (
     <div className="flex flex-col gap-4">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/machines" className="hover:underline">
-          Machines
-        </Link>{" "}
-        / {m.hostName}
-      </nav>
+      <Breadcrumb href="/machines" list="Machines" here={m.hostName} />
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{m.name}</h1>
         <StateBadge state={m.state} stale={m.stale} />
@@ -52,20 +47,7 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
           {canDelete && <DeleteMachine m={m} />}
         </div>
       </div>
-      <div role="tablist" aria-label="Machine sections" className="flex gap-1 border-b border-slate-200 dark:border-slate-800">
-        {(["overview", "console", "serial", "devices", "xml"] as const).filter((t) => canConsole || (t !== "console" && t !== "serial")).map((t) => (
-          <button
-            key={t}
-            role="tab"
-            type="button"
-            aria-selected={tab === t}
-            onClick={() => setTab(t)}
-            className={`px-3 py-2 text-sm capitalize ${tab === t ? "border-b-2 border-sky-600 font-medium" : "text-slate-500"}`}
-          >
-            {t === "xml" ? "XML" : t === "serial" ? "Serial console" : t}
-          </button>
-        ))}
-      </div>
+      <Tabs label="Machine sections" tabs={(["overview", "console", "serial", "devices", "xml"] as const).filter((t) => canConsole || (t !== "console" && t !== "serial"))} value={tab} onChange={setTab} labels={{ xml: "XML", serial: "Serial console" }} />
       {tab === "overview" && (
         <>
         <dl className="grid max-w-2xl grid-cols-[10rem_1fr] gap-y-2 text-sm">
