@@ -7,6 +7,7 @@ import { useMemo, useState } from "react";
 import { useContainers } from "../lib/container-resources";
 import { EmptyState } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
+import { FilterSelect, SearchBox, STATE_FILTERS } from "../ui/filters";
 import { Sparkline } from "../metrics/sparkline";
 import { ago } from "../machines/state-badge";
 import { actionsForContainer, ContainerStateBadge } from "./container-state";
@@ -34,22 +35,10 @@ export function ContainersTable() {
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2">
-        <input aria-label="Search containers" placeholder="Search name, image, host or id" value={q} onChange={(e) => setQ(e.target.value)} className="w-72 rounded border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900" />
-        <select aria-label="Filter by state" value={state} onChange={(e) => setState(e.target.value)} className="rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900">
-          <option value="all">All states</option>
-          <option value="running">Running</option>
-          <option value="paused">Paused</option>
-          <option value="stopped">Stopped</option>
-        </select>
+        <SearchBox label="Search containers" placeholder="Search name, image, host or id" value={q} onChange={setQ} />
+        <FilterSelect label="Filter by state" value={state} onChange={setState} options={STATE_FILTERS} />
         {hosts.length > 1 && (
-          <select aria-label="Filter by host" value={host} onChange={(e) => setHost(e.target.value)} className="rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900">
-            <option value="all">All hosts</option>
-            {hosts.map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
+          <FilterSelect label="Filter by host" value={host} onChange={setHost} options={[["all", "All hosts"], ...hosts]} />
         )}
         <span className="text-sm text-slate-500" data-testid="container-count">
           {rows.length} of {data.total}

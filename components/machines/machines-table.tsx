@@ -9,6 +9,7 @@ import type { MachineRow } from "@/server/protocol/browser-events";
 import { useMachines } from "../lib/resources";
 import { Button, EmptyState } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
+import { FilterSelect, SearchBox, STATE_FILTERS } from "../ui/filters";
 import { ACTIONS, actionsFor } from "./actions";
 import { ago, formatMemory, StateBadge } from "./state-badge";
 import { useRunAction } from "./use-run-action";
@@ -62,13 +63,8 @@ export function MachinesTable() {
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2">
-        <input aria-label="Search machines" placeholder="Search name, host or UUID" value={q} onChange={(e) => setQ(e.target.value)} className="w-72 rounded border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900" />
-        <select aria-label="Filter by state" value={state} onChange={(e) => setState(e.target.value)} className="rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900">
-          <option value="all">All states</option>
-          <option value="running">Running</option>
-          <option value="paused">Paused</option>
-          <option value="stopped">Stopped</option>
-        </select>
+        <SearchBox label="Search machines" placeholder="Search name, host or UUID" value={q} onChange={setQ} />
+        <FilterSelect label="Filter by state" value={state} onChange={setState} options={STATE_FILTERS} />
         <span className="text-sm text-slate-500" data-testid="machine-count">
           {rows.length} of {data.total}
         </span>
