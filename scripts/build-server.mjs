@@ -5,12 +5,13 @@ import { build } from "esbuild";
 const common = { bundle: true, platform: "node", target: "node20", format: "esm", packages: "external", sourcemap: true, logLevel: "warning" };
 await build({
   ...common,
-  entryPoints: { server: "server/web/main.ts" },
+  // console-relay: the lean process that carries console bytes (server/web/console-relay/child.ts).
+  entryPoints: { server: "server/web/main.ts", "console-relay": "server/web/console-relay/child.ts" },
   outdir: "dist",
   // ESM output still needs require() for a few CommonJS paths inside bundled code.
   banner: { js: "import { createRequire as __hangarCreateRequire } from 'node:module'; const require = __hangarCreateRequire(import.meta.url);" },
 });
-console.log("built dist/server.js");
+console.log("built dist/server.js, dist/console-relay.js");
 
 // The agent: one self-contained file (its dependencies bundled in) so that a host needs
 // only Node.js 20 and this file. Optional native add-ons (ws's speed-ups, ssh2's crypto

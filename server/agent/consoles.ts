@@ -5,7 +5,7 @@
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
-import { CHANNEL_TOKEN_HEADER, type DomainSummary } from "../protocol";
+import { CHANNEL_TOKEN_HEADER, RAW_UPGRADE, type DomainSummary } from "../protocol";
 import { DriverError } from "./drivers/driver";
 import type { SerialHub } from "./serial-hub";
 
@@ -34,7 +34,7 @@ export function dataConnection(serverUrl: string, credential: string, p: { chann
   const mod = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
     const req = mod.request(url, {
-      headers: { Connection: "Upgrade", Upgrade: "hangar-relay", Authorization: `Bearer ${credential}`, [CHANNEL_TOKEN_HEADER]: p.token },
+      headers: { Connection: "Upgrade", Upgrade: RAW_UPGRADE, Authorization: `Bearer ${credential}`, [CHANNEL_TOKEN_HEADER]: p.token },
     });
     req.on("upgrade", (_res, socket: net.Socket, head: Buffer) => {
       if (head.length) socket.unshift(head);
@@ -60,31 +60,56 @@ export async function openConsole(serverUrl: string, credential: string, domain:
     return { endpoint: "serial0" };
   }
   const ep = vncEndpoint(domain);
-  const target = "path" in ep ? net.connect({ path: ep.path }) : net.connect({ host: ep.host, port: ep.port });
+  // Not read until the server's side is there (the VNC server greets at once).
+  let conn: net.Socket | null = null;
+  const reads = readBuffers();
+  const onread = { buffer: reads.next, callback: (n: number, buf: Buffer) => reads.forward(conn!, n, buf) };
+  const target = "path" in ep ? net.connect({ path: ep.path, onread }) : net.connect({ host: ep.host, port: ep.port, onread });
+  target.pause();
   await new Promise<void>((resolve, reject) => {
     target.once("connect", resolve);
     target.once("error", (e) => reject(new DriverError("invalid_state", `cannot reach the VNC server: ${e.message}`)));
   });
   target.setNoDelay(true);
-  let conn: net.Socket;
   try {
     conn = await dataConnection(serverUrl, credential, p);
   } catch (err) {
     target.destroy();
     throw err;
   }
+  const data = conn;
   const end = () => {
     target.destroy();
-    conn.destroy();
+    data.destroy();
   };
-  target.pipe(conn);
-  conn.pipe(target);
+  // VNC → server: large reads straight into pooled buffers (see readBuffers);
+  // server → VNC (keys, pointer): plain piping.
+  data.on("drain", () => target.resume());
+  data.pipe(target);
+  target.resume();
   target.once("close", end);
   target.on("error", end);
-  conn.once("end", end);
-  conn.once("close", end);
-  conn.on("error", end);
+  data.once("end", end);
+  data.once("close", end);
+  data.on("error", end);
   return { endpoint: "path" in ep ? `unix:${ep.path}` : `${ep.host}:${ep.port}` };
+}
+
+/**
+ * Read buffers for the VNC → server direction. A framebuffer update is often hundreds of
+ * KB: reading up to 256 KiB per call instead of Node's 64 KiB means fewer system calls and
+ * no fresh buffer per read (garbage the GC would chase). A buffer returns to the pool once
+ * its bytes are written; backpressure keeps one or two in flight per console.
+ */
+function readBuffers(size = 256 * 1024) {
+  const pool: Buffer[] = [];
+  return {
+    next: () => pool.pop() ?? Buffer.allocUnsafeSlow(size),
+    /** Writes what was read; false pauses the VNC socket until the server side drains. */
+    forward(to: net.Socket, n: number, buf: Buffer): boolean {
+      return to.write(buf.subarray(0, n), () => pool.length < 4 && pool.push(buf));
+    },
+  };
 }
 
 export function openConsoleCount(): number {

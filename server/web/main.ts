@@ -16,6 +16,7 @@ import { agentRoute } from "./ws/agent-socket";
 import { consoleRoute } from "./ws/console-socket";
 import { agentDataRoute } from "./ws/agent-data-socket";
 import { ConsoleBroker } from "./consoles/broker";
+import { ConsoleRelay } from "./console-relay/relay-process";
 import { ConsoleTickets } from "./consoles/tickets";
 import { MetricsService } from "./metrics/metrics-service";
 import { EventBus } from "./events/bus";
@@ -43,6 +44,8 @@ async function main(): Promise<void> {
   await metrics.start();
   hub.hooks.onMetrics = (hostId, coarse, samples) => metrics.ingest(hostId, coarse, samples);
   hub.hooks.onOnline = (hostId) => metrics.hostOnline(hostId);
+  const relay = ConsoleRelay.forRoot(root);
+  await relay.start();
   const localUrl = `http://127.0.0.1:${config.port}`;
   const svc: Services = {
     config,
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
     bus,
     hub,
     tasks: new TaskService(db, bus, hub),
-    consoles: new ConsoleBroker(hub, bus),
+    consoles: new ConsoleBroker(hub, bus, relay),
     consoleTickets: new ConsoleTickets(config.consoleTicketMs),
     metrics,
     baseUrl: config.publicUrl?.origin ?? localUrl,
@@ -116,6 +119,8 @@ async function main(): Promise<void> {
     hub.close();
     svc.sockets.closeAll();
     upgrades.close();
+    // Close frames go out first; the relay process then exits with the server.
+    setTimeout(() => void relay.stop(), 200).unref();
     server.closeIdleConnections();
     // In-flight requests get 10 s to finish; then the remaining connections are cut.
     setTimeout(() => {

@@ -21,8 +21,8 @@ export function agentDataRoute(svc: Services): WsRoute<{ hostId: string; channel
       if (!svc.consoles.isPending(channel)) return { status: 404, message: "No such console channel" };
       return { hostId: host.id, channel, token };
     },
-    raw(socket, _req, a) {
-      if (!svc.consoles.attachAgent(a.hostId, a.channel, a.token, socket)) socket.destroy();
+    raw(socket, head, _req, a) {
+      if (!svc.consoles.attachAgent(a.hostId, a.channel, a.token, socket, head)) socket.destroy();
     },
     onConnection(ws) {
       ws.close(4400, "console data uses Upgrade: hangar-relay");

@@ -38,9 +38,9 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
       if (!svc.hub.isOnline(claims.hostId)) return { status: 503, message: "The host is offline" };
       return { session, claims };
     },
-    onConnection(ws, _req, { session, claims }) {
+    adopt(socket, head, req, { session, claims }) {
+      const ws = svc.consoles.open(socket, head, req, { hostId: claims.hostId, uuid: claims.uuid, kind: claims.kind, user: session.user.username, userId: session.user.id, takeover: claims.takeover, cols: claims.cols, rows: claims.rows });
       svc.sockets.add(ws, session.session.id);
-      void svc.consoles.open(ws, { hostId: claims.hostId, uuid: claims.uuid, kind: claims.kind, user: session.user.username, userId: session.user.id, takeover: claims.takeover, cols: claims.cols, rows: claims.rows });
     },
   };
 }

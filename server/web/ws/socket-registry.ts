@@ -1,12 +1,19 @@
 // Every browser websocket is registered with the session that opened it, so that revoking
 // a session (or its expiry) closes its sockets, and so that every socket is pinged: idle
 // proxies drop silent connections, and a peer that stops answering pings is cut.
-import type { WebSocket } from "ws";
-
 export const CLOSE_SESSION_ENDED = 4401;
 
+/** What the registry needs of a socket: a ws WebSocket, or a console living in the relay process. */
+export interface ManagedSocket {
+  close(code?: number, reason?: string): void;
+  ping(): void;
+  terminate(): void;
+  on(event: "close", listener: () => void): unknown;
+  on(event: "pong", listener: () => void): unknown;
+}
+
 interface Entry {
-  ws: WebSocket;
+  ws: ManagedSocket;
   sessionId: string | null;
   alive: boolean;
 }
@@ -23,7 +30,7 @@ export class SocketRegistry {
     this.timer.unref();
   }
 
-  add(ws: WebSocket, sessionId: string | null): void {
+  add(ws: ManagedSocket, sessionId: string | null): void {
     const entry: Entry = { ws, sessionId, alive: true };
     this.entries.add(entry);
     ws.on("pong", () => (entry.alive = true));

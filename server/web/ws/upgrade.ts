@@ -9,8 +9,7 @@ import type { Services } from "../services";
 import { checkOrigin } from "../http/origin";
 import { parseCookies, sessionCookieName } from "../http/cookies";
 import type { ValidSession } from "../auth/sessions";
-
-export const RAW_UPGRADE = "hangar-relay";
+import { RAW_UPGRADE, RAW_UPGRADE_ACCEPT } from "../../protocol";
 
 export interface UpgradeRefusal {
   status: 400 | 401 | 403 | 404 | 409 | 429 | 503;
@@ -28,9 +27,24 @@ export interface WsRoute<A = unknown> {
   /**
    * Handles `Upgrade: hangar-relay` instead of a websocket: after the same checks, the
    * connection becomes a plain byte stream (agents' console data: no framing, no masking).
+   * The handler answers it (acceptRaw) or hands it on unanswered.
    */
-  raw?: (socket: Socket, req: IncomingMessage, auth: A) => void;
-  onConnection: (ws: WebSocket, req: IncomingMessage, auth: A) => void;
+  raw?: (socket: Socket, head: Buffer, req: IncomingMessage, auth: A) => void;
+  /**
+   * Takes the authenticated upgrade as it is, for another process to answer the websocket
+   * handshake (consoles: see console-relay/). Used instead of onConnection.
+   */
+  adopt?: (socket: Socket, head: Buffer, req: IncomingMessage, auth: A) => void;
+  onConnection?: (ws: WebSocket, req: IncomingMessage, auth: A) => void;
+}
+
+/** Answers a raw upgrade in this process; the socket is paused until its owner listens. */
+export function acceptRaw(socket: Socket, head: Buffer): Socket {
+  socket.write(RAW_UPGRADE_ACCEPT);
+  // Node's HTTP parser left the socket flowing: hold bytes until the owner listens.
+  socket.pause();
+  if (head.length) socket.unshift(head);
+  return socket;
 }
 
 const REASONS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests", 503: "Service Unavailable" };
@@ -84,15 +98,10 @@ export function createUpgradeHandler(
     r.authenticate(req, url)
       .then((auth) => {
         if (isRefusal(auth)) return refuse(socket, auth);
-        if (r.raw && String(req.headers.upgrade ?? "").toLowerCase() === RAW_UPGRADE) {
-          socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${RAW_UPGRADE}\r\nConnection: Upgrade\r\n\r\n`);
-          // Node's HTTP parser left the socket flowing: hold bytes until the owner listens.
-          socket.pause();
-          if (head.length) socket.unshift(head);
-          return r.raw(socket as Socket, req, auth);
-        }
         if (socket.destroyed) return;
-        wss.handleUpgrade(req, socket, head, (ws) => r.onConnection(ws, req, auth));
+        if (r.raw && String(req.headers.upgrade ?? "").toLowerCase() === RAW_UPGRADE) return r.raw(socket as Socket, head, req, auth);
+        if (r.adopt) return r.adopt(socket as Socket, head, req, auth);
+        wss.handleUpgrade(req, socket, head, (ws) => r.onConnection?.(ws, req, auth));
       })
       .catch((err: unknown) => {
         console.error("[ws] upgrade failed:", err);

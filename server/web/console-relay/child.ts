@@ -1,0 +1,83 @@
+// The console relay process. Console bytes are relayed here rather than in the server
+// process: the server carries Next.js and a heap of ~150 MB, and every console byte
+// allocates buffers whose garbage then costs full collections of that heap (measured: a
+// third of the relay's CPU). This process loads only `ws` and the relay, so its heap stays
+// a few MB. It never authenticates anything: the server checks tickets, sessions and
+// rights before it hands a socket over, and tells this process when to close one.
+import type { IncomingMessage } from "node:http";
+import { Socket } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
+import { CONSOLE_SUBPROTOCOL, RAW_UPGRADE_ACCEPT, type StreamKind } from "../../protocol/console";
+import { CONSOLE_MAX_PAYLOAD, type RelayCommand, type RelayReport } from "./messages";
+import { StreamRelay } from "./stream-relay";
+
+interface Channel {
+  kind: StreamKind;
+  ws: WebSocket | null;
+  relay: StreamRelay | null;
+  socket: Socket;
+}
+
+const channels = new Map<string, Channel>();
+const wss = new WebSocketServer({
+  noServer: true,
+  maxPayload: CONSOLE_MAX_PAYLOAD,
+  handleProtocols: (offered: Set<string>) => (offered.has(CONSOLE_SUBPROTOCOL) ? CONSOLE_SUBPROTOCOL : false),
+});
+
+function report(r: RelayReport): void {
+  if (process.connected) process.send?.(r);
+}
+
+function adopt(m: Extract<RelayCommand, { type: "adopt" }>, socket: Socket): void {
+  const ch: Channel = { kind: m.kind, ws: null, relay: null, socket };
+  channels.set(m.channel, ch);
+  // ws rejects a malformed handshake by answering 400 and closing, without a callback.
+  socket.once("close", () => {
+    if (ch.ws) return;
+    channels.delete(m.channel);
+    report({ type: "closed", channel: m.channel, code: 1006, reason: "websocket handshake failed" });
+  });
+  // handleUpgrade reads only the method, URL and headers of the request.
+  const req = m.req as unknown as IncomingMessage;
+  wss.handleUpgrade(req, socket, Buffer.from(m.head, "base64"), (ws) => {
+    ch.ws = ws;
+    ch.relay = new StreamRelay(ws, m.kind, { onResize: (cols, rows) => report({ type: "resize", channel: m.channel, cols, rows }) });
+    ws.on("pong", () => report({ type: "pong", channel: m.channel }));
+    ws.once("close", (code: number, reason: Buffer) => {
+      channels.delete(m.channel);
+      report({ type: "closed", channel: m.channel, code, reason: reason.toString("utf8") });
+    });
+    report({ type: "open", channel: m.channel });
+  });
+}
+
+function command(m: RelayCommand, handle: unknown): void {
+  const socket = handle instanceof Socket ? handle : null;
+  if (m.type === "adopt") return socket ? adopt(m, socket) : undefined;
+  const ch = channels.get(m.channel);
+  switch (m.type) {
+    case "agent":
+      if (!socket) return;
+      if (!ch?.relay) return void socket.destroy();
+      // The agent sends nothing before this answer, so no byte of it was read by the server.
+      socket.write(RAW_UPGRADE_ACCEPT);
+      if (m.head) socket.unshift(Buffer.from(m.head, "base64"));
+      return ch.relay.attach(socket);
+    case "close":
+      if (ch?.ws) ch.ws.close(m.code, m.reason);
+      else ch?.socket.destroy();
+      return;
+    case "ping":
+      return ch?.ws?.ping();
+    case "terminate":
+      if (ch?.ws) ch.ws.terminate();
+      else ch?.socket.destroy();
+      return;
+  }
+}
+
+process.on("message", (m: RelayCommand, handle: unknown) => command(m, handle));
+// The server is gone: its consoles go with it.
+process.on("disconnect", () => process.exit(0));
+report({ type: "ready" });

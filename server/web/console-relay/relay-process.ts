@@ -1,0 +1,144 @@
+// The server's side of the console relay process (see child.ts for why it exists): starts
+// it, hands it sockets, and gives the rest of the server a socket-like handle per console
+// (close, ping, terminate; 'open', 'close', 'pong', 'resize' events).
+import { fork, type ChildProcess } from "node:child_process";
+import { EventEmitter } from "node:events";
+import fs from "node:fs";
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import path from "node:path";
+import type { StreamKind } from "../../protocol/console";
+import type { RelayCommand, RelayReport } from "./messages";
+
+/** Close code the browser sees when the relay process died under its console. */
+const RELAY_DIED = 1011;
+
+export class RelayedSocket extends EventEmitter {
+  state: "connecting" | "open" | "closed" = "connecting";
+
+  constructor(
+    readonly channel: string,
+    private readonly relay: ConsoleRelay,
+  ) {
+    super();
+  }
+
+  close(code = 1000, reason = ""): void {
+    if (this.state !== "closed") this.relay.command({ type: "close", channel: this.channel, code, reason });
+  }
+
+  ping(): void {
+    if (this.state === "open") this.relay.command({ type: "ping", channel: this.channel });
+  }
+
+  terminate(): void {
+    if (this.state !== "closed") this.relay.command({ type: "terminate", channel: this.channel });
+  }
+
+  /** Hands over the agent's data connection for this console, not yet answered (see child.ts). */
+  attachAgent(socket: Socket, head: Buffer): void {
+    if (this.state === "closed") return void socket.destroy();
+    this.relay.command({ type: "agent", channel: this.channel, head: head.toString("base64") }, socket);
+  }
+
+  /** Called by the relay with what happened in the relay process. */
+  report(r: RelayReport): void {
+    if (r.type === "open") {
+      this.state = "open";
+      this.emit("open");
+    } else if (r.type === "closed") {
+      if (this.state === "closed") return;
+      this.state = "closed";
+      this.emit("close", r.code, r.reason);
+    } else if (r.type === "pong") this.emit("pong");
+    else if (r.type === "resize") this.emit("resize", r.cols, r.rows);
+  }
+}
+
+export class ConsoleRelay {
+  private child: ChildProcess | null = null;
+  private readonly sockets = new Map<string, RelayedSocket>();
+  private stopping = false;
+  private restartDelay = 500;
+
+  constructor(private readonly script: string) {}
+
+  /** The relay script next to the server bundle (dist/console-relay.js). */
+  static forRoot(root: string): ConsoleRelay {
+    const script = path.join(root, "dist", "console-relay.js");
+    if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\``);
+    return new ConsoleRelay(script);
+  }
+
+  start(): Promise<void> {
+    const child = fork(this.script, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "json", execArgv: [] });
+    this.child = child;
+    const startedAt = Date.now();
+    child.on("message", (r: RelayReport) => {
+      if (r.type !== "ready") this.sockets.get(r.channel)?.report(r);
+      if (r.type === "closed") this.sockets.delete(r.channel);
+    });
+    child.on("exit", (code, signal) => {
+      this.child = null;
+      for (const s of this.sockets.values()) s.report({ type: "closed", channel: s.channel, code: RELAY_DIED, reason: "console relay restarted" });
+      this.sockets.clear();
+      if (this.stopping) return;
+      if (Date.now() - startedAt > 60_000) this.restartDelay = 500;
+      console.error(`[consoles] relay process exited (${signal ?? code}); restarting in ${this.restartDelay} ms`);
+      setTimeout(() => void this.start().catch((e: Error) => console.error(`[consoles] relay restart failed: ${e.message}`)), this.restartDelay).unref();
+      this.restartDelay = Math.min(this.restartDelay * 2, 10_000);
+    });
+    return new Promise((resolve, reject) => {
+      const ready = (r: RelayReport) => {
+        if (r.type !== "ready") return;
+        child.off("message", ready);
+        resolve();
+      };
+      child.on("message", ready);
+      child.once("error", reject);
+    });
+  }
+
+  /**
+   * Takes over a browser's authenticated console upgrade: the relay process answers the
+   * handshake, so the server never reads a byte of the console itself.
+   */
+  adopt(channel: string, kind: StreamKind, socket: Socket, head: Buffer, req: IncomingMessage): RelayedSocket {
+    const s = new RelayedSocket(channel, this);
+    this.sockets.set(channel, s);
+    const ok = this.command({ type: "adopt", channel, kind, req: { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers }, head: head.toString("base64") }, socket);
+    if (!ok) {
+      socket.destroy();
+      queueMicrotask(() => s.report({ type: "closed", channel, code: RELAY_DIED, reason: "console relay unavailable" }));
+      this.sockets.delete(channel);
+    }
+    return s;
+  }
+
+  /** Sends a command (and a socket) to the relay process; false when it is not running. */
+  command(c: RelayCommand, socket?: Socket): boolean {
+    const child = this.child;
+    if (!child?.connected) return false;
+    if (socket) child.send(c, socket, (err) => err && socket.destroy());
+    else child.send(c);
+    return true;
+  }
+
+  get openCount(): number {
+    return this.sockets.size;
+  }
+
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const c = this.child;
+    if (!c) return;
+    const exited = new Promise<void>((r) => c.once("exit", () => r()));
+    c.disconnect();
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+    if (c.exitCode === null) c.kill("SIGKILL");
+  }
+}

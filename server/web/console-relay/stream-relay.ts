@@ -1,0 +1,104 @@
+// Relays one console: browser websocket ⇄ the agent's raw data connection. Runs in the
+// relay process. A slow reader pauses the other side (high-water marks) instead of making
+// this process buffer without bound.
+import type { Socket } from "node:net";
+import type { WebSocket } from "ws";
+import { CONSOLE_CLOSE, type StreamKind } from "../../protocol/console";
+
+// Small buffers: QEMU's VNC server sends one frame per request, so a deep buffer adds
+// latency and memory without adding throughput.
+const HWM = 256 * 1024;
+const EARLY_LIMIT = 64 * 1024;
+
+export interface RelayHooks {
+  onResize(cols: number, rows: number): void;
+}
+
+/** Terminal sessions send their size as a text frame: {"type":"resize","cols":…,"rows":…}. */
+export function parseResize(text: string): { cols: number; rows: number } | null {
+  try {
+    const m = JSON.parse(text) as { type?: string; cols?: unknown; rows?: unknown };
+    if (m.type !== "resize" || !Number.isInteger(m.cols) || !Number.isInteger(m.rows)) return null;
+    const clamp = (n: number) => Math.min(1000, Math.max(1, n));
+    return { cols: clamp(m.cols as number), rows: clamp(m.rows as number) };
+  } catch {
+    return null;
+  }
+}
+
+export class StreamRelay {
+  private agent: Socket | null = null;
+  // Input typed before the agent's connection is paired is kept (bounded) and replayed first.
+  private early: Buffer[] = [];
+  private earlyBytes = 0;
+
+  constructor(
+    private readonly browser: WebSocket,
+    private readonly kind: StreamKind,
+    private readonly hooks: RelayHooks,
+  ) {
+    browser.on("message", (data: Buffer, isBinary: boolean) => this.fromBrowser(data, isBinary));
+    browser.once("close", () => this.agent?.destroy());
+    browser.on("error", () => browser.terminate());
+  }
+
+  /** Exec and log streams carry control messages (resize) as text frames. */
+  private get textIsControl(): boolean {
+    return this.kind === "exec" || this.kind === "logs";
+  }
+
+  private fromBrowser(data: Buffer, isBinary: boolean): void {
+    if (!isBinary && this.textIsControl) {
+      const size = this.kind === "exec" ? parseResize(data.toString("utf8")) : null;
+      if (size) this.hooks.onResize(size.cols, size.rows);
+      return;
+    }
+    const agent = this.agent;
+    if (!agent) {
+      this.earlyBytes += data.length;
+      if (this.earlyBytes > EARLY_LIMIT) this.browser.close(1009, "too much input before the console opened");
+      else this.early.push(data);
+      return;
+    }
+    // browser → host: stop reading the browser while the agent's buffer is full.
+    if (!agent.write(data)) {
+      this.browser.pause();
+      agent.once("drain", () => this.browser.resume());
+    }
+  }
+
+  /** The agent's connection arrived: replay early input, then relay both ways. */
+  attach(agent: Socket): void {
+    const browser = this.browser;
+    if (browser.readyState !== browser.OPEN || this.agent) return void agent.destroy();
+    this.agent = agent;
+    agent.setNoDelay(true);
+    for (const chunk of this.early) agent.write(chunk);
+    this.early = [];
+    const done = () => {
+      if (browser.readyState === browser.OPEN) browser.close(CONSOLE_CLOSE.agentGone, "console closed by the host");
+      agent.destroy();
+    };
+    // host → browser: every read goes out as one frame; the agent's connection is paused
+    // while the browser has more than HWM bytes not yet flushed.
+    let paused = false;
+    const drained = () => {
+      if (paused && browser.bufferedAmount < HWM / 2) {
+        paused = false;
+        agent.resume();
+      }
+    };
+    agent.on("data", (chunk: Buffer) => {
+      browser.send(chunk, { binary: true }, drained);
+      if (!paused && browser.bufferedAmount > HWM) {
+        paused = true;
+        agent.pause();
+      }
+    });
+    // The agent's FIN alone emits no 'close' on a half-open socket.
+    agent.once("end", done);
+    agent.once("close", done);
+    agent.on("error", done);
+    agent.resume();
+  }
+}
