@@ -90,4 +90,16 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The console relay process stays lean, since its small heap is the point of it
+    // (server/web/console-relay/child.ts): ws, Node built-ins, the console contract and
+    // its own files. This also keeps out components/ and server/agent/.
+    files: ["server/web/console-relay/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(?!ws$)(?!node:)(?!\\./)(?!\\.\\./\\.\\./protocol/console$)", message: "server/web/console-relay/ may import only ws, node:*, ../../protocol/console and its own files" }] },
+      ],
+    },
+  },
 );

@@ -27,6 +27,11 @@ const CASES: [string, string, boolean][] = [
   ["server/web/probe.ts", 'import { x } from "../agent/libvirt";\nexport const y = x;', false],
   ["server/web/probe.ts", 'import { Button } from "@/components/ui/form";\nexport const y = Button;', false],
   ["server/web/probe.ts", 'import { z } from "zod";\nexport const y = z;', true],
+  ["server/web/console-relay/probe.ts", 'import type { Services } from "../services";\nexport type Y = Services;', false],
+  ["server/web/console-relay/probe.ts", 'import { PrismaClient } from "@prisma/client";\nexport const y = PrismaClient;', false],
+  ["server/web/console-relay/probe.ts", 'import { CONSOLE_CLOSE } from "../../protocol";\nexport const y = CONSOLE_CLOSE;', false],
+  ["server/web/console-relay/probe.ts", 'import { x } from "../../agent/consoles";\nexport const y = x;', false],
+  ["server/web/console-relay/probe.ts", 'import { CONSOLE_CLOSE } from "../../protocol/console";\nimport { WebSocketServer } from "ws";\nimport net from "node:net";\nimport { StreamRelay } from "./stream-relay";\nexport const y = [CONSOLE_CLOSE, WebSocketServer, net, StreamRelay];', true],
 ];
 
 describe("lint enforces import boundaries", () => {
