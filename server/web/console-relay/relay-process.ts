@@ -13,6 +13,25 @@ import type { RelayCommand, RelayReport } from "./messages";
 /** Close code the browser sees when the relay process died under its console. */
 const RELAY_DIED = 1011;
 
+/**
+ * Makes a socket ready to be handed to another process: returns the bytes this process
+ * already read, and stops reading. Node keeps reading a sent handle until the child
+ * acknowledges it and drops whatever it reads meanwhile, so a byte that arrived in that
+ * window (e.g. the VNC greeting the agent sends right after the answer to its upgrade)
+ * would be lost. Node has no public call for this; `_handle.readStop` is what its own
+ * `pause()` uses for sockets that read into a user buffer.
+ */
+export function detachForHandOver(socket: Socket, head: Buffer): Buffer {
+  const parts = head.length ? [head] : [];
+  for (let b = socket.read() as Buffer | null; b !== null; b = socket.read() as Buffer | null) parts.push(b);
+  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } })._handle;
+  if (handle?.readStop) {
+    handle.readStop();
+    handle.reading = false;
+  }
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+}
+
 export class RelayedSocket extends EventEmitter {
   state: "connecting" | "open" | "closed" = "connecting";
 
@@ -38,7 +57,7 @@ export class RelayedSocket extends EventEmitter {
   /** Hands over the agent's data connection for this console, not yet answered (see child.ts). */
   attachAgent(socket: Socket, head: Buffer): void {
     if (this.state === "closed") return void socket.destroy();
-    this.relay.command({ type: "agent", channel: this.channel, head: head.toString("base64") }, socket);
+    this.relay.command({ type: "agent", channel: this.channel, head: detachForHandOver(socket, head).toString("base64") }, socket);
   }
 
   /** Called by the relay with what happened in the relay process. */
@@ -106,7 +125,7 @@ export class ConsoleRelay {
   adopt(channel: string, kind: StreamKind, socket: Socket, head: Buffer, req: IncomingMessage): RelayedSocket {
     const s = new RelayedSocket(channel, this);
     this.sockets.set(channel, s);
-    const ok = this.command({ type: "adopt", channel, kind, req: { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers }, head: head.toString("base64") }, socket);
+    const ok = this.command({ type: "adopt", channel, kind, req: { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers }, head: detachForHandOver(socket, head).toString("base64") }, socket);
     if (!ok) {
       socket.destroy();
       queueMicrotask(() => s.report({ type: "closed", channel, code: RELAY_DIED, reason: "console relay unavailable" }));
