@@ -2,10 +2,11 @@
 // (2) Debian's websockify (one websocket hop), (3) Hangar (browser → server → agent → VNC,
 // two hops, with tickets): time to the first frame, round trip of a tiny frame (QEMU sends
 // one update per request, so this is what makes a console feel local), throughput of full
-// raw frames; and server + agent memory with 20 consoles open.
+// raw frames; and server + relay process + agent memory with 20 consoles open.
 // Run: npx tsx bench/console-path.ts   (after npm run build and scripts/lab/test-services-up.sh)
 import { execFileSync, spawn } from "node:child_process";
 import { startWithAdmin, freePort } from "../tests/helpers/server";
+import path from "node:path";
 import { ensureOff, until, virsh } from "../tests/helpers/lab";
 import { RfbSession, tcpTransport, wsTransport, type Transport } from "./rfb-client";
 import { pct, rssMiB, summary } from "./stats";
@@ -36,6 +37,7 @@ async function measure(label: string, connect: () => Promise<Transport>) {
 }
 
 async function main() {
+  execFileSync("bash", [path.join(import.meta.dirname, "..", "scripts", "lab", "bench-tools.sh")], { stdio: "inherit" });
   ensureOff(VM);
   virsh("start", VM);
   const { srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" });
@@ -69,15 +71,18 @@ async function main() {
     console.log(`added round trip p50 over direct: websockify +${(pct(wsk.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms, Hangar +${(pct(hangar.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms (goal < 0.5 ms)`);
 
     const agentPid = Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" }).trim().split("\n")[0]);
-    const before = { server: rssMiB(srv.proc.pid!), agent: rssMiB(agentPid) };
+    const relayPid = Number(execFileSync("pgrep", ["-P", String(srv.proc.pid), "-f", "console-relay.js"], { encoding: "utf8" }).trim());
+    const rss = () => ({ server: rssMiB(srv.proc.pid!), relay: rssMiB(relayPid), agent: rssMiB(agentPid) });
+    const before = rss();
     const open: RfbSession[] = [];
     for (let i = 0; i < 20; i++) {
       const s = await RfbSession.open(await hangarConnect());
       await s.frame();
       open.push(s);
     }
-    const after = { server: rssMiB(srv.proc.pid!), agent: rssMiB(agentPid) };
-    console.log(`RSS with 20 consoles open: server ${after.server.toFixed(1)} MiB (+${(after.server - before.server).toFixed(1)}), agent ${after.agent.toFixed(1)} MiB (+${(after.agent - before.agent).toFixed(1)})`);
+    const after = rss();
+    const fmt = (k: keyof typeof after) => `${k} ${after[k].toFixed(1)} MiB (+${(after[k] - before[k]).toFixed(1)})`;
+    console.log(`RSS with 20 consoles open: ${fmt("server")}, ${fmt("relay")}, ${fmt("agent")}`);
     for (const s of open) s.close();
   } finally {
     wsProxy?.kill();
