@@ -4,6 +4,7 @@
 import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
 import { CONSOLE_CLOSE, type StreamKind } from "../../protocol/console";
+import { readLarge } from "./large-reads";
 
 // Small buffers: QEMU's VNC server sends one frame per request, so a deep buffer adds
 // latency and memory without adding throughput.
@@ -68,9 +69,24 @@ export class StreamRelay {
   }
 
   /** The agent's connection arrived: replay early input, then relay both ways. */
-  attach(agent: Socket): void {
+  attach(connection: Socket): void {
     const browser = this.browser;
-    if (browser.readyState !== browser.OPEN || this.agent) return void agent.destroy();
+    if (browser.readyState !== browser.OPEN || this.agent) return void connection.destroy();
+    // host → browser: every read goes out as one frame; reading pauses while the browser
+    // has more than HWM bytes not yet flushed, and resumes once half of that is gone.
+    let paused = false;
+    const agent = readLarge(connection, (chunk, release) => {
+      browser.send(chunk, { binary: true }, () => {
+        release();
+        if (paused && browser.bufferedAmount < HWM / 2) {
+          paused = false;
+          agent.resume();
+        }
+      });
+      if (browser.bufferedAmount <= HWM) return true;
+      paused = true;
+      return false;
+    });
     this.agent = agent;
     agent.setNoDelay(true);
     for (const chunk of this.early) agent.write(chunk);
@@ -79,22 +95,6 @@ export class StreamRelay {
       if (browser.readyState === browser.OPEN) browser.close(CONSOLE_CLOSE.agentGone, "console closed by the host");
       agent.destroy();
     };
-    // host → browser: every read goes out as one frame; the agent's connection is paused
-    // while the browser has more than HWM bytes not yet flushed.
-    let paused = false;
-    const drained = () => {
-      if (paused && browser.bufferedAmount < HWM / 2) {
-        paused = false;
-        agent.resume();
-      }
-    };
-    agent.on("data", (chunk: Buffer) => {
-      browser.send(chunk, { binary: true }, drained);
-      if (!paused && browser.bufferedAmount > HWM) {
-        paused = true;
-        agent.pause();
-      }
-    });
     // The agent's FIN alone emits no 'close' on a half-open socket.
     agent.once("end", done);
     agent.once("close", done);
