@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   await metrics.start();
   hub.hooks.onMetrics = (hostId, coarse, samples) => metrics.ingest(hostId, coarse, samples);
   hub.hooks.onOnline = (hostId) => metrics.hostOnline(hostId);
-  const relay = ConsoleRelay.forRoot(root);
+  const relay = ConsoleRelay.forRoot(root, dev);
   await relay.start();
   const localUrl = `http://127.0.0.1:${config.port}`;
   const svc: Services = {
@@ -119,8 +119,8 @@ async function main(): Promise<void> {
     hub.close();
     svc.sockets.closeAll();
     upgrades.close();
-    // Close frames go out first; the relay process then exits with the server.
-    setTimeout(() => void relay.stop(), 200).unref();
+    // Close frames ordered just now get a moment to go out; then the relay process exits.
+    void relay.stop(200);
     server.closeIdleConnections();
     // In-flight requests get 10 s to finish; then the remaining connections are cut.
     setTimeout(() => {

@@ -15,6 +15,9 @@ import { HAS_LIBVIRT, until } from "../helpers/lab";
 import { openConsole, ticket } from "../helpers/console";
 
 const UUID = "00000000-0000-4000-8000-0000000f1000";
+// A VNC socket path that does not exist: the agent's error names it, in 400+ bytes of UTF-8.
+const NO_VNC_UUID = "00000000-0000-4000-8000-0000000f1001";
+const NO_VNC_PATH = `/nonexistent/${"консоль-".repeat(30)}`;
 const CHUNK = 64 * 1024;
 
 /** Byte i of the stream is (i mod 251), so order and completeness can be checked. */
@@ -59,7 +62,11 @@ describe.skipIf(!HAS_LIBVIRT)("console relay: flow control and restarts", () => 
   beforeAll(async () => {
     const port = await freePort();
     await new Promise<void>((r) => source.server.listen(port, "127.0.0.1", r));
-    fs.writeFileSync(xml, `<node><domain type='test'><name>stream-source</name><uuid>${UUID}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><graphics type='vnc' port='${port}' listen='127.0.0.1'/></devices></domain></node>`);
+    fs.writeFileSync(
+      xml,
+      `<node><domain type='test'><name>stream-source</name><uuid>${UUID}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><graphics type='vnc' port='${port}' listen='127.0.0.1'/></devices></domain>` +
+        `<domain type='test'><name>no-vnc-server</name><uuid>${NO_VNC_UUID}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><graphics type='vnc' socket='${NO_VNC_PATH}'/></devices></domain></node>`,
+    );
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_LIBVIRT_URI: `test://${xml}` }));
     hostId = (await until("stream domain", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { uuid: string }) => r.uuid === UUID))).hostId;
   }, 60_000);
@@ -101,6 +108,18 @@ describe.skipIf(!HAS_LIBVIRT)("console relay: flow control and restarts", () => 
     ws.close();
     const all = Buffer.concat(received);
     expect(all.equals(pattern(0, all.length)), "every byte, in order").toBe(true);
+  });
+
+  it("a refusal whose reason is longer than a close frame allows closes that console only", async () => {
+    const relayPid = childPid(srv.proc.pid!, "console-relay.js");
+    const t = await ticket(admin, hostId, NO_VNC_UUID);
+    expect(t.status).toBe(200);
+    const c = await openConsole(srv.url, admin.cookie, t.json.protocols);
+    const closed = await new Promise<{ code: number; reason: string }>((r) => c.ws!.once("close", (code, reason) => r({ code, reason: reason.toString() })));
+    expect(closed.code).toBe(4409);
+    expect(closed.reason).toContain("cannot reach the VNC server");
+    expect(Buffer.byteLength(closed.reason)).toBeLessThanOrEqual(123);
+    expect(childPid(srv.proc.pid!, "console-relay.js")).toBe(relayPid);
   });
 
   it("when the relay process dies its consoles close; it restarts and the next console works", async () => {

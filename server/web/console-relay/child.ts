@@ -16,6 +16,8 @@ interface Channel {
   ws: WebSocket | null;
   relay: StreamRelay | null;
   socket: Socket;
+  /** A ping was sent and its pong not yet reported: unsolicited pongs are not passed on. */
+  pingOut: boolean;
 }
 
 const channels = new Map<string, Channel>();
@@ -30,7 +32,7 @@ function report(r: RelayReport): void {
 }
 
 function adopt(m: Extract<RelayCommand, { type: "adopt" }>, socket: Socket): void {
-  const ch: Channel = { kind: m.kind, ws: null, relay: null, socket };
+  const ch: Channel = { kind: m.kind, ws: null, relay: null, socket, pingOut: false };
   channels.set(m.channel, ch);
   // ws rejects a malformed handshake by answering 400 and closing, without a callback.
   socket.once("close", () => {
@@ -43,7 +45,11 @@ function adopt(m: Extract<RelayCommand, { type: "adopt" }>, socket: Socket): voi
   wss.handleUpgrade(req, socket, Buffer.from(m.head, "base64"), (ws) => {
     ch.ws = ws;
     ch.relay = new StreamRelay(ws, m.kind, { onResize: (cols, rows) => report({ type: "resize", channel: m.channel, cols, rows }) });
-    ws.on("pong", () => report({ type: "pong", channel: m.channel }));
+    ws.on("pong", () => {
+      if (!ch.pingOut) return;
+      ch.pingOut = false;
+      report({ type: "pong", channel: m.channel });
+    });
     ws.once("close", (code: number, reason: Buffer) => {
       channels.delete(m.channel);
       report({ type: "closed", channel: m.channel, code, reason: reason.toString("utf8") });
@@ -54,22 +60,33 @@ function adopt(m: Extract<RelayCommand, { type: "adopt" }>, socket: Socket): voi
 
 function command(m: RelayCommand, handle: unknown): void {
   const socket = handle instanceof Socket ? handle : null;
+  // A peer that resets the connection must cost its own console, never this process.
+  socket?.on("error", () => socket.destroy());
   if (m.type === "adopt") return socket ? adopt(m, socket) : undefined;
   const ch = channels.get(m.channel);
   switch (m.type) {
     case "agent":
       if (!socket) return;
       if (!ch?.relay) return void socket.destroy();
-      // The agent sends nothing before this answer, so no byte of it was read by the server.
+      // The agent sends nothing before it reads this answer; `head` holds whatever the
+      // server had read of it anyway (normally nothing).
       socket.write(RAW_UPGRADE_ACCEPT);
       if (m.head) socket.unshift(Buffer.from(m.head, "base64"));
       return ch.relay.attach(socket);
     case "close":
-      if (ch?.ws) ch.ws.close(m.code, m.reason);
-      else ch?.socket.destroy();
+      // Input stops at once (take over, revoked rights); the browser still gets the reason.
+      ch?.relay?.detachAgent();
+      if (!ch?.ws) return void ch?.socket.destroy();
+      try {
+        ch.ws.close(m.code, m.reason);
+      } catch {
+        ch.ws.terminate();
+      }
       return;
     case "ping":
-      return ch?.ws?.ping();
+      if (!ch?.ws) return;
+      ch.pingOut = true;
+      return ch.ws.ping();
     case "terminate":
       if (ch?.ws) ch.ws.terminate();
       else ch?.socket.destroy();

@@ -40,8 +40,10 @@ export function readLarge(socket: Socket, sink: ChunkSink): Socket {
   }
   handle.readStop();
   handle.reading = false;
-  // The old Socket lets go of the handle; the new one owns (and closes) it.
+  // The old Socket lets go of the handle (the new one owns and closes it) and is closed
+  // itself: Node counts it among the server's connections until it emits 'close'.
   holder._handle = null;
+  socket.destroy();
   const pool: Buffer[] = [];
   const moved = new Socket({
     handle,

@@ -10,8 +10,19 @@ import path from "node:path";
 import type { StreamKind } from "../../protocol/console";
 import type { RelayCommand, RelayReport } from "./messages";
 
-/** Close code the browser sees when the relay process died under its console. */
+/**
+ * Close code reported inside the server when the relay process died under a console (the
+ * browser itself sees 1006: the connection just ends).
+ */
 const RELAY_DIED = 1011;
+const READY_TIMEOUT_MS = 10_000;
+
+/** A websocket close reason is at most 123 bytes of UTF-8 (ws throws beyond). */
+export function closeReason(text: string): string {
+  let out = text;
+  while (Buffer.byteLength(out, "utf8") > 123) out = out.slice(0, -1);
+  return out;
+}
 
 /**
  * Makes a socket ready to be handed to another process: returns the bytes this process
@@ -43,7 +54,7 @@ export class RelayedSocket extends EventEmitter {
   }
 
   close(code = 1000, reason = ""): void {
-    if (this.state !== "closed") this.relay.command({ type: "close", channel: this.channel, code, reason });
+    if (this.state !== "closed") this.relay.command({ type: "close", channel: this.channel, code, reason: closeReason(reason) });
   }
 
   ping(): void {
@@ -57,7 +68,7 @@ export class RelayedSocket extends EventEmitter {
   /** Hands over the agent's data connection for this console, not yet answered (see child.ts). */
   attachAgent(socket: Socket, head: Buffer): void {
     if (this.state === "closed") return void socket.destroy();
-    this.relay.command({ type: "agent", channel: this.channel, head: detachForHandOver(socket, head).toString("base64") }, socket);
+    if (!this.relay.command({ type: "agent", channel: this.channel, head: detachForHandOver(socket, head).toString("base64") }, socket)) socket.destroy();
   }
 
   /** Called by the relay with what happened in the relay process. */
@@ -80,19 +91,33 @@ export class ConsoleRelay {
   private stopping = false;
   private restartDelay = 500;
 
-  constructor(private readonly script: string) {}
+  constructor(
+    private readonly script: string,
+    private readonly execArgv: string[] = [],
+  ) {}
 
-  /** The relay script next to the server bundle (dist/console-relay.js). */
-  static forRoot(root: string): ConsoleRelay {
+  /**
+   * The relay script next to the server bundle (dist/console-relay.js); in development the
+   * TypeScript source, run by tsx, so that edits take effect without a build.
+   */
+  static forRoot(root: string, dev = false): ConsoleRelay {
+    if (dev) return new ConsoleRelay(path.join(root, "server", "web", "console-relay", "child.ts"), ["--import", "tsx"]);
     const script = path.join(root, "dist", "console-relay.js");
     if (!fs.existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\``);
     return new ConsoleRelay(script);
   }
 
+  /** False while the relay process is down (between a crash and its restart). */
+  get available(): boolean {
+    return this.child?.connected === true;
+  }
+
   start(): Promise<void> {
-    const child = fork(this.script, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "json", execArgv: [] });
+    const child = fork(this.script, [], { stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "json", execArgv: this.execArgv });
     this.child = child;
     const startedAt = Date.now();
+    // A send racing the child's death fails with EPIPE here; its consoles close on 'exit'.
+    child.on("error", (err) => console.error(`[consoles] relay process: ${err.message}`));
     child.on("message", (r: RelayReport) => {
       if (r.type !== "ready") this.sockets.get(r.channel)?.report(r);
       if (r.type === "closed") this.sockets.delete(r.channel);
@@ -104,17 +129,24 @@ export class ConsoleRelay {
       if (this.stopping) return;
       if (Date.now() - startedAt > 60_000) this.restartDelay = 500;
       console.error(`[consoles] relay process exited (${signal ?? code}); restarting in ${this.restartDelay} ms`);
-      setTimeout(() => void this.start().catch((e: Error) => console.error(`[consoles] relay restart failed: ${e.message}`)), this.restartDelay).unref();
+      setTimeout(() => {
+        if (!this.stopping) this.start().catch((e: Error) => console.error(`[consoles] relay restart failed: ${e.message}`));
+      }, this.restartDelay).unref();
       this.restartDelay = Math.min(this.restartDelay * 2, 10_000);
     });
     return new Promise((resolve, reject) => {
-      const ready = (r: RelayReport) => {
-        if (r.type !== "ready") return;
+      const settle = (err?: Error) => {
+        clearTimeout(timer);
         child.off("message", ready);
-        resolve();
+        child.off("exit", early);
+        if (err) reject(err);
+        else resolve();
       };
+      const ready = (r: RelayReport) => r.type === "ready" && settle();
+      const early = (code: number | null, signal: string | null) => settle(new Error(`console relay exited before it was ready (${signal ?? code})`));
+      const timer = setTimeout(() => settle(new Error("console relay did not start in time")), READY_TIMEOUT_MS);
       child.on("message", ready);
-      child.once("error", reject);
+      child.once("exit", early);
     });
   }
 
@@ -139,7 +171,7 @@ export class ConsoleRelay {
     const child = this.child;
     if (!child?.connected) return false;
     if (socket) child.send(c, socket, (err) => err && socket.destroy());
-    else child.send(c);
+    else child.send(c, (err) => err && console.error(`[consoles] relay command ${c.type} failed: ${err.message}`));
     return true;
   }
 
@@ -151,12 +183,14 @@ export class ConsoleRelay {
     return this.child?.pid ?? null;
   }
 
-  async stop(): Promise<void> {
+  /** Stops for good; `graceMs` lets close frames already ordered go out first. */
+  async stop(graceMs = 0): Promise<void> {
     this.stopping = true;
+    if (graceMs) await new Promise((r) => setTimeout(r, graceMs));
     const c = this.child;
     if (!c) return;
     const exited = new Promise<void>((r) => c.once("exit", () => r()));
-    c.disconnect();
+    if (c.connected) c.disconnect();
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
     if (c.exitCode === null) c.kill("SIGKILL");
   }

@@ -29,6 +29,9 @@ export function parseResize(text: string): { cols: number; rows: number } | null
 
 export class StreamRelay {
   private agent: Socket | null = null;
+  private detached = false;
+  private agentFull = false;
+  private pendingSize: { cols: number; rows: number } | null = null;
   // Input typed before the agent's connection is paired is kept (bounded) and replayed first.
   private early: Buffer[] = [];
   private earlyBytes = 0;
@@ -49,9 +52,11 @@ export class StreamRelay {
   }
 
   private fromBrowser(data: Buffer, isBinary: boolean): void {
+    // ws still emits messages while a close is under way: a closed console takes no input.
+    if (this.detached || this.browser.readyState !== this.browser.OPEN) return;
     if (!isBinary && this.textIsControl) {
       const size = this.kind === "exec" ? parseResize(data.toString("utf8")) : null;
-      if (size) this.hooks.onResize(size.cols, size.rows);
+      if (size) this.resize(size);
       return;
     }
     const agent = this.agent;
@@ -62,16 +67,42 @@ export class StreamRelay {
       return;
     }
     // browser → host: stop reading the browser while the agent's buffer is full.
-    if (!agent.write(data)) {
+    if (!agent.write(data) && !this.agentFull) {
+      this.agentFull = true;
       this.browser.pause();
-      agent.once("drain", () => this.browser.resume());
+      agent.once("drain", () => {
+        this.agentFull = false;
+        this.browser.resume();
+      });
     }
+  }
+
+  /**
+   * Terminal sizes go to the server (which asks the agent) at most every 100 ms, the last
+   * one winning. A size sent before the agent's side exists waits for it (the ticket
+   * carried the first size).
+   */
+  private resize(size: { cols: number; rows: number }): void {
+    const scheduled = this.pendingSize !== null;
+    this.pendingSize = size;
+    if (scheduled || !this.agent) return;
+    setTimeout(() => {
+      const s = this.pendingSize;
+      this.pendingSize = null;
+      if (s && !this.detached) this.hooks.onResize(s.cols, s.rows);
+    }, 100);
+  }
+
+  /** Cuts the host side now (the console is being closed): nothing more reaches the VM. */
+  detachAgent(): void {
+    this.detached = true;
+    this.agent?.destroy();
   }
 
   /** The agent's connection arrived: replay early input, then relay both ways. */
   attach(connection: Socket): void {
     const browser = this.browser;
-    if (browser.readyState !== browser.OPEN || this.agent) return void connection.destroy();
+    if (browser.readyState !== browser.OPEN || this.agent || this.detached) return void connection.destroy();
     // host → browser: every read goes out as one frame; reading pauses while the browser
     // has more than HWM bytes not yet flushed, and resumes once half of that is gone.
     let paused = false;
@@ -91,6 +122,10 @@ export class StreamRelay {
     agent.setNoDelay(true);
     for (const chunk of this.early) agent.write(chunk);
     this.early = [];
+    // A size sent before pairing is sent now.
+    const size = this.pendingSize;
+    this.pendingSize = null;
+    if (size) this.resize(size);
     const done = () => {
       if (browser.readyState === browser.OPEN) browser.close(CONSOLE_CLOSE.agentGone, "console closed by the host");
       agent.destroy();

@@ -78,7 +78,13 @@ export class ConsoleBroker {
     return browser;
   }
 
+  /** False while the relay process restarts: consoles are refused (503) meanwhile. */
+  get available(): boolean {
+    return this.relay.available;
+  }
+
   private async connect(browser: RelayedSocket, channel: string, v: ConsoleRequest): Promise<void> {
+    if (browser.state === "closed") return;
     const token = randomToken();
     const paired = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {

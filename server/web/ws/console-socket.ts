@@ -2,7 +2,7 @@
 // session. Everything is checked before the upgrade: session alive, ticket live and
 // unused, bound to this very user and session, the right to the console still held.
 import type { IncomingMessage } from "node:http";
-import { CONSOLE_SUBPROTOCOL, TICKET_PROTOCOL_PREFIX } from "../../protocol";
+import { TICKET_PROTOCOL_PREFIX } from "../../protocol";
 import { authorize } from "../auth/permissions";
 import type { TicketClaims } from "../consoles/tickets";
 import type { ValidSession } from "../auth/sessions";
@@ -20,8 +20,6 @@ export function ticketFromProtocols(header: string | undefined): string | null {
 export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
   const sessionAuth = sessionAuthenticator(svc);
   return {
-    maxPayload: 1024 * 1024,
-    protocol: CONSOLE_SUBPROTOCOL,
     async authenticate(req: IncomingMessage, url: URL) {
       const session = await sessionAuth(req, url);
       if (isRefusal(session)) return session;
@@ -36,6 +34,7 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
         : authorize(session.user, "vm.console", { type: "vm", id: claims.uuid, hostId: claims.hostId });
       if (!allowed) return { status: 403, message: "You may not open this console" };
       if (!svc.hub.isOnline(claims.hostId)) return { status: 503, message: "The host is offline" };
+      if (!svc.consoles.available) return { status: 503, message: "The console relay is restarting: try again in a moment" };
       return { session, claims };
     },
     adopt(socket, head, req, { session, claims }) {

@@ -20,8 +20,8 @@ export type Authenticator<A> = (req: IncomingMessage, url: URL) => Promise<A | U
 
 export interface WsRoute<A = unknown> {
   authenticate: Authenticator<A>;
-  /** Largest message accepted on this path. */
-  maxPayload: number;
+  /** Largest message accepted on this path (websockets accepted here, by onConnection). */
+  maxPayload?: number;
   /** The subprotocol this path answers with (browsers that offered it get it back). */
   protocol?: string;
   /**
@@ -76,6 +76,7 @@ export function createUpgradeHandler(
 ) {
   const servers = new Map<string, WebSocketServer>();
   for (const [path, r] of Object.entries(routes)) {
+    if (!r.onConnection) continue;
     const proto = r.protocol;
     servers.set(path, new WebSocketServer({ noServer: true, maxPayload: r.maxPayload, ...(proto ? { handleProtocols: (offered: Set<string>) => (offered.has(proto) ? proto : false) } : {}) }));
   }
@@ -85,7 +86,7 @@ export function createUpgradeHandler(
     const url = new URL(req.url ?? "/", "http://local");
     const r = routes[url.pathname];
     const wss = servers.get(url.pathname);
-    if (!r || !wss) {
+    if (!r) {
       if (fallback && url.pathname.startsWith("/_next/")) return fallback(req, socket, head);
       return refuse(socket, { status: 404, message: "No websocket at this path" });
     }
@@ -101,6 +102,7 @@ export function createUpgradeHandler(
         if (socket.destroyed) return;
         if (r.raw && String(req.headers.upgrade ?? "").toLowerCase() === RAW_UPGRADE) return r.raw(socket as Socket, head, req, auth);
         if (r.adopt) return r.adopt(socket as Socket, head, req, auth);
+        if (!wss) return refuse(socket, { status: 400, message: "This path takes no websocket" });
         wss.handleUpgrade(req, socket, head, (ws) => r.onConnection?.(ws, req, auth));
       })
       .catch((err: unknown) => {
