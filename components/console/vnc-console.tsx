@@ -20,6 +20,9 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
   const [pasteOpen, setPasteOpen] = useState(false);
   const [keysOpen, setKeysOpen] = useState(false);
   const [paste, setPaste] = useState("");
+  // "Connected" means the VNC handshake finished (noVNC's 'connect'), not merely that the
+  // websocket opened: a console whose host side never answers stays "Connecting…".
+  const [vncUp, setVncUp] = useState(false);
 
   // noVNC must be loaded before the socket opens: the VNC server speaks first, and a
   // greeting that arrives before RFB listens would be lost.
@@ -32,7 +35,9 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
     (ws: WebSocket) => {
       if (!screen.current || !RFBClass || ws.readyState !== WebSocket.OPEN) return;
       rfb.current?.disconnect();
+      setVncUp(false);
       const r = new RFBClass(screen.current, ws, { shared: true });
+      r.addEventListener("connect", () => setVncUp(true));
       r.scaleViewport = scale;
       r.viewOnly = viewOnly;
       r.addEventListener("clipboard", (e) => setClipboard((e as CustomEvent<{ text: string }>).detail.text));
@@ -44,6 +49,7 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
   );
   const onClosed = useCallback(() => {
     rfb.current = null;
+    setVncUp(false);
   }, []);
 
   const enabled = running && hasGraphics && RFBClass !== null;
@@ -81,11 +87,12 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
   if (!hasGraphics) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">This machine has no graphics device.</p>;
   if (!running) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">The machine is off: start it to use the console.</p>;
 
-  const stateText = conn.state === "connected" ? "Connected" : conn.state === "connecting" ? "Connecting…" : `Disconnected${conn.reason ? `: ${conn.reason}` : ""}`;
+  const state = conn.state === "connected" && !vncUp ? "connecting" : conn.state;
+  const stateText = state === "connected" ? "Connected" : state === "connecting" ? "Connecting…" : `Disconnected${conn.reason ? `: ${conn.reason}` : ""}`;
   return (
-    <div ref={wrapper} data-testid="vnc-console" data-state={conn.state} className={`flex flex-col gap-2 ${popout ? "h-screen p-2" : ""} bg-white dark:bg-slate-950`}>
+    <div ref={wrapper} data-testid="vnc-console" data-state={state} className={`flex flex-col gap-2 ${popout ? "h-screen p-2" : ""} bg-white dark:bg-slate-950`}>
       <div role="toolbar" aria-label="Console controls" className="flex flex-wrap items-center gap-2 text-sm">
-        <span role="status" className={conn.state === "connected" ? "text-green-700 dark:text-green-400" : "text-slate-500"}>
+        <span role="status" className={state === "connected" ? "text-green-700 dark:text-green-400" : "text-slate-500"}>
           {stateText}
         </span>
         {conn.state === "disconnected" && (
@@ -98,11 +105,11 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
             Take over
           </Button>
         )}
-        <Button variant="secondary" onClick={() => rfb.current?.sendCtrlAltDel()} disabled={conn.state !== "connected"}>
+        <Button variant="secondary" onClick={() => rfb.current?.sendCtrlAltDel()} disabled={state !== "connected"}>
           Ctrl+Alt+Del
         </Button>
         <div className="relative">
-          <Button variant="secondary" aria-haspopup="menu" aria-expanded={keysOpen} onClick={() => setKeysOpen((o) => !o)} disabled={conn.state !== "connected"}>
+          <Button variant="secondary" aria-haspopup="menu" aria-expanded={keysOpen} onClick={() => setKeysOpen((o) => !o)} disabled={state !== "connected"}>
             Keys ▾
           </Button>
           {keysOpen && (
@@ -115,7 +122,7 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
             </div>
           )}
         </div>
-        <Button variant="secondary" onClick={() => setPasteOpen((o) => !o)} disabled={conn.state !== "connected"}>
+        <Button variant="secondary" onClick={() => setPasteOpen((o) => !o)} disabled={state !== "connected"}>
           Paste text
         </Button>
         <Button variant="secondary" aria-pressed={scale} onClick={() => setScale((s) => !s)}>
@@ -127,7 +134,7 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
         <Button variant="secondary" onClick={() => void wrapper.current?.requestFullscreen?.()}>
           Fullscreen
         </Button>
-        <Button variant="secondary" aria-label="On-screen keyboard" onClick={() => touchInput.current?.focus()} disabled={conn.state !== "connected"}>
+        <Button variant="secondary" aria-label="On-screen keyboard" onClick={() => touchInput.current?.focus()} disabled={state !== "connected"}>
           ⌨
         </Button>
         {/* Focusing a text field is what brings up a touch device's keyboard; what is typed
