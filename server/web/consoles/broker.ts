@@ -85,22 +85,7 @@ export class ConsoleBroker {
 
   private async connect(browser: RelayedSocket, channel: string, v: ConsoleRequest): Promise<void> {
     if (browser.state === "closed") return;
-    const token = randomToken();
-    const paired = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(channel);
-        reject(new Error("the agent did not open the console in time"));
-      }, PAIR_TIMEOUT_MS);
-      this.pending.set(channel, {
-        hostId: v.hostId,
-        tokenHash: hashToken(token),
-        attach: (agent, head) => {
-          browser.attachAgent(agent, head);
-          resolve();
-        },
-        timer,
-      });
-    });
+    const { token, paired } = this.awaitAgent(v.hostId, channel, "console", (agent, head) => browser.attachAgent(agent, head));
     try {
       // The agent dials in (and is paired) before its answer to this call arrives.
       if (v.kind === "exec" || v.kind === "logs") await this.hub.call(v.hostId, "container.attach", { id: v.uuid, kind: v.kind, channel, token, cols: v.cols, rows: v.rows }, PAIR_TIMEOUT_MS);
@@ -110,6 +95,23 @@ export class ConsoleBroker {
       this.cancel(channel);
       browser.close(CONSOLE_CLOSE.vmUnavailable, (err as Error).message.slice(0, 120));
     }
+  }
+
+  /**
+   * Expects the agent to dial in on `channel` with a fresh one-time token, within
+   * PAIR_TIMEOUT_MS. `attach` gets its connection, not yet answered, the moment it arrives
+   * (a console's agent waits for that answer before its console.open call returns).
+   */
+  private awaitAgent<T>(hostId: string, channel: string, what: string, attach: (agent: Socket, head: Buffer) => T): { token: string; paired: Promise<T> } {
+    const token = randomToken();
+    const paired = new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(channel);
+        reject(new Error(`the agent did not open the ${what} in time`));
+      }, PAIR_TIMEOUT_MS);
+      this.pending.set(channel, { hostId, tokenHash: hashToken(token), attach: (agent, head) => resolve(attach(agent, head)), timer });
+    });
+    return { token, paired };
   }
 
   /** The agent's data connection arrived: true when it matches a pending channel. */
@@ -152,14 +154,7 @@ export class ConsoleBroker {
    */
   async dataChannel<T>(hostId: string, call: (channel: string, token: string) => Promise<T>): Promise<{ socket: Socket; result: Promise<T> }> {
     const channel = randomToken().slice(0, 32);
-    const token = randomToken();
-    const conn = new Promise<Socket>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pending.delete(channel);
-        reject(new Error("the agent did not open the data channel in time"));
-      }, PAIR_TIMEOUT_MS);
-      this.pending.set(channel, { hostId, tokenHash: hashToken(token), attach: (socket, head) => resolve(acceptRaw(socket, head)), timer });
-    });
+    const { token, paired: conn } = this.awaitAgent(hostId, channel, "data channel", acceptRaw);
     const result = call(channel, token);
     // A call that fails before dialling must not leave the channel waiting.
     result.catch(() => this.cancel(channel));
