@@ -9,6 +9,7 @@ import type { Socket } from "node:net";
 import path from "node:path";
 import type { StreamKind } from "../../protocol/console";
 import type { RelayCommand, RelayReport } from "./messages";
+import { stopReading } from "./stop-reading";
 
 /**
  * Close code reported inside the server when the relay process died under a console (the
@@ -29,17 +30,10 @@ export function closeReason(text: string): string {
  * already read, and stops reading. Node keeps reading a sent handle until the child
  * acknowledges it and drops whatever it reads meanwhile, so a byte that arrived in that
  * window (e.g. the VNC greeting the agent sends right after the answer to its upgrade)
- * would be lost. Node has no public call for this; `_handle.readStop` is what its own
- * `pause()` uses for sockets that read into a user buffer.
+ * would be lost.
  */
 export function detachForHandOver(socket: Socket, head: Buffer): Buffer {
-  const parts = head.length ? [head] : [];
-  for (let b = socket.read() as Buffer | null; b !== null; b = socket.read() as Buffer | null) parts.push(b);
-  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } })._handle;
-  if (handle?.readStop) {
-    handle.readStop();
-    handle.reading = false;
-  }
+  const parts = [head, ...stopReading(socket).read].filter((b) => b.length);
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
@@ -173,14 +167,6 @@ export class ConsoleRelay {
     if (socket) child.send(c, socket, (err) => err && socket.destroy());
     else child.send(c, (err) => err && console.error(`[consoles] relay command ${c.type} failed: ${err.message}`));
     return true;
-  }
-
-  get openCount(): number {
-    return this.sockets.size;
-  }
-
-  get pid(): number | null {
-    return this.child?.pid ?? null;
   }
 
   /** Stops for good; `graceMs` lets close frames already ordered go out first. */
