@@ -28,11 +28,15 @@ export function vncEndpoint(d: DomainSummary): { host: string; port: number } | 
   return { host: listen, port: g.port };
 }
 
-/** Dials the server for one console (or any data channel) and resolves with the raw upgraded connection. */
-export function dataConnection(serverUrl: string, credential: string, p: { channel: string; token: string }): Promise<net.Socket> {
+/**
+ * Dials the server for one console (or any data channel) and resolves with the raw upgraded
+ * connection. `source`, the stream already opened on this host for it, is closed if the
+ * dial fails.
+ */
+export function dataConnection(serverUrl: string, credential: string, p: { channel: string; token: string }, source?: { destroy(): unknown }): Promise<net.Socket> {
   const url = new URL(`/ws/agent-data?channel=${encodeURIComponent(p.channel)}`, serverUrl);
   const mod = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
+  const dialled = new Promise<net.Socket>((resolve, reject) => {
     const req = mod.request(url, {
       headers: { Connection: "Upgrade", Upgrade: RAW_UPGRADE, Authorization: `Bearer ${credential}`, [CHANNEL_TOKEN_HEADER]: p.token },
     });
@@ -50,6 +54,8 @@ export function dataConnection(serverUrl: string, credential: string, p: { chann
     req.on("error", (e) => reject(new DriverError("internal", `console data connection failed: ${e.message}`)));
     req.end();
   });
+  dialled.catch(() => source?.destroy());
+  return dialled;
 }
 
 export async function openConsole(serverUrl: string, credential: string, domain: DomainSummary, p: ConsoleOpenParams, serial: SerialHub): Promise<{ endpoint: string }> {
@@ -71,12 +77,7 @@ export async function openConsole(serverUrl: string, credential: string, domain:
     target.once("error", (e) => reject(new DriverError("invalid_state", `cannot reach the VNC server: ${e.message}`)));
   });
   target.setNoDelay(true);
-  try {
-    conn = await dataConnection(serverUrl, credential, p);
-  } catch (err) {
-    target.destroy();
-    throw err;
-  }
+  conn = await dataConnection(serverUrl, credential, p, target);
   const data = conn;
   const end = () => {
     target.destroy();

@@ -31,13 +31,7 @@ export class ContainerStreams {
       .exec({ Cmd: cmd, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Env: ["TERM=xterm-256color"] })
       .catch((e: unknown) => Promise.reject(engineError(e, "exec")));
     const stream = (await exec.start({ hijack: true, stdin: true, Tty: true }).catch((e: unknown) => Promise.reject(engineError(e, "exec")))) as unknown as net.Socket;
-    let conn: net.Socket;
-    try {
-      conn = await dataConnection(this.serverUrl, this.credential, ch);
-    } catch (err) {
-      stream.destroy();
-      throw err;
-    }
+    const conn = await dataConnection(this.serverUrl, this.credential, ch, stream);
     this.execs.set(ch.channel, exec);
     await exec.resize({ h: rows, w: cols }).catch(() => undefined);
     this.join(stream, conn, () => this.execs.delete(ch.channel));
@@ -59,13 +53,7 @@ export class ContainerStreams {
     const c = docker.getContainer(id);
     const info = await c.inspect().catch((e: unknown) => Promise.reject(engineError(e, "logs")));
     const src = (await c.logs({ stdout: true, stderr: true, follow: true, timestamps: true, tail: 500 }).catch((e: unknown) => Promise.reject(engineError(e, "logs")))) as unknown as net.Socket;
-    let conn: net.Socket;
-    try {
-      conn = await dataConnection(this.serverUrl, this.credential, ch);
-    } catch (err) {
-      src.destroy();
-      throw err;
-    }
+    const conn = await dataConnection(this.serverUrl, this.credential, ch, src);
     const tty = !!info.Config?.Tty;
     const demux = new Demuxer();
     const partial: Record<1 | 2, string> = { 1: "", 2: "" };
