@@ -3,7 +3,8 @@ export function enrollCommand(origin: string, token: string): string {
   const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
   return [
     `curl -fsSL ${q(`${origin}/api/agent/download`)} -o /usr/local/lib/hangar-agent.mjs`,
-    `node /usr/local/lib/hangar-agent.mjs --server ${q(origin)} --enroll ${q(token)}`,
+    // `--flag=value`: a token may start with "-", which `--flag value` would take for an option.
+    `node /usr/local/lib/hangar-agent.mjs --server=${q(origin)} --enroll=${q(token)}`,
   ].join(" && ");
 }
 
