@@ -31,10 +31,17 @@ toml_set() {
     END { flush(); if (!done) { if (NR) print ""; print sec; print line } }
   '
 }
-# service_pid: the pid of our running `podman system service`, if any.
+# service_pid: the pid of a running `podman system service` on $sock, if any. Found by
+# command line, not by a pid kept from `&`: that pid may still be the forked shell before
+# exec, or setsid's parent that exits at once when it forks.
 service_pid() {
-  local pid; pid=$(cat "$pidfile" 2>/dev/null) || return 1
-  [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q 'podman system service' && echo "$pid"
+  local f pid
+  for f in /proc/[0-9]*/cmdline; do
+    if tr '\0' ' ' 2>/dev/null <"$f" | grep -qx "podman system service --time=0 unix://$sock "; then
+      pid=${f#/proc/}; echo "${pid%/cmdline}"; return 0
+    fi
+  done
+  return 1
 }
 
 mkdir -p "$(dirname "$conf")"
@@ -55,22 +62,32 @@ if [ "$(printf '%s\n' "$current" | sed '/./,$!d')" != "$wanted" ]; then
 fi
 
 ping_ok() { [ "$(curl -s --max-time 2 --unix-socket "$sock" http://d/v1.41/_ping 2>/dev/null)" = OK ]; }
+start_service() {
+  mkdir -p "$(dirname "$sock")" && rm -f "$sock" || die "cannot prepare $sock"
+  setsid -f podman system service --time=0 "unix://$sock" >>"$logfile" 2>&1 </dev/null
+  log "podman system service starting (log $logfile)"
+}
+# wait_up: true once the API answers. Gives up early when no service process is left, but
+# only after 3 s: CI once gave up "after 0 s" while the service was still being started.
+wait_up() {
+  local t0=$SECONDS
+  gone() { [ $((SECONDS - t0)) -ge 3 ] && ! service_pid; }
+  up_or_gone() { ping_ok || gone; }
+  wait_for 30 up_or_gone || true
+  ping_ok
+}
 if ping_ok; then
   log "podman API answers on $sock"
 else
-  if pid=$(service_pid); then
-    log "podman service (pid $pid) is running but not answering yet"
-  else
-    mkdir -p "$(dirname "$sock")" && rm -f "$sock" || die "cannot prepare $sock"
-    setsid nohup podman system service --time=0 "unix://$sock" >>"$logfile" 2>&1 </dev/null &
-    echo $! > "$pidfile"
-    log "podman system service started (pid $!, log $logfile)"
-  fi
   t0=$SECONDS
-  # Stop waiting early when the service process has exited.
-  up_or_gone() { ping_ok || ! service_pid; }
-  wait_for 30 up_or_gone || true
-  ping_ok || die "podman API does not answer on $sock after $((SECONDS - t0)) s (see $logfile: $(tail -3 "$logfile" 2>/dev/null | tr '\n' ' '))"
-  log "podman API answers on $sock after $((SECONDS - t0)) s"
+  if pid=$(service_pid); then log "podman service (pid $pid) is running but not answering yet"
+  else start_service; fi
+  if ! wait_up && ! service_pid >/dev/null; then
+    log "podman service exited before answering; starting it once more"
+    start_service; wait_up || true
+  fi
+  ping_ok || die "podman API does not answer on $sock after $((SECONDS - t0)) s; service $(service_pid || echo 'not running'); $(podman --version 2>&1); see $logfile: $(tail -8 "$logfile" 2>/dev/null | tr '\n' ' ')"
+  service_pid > "$pidfile" || true
+  log "podman API answers on $sock after $((SECONDS - t0)) s (pid $(cat "$pidfile"))"
 fi
 bash "$here/container-image.sh"
