@@ -2,6 +2,7 @@
 // answers calls, forwards driver events, and reconnects with jittered backoff. On every
 // connect the server gets a full inventory first, then live events.
 import WebSocket from "ws";
+import { Backoff } from "./backoff";
 import { Methods, MAX_FRAME_BYTES, parseFrame, PROTOCOL_VERSION, ServerFrame, type AgentEvent, type HostFacts, type MethodName, type RpcError } from "../protocol";
 import { DriverError, type HypervisorDriver } from "./drivers/driver";
 import { openConsole, type ConsoleOpenParams } from "./consoles";
@@ -24,9 +25,9 @@ export interface LinkOptions {
 
 export class ServerLink {
   private ws: WebSocket | null = null;
-  private attempt = 0;
-  private stopped = false;
-  private timer: NodeJS.Timeout | null = null;
+  // Full jitter: 0.5-1× of an exponential step capped at 30 s, so a fleet of agents does
+  // not reconnect in lockstep after a server restart.
+  private readonly backoff = new Backoff(() => this.connect(), { firstMs: 500, maxMs: 30_000, jitter: true, unref: true });
   private ready = false;
 
   constructor(
@@ -42,8 +43,7 @@ export class ServerLink {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.backoff.stop();
     this.ws?.close(1000, "agent stopping");
   }
 
@@ -68,24 +68,14 @@ export class ServerLink {
       // Nobody can watch while we are apart; the server sends the set again on welcome.
       this.opts.metrics?.watch([]);
       if (this.ws === ws) this.ws = null;
-      if (this.stopped) return;
+      if (this.backoff.stopped) return;
       this.log(`disconnected (${code}${reason.length ? ` ${reason.toString()}` : ""})`);
-      this.scheduleReconnect();
+      this.backoff.schedule();
     });
   }
 
-  private scheduleReconnect(): void {
-    // Full jitter: 0.5-1× of an exponential step capped at 30 s, so a fleet of agents
-    // does not reconnect in lockstep after a server restart.
-    const base = Math.min(30_000, 500 * 2 ** Math.min(this.attempt, 6));
-    const delay = Math.round(base / 2 + Math.random() * (base / 2));
-    this.attempt++;
-    this.timer = setTimeout(() => this.connect(), delay);
-    this.timer.unref?.();
-  }
-
   private async onOpen(ws: WebSocket): Promise<void> {
-    this.attempt = 0;
+    this.backoff.succeeded();
     this.log("connected to server");
     const facts = await this.opts.facts();
     ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, agentVersion: this.opts.agentVersion, facts }));

@@ -8,6 +8,8 @@ import { CONTAINER_STATES } from "../../protocol";
 import { DriverError } from "../drivers/driver";
 import { engineError, engineInfo, findSocket } from "./engine";
 import { demux } from "./demux";
+import { Backoff } from "../backoff";
+import { KeyedQueue } from "../keyed-queue";
 
 interface ListEntry {
   Id: string;
@@ -49,10 +51,8 @@ export class ContainerDriver {
   engine: EngineInfo | null = null;
   private readonly events = new EventEmitter();
   private stream: NodeJS.ReadableStream | null = null;
-  private stopped = false;
-  private attempt = 0;
-  private retry: NodeJS.Timeout | null = null;
-  private readonly refreshing = new Map<string, Promise<void>>();
+  private readonly backoff = new Backoff(() => void this.connect().catch(() => undefined), { firstMs: 500, maxMs: 10_000, unref: true });
+  private readonly refreshing = new KeyedQueue();
   /** Running containers as last listed or reported by the engine's events (for sampling). */
   private readonly running = new Set<string>();
 
@@ -88,8 +88,7 @@ export class ContainerDriver {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
+    this.backoff.stop();
     (this.stream as unknown as { destroy?: () => void } | null)?.destroy?.();
   }
 
@@ -97,7 +96,7 @@ export class ContainerDriver {
     const socket = findSocket(this.o.socket);
     if (!socket) {
       // No engine on this host is normal: check again now and then, quietly.
-      this.scheduleReconnect(60_000);
+      this.backoff.schedule(60_000);
       return;
     }
     const docker = new Docker({ socketPath: socket, timeout: 60_000 });
@@ -107,16 +106,16 @@ export class ContainerDriver {
       this.docker = docker;
       this.engine = engine;
       this.stream = stream;
-      this.attempt = 0;
+      this.backoff.succeeded();
       this.log(`connected to ${engine.kind} ${engine.version} at ${socket}`);
       this.watch(stream);
       this.emit({ kind: "engine.status", connected: true, engine, error: null });
       this.emit({ kind: "container.inventory", engine, containers: await this.list() });
     } catch (err) {
       const msg = (err as Error).message;
-      if (this.attempt === 0) this.log(`container engine at ${socket} unavailable: ${msg}`);
+      if (this.backoff.failures === 0) this.log(`container engine at ${socket} unavailable: ${msg}`);
       this.emit({ kind: "engine.status", connected: false, engine: null, error: msg });
-      this.scheduleReconnect();
+      this.backoff.schedule();
     }
   }
 
@@ -142,29 +141,18 @@ export class ContainerDriver {
       if (this.stream !== stream) return;
       this.stream = null;
       this.docker = null;
-      if (this.stopped) return;
+      if (this.backoff.stopped) return;
       this.log("engine event stream closed; reconnecting");
       this.emit({ kind: "engine.status", connected: false, engine: this.engine, error: "event stream closed" });
-      this.scheduleReconnect();
+      this.backoff.schedule();
     };
     stream.on("end", lost);
     stream.on("close", lost);
     stream.on("error", lost);
   }
 
-  private scheduleReconnect(fixedMs?: number): void {
-    if (this.stopped || this.retry) return;
-    const delay = fixedMs ?? Math.min(10_000, 500 * 2 ** this.attempt++);
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      void this.connect().catch(() => undefined);
-    }, delay);
-    this.retry.unref?.();
-  }
-
   private onContainerEvent(id: string, action: string, name: string): void {
-    const prev = this.refreshing.get(id) ?? Promise.resolve();
-    const next = prev.then(async () => {
+    this.refreshing.run(id, async () => {
       const docker = this.docker;
       if (!docker) return;
       try {
@@ -174,10 +162,6 @@ export class ContainerDriver {
       } catch (err) {
         this.log(`refresh of ${name || id} after ${action} failed: ${(err as Error).message}`);
       }
-    });
-    this.refreshing.set(id, next);
-    void next.finally(() => {
-      if (this.refreshing.get(id) === next) this.refreshing.delete(id);
     });
   }
 

@@ -30,6 +30,8 @@ import {
 import { DomainEventId, DomainStatsTypes, GetAllDomainStatsFlags, LifecycleEvent } from "../../libvirt/procedures";
 import { DriverError, type DomainActionOptions, type HypervisorDriver } from "../driver";
 import { parseDomainXml, type XmlFacts } from "./domain-xml";
+import { Backoff } from "../../backoff";
+import { KeyedQueue } from "../../keyed-queue";
 
 const LIST_PERSISTENT = 4;
 const LIST_AUTOSTART = 64;
@@ -55,11 +57,9 @@ export function createLibvirtDriver(o: LibvirtDriverOptions): LibvirtDriver {
 export class LibvirtDriver implements HypervisorDriver {
   private client: LibvirtClient | null = null;
   private readonly events = new EventEmitter();
-  private stopped = false;
-  private attempt = 0;
-  private retry: NodeJS.Timeout | null = null;
-  /** Per-domain refresh chain: events for one domain are applied in order. */
-  private readonly refreshing = new Map<string, Promise<void>>();
+  private readonly backoff = new Backoff(() => void this.connect().catch(() => undefined), { firstMs: 250, maxMs: 5000 });
+  /** Events for one domain are applied in order. */
+  private readonly refreshing = new KeyedQueue();
   private readonly xmlCache = new Map<string, XmlFacts>();
   /** uuid → name, for building domain references without a lookup per stats call. */
   private readonly names = new Map<string, string>();
@@ -87,8 +87,7 @@ export class LibvirtDriver implements HypervisorDriver {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.retry) clearTimeout(this.retry);
+    this.backoff.stop();
     await this.client?.close().catch(() => undefined);
   }
 
@@ -104,10 +103,10 @@ export class LibvirtDriver implements HypervisorDriver {
       if (this.client !== client) return;
       this.client = null;
       this.xmlCache.clear();
-      if (this.stopped) return;
+      if (this.backoff.stopped) return;
       this.log(`connection lost: ${err?.message ?? "closed"}`);
       this.emit({ kind: "libvirt.status", connected: false, error: err?.message ?? "connection closed" });
-      this.scheduleReconnect();
+      this.backoff.schedule();
     });
     try {
       await client.connect(this.o.uri);
@@ -118,23 +117,14 @@ export class LibvirtDriver implements HypervisorDriver {
       await client.close().catch(() => undefined);
       this.log(`cannot connect to ${this.o.uri}: ${(err as Error).message}`);
       this.emit({ kind: "libvirt.status", connected: false, error: (err as Error).message });
-      this.scheduleReconnect();
+      this.backoff.schedule();
       throw err;
     }
     this.client = client;
-    this.attempt = 0;
+    this.backoff.succeeded();
     this.log(`connected to ${this.o.uri} via ${client.socketPath}`);
     this.emit({ kind: "libvirt.status", connected: true, error: null });
     this.emit({ kind: "domain.inventory", domains: await this.listDomains() });
-  }
-
-  private scheduleReconnect(): void {
-    if (this.stopped || this.retry) return;
-    const delay = Math.min(5000, 250 * 2 ** this.attempt++);
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      void this.connect().catch(() => undefined);
-    }, delay);
   }
 
   private need(): LibvirtClient {
@@ -265,8 +255,7 @@ export class LibvirtDriver implements HypervisorDriver {
   private onDomainEvent(dom: DomainRef, cause: string): void {
     // Live XML changes on start/stop (VNC port, pty path) and on device changes.
     if (cause !== "suspended" && cause !== "resumed" && cause !== "agent-lifecycle") this.xmlCache.delete(dom.uuid);
-    const prev = this.refreshing.get(dom.uuid) ?? Promise.resolve();
-    const next = prev.then(async () => {
+    this.refreshing.run(dom.uuid, async () => {
       const c = this.client;
       if (!c?.connected) return;
       try {
@@ -280,10 +269,6 @@ export class LibvirtDriver implements HypervisorDriver {
           this.emit({ kind: "domain.removed", uuid: dom.uuid, name: dom.name });
         } else this.log(`refresh of ${dom.name} after ${cause} failed: ${(err as Error).message}`);
       }
-    });
-    this.refreshing.set(dom.uuid, next);
-    void next.finally(() => {
-      if (this.refreshing.get(dom.uuid) === next) this.refreshing.delete(dom.uuid);
     });
   }
 }
