@@ -24,21 +24,19 @@ export const HostRow = z.object({
 });
 export type HostRow = z.infer<typeof HostRow>;
 
-export const MachineRow = DomainSummary.extend({
+/** Where a machine or container row lives, and how fresh it is. */
+const Placement = {
   hostId: z.string(),
   hostName: z.string(),
   /** The host is offline: this is the last known state, observed at `observedAt`. */
   stale: z.boolean(),
   observedAt: z.string(),
-});
+};
+
+export const MachineRow = DomainSummary.extend(Placement);
 export type MachineRow = z.infer<typeof MachineRow>;
 
-export const ContainerRow = ContainerSummary.extend({
-  hostId: z.string(),
-  hostName: z.string(),
-  stale: z.boolean(),
-  observedAt: z.string(),
-});
+export const ContainerRow = ContainerSummary.extend(Placement);
 export type ContainerRow = z.infer<typeof ContainerRow>;
 
 export const TASK_STATUSES = ["queued", "running", "succeeded", "failed", "unknown"] as const;
