@@ -19,3 +19,10 @@ export function openConsole(base: string, cookie: string, protocols: string[], o
     ws.once("error", reject);
   });
 }
+
+/** Everything a console socket receives, as text in the given encoding. */
+export function collectText(ws: WebSocket, encoding: BufferEncoding = "utf8"): { text: () => string } {
+  let buf = "";
+  ws.on("message", (d) => (buf += Buffer.from(d as Buffer).toString(encoding)));
+  return { text: () => buf };
+}

@@ -4,11 +4,10 @@
 // bad input gets a clear 4xx with the engine's reason and leaves nothing half-created.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import type WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startWithAdmin, type Client, type TestServer } from "../helpers/server";
 import { EventRecorder } from "../helpers/events";
-import { openConsole } from "../helpers/console";
+import { collectText, openConsole } from "../helpers/console";
 import { until } from "../helpers/lab";
 import { CONTAINER_METRICS } from "../../server/protocol/metrics";
 
@@ -26,12 +25,6 @@ const cleanup = () => {
     }
   }
 };
-
-function collect(ws: WebSocket): { text: () => string } {
-  let buf = "";
-  ws.on("message", (d) => (buf += Buffer.from(d as Buffer).toString("utf8")));
-  return { text: () => buf };
-}
 
 describe.skipIf(!SOCKET)("containers on a real Podman", () => {
   let srv: TestServer;
@@ -80,7 +73,7 @@ describe.skipIf(!SOCKET)("containers on a real Podman", () => {
     expect(t.status).toBe(200);
     const c = await openConsole(srv.url, admin.cookie, t.json.protocols);
     expect(c.status).toBe(101);
-    const out = collect(c.ws!);
+    const out = collectText(c.ws!);
     c.ws!.send(Buffer.from("echo hangar-$((6*7)); stty size\n"));
     await until("exec output", () => out.text().includes("hangar-42"), 15_000);
     // A resize control message reaches the TTY.
@@ -120,7 +113,7 @@ describe.skipIf(!SOCKET)("containers on a real Podman", () => {
     expect(tail.json).toContain("hello-world");
     const t = await admin.req("POST", `/api/containers/${hostId}/${id}/console`, { kind: "logs" });
     const c = await openConsole(srv.url, admin.cookie, t.json.protocols);
-    const out = collect(c.ws!);
+    const out = collectText(c.ws!);
     await until("followed line", () => /^1 \S+ hello-world$/m.test(out.text()), 15_000);
     c.ws!.close();
   });

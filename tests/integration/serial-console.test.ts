@@ -2,19 +2,12 @@
 // shell and its output comes back; two viewers share one libvirt console session; a long
 // paste arrives whole and in order.
 import { createHash } from "node:crypto";
-import type WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWithAdmin, type Client, type TestServer } from "../helpers/server";
 import { ensureOff, guestReady, HAS_LIBVIRT, until, virsh } from "../helpers/lab";
-import { openConsole, ticket } from "../helpers/console";
+import { collectText, openConsole, ticket } from "../helpers/console";
 
 const VM = "hangar-test-2";
-
-function collect(ws: WebSocket): { text: () => string } {
-  let buf = "";
-  ws.on("message", (d) => (buf += Buffer.from(d as Buffer).toString("latin1")));
-  return { text: () => buf };
-}
 
 describe.skipIf(!HAS_LIBVIRT)("serial console through Hangar", () => {
   let srv: TestServer;
@@ -42,8 +35,8 @@ describe.skipIf(!HAS_LIBVIRT)("serial console through Hangar", () => {
     const b = await openConsole(srv.url, admin.cookie, (await ticket(admin, hostId, uuid, { kind: "serial" })).json.protocols);
     expect(a.status).toBe(101);
     expect(b.status).toBe(101);
-    const outA = collect(a.ws!);
-    const outB = collect(b.ws!);
+    const outA = collectText(a.ws!, "latin1");
+    const outB = collectText(b.ws!, "latin1");
     await new Promise((r) => setTimeout(r, 300));
     const word = `hangar-${Math.random().toString(36).slice(2, 8)}`;
     a.ws!.send(Buffer.from(`echo ${word} | tr a-z A-Z\n`));
@@ -55,7 +48,7 @@ describe.skipIf(!HAS_LIBVIRT)("serial console through Hangar", () => {
 
   it("a long paste arrives whole and in order", async () => {
     const c = await openConsole(srv.url, admin.cookie, (await ticket(admin, hostId, uuid, { kind: "serial" })).json.protocols);
-    const out = collect(c.ws!);
+    const out = collectText(c.ws!, "latin1");
     await new Promise((r) => setTimeout(r, 300));
     const ids = Array.from({ length: 150 }, (_, i) => `L${String(i).padStart(3, "0")}X`);
     // The guest appends each line to a file; a checksum of the file, computed in the guest,
