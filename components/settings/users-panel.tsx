@@ -14,6 +14,12 @@ const ROLE_HELP: Record<string, string> = {
   operator: "power actions, consoles and containers; no hosts, deletions or users",
   viewer: "sees everything, changes nothing, no consoles",
 };
+/** The role choices, for a user's row and for the add-user form. */
+const roleOptions = Object.keys(ROLE_HELP).map((r) => (
+  <option key={r} value={r}>
+    {r}
+  </option>
+));
 
 export function UsersPanel() {
   const me = useMe();
@@ -61,11 +67,7 @@ export function UsersPanel() {
               </td>
               <td>
                 <select aria-label={`Role of ${u.username}`} value={u.role} onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value })} className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
-                  {Object.keys(ROLE_HELP).map((r) => (
-                    <option key={r} value={r}>
-                      {r}
-                    </option>
-                  ))}
+                  {roleOptions}
                 </select>
               </td>
               <td className="text-right">
@@ -85,11 +87,7 @@ export function UsersPanel() {
         <label className="flex flex-col gap-1 text-sm font-medium">
           Role
           <select name="role" defaultValue="viewer" className="rounded border border-slate-300 bg-white px-2 py-2 text-sm font-normal dark:border-slate-700 dark:bg-slate-900">
-            {Object.keys(ROLE_HELP).map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
+            {roleOptions}
           </select>
         </label>
         <Button type="submit" disabled={add.isPending}>
