@@ -9,7 +9,6 @@
 here=$(dirname "$0")
 sock=${HANGAR_PODMAN_SOCKET:-/run/podman/podman.sock}
 conf=/etc/containers/containers.conf
-pidfile=$HANGAR_LAB_DIR/podman.pid
 logfile=$HANGAR_LAB_DIR/logs/podman.log
 need_pkgs podman runc busybox-static curl
 
@@ -57,7 +56,6 @@ if [ "$(printf '%s\n' "$current" | sed '/./,$!d')" != "$wanted" ]; then
   if pid=$(service_pid); then
     log "restarting the podman service (pid $pid) for the new settings"
     kill "$pid"; wait_for 10 bash -c "! kill -0 $pid" || die "old podman service (pid $pid) did not stop"
-    rm -f "$pidfile"
   fi
 fi
 
@@ -87,7 +85,6 @@ else
     start_service; wait_up || true
   fi
   ping_ok || die "podman API does not answer on $sock after $((SECONDS - t0)) s; service $(service_pid || echo 'not running'); $(podman --version 2>&1); see $logfile: $(tail -8 "$logfile" 2>/dev/null | tr '\n' ' ')"
-  service_pid > "$pidfile" || true
-  log "podman API answers on $sock after $((SECONDS - t0)) s (pid $(cat "$pidfile"))"
+  log "podman API answers on $sock after $((SECONDS - t0)) s (pid $(service_pid))"
 fi
 bash "$here/container-image.sh"
