@@ -1,7 +1,8 @@
 "use client";
 // One websocket per tab (/ws/events) feeding the React Query cache: rows are patched in
-// place with setQueryData, hosts are invalidated precisely, and after a reconnect (or a
-// gap in sequence numbers) everything is refetched, since events may have been missed.
+// place with setQueryData, hosts are invalidated precisely. A reconnect asks to resume
+// from the last event seen; only when the server no longer holds the missed events (or
+// restarted, or a sequence number is skipped) is everything refetched.
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { BrowserEvent, ContainerRow, MachineRow, TaskRow } from "@/server/protocol/browser-events";
@@ -90,19 +91,19 @@ export function useLiveEvents(): LinkState {
     let ws: WebSocket | null = null;
     let stopped = false;
     let attempt = 0;
+    // Where to resume from after a reconnect: the server's run and the last event applied.
+    let epoch = "";
     let lastSeq = 0;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let ping: ReturnType<typeof setInterval> | null = null;
 
     const connect = () => {
       const proto = window.location.protocol === "https:" ? "wss:" : "ws:";
-      ws = new WebSocket(`${proto}//${window.location.host}/ws/events`);
+      const resume = epoch ? `?resume=${encodeURIComponent(`${epoch}:${lastSeq}`)}` : "";
+      ws = new WebSocket(`${proto}//${window.location.host}/ws/events${resume}`);
       ws.onopen = () => {
         attempt = 0;
         setState("live");
-        // Whatever changed before this socket was open (the first time: between the page's
-        // first fetch and now) is only known by refetching.
-        void qc.invalidateQueries();
         // Keeps idle proxies from dropping the socket.
         ping = setInterval(() => ws?.readyState === WebSocket.OPEN && ws.send('{"type":"ping"}'), 25_000);
         if (ws) metricsClient.attach(ws);
@@ -117,11 +118,16 @@ export function useLiveEvents(): LinkState {
         // Samples are frequent and not cached: straight to their subscribers.
         if (e.type === "metrics") return metricsClient.deliver(e.samples);
         if (e.type === "error" && e.code === "unknown_series") metricsClient.onError(e.series);
-        if ("seq" in e) {
-          if (lastSeq && e.seq !== lastSeq + 1) void qc.invalidateQueries();
+        if (e.type === "hello") {
+          // Not resumed (first connect, server restarted, or away too long): whatever
+          // changed before this socket opened is only known by refetching.
+          if (!e.resumed) void qc.invalidateQueries();
+          epoch = e.epoch;
           lastSeq = e.seq;
-        } else if (e.type === "hello") {
-          lastSeq = 0;
+        } else if ("seq" in e) {
+          if (e.seq <= lastSeq) return; // already applied
+          if (e.seq !== lastSeq + 1) void qc.invalidateQueries();
+          lastSeq = e.seq;
         }
         applyEvent(qc, e);
         window.dispatchEvent(new CustomEvent("hangar:event", { detail: e }));

@@ -57,7 +57,10 @@ export const TaskRow = z.object({
 export type TaskRow = z.infer<typeof TaskRow>;
 
 export type BrowserEvent =
-  | { type: "hello"; serverTime: number; user: string }
+  // First message of every socket. `seq` is the last event before the ones that follow;
+  // `resumed` says the missed events after the client's resume point follow (else the
+  // client refetches what it shows).
+  | { type: "hello"; serverTime: number; user: string; epoch: string; seq: number; resumed: boolean }
   | { type: "pong"; serverTime: number }
   | { type: "error"; message: string; code?: string; series?: string[] }
   | { type: "metrics"; samples: SeriesSample[] }

@@ -19,6 +19,9 @@ const EnvSchema = z.object({
   HANGAR_WS_PING_SECONDS: num(25),
   HANGAR_MAX_BODY_BYTES: num(64 * 1024),
   HANGAR_CONSOLE_TICKET_SECONDS: num(30),
+  // How long a machine or container action may wait for its agent before the task is
+  // unknown (and judged from the state the agent reports).
+  HANGAR_ACTION_TIMEOUT_SECONDS: num(120),
   // Largest image archive accepted by upload (streamed, never held in memory).
   HANGAR_MAX_IMAGE_BYTES: num(2 * 1024 * 1024 * 1024),
   // Trust X-Forwarded-For / X-Forwarded-Proto only behind a reverse proxy we were told about.
@@ -43,6 +46,7 @@ export interface Config {
   wsPingMs: number;
   maxBodyBytes: number;
   consoleTicketMs: number;
+  actionTimeoutMs: number;
   maxImageBytes: number;
   trustProxy: boolean;
   localAgent: boolean;
@@ -72,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsPingMs: e.HANGAR_WS_PING_SECONDS * 1000,
     maxBodyBytes: e.HANGAR_MAX_BODY_BYTES,
     consoleTicketMs: e.HANGAR_CONSOLE_TICKET_SECONDS * 1000,
+    actionTimeoutMs: e.HANGAR_ACTION_TIMEOUT_SECONDS * 1000,
     maxImageBytes: e.HANGAR_MAX_IMAGE_BYTES,
     trustProxy: e.HANGAR_TRUST_PROXY === "1",
     localAgent: e.HANGAR_LOCAL_AGENT === "1",

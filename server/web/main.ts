@@ -42,8 +42,15 @@ async function main(): Promise<void> {
   const hub = new AgentHub(db, bus);
   const metrics = new MetricsService(db, hub, bus);
   await metrics.start();
-  hub.hooks.onMetrics = (hostId, coarse, samples) => metrics.ingest(hostId, coarse, samples);
-  hub.hooks.onOnline = (hostId) => metrics.hostOnline(hostId);
+  const tasks = new TaskService(db, bus, hub, config.actionTimeoutMs);
+  const settled = await tasks.start();
+  if (settled) console.log(`[hangar] ${settled} task(s) left running by the last run are unknown until their agents report`);
+  // Everything that follows what agents report is wired here, once.
+  hub.on("metrics", (hostId, coarse, samples) => metrics.ingest(hostId, coarse, samples));
+  hub.on("online", (hostId) => metrics.hostOnline(hostId));
+  hub.on("offline", (hostId) => void tasks.hostOffline(hostId));
+  hub.on("domains", (hostId, domains) => void tasks.reconcile(hostId, { domains }));
+  hub.on("containers", (hostId, containers) => void tasks.reconcile(hostId, { containers }));
   const relay = ConsoleRelay.forRoot(root, dev);
   await relay.start();
   const localUrl = `http://127.0.0.1:${config.port}`;
@@ -57,7 +64,7 @@ async function main(): Promise<void> {
     sockets: new SocketRegistry(config.wsPingMs, (id) => sessions.isAlive(id)),
     bus,
     hub,
-    tasks: new TaskService(db, bus, hub),
+    tasks,
     consoles: new ConsoleBroker(hub, bus, relay),
     consoleTickets: new ConsoleTickets(config.consoleTicketMs),
     metrics,
@@ -117,6 +124,7 @@ async function main(): Promise<void> {
     server.close(finish);
     void localAgent?.stop();
     hub.close();
+    tasks.stop();
     svc.sockets.closeAll();
     upgrades.close();
     // Close frames ordered just now get a moment to go out; then the relay process exits.

@@ -13,7 +13,10 @@ export interface TestServer {
   proc: ChildProcess;
   logs: () => string;
   dir: string;
-  stop: (signal?: NodeJS.Signals) => Promise<number | null>;
+  /** Stops the server; `keep` leaves its database for a restart. */
+  stop: (signal?: NodeJS.Signals, keep?: boolean) => Promise<number | null>;
+  /** Starts it again on the same port and database (after stop(…, true)). */
+  restart: () => Promise<TestServer>;
 }
 
 export async function freePort(): Promise<number> {
@@ -27,11 +30,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(env: Record<string, string> = {}, same?: { dir: string; port: number }): Promise<TestServer> {
   const root = path.resolve(import.meta.dirname, "..", "..");
   if (!fs.existsSync(path.join(root, "dist", "server.js"))) throw new Error("dist/server.js is missing: run `npm run build` first");
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-test-"));
-  const port = await freePort();
+  const dir = same?.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "hangar-test-"));
+  const port = same?.port ?? (await freePort());
   let out = "";
   const proc = spawn(process.execPath, [path.join(root, "dist", "server.js")], {
     cwd: root,
@@ -49,16 +52,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   // The setup line is printed right after "listening" when the database has no user.
   await new Promise((r) => setTimeout(r, 300));
   const token = /setup\?token=([A-Za-z0-9_-]+)/.exec(out)?.[1] ?? null;
-  const stop = async (signal: NodeJS.Signals = "SIGTERM") => {
+  const stop = async (signal: NodeJS.Signals = "SIGTERM", keep = false) => {
     if (proc.exitCode !== null) return proc.exitCode;
     const done = new Promise<number | null>((r) => proc.once("exit", (code) => r(code)));
     proc.kill(signal);
     const code = await Promise.race([done, new Promise<null>((r) => setTimeout(() => r(null), 15_000))]);
     if (proc.exitCode === null) proc.kill("SIGKILL");
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
     return code;
   };
-  return { url: `http://127.0.0.1:${port}`, port, setupToken: token, proc, logs: () => out, dir, stop };
+  const restart = () => startServer(env, { dir, port });
+  return { url: `http://127.0.0.1:${port}`, port, setupToken: token, proc, logs: () => out, dir, stop, restart };
 }
 
 /** A tiny cookie-keeping client that behaves like a same-origin browser fetch. */

@@ -30,6 +30,6 @@ export function runContainerAction(svc: Services, o: { user: User; ip: string; r
     targetName: c.name,
     idempotencyKey: idempotencyKey(o.req),
     input: { action: o.action, force: o.force },
-    call: () => svc.hub.call(o.hostId, "container.action", { id: c.id, action: o.action, force: o.force }, 120_000),
+    call: (timeoutMs) => svc.hub.call(o.hostId, "container.action", { id: c.id, action: o.action, force: o.force }, timeoutMs),
   });
 }

@@ -1,10 +1,11 @@
 // The agent hub: one live connection per host, the fleet's inventory as the agents last
 // reported it, and calls to agents with timeouts. A call to an offline host fails at once.
 import type { WebSocket } from "ws";
-import type { AgentEvent, ContainerRow, ContainerSummary, DomainSummary, EngineInfo, HostFacts, MachineRow, MethodName, MethodParams, MethodResult, MetricSample } from "../../protocol";
+import type { AgentEvent, ContainerRow, ContainerSummary, DomainSummary, EngineInfo, HostFacts, MachineRow, MethodName, MethodParams, MethodResult } from "../../protocol";
 import type { Db } from "../db/client";
 import type { EventBus } from "../events/bus";
 import { AgentCallError, AgentConnection } from "./agent-connection";
+import { HubEmitter, type HubEvents } from "./hub-events";
 
 interface HostInventory {
   domains: Map<string, DomainSummary>;
@@ -15,17 +16,6 @@ interface HostInventory {
   engine: EngineInfo | null;
 }
 
-export interface HubHooks {
-  /** The agent went away: tasks in flight on it can no longer be confirmed. */
-  onDisconnect?: (hostId: string) => void;
-  /** A full inventory arrived (after connect or libvirtd restart): reconcile tasks. */
-  onInventory?: (hostId: string, domains: Map<string, DomainSummary>) => void;
-  /** The agent said hello (connected or reconnected). */
-  onOnline?: (hostId: string) => void;
-  /** One sampling tick from the agent. */
-  onMetrics?: (hostId: string, coarse: boolean, samples: MetricSample[]) => void;
-}
-
 const HEARTBEAT_MS = 4000;
 
 export class AgentHub {
@@ -33,7 +23,7 @@ export class AgentHub {
   private readonly inventories = new Map<string, HostInventory>();
   private readonly names = new Map<string, string>();
   private readonly heartbeat: NodeJS.Timeout;
-  hooks: HubHooks = {};
+  private readonly events = new HubEmitter();
 
   constructor(
     private readonly db: Db,
@@ -57,6 +47,11 @@ export class AgentHub {
     this.heartbeat.unref();
   }
 
+  /** Subscribes to what the hub learns from agents; returns the unsubscribe. */
+  on<K extends keyof HubEvents>(event: K, fn: (...args: HubEvents[K]) => void): () => void {
+    return this.events.on(event, fn);
+  }
+
   attach(hostId: string, hostName: string, ws: WebSocket): void {
     this.names.set(hostId, hostName);
     const previous = this.conns.get(hostId);
@@ -66,7 +61,7 @@ export class AgentHub {
     const conn: AgentConnection = new AgentConnection(hostId, ws, {
       hello: (facts, version) => {
         void this.onHello(hostId, facts, version);
-        this.hooks.onOnline?.(hostId);
+        this.events.emit("online", hostId);
       },
       event: (e) => this.onEvent(hostId, e),
       close: (reason) => {
@@ -102,6 +97,16 @@ export class AgentHub {
 
   libvirtConnected(hostId: string): boolean | null {
     return this.inventories.get(hostId)?.libvirtConnected ?? null;
+  }
+
+  /** The host's domains as last reported (empty before its first inventory). */
+  domains(hostId: string): ReadonlyMap<string, DomainSummary> {
+    return this.inventories.get(hostId)?.domains ?? new Map();
+  }
+
+  /** The host's containers as last reported, by id. */
+  containerMap(hostId: string): ReadonlyMap<string, ContainerSummary> {
+    return this.inventories.get(hostId)?.containers ?? new Map();
   }
 
   machineCount(hostId: string): number {
@@ -172,7 +177,7 @@ export class AgentHub {
 
   private onEvent(hostId: string, e: AgentEvent): void {
     if (e.kind === "metrics.samples") {
-      this.hooks.onMetrics?.(hostId, e.coarse, e.samples);
+      this.events.emit("metrics", hostId, e.coarse, e.samples);
       return;
     }
     const inv = this.inventory(hostId);
@@ -189,7 +194,7 @@ export class AgentHub {
         inv.synced = true;
         for (const d of next.values()) publish(d);
         this.bus.publish({ type: "machines.host", hostId, stale: false, observedAt: new Date(inv.observedAt).toISOString() });
-        this.hooks.onInventory?.(hostId, next);
+        this.events.emit("domains", hostId, next);
         return;
       }
       case "domain.changed":
@@ -207,6 +212,7 @@ export class AgentHub {
         inv.engine = e.engine;
         for (const c of next.values()) this.publishContainer(hostId, c.id);
         this.bus.publish({ type: "host.changed", hostId });
+        this.events.emit("containers", hostId, next);
         return;
       }
       case "container.changed":
@@ -240,6 +246,6 @@ export class AgentHub {
     await this.db.host.update({ where: { id: hostId }, data: { lastSeenAt: new Date() } }).catch(() => undefined);
     if (inv) this.bus.publish({ type: "machines.host", hostId, stale: true, observedAt: new Date(inv.observedAt).toISOString() });
     this.bus.publish({ type: "host.changed", hostId });
-    this.hooks.onDisconnect?.(hostId);
+    this.events.emit("offline", hostId);
   }
 }

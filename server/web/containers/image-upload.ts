@@ -62,8 +62,9 @@ export async function streamImageUpload(
     input: { mode: o.mode, name: o.name, declaredBytes: declared || null },
     inlineWaitMs: 30 * 60_000,
     describe: (res) => res,
-    call: async () => {
-      const { socket, result } = await svc.consoles.dataChannel(o.hostId, (channel, token) => svc.hub.call(o.hostId, "image.load", { channel, token, mode: o.mode, name: o.name }, 30 * 60_000));
+    timeoutMs: 30 * 60_000,
+    call: async (timeoutMs) => {
+      const { socket, result } = await svc.consoles.dataChannel(o.hostId, (channel, token) => svc.hub.call(o.hostId, "image.load", { channel, token, mode: o.mode, name: o.name }, timeoutMs));
       try {
         await write(socket, first);
         bytes = first.length;

@@ -1,19 +1,51 @@
 // In-process fan-out of live changes to browser sockets. Every event carries a sequence
-// number so a client can tell it missed some (and refetch) after a reconnect.
+// number, and the bus keeps a window of recent events so that a browser which reconnects
+// within it is sent what it missed instead of refetching every list (decision 0004).
+import { randomBytes } from "node:crypto";
 import type { BrowserEvent } from "../../protocol/browser-events";
 
 type Payload = BrowserEvent extends infer E ? (E extends { seq: number } ? Omit<E, "seq"> : never) : never;
-type Listener = (e: BrowserEvent) => void;
+
+/** One published event, serialised once and shared by every socket that sends it. */
+export interface Published {
+  seq: number;
+  event: BrowserEvent;
+  raw: string;
+  at: number;
+}
+type Listener = (p: Published) => void;
+
+export interface ReplayWindow {
+  /** Most events kept for replay. */
+  maxEvents: number;
+  /** Oldest event kept for replay. */
+  maxAgeMs: number;
+}
+
+// 20,000 row events at ~450 bytes is ~9 MiB: a few minutes of a busy 1,000-VM fleet.
+const DEFAULT_WINDOW: ReplayWindow = { maxEvents: 20_000, maxAgeMs: 5 * 60_000 };
 
 export class EventBus {
+  /** Changes at every start: sequence numbers of another run are not comparable. */
+  readonly epoch = randomBytes(6).toString("base64url");
   private seq = 0;
   private readonly listeners = new Set<Listener>();
+  // A ring: `head` is the index of the oldest kept event.
+  private readonly ring: (Published | undefined)[];
+  private head = 0;
+  private size = 0;
+
+  constructor(private readonly window: ReplayWindow = DEFAULT_WINDOW) {
+    this.ring = new Array<Published | undefined>(window.maxEvents);
+  }
 
   publish(e: Payload): void {
     const event = { ...e, seq: ++this.seq } as BrowserEvent;
+    const p: Published = { seq: this.seq, event, raw: JSON.stringify(event), at: Date.now() };
+    this.keep(p);
     for (const l of this.listeners) {
       try {
-        l(event);
+        l(p);
       } catch (err) {
         console.error("[events] listener failed:", err);
       }
@@ -27,5 +59,40 @@ export class EventBus {
 
   get lastSeq(): number {
     return this.seq;
+  }
+
+  /**
+   * The events after `seq` of this epoch, oldest first, or null when they are not all
+   * kept any more (another epoch, too old, or pushed out): the client must refetch.
+   */
+  since(epoch: string, seq: number): Published[] | null {
+    if (epoch !== this.epoch || seq > this.seq || seq < 0) return null;
+    this.expire(Date.now());
+    if (seq === this.seq) return [];
+    const oldest = this.size ? this.ring[this.head]!.seq : this.seq + 1;
+    if (seq + 1 < oldest) return null;
+    const out: Published[] = [];
+    for (let i = seq + 1 - oldest; i < this.size; i++) out.push(this.ring[(this.head + i) % this.ring.length]!);
+    return out;
+  }
+
+  private keep(p: Published): void {
+    const cap = this.ring.length;
+    if (this.size === cap) {
+      this.ring[this.head] = p;
+      this.head = (this.head + 1) % cap;
+    } else {
+      this.ring[(this.head + this.size) % cap] = p;
+      this.size++;
+    }
+    this.expire(p.at);
+  }
+
+  private expire(now: number): void {
+    while (this.size && now - this.ring[this.head]!.at > this.window.maxAgeMs) {
+      this.ring[this.head] = undefined;
+      this.head = (this.head + 1) % this.ring.length;
+      this.size--;
+    }
   }
 }

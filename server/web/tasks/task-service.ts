@@ -1,8 +1,9 @@
 // Durable tasks: every action is a Task row created before the agent is called and updated
 // from the result. An Idempotency-Key makes a retried POST return the same task; one action
-// at a time per VM; tasks whose agent vanished become "unknown" and are reconciled from the
-// inventory when it returns.
-import { ACTION_RESULT_STATE, type DomainAction, type DomainSummary, type TaskRow } from "../../protocol";
+// at a time per target. A task whose result cannot arrive (agent gone, server restarted,
+// deadline passed) becomes "unknown" and is settled from the state its agent reports
+// (reconcile.ts); a task never blocks its target past its deadline.
+import type { DomainAction, TaskRow } from "../../protocol";
 import type { Db, Task, User } from "../db/client";
 import type { EventBus } from "../events/bus";
 import type { AgentHub } from "../agents/hub";
@@ -10,6 +11,7 @@ import { isAgentCallError } from "../agents/agent-connection";
 import { ApiError, type ErrorCode } from "../http/errors";
 import { AGENT_ERROR_STATUS } from "../http/agent-errors";
 import { audit } from "../audit";
+import { verdict, type Observed } from "./reconcile";
 
 type TaskWithUser = Task & { user: { username: string } | null };
 
@@ -65,27 +67,57 @@ export interface TaskSpec {
   targetName: string;
   idempotencyKey: string | null;
   input: unknown;
-  call: () => Promise<unknown>;
+  /** The agent call, given how long it may take. */
+  call: (timeoutMs: number) => Promise<unknown>;
+  /** How long the call may take (default: the configured action timeout); the deadline follows from it. */
+  timeoutMs?: number;
   /** What to keep of a successful result (e.g. a new container's id). */
   describe?: (result: unknown) => unknown;
   inlineWaitMs?: number;
 }
 
+/** Past the call's own timeout, before a task stops blocking its target whatever happened. */
+const DEADLINE_GRACE_MS = 15_000;
+const SWEEP_MS = 10_000;
+const ACTIVE = ["queued", "running"];
+const withUser = { user: { select: { username: true } } } as const;
+
 export class TaskService {
   /** target → task id; guards the check-then-create window inside this process. */
   private readonly locks = new Map<string, string>();
+  private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly bus: EventBus,
     private readonly hub: AgentHub,
-  ) {
-    hub.hooks.onDisconnect = (hostId) => void this.markUnknown(hostId);
-    hub.hooks.onInventory = (hostId, domains) => void this.reconcile(hostId, domains);
+    /** How long an action may take when its spec does not say (config actionTimeoutMs). */
+    private readonly defaultTimeoutMs = 120_000,
+  ) {}
+
+  /**
+   * At server start: no task can still be running in this process, so every one left
+   * queued or running is unknown until its agent reports the true state. Then a sweep
+   * keeps any task from outliving its deadline.
+   */
+  async start(): Promise<number> {
+    const n = await this.settleUnknown({ status: { in: ACTIVE } }, "The server restarted before the result arrived");
+    this.sweeper = setInterval(() => void this.sweep().catch((err: unknown) => console.error("[tasks] sweep failed:", err)), SWEEP_MS);
+    this.sweeper.unref();
+    return n;
+  }
+
+  stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  /** The agent went away: tasks in flight on it can no longer be confirmed. */
+  async hostOffline(hostId: string): Promise<void> {
+    await this.settleUnknown({ hostId, status: { in: ACTIVE } }, "The agent disconnected before the result arrived");
   }
 
   async list(limit: number): Promise<TaskRow[]> {
-    const rows = await this.db.task.findMany({ orderBy: { createdAt: "desc" }, take: limit, include: { user: { select: { username: true } } } });
+    const rows = await this.db.task.findMany({ orderBy: { createdAt: "desc" }, take: limit, include: withUser });
     return rows.map(taskRow);
   }
 
@@ -105,14 +137,14 @@ export class TaskService {
       targetName: domain.name,
       idempotencyKey: r.idempotencyKey,
       input: { action: r.action, removeStorage: r.removeStorage, enabled: r.enabled },
-      call: () => this.hub.call(r.hostId, "domain.action", { uuid: r.uuid, action: r.action, removeStorage: r.removeStorage, enabled: r.enabled }, 120_000),
+      call: (timeoutMs) => this.hub.call(r.hostId, "domain.action", { uuid: r.uuid, action: r.action, removeStorage: r.removeStorage, enabled: r.enabled }, timeoutMs),
     });
   }
 
   /** The earlier task for a retried request with the same Idempotency-Key. */
   async replay(user: User, key: string | null): Promise<{ task: TaskRow; done: boolean; replay: true } | null> {
     if (!key) return null;
-    const prior = await this.db.task.findUnique({ where: { userId_idempotencyKey: { userId: user.id, idempotencyKey: key } }, include: { user: { select: { username: true } } } });
+    const prior = await this.db.task.findUnique({ where: { userId_idempotencyKey: { userId: user.id, idempotencyKey: key } }, include: withUser });
     return prior ? { task: taskRow(prior), done: !["queued", "running"].includes(prior.status), replay: true } : null;
   }
 
@@ -127,10 +159,14 @@ export class TaskService {
     if (!this.hub.isOnline(t.hostId)) throw new ApiError("unavailable", "The host is offline: its agent is not connected");
     const lockKey = `${t.hostId}/${t.targetType}/${t.targetId}`;
     const held = this.locks.get(lockKey);
-    const running = held ? await this.db.task.findUnique({ where: { id: held } }) : await this.db.task.findFirst({ where: { targetType: t.targetType, targetId: t.targetId, hostId: t.hostId, status: { in: ["queued", "running"] } } });
-    if (running && ["queued", "running"].includes(running.status)) {
-      throw new ApiError("conflict", `${t.targetName} is busy with task ${running.id} (${running.kind}); wait for it to finish`, { task: running.id });
+    const running = held ? await this.db.task.findUnique({ where: { id: held } }) : await this.db.task.findFirst({ where: { targetType: t.targetType, targetId: t.targetId, hostId: t.hostId, status: { in: ACTIVE } } });
+    if (running && ACTIVE.includes(running.status)) {
+      // A task past its deadline (its server died, or its call never returned) no longer
+      // holds the target: it is settled as unknown and the new one goes ahead.
+      if (running.deadlineAt && running.deadlineAt.getTime() < Date.now()) await this.expire([running.id]);
+      else throw new ApiError("conflict", `${t.targetName} is busy with task ${running.id} (${running.kind}); wait for it to finish`, { task: running.id });
     }
+    const timeoutMs = t.timeoutMs ?? this.defaultTimeoutMs;
     const task = await this.db.task.create({
       data: {
         kind: t.kind,
@@ -141,23 +177,24 @@ export class TaskService {
         userId: t.user.id,
         status: "running",
         startedAt: new Date(),
+        deadlineAt: new Date(Date.now() + timeoutMs + DEADLINE_GRACE_MS),
         idempotencyKey: t.idempotencyKey,
         inputJson: JSON.stringify(t.input),
       },
-      include: { user: { select: { username: true } } },
+      include: withUser,
     });
     this.locks.set(lockKey, task.id);
     this.bus.publish({ type: "task.upsert", task: taskRow(task) });
 
     let result: unknown;
     const outcome = t
-      .call()
+      .call(timeoutMs)
       .then(
         (r) => {
           result = r;
           return this.finish(task.id, "succeeded", null, t.describe?.(r));
         },
-        (err: unknown) => this.finish(task.id, isAgentCallError(err) && err.code === "offline" ? "unknown" : "failed", err),
+        (err: unknown) => this.failed(task.id, t, err),
       )
       .finally(() => {
         if (this.locks.get(lockKey) === task.id) this.locks.delete(lockKey);
@@ -178,39 +215,65 @@ export class TaskService {
     const t = await this.db.task.update({
       where: { id },
       data: { status, error: message, finishedAt: status === "unknown" ? null : new Date(), ...(result !== undefined ? { resultJson: JSON.stringify(result) } : {}) },
-      include: { user: { select: { username: true } } },
+      include: withUser,
     });
     const row = taskRow(t);
     this.bus.publish({ type: "task.upsert", task: row });
     return { row, status, errorCode: isAgentCallError(err) ? err.code : null };
   }
 
-  private async markUnknown(hostId: string): Promise<void> {
-    const rows = await this.db.task.findMany({ where: { hostId, status: { in: ["queued", "running"] } }, include: { user: { select: { username: true } } } });
-    for (const t of rows) {
-      const u = await this.db.task.update({ where: { id: t.id }, data: { status: "unknown", error: "The agent disconnected before the result arrived" }, include: { user: { select: { username: true } } } });
-      this.bus.publish({ type: "task.upsert", task: taskRow(u) });
-    }
+  /**
+   * The call failed. Offline and timeout say nothing about what the agent did: the task is
+   * unknown and judged from the state its agent reports now (or when it is back).
+   */
+  private async failed(id: string, t: TaskSpec, err: unknown): Promise<Awaited<ReturnType<TaskService["finish"]>>> {
+    if (!isAgentCallError(err) || (err.code !== "offline" && err.code !== "timeout")) return this.finish(id, "failed", err);
+    const r = await this.finish(id, "unknown", err);
+    if (this.hub.isOnline(t.hostId)) await this.reconcile(t.hostId, this.observed(t.hostId));
+    return r;
   }
 
-  /** Settles unknown tasks from the true state the agent reports after reconnecting. */
-  private async reconcile(hostId: string, domains: Map<string, DomainSummary>): Promise<void> {
-    const rows = await this.db.task.findMany({ where: { hostId, status: "unknown", targetType: "vm" } });
+  /** What the hub holds for a host now, for judging its unknown tasks. */
+  private observed(hostId: string): Observed {
+    return { domains: this.hub.domains(hostId), containers: this.hub.containerMap(hostId) };
+  }
+
+  /** Tasks past their deadline become unknown (judged at once when their host is online). */
+  private async sweep(): Promise<void> {
+    const late = await this.db.task.findMany({ where: { status: { in: ACTIVE }, deadlineAt: { lt: new Date() } }, select: { id: true } });
+    if (late.length) await this.expire(late.map((t) => t.id));
+  }
+
+  private async expire(ids: string[]): Promise<void> {
+    const hosts = await this.db.task.findMany({ where: { id: { in: ids } }, select: { hostId: true }, distinct: ["hostId"] });
+    await this.settleUnknown({ id: { in: ids }, status: { in: ACTIVE } }, "No result arrived before the task's deadline");
+    for (const { hostId } of hosts) if (hostId && this.hub.isOnline(hostId)) await this.reconcile(hostId, this.observed(hostId));
+  }
+
+  private async settleUnknown(where: NonNullable<Parameters<Db["task"]["findMany"]>[0]>["where"], error: string): Promise<number> {
+    const rows = await this.db.task.findMany({ where, select: { id: true } });
+    for (const { id } of rows) {
+      // Only a task still active is changed: a result that arrived meanwhile wins.
+      const n = await this.db.task.updateMany({ where: { id, status: { in: ACTIVE } }, data: { status: "unknown", error, finishedAt: null } });
+      if (n.count) this.bus.publish({ type: "task.upsert", task: taskRow(await this.db.task.findUniqueOrThrow({ where: { id }, include: withUser })) });
+    }
+    return rows.length;
+  }
+
+  /**
+   * Settles the host's unknown tasks from the true state its agent reports (after a
+   * reconnect, a libvirtd or engine restart, or at once for a timeout). A task is judged
+   * only by what is observed: machines from the domain inventory, containers from theirs.
+   */
+  async reconcile(hostId: string, observed: Observed): Promise<void> {
+    const rows = await this.db.task.findMany({ where: { hostId, status: "unknown", finishedAt: null } });
     for (const t of rows) {
-      const action = t.kind.replace(/^vm\./, "") as DomainAction;
-      const want = ACTION_RESULT_STATE[action];
-      const d = domains.get(t.targetId);
-      const now = d ? d.state : "gone";
-      const ok = want !== null && now === want;
+      const v = verdict(t, observed);
+      if (!v) continue;
       const u = await this.db.task.update({
         where: { id: t.id },
-        data: {
-          status: ok ? "succeeded" : "failed",
-          error: ok ? null : `Agent reconnected; result unconfirmed (machine is now ${now})`,
-          finishedAt: new Date(),
-          resultJson: JSON.stringify({ reconciled: true, state: now }),
-        },
-        include: { user: { select: { username: true } } },
+        data: { status: v.status, error: v.error ?? null, finishedAt: new Date(), resultJson: JSON.stringify({ reconciled: true, state: v.state }) },
+        include: withUser,
       });
       this.bus.publish({ type: "task.upsert", task: taskRow(u) });
     }

@@ -1,10 +1,12 @@
-// /ws/events: one socket per browser tab. It carries live changes the user may see; the
-// client applies them to its query cache. (Resource events join with the agent hub.)
+// /ws/events: one socket per browser tab. It carries live changes; the client applies them
+// to its query cache. A client that reconnects with `?resume=<epoch>:<seq>` is sent the
+// events it missed, when the bus still holds them, instead of refetching everything.
 import type { WebSocket } from "ws";
 import type { ValidSession } from "../auth/sessions";
 import type { Services } from "../services";
 import type { WsRoute } from "./upgrade";
 import type { BrowserEvent } from "../../protocol";
+import type { Published } from "../events/bus";
 import { sessionAuthenticator } from "./upgrade";
 import { MetricsClientMessage } from "../../protocol";
 import { MetricsError, type MetricsSubscriber } from "../metrics/metrics-service";
@@ -13,17 +15,21 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
   return {
     authenticate: sessionAuthenticator(svc),
     maxPayload: 64 * 1024,
-    onConnection(ws: WebSocket, _req, auth) {
+    onConnection(ws: WebSocket, req, auth) {
       svc.sockets.add(ws, auth.session.id);
-      const send = (e: BrowserEvent) => {
+      const sendRaw = (raw: string) => {
         // A browser that stops reading must not make the server buffer without bound:
-        // past 4 MiB queued it is cut, and refetches everything when it reconnects.
+        // past 4 MiB queued it is cut, and resumes (or refetches) when it reconnects.
         if (ws.bufferedAmount > 4 * 1024 * 1024) return ws.terminate();
-        ws.send(JSON.stringify(e));
+        ws.send(raw);
       };
-      send({ type: "hello", serverTime: Date.now(), user: auth.user.username });
-      // Every user is an admin today; per-object filtering plugs in here with roles.
-      const unsubscribe = svc.bus.subscribe(send);
+      const send = (e: BrowserEvent) => sendRaw(JSON.stringify(e));
+      // The missed events and the subscription are taken in the same tick, so no event
+      // falls between them. Roles are fleet-wide today: every user may see every event.
+      const missed = resumePoint(req.url, (epoch, seq) => svc.bus.since(epoch, seq));
+      send({ type: "hello", serverTime: Date.now(), user: auth.user.username, epoch: svc.bus.epoch, seq: svc.bus.lastSeq - (missed?.length ?? 0), resumed: missed !== null });
+      for (const p of missed ?? []) sendRaw(p.raw);
+      const unsubscribe = svc.bus.subscribe((p: Published) => sendRaw(p.raw));
       // Metric samples are serialised once per sample and shared by every subscriber.
       const metrics: MetricsSubscriber = {
         send: (raw) => {
@@ -92,4 +98,11 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
       });
     },
   };
+}
+
+/** `?resume=<epoch>:<seq>`: what the client saw last. Anything malformed means "no resume". */
+function resumePoint(url: string | undefined, since: (epoch: string, seq: number) => Published[] | null): Published[] | null {
+  const v = new URL(url ?? "/", "http://local").searchParams.get("resume");
+  const m = v ? /^([A-Za-z0-9_-]{1,32}):(\d{1,15})$/.exec(v) : null;
+  return m ? since(m[1]!, Number(m[2])) : null;
 }

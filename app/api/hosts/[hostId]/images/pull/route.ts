@@ -17,7 +17,8 @@ export const POST = route({ permission: "container.manage", params: HostParams, 
     targetName: body.ref,
     idempotencyKey: idempotencyKey(req),
     input: body,
-    call: () => svc.hub.call(params.hostId, "image.pull", { ref: body.ref }, 600_000),
+    timeoutMs: 600_000,
+    call: (timeoutMs) => svc.hub.call(params.hostId, "image.pull", { ref: body.ref }, timeoutMs),
     inlineWaitMs: 10_000,
   });
   return json({ task: r.task }, { status: r.done ? 200 : 202 });

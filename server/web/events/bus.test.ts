@@ -1,0 +1,46 @@
+import { describe, expect, it, vi } from "vitest";
+import { EventBus } from "./bus";
+
+const ev = (hostId: string) => ({ type: "host.changed" as const, hostId });
+
+describe("EventBus replay window", () => {
+  it("gives the events after a point of this epoch, in order, serialised once", () => {
+    const bus = new EventBus({ maxEvents: 10, maxAgeMs: 60_000 });
+    const seen: string[] = [];
+    bus.subscribe((p) => seen.push(p.raw));
+    for (let i = 1; i <= 5; i++) bus.publish(ev(`h${i}`));
+    expect(bus.since(bus.epoch, 2)!.map((p) => p.seq)).toEqual([3, 4, 5]);
+    expect(bus.since(bus.epoch, 5)).toEqual([]);
+    expect(bus.since(bus.epoch, 0)!.map((p) => p.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(JSON.parse(seen[2]!)).toEqual({ type: "host.changed", hostId: "h3", seq: 3 });
+    expect(bus.since(bus.epoch, 3)![0]!.raw).toBe(seen[3]);
+  });
+
+  it("refuses another epoch, a future point, and a point pushed out of the ring", () => {
+    const bus = new EventBus({ maxEvents: 3, maxAgeMs: 60_000 });
+    for (let i = 1; i <= 5; i++) bus.publish(ev(`h${i}`));
+    expect(bus.since("other", 4)).toBeNull();
+    expect(bus.since(bus.epoch, 6)).toBeNull();
+    expect(bus.since(bus.epoch, 1)).toBeNull(); // 2 was pushed out
+    expect(bus.since(bus.epoch, 2)!.map((p) => p.seq)).toEqual([3, 4, 5]);
+    expect(new EventBus().epoch).not.toBe(bus.epoch);
+  });
+
+  it("forgets events older than the window", () => {
+    vi.useFakeTimers();
+    try {
+      const bus = new EventBus({ maxEvents: 100, maxAgeMs: 1000 });
+      bus.publish(ev("a"));
+      vi.advanceTimersByTime(600);
+      bus.publish(ev("b"));
+      vi.advanceTimersByTime(600);
+      expect(bus.since(bus.epoch, 0)).toBeNull();
+      expect(bus.since(bus.epoch, 1)!.map((p) => p.seq)).toEqual([2]);
+      vi.advanceTimersByTime(1000);
+      expect(bus.since(bus.epoch, 1)).toBeNull();
+      expect(bus.since(bus.epoch, 2)).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
