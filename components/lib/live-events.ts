@@ -11,6 +11,10 @@ import { metricsClient } from "../metrics/metrics-client";
 
 export type LinkState = "connecting" | "live" | "offline";
 
+const PING_MS = 10_000;
+/** Nothing heard for this long (two pings unanswered) means the link is dead. */
+const SILENCE_MS = 25_000;
+
 /** A list query's data: rows of one host-scoped resource (machines, containers). */
 interface ListData<R> {
   rows: R[];
@@ -96,6 +100,22 @@ export function useLiveEvents(): LinkState {
     let lastSeq = 0;
     let retry: ReturnType<typeof setTimeout> | null = null;
     let ping: ReturnType<typeof setInterval> | null = null;
+    // When the server was last heard from. A connection that went silent (network lost
+    // without a FIN: the browser would wait for ever) is dropped and redialled.
+    let heard = 0;
+
+    const closed = (code: number) => {
+      if (ping) clearInterval(ping);
+      if (ws) metricsClient.detach(ws);
+      if (stopped) return;
+      setState("offline");
+      if (code === 4401) {
+        window.location.assign("/login");
+        return;
+      }
+      const delay = Math.min(15_000, 500 * 2 ** attempt++) * (0.5 + Math.random() / 2);
+      retry = setTimeout(connect, delay);
+    };
 
     const connect = () => {
       const proto = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -103,12 +123,24 @@ export function useLiveEvents(): LinkState {
       ws = new WebSocket(`${proto}//${window.location.host}/ws/events${resume}`);
       ws.onopen = () => {
         attempt = 0;
+        heard = Date.now();
         setState("live");
-        // Keeps idle proxies from dropping the socket.
-        ping = setInterval(() => ws?.readyState === WebSocket.OPEN && ws.send('{"type":"ping"}'), 25_000);
+        // Pings keep idle proxies from dropping the socket, and their pongs prove the link.
+        ping = setInterval(() => {
+          const s = ws;
+          if (s?.readyState !== WebSocket.OPEN) return;
+          if (Date.now() - heard > SILENCE_MS) {
+            s.onclose = null;
+            s.onmessage = null;
+            s.close();
+            return closed(4000);
+          }
+          s.send('{"type":"ping"}');
+        }, PING_MS);
         if (ws) metricsClient.attach(ws);
       };
       ws.onmessage = (msg) => {
+        heard = Date.now();
         let e: BrowserEvent;
         try {
           e = JSON.parse(String(msg.data)) as BrowserEvent;
@@ -132,36 +164,31 @@ export function useLiveEvents(): LinkState {
         applyEvent(qc, e);
         window.dispatchEvent(new CustomEvent("hangar:event", { detail: e }));
       };
-      ws.onclose = (ev) => {
-        if (ping) clearInterval(ping);
-        if (ws) metricsClient.detach(ws);
-        if (stopped) return;
-        setState("offline");
-        if (ev.code === 4401) {
-          window.location.assign("/login");
-          return;
-        }
-        const delay = Math.min(15_000, 500 * 2 ** attempt++) * (0.5 + Math.random() / 2);
-        retry = setTimeout(connect, delay);
-      };
+      ws.onclose = (ev) => closed(ev.code);
     };
     metricsClient.setHidden(document.visibilityState === "hidden");
     connect();
-    // A tab waking from sleep reconnects at once instead of waiting out the backoff.
+    // A tab waking from sleep, or a network coming back, reconnects at once instead of
+    // waiting out the backoff.
+    const redial = () => {
+      if (ws?.readyState !== WebSocket.CLOSED && ws?.onclose) return;
+      if (retry) clearTimeout(retry);
+      attempt = 0;
+      connect();
+    };
     const onVisible = () => {
       // Live samples pause while the tab is hidden.
       metricsClient.setHidden(document.visibilityState === "hidden");
-      if (document.visibilityState === "visible" && ws?.readyState === WebSocket.CLOSED) {
-        if (retry) clearTimeout(retry);
-        connect();
-      }
+      if (document.visibilityState === "visible") redial();
     };
     document.addEventListener("visibilitychange", onVisible);
+    window.addEventListener("online", redial);
     return () => {
       stopped = true;
       if (retry) clearTimeout(retry);
       if (ping) clearInterval(ping);
       document.removeEventListener("visibilitychange", onVisible);
+      window.removeEventListener("online", redial);
       ws?.close();
     };
   }, [qc]);
