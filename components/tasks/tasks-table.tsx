@@ -29,7 +29,7 @@ export function TasksTable() {
       </thead>
       <tbody>
         {data.tasks.map((t) => (
-          <tr key={t.id} data-testid="task-row" data-status={t.status} className="border-t border-slate-100 dark:border-slate-800">
+          <tr key={t.id} data-testid="task-row" data-task={t.id} data-status={t.status} className="border-t border-slate-100 dark:border-slate-800">
             <td className="p-2 font-mono">{t.kind}</td>
             <td>{t.targetName}</td>
             <td className={STATUS[t.status]}>{t.status}</td>
