@@ -9,6 +9,7 @@ export type ErrorCode =
   | "invalid"
   | "rate_limited"
   | "unavailable"
+  | "storage_full"
   | "internal";
 
 const STATUS: Record<ErrorCode, number> = {
@@ -22,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
+  storage_full: 507,
 };
 
 // Services are built into the custom server's bundle and route handlers into Next's, so

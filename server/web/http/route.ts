@@ -9,6 +9,7 @@ import { services, type Services } from "../services";
 import { ApiError, errorBody, isApiError } from "./errors";
 import { checkOrigin } from "./origin";
 import { agentError } from "./agent-errors";
+import { databaseError } from "../db/errors";
 import { parseCookies, sessionCookieName } from "./cookies";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -143,7 +144,7 @@ async function readJson(req: Request, max: number): Promise<unknown> {
 }
 
 export function errorResponse(thrown: unknown): Response {
-  const err = agentError(thrown);
+  const err = databaseError(agentError(thrown));
   if (isApiError(err)) {
     return Response.json(errorBody(err), { status: err.status, headers: err.headers });
   }
