@@ -5,9 +5,12 @@ import type { Socket } from "node:net";
 import { MAX_IMAGE_UPLOAD_BYTES, type TaskRow } from "../../protocol";
 import type { User } from "../db/client";
 import { ApiError } from "../http/errors";
+import { closing, discard } from "../http/body";
 import type { Services } from "../services";
 
 const TAR_MAGIC_OFFSET = 257;
+/** A refused upload is still read (and dropped) this far, so that the connection stays usable. */
+const DRAIN_BYTES = 1024 * 1024;
 
 export function isTarHeader(block: Uint8Array): boolean {
   if (block.length < 512) return false;
@@ -31,7 +34,9 @@ export async function streamImageUpload(
   max = Math.min(svc.config.maxImageBytes, MAX_IMAGE_UPLOAD_BYTES),
 ): Promise<{ images: string[]; bytes: number; task: TaskRow }> {
   const declared = Number(o.req.headers.get("content-length") ?? "0");
-  if (declared > max) throw new ApiError("payload_too_large", `Image archives are limited to ${max} bytes`, { body: `at most ${max} bytes` });
+  const tooLarge = new ApiError("payload_too_large", `Image archives are limited to ${max} bytes`, { body: `at most ${max} bytes` });
+  // Not read on (it may be gigabytes): the client must not reuse the connection.
+  if (declared > max) throw closing(tooLarge);
   const reader = o.req.body?.getReader();
   if (!reader) throw new ApiError("bad_request", "The archive is missing", { body: "required" });
   // Read until the first tar header block is complete, and check it.
@@ -45,8 +50,9 @@ export async function streamImageUpload(
   }
   const first = Buffer.concat(head);
   if (!isTarHeader(first)) {
-    await reader.cancel().catch(() => undefined);
-    throw new ApiError("invalid", "The upload is not a tar archive", { body: "not a tar archive (no ustar header)" });
+    // Dropped, not cancelled (that destroys the connection before the 422 is written).
+    const e = new ApiError("invalid", "The upload is not a tar archive", { body: "not a tar archive (no ustar header)" });
+    throw (await discard(reader, DRAIN_BYTES)) ? e : closing(e);
   }
   let bytes = 0;
   let refused: ApiError | null = null;
@@ -72,9 +78,9 @@ export async function streamImageUpload(
           if (done) break;
           bytes += value.byteLength;
           if (bytes > max) {
-            await reader.cancel().catch(() => undefined);
             socket.destroy();
-            throw (refused = new ApiError("payload_too_large", `Image archives are limited to ${max} bytes`, { body: `at most ${max} bytes` }));
+            // The rest is not read (see above), nor cancelled: the 413 must reach the client first.
+            throw (refused = (await discard(reader, DRAIN_BYTES)) ? tooLarge : closing(tooLarge));
           }
           await write(socket, value);
         }
