@@ -1,8 +1,11 @@
 // The one wrapper every API route handler goes through: client address, authentication,
 // CSRF/Origin check for state-changing methods, permission, zod parsing of params, query
 // and body with a size limit, and uniform errors. Handlers receive typed, validated input
-// and never see a raw request body.
-import { type z } from "zod";
+// and never see a raw request body. Parsing is strict: schemas are z.strictObject, and a
+// route without a query (or body) schema takes none, so an unknown field or parameter is
+// a 422 naming it, before anything is done.
+import { z } from "zod";
+import { describeFields, issueFields } from "../../protocol/issues";
 import type { Session, User } from "../db/client";
 import { authorize, type Permission, type Resource } from "../auth/permissions";
 import { services, type Services } from "../services";
@@ -10,6 +13,7 @@ import { ApiError, errorBody, isApiError } from "./errors";
 import { checkOrigin } from "./origin";
 import { agentError } from "./agent-errors";
 import { parseCookies, sessionCookieName } from "./cookies";
+import { closing, discard, drainLimit } from "./body";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export const CSRF_HEADER = "x-hangar-csrf";
@@ -28,6 +32,8 @@ export interface RouteSpec<P, Q, B> {
   params?: P;
   query?: Q;
   body?: B;
+  /** The handler streams the request body itself (image uploads); no JSON is read. */
+  rawBody?: true;
 }
 
 export interface RouteContext<P, Q, B> {
@@ -77,8 +83,8 @@ export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined
       if (user && spec.permission && !authorize(user, spec.permission, spec.resource?.(params))) {
         throw new ApiError("forbidden", `You lack the permission ${spec.permission}`);
       }
-      const query = parse("query", spec.query, Object.fromEntries(new URL(req.url).searchParams)) as Out<Q>;
-      const body = (spec.body ? parse("body", spec.body, await readJson(req, svc.config.maxBodyBytes)) : undefined) as Out<B>;
+      const query = parse("query", spec.query ?? NOTHING, Object.fromEntries(new URL(req.url).searchParams)) as Out<Q>;
+      const body = (spec.rawBody ? undefined : spec.body ? parse("body", spec.body, await readJson(req, svc.config.maxBodyBytes)) : noBody(req, svc.config.maxBodyBytes)) as Out<B>;
       return await handler({ req, svc, ip, user: user!, session: session!, params, query, body });
     } catch (err) {
       return errorResponse(err);
@@ -96,42 +102,50 @@ function csrfCheck(svc: Services, req: Request): void {
   if (req.headers.get(CSRF_HEADER) !== "1") throw new ApiError("forbidden", `Missing ${CSRF_HEADER} header`);
 }
 
+/** What a route without a query or body schema accepts: nothing (an empty JSON object at most). */
+const NOTHING = z.strictObject({});
+
 function parse(where: "params" | "query" | "body", schema: AnyZod | undefined, value: unknown): unknown {
   if (!schema) return undefined;
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const fields: Record<string, string> = {};
-  for (const issue of r.error.issues) {
-    const key = issue.path.length ? issue.path.map(String).join(".") : where;
-    fields[key] ??= issue.message;
-  }
-  const summary = Object.entries(fields)
-    .map(([k, m]) => `${k}: ${m}`)
-    .join("; ");
-  return fail(new ApiError("invalid", `Invalid ${where}: ${summary}`, fields));
+  const fields = issueFields(r.error, where);
+  return fail(new ApiError("invalid", `Invalid ${where}: ${describeFields(fields)}`, fields));
+}
+
+/** A body sent to a route that takes none is refused like an unknown field, not ignored. */
+async function noBody(req: Request, max: number): Promise<undefined> {
+  const length = req.headers.get("content-length");
+  const sent = (length !== null && length !== "0") || req.headers.has("transfer-encoding");
+  if (sent) parse("body", NOTHING, await readJson(req, max));
+  return undefined;
 }
 
 function fail(e: ApiError): never {
   throw e;
 }
 
+/** Refuses a body after dropping what is left of it (see drainLimit). */
+async function refuseBody(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number, e: ApiError): Promise<never> {
+  throw (await discard(reader, budget)) ? e : closing(e);
+}
+
 async function readJson(req: Request, max: number): Promise<unknown> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > max) throw new ApiError("payload_too_large", `Request body over ${max} bytes`, { body: `at most ${max} bytes` });
-  const ct = req.headers.get("content-type") ?? "";
-  if (!ct.includes("application/json")) throw new ApiError("bad_request", "Body must be JSON (Content-Type: application/json)", { body: "expected JSON" });
+  const tooLarge = new ApiError("payload_too_large", `Request body over ${max} bytes`, { body: `at most ${max} bytes` });
+  if (declared > drainLimit(max)) throw closing(tooLarge);
   const reader = req.body?.getReader();
   if (!reader) throw new ApiError("bad_request", "Request body is missing", { body: "required" });
+  if (declared > max) return refuseBody(reader, drainLimit(max), tooLarge);
+  const ct = req.headers.get("content-type") ?? "";
+  if (!ct.includes("application/json")) return refuseBody(reader, drainLimit(max), new ApiError("bad_request", "Body must be JSON (Content-Type: application/json)", { body: "expected JSON" }));
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new ApiError("payload_too_large", `Request body over ${max} bytes`, { body: `at most ${max} bytes` });
-    }
+    if (size > max) return refuseBody(reader, drainLimit(max) - size, tooLarge);
     chunks.push(value);
   }
   const text = Buffer.concat(chunks).toString("utf8");
