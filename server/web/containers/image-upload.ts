@@ -4,7 +4,8 @@
 import type { Socket } from "node:net";
 import { MAX_IMAGE_UPLOAD_BYTES, type TaskRow } from "../../protocol";
 import type { User } from "../db/client";
-import { ApiError } from "../http/errors";
+import { ApiError, isApiError } from "../http/errors";
+import { agentError } from "../http/agent-errors";
 import { closing, discard } from "../http/body";
 import type { Services } from "../services";
 
@@ -39,64 +40,76 @@ export async function streamImageUpload(
   if (declared > max) throw closing(tooLarge);
   const reader = o.req.body?.getReader();
   if (!reader) throw new ApiError("bad_request", "The archive is missing", { body: "required" });
+  let ended = false;
+  // Whatever refuses the upload once it is partly read, the rest is dropped first (up to
+  // DRAIN_BYTES; past that the answer says Connection: close), never cancelled: that
+  // destroys the connection before the answer is written (see ../http/body.ts).
+  const unread = async (err: unknown): Promise<unknown> => {
+    if (ended || (await discard(reader, DRAIN_BYTES))) return err;
+    const e = agentError(err);
+    return isApiError(e) ? closing(e) : err;
+  };
   // Read until the first tar header block is complete, and check it.
   const head: Uint8Array[] = [];
   let headBytes = 0;
   while (headBytes < 512) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) {
+      ended = true;
+      break;
+    }
     head.push(value);
     headBytes += value.byteLength;
   }
   const first = Buffer.concat(head);
-  if (!isTarHeader(first)) {
-    // Dropped, not cancelled (that destroys the connection before the 422 is written).
-    const e = new ApiError("invalid", "The upload is not a tar archive", { body: "not a tar archive (no ustar header)" });
-    throw (await discard(reader, DRAIN_BYTES)) ? e : closing(e);
-  }
+  if (!isTarHeader(first)) throw await unread(new ApiError("invalid", "The upload is not a tar archive", { body: "not a tar archive (no ustar header)" }));
   let bytes = 0;
   let refused: ApiError | null = null;
-  const r = await svc.tasks.run({
-    user: o.user,
-    ip: o.ip,
-    hostId: o.hostId,
-    kind: `image.${o.mode}`,
-    targetType: "image",
-    targetId: o.name ?? `upload-${Date.now()}`,
-    targetName: o.name ?? "uploaded archive",
-    idempotencyKey: null,
-    input: { mode: o.mode, name: o.name, declaredBytes: declared || null },
-    inlineWaitMs: 30 * 60_000,
-    describe: (res) => res,
-    call: async () => {
-      const { socket, result } = await svc.consoles.dataChannel(o.hostId, (channel, token) => svc.hub.call(o.hostId, "image.load", { channel, token, mode: o.mode, name: o.name }, 30 * 60_000));
-      try {
-        await write(socket, first);
-        bytes = first.length;
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          bytes += value.byteLength;
-          if (bytes > max) {
-            socket.destroy();
-            // The rest is not read (see above), nor cancelled: the 413 must reach the client first.
-            throw (refused = (await discard(reader, DRAIN_BYTES)) ? tooLarge : closing(tooLarge));
+  let r: Awaited<ReturnType<Services["tasks"]["run"]>>;
+  try {
+    r = await svc.tasks.run({
+      user: o.user,
+      ip: o.ip,
+      hostId: o.hostId,
+      kind: `image.${o.mode}`,
+      targetType: "image",
+      targetId: o.name ?? `upload-${Date.now()}`,
+      targetName: o.name ?? "uploaded archive",
+      idempotencyKey: null,
+      input: { mode: o.mode, name: o.name, declaredBytes: declared || null },
+      inlineWaitMs: 30 * 60_000,
+      describe: (res) => res,
+      call: async () => {
+        const { socket, result } = await svc.consoles.dataChannel(o.hostId, (channel, token) => svc.hub.call(o.hostId, "image.load", { channel, token, mode: o.mode, name: o.name }, 30 * 60_000));
+        try {
+          await write(socket, first);
+          bytes = first.length;
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done) {
+              ended = true;
+              break;
+            }
+            bytes += value.byteLength;
+            if (bytes > max) throw (refused = tooLarge);
+            await write(socket, value);
           }
-          await write(socket, value);
+          socket.end();
+        } catch (err) {
+          socket.destroy();
+          await result.catch(() => undefined);
+          throw err;
         }
-        socket.end();
-      } catch (err) {
-        socket.destroy();
-        await result.catch(() => undefined);
-        throw err;
-      }
-      return result;
-    },
-  });
-  if (refused) throw refused;
+        return result;
+      },
+    });
+  } catch (err) {
+    throw await unread(err);
+  }
+  if (refused) throw await unread(refused);
   if (r.task.status === "failed") {
     const reason = r.task.error ?? "import failed";
-    throw new ApiError("invalid", reason, { body: reason });
+    throw await unread(new ApiError("invalid", reason, { body: reason }));
   }
   return { images: (r.result as { images?: string[] } | undefined)?.images ?? [], bytes, task: r.task };
 }
