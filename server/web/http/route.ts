@@ -84,7 +84,7 @@ export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined
         throw new ApiError("forbidden", `You lack the permission ${spec.permission}`);
       }
       const query = parse("query", spec.query ?? NOTHING, Object.fromEntries(new URL(req.url).searchParams)) as Out<Q>;
-      const body = (spec.rawBody ? undefined : spec.body ? parse("body", spec.body, await readJson(req, svc.config.maxBodyBytes)) : noBody(req, svc.config.maxBodyBytes)) as Out<B>;
+      const body = (spec.rawBody ? undefined : spec.body ? parse("body", spec.body, await readJson(req, svc.config.maxBodyBytes)) : await noBody(req, svc.config.maxBodyBytes)) as Out<B>;
       return await handler({ req, svc, ip, user: user!, session: session!, params, query, body });
     } catch (err) {
       return errorResponse(err);
@@ -115,9 +115,11 @@ function parse(where: "params" | "query" | "body", schema: AnyZod | undefined, v
 
 /** A body sent to a route that takes none is refused like an unknown field, not ignored. */
 async function noBody(req: Request, max: number): Promise<undefined> {
-  const length = req.headers.get("content-length");
-  const sent = (length !== null && length !== "0") || req.headers.has("transfer-encoding");
-  if (sent) parse("body", NOTHING, await readJson(req, max));
+  // Next gives bodiless methods no stream; for the others, an empty stream is no body.
+  const reader = req.body?.getReader();
+  if (!reader) return undefined;
+  const text = await readText(reader, req, max);
+  if (text.length) parse("body", NOTHING, parseJson(req, text));
   return undefined;
 }
 
@@ -131,14 +133,17 @@ async function refuseBody(reader: ReadableStreamDefaultReader<Uint8Array>, budge
 }
 
 async function readJson(req: Request, max: number): Promise<unknown> {
+  const reader = req.body?.getReader();
+  if (!reader) throw new ApiError("bad_request", "Request body is missing", { body: "required" });
+  return parseJson(req, await readText(reader, req, max));
+}
+
+/** The body as text, at most `max` bytes; a refused body is dropped first (see ./body.ts). */
+async function readText(reader: ReadableStreamDefaultReader<Uint8Array>, req: Request, max: number): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   const tooLarge = new ApiError("payload_too_large", `Request body over ${max} bytes`, { body: `at most ${max} bytes` });
   if (declared > drainLimit(max)) throw closing(tooLarge);
-  const reader = req.body?.getReader();
-  if (!reader) throw new ApiError("bad_request", "Request body is missing", { body: "required" });
   if (declared > max) return refuseBody(reader, drainLimit(max), tooLarge);
-  const ct = req.headers.get("content-type") ?? "";
-  if (!ct.includes("application/json")) return refuseBody(reader, drainLimit(max), new ApiError("bad_request", "Body must be JSON (Content-Type: application/json)", { body: "expected JSON" }));
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -148,7 +153,12 @@ async function readJson(req: Request, max: number): Promise<unknown> {
     if (size > max) return refuseBody(reader, drainLimit(max) - size, tooLarge);
     chunks.push(value);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(req: Request, text: string): unknown {
+  const ct = req.headers.get("content-type") ?? "";
+  if (!ct.includes("application/json")) throw new ApiError("bad_request", "Body must be JSON (Content-Type: application/json)", { body: "expected JSON" });
   try {
     return JSON.parse(text);
   } catch {
