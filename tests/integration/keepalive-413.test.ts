@@ -76,10 +76,9 @@ describe("413 on a keep-alive connection", () => {
           const big = await send(agent, srv.url, "POST", "/api/auth/login", { body: jsonBody(size), declared });
           expect(big.status).toBe(413);
           expect(big.json.error.fields.body).toBeTruthy();
-          // Within the drain bound the connection is kept; past it the server says so.
-          if (size < 1024 * 1024) expect(big.connection).toBe("keep-alive");
-          else expect(big.connection).toBe("close");
           for (let i = 0; i < 3; i++) expect((await send(agent, srv.url, "GET", "/api/auth/me", { cookie: admin.cookie })).status).toBe(200);
+          // Within the drain bound the connection is kept; past it the server says it closes it.
+          expect(big.connection).toBe(size < 1024 * 1024 ? "keep-alive" : "close");
         } finally {
           agent.destroy();
         }
