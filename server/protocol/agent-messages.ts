@@ -1,7 +1,11 @@
 // The agent ⇄ server contract. JSON text frames on one websocket that the agent dials.
-// Both sides validate every frame with these schemas; an invalid frame gets an error reply
-// (when it carried a request id) and is logged, never crashing either side.
+// Both sides validate every frame with these schemas, strictly: a field the schema does not
+// name is refused, not dropped (an agent and a server of different releases find out at
+// once, instead of one side silently ignoring what the other meant). An invalid frame gets
+// an error reply naming the fields (with the request id when it carried one) and is
+// logged, never crashing either side.
 import { z } from "zod";
+import { describeFields, issueFields } from "./issues";
 import { DomainAction, DomainSummary, Uuid } from "./domain";
 import { ConsoleKind } from "./console";
 import { HostFacts } from "./host";
@@ -30,48 +34,48 @@ export const ERROR_CODES = [
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
-export const RpcError = z.object({ code: ErrorCode, message: z.string().max(4096) });
+export const RpcError = z.strictObject({ code: ErrorCode, message: z.string().max(4096) });
 export type RpcError = z.infer<typeof RpcError>;
 
 // ---- methods the server calls on the agent: noun.verb, params and result ----
 export const Methods = {
-  "host.facts": { params: z.object({}), result: HostFacts },
-  "domain.list": { params: z.object({}), result: z.object({ domains: z.array(DomainSummary) }) },
-  "domain.get": { params: z.object({ uuid: Uuid }), result: z.object({ domain: DomainSummary, xml: z.string() }) },
+  "host.facts": { params: z.strictObject({}), result: HostFacts },
+  "domain.list": { params: z.strictObject({}), result: z.strictObject({ domains: z.array(DomainSummary) }) },
+  "domain.get": { params: z.strictObject({ uuid: Uuid }), result: z.strictObject({ domain: DomainSummary, xml: z.string() }) },
   "domain.action": {
-    params: z.object({
+    params: z.strictObject({
       uuid: Uuid,
       action: DomainAction,
       // undefine: also delete the domain's storage volumes; autostart: the new value.
       removeStorage: z.boolean().optional(),
       enabled: z.boolean().optional(),
     }),
-    result: z.object({ domain: DomainSummary.nullable() }),
+    result: z.strictObject({ domain: DomainSummary.nullable() }),
   },
   // Opens a console for a browser: the agent resolves the endpoint from the domain's own
   // XML (never from the caller), then dials /ws/agent-data with the one-time channel token
   // and relays bytes. The agent still listens on no port.
   "console.open": {
-    params: z.object({ uuid: Uuid, kind: ConsoleKind, channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/) }),
-    result: z.object({ endpoint: z.string().max(512) }),
+    params: z.strictObject({ uuid: Uuid, kind: ConsoleKind, channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/) }),
+    result: z.strictObject({ endpoint: z.string().max(512) }),
   },
   // The set of targets someone is watching live: the agent streams those every second and
   // everything else only at the coarse history interval. Replaces the previous set.
-  "metrics.watch": { params: z.object({ targets: z.array(AgentTarget).max(20_000) }), result: z.object({ watching: z.number().int() }) },
+  "metrics.watch": { params: z.strictObject({ targets: z.array(AgentTarget).max(20_000) }), result: z.strictObject({ watching: z.number().int() }) },
   // ---- containers (Docker Engine API: Podman or Docker) ----
-  "container.list": { params: z.object({}), result: z.object({ engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }) },
-  "container.inspect": { params: z.object({ id: ContainerId }), result: z.object({ container: ContainerSummary, inspect: z.record(z.string(), z.unknown()) }) },
-  "container.action": { params: z.object({ id: ContainerId, action: ContainerAction, force: z.boolean().optional() }), result: z.object({ container: ContainerSummary.nullable() }) },
-  "container.rename": { params: z.object({ id: ContainerId, name: ContainerName }), result: z.object({ container: ContainerSummary }) },
-  "container.create": { params: z.object({ spec: ContainerCreateSpec }), result: z.object({ container: ContainerSummary }) },
+  "container.list": { params: z.strictObject({}), result: z.strictObject({ engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }) },
+  "container.inspect": { params: z.strictObject({ id: ContainerId }), result: z.strictObject({ container: ContainerSummary, inspect: z.record(z.string(), z.unknown()) }) },
+  "container.action": { params: z.strictObject({ id: ContainerId, action: ContainerAction, force: z.boolean().optional() }), result: z.strictObject({ container: ContainerSummary.nullable() }) },
+  "container.rename": { params: z.strictObject({ id: ContainerId, name: ContainerName }), result: z.strictObject({ container: ContainerSummary }) },
+  "container.create": { params: z.strictObject({ spec: ContainerCreateSpec }), result: z.strictObject({ container: ContainerSummary }) },
   "container.logs": {
-    params: z.object({ id: ContainerId, tail: z.number().int().min(1).max(100_000), timestamps: z.boolean() }),
-    result: z.object({ text: z.string(), truncated: z.boolean() }),
+    params: z.strictObject({ id: ContainerId, tail: z.number().int().min(1).max(100_000), timestamps: z.boolean() }),
+    result: z.strictObject({ text: z.string(), truncated: z.boolean() }),
   },
   // Like console.open: the agent dials /ws/agent-data with the channel token, then relays an
   // exec session (a TTY) or a live log stream over it.
   "container.attach": {
-    params: z.object({
+    params: z.strictObject({
       id: ContainerId,
       kind: ContainerStreamKind,
       channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
@@ -80,23 +84,23 @@ export const Methods = {
       rows: z.number().int().min(1).max(1000).optional(),
       cmd: z.array(z.string().max(1024)).min(1).max(32).optional(),
     }),
-    result: z.object({ endpoint: z.string().max(512) }),
+    result: z.strictObject({ endpoint: z.string().max(512) }),
   },
-  "container.resize": { params: z.object({ channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }), result: z.object({}) },
-  "image.list": { params: z.object({}), result: z.object({ images: z.array(ImageSummary) }) },
-  "image.remove": { params: z.object({ id: z.string().min(1).max(256), force: z.boolean().optional() }), result: z.object({}) },
-  "image.pull": { params: z.object({ ref: ImageRef }), result: z.object({ image: z.string() }) },
+  "container.resize": { params: z.strictObject({ channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }), result: z.strictObject({}) },
+  "image.list": { params: z.strictObject({}), result: z.strictObject({ images: z.array(ImageSummary) }) },
+  "image.remove": { params: z.strictObject({ id: z.string().min(1).max(256), force: z.boolean().optional() }), result: z.strictObject({}) },
+  "image.pull": { params: z.strictObject({ ref: ImageRef }), result: z.strictObject({ image: z.string() }) },
   // The tar arrives over a data connection the agent dials with the channel token.
   // mode "load": an archive from `docker save`/`podman save`; "import": a root file system
   // tar that becomes image `name`.
   "image.load": {
-    params: z.object({ channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/), mode: z.enum(["load", "import"]), name: ImageRef.optional() }),
-    result: z.object({ images: z.array(z.string()) }),
+    params: z.strictObject({ channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/), mode: z.enum(["load", "import"]), name: ImageRef.optional() }),
+    result: z.strictObject({ images: z.array(z.string()) }),
   },
   // The agent's own view of itself (what it streams, what it costs), for admins and tests.
   "agent.stats": {
-    params: z.object({}),
-    result: z.object({
+    params: z.strictObject({}),
+    result: z.strictObject({
       watched: z.array(z.string()),
       ticks: z.number().int(),
       fineSamples: z.number().int(),
@@ -115,23 +119,23 @@ export const METHOD_NAMES = Object.keys(Methods) as MethodName[];
 // ---- agent → server events (pushed, never polled) ----
 export const AgentEvent = z.discriminatedUnion("kind", [
   // Full state: sent after (re)connecting to the server or to libvirtd.
-  z.object({ kind: z.literal("domain.inventory"), domains: z.array(DomainSummary) }),
+  z.strictObject({ kind: z.literal("domain.inventory"), domains: z.array(DomainSummary) }),
   // A domain changed (lifecycle, reboot, device, autostart…): its fresh summary.
-  z.object({ kind: z.literal("domain.changed"), cause: z.string().max(64), domain: DomainSummary }),
-  z.object({ kind: z.literal("domain.removed"), uuid: Uuid, name: z.string().max(256) }),
-  z.object({ kind: z.literal("libvirt.status"), connected: z.boolean(), error: z.string().max(4096).nullable() }),
-  z.object({ kind: z.literal("container.inventory"), engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }),
-  z.object({ kind: z.literal("container.changed"), cause: z.string().max(64), container: ContainerSummary }),
-  z.object({ kind: z.literal("container.removed"), id: ContainerId, name: z.string().max(256) }),
-  z.object({ kind: z.literal("engine.status"), connected: z.boolean(), engine: EngineInfo.nullable(), error: z.string().max(4096).nullable() }),
+  z.strictObject({ kind: z.literal("domain.changed"), cause: z.string().max(64), domain: DomainSummary }),
+  z.strictObject({ kind: z.literal("domain.removed"), uuid: Uuid, name: z.string().max(256) }),
+  z.strictObject({ kind: z.literal("libvirt.status"), connected: z.boolean(), error: z.string().max(4096).nullable() }),
+  z.strictObject({ kind: z.literal("container.inventory"), engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }),
+  z.strictObject({ kind: z.literal("container.changed"), cause: z.string().max(64), container: ContainerSummary }),
+  z.strictObject({ kind: z.literal("container.removed"), id: ContainerId, name: z.string().max(256) }),
+  z.strictObject({ kind: z.literal("engine.status"), connected: z.boolean(), engine: EngineInfo.nullable(), error: z.string().max(4096).nullable() }),
   // One sampling tick. `coarse` ticks carry every target (kept as history); the others
   // carry only the watched ones.
-  z.object({ kind: z.literal("metrics.samples"), coarse: z.boolean(), samples: z.array(MetricSample).max(20_000) }),
+  z.strictObject({ kind: z.literal("metrics.samples"), coarse: z.boolean(), samples: z.array(MetricSample).max(20_000) }),
 ]);
 export type AgentEvent = z.infer<typeof AgentEvent>;
 
 // ---- frames ----
-export const AgentHello = z.object({
+export const AgentHello = z.strictObject({
   type: z.literal("hello"),
   protocol: z.number().int(),
   agentVersion: z.string().max(64),
@@ -139,22 +143,22 @@ export const AgentHello = z.object({
 });
 
 const Response = z.discriminatedUnion("ok", [
-  z.object({ type: z.literal("res"), id: z.number().int().nonnegative(), ok: z.literal(true), result: z.unknown() }),
-  z.object({ type: z.literal("res"), id: z.number().int().nonnegative(), ok: z.literal(false), error: RpcError }),
+  z.strictObject({ type: z.literal("res"), id: z.number().int().nonnegative(), ok: z.literal(true), result: z.unknown() }),
+  z.strictObject({ type: z.literal("res"), id: z.number().int().nonnegative(), ok: z.literal(false), error: RpcError }),
 ]);
 
 export const AgentFrame = z.discriminatedUnion("type", [
   AgentHello,
   Response,
-  z.object({ type: z.literal("event"), at: z.number(), event: AgentEvent }),
-  z.object({ type: z.literal("error"), error: RpcError }),
+  z.strictObject({ type: z.literal("event"), at: z.number(), event: AgentEvent }),
+  z.strictObject({ type: z.literal("error"), error: RpcError }),
 ]);
 export type AgentFrame = z.infer<typeof AgentFrame>;
 
 export const ServerFrame = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("welcome"), protocol: z.number().int(), hostId: z.string().max(64), serverTime: z.number() }),
-  z.object({ type: z.literal("req"), id: z.number().int().nonnegative(), method: z.string().max(64), params: z.unknown() }),
-  z.object({ type: z.literal("error"), error: RpcError }),
+  z.strictObject({ type: z.literal("welcome"), protocol: z.number().int(), hostId: z.string().max(64), serverTime: z.number() }),
+  z.strictObject({ type: z.literal("req"), id: z.number().int().nonnegative(), method: z.string().max(64), params: z.unknown() }),
+  z.strictObject({ type: z.literal("error"), error: RpcError }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 
@@ -171,6 +175,11 @@ export function parseFrame<T extends z.ZodType>(schema: T, raw: string | Buffer)
   const r = schema.safeParse(json);
   if (r.success) return { ok: true, frame: r.data };
   const id = typeof json === "object" && json && typeof (json as { id?: unknown }).id === "number" ? (json as { id: number }).id : null;
-  const where = r.error.issues[0];
-  return { ok: false, id, error: { code: "invalid_message", message: `invalid frame at ${where?.path.join(".") || "(root)"}: ${where?.message ?? "?"}` } };
+  return { ok: false, id, error: { code: "invalid_message", message: invalidMessage("invalid frame", r.error) } };
+}
+
+/** "what: field: reason; …", short enough for an RpcError (a frame of 10,000 unknown keys must not make a longer error). */
+export function invalidMessage(what: string, error: z.ZodError): string {
+  const text = `${what}: ${describeFields(issueFields(error, "(root)"))}`;
+  return text.length > 1000 ? `${text.slice(0, 999)}…` : text;
 }

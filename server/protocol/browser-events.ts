@@ -8,7 +8,7 @@ import type { SeriesSample } from "./metrics";
 
 export const HostStatus = z.enum(["online", "offline", "pending"]);
 
-export const HostRow = z.object({
+export const HostRow = z.strictObject({
   id: z.string(),
   name: z.string(),
   status: HostStatus,
@@ -40,7 +40,7 @@ export const ContainerRow = ContainerSummary.extend(Placement);
 export type ContainerRow = z.infer<typeof ContainerRow>;
 
 export const TASK_STATUSES = ["queued", "running", "succeeded", "failed", "unknown"] as const;
-export const TaskRow = z.object({
+export const TaskRow = z.strictObject({
   id: z.string(),
   kind: z.string(),
   targetType: z.string(),
@@ -56,13 +56,17 @@ export const TaskRow = z.object({
 });
 export type TaskRow = z.infer<typeof TaskRow>;
 
+/** Browser → server on /ws/events: a keep-alive, answered with pong. (Metric subscriptions: metrics.ts.) */
+export const PingMessage = z.strictObject({ type: z.literal("ping") });
+
 export type BrowserEvent =
   // First message of every socket. `seq` is the last event before the ones that follow;
   // `resumed` says the missed events after the client's resume point follow (else the
   // client refetches what it shows).
   | { type: "hello"; serverTime: number; user: string; epoch: string; seq: number; resumed: boolean }
   | { type: "pong"; serverTime: number }
-  | { type: "error"; message: string; code?: string; series?: string[] }
+  // `fields`: what was wrong with the message the browser sent (e.g. { evil: "unknown field" }).
+  | { type: "error"; message: string; code?: string; series?: string[]; fields?: Record<string, string> }
   | { type: "metrics"; samples: SeriesSample[] }
   // New 10 s samples arrived: fleet summaries (the dashboard's ranking) are out of date.
   | { type: "metrics.fleet"; seq: number }

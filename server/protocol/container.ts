@@ -16,14 +16,14 @@ export const CONTAINER_STATES = ["created", "running", "paused", "restarting", "
 export const ContainerState = z.enum(CONTAINER_STATES);
 export type ContainerState = z.infer<typeof ContainerState>;
 
-export const PortMapping = z.object({
+export const PortMapping = z.strictObject({
   ip: z.string().max(64).nullable(),
   privatePort: z.number().int().min(0).max(65535),
   publicPort: z.number().int().min(0).max(65535).nullable(),
   type: z.string().max(8),
 });
 
-export const ContainerSummary = z.object({
+export const ContainerSummary = z.strictObject({
   id: ContainerId,
   name: z.string().max(256),
   image: z.string().max(512),
@@ -37,7 +37,7 @@ export const ContainerSummary = z.object({
 });
 export type ContainerSummary = z.infer<typeof ContainerSummary>;
 
-export const EngineInfo = z.object({
+export const EngineInfo = z.strictObject({
   kind: z.enum(["podman", "docker", "unknown"]),
   version: z.string().max(64),
   apiVersion: z.string().max(32),
@@ -52,7 +52,7 @@ export type ContainerAction = z.infer<typeof ContainerAction>;
 const EnvKey = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const ContainerCreateSpec = z
-  .object({
+  .strictObject({
     name: ContainerName.optional(),
     image: ImageRef,
     cmd: z.array(z.string().max(4096)).max(64).optional(),
@@ -62,7 +62,7 @@ export const ContainerCreateSpec = z
       .optional(),
     ports: z
       .array(
-        z.object({
+        z.strictObject({
           hostPort: z.number().int().min(1).max(65535),
           containerPort: z.number().int().min(1).max(65535),
           protocol: z.enum(["tcp", "udp"]).default("tcp"),
@@ -73,7 +73,7 @@ export const ContainerCreateSpec = z
       .optional(),
     volumes: z
       .array(
-        z.object({
+        z.strictObject({
           source: z.string().min(1).max(1024).regex(/^(\/[^\0]*|[a-zA-Z0-9][a-zA-Z0-9_.-]*)$/, "an absolute host path or a volume name"),
           target: z.string().min(1).max(1024).regex(/^\/[^\0]*$/, "an absolute path in the container"),
           readOnly: z.boolean().default(false),
@@ -96,7 +96,7 @@ export const ContainerCreateSpec = z
   });
 export type ContainerCreateSpec = z.output<typeof ContainerCreateSpec>;
 
-export const ImageSummary = z.object({
+export const ImageSummary = z.strictObject({
   id: z.string().max(128),
   tags: z.array(z.string().max(512)).max(256),
   size: z.number().nonnegative(),

@@ -8,16 +8,16 @@ export type DomainState = z.infer<typeof DomainState>;
 
 export const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "a lowercase UUID");
 
-export const GraphicsDevice = z.object({
+export const GraphicsDevice = z.strictObject({
   type: z.string().max(32),
   port: z.number().int().nullable(),
   listen: z.string().max(256).nullable(),
   socket: z.string().max(4096).nullable(),
 });
 
-export const SerialDevice = z.object({ type: z.string().max(32), path: z.string().max(4096).nullable(), target: z.string().max(64).nullable() });
+export const SerialDevice = z.strictObject({ type: z.string().max(32), path: z.string().max(4096).nullable(), target: z.string().max(64).nullable() });
 
-export const DiskDevice = z.object({
+export const DiskDevice = z.strictObject({
   target: z.string().max(64),
   device: z.string().max(32),
   bus: z.string().max(32).nullable(),
@@ -25,14 +25,14 @@ export const DiskDevice = z.object({
   format: z.string().max(32).nullable(),
 });
 
-export const NicDevice = z.object({
+export const NicDevice = z.strictObject({
   mac: z.string().max(32).nullable(),
   type: z.string().max(32),
   source: z.string().max(256).nullable(),
   model: z.string().max(64).nullable(),
 });
 
-export const DomainSummary = z.object({
+export const DomainSummary = z.strictObject({
   uuid: Uuid,
   name: z.string().min(1).max(256),
   id: z.number().int(), // -1 when not running

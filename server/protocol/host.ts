@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export const HostFacts = z.object({
+export const HostFacts = z.strictObject({
   hostname: z.string().max(256),
   os: z.string().max(256),
   kernel: z.string().max(256),
@@ -10,6 +10,6 @@ export const HostFacts = z.object({
   memoryBytes: z.number().nonnegative(),
   libvirtVersion: z.string().max(64).nullable(),
   qemuVersion: z.string().max(64).nullable(),
-  kvm: z.object({ usable: z.boolean(), reason: z.string().max(512).nullable() }),
+  kvm: z.strictObject({ usable: z.boolean(), reason: z.string().max(512).nullable() }),
 });
 export type HostFacts = z.infer<typeof HostFacts>;

@@ -6,3 +6,4 @@ export * from "./browser-events";
 export * from "./console";
 export * from "./metrics";
 export * from "./container";
+export * from "./issues";

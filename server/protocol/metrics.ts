@@ -27,15 +27,15 @@ export const COARSE_INTERVAL_MS = 10_000;
 /** What an agent samples, named from the agent's side: its host, a domain, a container. */
 export const AgentTarget = z.string().regex(/^(host|vm:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|ct:[0-9a-f]{12,64})$/);
 
-export const HostDetail = z.object({
+export const HostDetail = z.strictObject({
   /** % per core, in core order. */
   cores: z.array(z.number()).max(4096),
-  mounts: z.array(z.object({ mount: z.string().max(512), used: z.number(), total: z.number() })).max(256),
-  ifaces: z.array(z.object({ name: z.string().max(64), rx: z.number(), tx: z.number() })).max(256),
+  mounts: z.array(z.strictObject({ mount: z.string().max(512), used: z.number(), total: z.number() })).max(256),
+  ifaces: z.array(z.strictObject({ name: z.string().max(64), rx: z.number(), tx: z.number() })).max(256),
 });
 export type HostDetail = z.infer<typeof HostDetail>;
 
-export const MetricSample = z.object({
+export const MetricSample = z.strictObject({
   target: AgentTarget,
   /** When the values were observed (agent clock, ms since the epoch). */
   t: z.number(),
@@ -71,8 +71,8 @@ export function seriesOf(hostId: string, target: string): string {
 /** Browser → server on /ws/events. */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 256;
 export const MetricsClientMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("metrics.subscribe"), series: z.array(z.string().max(200)).min(1).max(MAX_SUBSCRIPTIONS_PER_SOCKET) }),
-  z.object({ type: z.literal("metrics.unsubscribe"), series: z.array(z.string().max(200)).max(MAX_SUBSCRIPTIONS_PER_SOCKET) }),
+  z.strictObject({ type: z.literal("metrics.subscribe"), series: z.array(z.string().max(200)).min(1).max(MAX_SUBSCRIPTIONS_PER_SOCKET) }),
+  z.strictObject({ type: z.literal("metrics.unsubscribe"), series: z.array(z.string().max(200)).max(MAX_SUBSCRIPTIONS_PER_SOCKET) }),
 ]);
 export type MetricsClientMessage = z.infer<typeof MetricsClientMessage>;
 

@@ -25,6 +25,7 @@ import { TaskService } from "./tasks/task-service";
 import { startLocalAgent, type LocalAgent } from "./agents/local-agent";
 import { setSecurityHeaders } from "./http/security-headers";
 import { CLIENT_IP_HEADER } from "./http/route";
+import { lingerOnClose } from "./http/lingering-close";
 import { startCpuProfile } from "./dev/cpu-profile";
 
 const started = Date.now();
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
     dev ? () => undefined : undefined,
   );
   server.on("upgrade", upgrades.handler);
+  // A refused body's sender reads the 413 instead of a reset (see http/body.ts).
+  lingerOnClose(server);
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const shown = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;

@@ -10,7 +10,7 @@ export const GET = route({ permission: "host.read" }, async ({ svc }) => {
   return json({ hosts: hosts.map((h) => hostRow(h, svc.hub)) });
 });
 
-export const POST = route({ permission: "host.manage", body: z.object({ name: UsernameSchema }) }, async ({ svc, body, user, ip, req }) => {
+export const POST = route({ permission: "host.manage", body: z.strictObject({ name: UsernameSchema }) }, async ({ svc, body, user, ip, req }) => {
   const { host, token } = await createHost(svc.db, body.name);
   await audit(svc.db, { actor: user.username, userId: user.id, action: "host.create", target: host.name, outcome: "success", ip });
   svc.bus.publish({ type: "host.changed", hostId: host.id });

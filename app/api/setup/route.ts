@@ -3,7 +3,7 @@ import { route, json } from "@/server/web/http/route";
 import { createFirstAdmin, publicUser, SetupBody } from "@/server/web/auth/accounts";
 import { sessionCookie } from "@/server/web/http/cookies";
 
-export const GET = route({ auth: "none", query: z.object({ token: z.string().max(128).optional() }) }, async ({ svc, query }) => {
+export const GET = route({ auth: "none", query: z.strictObject({ token: z.string().max(128).optional() }) }, async ({ svc, query }) => {
   const needed = (await svc.db.user.count()) === 0;
   return json({ needed, tokenValid: needed && query.token ? svc.setup.check(query.token) : false });
 });

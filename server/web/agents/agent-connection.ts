@@ -1,8 +1,10 @@
-// The server's end of one agent's websocket: validated frames, calls with ids and
+// The server's end of one agent's websocket: frames validated strictly (a field the
+// protocol does not name is refused, see protocol/agent-messages.ts), calls with ids and
 // timeouts, events handed to the hub.
 import type { WebSocket } from "ws";
 import {
   AgentFrame,
+  invalidMessage,
   Methods,
   parseFrame,
   PROTOCOL_VERSION,
@@ -116,7 +118,7 @@ export class AgentConnection {
           const p = this.pending.get(f.id);
           if (!p) return;
           const r = Methods[p.method].result.safeParse(f.result);
-          this.settle(f.id, r.success ? null : new AgentCallError("invalid_message", `invalid ${p.method} result: ${r.error.issues[0]?.message}`), r.success ? r.data : undefined);
+          this.settle(f.id, r.success ? null : new AgentCallError("invalid_message", invalidMessage(`invalid ${p.method} result`, r.error)), r.success ? r.data : undefined);
         } else {
           this.settle(f.id, new AgentCallError(f.error.code, f.error.message));
         }

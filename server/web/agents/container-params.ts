@@ -6,8 +6,8 @@ import { idempotencyKey } from "../http/idempotency";
 import { ApiError } from "../http/errors";
 import type { AgentHub } from "./hub";
 
-export const HostParams = z.object({ hostId: z.string().min(1).max(64) });
-export const ContainerParams = z.object({ hostId: z.string().min(1).max(64), id: ContainerId });
+export const HostParams = z.strictObject({ hostId: z.string().min(1).max(64) });
+export const ContainerParams = z.strictObject({ hostId: z.string().min(1).max(64), id: ContainerId });
 export const containerResource = (p: z.infer<typeof ContainerParams>) => ({ type: "container" as const, id: p.id, hostId: p.hostId });
 
 /** The container as last reported by its host, or a 404 naming the field. */

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { DomainState, type MachineRow } from "../../protocol";
 
-export const MachineQuery = z.object({
+export const MachineQuery = z.strictObject({
   q: z.string().max(200).optional(),
   state: z.union([DomainState, z.literal("stopped")]).optional(),
   host: z.string().max(64).optional(),

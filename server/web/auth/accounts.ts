@@ -15,13 +15,13 @@ export const UsernameSchema = z
 
 export const NewPasswordSchema = z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX, `at most ${PASSWORD_MAX} characters`);
 
-export const SetupBody = z.object({
+export const SetupBody = z.strictObject({
   token: z.string().min(1, "required").max(128, "at most 128 characters"),
   username: UsernameSchema,
   password: NewPasswordSchema,
 });
 
-export const LoginBody = z.object({
+export const LoginBody = z.strictObject({
   username: z.string().min(1, "required").max(64, "at most 64 characters"),
   password: z.string().min(1, "required").max(PASSWORD_MAX, `at most ${PASSWORD_MAX} characters`),
 });

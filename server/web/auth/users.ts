@@ -11,8 +11,8 @@ import { hashPassword } from "./passwords";
 import { ROLES } from "./permissions";
 
 export const RoleSchema = z.enum(ROLES);
-export const NewUserBody = z.object({ username: UsernameSchema, password: NewPasswordSchema, role: RoleSchema });
-export const UserPatchBody = z.object({ role: RoleSchema });
+export const NewUserBody = z.strictObject({ username: UsernameSchema, password: NewPasswordSchema, role: RoleSchema });
+export const UserPatchBody = z.strictObject({ role: RoleSchema });
 
 export async function listUsers(svc: Services) {
   const rows = await svc.db.user.findMany({ orderBy: { username: "asc" } });

@@ -3,7 +3,7 @@
 // this process buffer without bound.
 import type { Socket } from "node:net";
 import type { WebSocket } from "ws";
-import { CONSOLE_CLOSE, type StreamKind } from "../../protocol/console";
+import { CONSOLE_CLOSE, parseResize, type StreamKind } from "../../protocol/console";
 import { readLarge } from "./large-reads";
 
 // Small buffers: QEMU's VNC server sends one frame per request, so a deep buffer adds
@@ -15,16 +15,22 @@ export interface RelayHooks {
   onResize(cols: number, rows: number): void;
 }
 
-/** Terminal sessions send their size as a text frame: {"type":"resize","cols":…,"rows":…}. */
-export function parseResize(text: string): { cols: number; rows: number } | null {
+/**
+ * Terminal sessions send their size as a text frame: {"type":"resize","cols":…,"rows":…},
+ * parsed strictly (an unknown field is refused, naming it). Log streams take no message.
+ */
+export function parseControl(kind: StreamKind, text: string): { cols: number; rows: number } | { refused: string } {
+  if (kind !== "exec") return { refused: "this stream takes no messages" };
+  let json: unknown;
   try {
-    const m = JSON.parse(text) as { type?: string; cols?: unknown; rows?: unknown };
-    if (m.type !== "resize" || !Number.isInteger(m.cols) || !Number.isInteger(m.rows)) return null;
-    const clamp = (n: number) => Math.min(1000, Math.max(1, n));
-    return { cols: clamp(m.cols as number), rows: clamp(m.rows as number) };
+    json = JSON.parse(text);
   } catch {
-    return null;
+    return { refused: "control messages must be JSON" };
   }
+  const m = parseResize(json);
+  if ("refused" in m) return m;
+  const clamp = (n: number) => Math.min(1000, Math.max(1, n));
+  return { cols: clamp(m.cols), rows: clamp(m.rows) };
 }
 
 export class StreamRelay {
@@ -55,8 +61,10 @@ export class StreamRelay {
     // ws still emits messages while a close is under way: a closed console takes no input.
     if (this.detached || this.browser.readyState !== this.browser.OPEN) return;
     if (!isBinary && this.textIsControl) {
-      const size = this.kind === "exec" ? parseResize(data.toString("utf8")) : null;
-      if (size) this.resize(size);
+      const c = parseControl(this.kind, data.toString("utf8"));
+      // Refused, not ignored: the console has no channel for an error but its close reason.
+      if ("refused" in c) return this.browser.close(CONSOLE_CLOSE.invalidMessage, c.refused);
+      this.resize(c);
       return;
     }
     const agent = this.agent;

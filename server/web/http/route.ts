@@ -1,8 +1,11 @@
 // The one wrapper every API route handler goes through: client address, authentication,
 // CSRF/Origin check for state-changing methods, permission, zod parsing of params, query
 // and body with a size limit, and uniform errors. Handlers receive typed, validated input
-// and never see a raw request body.
-import { type z } from "zod";
+// and never see a raw request body. Parsing is strict: schemas are z.strictObject, and a
+// route without a query (or body) schema takes none, so an unknown field or parameter is
+// a 422 naming it, before anything is done.
+import { z } from "zod";
+import { describeFields, issueFields } from "../../protocol/issues";
 import type { Session, User } from "../db/client";
 import { authorize, type Permission, type Resource } from "../auth/permissions";
 import { services, type Services } from "../services";
@@ -11,6 +14,7 @@ import { checkOrigin } from "./origin";
 import { agentError } from "./agent-errors";
 import { databaseError } from "../db/errors";
 import { parseCookies, sessionCookieName } from "./cookies";
+import { closing, discard, drainLimit } from "./body";
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export const CSRF_HEADER = "x-hangar-csrf";
@@ -29,6 +33,8 @@ export interface RouteSpec<P, Q, B> {
   params?: P;
   query?: Q;
   body?: B;
+  /** The handler streams the request body itself (image uploads); no JSON is read. */
+  rawBody?: true;
 }
 
 export interface RouteContext<P, Q, B> {
@@ -61,7 +67,8 @@ export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined
   spec: RouteSpec<P, Q, B>,
   handler: (ctx: AuthedContext<P, Q, B>) => Promise<Response>,
 ): (req: Request, nextCtx: NextCtx) => Promise<Response> {
-  return async (req, nextCtx) => {
+  // The spec rides along on the handler, for tests that check every route's schemas.
+  return Object.assign(async (req: Request, nextCtx: NextCtx) => {
     try {
       const svc = services();
       const ip = req.headers.get(CLIENT_IP_HEADER) ?? "";
@@ -78,13 +85,13 @@ export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined
       if (user && spec.permission && !authorize(user, spec.permission, spec.resource?.(params))) {
         throw new ApiError("forbidden", `You lack the permission ${spec.permission}`);
       }
-      const query = parse("query", spec.query, Object.fromEntries(new URL(req.url).searchParams)) as Out<Q>;
-      const body = (spec.body ? parse("body", spec.body, await readJson(req, svc.config.maxBodyBytes)) : undefined) as Out<B>;
+      const query = parse("query", spec.query ?? NOTHING, Object.fromEntries(new URL(req.url).searchParams)) as Out<Q>;
+      const body = (spec.rawBody ? undefined : spec.body ? parse("body", spec.body, await readJson(req, svc.config.maxBodyBytes)) : await noBody(req, svc.config.maxBodyBytes)) as Out<B>;
       return await handler({ req, svc, ip, user: user!, session: session!, params, query, body });
     } catch (err) {
       return errorResponse(err);
     }
-  };
+  }, { spec });
 }
 
 function csrfCheck(svc: Services, req: Request): void {
@@ -97,45 +104,63 @@ function csrfCheck(svc: Services, req: Request): void {
   if (req.headers.get(CSRF_HEADER) !== "1") throw new ApiError("forbidden", `Missing ${CSRF_HEADER} header`);
 }
 
+/** What a route without a query or body schema accepts: nothing (an empty JSON object at most). */
+const NOTHING = z.strictObject({});
+
 function parse(where: "params" | "query" | "body", schema: AnyZod | undefined, value: unknown): unknown {
   if (!schema) return undefined;
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  const fields: Record<string, string> = {};
-  for (const issue of r.error.issues) {
-    const key = issue.path.length ? issue.path.map(String).join(".") : where;
-    fields[key] ??= issue.message;
-  }
-  const summary = Object.entries(fields)
-    .map(([k, m]) => `${k}: ${m}`)
-    .join("; ");
-  return fail(new ApiError("invalid", `Invalid ${where}: ${summary}`, fields));
+  const fields = issueFields(r.error, where);
+  return fail(new ApiError("invalid", `Invalid ${where}: ${describeFields(fields)}`, fields));
+}
+
+/** A body sent to a route that takes none is refused like an unknown field, not ignored. */
+async function noBody(req: Request, max: number): Promise<undefined> {
+  // Next gives bodiless methods no stream; for the others, an empty stream is no body.
+  const reader = req.body?.getReader();
+  if (!reader) return undefined;
+  const text = await readText(reader, req, max);
+  if (text.length) parse("body", NOTHING, parseJson(req, text));
+  return undefined;
 }
 
 function fail(e: ApiError): never {
   throw e;
 }
 
+/** Refuses a body after dropping what is left of it (see drainLimit). */
+async function refuseBody(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number, e: ApiError): Promise<never> {
+  throw (await discard(reader, budget)) ? e : closing(e);
+}
+
 async function readJson(req: Request, max: number): Promise<unknown> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > max) throw new ApiError("payload_too_large", `Request body over ${max} bytes`, { body: `at most ${max} bytes` });
-  const ct = req.headers.get("content-type") ?? "";
-  if (!ct.includes("application/json")) throw new ApiError("bad_request", "Body must be JSON (Content-Type: application/json)", { body: "expected JSON" });
   const reader = req.body?.getReader();
   if (!reader) throw new ApiError("bad_request", "Request body is missing", { body: "required" });
+  return parseJson(req, await readText(reader, req, max));
+}
+
+/** The body as text, at most `max` bytes; a refused body is dropped first (see ./body.ts). */
+async function readText(reader: ReadableStreamDefaultReader<Uint8Array>, req: Request, max: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  const tooLarge = new ApiError("payload_too_large", `Request body over ${max} bytes`, { body: `at most ${max} bytes` });
+  if (declared > drainLimit(max)) throw closing(tooLarge);
+  if (declared > max) return refuseBody(reader, drainLimit(max), tooLarge);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw new ApiError("payload_too_large", `Request body over ${max} bytes`, { body: `at most ${max} bytes` });
-    }
+    if (size > max) return refuseBody(reader, drainLimit(max) - size, tooLarge);
     chunks.push(value);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseJson(req: Request, text: string): unknown {
+  const ct = req.headers.get("content-type") ?? "";
+  if (!ct.includes("application/json")) throw new ApiError("bad_request", "Body must be JSON (Content-Type: application/json)", { body: "expected JSON" });
   try {
     return JSON.parse(text);
   } catch {

@@ -23,16 +23,22 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
     async authenticate(req: IncomingMessage, url: URL) {
       const session = await sessionAuth(req, url);
       if (isRefusal(session)) return session;
+      // From here on the refusals name who tried (the session's user) and, when the ticket
+      // is known, which console it was for and whose it was.
+      const who = { actor: session.user.username, userId: session.user.id };
       const ticket = ticketFromProtocols(req.headers["sec-websocket-protocol"]);
-      if (!ticket) return { status: 401, message: "A console ticket is required" };
-      const claims = svc.consoleTickets.consume(ticket);
-      if (!claims) return { status: 401, message: "Console ticket invalid, expired or already used" };
-      if (claims.userId !== session.user.id || claims.sessionId !== session.session.id) return { status: 403, message: "This console ticket belongs to another session" };
+      if (!ticket) return { status: 401, message: "A console ticket is required", audit: { ...who, reason: "ticket-missing" } };
+      const r = svc.consoleTickets.redeem(ticket);
+      const c = r.claims;
+      const target = c ? `console ${c.kind} ${c.uuid} on ${c.hostId}` : undefined;
+      const owner = c ? { ticketUserId: c.userId, ticketSessionId: c.sessionId.slice(0, 8) } : undefined;
+      if ("refused" in r) return { status: 401, message: "Console ticket invalid, expired or already used", audit: { ...who, reason: r.refused, target, details: owner } };
+      const claims = r.claims;
+      if (claims.userId !== session.user.id || claims.sessionId !== session.session.id) return { status: 403, message: "This console ticket belongs to another session", audit: { ...who, reason: "ticket-foreign", target, details: owner } };
       const container = claims.kind === "exec" || claims.kind === "logs";
-      const allowed = container
-        ? authorize(session.user, claims.kind === "exec" ? "container.manage" : "container.read", { type: "container", id: claims.uuid, hostId: claims.hostId })
-        : authorize(session.user, "vm.console", { type: "vm", id: claims.uuid, hostId: claims.hostId });
-      if (!allowed) return { status: 403, message: "You may not open this console" };
+      const permission = container ? (claims.kind === "exec" ? "container.manage" : "container.read") : "vm.console";
+      const allowed = authorize(session.user, permission, container ? { type: "container", id: claims.uuid, hostId: claims.hostId } : { type: "vm", id: claims.uuid, hostId: claims.hostId });
+      if (!allowed) return { status: 403, message: "You may not open this console", audit: { ...who, reason: "permission", target, details: { permission } } };
       if (!svc.hub.isOnline(claims.hostId)) return { status: 503, message: "The host is offline" };
       if (!svc.consoles.available) return { status: 503, message: "The console relay is restarting: try again in a moment" };
       return { session, claims };

@@ -8,7 +8,8 @@ import type { WsRoute } from "./upgrade";
 import type { BrowserEvent } from "../../protocol";
 import type { Published } from "../events/bus";
 import { sessionAuthenticator } from "./upgrade";
-import { MetricsClientMessage } from "../../protocol";
+import type { z } from "zod";
+import { describeFields, issueFields, MetricsClientMessage, PingMessage } from "../../protocol";
 import { MetricsError, type MetricsSubscriber } from "../metrics/metrics-service";
 
 export function eventsRoute(svc: Services): WsRoute<ValidSession> {
@@ -78,14 +79,18 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
           return;
         }
         const type = typeof msg === "object" && msg ? (msg as { type?: unknown }).type : undefined;
+        // Every message is parsed strictly: an unknown field is refused (naming it), not ignored.
+        const refuse = (error: z.ZodError) => {
+          const fields = issueFields(error, "message");
+          send({ type: "error", code: "invalid_message", message: describeFields(fields), fields });
+        };
         if (type === "ping") {
+          const p = PingMessage.safeParse(msg);
+          if (!p.success) return refuse(p.error);
           enqueue(async () => ws.send(JSON.stringify({ type: "pong", serverTime: Date.now() })));
         } else if (type === "metrics.subscribe" || type === "metrics.unsubscribe") {
           const m = MetricsClientMessage.safeParse(msg);
-          if (!m.success) {
-            const issue = m.error.issues[0];
-            return send({ type: "error", code: "invalid_message", message: `${issue?.path.join(".") || "message"}: ${issue?.message ?? "invalid"}` });
-          }
+          if (!m.success) return refuse(m.error);
           enqueue(() =>
             onMetrics(m.data).catch((err: unknown) => {
               console.error("[events] metrics subscription failed:", err);

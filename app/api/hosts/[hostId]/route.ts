@@ -4,7 +4,7 @@ import { ApiError } from "@/server/web/http/errors";
 import { hostRow } from "@/server/web/agents/hosts";
 import { audit } from "@/server/web/audit";
 
-const Params = z.object({ hostId: z.string().min(1).max(64) });
+const Params = z.strictObject({ hostId: z.string().min(1).max(64) });
 
 export const GET = route({ permission: "host.read", params: Params, resource: (p) => ({ type: "host", id: p.hostId }) }, async ({ svc, params }) => {
   const h = await svc.db.host.findUnique({ where: { id: params.hostId } });

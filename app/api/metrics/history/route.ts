@@ -4,7 +4,7 @@ import { ApiError } from "@/server/web/http/errors";
 import { MetricsService } from "@/server/web/metrics/metrics-service";
 import { HISTORY_RANGES, parseSeries } from "@/server/protocol/metrics";
 
-const Query = z.object({
+const Query = z.strictObject({
   series: z.string().max(200).refine((s) => parseSeries(s) !== null, "not a series id (host/<hostId>, vm/<hostId>/<uuid> or ct/<hostId>/<id>)"),
   range: z.enum(Object.keys(HISTORY_RANGES) as [keyof typeof HISTORY_RANGES]).optional(),
   from: z.coerce.number().int().nonnegative().optional(),

@@ -4,7 +4,7 @@ import { ApiError } from "@/server/web/http/errors";
 import { audit } from "@/server/web/audit";
 
 export const DELETE = route(
-  { permission: "session.manage", params: z.object({ id: z.string().min(1).max(64) }) },
+  { permission: "session.manage", params: z.strictObject({ id: z.string().min(1).max(64) }) },
   async ({ svc, user, params, ip }) => {
     const ok = await svc.sessions.revoke(params.id, user.id);
     if (!ok) throw new ApiError("not_found", `No active session ${params.id}`, { id: "no such active session" });

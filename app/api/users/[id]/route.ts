@@ -2,7 +2,7 @@ import { z } from "zod";
 import { route, json } from "@/server/web/http/route";
 import { deleteUser, setRole, UserPatchBody } from "@/server/web/auth/users";
 
-const Params = z.object({ id: z.string().min(1).max(64) });
+const Params = z.strictObject({ id: z.string().min(1).max(64) });
 
 export const PATCH = route({ permission: "user.manage", params: Params, body: UserPatchBody }, async ({ svc, user, params, body, ip }) => json({ user: await setRole(svc, user, params.id, body.role, ip) }));
 

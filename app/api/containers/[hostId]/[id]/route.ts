@@ -11,7 +11,7 @@ export const GET = route({ permission: "container.read", params: ContainerParams
   return json({ container, inspect: r.inspect });
 });
 
-export const PATCH = route({ permission: "container.manage", params: ContainerParams, resource: containerResource, body: z.object({ name: ContainerName }) }, async ({ svc, params, body, user, ip }) => {
+export const PATCH = route({ permission: "container.manage", params: ContainerParams, resource: containerResource, body: z.strictObject({ name: ContainerName }) }, async ({ svc, params, body, user, ip }) => {
   const c = knownContainer(svc.hub, params.hostId, params.id);
   const r = await svc.hub.call(params.hostId, "container.rename", { id: c.id, name: body.name }, 30_000);
   await audit(svc.db, { actor: user.username, userId: user.id, action: "container.rename", target: `${c.name} → ${body.name} (${c.id.slice(0, 12)})`, outcome: "success", ip });
@@ -19,7 +19,7 @@ export const PATCH = route({ permission: "container.manage", params: ContainerPa
 });
 
 // Removal is a task; `force=1` also removes a running container.
-export const DELETE = route({ permission: "container.manage", params: ContainerParams, resource: containerResource, query: z.object({ force: z.enum(["0", "1"]).default("0") }) }, async ({ svc, params, query, user, ip, req }) => {
+export const DELETE = route({ permission: "container.manage", params: ContainerParams, resource: containerResource, query: z.strictObject({ force: z.enum(["0", "1"]).default("0") }) }, async ({ svc, params, query, user, ip, req }) => {
   const r = await runContainerAction(svc, { user, ip, req, hostId: params.hostId, id: params.id, action: "remove", force: query.force === "1" });
   return json({ task: r.task }, { status: r.done ? 200 : 202 });
 });

@@ -6,7 +6,7 @@ import { enrollCommand, requestOrigin } from "@/server/web/agents/enroll-command
 import { audit } from "@/server/web/audit";
 
 export const POST = route(
-  { permission: "host.manage", params: z.object({ hostId: z.string().min(1).max(64) }), resource: (p) => ({ type: "host", id: p.hostId }) },
+  { permission: "host.manage", params: z.strictObject({ hostId: z.string().min(1).max(64) }), resource: (p) => ({ type: "host", id: p.hostId }) },
   async ({ svc, params, user, ip, req }) => {
     const h = await svc.db.host.findUnique({ where: { id: params.hostId } });
     if (!h) throw new ApiError("not_found", `No host ${params.hostId}`, { hostId: "unknown host" });

@@ -6,7 +6,7 @@ import { ContainerParams, containerResource, knownContainer } from "@/server/web
 import { authorize } from "@/server/web/auth/permissions";
 import { audit } from "@/server/web/audit";
 
-const Body = z.object({ kind: z.enum(["exec", "logs"]), cols: z.number().int().min(1).max(1000).optional(), rows: z.number().int().min(1).max(1000).optional() });
+const Body = z.strictObject({ kind: z.enum(["exec", "logs"]), cols: z.number().int().min(1).max(1000).optional(), rows: z.number().int().min(1).max(1000).optional() });
 
 // A one-time ticket (30 s) for an exec shell or a live log follow, for this session only:
 // the same rules as VM consoles.

@@ -6,7 +6,7 @@ import { idempotencyKey } from "@/server/web/http/idempotency";
 
 // Pulls an image as a task. Without a reachable registry the engine's reason comes back
 // (inline when it fails fast, else on the task).
-export const POST = route({ permission: "container.manage", params: HostParams, resource: (p) => ({ type: "host", id: p.hostId }), body: z.object({ ref: ImageRef }) }, async ({ svc, params, body, user, ip, req }) => {
+export const POST = route({ permission: "container.manage", params: HostParams, resource: (p) => ({ type: "host", id: p.hostId }), body: z.strictObject({ ref: ImageRef }) }, async ({ svc, params, body, user, ip, req }) => {
   const r = await svc.tasks.run({
     user,
     ip,

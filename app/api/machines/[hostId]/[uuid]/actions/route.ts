@@ -7,7 +7,7 @@ import { authorize } from "@/server/web/auth/permissions";
 import { idempotencyKey } from "@/server/web/http/idempotency";
 
 const Body = z
-  .object({ action: DomainAction, removeStorage: z.boolean().optional(), enabled: z.boolean().optional() })
+  .strictObject({ action: DomainAction, removeStorage: z.boolean().optional(), enabled: z.boolean().optional() })
   .refine((b) => b.action !== "autostart" || typeof b.enabled === "boolean", { message: "required for autostart", path: ["enabled"] });
 
 // 200 with the finished task when the agent answered quickly, 202 while it still runs
