@@ -107,7 +107,7 @@ labSuite("libvirt", "tasks against the real agent and guest", () => {
       expect(created.map((t) => t.id), summary).toEqual([id]);
       expect(startCount(VM) - starts0, `starts in libvirt's log, ${summary}`).toBe(1);
     }
-  });
+  }, 300_000);
 
   it("the agent SIGKILLed in the middle of a start and restarted: the task settles by the guest's real state, never stuck; a retry with its key starts nothing", async () => {
     // libvirtd writes "starting up" to the guest's QEMU log when it launches QEMU, inside
@@ -139,6 +139,7 @@ labSuite("libvirt", "tasks against the real agent and guest", () => {
     expect(task, "the agent answered before every kill: never killed mid-start").not.toBeNull();
     // Settled by what libvirt really did with the start the dead agent asked for.
     const real = domState(VM);
+    console.log(`[tasks-real] agent killed mid-start on attempt ${attempt}: task ${task!.status}, libvirt says ${real}`);
     expect(["running", "shut off"]).toContain(real);
     expect(task!.status, `${task!.error}; libvirt says ${real}`).toBe(real === "running" ? "succeeded" : "failed");
     const tasks = (await admin.req("GET", "/api/tasks?limit=1000")).json.tasks as TaskRow[];
@@ -156,5 +157,5 @@ labSuite("libvirt", "tasks against the real agent and guest", () => {
     expect(startCount(VM), "starts in libvirt's log after the retry").toBe(startsAfterKill);
     expect(domState(VM)).toBe(real);
     if (real === "running") expect(virsh("domid", VM)).toBe(domId);
-  });
+  }, 400_000);
 });
