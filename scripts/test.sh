@@ -2,10 +2,14 @@
 # README command 2: install what is missing, start the real services the tests use
 # (PostgreSQL, libvirtd + QEMU, Podman, Chromium), then run every suite: lint, typecheck,
 # unit + integration (vitest), end-to-end (Playwright in Debian's Chromium). Ends with one
-# totals line across all suites; exits non-zero on any failure.
+# totals line across all suites ("N passed, N failed, N skipped"); exits non-zero on any
+# failure or skip.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1
+# This script starts the lab itself, so a real-service test that would skip means a
+# service broke: make every such skip a failure (tests/helpers/lab-env.ts, test-totals).
+export HANGAR_REQUIRE_LAB=1
 t0=$(date +%s)
 mkdir -p test-results
 rm -f test-results/*.json

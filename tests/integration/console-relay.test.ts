@@ -9,9 +9,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type WebSocket from "ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { freePort, startWithAdmin, type Client, type TestServer } from "../helpers/server";
-import { HAS_LIBVIRT, until } from "../helpers/lab";
+import { labSuite, until } from "../helpers/lab";
 import { openConsole, ticket } from "../helpers/console";
 
 const UUID = "00000000-0000-4000-8000-0000000f1000";
@@ -52,7 +52,7 @@ function streamServer() {
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 const childPid = (parent: number, match: string) => Number(execFileSync("pgrep", ["-P", String(parent), "-f", match], { encoding: "utf8" }).trim().split("\n")[0]);
 
-describe.skipIf(!HAS_LIBVIRT)("console relay: flow control and restarts", () => {
+labSuite("libvirt", "console relay: flow control and restarts", () => {
   let srv: TestServer;
   let admin: Client;
   let hostId = "";

@@ -2,10 +2,10 @@
 // VNC, refusals that never reach a VNC byte, take-over, release of connections.
 import { execFileSync } from "node:child_process";
 import type WebSocket from "ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { Client, ADMIN, startWithAdmin, type TestServer } from "../helpers/server";
 import { EventRecorder } from "../helpers/events";
-import { ensureOff, HAS_LIBVIRT, until, virsh } from "../helpers/lab";
+import { ensureOff, guestTo, labSuite, until, virsh } from "../helpers/lab";
 import { openConsole, ticket } from "../helpers/console";
 
 const VM = "hangar-test-1";
@@ -18,7 +18,7 @@ function agentVncConnections(agentPid: number, port: number): number {
   return out.split("\n").filter((l) => l.includes(`pid=${agentPid},`)).length;
 }
 
-describe.skipIf(!HAS_LIBVIRT)("VNC console through Hangar", () => {
+labSuite("libvirt", "VNC console through Hangar", () => {
   let srv: TestServer;
   let admin: Client;
   let hostId = "";
@@ -39,6 +39,14 @@ describe.skipIf(!HAS_LIBVIRT)("VNC console through Hangar", () => {
     uuid = row.uuid;
     vncPort = row.graphics[0].port;
     offUuid = (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === VM_OFF).uuid;
+  }, 120_000);
+
+  // Whatever the previous test left (a killed agent, a guest restarted by someone), each
+  // test starts with the guest running and the other one off, as Hangar shows them.
+  beforeEach(async () => {
+    await guestTo(VM, "running-ready", admin);
+    await guestTo(VM_OFF, "shutoff", admin);
+    vncPort = (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === VM).graphics[0].port;
   }, 120_000);
 
   afterAll(async () => {

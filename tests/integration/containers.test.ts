@@ -4,11 +4,11 @@
 // bad input gets a clear 4xx with the engine's reason and leaves nothing half-created.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { freePort, startWithAdmin, type Client, type TestServer } from "../helpers/server";
 import { EventRecorder } from "../helpers/events";
 import { collectText, openConsole } from "../helpers/console";
-import { until } from "../helpers/lab";
+import { labSuite, until } from "../helpers/lab";
 import { CONTAINER_METRICS } from "../../server/protocol/metrics";
 
 const SOCKET = process.env.HANGAR_PODMAN_SOCKET ?? "";
@@ -26,7 +26,7 @@ const cleanup = () => {
   }
 };
 
-describe.skipIf(!SOCKET)("containers on a real Podman", () => {
+labSuite("podman", "containers on a real Podman", () => {
   let srv: TestServer;
   let admin: Client;
   let rec: EventRecorder;

@@ -8,11 +8,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/server/web/db/client";
 import { migrate } from "@/server/web/db/migrate";
 import { SessionService } from "@/server/web/auth/sessions";
+import { labSuite } from "../helpers/lab";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-db-"));
 const targets: [string, string][] = [["sqlite", `file:${path.join(tmp, "t.db")}`]];
 if (process.env.HANGAR_TEST_PG_URL) targets.push(["postgresql", process.env.HANGAR_TEST_PG_URL]);
-if (process.env.CI && !process.env.HANGAR_TEST_PG_URL) throw new Error("HANGAR_TEST_PG_URL must be set in CI: the PostgreSQL path must be tested");
+// Without PostgreSQL its half of this file is reported as skipped, or fails under CI /
+// HANGAR_REQUIRE_LAB=1 (the body below never runs: labSuite only runs it with the URL set).
+else labSuite("postgres", "Prisma layer on postgresql", () => it("runs every test above on PostgreSQL too", () => undefined));
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -2,18 +2,18 @@
 // guest's serial console shows in its CPU series within seconds and disappears when
 // stopped; the agent streams a machine every second only while someone watches it.
 import fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { HOST_METRICS, VM_METRICS } from "../../server/protocol/metrics";
 import type { SeriesSample } from "../../server/protocol/metrics";
 import { startWithAdmin, type Client, type TestServer } from "../helpers/server";
 import { EventRecorder } from "../helpers/events";
-import { ensureOff, guestReady, HAS_LIBVIRT, until, virsh } from "../helpers/lab";
+import { ensureOff, guestReady, guestTo, labSuite, until, virsh } from "../helpers/lab";
 import { openConsole, ticket } from "../helpers/console";
 
 const VM = "hangar-test-1";
 const CPU = VM_METRICS.indexOf("cpu");
 
-describe.skipIf(!HAS_LIBVIRT)("live metrics from the real agent", () => {
+labSuite("libvirt", "live metrics from the real agent", () => {
   let srv: TestServer;
   let admin: Client;
   let hostId = "";
@@ -32,6 +32,9 @@ describe.skipIf(!HAS_LIBVIRT)("live metrics from the real agent", () => {
     await until("guest booted", () => guestReady(VM), 60_000, 250);
     rec = await EventRecorder.open(srv.url, admin.cookie);
   }, 120_000);
+
+  // The guest's CPU series needs it running with a shell, whatever the previous test left.
+  beforeEach(() => guestTo(VM, "running-ready", admin), 120_000);
 
   afterAll(async () => {
     rec?.close();

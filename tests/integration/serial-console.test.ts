@@ -2,14 +2,14 @@
 // shell and its output comes back; two viewers share one libvirt console session; a long
 // paste arrives whole and in order.
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { startWithAdmin, type Client, type TestServer } from "../helpers/server";
-import { ensureOff, guestReady, HAS_LIBVIRT, until, virsh } from "../helpers/lab";
+import { ensureOff, guestReady, guestTo, labSuite, until, virsh } from "../helpers/lab";
 import { collectText, openConsole, ticket } from "../helpers/console";
 
 const VM = "hangar-test-2";
 
-describe.skipIf(!HAS_LIBVIRT)("serial console through Hangar", () => {
+labSuite("libvirt", "serial console through Hangar", () => {
   let srv: TestServer;
   let admin: Client;
   let hostId = "";
@@ -24,6 +24,9 @@ describe.skipIf(!HAS_LIBVIRT)("serial console through Hangar", () => {
     uuid = row.uuid;
     await until("guest booted", () => guestReady(VM), 60_000, 250);
   }, 120_000);
+
+  // Each test types into a booted shell, whatever the previous test left.
+  beforeEach(() => guestTo(VM, "running-ready", admin), 120_000);
 
   afterAll(async () => {
     await srv?.stop();

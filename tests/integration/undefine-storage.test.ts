@@ -2,9 +2,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startWithAdmin, type Client, type TestServer } from "../helpers/server";
-import { HAS_LIBVIRT, LAB_DIR, until, virsh } from "../helpers/lab";
+import { labSuite, LAB_DIR, until, virsh } from "../helpers/lab";
+import { machineAction } from "../helpers/tasks";
 
 const POOL = "hangar-test-pool";
 const poolDir = path.join(LAB_DIR, "pool");
@@ -24,7 +25,7 @@ function defineWithDisk(name: string): string {
   return path.join(poolDir, vol);
 }
 
-describe.skipIf(!HAS_LIBVIRT)("delete a machine", () => {
+labSuite("libvirt", "delete a machine", () => {
   let srv: TestServer;
   let admin: Client;
   const names = [`hangar-del-${process.pid}-a`, `hangar-del-${process.pid}-b`];
@@ -55,16 +56,16 @@ describe.skipIf(!HAS_LIBVIRT)("delete a machine", () => {
   it("without storage: the definition goes, the disk stays", async () => {
     const m = await row(names[0]!);
     expect(m.disks[0].source).toBe(disks[0]);
-    const r = await admin.req("POST", `/api/machines/${m.hostId}/${m.uuid}/actions`, { action: "undefine" });
-    expect(r.status).toBe(200);
+    const r = await machineAction(admin, m.hostId, m.uuid, "undefine");
+    expect(r.task, r.task.error ?? "").toMatchObject({ kind: "vm.undefine", status: "succeeded" });
     await until("row removed by push", async () => !(await admin.req("GET", "/api/machines")).json.rows.some((x: { name: string }) => x.name === names[0]));
     expect(fs.existsSync(disks[0]!)).toBe(true);
   });
 
   it("with storage: the definition and its disk volume go", async () => {
     const m = await row(names[1]!);
-    const r = await admin.req("POST", `/api/machines/${m.hostId}/${m.uuid}/actions`, { action: "undefine", removeStorage: true });
-    expect(r.status).toBe(200);
+    const r = await machineAction(admin, m.hostId, m.uuid, "undefine", { removeStorage: true });
+    expect(r.task, r.task.error ?? "").toMatchObject({ kind: "vm.undefine", status: "succeeded" });
     expect(fs.existsSync(disks[1]!)).toBe(false);
     expect(virsh("vol-list", POOL)).not.toContain(path.basename(disks[1]!));
   });
