@@ -8,6 +8,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { startWithAdmin, type Client, type TestServer } from "../tests/helpers/server";
 import { defineScratch, undefineScratch } from "../tests/helpers/scratch-domains";
 import { CuttableProxy } from "./cuttable-proxy";
+import { guardSpec } from "../tests/helpers/lab-env";
 
 const VM = "hangar-test-2";
 const PREFIX = "hangar-e2e-away-";
@@ -20,7 +21,7 @@ const off = () => {
   }
 };
 
-test.skip(process.env.HANGAR_LIBVIRT !== "1", "needs the real libvirt lab (npm test starts it)");
+guardSpec(test, "libvirt");
 test.describe.configure({ mode: "serial" });
 
 let srv: TestServer;

@@ -4,13 +4,36 @@
 // and names the variable that was missing. Elsewhere (a developer's quick run) it skips,
 // and the totals line still counts the skip.
 
-export type LabPart = "libvirt" | "podman" | "postgres";
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export type LabPart = "libvirt" | "podman" | "postgres" | "tmpfs";
 
 const PARTS: Record<LabPart, { variable: string; present: () => boolean }> = {
   libvirt: { variable: "HANGAR_LIBVIRT=1", present: () => process.env.HANGAR_LIBVIRT === "1" },
   podman: { variable: "HANGAR_PODMAN_SOCKET", present: () => !!process.env.HANGAR_PODMAN_SOCKET },
   postgres: { variable: "HANGAR_TEST_PG_URL", present: () => !!process.env.HANGAR_TEST_PG_URL },
+  // Mounting a small tmpfs (root in a sandbox that allows it) fills a disk on purpose.
+  tmpfs: { variable: "permission to mount a tmpfs (root)", present: () => canMountTmpfs() },
 };
+
+let mountable: boolean | null = null;
+function canMountTmpfs(): boolean {
+  if (mountable !== null) return mountable;
+  const probe = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-mount-probe-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe], { stdio: "ignore" });
+    execFileSync("umount", [probe], { stdio: "ignore" });
+    mountable = true;
+  } catch {
+    mountable = false;
+  } finally {
+    fs.rmSync(probe, { recursive: true, force: true });
+  }
+  return mountable;
+}
 
 /** True when a skipped real-service test must fail the run instead. */
 export function labRequired(): boolean {
@@ -21,6 +44,7 @@ export function labRequired(): boolean {
 export function labMissing(part: LabPart): string | null {
   const p = PARTS[part];
   if (p.present()) return null;
+  if (part === "tmpfs") return `no ${p.variable}: this test fills a small tmpfs`;
   return `${p.variable} is not set: this needs the real ${part} lab (bash scripts/lab/test-services-up.sh, then . /var/lib/hangar-lab/test-env.sh)`;
 }
 

@@ -15,8 +15,9 @@ export const LAB_DIR = process.env.HANGAR_LAB_DIR ?? "/var/lib/hangar-lab";
  * names the missing variable stands in for the suite, so a run that exercised nothing
  * cannot pass. Missing and optional: the suite's tests are reported as skipped.
  */
-export function labSuite(part: LabPart, name: string, fn: () => void): void {
-  if (labMissing(part) === null) describe(name, fn);
+export function labSuite(parts: LabPart | LabPart[], name: string, fn: () => void): void {
+  const part = [parts].flat().find((p) => labMissing(p) !== null);
+  if (part === undefined) describe(name, fn);
   else if (labRequired()) {
     describe(name, () => {
       it(`lab required: ${labMissing(part)}`, () => {

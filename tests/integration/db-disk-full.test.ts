@@ -6,7 +6,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { labSuite } from "../helpers/lab";
 import { startWithAdmin, type Client, type TestServer } from "../helpers/server";
 
 /** Fills the file system holding `dir` until it refuses another byte. */
@@ -28,21 +29,7 @@ function fill(file: string): void {
   }
 }
 
-const canMount = (() => {
-  if (process.getuid?.() !== 0) return false;
-  const probe = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-mount-probe-"));
-  try {
-    execFileSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", probe], { stdio: "ignore" });
-    execFileSync("umount", [probe], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    fs.rmSync(probe, { recursive: true, force: true });
-  }
-})();
-
-describe.skipIf(!canMount)("database disk full", () => {
+labSuite("tmpfs", "database disk full", () => {
   const mnt = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-dbfull-"));
   const filler = path.join(mnt, "filler");
   let srv: TestServer;

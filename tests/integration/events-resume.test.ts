@@ -2,9 +2,9 @@
 // exactly the events it missed (in order, none twice) instead of refetching every list;
 // another server run, or a point the server no longer holds, is answered "not resumed".
 import type WebSocket from "ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
-import { HAS_LIBVIRT, until } from "../helpers/lab";
+import { labSuite, until } from "../helpers/lab";
 import { nextMessage, tryUpgrade } from "../helpers/ws";
 import { defineScratch, undefineScratch } from "../helpers/scratch-domains";
 import type { BrowserEvent } from "../../server/protocol/browser-events";
@@ -28,7 +28,7 @@ async function openEvents(srv: TestServer, cookie: string, query = ""): Promise<
 const hello = (got: BrowserEvent[]) => until("hello", () => got.find((e) => e.type === "hello") as Extract<BrowserEvent, { type: "hello" }> | undefined, 10_000, 10);
 const seqOf = (e: BrowserEvent) => ("seq" in e ? e.seq : null);
 
-describe.skipIf(!HAS_LIBVIRT)("event socket resume after a reconnect (real libvirt)", () => {
+labSuite("libvirt", "event socket resume after a reconnect (real libvirt)", () => {
   let srv: TestServer;
   let admin: Client;
 

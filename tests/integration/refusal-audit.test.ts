@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { tryUpgrade } from "../helpers/ws";
-import { ensureOff, HAS_LIBVIRT, until, virsh } from "../helpers/lab";
+import { ensureOff, until, virsh, labSuite } from "../helpers/lab";
 import { openConsole, ticket } from "../helpers/console";
 
 interface AuditRow {
@@ -82,7 +82,7 @@ describe("refused sockets are audited", () => {
   });
 });
 
-describe.skipIf(!HAS_LIBVIRT)("refused console tickets are audited (real guest)", () => {
+labSuite("libvirt", "refused console tickets are audited (real guest)", () => {
   const VM = "hangar-test-1";
   let srv: TestServer;
   let admin: Client;

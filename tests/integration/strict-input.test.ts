@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { PEER_FACTS, PeerAgent } from "../helpers/peer-agent";
 import { closed, nextMessage, tryUpgrade } from "../helpers/ws";
-import { domState, ensureOff, HAS_LIBVIRT, until } from "../helpers/lab";
+import { domState, ensureOff, until, labSuite } from "../helpers/lab";
 import { collectText, openConsole } from "../helpers/console";
 
 const UUID = "11111111-2222-3333-4444-555555555555";
@@ -153,7 +153,7 @@ describe("strict input (REST, /ws/events, agent frames)", () => {
   });
 });
 
-describe.skipIf(!HAS_LIBVIRT)("strict input against a real guest", () => {
+labSuite("libvirt", "strict input against a real guest", () => {
   const VM = "hangar-test-2";
   let srv: TestServer;
   let admin: Client;
@@ -181,7 +181,7 @@ describe.skipIf(!HAS_LIBVIRT)("strict input against a real guest", () => {
 
 const SOCKET = process.env.HANGAR_PODMAN_SOCKET ?? "";
 
-describe.skipIf(!SOCKET)("strict console control messages (exec in a real container)", () => {
+labSuite("podman", "strict console control messages (exec in a real container)", () => {
   const IMAGE = "localhost/hangar-busybox:latest";
   let srv: TestServer;
   let admin: Client;

@@ -3,10 +3,10 @@
 // task whose agent dies is reconciled from the container inventory; a task whose call
 // never returns stops blocking its target at its deadline. Nothing is left "running".
 import { execFileSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { EventRecorder } from "../helpers/events";
-import { domState, ensureOff, HAS_LIBVIRT, until } from "../helpers/lab";
+import { domState, ensureOff, labSuite, until } from "../helpers/lab";
 import type { TaskRow } from "../../server/protocol/browser-events";
 
 const VM = "hangar-test-2";
@@ -23,7 +23,7 @@ const removeCt = () => {
 };
 const FINAL = ["succeeded", "failed"];
 
-describe.skipIf(!HAS_LIBVIRT || !SOCKET)("task durability through faults (real libvirt and Podman)", () => {
+labSuite(["libvirt", "podman"], "task durability through faults (real libvirt and Podman)", () => {
   let srv: TestServer;
   let admin: Client;
   let hostId = "";
