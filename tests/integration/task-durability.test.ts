@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { EventRecorder } from "../helpers/events";
+import { finalTask } from "../helpers/tasks";
 import { domState, ensureOff, labSuite, until } from "../helpers/lab";
 import type { TaskRow } from "../../server/protocol/browser-events";
 
@@ -36,10 +37,7 @@ labSuite(["libvirt", "podman"], "task durability through faults (real libvirt an
   /** Follows a task to its end, whether the action answered 200 or 202. */
   const follow = async (r: { status: number; json: { task: TaskRow } }) => {
     expect([200, 202]).toContain(r.status);
-    return until(`task ${r.json.task.id} finished`, async () => {
-      const t = await task(r.json.task.id);
-      return t && FINAL.includes(t.status) ? t : null;
-    }, 60_000, 200);
+    return finalTask(admin, r.json.task.id, { timeoutMs: 60_000 });
   };
   const vmAct = (action: string) => admin.req("POST", `/api/machines/${hostId}/${uuid}/actions`, { action });
   const ctAct = (action: string) => admin.req("POST", `/api/containers/${hostId}/${ctId}/actions`, { action });
@@ -87,11 +85,8 @@ labSuite(["libvirt", "podman"], "task durability through faults (real libvirt an
     const id = r.json.task.id;
     await crashAndRestart(agent);
     expect(srv.logs()).toMatch(/1 task\(s\) left running by the last run are unknown/);
-    const settled = await until("task judged", async () => {
-      const t = await task(id);
-      expect(t?.status).not.toBe("running");
-      return t && FINAL.includes(t.status) ? t : null;
-    }, 30_000, 200);
+    expect((await task(id))?.status).not.toBe("running"); // settled before the server listened
+    const settled = await finalTask(admin, id, { timeoutMs: 30_000 });
     // The frozen agent never started it, and libvirt says so.
     expect(settled).toMatchObject({ status: "failed", error: expect.stringMatching(/unconfirmed.*shutoff/) });
     expect(domState(VM)).toBe("shut off");
@@ -129,10 +124,7 @@ labSuite(["libvirt", "podman"], "task durability through faults (real libvirt an
     const r = await ctAct("stop");
     expect(r.status).toBe(202);
     await crashAndRestart(agent);
-    const t = await until("container task judged", async () => {
-      const x = await task(r.json.task.id);
-      return x && FINAL.includes(x.status) ? x : null;
-    }, 30_000, 200);
+    const t = await finalTask(admin, r.json.task.id, { timeoutMs: 30_000 });
     // The stop never reached the engine: the container still runs, and the task says so.
     expect(t).toMatchObject({ status: "failed", error: expect.stringMatching(/unconfirmed.*running/) });
     expect(ctState()).toBe("running");
@@ -160,10 +152,7 @@ labSuite(["libvirt", "podman"], "task durability through faults (real libvirt an
     expect([200, 202, 503]).toContain(again.status);
     process.kill(agent, "SIGKILL"); // neither start ever runs
     if (again.status !== 503) {
-      await until("second task settled", async () => {
-        const x = await task(again.json.task.id);
-        return x && FINAL.includes(x.status) ? x : null;
-      }, 45_000, 200);
+      await finalTask(admin, again.json.task.id, { timeoutMs: 45_000 });
     }
     await online();
     expect(domState(VM)).toBe("shut off");
