@@ -19,6 +19,8 @@ type Seqd = Extract<BrowserEvent, { seq: number }>;
 export interface LiveClientOptions {
   /** Called for every event but samples (a duplicate is not passed on), at receipt (Date.now()). */
   onEvent?: (e: BrowserEvent, at: number) => void;
+  /** Every message as received (for measuring what compression would save). */
+  onFrame?: (raw: string) => void;
   /** The server closed the socket (we did not ask). */
   onLost?: (code: number) => void;
 }
@@ -88,6 +90,7 @@ export class LiveClient {
       ws.on("message", (data) => {
         const raw = String(data);
         const at = Date.now();
+        this.opts.onFrame?.(raw);
         // Samples are frequent and carry no seq: counted without parsing.
         if (raw.startsWith('{"type":"metrics","samples"')) {
           this.samples += raw.split('"series"').length - 1;

@@ -20,6 +20,7 @@ import type { BrowserEvent, MachineRow, TaskRow } from "../server/protocol/brows
 import { DefaultFleet, uuidOf } from "./test-domains";
 import { LiveClient, comparable, rowKey } from "./live-client";
 import { cpuSeconds, pct, rssMiB } from "./stats";
+import { HeapProbe, INSPECT_ANY_PORT } from "./heap-probe";
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 600);
 const N = Number(process.env.SOAK_DOMAINS ?? 1000);
@@ -32,6 +33,8 @@ const RECONNECTS = Number(process.env.SOAK_RECONNECTS ?? 3);
 const SAMPLE_MS = 60_000;
 const PREFIX = "soak-";
 const UUIDS = "00000000-0000-4000-a000-";
+/** Read V8 heaps through the inspector (SIGUSR1): live heap after a full GC at start and end. */
+const HEAP = process.env.SOAK_HEAP !== "0";
 
 // Each domain walks this cycle, one step per visit: every action is valid in the state the
 // previous one left.
@@ -73,6 +76,9 @@ interface Sample {
   posted: number;
   reconnects: number;
   samples: number;
+  /** V8 heap in use (live + not yet collected), when HEAP. */
+  serverHeap: number;
+  agentHeap: number;
 }
 
 const FINAL = new Set(["succeeded", "failed", "unknown"]);
@@ -86,13 +92,16 @@ const benchCpu = () => {
 async function main() {
   console.log(`# soak: ${N} VMs (test driver), ${CLIENTS} clients (${METRIC_CLIENTS} watching ${METRIC_VMS} VMs' metrics each), ${RATE} actions/s, ${SECONDS} s, reconnect ${RECONNECTS} clients every ${RECONNECT_EVERY_MS / 1000} s; ${os.cpus().length} cores`);
   const fleet = await DefaultFleet.create(N, PREFIX, UUIDS);
-  const { srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_LIBVIRT_URI: DefaultFleet.URI });
+  const env: Record<string, string> = { HANGAR_LOCAL_AGENT: "1", HANGAR_LIBVIRT_URI: DefaultFleet.URI };
+  if (HEAP) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} ${INSPECT_ANY_PORT}`.trim();
+  const { srv, admin } = await startWithAdmin(env);
   const problems: string[] = [];
   try {
     await until("inventory", async () => (await admin.req("GET", "/api/machines")).json.rows.filter((m: MachineRow) => m.name.startsWith(PREFIX) && m.state === "running").length >= N, 120_000, 250);
     const server = srv.proc.pid!;
     const agent = pids(`agent.mjs --server http://127.0.0.1:${srv.port}`)[0]!;
     const libvirtd = pids("^libvirtd")[0] ?? 0;
+    const probes = HEAP ? { server: await HeapProbe.attach(server, srv.logs), agent: await HeapProbe.attach(agent, srv.logs) } : null;
 
     // Who is waiting for what: the action in flight per domain.
     const current = new Map<string, Act>();
@@ -148,7 +157,7 @@ async function main() {
 
     const samples: Sample[] = [];
     let posted = 0;
-    const sample = (): Sample => ({
+    const sample = async (): Promise<Sample> => ({
       t: Date.now(),
       serverRss: rssMiB(server),
       agentRss: rssMiB(agent),
@@ -160,8 +169,13 @@ async function main() {
       posted,
       reconnects,
       samples: clients.reduce((s, c) => s + c.samples, 0),
+      serverHeap: (await probes?.server.usedMiB()) ?? NaN,
+      agentHeap: (await probes?.agent.usedMiB()) ?? NaN,
     });
-    samples.push(sample());
+    // Start from collected heaps: growth is measured from the smallest footprint.
+    const liveStart = probes ? { server: await probes.server.liveMiB(), agent: await probes.agent.liveMiB() } : null;
+    await sleep(1000);
+    samples.push(await sample());
     const t0 = samples[0]!.t;
     const end = t0 + SECONDS * 1000;
     const visits = new Array<number>(N).fill(0);
@@ -176,7 +190,7 @@ async function main() {
       acts.push(a);
       posted++;
       const p = admin
-        .req("POST", `/api/machines/${hostId}/${uuid}/actions`, { action: step.action }, { "Idempotency-Key": `soak:${n}` })
+        .req("POST", `/api/machines/${hostId}/${uuid}/actions`, { action: step.action }, { "Idempotency-Key": `soak-action:${n}` })
         .then((r) => {
           a.returnedAt = Date.now();
           a.httpStatus = r.status;
@@ -199,8 +213,8 @@ async function main() {
         await Promise.all(batch.map((ci) => reconnect(ci, 500 + Math.random() * 2500)));
       }
     })();
-    const sampler = setInterval(() => {
-      const s = sample();
+    const sampler = setInterval(async () => {
+      const s = await sample();
       samples.push(s);
       const p = samples[samples.length - 2]!;
       const dt = (s.t - p.t) / 1000;
@@ -214,9 +228,12 @@ async function main() {
     }
     clearInterval(sampler);
     await reconnectLoop;
-    const last = sample();
+    const last = await sample();
     if (last.t - samples[samples.length - 1]!.t > 5000) samples.push(last);
     else samples[samples.length - 1] = last;
+    // What is still reachable after a full GC, against the same at the start.
+    const liveEnd = probes ? { server: await probes.server.liveMiB(), agent: await probes.agent.liveMiB() } : null;
+    const rssAfterGc = { server: rssMiB(server), agent: rssMiB(agent) };
 
     // Settle: every POST answered, every task final, every client caught up and quiet.
     await until("POSTs answered", () => inflight.size === 0, 60_000, 50);
@@ -265,7 +282,7 @@ async function main() {
 
     // Report.
     console.log(`\nper minute (latency: libvirt lifecycle event at a direct subscriber → machine.upsert at each client, live receipts only; replayed = received through a resume)`);
-    console.log(["min", "server MiB", "agent MiB", "server CPU", "agent CPU", "libvirtd", "bench", "actions", "events/s", "samples/s", "lat p50", "p95", "max", "replayed", "reconn"].map((h) => h.padStart(10)).join(""));
+    console.log(["min", "server MiB", "heap", "agent MiB", "heap", "server CPU", "agent CPU", "libvirtd", "bench", "actions", "events/s", "samples/s", "lat p50", "p95", "max", "replayed", "reconn"].map((h) => h.padStart(10)).join(""));
     for (let m = 1; m < samples.length; m++) {
       const p = samples[m - 1]!;
       const s = samples[m]!;
@@ -282,7 +299,7 @@ async function main() {
         });
       }
       console.log(
-        [String(m), s.serverRss.toFixed(1), s.agentRss.toFixed(1), cpu(p.serverCpu, s.serverCpu), cpu(p.agentCpu, s.agentCpu), cpu(p.libvirtdCpu, s.libvirtdCpu), cpu(p.benchCpu, s.benchCpu), String(s.posted - p.posted), ((s.seq - p.seq) / dt).toFixed(1), ((s.samples - p.samples) / dt).toFixed(0), `${pct(lat, 50).toFixed(1)} ms`, `${pct(lat, 95).toFixed(1)} ms`, `${Math.max(...lat).toFixed(0)} ms`, String(replayed), String(s.reconnects - p.reconnects)]
+        [String(m), s.serverRss.toFixed(1), s.serverHeap.toFixed(1), s.agentRss.toFixed(1), s.agentHeap.toFixed(1), cpu(p.serverCpu, s.serverCpu), cpu(p.agentCpu, s.agentCpu), cpu(p.libvirtdCpu, s.libvirtdCpu), cpu(p.benchCpu, s.benchCpu), String(s.posted - p.posted), ((s.seq - p.seq) / dt).toFixed(1), ((s.samples - p.samples) / dt).toFixed(0), `${pct(lat, 50).toFixed(1)} ms`, `${pct(lat, 95).toFixed(1)} ms`, `${Math.max(...lat).toFixed(0)} ms`, String(replayed), String(s.reconnects - p.reconnects)]
           .map((c) => c.padStart(10))
           .join(""),
       );
@@ -294,6 +311,8 @@ async function main() {
     const allLat = ok.flatMap((a) => (a.originAt === undefined ? [] : a.receipts.filter((r, ci) => r !== undefined && !a.replayed[ci]).map((r) => r! - a.originAt!)));
     const rest = acts.filter((a) => a.returnedAt).map((a) => a.returnedAt! - a.postedAt);
     console.log(`\nRSS over ${span.toFixed(0)} s: server ${growth(s0.serverRss, sN.serverRss)}, agent ${growth(s0.agentRss, sN.agentRss)} (goal < 10 %)`);
+    if (liveStart && liveEnd)
+      console.log(`  V8 heap live after a full GC: server ${growth(liveStart.server, liveEnd.server)}, agent ${growth(liveStart.agent, liveEnd.agent)}; RSS right after that GC: server ${rssAfterGc.server.toFixed(1)} MiB, agent ${rssAfterGc.agent.toFixed(1)} MiB`);
     const mid = samples[Math.min(samples.length - 1, 5)]!;
     if (samples.length > 6) console.log(`  from minute 5 (replay window full: 5 min) to the end: server ${growth(mid.serverRss, sN.serverRss)}, agent ${growth(mid.agentRss, sN.agentRss)}`);
     console.log(`actions: ${acts.length} posted (${(acts.length / span).toFixed(2)}/s), ${ok.length} succeeded, ${failed.length} not; HTTP ${[...new Set(acts.map((a) => a.httpStatus))].map((st) => `${st}×${acts.filter((a) => a.httpStatus === st).length}`).join(", ")}; REST call p50 ${pct(rest, 50).toFixed(1)} ms, p95 ${pct(rest, 95).toFixed(1)} ms`);
@@ -302,6 +321,8 @@ async function main() {
     console.log(`reconnects with resume: ${reconnects} (${clients.reduce((s, c) => s + c.resumes, 0)} hellos resumed), sockets closed by the server: ${lostSockets}`);
     console.log(`checks: sequence gaps ${count(clients, "gap")}, duplicates ${count(clients, "duplicate")}, refused resumes ${count(clients, "not-resumed") + count(clients, "hello-seq")}, missing machine.upsert receipts ${missingReceipts}, view rows differing from GET /api/machines ${viewDiffs - taskDiffs}, task rows differing from GET /api/tasks ${taskDiffs}`);
     for (const c of clients) await c.close();
+    probes?.server.close();
+    probes?.agent.close();
     if (problems.length) {
       console.log(`\nFAIL: ${problems.length} problems`);
       for (const p of problems.slice(0, 30)) console.log(`  ${p}`);
