@@ -122,7 +122,9 @@ async function main() {
       if (a && a.originAt === undefined && e.event === a.event && e.at >= a.postedAt) a.originAt = e.at;
     });
 
-    const seriesOf = (ci: number, hostId: string) => Array.from({ length: METRIC_VMS }, (_, j) => `vm/${hostId}/${uuidOf((ci * METRIC_VMS + j) % N, UUIDS)}`);
+    // Spread over the fleet, so the watched VMs are not all shut off at the same time of the
+    // action cycle (a shut-off VM has no live samples).
+    const seriesOf = (ci: number, hostId: string) => Array.from({ length: METRIC_VMS }, (_, j) => `vm/${hostId}/${uuidOf((j * Math.ceil(N / METRIC_VMS) + ci) % N, UUIDS)}`);
     const rows0 = (await admin.req("GET", "/api/machines")).json.rows as MachineRow[];
     const hostId = rows0.find((r) => r.name.startsWith(PREFIX))!.hostId;
     let reconnects = 0;
