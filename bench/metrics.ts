@@ -15,20 +15,12 @@ import { ADMIN, Client, startServer, startWithAdmin } from "../tests/helpers/ser
 import { EventRecorder } from "../tests/helpers/events";
 import { PeerAgent } from "../tests/helpers/peer-agent";
 import { until } from "../tests/helpers/lab";
+import { writeTestNode } from "./test-domains";
 import { cpuPercent, pct, rssMiB, summary } from "./stats";
 
 const N = Number(process.env.BENCH_DOMAINS ?? 1000);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 15_000);
 
-function writeTestNode(n: number): string {
-  const file = path.join(os.tmpdir(), `hangar-bench-metrics-${n}.xml`);
-  const doms = Array.from({ length: n }, (_, i) => {
-    const hex = i.toString(16).padStart(12, "0");
-    return `<domain type='test'><name>bench-${i}</name><uuid>00000000-0000-4000-8000-${hex}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`;
-  });
-  fs.writeFileSync(file, `<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>1</threads><active>2</active><mhz>2000</mhz><model>x86</model></cpu><memory>25000000</memory>${doms.join("")}</node>`);
-  return file;
-}
 
 const agentPid = (port: number) => Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${port}`], { encoding: "utf8" }).trim().split("\n")[0]);
 
@@ -167,7 +159,7 @@ async function historyQuery() {
 
 async function main() {
   console.log(`# metrics benchmark, ${os.cpus().length} cores, window ${WINDOW_MS} ms`);
-  const file = writeTestNode(N);
+  const file = writeTestNode(N, { tag: "metrics", devices: false });
   try {
     if (!process.env.BENCH_SKIP_AGENT) await agentAndFanout(file);
     await historyQuery();

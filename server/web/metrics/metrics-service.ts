@@ -20,6 +20,7 @@ import type { Db } from "../db/client";
 import type { AgentHub } from "../agents/hub";
 import type { EventBus } from "../events/bus";
 import { HistoryStore } from "./history-store";
+import { SampleRing } from "./sample-ring";
 
 const RING_MS = 10 * 60_000;
 
@@ -53,7 +54,7 @@ export class MetricsService {
   private readonly subs = new Map<MetricsSubscriber, Set<string>>();
   private readonly watchers = new Map<string, Set<MetricsSubscriber>>();
   private readonly latest = new Map<string, Latest>();
-  private readonly rings = new Map<string, { t: number; v: (number | null)[] }[]>();
+  private readonly rings = new Map<string, SampleRing>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   /** Delivered messages and samples, for the fan-out benchmark. */
   readonly stats = { samplesIn: 0, messagesOut: 0 };
@@ -164,7 +165,7 @@ export class MetricsService {
       if (coarse) this.history.record(series, METRIC_NAMES[kind], s.t, s.v);
       const w = this.watchers.get(series);
       if (!w) continue;
-      this.pushRing(series, s.t, s.v);
+      this.pushRing(series, kind, s.t, s.v);
       for (const sub of w) {
         const list = out.get(sub);
         if (list) list.push(raw);
@@ -199,19 +200,19 @@ export class MetricsService {
     // Short ranges: where a 1 s ring exists (someone watched), its samples replace the
     // 10 s slots they fall in, so a freshly opened chart shows what was seen live.
     const ring = to - from <= RING_MS ? this.rings.get(series) : undefined;
-    if (!ring?.length) return { series, names, ...grid };
+    if (!ring?.size) return { series, names, ...grid };
     const t: number[] = [];
     const values: (number | null)[][] = names.map(() => []);
     let r = 0;
     for (let g = 0; g < grid.t.length; g++) {
       const slotStart = grid.t[g]!;
       const slotEnd = slotStart + grid.stepMs;
-      while (r < ring.length && ring[r]!.t < slotStart) r++;
+      while (r < ring.size && ring.t(r) < slotStart) r++;
       const startR = r;
-      while (r < ring.length && ring[r]!.t < slotEnd) {
-        if (ring[r]!.t >= from && ring[r]!.t <= to) {
-          t.push(ring[r]!.t);
-          names.forEach((_, i) => values[i]!.push(ring[r]!.v[i] ?? null));
+      while (r < ring.size && ring.t(r) < slotEnd) {
+        if (ring.t(r) >= from && ring.t(r) <= to) {
+          t.push(ring.t(r));
+          names.forEach((_, i) => values[i]!.push(ring.value(r, i)));
         }
         r++;
       }
@@ -266,15 +267,10 @@ export class MetricsService {
     sub.send(`{"type":"metrics","samples":[${raws.join(",")}]}`);
   }
 
-  private pushRing(series: string, t: number, v: (number | null)[]): void {
+  private pushRing(series: string, kind: MetricKind, t: number, v: (number | null)[]): void {
     let ring = this.rings.get(series);
-    if (!ring) this.rings.set(series, (ring = []));
-    if (ring.length && ring[ring.length - 1]!.t >= t) return; // a coarse and a fine sample of the same tick
-    ring.push({ t, v });
-    const cutoff = t - RING_MS;
-    let drop = 0;
-    while (drop < ring.length && ring[drop]!.t < cutoff) drop++;
-    if (drop) ring.splice(0, drop);
+    if (!ring) this.rings.set(series, (ring = new SampleRing(METRIC_NAMES[kind].length, RING_MS, FINE_INTERVAL_MS)));
+    ring.push(t, v); // ignores the second sample of a tick (coarse and fine)
   }
 
   private scheduleWatch(hostId: string, delayMs = 50): void {
