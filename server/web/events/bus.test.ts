@@ -5,7 +5,7 @@ const ev = (hostId: string) => ({ type: "host.changed" as const, hostId });
 
 describe("EventBus replay window", () => {
   it("gives the events after a point of this epoch, in order, serialised once", () => {
-    const bus = new EventBus({ maxEvents: 10, maxAgeMs: 60_000 });
+    const bus = new EventBus({ maxEvents: 10, maxAgeMs: 60_000, maxReplayBytes: 1 << 20 });
     const seen: string[] = [];
     bus.subscribe((p) => seen.push(p.raw));
     for (let i = 1; i <= 5; i++) bus.publish(ev(`h${i}`));
@@ -17,7 +17,7 @@ describe("EventBus replay window", () => {
   });
 
   it("refuses another epoch, a future point, and a point pushed out of the ring", () => {
-    const bus = new EventBus({ maxEvents: 3, maxAgeMs: 60_000 });
+    const bus = new EventBus({ maxEvents: 3, maxAgeMs: 60_000, maxReplayBytes: 1 << 20 });
     for (let i = 1; i <= 5; i++) bus.publish(ev(`h${i}`));
     expect(bus.since("other", 4)).toBeNull();
     expect(bus.since(bus.epoch, 6)).toBeNull();
@@ -29,7 +29,7 @@ describe("EventBus replay window", () => {
   it("forgets events older than the window", () => {
     vi.useFakeTimers();
     try {
-      const bus = new EventBus({ maxEvents: 100, maxAgeMs: 1000 });
+      const bus = new EventBus({ maxEvents: 100, maxAgeMs: 1000, maxReplayBytes: 1 << 20 });
       bus.publish(ev("a"));
       vi.advanceTimersByTime(600);
       bus.publish(ev("b"));
@@ -42,5 +42,12 @@ describe("EventBus replay window", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("answers null when the replay would cost more bytes than a refetch", () => {
+    const bus = new EventBus({ maxEvents: 100, maxAgeMs: 60_000, maxReplayBytes: 200 });
+    for (let i = 1; i <= 10; i++) bus.publish(ev(`host-${i}`)); // ~45 bytes each
+    expect(bus.since(bus.epoch, 7)!.map((p) => p.seq)).toEqual([8, 9, 10]);
+    expect(bus.since(bus.epoch, 0)).toBeNull();
   });
 });

@@ -14,16 +14,24 @@ export interface Published {
   at: number;
 }
 type Listener = (p: Published) => void;
+/** What the replay window keeps of an event: its JSON only (half the heap of the object too). */
+export type Kept = Omit<Published, "event">;
 
 export interface ReplayWindow {
   /** Most events kept for replay. */
   maxEvents: number;
   /** Oldest event kept for replay. */
   maxAgeMs: number;
+  /**
+   * Most bytes one replay may send. Past it a refetch is cheaper (at 1,000 VMs the gzipped
+   * lists are ~21 KiB, while missed events go as ~525 B of uncompressed JSON each), so the
+   * client is told to refetch instead.
+   */
+  maxReplayBytes: number;
 }
 
-// 20,000 row events at ~450 bytes is ~9 MiB: a few minutes of a busy 1,000-VM fleet.
-const DEFAULT_WINDOW: ReplayWindow = { maxEvents: 20_000, maxAgeMs: 5 * 60_000 };
+// 20,000 row events kept as JSON (~510 bytes) take ~15 MiB of heap (measured by bench/soak.ts).
+const DEFAULT_WINDOW: ReplayWindow = { maxEvents: 20_000, maxAgeMs: 5 * 60_000, maxReplayBytes: 64 * 1024 };
 
 export class EventBus {
   /** Changes at every start: sequence numbers of another run are not comparable. */
@@ -31,18 +39,18 @@ export class EventBus {
   private seq = 0;
   private readonly listeners = new Set<Listener>();
   // A ring: `head` is the index of the oldest kept event.
-  private readonly ring: (Published | undefined)[];
+  private readonly ring: (Kept | undefined)[];
   private head = 0;
   private size = 0;
 
   constructor(private readonly window: ReplayWindow = DEFAULT_WINDOW) {
-    this.ring = new Array<Published | undefined>(window.maxEvents);
+    this.ring = new Array<Kept | undefined>(window.maxEvents);
   }
 
   publish(e: Payload): void {
     const event = { ...e, seq: ++this.seq } as BrowserEvent;
     const p: Published = { seq: this.seq, event, raw: JSON.stringify(event), at: Date.now() };
-    this.keep(p);
+    this.keep({ seq: p.seq, raw: p.raw, at: p.at });
     for (const l of this.listeners) {
       try {
         l(p);
@@ -63,20 +71,26 @@ export class EventBus {
 
   /**
    * The events after `seq` of this epoch, oldest first, or null when they are not all
-   * kept any more (another epoch, too old, or pushed out): the client must refetch.
+   * kept any more (another epoch, too old, or pushed out) or would cost more than a
+   * refetch: the client must refetch.
    */
-  since(epoch: string, seq: number): Published[] | null {
+  since(epoch: string, seq: number): Kept[] | null {
     if (epoch !== this.epoch || seq > this.seq || seq < 0) return null;
     this.expire(Date.now());
     if (seq === this.seq) return [];
     const oldest = this.size ? this.ring[this.head]!.seq : this.seq + 1;
     if (seq + 1 < oldest) return null;
-    const out: Published[] = [];
-    for (let i = seq + 1 - oldest; i < this.size; i++) out.push(this.ring[(this.head + i) % this.ring.length]!);
+    const out: Kept[] = [];
+    let bytes = 0;
+    for (let i = seq + 1 - oldest; i < this.size; i++) {
+      const k = this.ring[(this.head + i) % this.ring.length]!;
+      if ((bytes += k.raw.length) > this.window.maxReplayBytes) return null;
+      out.push(k);
+    }
     return out;
   }
 
-  private keep(p: Published): void {
+  private keep(p: Kept): void {
     const cap = this.ring.length;
     if (this.size === cap) {
       this.ring[this.head] = p;

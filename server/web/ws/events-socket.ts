@@ -6,7 +6,7 @@ import type { ValidSession } from "../auth/sessions";
 import type { Services } from "../services";
 import type { WsRoute } from "./upgrade";
 import type { BrowserEvent } from "../../protocol";
-import type { Published } from "../events/bus";
+import type { Kept, Published } from "../events/bus";
 import { sessionAuthenticator } from "./upgrade";
 import type { z } from "zod";
 import { describeFields, issueFields, MetricsClientMessage, PingMessage } from "../../protocol";
@@ -106,7 +106,7 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
 }
 
 /** `?resume=<epoch>:<seq>`: what the client saw last. Anything malformed means "no resume". */
-function resumePoint(url: string | undefined, since: (epoch: string, seq: number) => Published[] | null): Published[] | null {
+function resumePoint(url: string | undefined, since: (epoch: string, seq: number) => Kept[] | null): Kept[] | null {
   const v = new URL(url ?? "/", "http://local").searchParams.get("resume");
   const m = v ? /^([A-Za-z0-9_-]{1,32}):(\d{1,15})$/.exec(v) : null;
   return m ? since(m[1]!, Number(m[2])) : null;
