@@ -62,7 +62,8 @@ export class LibvirtDriver implements HypervisorDriver {
   private readonly refreshing = new KeyedQueue();
   /** Refreshes queued but not started, by uuid: later events for the domain join them. */
   private readonly queued = new Map<string, { dom: DomainRef; cause: string }>();
-  private readonly xmlCache = new Map<string, XmlFacts>();
+  /** Parsed XML by uuid, with the domain id it was read under (live XML differs from inactive). */
+  private readonly xmlCache = new Map<string, { facts: XmlFacts; id: number }>();
   /**
    * Bumped whenever a domain's XML may have changed, so that a read which was already in
    * flight does not put the old XML back into the cache.
@@ -171,7 +172,7 @@ export class LibvirtDriver implements HypervisorDriver {
     this.invalidateXml(uuid);
     const gen = this.xmlGen.get(uuid);
     const xml = await wrap(domainGetXmlDesc(c, dom));
-    if (this.xmlGen.get(uuid) === gen) this.xmlCache.set(uuid, parseDomainXml(xml));
+    if (this.xmlGen.get(uuid) === gen) this.xmlCache.set(uuid, { facts: parseDomainXml(xml), id: dom.id });
     return { domain: await this.summary(c, dom, undefined, false), xml };
   }
 
@@ -247,18 +248,22 @@ export class LibvirtDriver implements HypervisorDriver {
    */
   private async summary(c: LibvirtClient, dom: DomainRef, known?: { persistent: boolean; autostart: boolean }, lookup = true): Promise<DomainSummary> {
     this.names.set(dom.uuid, dom.name);
-    let facts = this.xmlCache.get(dom.uuid);
+    const cached = this.xmlCache.get(dom.uuid);
     const gen = this.xmlGen.get(dom.uuid);
     const [ref, state, xml, autostart, persistent] = await Promise.all([
       lookup ? wrap(domainLookupByUuid(c, dom.uuid)) : dom,
       wrap(domainGetState(c, dom)),
-      facts ? null : wrap(domainGetXmlDesc(c, dom)),
+      cached ? null : wrap(domainGetXmlDesc(c, dom)),
       known ? known.autostart : wrap(domainGetAutostart(c, dom)),
       known ? known.persistent : wrap(domainIsPersistent(c, dom)),
     ]);
-    if (!facts) {
-      facts = parseDomainXml(xml!);
-      if (this.xmlGen.get(dom.uuid) === gen) this.xmlCache.set(dom.uuid, facts);
+    let facts = cached?.facts;
+    // Cached XML from before a start or stop (another id) no longer describes the domain:
+    // read it again, a second round trip only in that case.
+    const xmlNow = xml ?? (cached && cached.id !== ref.id ? await wrap(domainGetXmlDesc(c, dom)) : null);
+    if (xmlNow !== null) {
+      facts = parseDomainXml(xmlNow);
+      if (this.xmlGen.get(dom.uuid) === gen) this.xmlCache.set(dom.uuid, { facts, id: ref.id });
     }
     return {
       uuid: dom.uuid,
@@ -269,7 +274,7 @@ export class LibvirtDriver implements HypervisorDriver {
       stateReason: state.reason,
       autostart,
       persistent,
-      ...facts,
+      ...facts!,
     };
   }
 
@@ -279,8 +284,10 @@ export class LibvirtDriver implements HypervisorDriver {
   }
 
   private onDomainEvent(dom: DomainRef, cause: string): void {
-    // Live XML changes on start/stop (VNC port, pty path), on device and balloon changes.
-    if (!XML_UNCHANGED.has(cause)) this.invalidateXml(dom.uuid);
+    // Live XML changes on start/stop (VNC port, pty path: the id changes too, and libvirt
+    // may announce a start with "resumed" first), on device and balloon changes.
+    const cached = this.xmlCache.get(dom.uuid);
+    if (!XML_UNCHANGED.has(cause) || (cached && cached.id !== dom.id)) this.invalidateXml(dom.uuid);
     // A refresh queued but not started yet reads everything afresh: join it rather than
     // queue one more round trip behind it.
     const waiting = this.queued.get(dom.uuid);
