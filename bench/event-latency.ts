@@ -171,9 +171,12 @@ async function run(lv: LibvirtClient) {
     });
     const groups: Record<string, number[]> = { agent: agentPids.flatMap(tree), server: [srv.proc.pid!], chromium: tree(process.pid).filter((p) => !srvTree.includes(p) && comm(p).startsWith("chrom")), libvirtd: pidsByName("libvirtd") };
     const cpuNow = () => Object.fromEntries(Object.entries(groups).map(([k, p]) => [k, cpuOf(p) * 1000]));
+    // Idle use is measured once start-up work (the first inventory, page load) has settled.
+    await new Promise((r) => setTimeout(r, 3000));
     const idle0 = cpuNow();
     const t0 = now();
-    await new Promise((r) => setTimeout(r, 3000));
+    // Ten seconds: one coarse metrics tick of the agent, as in any ten seconds of the run.
+    await new Promise((r) => setTimeout(r, 10_000));
     const idleMsPerMs = Object.fromEntries(Object.entries(cpuNow()).map(([k, v]) => [k, (v - idle0[k]!) / (now() - t0)]));
 
     const samples: Sample[] = [];
