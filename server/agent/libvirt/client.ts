@@ -2,7 +2,7 @@
 // REMOTE RPC program directly: no virsh processes, no native bindings.
 import { EventEmitter } from "node:events";
 import net from "node:net";
-import { decodeDomainEvent, type AgentLifecycleEventPayload, type DeviceEventPayload, type DomainEvent, type LifecycleEventPayload, type MetadataChangeEventPayload, type RebootEventPayload, type UnknownEventPayload } from "./events";
+import { decodeDomainEvent, type AgentLifecycleEventPayload, type BalloonChangeEventPayload, type DeviceEventPayload, type DomainEvent, type LifecycleEventPayload, type MetadataChangeEventPayload, type RebootEventPayload, type UnknownEventPayload } from "./events";
 import {
   decodePacket,
   DEFAULT_MAX_FRAME_BYTES,
@@ -62,6 +62,7 @@ export interface LibvirtClientEvents {
   "device-removed": [event: DeviceEventPayload];
   "agent-lifecycle": [event: AgentLifecycleEventPayload];
   "metadata-change": [event: MetadataChangeEventPayload];
+  "balloon-change": [event: BalloonChangeEventPayload];
   "unknown-event": [event: UnknownEventPayload];
 }
 

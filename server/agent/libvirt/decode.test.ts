@@ -70,7 +70,7 @@ describe("domain events", () => {
     });
   });
 
-  it("decodes device, agent, reboot and metadata events built to the protocol", () => {
+  it("decodes device, agent, reboot, metadata and balloon events built to the protocol", () => {
     const dom = (w: XdrWriter) => w.string("vm1").fixedOpaque(Buffer.alloc(16, 0xab), 16).int(3);
     const body = (f: (w: XdrWriter) => void) => {
       const w = new XdrWriter().int(5);
@@ -88,6 +88,7 @@ describe("domain events", () => {
       type: 2,
       nsuri: "urn:x",
     });
+    expect(decodeDomainEvent(Proc.DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE, body((w) => w.uhyper(49152n)))).toMatchObject({ kind: "balloon-change", actualKiB: 49152n, dom: { uuid } });
   });
 
   it("hands back unknown events raw", () => {

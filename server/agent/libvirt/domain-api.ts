@@ -108,10 +108,32 @@ export function domainGetAutostart(client: LibvirtClient, dom: DomainRef, opts?:
   return client.call(Proc.DOMAIN_GET_AUTOSTART, (w) => writeDomain(w, dom), (r) => r.int() !== 0, opts);
 }
 
+/** Whether the domain has a persistent definition (a transient one vanishes when it stops). */
+export function domainIsPersistent(client: LibvirtClient, dom: DomainRef, opts?: CallOptions): Promise<boolean> {
+  return client.call(Proc.DOMAIN_IS_PERSISTENT, (w) => writeDomain(w, dom), (r) => r.int() !== 0, opts);
+}
+
+export function domainIsActive(client: LibvirtClient, dom: DomainRef, opts?: CallOptions): Promise<boolean> {
+  return client.call(Proc.DOMAIN_IS_ACTIVE, (w) => writeDomain(w, dom), (r) => r.int() !== 0, opts);
+}
+
 export function domainSetAutostart(client: LibvirtClient, dom: DomainRef, autostart: boolean, opts?: CallOptions): Promise<void> {
   return client.call(Proc.DOMAIN_SET_AUTOSTART, (w) => {
     writeDomain(w, dom);
     w.int(autostart ? 1 : 0);
+  }, undefined, opts);
+}
+
+/**
+ * Sets the description, title (`key`/`uri` null) or a custom element (MetadataType.*);
+ * `metadata` null removes it. `flags` = AffectFlags. Raises a METADATA_CHANGE event.
+ */
+export function domainSetMetadata(client: LibvirtClient, dom: DomainRef, type: number, metadata: string | null, key: string | null = null, uri: string | null = null, flags = 0, opts?: CallOptions): Promise<void> {
+  return client.call(Proc.DOMAIN_SET_METADATA, (w) => {
+    writeDomain(w, dom);
+    w.int(type);
+    for (const s of [metadata, key, uri]) w.optional(s, (x, v) => x.string(v));
+    w.uint(flags);
   }, undefined, opts);
 }
 

@@ -46,6 +46,14 @@ export interface MetadataChangeEventPayload {
   nsuri: string | null;
 }
 
+export interface BalloonChangeEventPayload {
+  kind: "balloon-change";
+  callbackId: number;
+  dom: DomainRef;
+  /** The balloon's new size in KiB (the guest's current memory). */
+  actualKiB: bigint;
+}
+
 /** An event this library does not decode: the raw body, so callers can still react. */
 export interface UnknownEventPayload {
   kind: "unknown";
@@ -58,7 +66,8 @@ export type DomainEvent =
   | RebootEventPayload
   | DeviceEventPayload
   | AgentLifecycleEventPayload
-  | MetadataChangeEventPayload;
+  | MetadataChangeEventPayload
+  | BalloonChangeEventPayload;
 
 /** Decodes a REMOTE program MESSAGE body; unknown procedures come back as "unknown". */
 export function decodeDomainEvent(proc: number, body: Buffer): DomainEvent | UnknownEventPayload {
@@ -89,6 +98,11 @@ export function decodeDomainEvent(proc: number, body: Buffer): DomainEvent | Unk
       const callbackId = r.int();
       const dom = readDomain(r);
       return { kind: "metadata-change", callbackId, dom, type: r.int(), nsuri: r.optional((x) => x.string()) };
+    }
+    case Proc.DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE: {
+      const callbackId = r.int();
+      const dom = readDomain(r);
+      return { kind: "balloon-change", callbackId, dom, actualKiB: r.uhyper() };
     }
     default:
       return { kind: "unknown", proc, body: Buffer.from(body) };

@@ -22,7 +22,10 @@ export {
   domainResume,
   domainUndefine,
   domainGetAutostart,
+  domainIsPersistent,
+  domainIsActive,
   domainSetAutostart,
+  domainSetMetadata,
   domainDefineXml,
   domainSendKey,
   connectGetAllDomainStats,
@@ -52,6 +55,7 @@ export type {
   DeviceEventPayload,
   AgentLifecycleEventPayload,
   MetadataChangeEventPayload,
+  BalloonChangeEventPayload,
   UnknownEventPayload,
 } from "./events";
 export { LibvirtError, ConnectionClosedError, CallTimeoutError } from "./errors";
@@ -73,6 +77,8 @@ export {
   ShutdownFlags,
   DestroyFlags,
   ConsoleFlags,
+  MetadataType,
+  AffectFlags,
   ErrorCode,
   DrvFeature,
 } from "./procedures";

@@ -23,6 +23,8 @@ export const Proc = {
   CONNECT_SUPPORTS_FEATURE: 60,
   AUTH_LIST: 66,
   AUTH_POLKIT: 70,
+  DOMAIN_IS_ACTIVE: 150,
+  DOMAIN_IS_PERSISTENT: 151,
   CONNECT_GET_LIB_VERSION: 157,
   DOMAIN_CREATE_WITH_FLAGS: 196,
   DOMAIN_OPEN_CONSOLE: 201,
@@ -33,11 +35,13 @@ export const Proc = {
   DOMAIN_DESTROY_FLAGS: 234,
   DOMAIN_RESET: 245,
   DOMAIN_SHUTDOWN_FLAGS: 258,
+  DOMAIN_SET_METADATA: 264,
   CONNECT_LIST_ALL_DOMAINS: 273,
   CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: 316,
   CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY: 317,
   DOMAIN_EVENT_CALLBACK_LIFECYCLE: 318,
   DOMAIN_EVENT_CALLBACK_REBOOT: 319,
+  DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE: 331,
   DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED: 333,
   CONNECT_GET_DOMAIN_CAPABILITIES: 342,
   CONNECT_GET_ALL_DOMAIN_STATS: 344,
@@ -161,6 +165,10 @@ export const CreateFlags = { PAUSED: 1, AUTODESTROY: 2, BYPASS_CACHE: 4, FORCE_B
 export const ShutdownFlags = { DEFAULT: 0, ACPI_POWER_BTN: 1, GUEST_AGENT: 2, INITCTL: 4, SIGNAL: 8, PARAVIRT: 16 } as const;
 export const DestroyFlags = { DEFAULT: 0, GRACEFUL: 1 } as const;
 export const ConsoleFlags = { FORCE: 1, SAFE: 2 } as const;
+/** virDomainMetadataType. */
+export const MetadataType = { DESCRIPTION: 0, TITLE: 1, ELEMENT: 2 } as const;
+/** virDomainModificationImpact: which definition a change applies to. */
+export const AffectFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2 } as const;
 
 /** virTypedParameterType: the discriminant of remote_typed_param_value. */
 export const TypedParamType = { INT: 1, UINT: 2, LLONG: 3, ULLONG: 4, DOUBLE: 5, BOOLEAN: 6, STRING: 7 } as const;

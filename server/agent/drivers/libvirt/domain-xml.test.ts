@@ -37,4 +37,9 @@ describe("parseDomainXml", () => {
     expect(f.graphics).toEqual([]);
     expect(f.virtType).toBe("kvm");
   });
+
+  it("counts the vCPUs online, not the hot-plug maximum", () => {
+    expect(parseDomainXml("<domain type='qemu'><memory>1</memory><vcpu placement='static' current='1'>4</vcpu></domain>").vcpus).toBe(1);
+    expect(parseDomainXml("<domain type='qemu'><memory>1</memory><vcpu placement='static'>3</vcpu></domain>").vcpus).toBe(3);
+  });
 });

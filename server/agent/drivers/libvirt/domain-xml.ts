@@ -39,7 +39,9 @@ export function parseDomainXml(xml: string): XmlFacts {
   const devices = child(dom, "devices") ?? {};
   const vcpu = list(dom, "vcpu")[0];
   return {
-    vcpus: Number(text(vcpu) ?? 1),
+    // The vCPUs the domain has (libvirt's nrVirtCpu), not the most it could hot-plug:
+    // <vcpu current='1'>4</vcpu> is one vCPU.
+    vcpus: Number(attr(vcpu, "current") ?? text(vcpu) ?? 1),
     memoryKiB: toKiB(child(dom, "currentMemory") ?? child(dom, "memory")),
     maxMemoryKiB: toKiB(child(dom, "memory")),
     virtType: attr(dom, "type") ?? "unknown",

@@ -14,7 +14,9 @@ import {
   domainCreate,
   domainDestroy,
   domainGetState,
+  domainGetAutostart,
   domainGetXmlDesc,
+  domainIsPersistent,
   domainLookupByUuid,
   domainReboot,
   domainReset,
@@ -27,14 +29,12 @@ import {
   storageVolLookupByPath,
   type DomainRef,
 } from "../../libvirt";
-import { DomainEventId, DomainStatsTypes, GetAllDomainStatsFlags, LifecycleEvent } from "../../libvirt/procedures";
+import { DomainEventId, DomainStatsTypes, GetAllDomainStatsFlags, LifecycleEvent, ListDomainsFlags } from "../../libvirt/procedures";
 import { DriverError, type DomainActionOptions, type HypervisorDriver } from "../driver";
 import { parseDomainXml, type XmlFacts } from "./domain-xml";
 import { Backoff } from "../../backoff";
 import { KeyedQueue } from "../../keyed-queue";
 
-const LIST_PERSISTENT = 4;
-const LIST_AUTOSTART = 64;
 // Undefine also drops managed-save images, snapshot/checkpoint metadata and NVRAM, which
 // would otherwise make libvirt refuse.
 const UNDEFINE_FLAGS = 1 | 2 | 4 | 16;
@@ -60,7 +60,15 @@ export class LibvirtDriver implements HypervisorDriver {
   private readonly backoff = new Backoff(() => void this.connect().catch(() => undefined), { firstMs: 250, maxMs: 5000 });
   /** Events for one domain are applied in order. */
   private readonly refreshing = new KeyedQueue();
-  private readonly xmlCache = new Map<string, XmlFacts>();
+  /** Refreshes queued but not started, by uuid: later events for the domain join them. */
+  private readonly queued = new Map<string, { dom: DomainRef; cause: string }>();
+  /** Parsed XML by uuid, with the domain id it was read under (live XML differs from inactive). */
+  private readonly xmlCache = new Map<string, { facts: XmlFacts; id: number }>();
+  /**
+   * Bumped whenever a domain's XML may have changed, so that a read which was already in
+   * flight does not put the old XML back into the cache.
+   */
+  private readonly xmlGen = new Map<string, number>();
   /** uuid → name, for building domain references without a lookup per stats call. */
   private readonly names = new Map<string, string>();
 
@@ -99,10 +107,14 @@ export class LibvirtDriver implements HypervisorDriver {
     client.on("device-added", (e) => this.onDomainEvent(e.dom, "device-added"));
     client.on("device-removed", (e) => this.onDomainEvent(e.dom, "device-removed"));
     client.on("agent-lifecycle", (e) => this.onDomainEvent(e.dom, "agent-lifecycle"));
+    client.on("metadata-change", (e) => this.onDomainEvent(e.dom, "metadata-change"));
+    client.on("balloon-change", (e) => this.onDomainEvent(e.dom, "balloon-change"));
     client.on("close", (err) => {
       if (this.client !== client) return;
       this.client = null;
       this.xmlCache.clear();
+      this.xmlGen.clear();
+      this.queued.clear();
       if (this.backoff.stopped) return;
       this.log(`connection lost: ${err?.message ?? "closed"}`);
       this.emit({ kind: "libvirt.status", connected: false, error: err?.message ?? "connection closed" });
@@ -110,9 +122,8 @@ export class LibvirtDriver implements HypervisorDriver {
     });
     try {
       await client.connect(this.o.uri);
-      for (const id of [DomainEventId.LIFECYCLE, DomainEventId.REBOOT, DomainEventId.DEVICE_ADDED, DomainEventId.DEVICE_REMOVED, DomainEventId.AGENT_LIFECYCLE]) {
-        await client.registerDomainEvent(id);
-      }
+      const ids = [DomainEventId.LIFECYCLE, DomainEventId.REBOOT, DomainEventId.DEVICE_ADDED, DomainEventId.DEVICE_REMOVED, DomainEventId.AGENT_LIFECYCLE, DomainEventId.METADATA_CHANGE, DomainEventId.BALLOON_CHANGE];
+      await Promise.all(ids.map((id) => client.registerDomainEvent(id)));
     } catch (err) {
       await client.close().catch(() => undefined);
       this.log(`cannot connect to ${this.o.uri}: ${(err as Error).message}`);
@@ -143,19 +154,26 @@ export class LibvirtDriver implements HypervisorDriver {
     const c = this.need();
     // Three list calls give identity, persistence and autostart for every domain; states
     // and XML are fetched pipelined on the one socket.
-    const [all, persistent, autostart] = await Promise.all([connectListAllDomains(c, 0), connectListAllDomains(c, LIST_PERSISTENT), connectListAllDomains(c, LIST_AUTOSTART)]);
+    const [all, persistent, autostart] = await Promise.all([
+      connectListAllDomains(c, 0),
+      connectListAllDomains(c, ListDomainsFlags.PERSISTENT),
+      connectListAllDomains(c, ListDomainsFlags.AUTOSTART),
+    ]);
     const p = new Set(persistent.map((d) => d.uuid));
     const a = new Set(autostart.map((d) => d.uuid));
-    const out = await Promise.all(all.map((d) => this.summary(c, d, { persistent: p.has(d.uuid), autostart: a.has(d.uuid) }).catch(() => null)));
+    // The listed references carry current ids: no lookup per domain.
+    const out = await Promise.all(all.map((d) => this.summary(c, d, { persistent: p.has(d.uuid), autostart: a.has(d.uuid) }, false).catch(() => null)));
     return out.filter((d): d is DomainSummary => d !== null);
   }
 
   async getDomain(uuid: string): Promise<{ domain: DomainSummary; xml: string }> {
     const c = this.need();
     const dom = await this.lookup(c, uuid);
+    this.invalidateXml(uuid);
+    const gen = this.xmlGen.get(uuid);
     const xml = await wrap(domainGetXmlDesc(c, dom));
-    this.xmlCache.set(uuid, parseDomainXml(xml));
-    return { domain: await this.summary(c, dom), xml };
+    if (this.xmlGen.get(uuid) === gen) this.xmlCache.set(uuid, { facts: parseDomainXml(xml), id: dom.id });
+    return { domain: await this.summary(c, dom, undefined, false), xml };
   }
 
   async domainAction(uuid: string, action: DomainAction, opts: DomainActionOptions): Promise<DomainSummary | null> {
@@ -175,7 +193,7 @@ export class LibvirtDriver implements HypervisorDriver {
       autostart: () => domainSetAutostart(c, dom, opts.enabled ?? false),
     };
     await wrap(run[action]());
-    this.xmlCache.delete(uuid);
+    this.invalidateXml(uuid);
     if (action === "undefine") {
       const failures: string[] = [];
       for (const d of storage) {
@@ -187,8 +205,9 @@ export class LibvirtDriver implements HypervisorDriver {
       }
       if (failures.length) throw new DriverError("libvirt_error", `The machine was removed, but these disks were not deleted: ${failures.join("; ")}`);
       const still = await domainLookupByUuid(c, uuid).catch(() => null);
-      return still ? this.summary(c, still) : null;
+      return still ? this.summary(c, still, undefined, false) : null;
     }
+    // The id changes on start and stop: the summary looks the domain up again.
     const fresh = await this.summary(c, dom);
     // Autostart changes raise no libvirt event: push the change ourselves.
     if (action === "autostart") this.emit({ kind: "domain.changed", cause: "autostart", domain: fresh });
@@ -221,57 +240,84 @@ export class LibvirtDriver implements HypervisorDriver {
     return wrap(domainLookupByUuid(c, uuid));
   }
 
-  private async summary(c: LibvirtClient, dom: DomainRef, known?: { persistent: boolean; autostart: boolean }): Promise<DomainSummary> {
+  /**
+   * A domain's row from libvirt. Every read goes out at once, pipelined on the one socket
+   * (one round trip whatever their number): the lookup for the current id (`lookup`: the
+   * reference may predate a start or stop), state, autostart, persistence and, unless
+   * cached, the XML. `known` flags come from the inventory's list calls.
+   */
+  private async summary(c: LibvirtClient, dom: DomainRef, known?: { persistent: boolean; autostart: boolean }, lookup = true): Promise<DomainSummary> {
     this.names.set(dom.uuid, dom.name);
-    let facts = this.xmlCache.get(dom.uuid);
-    const [state, xml, flags] = await Promise.all([
+    const cached = this.xmlCache.get(dom.uuid);
+    const gen = this.xmlGen.get(dom.uuid);
+    const [ref, state, xml, autostart, persistent] = await Promise.all([
+      lookup ? wrap(domainLookupByUuid(c, dom.uuid)) : dom,
       wrap(domainGetState(c, dom)),
-      facts ? null : wrap(domainGetXmlDesc(c, dom)),
-      known ?? this.flagsOf(c, dom.uuid),
+      cached ? null : wrap(domainGetXmlDesc(c, dom)),
+      known ? known.autostart : wrap(domainGetAutostart(c, dom)),
+      known ? known.persistent : wrap(domainIsPersistent(c, dom)),
     ]);
-    if (!facts) {
-      facts = parseDomainXml(xml!);
-      this.xmlCache.set(dom.uuid, facts);
+    let facts = cached?.facts;
+    // Cached XML from before a start or stop (another id) no longer describes the domain:
+    // read it again, a second round trip only in that case.
+    const xmlNow = xml ?? (cached && cached.id !== ref.id ? await wrap(domainGetXmlDesc(c, dom)) : null);
+    if (xmlNow !== null) {
+      facts = parseDomainXml(xmlNow);
+      if (this.xmlGen.get(dom.uuid) === gen) this.xmlCache.set(dom.uuid, { facts, id: ref.id });
     }
-    // The id from a lookup may be stale after start/stop; the state call is current.
-    const running = ["running", "paused", "blocked", "pmsuspended", "shutdown"].includes(DOMAIN_STATES[state.state] ?? "");
     return {
       uuid: dom.uuid,
-      name: dom.name,
-      id: running ? dom.id : -1,
+      name: ref.name,
+      // libvirt's own id: -1 unless the domain has a process.
+      id: ref.id,
       state: (DOMAIN_STATES[state.state] ?? "nostate") as DomainState,
       stateReason: state.reason,
-      autostart: flags.autostart,
-      persistent: flags.persistent,
-      ...facts,
+      autostart,
+      persistent,
+      ...facts!,
     };
   }
 
-  private async flagsOf(c: LibvirtClient, uuid: string): Promise<{ persistent: boolean; autostart: boolean }> {
-    const [p, a] = await Promise.all([connectListAllDomains(c, LIST_PERSISTENT), connectListAllDomains(c, LIST_AUTOSTART)]);
-    return { persistent: p.some((d) => d.uuid === uuid), autostart: a.some((d) => d.uuid === uuid) };
+  private invalidateXml(uuid: string): void {
+    this.xmlCache.delete(uuid);
+    this.xmlGen.set(uuid, (this.xmlGen.get(uuid) ?? 0) + 1);
   }
 
   private onDomainEvent(dom: DomainRef, cause: string): void {
-    // Live XML changes on start/stop (VNC port, pty path) and on device changes.
-    if (cause !== "suspended" && cause !== "resumed" && cause !== "agent-lifecycle") this.xmlCache.delete(dom.uuid);
+    // Live XML changes on start/stop (VNC port, pty path: the id changes too, and libvirt
+    // may announce a start with "resumed" first), on device and balloon changes.
+    const cached = this.xmlCache.get(dom.uuid);
+    if (!XML_UNCHANGED.has(cause) || (cached && cached.id !== dom.id)) this.invalidateXml(dom.uuid);
+    // A refresh queued but not started yet reads everything afresh: join it rather than
+    // queue one more round trip behind it.
+    const waiting = this.queued.get(dom.uuid);
+    if (waiting) {
+      waiting.cause = cause;
+      return;
+    }
+    this.queued.set(dom.uuid, { dom, cause });
     this.refreshing.run(dom.uuid, async () => {
+      const job = this.queued.get(dom.uuid);
+      this.queued.delete(dom.uuid);
       const c = this.client;
-      if (!c?.connected) return;
+      if (!job || !c?.connected) return;
       try {
-        const fresh = await domainLookupByUuid(c, dom.uuid);
-        this.emit({ kind: "domain.changed", cause, domain: await this.summary(c, fresh) });
+        this.emit({ kind: "domain.changed", cause: job.cause, domain: await this.summary(c, job.dom) });
       } catch (err) {
-        // Gone between the event and our lookup (a transient domain that stopped).
+        // Gone between the event and our reads (undefined, or a transient domain that stopped).
         if ((err instanceof LibvirtError && err.code === NO_DOMAIN) || (err instanceof DriverError && err.code === "not_found")) {
           this.xmlCache.delete(dom.uuid);
+          this.xmlGen.delete(dom.uuid);
           this.names.delete(dom.uuid);
           this.emit({ kind: "domain.removed", uuid: dom.uuid, name: dom.name });
-        } else this.log(`refresh of ${dom.name} after ${cause} failed: ${(err as Error).message}`);
+        } else this.log(`refresh of ${dom.name} after ${job.cause} failed: ${(err as Error).message}`);
       }
     });
   }
 }
+
+/** Events after which the domain's XML is as it was. */
+const XML_UNCHANGED = new Set(["suspended", "resumed", "agent-lifecycle", "metadata-change"]);
 
 function lifecycleCause(event: number): string {
   const names = ["defined", "undefined", "started", "suspended", "resumed", "stopped", "shutdown", "pmsuspended", "crashed"];
