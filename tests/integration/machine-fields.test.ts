@@ -6,10 +6,10 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { startWithAdmin, type Client, type TestServer } from "../helpers/server";
 import { EventRecorder } from "../helpers/events";
-import { ensureOff, HAS_LIBVIRT, LAB_DIR, until, virsh } from "../helpers/lab";
+import { ensureOff, LAB_DIR, until, virsh, labSuite } from "../helpers/lab";
 import { libvirtTruth } from "../helpers/libvirt-truth";
 
 const GUESTS = ["hangar-test-1", "hangar-test-2"];
@@ -44,7 +44,7 @@ function defineTestDomain(disk: string): void {
   fs.rmSync(file);
 }
 
-describe.skipIf(!HAS_LIBVIRT)("machine row and detail tell libvirt's truth", () => {
+labSuite("libvirt", "machine row and detail tell libvirt's truth", () => {
   let srv: TestServer;
   let admin: Client;
   let ev: EventRecorder;
