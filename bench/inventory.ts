@@ -6,23 +6,13 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { startWithAdmin } from "../tests/helpers/server";
 import { until } from "../tests/helpers/lab";
 import { createLibvirtDriver } from "../server/agent/drivers/libvirt/libvirt-driver";
 import { pct, rssMiB, summary } from "./stats";
+import { writeTestNode } from "./test-node";
 
 const N = Number(process.env.BENCH_DOMAINS ?? 1000);
-
-function writeTestNode(n: number): string {
-  const file = path.join(os.tmpdir(), `hangar-bench-${n}.xml`);
-  const doms = Array.from({ length: n }, (_, i) => {
-    const hex = i.toString(16).padStart(12, "0");
-    return `<domain type='test'><name>bench-${i}</name><uuid>00000000-0000-4000-8000-${hex}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><graphics type='vnc' port='-1' autoport='yes' listen='127.0.0.1'/><serial type='pty'/></devices></domain>`;
-  });
-  fs.writeFileSync(file, `<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>1</threads><active>2</active><mhz>2000</mhz><model>x86</model></cpu><memory>25000000</memory>${doms.join("")}</node>`);
-  return file;
-}
 
 function agentPid(port: number): number {
   return Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${port}`], { encoding: "utf8" }).trim().split("\n")[0]);
