@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     // the client chose.
     const fwd = config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
     req.headers[CLIENT_IP_HEADER] = fwd || req.socket.remoteAddress || "";
-    setSecurityHeaders(res, dev, config.secureCookies);
+    setSecurityHeaders(req, res, dev, config.secureCookies);
     void handle(req, res);
   });
   const upgrades = createUpgradeHandler(
