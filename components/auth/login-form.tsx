@@ -36,7 +36,9 @@ export function LoginForm({ next }: { next: string }) {
 
   return (
     <AuthCard title="Sign in to Hangar">
-      <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
+      {/* POST even without JavaScript (scripts blocked or not yet loaded): a native GET
+          would put the password into the URL, the history and access logs. */}
+      <form onSubmit={submit} method="post" className="flex flex-col gap-4" noValidate>
         <Field label="Username" name="username" autoComplete="username" required autoFocus />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
         {error && (
