@@ -207,6 +207,10 @@ async function main() {
     apiGzip = Number(gz.headers.get("content-length") ?? 0);
     await gz.arrayBuffer();
     console.log(`${summary("baseline: GET /api/machines from Node, warm", api)}; body ${apiBytes} B${gz.headers.get("content-encoding") ? `, ${apiGzip || "chunked"} B ${gz.headers.get("content-encoding")}` : ", not compressed"}`);
+    // What the table asks for: its projection (an older server ignores the parameter).
+    const table = await fetch(`${srv.url}/api/machines?view=table`, { headers: { Cookie: admin.cookie, "Accept-Encoding": "identity" } });
+    const tableBytes = table.ok ? (await table.arrayBuffer()).byteLength : NaN;
+    console.log(`GET /api/machines?view=table body: ${tableBytes} B (${((tableBytes / apiBytes) * 100).toFixed(0)} % of the full rows)`);
 
     const bcdp = await browser.newBrowserCDPSession();
     const pid = srv.proc.pid!;
