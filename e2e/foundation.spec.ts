@@ -49,7 +49,9 @@ test("setup token → first admin → shell → sign out → sign in", async ({ 
 
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  // Signing in lands where the visit was going (/login?next=%2Fmachines).
+  await expect(page).toHaveURL(/\/machines$/);
+  await expect(page.getByRole("heading", { name: "Machines", exact: true })).toBeVisible();
 });
 
 test("keyboard reaches the navigation, and Settings lists this session", async ({ page }) => {

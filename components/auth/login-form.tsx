@@ -1,11 +1,16 @@
 "use client";
 import { useState, type FormEvent } from "react";
+import { useRouter } from "next/navigation";
+import { useQueryClient } from "@tanstack/react-query";
 import { api, ApiClientError } from "../lib/api";
+import { prefetchPageData } from "../lib/page-data";
 import { AuthCard, Button, Field } from "../ui/form";
 
 export function LoginForm({ next }: { next: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const router = useRouter();
+  const qc = useQueryClient();
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -14,8 +19,15 @@ export function LoginForm({ next }: { next: string }) {
     setError(null);
     try {
       await api("/api/auth/login", { method: "POST", body: { username: form.get("username"), password: form.get("password") } });
-      // Only same-site paths: an attacker-supplied ?next= must not redirect elsewhere.
-      window.location.assign(next.startsWith("/") && !next.startsWith("//") ? next : "/");
+      // Only this origin: an attacker-supplied ?next= (`//evil`, a backslash, `https://…`)
+      // must not send the browser elsewhere.
+      const url = new URL(next, window.location.origin);
+      const target = url.origin === window.location.origin ? url.pathname + url.search + url.hash : "/";
+      // The page's data is requested now, beside the page, not after its JavaScript ran;
+      // and the navigation stays in this document (its scripts are loaded and running)
+      // instead of loading and hydrating a new one.
+      prefetchPageData(qc, target);
+      router.replace(target);
     } catch (err) {
       setError(err instanceof ApiClientError ? err.message : "Sign-in failed");
       setBusy(false);
@@ -24,7 +36,9 @@ export function LoginForm({ next }: { next: string }) {
 
   return (
     <AuthCard title="Sign in to Hangar">
-      <form onSubmit={submit} className="flex flex-col gap-4" noValidate>
+      {/* POST even without JavaScript (scripts blocked or not yet loaded): a native GET
+          would put the password into the URL, the history and access logs. */}
+      <form onSubmit={submit} method="post" className="flex flex-col gap-4" noValidate>
         <Field label="Username" name="username" autoComplete="username" required autoFocus />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required />
         {error && (

@@ -67,7 +67,7 @@ export function ContainersTable() {
               {rows.map((c) => (
                 <tr key={`${c.hostId}/${c.id}`} data-testid="container-row" data-name={c.name} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
                   <td className="px-3 py-2">
-                    <Link href={`/containers/${c.hostId}/${c.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+                    <Link href={`/containers/${c.hostId}/${c.id}`} prefetch={false} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
                       {c.name}
                     </Link>
                     <div className="font-mono text-xs text-slate-500">{c.id.slice(0, 12)}</div>

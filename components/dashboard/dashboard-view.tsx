@@ -3,8 +3,8 @@
 // against what the online hosts have, and the busiest hosts and machines right now.
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
-import type { FleetSummary, BusyRow as Busy } from "@/server/protocol/metrics";
-import { api } from "../lib/api";
+import type { BusyRow as Busy } from "@/server/protocol/metrics";
+import { fetchDashboard } from "../lib/resources";
 import { keys } from "../lib/query-keys";
 import { EmptyState } from "../ui/form";
 import { formatValue } from "../metrics/format";
@@ -69,7 +69,7 @@ function BusyList({ title, rows, empty }: { title: string; rows: Busy[]; empty: 
 export function DashboardView() {
   // Refreshed by push: machine and host events, and "metrics.fleet" when new 10 s samples
   // change the ranking (see live-events.ts).
-  const { data, error, isPending } = useQuery({ queryKey: keys.metrics.dashboard(), queryFn: () => api<FleetSummary>("/api/dashboard") });
+  const { data, error, isPending } = useQuery({ queryKey: keys.metrics.dashboard(), queryFn: fetchDashboard });
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !data) return <EmptyState title="Could not load the dashboard">{error?.message}</EmptyState>;
   const hostsTotal = data.hosts.online + data.hosts.offline + data.hosts.pending;

@@ -9,7 +9,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { ago, formatMemory } from "../machines/state-badge";
 import Link from "next/link";
 import { Sparkline } from "../metrics/sparkline";
-import { HOST_METRICS } from "@/server/protocol/metrics";
+import { HOST_METRICS } from "@/server/protocol/metric-names";
 
 function CopyCommand({ command }: { command: string }) {
   const [copied, setCopied] = useState(false);

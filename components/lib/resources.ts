@@ -3,15 +3,18 @@
 // event socket (live-events.ts), not from polling.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { DomainAction } from "@/server/protocol/domain";
-import type { HostRow, MachineRow, TaskRow } from "@/server/protocol/browser-events";
+import type { FleetSummary } from "@/server/protocol/metrics";
+import type { HostRow, MachineListRow, MachineRow, TaskRow } from "@/server/protocol/browser-events";
 import { api } from "./api";
 import { keys } from "./query-keys";
 
 export const fetchHosts = () => api<{ hosts: HostRow[] }>("/api/hosts");
-export const fetchMachines = () => api<{ rows: MachineRow[]; total: number }>("/api/machines");
+// The table's projection: the device arrays of 1,000 rows are not needed to draw it.
+export const fetchMachines = () => api<{ rows: MachineListRow[]; total: number }>("/api/machines?view=table");
 export const fetchMachine = (hostId: string, uuid: string) => api<{ machine: MachineRow; xml: string | null }>(`/api/machines/${encodeURIComponent(hostId)}/${encodeURIComponent(uuid)}`);
 export const fetchHost = (hostId: string) => api<{ host: HostRow }>(`/api/hosts/${encodeURIComponent(hostId)}`);
 export const fetchTasks = () => api<{ tasks: TaskRow[] }>("/api/tasks");
+export const fetchDashboard = () => api<FleetSummary>("/api/dashboard");
 
 export function useHosts() {
   return useQuery({ queryKey: keys.hosts.list(), queryFn: fetchHosts });

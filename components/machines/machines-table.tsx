@@ -5,7 +5,7 @@ import Link from "next/link";
 import { useCan } from "../lib/queries";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState } from "react";
-import type { MachineRow } from "@/server/protocol/browser-events";
+import type { MachineListRow } from "@/server/protocol/browser-events";
 import { useMachines } from "../lib/resources";
 import { Button, EmptyState } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
@@ -17,7 +17,7 @@ import { Sparkline } from "../metrics/sparkline";
 
 type SortKey = "name" | "state" | "host" | "vcpus" | "memory";
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
-const COMPARE: Record<SortKey, (a: MachineRow, b: MachineRow) => number> = {
+const COMPARE: Record<SortKey, (a: MachineListRow, b: MachineListRow) => number> = {
   name: (a, b) => collator.compare(a.name, b.name),
   state: (a, b) => a.state.localeCompare(b.state) || collator.compare(a.name, b.name),
   host: (a, b) => collator.compare(a.hostName, b.hostName) || collator.compare(a.name, b.name),
@@ -26,7 +26,7 @@ const COMPARE: Record<SortKey, (a: MachineRow, b: MachineRow) => number> = {
 };
 const ROW = 44;
 const GRID = "grid grid-cols-[2.5rem_minmax(12rem,2fr)_8rem_minmax(8rem,1fr)_5rem_7rem_11rem_minmax(14rem,1.5fr)] items-center gap-2 px-2";
-const rowKey = (m: MachineRow) => `${m.hostId}/${m.uuid}`;
+const rowKey = (m: MachineListRow) => `${m.hostId}/${m.uuid}`;
 
 export function MachinesTable() {
   const { data, isPending, error } = useMachines();
@@ -119,7 +119,8 @@ export function MachinesTable() {
                       })
                     }
                   />
-                  <Link href={`/machines/${m.hostId}/${m.uuid}`} className="truncate font-medium text-sky-700 hover:underline dark:text-sky-400">
+                  {/* No prefetch: every row scrolled into view would cost the server a request. */}
+                  <Link href={`/machines/${m.hostId}/${m.uuid}`} prefetch={false} className="truncate font-medium text-sky-700 hover:underline dark:text-sky-400">
                     {m.name}
                   </Link>
                   <span>

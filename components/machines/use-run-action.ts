@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import type { MachineRow } from "@/server/protocol/browser-events";
+import type { MachineListRow } from "@/server/protocol/browser-events";
 import { useMachineAction } from "../lib/resources";
 import { useToast } from "../ui/toasts";
 import type { ActionSpec } from "./actions";
@@ -9,16 +9,16 @@ import type { ActionSpec } from "./actions";
 export function useRunAction() {
   const mutation = useMachineAction();
   const toast = useToast();
-  const [pending, setPending] = useState<{ spec: ActionSpec; targets: MachineRow[] } | null>(null);
+  const [pending, setPending] = useState<{ spec: ActionSpec; targets: MachineListRow[] } | null>(null);
 
-  const execute = async (spec: ActionSpec, targets: MachineRow[]) => {
+  const execute = async (spec: ActionSpec, targets: MachineListRow[]) => {
     const results = await Promise.allSettled(targets.map((m) => mutation.mutateAsync({ hostId: m.hostId, uuid: m.uuid, action: spec.action })));
     const failed = results.filter((r) => r.status === "rejected").length;
     if (targets.length > 1) toast(`${spec.label}: ${targets.length - failed} of ${targets.length} started${failed ? `, ${failed} failed` : ""}`, failed ? "error" : "success");
   };
 
   return {
-    run(spec: ActionSpec, targets: MachineRow[]) {
+    run(spec: ActionSpec, targets: MachineListRow[]) {
       if (spec.confirm) setPending({ spec, targets });
       else void execute(spec, targets);
     },

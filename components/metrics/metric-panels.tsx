@@ -2,7 +2,7 @@
 // Full charts for a host or a machine: CPU, memory, disk and network, with a time range
 // (5 min … 7 days) and a live tail. Says what 100 % means and when memory is not reported.
 import { useState } from "react";
-import { CONTAINER_METRICS, HISTORY_RANGES, HOST_METRICS, VM_METRICS, type HistoryRange } from "@/server/protocol/metrics";
+import { CONTAINER_METRICS, HISTORY_RANGES, HOST_METRICS, VM_METRICS, type HistoryRange } from "@/server/protocol/metric-names";
 import { Chart, type ChartLine } from "./chart";
 import { formatValue } from "./format";
 import { useLatest, useSeries } from "./use-series";

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from "react";
 import type uPlot from "uplot";
 import type { SeriesSample } from "@/server/protocol/metrics";
-import { FINE_INTERVAL_MS } from "@/server/protocol/metrics";
+import { FINE_INTERVAL_MS } from "@/server/protocol/metric-names";
 import { formatValue, type Unit } from "./format";
 import { metricsClient } from "./metrics-client";
 import { loadUPlot } from "./uplot-loader";

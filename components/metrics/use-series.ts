@@ -4,7 +4,8 @@
 // null between them, so an offline host shows as a gap, never as a line through it.
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
-import { FINE_INTERVAL_MS, HISTORY_RANGES, type HistoryRange, type MetricHistory, type SeriesSample } from "@/server/protocol/metrics";
+import type { MetricHistory, SeriesSample } from "@/server/protocol/metrics";
+import { FINE_INTERVAL_MS, HISTORY_RANGES, type HistoryRange } from "@/server/protocol/metric-names";
 import { api } from "../lib/api";
 import { keys } from "../lib/query-keys";
 import { metricsClient } from "./metrics-client";

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
 import { NAV } from "./nav";
 import { Logo } from "../ui/logo";
@@ -9,6 +9,7 @@ import { useLiveEvents } from "../lib/live-events";
 
 export function AppShell({ username, children }: { username: string; children: ReactNode }) {
   const path = usePathname();
+  const router = useRouter();
   const link = useLiveEvents();
   return (
     <div className="flex min-h-screen">
@@ -26,6 +27,11 @@ export function AppShell({ username, children }: { username: string; children: R
               <li key={item.href}>
                 <Link
                   href={item.href}
+                  // Prefetched on intent, not on sight: six prefetches on every page load
+                  // competed with the page's own data requests for the server.
+                  prefetch={false}
+                  onMouseEnter={() => router.prefetch(item.href)}
+                  onFocus={() => router.prefetch(item.href)}
                   aria-current={active ? "page" : undefined}
                   className={`flex items-center gap-3 rounded px-3 py-2 text-sm ${active ? "bg-sky-100 font-medium text-sky-900 dark:bg-sky-900/40 dark:text-sky-100" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
                 >

@@ -26,6 +26,7 @@ import { startLocalAgent, type LocalAgent } from "./agents/local-agent";
 import { setSecurityHeaders } from "./http/security-headers";
 import { CLIENT_IP_HEADER } from "./http/route";
 import { lingerOnClose } from "./http/lingering-close";
+import { REQUEST_PATH_HEADER } from "./http/request-path";
 import { startCpuProfile } from "./dev/cpu-profile";
 
 const started = Date.now();
@@ -89,7 +90,9 @@ async function main(): Promise<void> {
     // the client chose.
     const fwd = config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
     req.headers[CLIENT_IP_HEADER] = fwd || req.socket.remoteAddress || "";
-    setSecurityHeaders(res, dev, config.secureCookies);
+    // Where a signed-out visitor was going, for the sign-in page's ?next=.
+    req.headers[REQUEST_PATH_HEADER] = req.url ?? "/";
+    setSecurityHeaders(req, res, dev, config.secureCookies);
     void handle(req, res);
   });
   const upgrades = createUpgradeHandler(

@@ -1,7 +1,7 @@
 // Server-side filter, sort and paging of the fleet's machines, so a table of thousands of
 // rows sends only what is on screen. Names sort naturally (vm-2 before vm-10).
 import { z } from "zod";
-import { DomainState, type MachineRow } from "../../protocol";
+import { DomainState, MachineListRow, type MachineRow } from "../../protocol";
 
 export const MachineQuery = z.strictObject({
   q: z.string().max(200).optional(),
@@ -11,12 +11,23 @@ export const MachineQuery = z.strictObject({
   dir: z.enum(["asc", "desc"]).default("asc"),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(5000),
+  /** "table": the machines table's projection (MachineListRow); "full": every field. */
+  view: z.enum(["full", "table"]).default("full"),
 });
 export type MachineQuery = z.infer<typeof MachineQuery>;
 
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 
-export function queryMachines(rows: MachineRow[], q: MachineQuery): { rows: MachineRow[]; total: number } {
+const LIST_FIELDS = Object.keys(MachineListRow.shape) as (keyof MachineListRow)[];
+
+/** The table's fields of a row, nothing else (no device arrays). */
+export function toListRow(m: MachineRow): MachineListRow {
+  const out: Record<string, unknown> = {};
+  for (const k of LIST_FIELDS) out[k] = m[k];
+  return out as MachineListRow;
+}
+
+export function queryMachines(rows: MachineRow[], q: MachineQuery): { rows: MachineRow[] | MachineListRow[]; total: number } {
   const needle = q.q?.trim().toLowerCase();
   let out = rows.filter((r) => {
     if (q.host && r.hostId !== q.host) return false;
@@ -33,5 +44,6 @@ export function queryMachines(rows: MachineRow[], q: MachineQuery): { rows: Mach
   };
   out = out.sort(key[q.sort]);
   if (q.dir === "desc") out.reverse();
-  return { rows: out.slice(q.offset, q.offset + q.limit), total: out.length };
+  const page = out.slice(q.offset, q.offset + q.limit);
+  return { rows: q.view === "table" ? page.map(toListRow) : page, total: out.length };
 }

@@ -1,14 +1,23 @@
 // Session check for server-rendered pages (the API has its own in route.ts).
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { services } from "../services";
 import { sessionCookieName } from "./cookies";
 import type { ValidSession } from "../auth/sessions";
+import { REQUEST_PATH_HEADER } from "./request-path";
 
 export async function requirePageSession(): Promise<ValidSession> {
   const svc = services();
   const token = (await cookies()).get(sessionCookieName(svc.config))?.value;
   const valid = await svc.sessions.validate(token);
-  if (!valid) redirect((await svc.db.user.count()) === 0 ? "/setup" : "/login");
+  if (!valid) redirect((await svc.db.user.count()) === 0 ? "/setup" : await loginUrl());
   return valid;
+}
+
+/** The sign-in page, told where the user was going, so that signing in lands there. */
+async function loginUrl(): Promise<string> {
+  const url = new URL((await headers()).get(REQUEST_PATH_HEADER) ?? "/", "http://x");
+  url.searchParams.delete("_rsc"); // Next's client-navigation marker, not part of the page's address
+  const next = url.pathname + url.search;
+  return next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`;
 }
