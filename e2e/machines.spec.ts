@@ -73,7 +73,10 @@ test("start a VM from the Machines table; the badge changes without reload or po
   await row.getByRole("button", { name: `Pause ${VM}` }).click();
   await expect(row.getByTestId("state-badge")).toHaveAttribute("data-state", "paused");
   await page.getByRole("link", { name: VM }).click();
-  await page.getByRole("button", { name: "Force off" }).click();
+  // The table stays on screen until the detail page arrives, and its row has a "Force off
+  // <name>" button too: wait for the detail page before asking for its button.
+  await expect(page.getByRole("heading", { level: 1, name: VM })).toBeVisible();
+  await page.getByRole("button", { name: "Force off", exact: true }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText("unsaved data in the guest is lost");
   await dialog.getByRole("button", { name: "Force off" }).click();

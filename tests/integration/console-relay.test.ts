@@ -98,7 +98,13 @@ labSuite("libvirt", "console relay: flow control and restarts", () => {
     await new Promise((r) => setTimeout(r, 2000));
     const after = source.state.accepted;
     expect(after - plateau, "bytes accepted while the browser reads nothing").toBeLessThan(1024 * 1024);
-    expect(after - bytes, "bytes held between source and browser").toBeLessThan(64 * 1024 * 1024);
+    // What may sit in between is what the kernel lets three loopback hops (source → agent →
+    // relay → browser) buffer at most, plus the hops' own high-water marks: Linux autotunes
+    // each socket up to tcp_rmem/tcp_wmem's maximum (32 + 4 MiB here), so a fixed 64 MiB
+    // failed under load with nothing unbounded (79 MiB, the plateau check above passing).
+    const kernelMax = (f: string) => Number(fs.readFileSync(`/proc/sys/net/ipv4/${f}`, "utf8").trim().split(/\s+/)[2]);
+    const inFlight = 3 * (kernelMax("tcp_rmem") + kernelMax("tcp_wmem")) + 8 * 1024 * 1024;
+    expect(after - bytes, "bytes held between source and browser").toBeLessThan(inFlight);
     expect(rssMiB(relayPid) - rss0.relay, "relay RSS growth (MiB)").toBeLessThan(40);
     expect(rssMiB(agentPid) - rss0.agent, "agent RSS growth (MiB)").toBeLessThan(40);
 

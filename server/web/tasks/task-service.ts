@@ -85,6 +85,8 @@ const withUser = { user: { select: { username: true } } } as const;
 export class TaskService {
   /** target → task id; guards the check-then-create window inside this process. */
   private readonly locks = new Map<string, string>();
+  /** target → the claim in progress: two requests never check and create at once. */
+  private readonly claiming = new Map<string, Promise<void>>();
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
@@ -154,36 +156,10 @@ export class TaskService {
    * else 202 with completion by event.
    */
   async run(t: TaskSpec): Promise<{ task: TaskRow; done: boolean; replay: boolean; result?: unknown }> {
-    const prior = await this.replay(t.user, t.idempotencyKey);
-    if (prior) return prior;
-    if (!this.hub.isOnline(t.hostId)) throw new ApiError("unavailable", "The host is offline: its agent is not connected");
     const lockKey = `${t.hostId}/${t.targetType}/${t.targetId}`;
-    const held = this.locks.get(lockKey);
-    const running = held ? await this.db.task.findUnique({ where: { id: held } }) : await this.db.task.findFirst({ where: { targetType: t.targetType, targetId: t.targetId, hostId: t.hostId, status: { in: ACTIVE } } });
-    if (running && ACTIVE.includes(running.status)) {
-      // A task past its deadline (its server died, or its call never returned) no longer
-      // holds the target: it is settled as unknown and the new one goes ahead.
-      if (running.deadlineAt && running.deadlineAt.getTime() < Date.now()) await this.expire([running.id]);
-      else throw new ApiError("conflict", `${t.targetName} is busy with task ${running.id} (${running.kind}); wait for it to finish`, { task: running.id });
-    }
-    const timeoutMs = t.timeoutMs ?? this.defaultTimeoutMs;
-    const task = await this.db.task.create({
-      data: {
-        kind: t.kind,
-        targetType: t.targetType,
-        targetId: t.targetId,
-        targetName: t.targetName,
-        hostId: t.hostId,
-        userId: t.user.id,
-        status: "running",
-        startedAt: new Date(),
-        deadlineAt: new Date(Date.now() + timeoutMs + DEADLINE_GRACE_MS),
-        idempotencyKey: t.idempotencyKey,
-        inputJson: JSON.stringify(t.input),
-      },
-      include: withUser,
-    });
-    this.locks.set(lockKey, task.id);
+    const claimed = await this.serially(lockKey, () => this.claim(t, lockKey));
+    if ("replay" in claimed) return claimed;
+    const { task, timeoutMs } = claimed;
     this.bus.publish({ type: "task.upsert", task: taskRow(task) });
 
     let result: unknown;
@@ -220,6 +196,60 @@ export class TaskService {
     const row = taskRow(t);
     this.bus.publish({ type: "task.upsert", task: row });
     return { row, status, errorCode: isAgentCallError(err) ? err.code : null };
+  }
+
+  /**
+   * Check-then-create for one target, one request at a time per target (see serially), so
+   * two requests never both pass the busy check: a retry finds its own task, a second
+   * action finds the first one's and gets 409.
+   */
+  private async claim(t: TaskSpec, lockKey: string) {
+    const prior = await this.replay(t.user, t.idempotencyKey);
+    if (prior) return prior;
+    if (!this.hub.isOnline(t.hostId)) throw new ApiError("unavailable", "The host is offline: its agent is not connected");
+    const held = this.locks.get(lockKey);
+    const running = held ? await this.db.task.findUnique({ where: { id: held } }) : await this.db.task.findFirst({ where: { targetType: t.targetType, targetId: t.targetId, hostId: t.hostId, status: { in: ACTIVE } } });
+    if (running && ACTIVE.includes(running.status)) {
+      // A task past its deadline (its server died, or its call never returned) no longer
+      // holds the target: it is settled as unknown and the new one goes ahead.
+      if (running.deadlineAt && running.deadlineAt.getTime() < Date.now()) await this.expire([running.id]);
+      else throw new ApiError("conflict", `${t.targetName} is busy with task ${running.id} (${running.kind}); wait for it to finish`, { task: running.id });
+    }
+    const timeoutMs = t.timeoutMs ?? this.defaultTimeoutMs;
+    const task = await this.db.task.create({
+      data: {
+        kind: t.kind,
+        targetType: t.targetType,
+        targetId: t.targetId,
+        targetName: t.targetName,
+        hostId: t.hostId,
+        userId: t.user.id,
+        status: "running",
+        startedAt: new Date(),
+        deadlineAt: new Date(Date.now() + timeoutMs + DEADLINE_GRACE_MS),
+        idempotencyKey: t.idempotencyKey,
+        inputJson: JSON.stringify(t.input),
+      },
+      include: withUser,
+    });
+    this.locks.set(lockKey, task.id);
+    return { task, timeoutMs };
+  }
+
+  /** Runs `job` once every earlier job of the same key has settled (a per-key mutex). */
+  private async serially<T>(key: string, job: () => Promise<T>): Promise<T> {
+    const before = this.claiming.get(key) ?? Promise.resolve();
+    const mine = before.then(job);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.claiming.set(key, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.claiming.get(key) === settled) this.claiming.delete(key);
+    }
   }
 
   /**
