@@ -203,6 +203,7 @@ labSuite("podman", "strict console control messages (exec in a real container)",
 
   it("a resize with an unknown field closes the shell with 4422 naming it, and the TTY keeps its size", async () => {
     const t = await admin.req("POST", `/api/containers/${hostId}/${id}/console`, { kind: "exec", cols: 100, rows: 30 });
+    expect(t.status, JSON.stringify(t.json)).toBe(200);
     const c = await openConsole(srv.url, admin.cookie, t.json.protocols);
     expect(c.status).toBe(101);
     const ws = c.ws as WebSocket;

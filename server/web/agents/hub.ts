@@ -216,8 +216,7 @@ export class AgentHub {
         return;
       }
       case "container.changed":
-        inv.containers.set(e.container.id, e.container);
-        this.publishContainer(hostId, e.container.id);
+        this.noteContainer(hostId, e.container);
         return;
       case "container.removed":
         if (inv.containers.delete(e.id)) this.bus.publish({ type: "container.remove", hostId, id: e.id });
@@ -232,6 +231,16 @@ export class AgentHub {
         this.bus.publish({ type: "host.changed", hostId });
         return;
     }
+  }
+
+  /**
+   * A container the agent just reported (by event, or as the result of a create: the
+   * engine's own event may come later, and the next request must already find it).
+   */
+  noteContainer(hostId: string, c: ContainerSummary): void {
+    const inv = this.inventory(hostId);
+    inv.containers.set(c.id, c);
+    this.publishContainer(hostId, c.id);
   }
 
   private publishContainer(hostId: string, id: string): void {

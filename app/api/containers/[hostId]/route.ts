@@ -19,7 +19,11 @@ export const POST = route({ permission: "container.manage", params: HostParams, 
     idempotencyKey: idempotencyKey(req),
     input: body,
     timeoutMs: 300_000,
-    call: (timeoutMs) => svc.hub.call(params.hostId, "container.create", { spec: body }, timeoutMs),
+    call: async (timeoutMs) => {
+      const made = await svc.hub.call(params.hostId, "container.create", { spec: body }, timeoutMs);
+      svc.hub.noteContainer(params.hostId, made.container);
+      return made;
+    },
     describe: (res) => ({ id: (res as { container: { id: string } }).container.id }),
     inlineWaitMs: 30_000,
   });
