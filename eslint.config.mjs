@@ -1,5 +1,5 @@
-// Lint, including the architecture's import boundaries (DEVELOPERS.md). A forbidden import
-// fails `npm run lint`; e2e/lint-boundaries.test.ts proves each rule bites.
+// Lint, including the architecture's import boundaries (README.md, Layout). A forbidden import
+// fails `npm run lint`; tests/lint-boundaries.test.ts proves each rule bites.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";

@@ -10,7 +10,7 @@ import type { AgentHub } from "../agents/hub";
 import { hashToken, randomToken, safeEqual } from "../auth/tokens";
 import { authorize, type Permission } from "../auth/permissions";
 import type { ConsoleRelay, RelayedSocket } from "../console-relay/relay-process";
-import { acceptRaw } from "../ws/upgrade";
+import { acceptRaw } from "../ws/raw-upgrade";
 
 interface PendingChannel {
   hostId: string;

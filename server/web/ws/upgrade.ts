@@ -11,7 +11,7 @@ import type { Services } from "../services";
 import { checkOrigin } from "../http/origin";
 import { parseCookies, sessionCookieName } from "../http/cookies";
 import type { ValidSession } from "../auth/sessions";
-import { RAW_UPGRADE, RAW_UPGRADE_ACCEPT } from "../../protocol";
+import { RAW_UPGRADE } from "../../protocol";
 import { RefusalLog } from "../audit";
 
 export interface UpgradeRefusal {
@@ -49,15 +49,6 @@ export interface WsRoute<A = unknown> {
    */
   adopt?: (socket: Socket, head: Buffer, req: IncomingMessage, auth: A) => void;
   onConnection?: (ws: WebSocket, req: IncomingMessage, auth: A) => void;
-}
-
-/** Answers a raw upgrade in this process; the socket is paused until its owner listens. */
-export function acceptRaw(socket: Socket, head: Buffer): Socket {
-  socket.write(RAW_UPGRADE_ACCEPT);
-  // Node's HTTP parser left the socket flowing: hold bytes until the owner listens.
-  socket.pause();
-  if (head.length) socket.unshift(head);
-  return socket;
 }
 
 const REASONS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests", 503: "Service Unavailable" };
