@@ -147,7 +147,7 @@ export class TaskService {
   async replay(user: User, key: string | null): Promise<{ task: TaskRow; done: boolean; replay: true } | null> {
     if (!key) return null;
     const prior = await this.db.task.findUnique({ where: { userId_idempotencyKey: { userId: user.id, idempotencyKey: key } }, include: withUser });
-    return prior ? { task: taskRow(prior), done: !["queued", "running"].includes(prior.status), replay: true } : null;
+    return prior ? { task: taskRow(prior), done: !ACTIVE.includes(prior.status), replay: true } : null;
   }
 
   /**
@@ -212,7 +212,7 @@ export class TaskService {
     if (running && ACTIVE.includes(running.status)) {
       // A task past its deadline (its server died, or its call never returned) no longer
       // holds the target: it is settled as unknown and the new one goes ahead.
-      if (running.deadlineAt && running.deadlineAt.getTime() < Date.now()) await this.expire([running.id]);
+      if (running.deadlineAt && running.deadlineAt.getTime() < Date.now()) await this.expire([running]);
       else throw new ApiError("conflict", `${t.targetName} is busy with task ${running.id} (${running.kind}); wait for it to finish`, { task: running.id });
     }
     const timeoutMs = t.timeoutMs ?? this.defaultTimeoutMs;
@@ -270,14 +270,13 @@ export class TaskService {
 
   /** Tasks past their deadline become unknown (judged at once when their host is online). */
   private async sweep(): Promise<void> {
-    const late = await this.db.task.findMany({ where: { status: { in: ACTIVE }, deadlineAt: { lt: new Date() } }, select: { id: true } });
-    if (late.length) await this.expire(late.map((t) => t.id));
+    const late = await this.db.task.findMany({ where: { status: { in: ACTIVE }, deadlineAt: { lt: new Date() } }, select: { id: true, hostId: true } });
+    if (late.length) await this.expire(late);
   }
 
-  private async expire(ids: string[]): Promise<void> {
-    const hosts = await this.db.task.findMany({ where: { id: { in: ids } }, select: { hostId: true }, distinct: ["hostId"] });
-    await this.settleUnknown({ id: { in: ids }, status: { in: ACTIVE } }, "No result arrived before the task's deadline");
-    for (const { hostId } of hosts) if (hostId && this.hub.isOnline(hostId)) await this.reconcile(hostId, this.observed(hostId));
+  private async expire(tasks: { id: string; hostId: string | null }[]): Promise<void> {
+    await this.settleUnknown({ id: { in: tasks.map((t) => t.id) }, status: { in: ACTIVE } }, "No result arrived before the task's deadline");
+    for (const hostId of new Set(tasks.map((t) => t.hostId))) if (hostId && this.hub.isOnline(hostId)) await this.reconcile(hostId, this.observed(hostId));
   }
 
   private async settleUnknown(where: NonNullable<Parameters<Db["task"]["findMany"]>[0]>["where"], error: string): Promise<number> {

@@ -6,7 +6,7 @@ import type { ValidSession } from "../auth/sessions";
 import type { Services } from "../services";
 import type { WsRoute } from "./upgrade";
 import type { BrowserEvent } from "../../protocol";
-import type { Kept, Published } from "../events/bus";
+import type { EventBus, Kept } from "../events/bus";
 import { sessionAuthenticator } from "./upgrade";
 import type { z } from "zod";
 import { describeFields, issueFields, MetricsClientMessage, PingMessage } from "../../protocol";
@@ -27,10 +27,10 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
       const send = (e: BrowserEvent) => sendRaw(JSON.stringify(e));
       // The missed events and the subscription are taken in the same tick, so no event
       // falls between them. Roles are fleet-wide today: every user may see every event.
-      const missed = resumePoint(req.url, (epoch, seq) => svc.bus.since(epoch, seq));
+      const missed = missedEvents(req.url, svc.bus);
       send({ type: "hello", serverTime: Date.now(), user: auth.user.username, epoch: svc.bus.epoch, seq: svc.bus.lastSeq - (missed?.length ?? 0), resumed: missed !== null });
       for (const p of missed ?? []) sendRaw(p.raw);
-      const unsubscribe = svc.bus.subscribe((p: Published) => sendRaw(p.raw));
+      const unsubscribe = svc.bus.subscribe((p) => sendRaw(p.raw));
       // Metric samples are serialised once per sample and shared by every subscriber.
       const metrics: MetricsSubscriber = {
         send: (raw) => {
@@ -105,9 +105,9 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
   };
 }
 
-/** `?resume=<epoch>:<seq>`: what the client saw last. Anything malformed means "no resume". */
-function resumePoint(url: string | undefined, since: (epoch: string, seq: number) => Kept[] | null): Kept[] | null {
+/** The events after `?resume=<epoch>:<seq>` (what the client saw last); null: no resume (anything malformed too). */
+function missedEvents(url: string | undefined, bus: EventBus): Kept[] | null {
   const v = new URL(url ?? "/", "http://local").searchParams.get("resume");
   const m = v ? /^([A-Za-z0-9_-]{1,32}):(\d{1,15})$/.exec(v) : null;
-  return m ? since(m[1]!, Number(m[2])) : null;
+  return m ? bus.since(m[1]!, Number(m[2])) : null;
 }
