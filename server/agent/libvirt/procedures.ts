@@ -49,6 +49,72 @@ export const Proc = {
   DOMAIN_DEFINE_XML_FLAGS: 350,
   DOMAIN_EVENT_CALLBACK_DEVICE_ADDED: 354,
   DOMAIN_EVENT_CALLBACK_METADATA_CHANGE: 379,
+
+  // Provisioning (issue 13): storage pools, volumes, networks, device edits, snapshots.
+  DOMAIN_SET_MEMORY: 31,
+  NETWORK_CREATE: 39,
+  NETWORK_DEFINE_XML: 41,
+  NETWORK_DESTROY: 42,
+  NETWORK_GET_XML_DESC: 43,
+  NETWORK_GET_AUTOSTART: 44,
+  NETWORK_GET_BRIDGE_NAME: 45,
+  NETWORK_LOOKUP_BY_NAME: 46,
+  NETWORK_LOOKUP_BY_UUID: 47,
+  NETWORK_SET_AUTOSTART: 48,
+  NETWORK_UNDEFINE: 49,
+  STORAGE_POOL_DEFINE_XML: 77,
+  STORAGE_POOL_CREATE: 78,
+  STORAGE_POOL_BUILD: 79,
+  STORAGE_POOL_DESTROY: 80,
+  STORAGE_POOL_DELETE: 81,
+  STORAGE_POOL_UNDEFINE: 82,
+  STORAGE_POOL_REFRESH: 83,
+  STORAGE_POOL_LOOKUP_BY_NAME: 84,
+  STORAGE_POOL_LOOKUP_BY_UUID: 85,
+  STORAGE_POOL_LOOKUP_BY_VOLUME: 86,
+  STORAGE_POOL_GET_INFO: 87,
+  STORAGE_POOL_GET_XML_DESC: 88,
+  STORAGE_POOL_GET_AUTOSTART: 89,
+  STORAGE_POOL_SET_AUTOSTART: 90,
+  STORAGE_VOL_CREATE_XML: 93,
+  STORAGE_VOL_DELETE: 94,
+  STORAGE_VOL_LOOKUP_BY_NAME: 95,
+  STORAGE_VOL_LOOKUP_BY_KEY: 96,
+  STORAGE_VOL_LOOKUP_BY_PATH: 97,
+  STORAGE_VOL_GET_INFO: 98,
+  STORAGE_VOL_GET_XML_DESC: 99,
+  STORAGE_VOL_GET_PATH: 100,
+  STORAGE_VOL_CREATE_XML_FROM: 125,
+  NETWORK_IS_ACTIVE: 152,
+  NETWORK_IS_PERSISTENT: 153,
+  STORAGE_POOL_IS_ACTIVE: 154,
+  STORAGE_POOL_IS_PERSISTENT: 155,
+  DOMAIN_ATTACH_DEVICE_FLAGS: 160,
+  DOMAIN_DETACH_DEVICE_FLAGS: 161,
+  DOMAIN_UPDATE_DEVICE_FLAGS: 174,
+  DOMAIN_SNAPSHOT_CREATE_XML: 185,
+  DOMAIN_SNAPSHOT_GET_XML_DESC: 186,
+  DOMAIN_SNAPSHOT_LOOKUP_BY_NAME: 189,
+  DOMAIN_HAS_CURRENT_SNAPSHOT: 190,
+  DOMAIN_SNAPSHOT_CURRENT: 191,
+  DOMAIN_REVERT_TO_SNAPSHOT: 192,
+  DOMAIN_SNAPSHOT_DELETE: 193,
+  DOMAIN_SET_VCPUS_FLAGS: 199,
+  DOMAIN_GET_VCPUS_FLAGS: 200,
+  DOMAIN_SET_MEMORY_FLAGS: 204,
+  STORAGE_VOL_UPLOAD: 208,
+  STORAGE_VOL_DOWNLOAD: 209,
+  DOMAIN_SNAPSHOT_GET_PARENT: 244,
+  DOMAIN_BLOCK_RESIZE: 251,
+  STORAGE_VOL_RESIZE: 260,
+  DOMAIN_SNAPSHOT_IS_CURRENT: 271,
+  DOMAIN_LIST_ALL_SNAPSHOTS: 274,
+  DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN: 275,
+  CONNECT_LIST_ALL_STORAGE_POOLS: 281,
+  STORAGE_POOL_LIST_ALL_VOLUMES: 282,
+  CONNECT_LIST_ALL_NETWORKS: 283,
+  NETWORK_GET_DHCP_LEASES: 341,
+  STORAGE_VOL_GET_INFO_FLAGS: 378,
 } as const;
 
 /** VIR_DOMAIN_EVENT_ID_*: what registerDomainEvent subscribes to. */
@@ -192,7 +258,13 @@ export const ErrorCode = {
   OPERATION_DENIED: 29,
   SYSTEM_ERROR: 38,
   RPC: 39,
+  NETWORK_EXIST: 37,
   NO_DOMAIN: 42,
+  NO_NETWORK: 43,
+  NO_STORAGE_POOL: 49,
+  NO_STORAGE_VOL: 50,
+  NO_DOMAIN_SNAPSHOT: 72,
+  STORAGE_VOL_EXIST: 90,
   AUTH_FAILED: 45,
   OPERATION_INVALID: 55,
   CONFIG_UNSUPPORTED: 67,
@@ -207,8 +279,53 @@ export const ErrorCode = {
 /** libvirt's REMOTE_DOMAIN_LIST_MAX and friends: bounds for decoded arrays. */
 export const Limits = {
   DOMAIN_LIST_MAX: 16384,
+  STORAGE_POOL_LIST_MAX: 16384,
+  STORAGE_VOL_LIST_MAX: 16384,
+  NETWORK_LIST_MAX: 16384,
+  DOMAIN_SNAPSHOT_LIST_MAX: 16384,
+  NETWORK_DHCP_LEASES_MAX: 65536,
   /** REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX: bounds both records and params per record. */
   CONNECT_GET_ALL_DOMAIN_STATS_MAX: 262144,
   SEND_KEY_MAX: 16,
   AUTH_TYPE_LIST_MAX: 20,
 } as const;
+
+// ---- Provisioning flags and enums (libvirt-storage.h, libvirt-network.h, libvirt-domain*.h)
+
+/** virConnectListAllStoragePoolsFlags (the pool-type bits are left out: filter by XML instead). */
+export const ListPoolsFlags = { INACTIVE: 1, ACTIVE: 2, PERSISTENT: 4, TRANSIENT: 8, AUTOSTART: 16, NO_AUTOSTART: 32, DIR: 64 } as const;
+/** virConnectListAllNetworksFlags. */
+export const ListNetworksFlags = { INACTIVE: 1, ACTIVE: 2, PERSISTENT: 4, TRANSIENT: 8, AUTOSTART: 16, NO_AUTOSTART: 32 } as const;
+/** virStoragePoolState. */
+export const StoragePoolState = { INACTIVE: 0, BUILDING: 1, RUNNING: 2, DEGRADED: 3, INACCESSIBLE: 4 } as const;
+export const PoolDefineFlags = { VALIDATE: 1 } as const;
+/** virStoragePoolBuildFlags (NEW is 0). */
+export const PoolBuildFlags = { NEW: 0, REPAIR: 1, RESIZE: 2, NO_OVERWRITE: 4, OVERWRITE: 8 } as const;
+/** virStoragePoolCreateFlags: build the pool (e.g. mkdir its directory) while starting it. */
+export const PoolCreateFlags = { NORMAL: 0, WITH_BUILD: 1, WITH_BUILD_OVERWRITE: 2, WITH_BUILD_NO_OVERWRITE: 4 } as const;
+/** virStorageVolType. */
+export const StorageVolType = { FILE: 0, BLOCK: 1, DIR: 2, NETWORK: 3, NETDIR: 4, PLOOP: 5 } as const;
+export const VolCreateFlags = { PREALLOC_METADATA: 1, REFLINK: 2, VALIDATE: 4 } as const;
+export const VolDeleteFlags = { NORMAL: 0, ZEROED: 1, WITH_SNAPSHOTS: 2 } as const;
+export const VolResizeFlags = { ALLOCATE: 1, DELTA: 2, SHRINK: 4 } as const;
+export const VolUploadFlags = { SPARSE_STREAM: 1 } as const;
+/** virStorageVolInfoFlags: PHYSICAL reports the file's size on disk as allocation. */
+export const VolInfoFlags = { PHYSICAL: 1 } as const;
+/** virStorageXMLFlags / virNetworkXMLFlags. */
+export const StorageXmlFlags = { INACTIVE: 1 } as const;
+export const NetworkXmlFlags = { INACTIVE: 1 } as const;
+/** virIPAddrType: the `type` of a DHCP lease. */
+export const IpAddrType = { IPV4: 0, IPV6: 1 } as const;
+/** virDomainVcpuFlags (LIVE/CONFIG as in AffectFlags). */
+export const VcpuFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2, MAXIMUM: 4, GUEST: 8, HOTPLUGGABLE: 16 } as const;
+/** virDomainMemoryModFlags. */
+export const MemoryFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2, MAXIMUM: 4 } as const;
+/** virDomainDeviceModifyFlags. */
+export const DeviceModifyFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2, FORCE: 4 } as const;
+/** virDomainBlockResizeFlags: BYTES = size in bytes (default KiB). */
+export const BlockResizeFlags = { BYTES: 1, CAPACITY: 2 } as const;
+export const SnapshotCreateFlags = { REDEFINE: 1, CURRENT: 2, NO_METADATA: 4, HALT: 8, DISK_ONLY: 16, REUSE_EXT: 32, QUIESCE: 64, ATOMIC: 128, LIVE: 256, VALIDATE: 512 } as const;
+/** virDomainSnapshotListFlags (DESCENDANTS shares ROOTS' bit: it applies to child listings). */
+export const SnapshotListFlags = { ROOTS: 1, DESCENDANTS: 1, METADATA: 2, LEAVES: 4, NO_LEAVES: 8, NO_METADATA: 16, INACTIVE: 32, ACTIVE: 64, DISK_ONLY: 128, INTERNAL: 256, EXTERNAL: 512, TOPOLOGICAL: 1024 } as const;
+export const SnapshotRevertFlags = { RUNNING: 1, PAUSED: 2, FORCE: 4, RESET_NVRAM: 8 } as const;
+export const SnapshotDeleteFlags = { CHILDREN: 1, METADATA_ONLY: 2, CHILDREN_ONLY: 4 } as const;

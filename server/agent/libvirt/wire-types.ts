@@ -33,9 +33,57 @@ export function readDomain(r: XdrReader): DomainRef {
   return { name, uuid, id: r.int() };
 }
 
-/** remote_nonnull_network: only ever seen inside remote_error. */
-function readNetwork(r: XdrReader): { name: string; uuid: string } {
+/** remote_nonnull_network (also the shape of remote_nonnull_storage_pool). */
+export interface NetworkRef {
+  name: string;
+  uuid: string;
+}
+
+export function readNetwork(r: XdrReader): NetworkRef {
   return { name: r.string(), uuid: uuidFromBytes(r.fixedOpaque(UUID_BYTES)) };
+}
+
+export function writeNetwork(w: XdrWriter, net: NetworkRef): void {
+  w.string(net.name).fixedOpaque(uuidToBytes(net.uuid), UUID_BYTES);
+}
+
+/** remote_nonnull_storage_pool. */
+export interface PoolRef {
+  name: string;
+  uuid: string;
+}
+
+export const readPool: (r: XdrReader) => PoolRef = readNetwork;
+export const writePool: (w: XdrWriter, pool: PoolRef) => void = writeNetwork;
+
+/** remote_nonnull_storage_vol: `pool` is the pool's name, `key` libvirt's unique key (the path for dir pools). */
+export interface VolumeRef {
+  pool: string;
+  name: string;
+  key: string;
+}
+
+export function readVol(r: XdrReader): VolumeRef {
+  return { pool: r.string(), name: r.string(), key: r.string() };
+}
+
+export function writeVol(w: XdrWriter, v: VolumeRef): void {
+  w.string(v.pool).string(v.name).string(v.key);
+}
+
+/** remote_nonnull_domain_snapshot: a snapshot is named within its domain. */
+export interface SnapshotRef {
+  name: string;
+  dom: DomainRef;
+}
+
+export function readSnapshot(r: XdrReader): SnapshotRef {
+  return { name: r.string(), dom: readDomain(r) };
+}
+
+export function writeSnapshot(w: XdrWriter, s: SnapshotRef): void {
+  w.string(s.name);
+  writeDomain(w, s.dom);
 }
 
 /** A typed parameter value: 64-bit integers as bigint, booleans as boolean. */
@@ -147,7 +195,7 @@ export interface RemoteError {
   str3: string | null;
   int1: number;
   int2: number;
-  net: { name: string; uuid: string } | null;
+  net: NetworkRef | null;
 }
 
 export function readRemoteError(r: XdrReader): RemoteError {
