@@ -40,13 +40,16 @@ export async function removeScratchPools(client: LibvirtClient, prefix: string):
   }
 }
 
+export interface QemuImgInfo {
+  format: string;
+  "virtual-size": number;
+  snapshots?: Array<{ name: string }>;
+  "format-specific"?: { type: string; data: { compat?: string } };
+}
+
 /** qemu-img's view of an image (-U: the image may be open in a running guest). */
-export function qemuImgInfo(file: string): { format: string; "virtual-size": number; snapshots?: Array<{ name: string }> } {
-  return JSON.parse(execFileSync("qemu-img", ["info", "-U", "--output=json", file], { encoding: "utf8" })) as {
-    format: string;
-    "virtual-size": number;
-    snapshots?: Array<{ name: string }>;
-  };
+export function qemuImgInfo(file: string): QemuImgInfo {
+  return JSON.parse(execFileSync("qemu-img", ["info", "-U", "--output=json", file], { encoding: "utf8" })) as QemuImgInfo;
 }
 
 /** Runs one qemu-io command on an image no guest has open; throws when it reports a failure. */
