@@ -18,6 +18,7 @@ import {
   type Packet,
 } from "./packet";
 import { AuthType, DrvFeature, ErrorCode, Limits, Proc } from "./procedures";
+import { decodeResourceEvent, type NetworkLifecycleEventPayload, type PoolLifecycleEventPayload, type PoolRefreshEventPayload, type ResourceEvent } from "./resource-events";
 import { CallTimeoutError, ConnectionClosedError, decodeError, LibvirtError } from "./errors";
 import { writeDomain, type DomainRef } from "./wire-types";
 import { XdrReader, XdrWriter } from "./xdr";
@@ -64,6 +65,10 @@ export interface LibvirtClientEvents {
   "metadata-change": [event: MetadataChangeEventPayload];
   "balloon-change": [event: BalloonChangeEventPayload];
   "unknown-event": [event: UnknownEventPayload];
+  /** Storage pool and network events (see resource-events.ts); never on "domain-event". */
+  "pool-lifecycle": [event: PoolLifecycleEventPayload];
+  "pool-refresh": [event: PoolRefreshEventPayload];
+  "network-lifecycle": [event: NetworkLifecycleEventPayload];
 }
 
 interface PendingCall {
@@ -346,12 +351,19 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
         return;
       }
       case MessageType.MESSAGE: {
-        this.emitEvent(decodeDomainEvent(header.proc, body));
+        const resource = decodeResourceEvent(header.proc, body);
+        if (resource) this.emitResourceEvent(resource);
+        else this.emitEvent(decodeDomainEvent(header.proc, body));
         return;
       }
       default:
         return;
     }
+  }
+
+  private emitResourceEvent(ev: ResourceEvent): void {
+    // Each kind doubles as its event name (see LibvirtClientEvents).
+    (this.emit as (name: ResourceEvent["kind"], e: ResourceEvent) => boolean)(ev.kind, ev);
   }
 
   private emitEvent(ev: DomainEvent | UnknownEventPayload): void {

@@ -104,6 +104,11 @@ export {
   SnapshotListFlags,
   SnapshotRevertFlags,
   SnapshotDeleteFlags,
+  ListInterfacesFlags,
+  PoolEventId,
+  PoolLifecycleEvent,
+  NetworkEventId,
+  NetworkLifecycleEvent,
 } from "./procedures";
 export {
   storagePoolList,
@@ -124,6 +129,8 @@ export {
   storagePoolIsActive,
   storagePoolIsPersistent,
   storageVolList,
+  registerStoragePoolEvent,
+  deregisterStoragePoolEvent,
   type StoragePoolInfo,
 } from "./pool-api";
 export {
@@ -139,6 +146,7 @@ export {
   storageVolGetXmlDesc,
   storageVolUpload,
   storageVolUploadFrom,
+  storageVolDownload,
   type StorageVolInfo,
 } from "./volume-api";
 export {
@@ -156,6 +164,8 @@ export {
   networkIsActive,
   networkIsPersistent,
   networkGetDhcpLeases,
+  registerNetworkEvent,
+  deregisterNetworkEvent,
   type DhcpLease,
 } from "./network-api";
 export {
@@ -180,3 +190,5 @@ export {
   domainUpdateDeviceFlags,
   domainBlockResize,
 } from "./domain-edit-api";
+export { interfaceList, interfaceGetXmlDesc, type InterfaceRef } from "./interface-api";
+export type { PoolLifecycleEventPayload, PoolRefreshEventPayload, NetworkLifecycleEventPayload, ResourceEvent } from "./resource-events";

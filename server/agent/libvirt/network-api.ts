@@ -127,6 +127,15 @@ export function networkGetDhcpLeases(client: LibvirtClient, net: NetworkRef, mac
   );
 }
 
+/** Subscribes to NetworkEventId.* (for one network, or all); returns the callbackID. */
+export function registerNetworkEvent(client: LibvirtClient, eventId: number, net: NetworkRef | null = null, opts?: CallOptions): Promise<number> {
+  return client.call(Proc.CONNECT_NETWORK_EVENT_REGISTER_ANY, (w) => w.int(eventId).optional(net, (x, v) => writeNetwork(x, v)), (r) => r.int(), opts);
+}
+
+export function deregisterNetworkEvent(client: LibvirtClient, callbackId: number, opts?: CallOptions): Promise<void> {
+  return client.call(Proc.CONNECT_NETWORK_EVENT_DEREGISTER_ANY, (w) => w.int(callbackId), undefined, opts);
+}
+
 function netFlags(w: XdrWriter, net: NetworkRef, flags: number): void {
   writeNetwork(w, net);
   w.uint(flags);

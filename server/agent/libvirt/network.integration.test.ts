@@ -4,13 +4,20 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import fs from "node:fs";
 import { labSuite } from "../../../tests/helpers/lab";
+import { EventLog } from "./testing/event-log";
 import {
   ErrorCode,
   LibvirtClient,
   LibvirtError,
   ListNetworksFlags,
+  NetworkEventId,
+  NetworkLifecycleEvent,
   NetworkXmlFlags,
+  interfaceGetXmlDesc,
+  interfaceList,
+  registerNetworkEvent,
   networkCreate,
   networkDefineXml,
   networkDestroy,
@@ -55,9 +62,12 @@ async function errorOf(p: Promise<unknown>): Promise<LibvirtError> {
 
 labSuite("libvirt", "virtual networks over libvirt RPC", () => {
   const client = new LibvirtClient();
+  const events = new EventLog(client, "network-lifecycle");
+  const netEvent = (name: string, event: number) => events.waitFor((e) => e.net.name === name && e.event === event, `${name} ${event}`);
 
   beforeAll(async () => {
     await client.connect();
+    await registerNetworkEvent(client, NetworkEventId.LIFECYCLE);
   });
 
   afterAll(async () => {
@@ -75,6 +85,7 @@ labSuite("libvirt", "virtual networks over libvirt RPC", () => {
     const bridge = `hh8${hex()}`;
     const net = await networkDefineXml(client, `<network><name>${name}</name><bridge name='${bridge}'/></network>`);
     expect(net.name).toBe(name);
+    expect((await netEvent(name, NetworkLifecycleEvent.DEFINED)).net).toEqual(net);
     expect(await networkLookupByName(client, name)).toEqual(net);
     expect(await networkLookupByUuid(client, net.uuid)).toEqual(net);
     expect((await networkList(client, ListNetworksFlags.INACTIVE)).map((n) => n.uuid)).toContain(net.uuid);
@@ -83,6 +94,7 @@ labSuite("libvirt", "virtual networks over libvirt RPC", () => {
     expect(bridgeExists(bridge)).toBe(false);
 
     await networkCreate(client, net);
+    await netEvent(name, NetworkLifecycleEvent.STARTED);
     expect(await networkIsActive(client, net)).toBe(true);
     expect(bridgeExists(bridge)).toBe(true);
     expect(await networkGetBridgeName(client, net)).toBe(bridge);
@@ -101,9 +113,11 @@ labSuite("libvirt", "virtual networks over libvirt RPC", () => {
     expect(await networkGetAutostart(client, net)).toBe(false);
 
     await networkDestroy(client, net);
+    await netEvent(name, NetworkLifecycleEvent.STOPPED);
     expect(await networkIsActive(client, net)).toBe(false);
     expect(bridgeExists(bridge)).toBe(false);
     await networkUndefine(client, net);
+    await netEvent(name, NetworkLifecycleEvent.UNDEFINED);
     expect((await errorOf(networkLookupByName(client, name))).code).toBe(ErrorCode.NO_NETWORK);
   });
 
@@ -132,5 +146,18 @@ labSuite("libvirt", "virtual networks over libvirt RPC", () => {
     }
     await networkUndefine(client, net);
     expect((await errorOf(networkLookupByName(client, name))).code).toBe(ErrorCode.NO_NETWORK);
+  });
+
+  it("lists the host's interfaces with their type, for bridge NICs", async () => {
+    const ifaces = await interfaceList(client);
+    const names = ifaces.map((i) => i.name);
+    expect(names).toContain("lo");
+    // Every interface libvirt names exists in the kernel, with the same MAC.
+    for (const i of ifaces) {
+      expect(fs.existsSync(`/sys/class/net/${i.name}`)).toBe(true);
+      expect(i.mac).toBe(fs.readFileSync(`/sys/class/net/${i.name}/address`, "utf8").trim());
+    }
+    const lo = ifaces.find((i) => i.name === "lo")!;
+    expect(await interfaceGetXmlDesc(client, lo)).toMatch(/<interface type='ethernet' name='lo'>/);
   });
 });

@@ -128,6 +128,16 @@ export function storageVolList(client: LibvirtClient, pool: PoolRef, opts?: Call
   );
 }
 
+/** Subscribes to PoolEventId.* (for one pool, or all); returns the callbackID. */
+export function registerStoragePoolEvent(client: LibvirtClient, eventId: number, pool: PoolRef | null = null, opts?: CallOptions): Promise<number> {
+  return client.call(Proc.CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY, (w) => w.int(eventId).optional(pool, (x, v) => writePool(x, v)), (r) => r.int(), opts);
+}
+
+export function deregisterStoragePoolEvent(client: LibvirtClient, callbackId: number, opts?: CallOptions): Promise<void> {
+  return client.call(Proc.CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY, (w) => w.int(callbackId), undefined, opts);
+}
+
+
 function poolFlags(w: Parameters<typeof writePool>[0], pool: PoolRef, flags: number): void {
   writePool(w, pool);
   w.uint(flags);

@@ -115,6 +115,15 @@ export const Proc = {
   CONNECT_LIST_ALL_NETWORKS: 283,
   NETWORK_GET_DHCP_LEASES: 341,
   STORAGE_VOL_GET_INFO_FLAGS: 378,
+  INTERFACE_GET_XML_DESC: 130,
+  CONNECT_LIST_ALL_INTERFACES: 284,
+  CONNECT_NETWORK_EVENT_REGISTER_ANY: 313,
+  CONNECT_NETWORK_EVENT_DEREGISTER_ANY: 314,
+  NETWORK_EVENT_LIFECYCLE: 315,
+  CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY: 368,
+  CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY: 369,
+  STORAGE_POOL_EVENT_LIFECYCLE: 370,
+  STORAGE_POOL_EVENT_REFRESH: 373,
 } as const;
 
 /** VIR_DOMAIN_EVENT_ID_*: what registerDomainEvent subscribes to. */
@@ -284,6 +293,7 @@ export const Limits = {
   NETWORK_LIST_MAX: 16384,
   DOMAIN_SNAPSHOT_LIST_MAX: 16384,
   NETWORK_DHCP_LEASES_MAX: 65536,
+  INTERFACE_LIST_MAX: 16384,
   /** REMOTE_CONNECT_GET_ALL_DOMAIN_STATS_MAX: bounds both records and params per record. */
   CONNECT_GET_ALL_DOMAIN_STATS_MAX: 262144,
   SEND_KEY_MAX: 16,
@@ -329,3 +339,11 @@ export const SnapshotCreateFlags = { REDEFINE: 1, CURRENT: 2, NO_METADATA: 4, HA
 export const SnapshotListFlags = { ROOTS: 1, DESCENDANTS: 1, METADATA: 2, LEAVES: 4, NO_LEAVES: 8, NO_METADATA: 16, INACTIVE: 32, ACTIVE: 64, DISK_ONLY: 128, INTERNAL: 256, EXTERNAL: 512, TOPOLOGICAL: 1024 } as const;
 export const SnapshotRevertFlags = { RUNNING: 1, PAUSED: 2, FORCE: 4, RESET_NVRAM: 8 } as const;
 export const SnapshotDeleteFlags = { CHILDREN: 1, METADATA_ONLY: 2, CHILDREN_ONLY: 4 } as const;
+/** virConnectListAllInterfacesFlags. */
+export const ListInterfacesFlags = { INACTIVE: 1, ACTIVE: 2 } as const;
+/** VIR_STORAGE_POOL_EVENT_ID_* and the lifecycle event's `event` values. */
+export const PoolEventId = { LIFECYCLE: 0, REFRESH: 1 } as const;
+export const PoolLifecycleEvent = { DEFINED: 0, UNDEFINED: 1, STARTED: 2, STOPPED: 3, CREATED: 4, DELETED: 5 } as const;
+/** VIR_NETWORK_EVENT_ID_* and the lifecycle event's `event` values. */
+export const NetworkEventId = { LIFECYCLE: 0 } as const;
+export const NetworkLifecycleEvent = { DEFINED: 0, UNDEFINED: 1, STARTED: 2, STOPPED: 3 } as const;

@@ -213,4 +213,33 @@ describe("calls against a scripted daemon", () => {
     daemon.on((p, conn) => (p.header.proc === Proc.CONNECT_GET_LIB_VERSION ? (conn.reply(p, new XdrWriter().uhyper(9000000n).toBuffer()), true) : false));
     expect(await client.call(Proc.CONNECT_GET_LIB_VERSION, undefined, (r) => r.uhyper())).toBe(9000000n);
   });
+
+  it("routes pool and network events to their own names, not to domain-event", async () => {
+    const seen: string[] = [];
+    client.on("domain-event", () => seen.push("domain-event"));
+    client.on("unknown-event", () => seen.push("unknown-event"));
+    const pool = new Promise((r) => client.once("pool-lifecycle", r));
+    const refresh = new Promise((r) => client.once("pool-refresh", r));
+    const net = new Promise((r) => client.once("network-lifecycle", r));
+    const ref = { name: "hangar-h8-cap", uuid: "6e1b0c57-2f6a-4a52-9d3f-1c2b3a4d5e6f" };
+    const msg = (proc: number, fill: (w: XdrWriter) => void) => daemon.last.send({ proc, serial: 0, type: MessageType.MESSAGE }, enc(fill).toBuffer());
+    msg(Proc.STORAGE_POOL_EVENT_LIFECYCLE, (w) => {
+      w.int(3);
+      writePool(w, ref);
+      w.int(2).int(0);
+    });
+    msg(Proc.STORAGE_POOL_EVENT_REFRESH, (w) => {
+      w.int(4);
+      writePool(w, ref);
+    });
+    msg(Proc.NETWORK_EVENT_LIFECYCLE, (w) => {
+      w.int(5);
+      writePool(w, ref); // remote_nonnull_network has the same layout
+      w.int(3).int(0);
+    });
+    expect(await pool).toEqual({ kind: "pool-lifecycle", callbackId: 3, pool: ref, event: 2, detail: 0 });
+    expect(await refresh).toEqual({ kind: "pool-refresh", callbackId: 4, pool: ref });
+    expect(await net).toEqual({ kind: "network-lifecycle", callbackId: 5, net: ref, event: 3, detail: 0 });
+    expect(seen).toEqual([]);
+  });
 });

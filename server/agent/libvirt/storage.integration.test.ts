@@ -14,6 +14,10 @@ import {
   LibvirtError,
   ListPoolsFlags,
   PoolBuildFlags,
+  PoolEventId,
+  PoolLifecycleEvent,
+  registerStoragePoolEvent,
+  storageVolDownload,
   StoragePoolState,
   StorageVolType,
   storagePoolBuild,
@@ -42,6 +46,7 @@ import {
   storageVolUploadFrom,
   type PoolRef,
 } from "./index";
+import { EventLog } from "./testing/event-log";
 import { dirPoolXml, qemuImgInfo, removeScratchPools, scratchDir, scratchName } from "./testing/scratch-pool";
 
 const MiB = 1024 * 1024;
@@ -61,9 +66,14 @@ labSuite("libvirt", "storage pools and volumes over libvirt RPC", () => {
   const target = path.join(dir, "pool");
   const poolName = scratchName("pool");
   let pool: PoolRef;
+  const lifecycle = new EventLog(client, "pool-lifecycle");
+  const refreshes = new EventLog(client, "pool-refresh");
+  const poolEvent = (event: number, what: string) => lifecycle.waitFor((e) => e.pool.name === poolName && e.event === event, what);
 
   beforeAll(async () => {
     await client.connect();
+    await registerStoragePoolEvent(client, PoolEventId.LIFECYCLE);
+    await registerStoragePoolEvent(client, PoolEventId.REFRESH);
   });
 
   afterAll(async () => {
@@ -75,6 +85,7 @@ labSuite("libvirt", "storage pools and volumes over libvirt RPC", () => {
   it("defines, builds, starts and describes a directory pool", async () => {
     pool = await storagePoolDefineXml(client, dirPoolXml(poolName, target));
     expect(pool.name).toBe(poolName);
+    expect((await poolEvent(PoolLifecycleEvent.DEFINED, "defined")).pool).toEqual(pool);
     expect((await storagePoolList(client, ListPoolsFlags.INACTIVE)).map((p) => p.uuid)).toContain(pool.uuid);
     expect((await storagePoolGetInfo(client, pool)).state).toBe(StoragePoolState.INACTIVE);
     expect(fs.existsSync(target)).toBe(false);
@@ -82,6 +93,7 @@ labSuite("libvirt", "storage pools and volumes over libvirt RPC", () => {
     await storagePoolBuild(client, pool, PoolBuildFlags.NEW);
     expect(fs.statSync(target).isDirectory()).toBe(true);
     await storagePoolCreate(client, pool);
+    await poolEvent(PoolLifecycleEvent.STARTED, "started");
     expect(await storagePoolIsActive(client, pool)).toBe(true);
     expect((await storagePoolList(client, ListPoolsFlags.ACTIVE)).map((p) => p.name)).toContain(poolName);
     expect(await storagePoolLookupByName(client, poolName)).toEqual(pool);
@@ -154,6 +166,11 @@ labSuite("libvirt", "storage pools and volumes over libvirt RPC", () => {
     const expected = Buffer.from(data);
     patch.copy(expected, 4096);
     expect(sha256(fs.readFileSync(file))).toBe(sha256(expected));
+    // And reads back through a download stream, byte for byte.
+    const down = await storageVolDownload(client, vol);
+    const chunks: Buffer[] = [];
+    for await (const c of down) chunks.push(c as Buffer);
+    expect(sha256(Buffer.concat(chunks))).toBe(sha256(expected));
 
     const copy = await storageVolCreateXmlFrom(client, pool, volXml("copy.raw", "raw", size), vol);
     expect(sha256(fs.readFileSync(path.join(target, "copy.raw")))).toBe(sha256(expected));
@@ -173,6 +190,7 @@ labSuite("libvirt", "storage pools and volumes over libvirt RPC", () => {
     fs.writeFileSync(path.join(target, "dropped.img"), Buffer.alloc(MiB));
     expect((await storageVolList(client, pool)).map((v) => v.name)).not.toContain("dropped.img");
     await storagePoolRefresh(client, pool);
+    await refreshes.waitFor((e) => e.pool.uuid === pool.uuid, "refresh");
     const dropped = await storageVolLookupByName(client, pool, "dropped.img");
     expect((await storageVolGetInfo(client, dropped)).capacity).toBe(BigInt(MiB));
     await storageVolDelete(client, dropped);
@@ -180,11 +198,13 @@ labSuite("libvirt", "storage pools and volumes over libvirt RPC", () => {
     // An active pool cannot be undefined.
     await errorOf(storagePoolUndefine(client, pool));
     await storagePoolDestroy(client, pool);
+    await poolEvent(PoolLifecycleEvent.STOPPED, "stopped");
     expect(await storagePoolIsActive(client, pool)).toBe(false);
     expect((await errorOf(storageVolList(client, pool))).code).toBe(ErrorCode.OPERATION_INVALID);
     await storagePoolDelete(client, pool);
     expect(fs.existsSync(target)).toBe(false);
     await storagePoolUndefine(client, pool);
+    await poolEvent(PoolLifecycleEvent.UNDEFINED, "undefined");
     expect((await errorOf(storagePoolLookupByName(client, poolName))).code).toBe(ErrorCode.NO_STORAGE_POOL);
     expect(execFileSync("virsh", ["-c", "qemu:///system", "pool-list", "--all", "--name"], { encoding: "utf8" })).not.toContain(poolName);
   });

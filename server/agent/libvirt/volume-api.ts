@@ -120,6 +120,26 @@ export async function storageVolUpload(client: LibvirtClient, vol: VolumeRef, of
 }
 
 /**
+ * Opens a download of `vol` from byte `offset` (`length` 0 = to the end) as a readable
+ * libvirt stream: 'data' carries the bytes, 'end' comes once libvirt sent the last one.
+ */
+export async function storageVolDownload(client: LibvirtClient, vol: VolumeRef, offset = 0n, length = 0n, flags = 0, options: LibvirtStreamOptions = {}): Promise<LibvirtStream> {
+  let stream: LibvirtStream | null = null;
+  await client.callWithStream(
+    Proc.STORAGE_VOL_DOWNLOAD,
+    (w) => {
+      writeVol(w, vol);
+      w.uhyper(offset).uhyper(length).uint(flags);
+    },
+    (serial) => (stream = new LibvirtStream(client, Proc.STORAGE_VOL_DOWNLOAD, serial, options)),
+  );
+  const st = stream as LibvirtStream | null;
+  if (!st) throw new Error("download stream was not created");
+  st.handOut();
+  return st;
+}
+
+/**
  * Uploads all of `source` into `vol` and resolves once libvirt confirmed the last byte,
  * with the number of bytes sent. A failure on either side aborts the libvirt stream, so
  * the daemon stops writing.
