@@ -8,9 +8,9 @@ import { ServerLink } from "./server-link";
 import { SerialHub } from "./serial-hub";
 import { createLibvirtDriver } from "./drivers/libvirt/libvirt-driver";
 import { MetricsStreamer } from "./metrics/metrics-streamer";
-import { ContainerDriver } from "./containers/container-driver";
-import { ContainerStreams } from "./containers/container-streams";
-import { ContainerSampler } from "./containers/container-sampler";
+import { ContainerDriver } from "./drivers/containers/container-driver";
+import { ContainerStreams } from "./drivers/containers/container-streams";
+import { ContainerSampler } from "./drivers/containers/container-sampler";
 
 export const AGENT_VERSION = "0.1.0";
 

@@ -8,9 +8,9 @@ import { DriverError, type HypervisorDriver } from "./drivers/driver";
 import { openConsole, type ConsoleOpenParams } from "./consoles";
 import type { SerialHub } from "./serial-hub";
 import type { MetricsStreamer } from "./metrics/metrics-streamer";
-import type { ContainerDriver } from "./containers/container-driver";
-import type { ContainerStreams } from "./containers/container-streams";
-import { CONTAINER_METHODS, dispatchContainer } from "./containers/container-methods";
+import type { ContainerDriver } from "./drivers/containers/container-driver";
+import type { ContainerStreams } from "./drivers/containers/container-streams";
+import { CONTAINER_METHODS, dispatchContainer } from "./drivers/containers/container-methods";
 
 export interface LinkOptions {
   serverUrl: string;

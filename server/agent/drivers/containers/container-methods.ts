@@ -1,5 +1,5 @@
 // The agent's answers to container.* and image.* calls.
-import type { ContainerAction, ContainerCreateSpec, MethodName } from "../../protocol";
+import type { ContainerAction, ContainerCreateSpec, MethodName } from "../../../protocol";
 import type { ContainerDriver } from "./container-driver";
 import type { ContainerStreams } from "./container-streams";
 

@@ -3,13 +3,13 @@
 // when the engine goes away the driver retries with backoff and sends a fresh inventory.
 import { EventEmitter } from "node:events";
 import Docker from "dockerode";
-import type { AgentEvent, ContainerAction, ContainerCreateSpec, ContainerState, ContainerSummary, EngineInfo, ImageSummary } from "../../protocol";
-import { CONTAINER_STATES } from "../../protocol";
-import { DriverError } from "../drivers/driver";
+import type { AgentEvent, ContainerAction, ContainerCreateSpec, ContainerState, ContainerSummary, EngineInfo, ImageSummary } from "../../../protocol";
+import { CONTAINER_STATES } from "../../../protocol";
+import { DriverError } from "../driver";
 import { engineError, engineInfo, findSocket } from "./engine";
 import { demux } from "./demux";
-import { Backoff } from "../backoff";
-import { KeyedQueue } from "../keyed-queue";
+import { Backoff } from "../../backoff";
+import { KeyedQueue } from "../../keyed-queue";
 
 interface ListEntry {
   Id: string;

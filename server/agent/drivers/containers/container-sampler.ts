@@ -1,7 +1,7 @@
 // Container metrics in the same stream shape as VMs (CONTAINER_METRICS). The Docker API has
 // no bulk stats call, so running containers are read in parallel, one-shot each.
-import type { MetricSample } from "../../protocol";
-import type { TargetSource } from "../metrics/metrics-streamer";
+import type { MetricSample } from "../../../protocol";
+import type { TargetSource } from "../../metrics/metrics-streamer";
 import type { ContainerDriver } from "./container-driver";
 
 interface Prev {
