@@ -5,16 +5,11 @@
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
-import { CHANNEL_TOKEN_HEADER, RAW_UPGRADE, type DomainSummary } from "../protocol";
+import { CHANNEL_TOKEN_HEADER, RAW_UPGRADE, type DomainSummary, type MethodParams } from "../protocol";
 import { DriverError } from "./drivers/driver";
 import type { SerialHub } from "./serial-hub";
 
-export interface ConsoleOpenParams {
-  uuid: string;
-  kind: "vnc" | "serial";
-  channel: string;
-  token: string;
-}
+export type ConsoleOpenParams = MethodParams<"console.open">;
 
 const open = new Set<net.Socket>();
 

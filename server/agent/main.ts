@@ -5,12 +5,13 @@ import { loadAgentConfig } from "./config";
 import { enroll, loadCredential } from "./enrollment";
 import { hostFacts } from "./host-facts";
 import { ServerLink } from "./server-link";
+import { dispatch, type AgentContext } from "./dispatcher";
 import { SerialHub } from "./serial-hub";
 import { createLibvirtDriver } from "./drivers/libvirt/libvirt-driver";
 import { MetricsStreamer } from "./metrics/metrics-streamer";
-import { ContainerDriver } from "./containers/container-driver";
-import { ContainerStreams } from "./containers/container-streams";
-import { ContainerSampler } from "./containers/container-sampler";
+import { ContainerDriver } from "./drivers/containers/container-driver";
+import { ContainerStreams } from "./drivers/containers/container-streams";
+import { ContainerSampler } from "./drivers/containers/container-sampler";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -34,7 +35,16 @@ async function main(): Promise<void> {
   const metrics = new MetricsStreamer(driver, (e) => link?.sendEvent(e), cfg.metricsIntervalMs);
   metrics.sources.push(new ContainerSampler(containers));
   const streams = new ContainerStreams(cfg.serverUrl, credential);
-  link = new ServerLink(driver, { serverUrl: cfg.serverUrl, credential, agentVersion: AGENT_VERSION, facts, serial, metrics, containers: { driver: containers, streams } });
+  const ctx: AgentContext = { facts, hypervisor: driver, containers: { driver: containers, streams }, metrics, serial, serverUrl: cfg.serverUrl, credential };
+  link = new ServerLink({
+    serverUrl: cfg.serverUrl,
+    credential,
+    agentVersion: AGENT_VERSION,
+    facts,
+    drivers: [driver, containers],
+    dispatch: (method, params) => dispatch(method, params, ctx),
+    onDisconnect: () => metrics.watch([]),
+  });
   link.start();
   metrics.start();
 

@@ -1,25 +1,24 @@
-// The agent's websocket to the server: dials out (the agent never listens), says hello,
-// answers calls, forwards driver events, and reconnects with jittered backoff. On every
-// connect the server gets a full inventory first, then live events.
+// The agent's websocket to the server, and only the transport: dials out (the agent never
+// listens), says hello, hands each call to the dispatcher and sends its answer, forwards
+// driver events, and reconnects with jittered backoff. On every connect the server gets
+// each driver's full state first, then live events.
 import WebSocket from "ws";
 import { Backoff } from "./backoff";
-import { Methods, MAX_FRAME_BYTES, parseFrame, PROTOCOL_VERSION, ServerFrame, type AgentEvent, type HostFacts, type MethodName, type RpcError } from "../protocol";
-import { DriverError, type HypervisorDriver } from "./drivers/driver";
-import { openConsole, type ConsoleOpenParams } from "./consoles";
-import type { SerialHub } from "./serial-hub";
-import type { MetricsStreamer } from "./metrics/metrics-streamer";
-import type { ContainerDriver } from "./containers/container-driver";
-import type { ContainerStreams } from "./containers/container-streams";
-import { CONTAINER_METHODS, dispatchContainer } from "./containers/container-methods";
+import { MAX_FRAME_BYTES, parseFrame, PROTOCOL_VERSION, ServerFrame, type AgentEvent, type HostFacts } from "../protocol";
+import type { AgentDriver } from "./drivers/driver";
+import type { AgentReply } from "./dispatcher";
 
 export interface LinkOptions {
   serverUrl: string;
   credential: string;
   agentVersion: string;
   facts: () => Promise<HostFacts>;
-  serial: SerialHub;
-  metrics?: MetricsStreamer;
-  containers?: { driver: ContainerDriver; streams: ContainerStreams };
+  /** Their events go to the server; their full state follows every welcome, in this order. */
+  drivers: readonly AgentDriver[];
+  /** Answers one call (never throws: failures are error replies). */
+  dispatch: (method: string, params: unknown) => Promise<AgentReply>;
+  /** The connection dropped: nobody can watch anything while we are apart. */
+  onDisconnect?: () => void;
   log?: (msg: string) => void;
 }
 
@@ -30,12 +29,8 @@ export class ServerLink {
   private readonly backoff = new Backoff(() => this.connect(), { firstMs: 500, maxMs: 30_000, jitter: true, unref: true });
   private ready = false;
 
-  constructor(
-    private readonly driver: HypervisorDriver,
-    private readonly opts: LinkOptions,
-  ) {
-    driver.onEvent((e) => this.sendEvent(e));
-    opts.containers?.driver.onEvent((e) => this.sendEvent(e));
+  constructor(private readonly opts: LinkOptions) {
+    for (const d of opts.drivers) d.onEvent((e) => this.sendEvent(e));
   }
 
   start(): void {
@@ -65,8 +60,7 @@ export class ServerLink {
     ws.on("error", (err) => this.log(`connection error: ${err.message}`));
     ws.on("close", (code, reason) => {
       this.ready = false;
-      // Nobody can watch while we are apart; the server sends the set again on welcome.
-      this.opts.metrics?.watch([]);
+      this.opts.onDisconnect?.();
       if (this.ws === ws) this.ws = null;
       if (this.backoff.stopped) return;
       this.log(`disconnected (${code}${reason.length ? ` ${reason.toString()}` : ""})`);
@@ -94,20 +88,11 @@ export class ServerLink {
       this.ready = true;
       this.log(`registered as host ${f.hostId}`);
       // Resync: the server's view may be stale after our absence.
-      this.sendEvent({ kind: "libvirt.status", connected: this.driver.connected, error: this.driver.connected ? null : "libvirt is not connected" });
-      if (this.driver.connected) {
+      for (const d of this.opts.drivers) {
         try {
-          this.sendEvent({ kind: "domain.inventory", domains: await this.driver.listDomains() });
+          await d.resync((e) => this.sendEvent(e));
         } catch (err) {
-          this.log(`inventory failed: ${(err as Error).message}`);
-        }
-      }
-      const ct = this.opts.containers?.driver;
-      if (ct?.connected) {
-        try {
-          this.sendEvent({ kind: "container.inventory", engine: ct.engine, containers: await ct.list() });
-        } catch (err) {
-          this.log(`container inventory failed: ${(err as Error).message}`);
+          this.log(`${d.name} inventory failed: ${(err as Error).message}`);
         }
       }
       return;
@@ -116,51 +101,8 @@ export class ServerLink {
       this.log(`server reported: ${f.error.code}: ${f.error.message}`);
       return;
     }
-    const reply = (body: { ok: true; result: unknown } | { ok: false; error: RpcError }) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "res", id: f.id, ...body }));
-    };
-    if (!(f.method in Methods)) return reply({ ok: false, error: { code: "unknown_method", message: `unknown method ${f.method}` } });
-    const method = f.method as MethodName;
-    const p = Methods[method].params.safeParse(f.params);
-    if (!p.success) return reply({ ok: false, error: { code: "invalid_message", message: `invalid params for ${method}: ${p.error.issues[0]?.path.join(".")} ${p.error.issues[0]?.message}` } });
-    try {
-      reply({ ok: true, result: await this.dispatch(method, p.data as Record<string, unknown>) });
-    } catch (err) {
-      const e = err instanceof DriverError ? { code: err.code, message: err.message } : { code: "internal" as const, message: (err as Error).message ?? String(err) };
-      reply({ ok: false, error: e });
-    }
-  }
-
-  private async dispatch(method: MethodName, params: Record<string, unknown>): Promise<unknown> {
-    if (CONTAINER_METHODS.has(method)) {
-      const c = this.opts.containers;
-      if (!c) throw new DriverError("engine_unavailable", "this agent manages no container engine");
-      return dispatchContainer(method, params, c.driver, c.streams);
-    }
-    switch (method) {
-      case "host.facts":
-        return this.opts.facts();
-      case "domain.list":
-        return { domains: await this.driver.listDomains() };
-      case "domain.get":
-        return this.driver.getDomain(params.uuid as string);
-      case "domain.action": {
-        const p = params as { uuid: string; action: Parameters<HypervisorDriver["domainAction"]>[1]; removeStorage?: boolean; enabled?: boolean };
-        return { domain: await this.driver.domainAction(p.uuid, p.action, { removeStorage: p.removeStorage, enabled: p.enabled }) };
-      }
-      case "metrics.watch":
-        return { watching: this.opts.metrics?.watch(params.targets as string[]) ?? 0 };
-      case "agent.stats": {
-        const m = this.opts.metrics?.snapshot() ?? { watched: [], ticks: 0, fineSamples: 0, coarseSamples: 0, lastTickMs: 0 };
-        const cpu = process.cpuUsage();
-        return { ...m, rssBytes: process.memoryUsage.rss(), cpuSeconds: (cpu.user + cpu.system) / 1e6 };
-      }
-      case "console.open": {
-        const p = params as unknown as ConsoleOpenParams;
-        const { domain } = await this.driver.getDomain(p.uuid);
-        return openConsole(this.opts.serverUrl, this.opts.credential, domain, p, this.opts.serial);
-      }
-    }
+    const reply = await this.opts.dispatch(f.method, f.params);
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "res", id: f.id, ...reply }));
   }
 
   sendEvent(event: AgentEvent): void {

@@ -1,6 +1,9 @@
-// What the agent needs from a hypervisor. The libvirt RPC driver implements it; the
-// transport can change behind it without touching the agent's link to the server.
-import type { AgentEvent, DomainAction, DomainSummary, ErrorCode } from "../../protocol";
+// What the agent needs from the things it manages. Each kind (hypervisor, container engine)
+// has one interface here; the libvirt RPC driver and the Docker-API driver implement them.
+// The transports can change behind these without touching the dispatcher or the link to
+// the server.
+import type Docker from "dockerode";
+import type { AgentEvent, ContainerAction, ContainerCreateSpec, ContainerSummary, DomainAction, DomainSummary, EngineInfo, ErrorCode, ImageSummary } from "../../protocol";
 
 export class DriverError extends Error {
   constructor(
@@ -11,16 +14,29 @@ export class DriverError extends Error {
   }
 }
 
+/** What every driver shares: a connection kept alive in the background and pushed events. */
+export interface AgentDriver {
+  /** Names the driver in the agent's log. */
+  readonly name: string;
+  /** Connects, and keeps reconnecting in the background when the daemon goes away. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  readonly connected: boolean;
+  /** Pushed changes; after every (re)connect a full inventory comes first. */
+  onEvent(listener: (e: AgentEvent) => void): void;
+  /**
+   * Sends the driver's full state, for a server that (re)registered this agent: its view
+   * may be stale after our absence. May send some events and then throw.
+   */
+  resync(send: (e: AgentEvent) => void): Promise<void>;
+}
+
 export interface DomainActionOptions {
   removeStorage?: boolean;
   enabled?: boolean;
 }
 
-export interface HypervisorDriver {
-  /** Connects, and keeps reconnecting in the background when the daemon goes away. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  readonly connected: boolean;
+export interface HypervisorDriver extends AgentDriver {
   listDomains(): Promise<DomainSummary[]>;
   getDomain(uuid: string): Promise<{ domain: DomainSummary; xml: string }>;
   domainAction(uuid: string, action: DomainAction, opts: DomainActionOptions): Promise<DomainSummary | null>;
@@ -30,6 +46,22 @@ export interface HypervisorDriver {
    * otherwise only those (unknown or stopped ones are left out of the answer).
    */
   domainStats(uuids: readonly string[] | null): Promise<{ uuid: string; stats: Record<string, number | bigint | string | boolean> }[]>;
-  /** Pushed changes; after every (re)connect a full "domain.inventory" comes first. */
-  onEvent(listener: (e: AgentEvent) => void): void;
+}
+
+export interface ContainerEngineDriver extends AgentDriver {
+  /** The connected engine, or the last one seen. */
+  readonly engine: EngineInfo | null;
+  /** The engine's API client; throws engine_unavailable while disconnected. Streams (exec, logs, image load) use it directly. */
+  need(): Docker;
+  /** Ids of running containers, known without asking the engine. */
+  runningIds(): string[];
+  list(): Promise<ContainerSummary[]>;
+  inspect(id: string): Promise<{ container: ContainerSummary; inspect: Record<string, unknown> }>;
+  action(id: string, action: ContainerAction, force?: boolean): Promise<ContainerSummary | null>;
+  rename(id: string, name: string): Promise<ContainerSummary>;
+  create(spec: ContainerCreateSpec): Promise<ContainerSummary>;
+  logs(id: string, tail: number, timestamps: boolean): Promise<{ text: string; truncated: boolean }>;
+  images(): Promise<ImageSummary[]>;
+  removeImage(id: string, force?: boolean): Promise<void>;
+  pull(ref: string): Promise<string>;
 }

@@ -2,7 +2,6 @@
 // for domain events and turns each into a fresh summary of that domain (pushed, never
 // polled). When libvirtd goes away it reconnects with backoff, registers again and sends a
 // full inventory, so the server sees the gap and then the true state.
-import { EventEmitter } from "node:events";
 import { DOMAIN_STATES, type AgentEvent, type DomainAction, type DomainState, type DomainSummary } from "../../../protocol";
 import {
   LibvirtClient,
@@ -32,7 +31,7 @@ import {
 import { DomainEventId, DomainStatsTypes, GetAllDomainStatsFlags, LifecycleEvent, ListDomainsFlags } from "../../libvirt/procedures";
 import { DriverError, type DomainActionOptions, type HypervisorDriver } from "../driver";
 import { parseDomainXml, type XmlFacts } from "./domain-xml";
-import { Backoff } from "../../backoff";
+import { ReconnectingDriver } from "../reconnecting-driver";
 import { KeyedQueue } from "../../keyed-queue";
 
 // Undefine also drops managed-save images, snapshot/checkpoint metadata and NVRAM, which
@@ -54,10 +53,8 @@ export function createLibvirtDriver(o: LibvirtDriverOptions): LibvirtDriver {
   return new LibvirtDriver(o);
 }
 
-export class LibvirtDriver implements HypervisorDriver {
+export class LibvirtDriver extends ReconnectingDriver implements HypervisorDriver {
   private client: LibvirtClient | null = null;
-  private readonly events = new EventEmitter();
-  private readonly backoff = new Backoff(() => void this.connect().catch(() => undefined), { firstMs: 250, maxMs: 5000 });
   /** Events for one domain are applied in order. */
   private readonly refreshing = new KeyedQueue();
   /** Refreshes queued but not started, by uuid: later events for the domain join them. */
@@ -72,34 +69,24 @@ export class LibvirtDriver implements HypervisorDriver {
   /** uuid → name, for building domain references without a lookup per stats call. */
   private readonly names = new Map<string, string>();
 
-  constructor(private readonly o: LibvirtDriverOptions) {}
+  constructor(private readonly o: LibvirtDriverOptions) {
+    super("libvirt", { firstMs: 250, maxMs: 5000 }, o.log);
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
   }
 
-  onEvent(listener: (e: AgentEvent) => void): void {
-    this.events.on("event", listener);
+  async resync(send: (e: AgentEvent) => void): Promise<void> {
+    send({ kind: "libvirt.status", connected: this.connected, error: this.connected ? null : "libvirt is not connected" });
+    if (this.connected) send({ kind: "domain.inventory", domains: await this.listDomains() });
   }
 
-  private emit(e: AgentEvent): void {
-    this.events.emit("event", e);
+  protected async disconnect(): Promise<void> {
+    await this.client?.close();
   }
 
-  private log(m: string): void {
-    (this.o.log ?? ((x: string) => console.log(`[agent/libvirt] ${x}`)))(m);
-  }
-
-  async start(): Promise<void> {
-    await this.connect().catch(() => undefined);
-  }
-
-  async stop(): Promise<void> {
-    this.backoff.stop();
-    await this.client?.close().catch(() => undefined);
-  }
-
-  private async connect(): Promise<void> {
+  protected async connect(): Promise<void> {
     const client = new LibvirtClient({ socketPath: this.o.socketPath ?? undefined, callTimeoutMs: 60_000, keepalive: { intervalMs: 5000, count: 3 } });
     client.on("error", () => undefined);
     client.on("lifecycle", (e) => this.onDomainEvent(e.dom, e.event === LifecycleEvent.UNDEFINED ? "undefined" : lifecycleCause(e.event)));
@@ -115,10 +102,7 @@ export class LibvirtDriver implements HypervisorDriver {
       this.xmlCache.clear();
       this.xmlGen.clear();
       this.queued.clear();
-      if (this.backoff.stopped) return;
-      this.log(`connection lost: ${err?.message ?? "closed"}`);
-      this.emit({ kind: "libvirt.status", connected: false, error: err?.message ?? "connection closed" });
-      this.backoff.schedule();
+      this.lost({ kind: "libvirt.status", connected: false, error: err?.message ?? "connection closed" }, `connection lost: ${err?.message ?? "closed"}`);
     });
     try {
       await client.connect(this.o.uri);
@@ -126,9 +110,7 @@ export class LibvirtDriver implements HypervisorDriver {
       await Promise.all(ids.map((id) => client.registerDomainEvent(id)));
     } catch (err) {
       await client.close().catch(() => undefined);
-      this.log(`cannot connect to ${this.o.uri}: ${(err as Error).message}`);
-      this.emit({ kind: "libvirt.status", connected: false, error: (err as Error).message });
-      this.backoff.schedule();
+      this.retry({ kind: "libvirt.status", connected: false, error: (err as Error).message }, `cannot connect to ${this.o.uri}: ${(err as Error).message}`);
       throw err;
     }
     this.client = client;

@@ -2,8 +2,8 @@
 // drives Podman's compatible socket here and Docker engines on real hosts.
 import fs from "node:fs";
 import type Docker from "dockerode";
-import type { EngineInfo, ErrorCode } from "../../protocol";
-import { DriverError } from "../drivers/driver";
+import type { EngineInfo, ErrorCode } from "../../../protocol";
+import { DriverError } from "../driver";
 
 /** Sockets tried in order when none is configured. */
 export function candidateSockets(env: Record<string, string | undefined> = process.env): string[] {

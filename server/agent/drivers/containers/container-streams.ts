@@ -3,8 +3,8 @@
 // The engine's stream and the connection are piped with backpressure both ways.
 import type net from "node:net";
 import type Docker from "dockerode";
-import { dataConnection } from "../consoles";
-import { DriverError } from "../drivers/driver";
+import { dataConnection } from "../../consoles";
+import { DriverError } from "../driver";
 import { engineError } from "./engine";
 import { Demuxer } from "./demux";
 

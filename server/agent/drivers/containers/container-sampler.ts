@@ -1,8 +1,8 @@
 // Container metrics in the same stream shape as VMs (CONTAINER_METRICS). The Docker API has
 // no bulk stats call, so running containers are read in parallel, one-shot each.
-import type { MetricSample } from "../../protocol";
-import type { TargetSource } from "../metrics/metrics-streamer";
-import type { ContainerDriver } from "./container-driver";
+import type { MetricSample } from "../../../protocol";
+import type { TargetSource } from "../../metrics/metrics-streamer";
+import type { ContainerEngineDriver } from "../driver";
 
 interface Prev {
   at: number;
@@ -24,7 +24,7 @@ export class ContainerSampler implements TargetSource {
   private readonly prev = new Map<string, Prev>();
   private readonly limits = new Map<string, number>();
 
-  constructor(private readonly driver: ContainerDriver) {}
+  constructor(private readonly driver: ContainerEngineDriver) {}
 
   async sample(targets: ReadonlySet<string> | null, now: number): Promise<MetricSample[]> {
     if (!this.driver.connected) return [];

@@ -1,15 +1,14 @@
 // Containers through the Docker Engine API (dockerode): inventory, lifecycle, create,
 // rename, logs, images. Changes are pushed from the engine's event stream (never polled);
 // when the engine goes away the driver retries with backoff and sends a fresh inventory.
-import { EventEmitter } from "node:events";
 import Docker from "dockerode";
-import type { AgentEvent, ContainerAction, ContainerCreateSpec, ContainerState, ContainerSummary, EngineInfo, ImageSummary } from "../../protocol";
-import { CONTAINER_STATES } from "../../protocol";
-import { DriverError } from "../drivers/driver";
+import type { AgentEvent, ContainerAction, ContainerCreateSpec, ContainerState, ContainerSummary, EngineInfo, ImageSummary } from "../../../protocol";
+import { CONTAINER_STATES } from "../../../protocol";
+import { DriverError, type ContainerEngineDriver } from "../driver";
 import { engineError, engineInfo, findSocket } from "./engine";
 import { demux } from "./demux";
-import { Backoff } from "../backoff";
-import { KeyedQueue } from "../keyed-queue";
+import { ReconnectingDriver } from "../reconnecting-driver";
+import { KeyedQueue } from "../../keyed-queue";
 
 interface ListEntry {
   Id: string;
@@ -46,32 +45,32 @@ export interface ContainerDriverOptions {
   log?: (m: string) => void;
 }
 
-export class ContainerDriver {
+export class ContainerDriver extends ReconnectingDriver implements ContainerEngineDriver {
   docker: Docker | null = null;
   engine: EngineInfo | null = null;
-  private readonly events = new EventEmitter();
   private stream: NodeJS.ReadableStream | null = null;
-  private readonly backoff = new Backoff(() => void this.connect().catch(() => undefined), { firstMs: 500, maxMs: 10_000, unref: true });
   private readonly refreshing = new KeyedQueue();
   /** Running containers as last listed or reported by the engine's events (for sampling). */
   private readonly running = new Set<string>();
 
-  constructor(private readonly o: ContainerDriverOptions) {}
+  constructor(private readonly o: ContainerDriverOptions) {
+    super("containers", { firstMs: 500, maxMs: 10_000, unref: true }, o.log);
+  }
 
   get connected(): boolean {
     return this.docker !== null;
   }
 
-  onEvent(listener: (e: AgentEvent) => void): void {
-    this.events.on("event", listener);
+  async resync(send: (e: AgentEvent) => void): Promise<void> {
+    if (this.connected) send({ kind: "container.inventory", engine: this.engine, containers: await this.list() });
   }
 
-  private emit(e: AgentEvent): void {
+  protected override emit(e: AgentEvent): void {
     if (e.kind === "container.changed") {
       if (e.container.state === "running") this.running.add(e.container.id);
       else this.running.delete(e.container.id);
     } else if (e.kind === "container.removed") this.running.delete(e.id);
-    this.events.emit("event", e);
+    super.emit(e);
   }
 
   /** Ids of running containers, known without asking the engine. */
@@ -79,20 +78,11 @@ export class ContainerDriver {
     return [...this.running];
   }
 
-  private log(m: string): void {
-    (this.o.log ?? ((x: string) => console.log(`[agent/containers] ${x}`)))(m);
-  }
-
-  async start(): Promise<void> {
-    await this.connect().catch(() => undefined);
-  }
-
-  async stop(): Promise<void> {
-    this.backoff.stop();
+  protected async disconnect(): Promise<void> {
     (this.stream as unknown as { destroy?: () => void } | null)?.destroy?.();
   }
 
-  private async connect(): Promise<void> {
+  protected async connect(): Promise<void> {
     const socket = findSocket(this.o.socket);
     if (!socket) {
       // No engine on this host is normal: check again now and then, quietly.
@@ -113,9 +103,8 @@ export class ContainerDriver {
       this.emit({ kind: "container.inventory", engine, containers: await this.list() });
     } catch (err) {
       const msg = (err as Error).message;
-      if (this.backoff.failures === 0) this.log(`container engine at ${socket} unavailable: ${msg}`);
-      this.emit({ kind: "engine.status", connected: false, engine: null, error: msg });
-      this.backoff.schedule();
+      // Said once per outage, not at every retry.
+      this.retry({ kind: "engine.status", connected: false, engine: null, error: msg }, this.backoff.failures === 0 ? `container engine at ${socket} unavailable: ${msg}` : null);
     }
   }
 
@@ -141,10 +130,7 @@ export class ContainerDriver {
       if (this.stream !== stream) return;
       this.stream = null;
       this.docker = null;
-      if (this.backoff.stopped) return;
-      this.log("engine event stream closed; reconnecting");
-      this.emit({ kind: "engine.status", connected: false, engine: this.engine, error: "event stream closed" });
-      this.backoff.schedule();
+      this.lost({ kind: "engine.status", connected: false, engine: this.engine, error: "event stream closed" }, "engine event stream closed; reconnecting");
     };
     stream.on("end", lost);
     stream.on("close", lost);
