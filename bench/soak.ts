@@ -358,7 +358,13 @@ function count(clients: LiveClient[], kind: string): number {
   return clients.reduce((s, c) => s + c.problems.filter((p) => p.kind === kind).length, 0);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+// Exit once the report is out: the run has printed and checked everything by then, and a
+// handle left open somewhere in the shutdown (seen after a PASS: the process stayed, holding
+// the lab lock) must not keep the lock from the next user.
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);
