@@ -91,6 +91,30 @@ export default tseslint.config(
     },
   },
   {
+    // Routes parse, call one service verb (server/web/services/) and answer; pages read
+    // through the same verbs. So nothing under app/ reaches the database or writes audit
+    // rows itself: no Prisma client, no server/web/db, no audit module, no `.db` member,
+    // no call of a function named audit.
+    files: ["app/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            // One group per message: a path matching two patterns is reported once.
+            { group: ["@prisma/*", "prisma", "**/db/generated/**", "**/server/web/db/**", "@/server/web/db/**", "**/server/web/db", "@/server/web/db"], message: "app/ must not import Prisma or server/web/db: put the database work in a server/web/services/ verb" },
+            { group: ["**/server/web/audit", "@/server/web/audit"], message: "app/ must not write audit rows: the server/web/services/ verb audits" },
+          ],
+        },
+      ],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "MemberExpression[property.name='db']", message: "app/ must not query the database (svc.db): call a server/web/services/ verb" },
+        { selector: "CallExpression[callee.name='audit']", message: "app/ must not call audit(): the server/web/services/ verb audits" },
+      ],
+    },
+  },
+  {
     // The console relay process stays lean, since its small heap is the point of it
     // (server/web/console-relay/child.ts): ws, Node built-ins, the console contract and
     // its own files. This also keeps out components/ and server/agent/.

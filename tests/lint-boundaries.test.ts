@@ -1,5 +1,5 @@
-// Proves each import boundary in eslint.config.mjs bites: a forbidden import fails lint,
-// an allowed one passes.
+// Proves each import boundary in eslint.config.mjs bites: a forbidden import (or, under
+// app/, a database query or audit call) fails lint, an allowed one passes.
 import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
 
@@ -7,7 +7,7 @@ const eslint = new ESLint({ cwd: process.cwd() });
 
 async function errorsFor(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports" || m.ruleId === "no-restricted-syntax").map((m) => m.message);
 }
 
 const CASES: [string, string, boolean][] = [
@@ -32,6 +32,16 @@ const CASES: [string, string, boolean][] = [
   ["server/web/console-relay/probe.ts", 'import { CONSOLE_CLOSE } from "../../protocol";\nexport const y = CONSOLE_CLOSE;', false],
   ["server/web/console-relay/probe.ts", 'import { x } from "../../agent/consoles";\nexport const y = x;', false],
   ["server/web/console-relay/probe.ts", 'import { CONSOLE_CLOSE } from "../../protocol/console";\nimport { WebSocketServer } from "ws";\nimport net from "node:net";\nimport { StreamRelay } from "./stream-relay";\nexport const y = [CONSOLE_CLOSE, WebSocketServer, net, StreamRelay];', true],
+  ["app/api/probe/route.ts", 'import { db } from "@/server/web/db/client";\nexport const y = db;', false],
+  ["app/api/probe/route.ts", 'import type { User } from "../../../server/web/db/client";\nexport type Y = User;', false],
+  ["app/api/probe/route.ts", 'import { PrismaClient } from "@prisma/client";\nexport const y = PrismaClient;', false],
+  ["app/api/probe/route.ts", 'import { PrismaClient } from "@/server/web/db/generated/sqlite/client";\nexport const y = PrismaClient;', false],
+  ["app/api/probe/route.ts", 'import { audit } from "@/server/web/audit";\nexport const y = audit;', false],
+  ["app/api/probe/route.ts", 'declare const audit: (x: unknown) => Promise<void>;\nexport const y = () => audit({});', false],
+  ["app/api/probe/route.ts", 'import { services } from "@/server/web/services";\nexport const y = () => services().db.user.count();', false],
+  ["app/api/probe/route.ts", 'declare const svc: { db: { host: { findMany(): unknown } } };\nexport const y = () => svc.db.host.findMany();', false],
+  ["app/probe/page.tsx", 'import { services } from "@/server/web/services";\nexport const y = () => services().db.user.count();', false],
+  ["app/api/probe/route.ts", 'import { route, json } from "@/server/web/http/route";\nimport { listHosts } from "@/server/web/services/hosts";\nexport const GET = route({ permission: "host.read" }, async ({ svc }) => json({ hosts: await listHosts(svc) }));', true],
 ];
 
 describe("lint enforces import boundaries", () => {

@@ -1,5 +1,6 @@
 import { services } from "@/server/web/services";
-import { prometheusText, checkMetricsToken } from "@/server/web/metrics/prometheus";
+import { checkMetricsToken } from "@/server/web/metrics/prometheus";
+import { prometheusScrape } from "@/server/web/services/metrics";
 
 // Prometheus scrape endpoint. Disabled (404) unless HANGAR_METRICS_TOKEN is set; then it
 // needs `Authorization: Bearer <token>`. Session cookies are not accepted here.
@@ -14,8 +15,7 @@ export async function GET(req: Request): Promise<Response> {
       headers: { "content-type": "application/json", ...(status === 401 ? { "www-authenticate": 'Bearer realm="hangar-metrics"' } : {}) },
     });
   }
-  const hosts = await svc.db.host.findMany({ select: { id: true, name: true } });
-  return new Response(prometheusText(svc, new Map(hosts.map((h) => [h.id, h.name]))), {
+  return new Response(await prometheusScrape(svc), {
     headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
   });
 }

@@ -2,13 +2,14 @@ import { redirect } from "next/navigation";
 import { SetupForm } from "@/components/auth/setup-form";
 import { AuthCard } from "@/components/ui/form";
 import { services } from "@/server/web/services";
+import { setupNeeded } from "@/server/web/services/sessions";
 
 export const dynamic = "force-dynamic";
 
 export default async function SetupPage({ searchParams }: { searchParams: Promise<{ token?: string }> }) {
   const svc = services();
   // Once an admin exists, setup is closed for good.
-  if ((await svc.db.user.count()) > 0) redirect("/login");
+  if (!(await setupNeeded(svc))) redirect("/login");
   const { token } = await searchParams;
   if (typeof token !== "string" || !svc.setup.check(token)) {
     return (

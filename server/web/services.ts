@@ -1,6 +1,7 @@
 // The server's long-lived objects. The custom server builds them once; Next's route
 // handlers and server components are bundled separately by Next, so they reach the same
-// instances through this registry on globalThis rather than through module state.
+// instances through this registry on globalThis rather than through module state. This
+// is the one way to reach them; the verbs routes call are in ./services/ and take them as `svc`.
 import type { Config } from "./config";
 import type { Db } from "./db/client";
 import type { FailureLimiter } from "./auth/rate-limit";

@@ -1,4 +1,4 @@
 import { route, json } from "@/server/web/http/route";
-import { fleetSummary } from "@/server/web/metrics/fleet-summary";
+import { dashboard } from "@/server/web/services/metrics";
 
-export const GET = route({ permission: "host.read" }, async ({ svc }) => json(fleetSummary(svc, await svc.db.host.findMany())));
+export const GET = route({ permission: "host.read" }, async ({ svc }) => json(await dashboard(svc)));

@@ -1,4 +1,5 @@
 import { route, json } from "@/server/web/http/route";
-import { MachineQuery, queryMachines } from "@/server/web/agents/machine-query";
+import { MachineQuery } from "@/server/web/agents/machine-query";
+import { listMachines } from "@/server/web/services/machines";
 
-export const GET = route({ permission: "vm.read", query: MachineQuery }, async ({ svc, query }) => json(queryMachines(svc.hub.machines(), query)));
+export const GET = route({ permission: "vm.read", query: MachineQuery }, async ({ svc, query }) => json(listMachines(svc, query)));

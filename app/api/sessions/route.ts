@@ -1,16 +1,4 @@
 import { route, json } from "@/server/web/http/route";
+import { listSessions } from "@/server/web/services/sessions";
 
-export const GET = route({ permission: "session.manage" }, async ({ svc, user, session }) => {
-  const rows = await svc.sessions.listForUser(user.id);
-  return json({
-    sessions: rows.map((s) => ({
-      id: s.id,
-      current: s.id === session.id,
-      createdAt: s.createdAt.toISOString(),
-      lastSeenAt: s.lastSeenAt.toISOString(),
-      expiresAt: s.expiresAt.toISOString(),
-      userAgent: s.userAgent,
-      ip: s.ip,
-    })),
-  });
-});
+export const GET = route({ permission: "session.manage" }, async ({ svc, user, session, ip }) => json({ sessions: await listSessions(svc, { user, session, ip }) }));

@@ -3,7 +3,7 @@
 // at a time per target. A task whose result cannot arrive (agent gone, server restarted,
 // deadline passed) becomes "unknown" and is settled from the state its agent reports
 // (reconcile.ts); a task never blocks its target past its deadline.
-import type { DomainAction, TaskRow } from "../../protocol";
+import type { TaskRow } from "../../protocol";
 import type { Db, Task, User } from "../db/client";
 import type { EventBus } from "../events/bus";
 import type { AgentHub } from "../agents/hub";
@@ -30,17 +30,6 @@ export function taskRow(t: TaskWithUser): TaskRow {
     startedAt: t.startedAt?.toISOString() ?? null,
     finishedAt: t.finishedAt?.toISOString() ?? null,
   };
-}
-
-export interface DomainActionRequest {
-  user: User;
-  ip: string;
-  hostId: string;
-  uuid: string;
-  action: DomainAction;
-  removeStorage?: boolean;
-  enabled?: boolean;
-  idempotencyKey: string | null;
 }
 
 /** How long a POST waits for the agent before answering 202 (completion then by event). */
@@ -121,26 +110,6 @@ export class TaskService {
   async list(limit: number): Promise<TaskRow[]> {
     const rows = await this.db.task.findMany({ orderBy: { createdAt: "desc" }, take: limit, include: withUser });
     return rows.map(taskRow);
-  }
-
-  /** Returns the task and whether it is finished (200) or still running (202). */
-  async domainAction(r: DomainActionRequest): Promise<{ task: TaskRow; done: boolean; replay: boolean }> {
-    const domain = this.hub.domain(r.hostId, r.uuid);
-    const replay = await this.replay(r.user, r.idempotencyKey);
-    if (replay) return replay;
-    if (!domain) throw new ApiError("not_found", `No machine ${r.uuid} on this host`, { uuid: "unknown machine" });
-    return this.run({
-      user: r.user,
-      ip: r.ip,
-      hostId: r.hostId,
-      kind: `vm.${r.action}`,
-      targetType: "vm",
-      targetId: r.uuid,
-      targetName: domain.name,
-      idempotencyKey: r.idempotencyKey,
-      input: { action: r.action, removeStorage: r.removeStorage, enabled: r.enabled },
-      call: (timeoutMs) => this.hub.call(r.hostId, "domain.action", { uuid: r.uuid, action: r.action, removeStorage: r.removeStorage, enabled: r.enabled }, timeoutMs),
-    });
   }
 
   /** The earlier task for a retried request with the same Idempotency-Key. */

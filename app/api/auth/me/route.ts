@@ -1,6 +1,4 @@
 import { route, json } from "@/server/web/http/route";
-import { publicUser } from "@/server/web/auth/accounts";
+import { currentSession } from "@/server/web/services/sessions";
 
-export const GET = route({ permission: "session.manage" }, async ({ user, session }) =>
-  json({ user: publicUser(user), session: { id: session.id, expiresAt: session.expiresAt.toISOString() } }),
-);
+export const GET = route({ permission: "session.manage" }, async ({ user, session }) => json(currentSession(user, session)));

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { route } from "@/server/web/http/route";
-import { ContainerParams, containerResource, knownContainer } from "@/server/web/agents/container-params";
+import { ContainerParams, containerResource } from "@/server/web/http/params";
+import { containerLogs } from "@/server/web/services/containers";
 
 // The last `tail` lines as text; `download=1` makes it a file. (Live following goes
 // through the console path: POST …/console with kind "logs".)
@@ -12,10 +13,9 @@ export const GET = route(
     query: z.strictObject({ tail: z.coerce.number().int().min(1).max(100_000).default(1000), timestamps: z.enum(["0", "1"]).default("1"), download: z.enum(["0", "1"]).default("0") }),
   },
   async ({ svc, params, query }) => {
-    const c = knownContainer(svc.hub, params.hostId, params.id);
-    const r = await svc.hub.call(params.hostId, "container.logs", { id: c.id, tail: query.tail, timestamps: query.timestamps === "1" }, 30_000);
+    const r = await containerLogs(svc, params, { tail: query.tail, timestamps: query.timestamps === "1" });
     const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8", "x-hangar-truncated": r.truncated ? "1" : "0" };
-    if (query.download === "1") headers["content-disposition"] = `attachment; filename="${c.name.replace(/[^A-Za-z0-9_.-]/g, "_")}.log"`;
+    if (query.download === "1") headers["content-disposition"] = `attachment; filename="${r.fileName}"`;
     return new Response(r.text, { headers });
   },
 );

@@ -5,10 +5,10 @@ import { z } from "zod";
 import { audit } from "../audit";
 import { ApiError } from "../http/errors";
 import type { Services } from "../services";
-import type { User } from "../db/client";
-import { NewPasswordSchema, publicUser, UsernameSchema } from "./accounts";
-import { hashPassword } from "./passwords";
-import { ROLES } from "./permissions";
+import { NewPasswordSchema, publicUser, UsernameSchema } from "../auth/accounts";
+import { hashPassword } from "../auth/passwords";
+import { ROLES } from "../auth/permissions";
+import type { Caller } from "./caller";
 
 export const RoleSchema = z.enum(ROLES);
 export const NewUserBody = z.strictObject({ username: UsernameSchema, password: NewPasswordSchema, role: RoleSchema });
@@ -19,7 +19,7 @@ export async function listUsers(svc: Services) {
   return rows.map(publicUser);
 }
 
-export async function createUser(svc: Services, actor: User, body: z.output<typeof NewUserBody>, ip: string) {
+export async function createUser(svc: Services, { user: actor, ip }: Caller, body: z.output<typeof NewUserBody>) {
   if (await svc.db.user.findUnique({ where: { username: body.username } })) throw new ApiError("conflict", `A user named ${body.username} already exists`, { username: "already taken" });
   const user = await svc.db.user.create({ data: { username: body.username, passwordHash: await hashPassword(body.password), role: body.role } });
   await audit(svc.db, { actor: actor.username, userId: actor.id, action: "user.create", target: `${user.username} (${body.role})`, outcome: "success", ip });
@@ -30,7 +30,7 @@ async function otherAdmins(svc: Services, userId: string): Promise<number> {
   return svc.db.user.count({ where: { role: "admin", id: { not: userId } } });
 }
 
-export async function setRole(svc: Services, actor: User, userId: string, role: z.output<typeof RoleSchema>, ip: string) {
+export async function setRole(svc: Services, { user: actor, ip }: Caller, userId: string, role: z.output<typeof RoleSchema>) {
   const target = await svc.db.user.findUnique({ where: { id: userId } });
   if (!target) throw new ApiError("not_found", `No user ${userId}`, { id: "unknown user" });
   if (target.role === "admin" && role !== "admin" && (await otherAdmins(svc, userId)) === 0) throw new ApiError("conflict", "Hangar needs at least one admin: make someone else admin first", { role: "last admin" });
@@ -40,7 +40,7 @@ export async function setRole(svc: Services, actor: User, userId: string, role: 
   return publicUser(updated);
 }
 
-export async function deleteUser(svc: Services, actor: User, userId: string, ip: string) {
+export async function deleteUser(svc: Services, { user: actor, ip }: Caller, userId: string): Promise<void> {
   const target = await svc.db.user.findUnique({ where: { id: userId } });
   if (!target) throw new ApiError("not_found", `No user ${userId}`, { id: "unknown user" });
   if (target.id === actor.id) throw new ApiError("conflict", "You cannot remove your own account", { id: "yourself" });

@@ -1,0 +1,38 @@
+// Metrics verbs: the fleet dashboard, one series' history, the service's own state and the
+// Prometheus text. Sampling and storage are ../metrics/.
+import type { Services } from "../services";
+import { ApiError } from "../http/errors";
+import { fleetSummary } from "../metrics/fleet-summary";
+import { MetricsService } from "../metrics/metrics-service";
+import { prometheusText } from "../metrics/prometheus";
+import { parseSeries } from "../../protocol/metrics";
+
+export async function dashboard(svc: Services) {
+  return fleetSummary(svc, await svc.db.host.findMany());
+}
+
+/** History of one series on a regular grid (null = nothing observed: the host was offline). */
+export async function seriesHistory(svc: Services, q: Parameters<typeof MetricsService.range>[0] & { series: string }) {
+  let bounds: { from: number; to: number };
+  try {
+    bounds = MetricsService.range(q);
+  } catch (err) {
+    throw new ApiError("invalid", (err as Error).message, { range: (err as Error).message });
+  }
+  const ref = parseSeries(q.series);
+  if (!ref) throw new ApiError("invalid", "not a series id", { series: "not a series id" });
+  const host = await svc.db.host.findUnique({ where: { id: ref.hostId }, select: { id: true } });
+  if (!host) throw new ApiError("not_found", `No host ${ref.hostId}`, { series: "unknown host" });
+  return svc.metrics.query(q.series, bounds.from, bounds.to);
+}
+
+/** The metrics service's own state (subscribers, watched series, buffers) and the server's memory. */
+export function metricsStatus(svc: Services) {
+  return { ...svc.metrics.status(), rssBytes: process.memoryUsage.rss() };
+}
+
+/** Every host's latest samples in Prometheus' text format, named by host name. */
+export async function prometheusScrape(svc: Services): Promise<string> {
+  const hosts = await svc.db.host.findMany({ select: { id: true, name: true } });
+  return prometheusText(svc, new Map(hosts.map((h) => [h.id, h.name])));
+}
