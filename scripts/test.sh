@@ -30,6 +30,7 @@ check() { # name, command...: a check counts as one test
   else echo "{\"name\":\"$name\",\"ok\":false}" > "test-results/check-$name.json"; fi
 }
 check lint npx eslint --max-warnings=0 .
+check format npx prettier --check --log-level warn .
 check typecheck npx tsc --noEmit -p tsconfig.json
 
 echo "[test] unit + integration (vitest)"
