@@ -5,7 +5,28 @@ import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
-const NODE_BUILTINS = ["assert", "buffer", "child_process", "crypto", "dns", "events", "fs", "fs/promises", "http", "https", "net", "os", "path", "process", "stream", "tls", "url", "util", "worker_threads", "zlib"];
+const NODE_BUILTINS = [
+  "assert",
+  "buffer",
+  "child_process",
+  "crypto",
+  "dns",
+  "events",
+  "fs",
+  "fs/promises",
+  "http",
+  "https",
+  "net",
+  "os",
+  "path",
+  "process",
+  "stream",
+  "tls",
+  "url",
+  "util",
+  "worker_threads",
+  "zlib",
+];
 
 const restrict = (patterns, message) => patterns.map((group) => ({ group: [group], message }));
 
@@ -39,7 +60,10 @@ export default tseslint.config(
         {
           paths: NODE_BUILTINS.map((name) => ({ name, message: "components/ runs in the browser: no Node built-ins" })),
           patterns: [
-            ...restrict(["**/server/web/**", "@/server/web/**", "**/server/web", "@/server/web"], "components/ must not import server/web (the server process)"),
+            ...restrict(
+              ["**/server/web/**", "@/server/web/**", "**/server/web", "@/server/web"],
+              "components/ must not import server/web (the server process)",
+            ),
             ...restrict(["**/server/agent/**", "@/server/agent/**"], "components/ must not import server/agent"),
             ...restrict(["@prisma/*", "**/db/generated/**", "prisma"], "components/ must not import Prisma"),
             ...restrict(["node:*"], "components/ runs in the browser: no node:* modules"),
@@ -84,7 +108,10 @@ export default tseslint.config(
         {
           patterns: [
             ...restrict(["**/components/**", "@/components/**"], "server/web/ must not import components/"),
-            ...restrict(["**/server/agent/**", "@/server/agent/**", "../agent/**", "../../agent/**"], "server/web/ must not import server/agent (talk to agents over the protocol)"),
+            ...restrict(
+              ["**/server/agent/**", "@/server/agent/**", "../agent/**", "../../agent/**"],
+              "server/web/ must not import server/agent (talk to agents over the protocol)",
+            ),
           ],
         },
       ],
@@ -102,7 +129,18 @@ export default tseslint.config(
         {
           patterns: [
             // One group per message: a path matching two patterns is reported once.
-            { group: ["@prisma/*", "prisma", "**/db/generated/**", "**/server/web/db/**", "@/server/web/db/**", "**/server/web/db", "@/server/web/db"], message: "app/ must not import Prisma or server/web/db: put the database work in a server/web/services/ verb" },
+            {
+              group: [
+                "@prisma/*",
+                "prisma",
+                "**/db/generated/**",
+                "**/server/web/db/**",
+                "@/server/web/db/**",
+                "**/server/web/db",
+                "@/server/web/db",
+              ],
+              message: "app/ must not import Prisma or server/web/db: put the database work in a server/web/services/ verb",
+            },
             { group: ["**/server/web/audit", "@/server/web/audit"], message: "app/ must not write audit rows: the server/web/services/ verb audits" },
           ],
         },
@@ -122,7 +160,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ regex: "^(?!ws$)(?!node:)(?!\\./)(?!\\.\\./\\.\\./protocol/console$)", message: "server/web/console-relay/ may import only ws, node:*, ../../protocol/console and its own files" }] },
+        {
+          patterns: [
+            {
+              regex: "^(?!ws$)(?!node:)(?!\\./)(?!\\.\\./\\.\\./protocol/console$)",
+              message: "server/web/console-relay/ may import only ws, node:*, ../../protocol/console and its own files",
+            },
+          ],
+        },
       ],
     },
   },

@@ -15,6 +15,5 @@ export default defineConfig({
   engine: "js",
   schema: pg ? path.join("prisma", "postgres", "schema.prisma") : path.join("prisma", "schema.prisma"),
   migrations: { path: pg ? path.join("prisma", "postgres", "migrations") : path.join("prisma", "migrations") },
-  adapter: async () =>
-    pg ? new PrismaPg({ connectionString: url }) : new PrismaBetterSQLite3({ url: `file:${sqliteFileFromUrl(url)}` }),
+  adapter: async () => (pg ? new PrismaPg({ connectionString: url }) : new PrismaBetterSQLite3({ url: `file:${sqliteFileFromUrl(url)}` })),
 });

@@ -32,7 +32,9 @@ async function measure(label: string, connect: () => Promise<Transport>) {
   const secs = (performance.now() - b) / 1000;
   s.close();
   const mbps = bytes / secs / 1e6;
-  console.log(`${label}: first frame ${firstFrame.toFixed(1)} ms; ${summary("tiny-frame round trip", rtt)}; full raw frames ${mbps.toFixed(1)} MB/s (${s.width}x${s.height})`);
+  console.log(
+    `${label}: first frame ${firstFrame.toFixed(1)} ms; ${summary("tiny-frame round trip", rtt)}; full raw frames ${mbps.toFixed(1)} MB/s (${s.width}x${s.height})`,
+  );
   return { rtt, mbps, firstFrame };
 }
 
@@ -44,11 +46,22 @@ async function main() {
   const wsPort = await freePort();
   let wsProxy: ReturnType<typeof spawn> | null = null;
   try {
-    const row = await until("guest with VNC port", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; state: string; graphics: { port: number }[] }) => r.name === VM && r.state === "running" && r.graphics[0]!.port > 0));
+    const row = await until("guest with VNC port", async () =>
+      (await admin.req("GET", "/api/machines")).json.rows.find(
+        (r: { name: string; state: string; graphics: { port: number }[] }) => r.name === VM && r.state === "running" && r.graphics[0]!.port > 0,
+      ),
+    );
     const port = row.graphics[0].port as number;
     await new Promise((r) => setTimeout(r, 4000)); // the guest has drawn its console
     wsProxy = spawn("websockify", [`127.0.0.1:${wsPort}`, `127.0.0.1:${port}`], { stdio: "ignore" });
-    await until("websockify listening", async () => tcpTransport(wsPort).then((t) => (t.close(), true)).catch(() => false), 10_000);
+    await until(
+      "websockify listening",
+      async () =>
+        tcpTransport(wsPort)
+          .then((t) => (t.close(), true))
+          .catch(() => false),
+      10_000,
+    );
 
     console.log(`# console path benchmark on ${VM} (QEMU VNC at 127.0.0.1:${port}), ${RTT_N} round trips, ${FRAMES} full frames each`);
     const direct = await measure("direct TCP       ", () => tcpTransport(port));
@@ -67,10 +80,18 @@ async function main() {
       s.close();
     }
     console.log(summary("Hangar time to first frame (ticket + upgrade + handshake + full frame)", firsts));
-    console.log(`throughput vs direct: websockify ${(wsk.mbps / direct.mbps).toFixed(2)}x, Hangar ${(hangar.mbps / direct.mbps).toFixed(2)}x; Hangar vs websockify ${(hangar.mbps / wsk.mbps).toFixed(2)}x`);
-    console.log(`added round trip p50 over direct: websockify +${(pct(wsk.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms, Hangar +${(pct(hangar.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms (goal < 0.5 ms)`);
+    console.log(
+      `throughput vs direct: websockify ${(wsk.mbps / direct.mbps).toFixed(2)}x, Hangar ${(hangar.mbps / direct.mbps).toFixed(2)}x; Hangar vs websockify ${(hangar.mbps / wsk.mbps).toFixed(2)}x`,
+    );
+    console.log(
+      `added round trip p50 over direct: websockify +${(pct(wsk.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms, Hangar +${(pct(hangar.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms (goal < 0.5 ms)`,
+    );
 
-    const agentPid = Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" }).trim().split("\n")[0]);
+    const agentPid = Number(
+      execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" })
+        .trim()
+        .split("\n")[0],
+    );
     const relayPid = Number(execFileSync("pgrep", ["-P", String(srv.proc.pid), "-f", "console-relay.js"], { encoding: "utf8" }).trim());
     const rss = () => ({ server: rssMiB(srv.proc.pid!), relay: rssMiB(relayPid), agent: rssMiB(agentPid) });
     const before = rss();

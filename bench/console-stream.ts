@@ -26,7 +26,11 @@ import { cpuSeconds, pct, summary } from "./stats";
 function treeCpuSeconds(pid: number): number {
   let kids: number[] = [];
   try {
-    kids = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" }).trim().split("\n").filter(Boolean).map(Number);
+    kids = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
   } catch {
     // pgrep exits 1 when there are none
   }
@@ -112,7 +116,9 @@ const median = (v: number[]) => pct(v, 50);
 
 function report(label: string, r: Result, base?: Result): void {
   const tp = `${median(r.mbps).toFixed(0)} MB/s (rounds: ${r.mbps.map((x) => x.toFixed(0)).join(", ")})`;
-  console.log(`${label}: ${summary("round trip", r.rtt)}; throughput median ${tp}${base ? `; ${(median(r.mbps) / median(base.mbps)).toFixed(2)}x direct` : ""}`);
+  console.log(
+    `${label}: ${summary("round trip", r.rtt)}; throughput median ${tp}${base ? `; ${(median(r.mbps) / median(base.mbps)).toFixed(2)}x direct` : ""}`,
+  );
   const cpu = Object.entries(r.cpu).map(([k, v]) => `${k} ${median(v).toFixed(2)}`);
   const total = Object.values(r.cpu).reduce((a, v) => a + median(v), 0);
   console.log(`    CPU ms per MB: ${cpu.join(", ")}; whole path ${total.toFixed(2)}`);
@@ -124,7 +130,10 @@ async function main() {
   const server = streamServer(port);
   const uuid = "00000000-0000-4000-8000-00000000beef";
   const xml = path.join(os.tmpdir(), "hangar-bench-stream.xml");
-  fs.writeFileSync(xml, `<node><domain type='test'><name>stream-endpoint</name><uuid>${uuid}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><graphics type='vnc' port='${port}' listen='127.0.0.1'/></devices></domain></node>`);
+  fs.writeFileSync(
+    xml,
+    `<node><domain type='test'><name>stream-endpoint</name><uuid>${uuid}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><graphics type='vnc' port='${port}' listen='127.0.0.1'/></devices></domain></node>`,
+  );
   const { srv, admin } = await startWithAdmin({
     HANGAR_LOCAL_AGENT: "1",
     HANGAR_LIBVIRT_URI: `test://${xml}`,
@@ -140,16 +149,38 @@ async function main() {
   const chain = spawn("websockify", [`127.0.0.1:${chainPort}`, `127.0.0.1:${socatPort}`], { stdio: "ignore" });
   const spawned: ChildProcess[] = [wsk, chain];
   const socat = async () => {
-    const p = spawn("socat", ["-b", "262144", `TCP-LISTEN:${socatPort},bind=127.0.0.1,reuseaddr`, `TCP:127.0.0.1:${port},nodelay`], { stdio: "ignore" });
+    const p = spawn("socat", ["-b", "262144", `TCP-LISTEN:${socatPort},bind=127.0.0.1,reuseaddr`, `TCP:127.0.0.1:${port},nodelay`], {
+      stdio: "ignore",
+    });
     spawned.push(p);
-    await until("socat listening", () => execFileSync("ss", ["-ltnH", `sport = :${socatPort}`], { encoding: "utf8" }).includes(String(socatPort)), 5000, 20);
+    await until(
+      "socat listening",
+      () => execFileSync("ss", ["-ltnH", `sport = :${socatPort}`], { encoding: "utf8" }).includes(String(socatPort)),
+      5000,
+      20,
+    );
     return p.pid!;
   };
   try {
-    const row = await until("endpoint domain", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { uuid: string }) => r.uuid === uuid), 30_000);
-    await until("websockify", async () => tcpTransport(wskPort).then((t) => (t.close(), true)).catch(() => false), 10_000);
+    const row = await until(
+      "endpoint domain",
+      async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { uuid: string }) => r.uuid === uuid),
+      30_000,
+    );
+    await until(
+      "websockify",
+      async () =>
+        tcpTransport(wskPort)
+          .then((t) => (t.close(), true))
+          .catch(() => false),
+      10_000,
+    );
     const serverPid = srv.proc.pid!;
-    const hangarProcs: Procs = { server: own(serverPid), "console relay": own(childPid(serverPid, "console-relay.js")), agent: own(childPid(serverPid, "agent.mjs")) };
+    const hangarProcs: Procs = {
+      server: own(serverPid),
+      "console relay": own(childPid(serverPid, "console-relay.js")),
+      agent: own(childPid(serverPid, "agent.mjs")),
+    };
     const hangarSocket = async () => {
       const t = await admin.req("POST", `/api/machines/${row.hostId}/${uuid}/console`, { kind: "vnc" });
       if (t.status !== 200) throw new Error(`ticket: ${t.status} ${JSON.stringify(t.json)}`);
@@ -157,7 +188,11 @@ async function main() {
     };
     const paths: { label: string; open: () => Promise<Transport>; procs: () => Promise<Procs> }[] = [
       { label: "direct TCP              ", open: () => tcpTransport(port), procs: async () => ({}) },
-      { label: "websockify 0.10 (1 hop) ", open: () => wsTransport(`ws://127.0.0.1:${wskPort}`, ["binary"]), procs: async () => ({ websockify: tree(wsk.pid!) }) },
+      {
+        label: "websockify 0.10 (1 hop) ",
+        open: () => wsTransport(`ws://127.0.0.1:${wskPort}`, ["binary"]),
+        procs: async () => ({ websockify: tree(wsk.pid!) }),
+      },
       {
         label: "websockify + socat (2)  ",
         open: () => wsTransport(`ws://127.0.0.1:${chainPort}`, ["binary"]),
@@ -178,8 +213,12 @@ async function main() {
     const [direct, w, chained, h] = results as [Result, Result, Result, Result];
     paths.forEach((p, i) => report(p.label, results[i]!, i ? direct : undefined));
     const ratio = (a: Result, b: Result) => (median(a.mbps) / median(b.mbps)).toFixed(2);
-    console.log(`throughput, medians: Hangar / websockify ${ratio(h, w)}x (goal >= 1); websockify + socat / websockify ${ratio(chained, w)}x; Hangar / (websockify + socat) ${ratio(h, chained)}x`);
-    console.log(`added round trip p50 over direct TCP: websockify +${(pct(w.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms, websockify + socat +${(pct(chained.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms, Hangar +${(pct(h.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms (goal < 0.5 ms)`);
+    console.log(
+      `throughput, medians: Hangar / websockify ${ratio(h, w)}x (goal >= 1); websockify + socat / websockify ${ratio(chained, w)}x; Hangar / (websockify + socat) ${ratio(h, chained)}x`,
+    );
+    console.log(
+      `added round trip p50 over direct TCP: websockify +${(pct(w.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms, websockify + socat +${(pct(chained.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms, Hangar +${(pct(h.rtt, 50) - pct(direct.rtt, 50)).toFixed(3)} ms (goal < 0.5 ms)`,
+    );
   } finally {
     if (process.env.BENCH_DEBUG) console.log(srv.logs());
     for (const p of spawned) p.kill();

@@ -14,11 +14,14 @@ const PREFIX = "hangar-bench-";
 
 function engine(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: SOCKET, path: `/v1.41${path}`, method, headers: body ? { "content-type": "application/json" } : {} }, (res) => {
-      let text = "";
-      res.on("data", (d: Buffer) => (text += d.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = http.request(
+      { socketPath: SOCKET, path: `/v1.41${path}`, method, headers: body ? { "content-type": "application/json" } : {} },
+      (res) => {
+        let text = "";
+        res.on("data", (d: Buffer) => (text += d.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on("error", reject);
     req.end(body ? JSON.stringify(body) : undefined);
   });
@@ -36,7 +39,9 @@ async function main() {
   const t0 = performance.now();
   for (let i = 0; i < N; i += 10) {
     await Promise.all(
-      Array.from({ length: Math.min(10, N - i) }, (_, j) => engine("POST", `/containers/create?name=${PREFIX}${i + j}`, { Image: "localhost/hangar-busybox:latest", Cmd: ["sleep", "600"] })),
+      Array.from({ length: Math.min(10, N - i) }, (_, j) =>
+        engine("POST", `/containers/create?name=${PREFIX}${i + j}`, { Image: "localhost/hangar-busybox:latest", Cmd: ["sleep", "600"] }),
+      ),
     );
   }
   console.log(`created ${N} containers (not started) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -63,7 +68,12 @@ async function main() {
     // A change made behind Hangar's back: time until the REST list shows it.
     const t = performance.now();
     await engine("POST", `/containers/create?name=${PREFIX}late`, { Image: "localhost/hangar-busybox:latest", Cmd: ["sleep", "600"] });
-    await until("pushed", async () => (await admin.req("GET", "/api/containers")).json.rows.some((c: { name: string }) => c.name === `${PREFIX}late`), 15_000, 5);
+    await until(
+      "pushed",
+      async () => (await admin.req("GET", "/api/containers")).json.rows.some((c: { name: string }) => c.name === `${PREFIX}late`),
+      15_000,
+      5,
+    );
     console.log(`engine create → visible in REST: ${(performance.now() - t).toFixed(0)} ms (create call included)`);
   } finally {
     await srv.stop();

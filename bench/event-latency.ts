@@ -111,7 +111,10 @@ async function main() {
 
 async function run(lv: LibvirtClient) {
   const { srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" });
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"] });
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
   const made: string[] = [];
   try {
     const ctx = await browser.newContext();
@@ -123,17 +126,33 @@ async function run(lv: LibvirtClient) {
     await page.exposeFunction("__benchSeen", (s: Seen) => void brSeen.push(s));
     await page.addInitScript(() => {
       window.addEventListener("hangar:event", (e) => {
-        const d = (e as CustomEvent).detail as { type: string; uuid?: string; machine?: { name: string; uuid: string; state: string; memoryKiB: number } };
+        const d = (e as CustomEvent).detail as {
+          type: string;
+          uuid?: string;
+          machine?: { name: string; uuid: string; state: string; memoryKiB: number };
+        };
         if (d.type !== "machine.upsert" && d.type !== "machine.remove") return;
         const at = performance.timeOrigin + performance.now();
         const m = d.machine;
-        (window as unknown as { __benchSeen: (s: unknown) => void }).__benchSeen({ at, type: d.type, name: m?.name, uuid: m?.uuid ?? d.uuid, state: m?.state, memoryKiB: m?.memoryKiB });
+        (window as unknown as { __benchSeen: (s: unknown) => void }).__benchSeen({
+          at,
+          type: d.type,
+          name: m?.name,
+          uuid: m?.uuid ?? d.uuid,
+          state: m?.state,
+          memoryKiB: m?.memoryKiB,
+        });
       });
     });
-    await until("guest and fleet listed", async () => {
-      const rows = (await admin.req("GET", "/api/machines")).json.rows as { name: string }[];
-      return rows.some((r) => r.name === GUEST) && rows.length >= FLEET;
-    }, 120_000, 250);
+    await until(
+      "guest and fleet listed",
+      async () => {
+        const rows = (await admin.req("GET", "/api/machines")).json.rows as { name: string }[];
+        return rows.some((r) => r.name === GUEST) && rows.length >= FLEET;
+      },
+      120_000,
+      250,
+    );
     await page.goto(`${srv.url}/machines`);
     await page.waitForSelector('[data-testid="live-status"][data-state="live"]');
     const offset = await clockOffset(page);
@@ -141,7 +160,10 @@ async function run(lv: LibvirtClient) {
     const ev = await EventRecorder.open(srv.url, admin.cookie);
     const wsSeen = (from: number): Seen[] =>
       ev.events.slice(from).flatMap((e): Seen[] => {
-        if (e.type === "machine.upsert") return [{ at: e.receivedAt, type: e.type, name: e.machine.name, uuid: e.machine.uuid, state: e.machine.state, memoryKiB: e.machine.memoryKiB }];
+        if (e.type === "machine.upsert")
+          return [
+            { at: e.receivedAt, type: e.type, name: e.machine.name, uuid: e.machine.uuid, state: e.machine.state, memoryKiB: e.machine.memoryKiB },
+          ];
         if (e.type === "machine.remove") return [{ at: e.receivedAt, type: e.type, uuid: e.uuid }];
         return [];
       });
@@ -155,7 +177,15 @@ async function run(lv: LibvirtClient) {
     const drvSeen: Seen[] = [];
     const drv = SPLIT ? createLibvirtDriver({ uri: "qemu:///system", socketPath: null, log: () => undefined }) : null;
     drv?.onEvent((e) => {
-      if (e.kind === "domain.changed") drvSeen.push({ at: now(), type: "machine.upsert", name: e.domain.name, uuid: e.domain.uuid, state: e.domain.state, memoryKiB: e.domain.memoryKiB });
+      if (e.kind === "domain.changed")
+        drvSeen.push({
+          at: now(),
+          type: "machine.upsert",
+          name: e.domain.name,
+          uuid: e.domain.uuid,
+          state: e.domain.state,
+          memoryKiB: e.domain.memoryKiB,
+        });
       if (e.kind === "domain.removed") drvSeen.push({ at: now(), type: "machine.remove", uuid: e.uuid });
     });
     await drv?.start();
@@ -169,7 +199,12 @@ async function run(lv: LibvirtClient) {
         return false;
       }
     });
-    const groups: Record<string, number[]> = { agent: agentPids.flatMap(tree), server: [srv.proc.pid!], chromium: tree(process.pid).filter((p) => !srvTree.includes(p) && comm(p).startsWith("chrom")), libvirtd: pidsByName("libvirtd") };
+    const groups: Record<string, number[]> = {
+      agent: agentPids.flatMap(tree),
+      server: [srv.proc.pid!],
+      chromium: tree(process.pid).filter((p) => !srvTree.includes(p) && comm(p).startsWith("chrom")),
+      libvirtd: pidsByName("libvirtd"),
+    };
     const cpuNow = () => Object.fromEntries(Object.entries(groups).map(([k, p]) => [k, cpuOf(p) * 1000]));
     // Idle use is measured once start-up work (the first inventory, page load) has settled.
     await new Promise((r) => setTimeout(r, 3000));
@@ -198,30 +233,94 @@ async function run(lv: LibvirtClient) {
       const c1 = cpuNow();
       const windowMs = now() - start;
       if (!w || !b) lost[kind] = (lost[kind] ?? 0) + 1;
-      samples.push({ kind, lv: d.at, ws: w ? w.at : null, br: b ? b.at - offset : null, drv: r ? r.at : null, windowMs, cpu: Object.fromEntries(Object.keys(c0).map((k) => [k, c1[k]! - c0[k]! - idleMsPerMs[k]! * windowMs])) });
+      samples.push({
+        kind,
+        lv: d.at,
+        ws: w ? w.at : null,
+        br: b ? b.at - offset : null,
+        drv: r ? r.at : null,
+        windowMs,
+        cpu: Object.fromEntries(Object.keys(c0).map((k) => [k, c1[k]! - c0[k]! - idleMsPerMs[k]! * windowMs])),
+      });
     };
 
-    console.log(`# event latency per kind: ${ROUNDS} rounds on diskless test domains, ${SHUTDOWNS} ACPI shutdowns of ${GUEST}, ${FLEET} extra shut-off domains, ${GAP_MS} ms between changes; ${os.cpus().length} cores, page clock offset ${offset.toFixed(2)} ms`);
+    console.log(
+      `# event latency per kind: ${ROUNDS} rounds on diskless test domains, ${SHUTDOWNS} ACPI shutdowns of ${GUEST}, ${FLEET} extra shut-off domains, ${GAP_MS} ms between changes; ${os.cpus().length} cores, page clock offset ${offset.toFixed(2)} ms`,
+    );
     for (let i = 0; i < ROUNDS; i++) {
       const name = `${PREFIX}-${i}`;
       made.push(name);
       let dom: DomainRef = { name, uuid: "", id: -1 };
-      await measure("define", name, "defined", async () => (dom = await domainDefineXml(lv, domainXml(name, 32))), (s) => s.type === "machine.upsert" && s.name === name);
-      await measure("start", name, "started", () => domainCreate(lv, dom), (s) => s.name === name && s.state === "running");
-      await measure("suspend", name, "suspended", () => domainSuspend(lv, dom), (s) => s.name === name && s.state === "paused");
-      await measure("resume", name, "resumed", () => domainResume(lv, dom), (s) => s.name === name && s.state === "running");
-      await measure("metadata", name, "metadata", () => domainSetMetadata(lv, dom, MetadataType.DESCRIPTION, `round ${i}`, null, null, AffectFlags.LIVE | AffectFlags.CONFIG), (s) => s.type === "machine.upsert" && s.name === name);
-      await measure("destroy", name, "stopped", () => domainDestroy(lv, dom), (s) => s.name === name && s.state === "shutoff");
-      await measure("redefine", name, "defined", () => domainDefineXml(lv, domainXml(name, 48, dom.uuid)), (s) => s.name === name && s.memoryKiB === 48 * 1024);
+      await measure(
+        "define",
+        name,
+        "defined",
+        async () => (dom = await domainDefineXml(lv, domainXml(name, 32))),
+        (s) => s.type === "machine.upsert" && s.name === name,
+      );
+      await measure(
+        "start",
+        name,
+        "started",
+        () => domainCreate(lv, dom),
+        (s) => s.name === name && s.state === "running",
+      );
+      await measure(
+        "suspend",
+        name,
+        "suspended",
+        () => domainSuspend(lv, dom),
+        (s) => s.name === name && s.state === "paused",
+      );
+      await measure(
+        "resume",
+        name,
+        "resumed",
+        () => domainResume(lv, dom),
+        (s) => s.name === name && s.state === "running",
+      );
+      await measure(
+        "metadata",
+        name,
+        "metadata",
+        () => domainSetMetadata(lv, dom, MetadataType.DESCRIPTION, `round ${i}`, null, null, AffectFlags.LIVE | AffectFlags.CONFIG),
+        (s) => s.type === "machine.upsert" && s.name === name,
+      );
+      await measure(
+        "destroy",
+        name,
+        "stopped",
+        () => domainDestroy(lv, dom),
+        (s) => s.name === name && s.state === "shutoff",
+      );
+      await measure(
+        "redefine",
+        name,
+        "defined",
+        () => domainDefineXml(lv, domainXml(name, 48, dom.uuid)),
+        (s) => s.name === name && s.memoryKiB === 48 * 1024,
+      );
       const uuid = dom.uuid;
-      await measure("undefine", name, "undefined", () => domainUndefine(lv, dom), (s) => s.type === "machine.remove" && s.uuid === uuid);
+      await measure(
+        "undefine",
+        name,
+        "undefined",
+        () => domainUndefine(lv, dom),
+        (s) => s.type === "machine.remove" && s.uuid === uuid,
+      );
     }
     const guest = await domainLookupByName(lv, GUEST);
     for (let i = 0; i < SHUTDOWNS; i++) {
       virsh("start", GUEST);
       // ACPI needs the guest's power-button handler, set up at the end of its boot.
       await until("guest ready for ACPI", () => guestReady(GUEST), 120_000, 250);
-      await measure("shutdown", GUEST, "stopped", () => domainShutdown(lv, guest), (s) => s.name === GUEST && s.state === "shutoff");
+      await measure(
+        "shutdown",
+        GUEST,
+        "stopped",
+        () => domainShutdown(lv, guest),
+        (s) => s.name === GUEST && s.state === "shutoff",
+      );
     }
     report(samples, lost, idleMsPerMs);
     ev.close();
@@ -255,8 +354,14 @@ async function clockOffset(page: Page): Promise<number> {
 
 function report(samples: Sample[], lost: Record<string, number>, idle: Record<string, number>): void {
   const f = (v: number) => v.toFixed(2).padStart(7);
-  console.log(`idle CPU subtracted (ms per s): ${Object.entries(idle).map(([k, v]) => `${k} ${(v * 1000).toFixed(1)}`).join(", ")}`);
-  console.log("kind        n   libvirt event → page (p50 / p95 ms)   → /ws/events client (p50 / p95)   CPU ms per event: agent  server  chromium  libvirtd");
+  console.log(
+    `idle CPU subtracted (ms per s): ${Object.entries(idle)
+      .map(([k, v]) => `${k} ${(v * 1000).toFixed(1)}`)
+      .join(", ")}`,
+  );
+  console.log(
+    "kind        n   libvirt event → page (p50 / p95 ms)   → /ws/events client (p50 / p95)   CPU ms per event: agent  server  chromium  libvirtd",
+  );
   for (const kind of KINDS) {
     const s = samples.filter((x) => x.kind === kind);
     if (!s.length) continue;
@@ -264,16 +369,27 @@ function report(samples: Sample[], lost: Record<string, number>, idle: Record<st
     const ws = s.filter((x) => x.ws !== null).map((x) => x.ws! - x.lv);
     const cpu = (k: string) => s.reduce((a, x) => a + (x.cpu[k] ?? 0), 0) / s.length;
     const drv = s.filter((x) => x.drv !== null).map((x) => x.drv! - x.lv);
-    const miss = (lost[kind] ? `  (${lost[kind]} not seen within ${WAIT_MS} ms)` : "") + (drv.length ? `  [driver alone p50 ${pct(drv, 50).toFixed(2)} / p95 ${pct(drv, 95).toFixed(2)}]` : "");
-    console.log(`${kind.padEnd(10)} ${String(s.length).padStart(3)}   ${f(pct(br, 50))} / ${f(pct(br, 95))}                  ${f(pct(ws, 50))} / ${f(pct(ws, 95))}                ${f(cpu("agent"))} ${f(cpu("server"))} ${f(cpu("chromium"))} ${f(cpu("libvirtd"))}${miss}`);
+    const miss =
+      (lost[kind] ? `  (${lost[kind]} not seen within ${WAIT_MS} ms)` : "") +
+      (drv.length ? `  [driver alone p50 ${pct(drv, 50).toFixed(2)} / p95 ${pct(drv, 95).toFixed(2)}]` : "");
+    console.log(
+      `${kind.padEnd(10)} ${String(s.length).padStart(3)}   ${f(pct(br, 50))} / ${f(pct(br, 95))}                  ${f(pct(ws, 50))} / ${f(pct(ws, 95))}                ${f(cpu("agent"))} ${f(cpu("server"))} ${f(cpu("chromium"))} ${f(cpu("libvirtd"))}${miss}`,
+    );
   }
   // The slowest samples, with where their time went and where in the wall-clock second
   // libvirt's event fell (the agent's metrics ticks run at the top of each second).
-  const worst = samples.filter((x) => x.br !== null).sort((a, b) => b.br! - b.lv - (a.br! - a.lv)).slice(0, 8);
+  const worst = samples
+    .filter((x) => x.br !== null)
+    .sort((a, b) => b.br! - b.lv - (a.br! - a.lv))
+    .slice(0, 8);
   const rel = (v: number | null, x: Sample) => (v === null ? "-" : (v - x.lv).toFixed(1));
-  console.log(`slowest: ${worst.map((x) => `${x.kind} ${rel(x.br, x)} ms (driver ${rel(x.drv, x)}, ws ${rel(x.ws, x)}, at +${(x.lv % 1000).toFixed(0)} ms in its second)`).join("; ")}`);
+  console.log(
+    `slowest: ${worst.map((x) => `${x.kind} ${rel(x.br, x)} ms (driver ${rel(x.drv, x)}, ws ${rel(x.ws, x)}, at +${(x.lv % 1000).toFixed(0)} ms in its second)`).join("; ")}`,
+  );
   const all = samples.filter((x) => x.br !== null).map((x) => x.br! - x.lv);
-  console.log(`all kinds: p50 ${pct(all, 50).toFixed(2)} ms, p95 ${pct(all, 95).toFixed(2)} ms from libvirt's event to the page (goal: p95 ≤ 20 ms per kind)`);
+  console.log(
+    `all kinds: p50 ${pct(all, 50).toFixed(2)} ms, p95 ${pct(all, 95).toFixed(2)} ms from libvirt's event to the page (goal: p95 ≤ 20 ms per kind)`,
+  );
 }
 
 main().catch((e) => {

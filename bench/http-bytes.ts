@@ -20,7 +20,13 @@ export function wireGet(base: string, path: string, cookie: string, acceptEncodi
       let body = 0;
       res.on("data", (d: Buffer) => (body += d.length));
       res.on("end", () =>
-        resolve({ status: res.statusCode ?? 0, wireBytes: res.socket.bytesRead, bodyBytes: body, encoding: String(res.headers["content-encoding"] ?? "identity"), ms: performance.now() - t0 }),
+        resolve({
+          status: res.statusCode ?? 0,
+          wireBytes: res.socket.bytesRead,
+          bodyBytes: body,
+          encoding: String(res.headers["content-encoding"] ?? "identity"),
+          ms: performance.now() - t0,
+        }),
       );
       res.on("error", reject);
     });

@@ -15,7 +15,11 @@ import { pct, rssMiB, summary } from "./stats";
 const N = Number(process.env.BENCH_DOMAINS ?? 1000);
 
 function agentPid(port: number): number {
-  return Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${port}`], { encoding: "utf8" }).trim().split("\n")[0]);
+  return Number(
+    execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${port}`], { encoding: "utf8" })
+      .trim()
+      .split("\n")[0],
+  );
 }
 
 async function measureServer(uri: string | null, expectCount: number) {

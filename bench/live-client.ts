@@ -71,7 +71,10 @@ export class LiveClient {
   connect(): Promise<Hello> {
     this.resuming = this.epoch !== "";
     const q = this.resuming ? `?resume=${encodeURIComponent(`${this.epoch}:${this.lastSeq}`)}` : "";
-    const ws = new WebSocket(`${this.base.replace(/^http/, "ws")}/ws/events${q}`, { headers: { Origin: this.base, Cookie: this.cookie }, perMessageDeflate: false });
+    const ws = new WebSocket(`${this.base.replace(/^http/, "ws")}/ws/events${q}`, {
+      headers: { Origin: this.base, Cookie: this.cookie },
+      perMessageDeflate: false,
+    });
     this.ws = ws;
     this.connects++;
     this.closing = false;
@@ -157,7 +160,11 @@ function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(v);
 }

@@ -20,7 +20,15 @@ import { writeTestNode } from "./test-domains";
 const N = Number(process.env.BENCH_DOMAINS ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CHROMIUM = process.env.HANGAR_CHROMIUM ?? "/usr/bin/chromium";
-const ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+const ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
 
 interface Req {
   url: string;
@@ -52,7 +60,16 @@ async function recordNetwork(cdp: CDPSession) {
       known.url = e.request.url;
       return;
     }
-    reqs.set(e.requestId, { url: e.request.url, type: e.type ?? "Other", start: wall(e.timestamp), headersAt: null, end: null, bytes: 0, status: null, redirects: [] });
+    reqs.set(e.requestId, {
+      url: e.request.url,
+      type: e.type ?? "Other",
+      start: wall(e.timestamp),
+      headersAt: null,
+      end: null,
+      bytes: 0,
+      status: null,
+      redirects: [],
+    });
   });
   cdp.on("Network.responseReceived", (e) => {
     const r = reqs.get(e.requestId);
@@ -119,7 +136,10 @@ async function signIn(browser: Browser, base: string, bcdp: CDPSession, serverPi
         }
       }).observe(document, { subtree: true, childList: true, characterData: true });
       try {
-        new PerformanceObserver((l) => l.getEntries().forEach((t) => (w.__bench.longTasks += t.duration))).observe({ type: "longtask", buffered: true });
+        new PerformanceObserver((l) => l.getEntries().forEach((t) => (w.__bench.longTasks += t.duration))).observe({
+          type: "longtask",
+          buffered: true,
+        });
       } catch (e) {
         w.__bench.longTasks = NaN;
         console.error(e);
@@ -131,14 +151,25 @@ async function signIn(browser: Browser, base: string, bcdp: CDPSession, serverPi
     const cpu0 = cpuSeconds(serverPid);
     const ccpu0 = await chromiumCpu(bcdp);
     await page.getByLabel("Password").press("Enter");
-    await page.waitForFunction(() => (window as unknown as { __bench: { shownAt: number | null } }).__bench.shownAt !== null, null, { timeout: Number(process.env.BENCH_TIMEOUT ?? 60_000), polling: 10 }).catch(async (e: unknown) => {
-      const count = await page.getByTestId("machine-count").textContent({ timeout: 100 }).catch(() => null);
-      const state = await page.evaluate(() => JSON.stringify((window as unknown as { __bench: unknown }).__bench)).catch((x: unknown) => String(x));
-      throw new Error(`all rows never counted on ${page.url()} (count: ${count ?? "none"}, bench ${state}): ${String(e)}`);
-    });
+    await page
+      .waitForFunction(() => (window as unknown as { __bench: { shownAt: number | null } }).__bench.shownAt !== null, null, {
+        timeout: Number(process.env.BENCH_TIMEOUT ?? 60_000),
+        polling: 10,
+      })
+      .catch(async (e: unknown) => {
+        const count = await page
+          .getByTestId("machine-count")
+          .textContent({ timeout: 100 })
+          .catch(() => null);
+        const state = await page.evaluate(() => JSON.stringify((window as unknown as { __bench: unknown }).__bench)).catch((x: unknown) => String(x));
+        throw new Error(`all rows never counted on ${page.url()} (count: ${count ?? "none"}, bench ${state}): ${String(e)}`);
+      });
     const cpu1 = cpuSeconds(serverPid);
     const ccpu1 = await chromiumCpu(bcdp);
-    const b = await page.evaluate(() => ({ ...(window as unknown as { __bench: { shownAt: number; rowsInDom: number; longTasks: number } }).__bench, enter: Number(sessionStorage.getItem("bench-enter")) }));
+    const b = await page.evaluate(() => ({
+      ...(window as unknown as { __bench: { shownAt: number; rowsInDom: number; longTasks: number } }).__bench,
+      enter: Number(sessionStorage.getItem("bench-enter")),
+    }));
     if (!b.enter) throw new Error("the Enter key was not seen");
     if (!b.rowsInDom) throw new Error("the count showed but no row was in the table");
     // Whatever the page still fetches right after (a refetch on the event socket's open,
@@ -147,7 +178,9 @@ async function signIn(browser: Browser, base: string, bcdp: CDPSession, serverPi
     const all = [...net.reqs.values()].filter((r) => r.start >= b.enter - 1);
     const rel = (t: number | null) => (t === null ? NaN : t - b.enter);
     const doneBy = (r: Req, t: number) => r.end !== null && r.end <= t;
-    const bytes = all.filter((r) => doneBy(r, b.shownAt)).reduce((s, r) => s + r.bytes, 0) + net.frames.filter((f) => f.at <= b.shownAt).reduce((s, f) => s + f.bytes, 0);
+    const bytes =
+      all.filter((r) => doneBy(r, b.shownAt)).reduce((s, r) => s + r.bytes, 0) +
+      net.frames.filter((f) => f.at <= b.shownAt).reduce((s, f) => s + f.bytes, 0);
     const total = all.reduce((s, r) => s + r.bytes, 0) + net.frames.filter((f) => f.at >= b.enter).reduce((s, f) => s + f.bytes, 0);
 
     const path = (r: Req) => new URL(r.url).pathname;
@@ -170,7 +203,10 @@ async function signIn(browser: Browser, base: string, bcdp: CDPSession, serverPi
     };
     const lines = all
       .sort((a, c) => a.start - c.start)
-      .map((r) => `    ${rel(r.start).toFixed(0).padStart(5)} → ${(r.end === null ? "  -  " : rel(r.end).toFixed(0)).padStart(5)} ms ${String(r.bytes).padStart(7)} B  ${r.type.padEnd(9)} ${r.status ?? ""} ${path(r)}${r.redirects.length ? ` (redirects: ${r.redirects.join(", ")})` : ""}`);
+      .map(
+        (r) =>
+          `    ${rel(r.start).toFixed(0).padStart(5)} → ${(r.end === null ? "  -  " : rel(r.end).toFixed(0)).padStart(5)} ms ${String(r.bytes).padStart(7)} B  ${r.type.padEnd(9)} ${r.status ?? ""} ${path(r)}${r.redirects.length ? ` (redirects: ${r.redirects.join(", ")})` : ""}`,
+      );
     return {
       ms: b.shownAt - b.enter,
       bytes,
@@ -179,7 +215,10 @@ async function signIn(browser: Browser, base: string, bcdp: CDPSession, serverPi
       chromiumCpuMs: (ccpu1 - ccpu0) * 1000,
       longTaskMs: b.longTasks,
       phases,
-      lines: [...lines, `    list fetches: ${list.length}, scripts: ${scripts.length} (${scripts.reduce((s, r) => s + r.bytes, 0)} B), rows in the DOM: ${b.rowsInDom}`],
+      lines: [
+        ...lines,
+        `    list fetches: ${list.length}, scripts: ${scripts.length} (${scripts.reduce((s, r) => s + r.bytes, 0)} B), rows in the DOM: ${b.rowsInDom}`,
+      ],
     };
   } finally {
     await ctx.close();
@@ -206,7 +245,9 @@ async function main() {
     const gz = await fetch(`${srv.url}/api/machines`, { headers: { Cookie: admin.cookie, "Accept-Encoding": "gzip, br" } });
     apiGzip = Number(gz.headers.get("content-length") ?? 0);
     await gz.arrayBuffer();
-    console.log(`${summary("baseline: GET /api/machines from Node, warm", api)}; body ${apiBytes} B${gz.headers.get("content-encoding") ? `, ${apiGzip || "chunked"} B ${gz.headers.get("content-encoding")}` : ", not compressed"}`);
+    console.log(
+      `${summary("baseline: GET /api/machines from Node, warm", api)}; body ${apiBytes} B${gz.headers.get("content-encoding") ? `, ${apiGzip || "chunked"} B ${gz.headers.get("content-encoding")}` : ", not compressed"}`,
+    );
     // What the table asks for: its projection (an older server ignores the parameter).
     const table = await fetch(`${srv.url}/api/machines?view=table`, { headers: { Cookie: admin.cookie, "Accept-Encoding": "identity" } });
     const tableBytes = table.ok ? (await table.arrayBuffer()).byteLength : NaN;
@@ -219,15 +260,30 @@ async function main() {
     for (let i = 0; i < RUNS; i++) {
       const r = await signIn(browser, srv.url, bcdp, pid);
       runs.push(r);
-      console.log(`run ${i + 1}: ${r.ms.toFixed(0)} ms, ${r.bytes} B until all rows counted (+${r.bytesAfter} B in the 2 s after); CPU server ${r.serverCpuMs.toFixed(0)} ms, Chromium ${r.chromiumCpuMs.toFixed(0)} ms; main-thread long tasks ${r.longTaskMs.toFixed(0)} ms`);
-      console.log(`  phases (ms after Enter): ${Object.entries(r.phases).map(([k, v]) => `${k} ${Number.isNaN(v) ? "-" : v.toFixed(0)}`).join(" · ")}`);
+      console.log(
+        `run ${i + 1}: ${r.ms.toFixed(0)} ms, ${r.bytes} B until all rows counted (+${r.bytesAfter} B in the 2 s after); CPU server ${r.serverCpuMs.toFixed(0)} ms, Chromium ${r.chromiumCpuMs.toFixed(0)} ms; main-thread long tasks ${r.longTaskMs.toFixed(0)} ms`,
+      );
+      console.log(
+        `  phases (ms after Enter): ${Object.entries(r.phases)
+          .map(([k, v]) => `${k} ${Number.isNaN(v) ? "-" : v.toFixed(0)}`)
+          .join(" · ")}`,
+      );
       if (i === 0 || process.env.BENCH_VERBOSE) console.log(r.lines.join("\n"));
     }
     const med = (f: (r: Run) => number) => pct(runs.map(f), 50);
-    console.log(summary("Enter → all rows counted", runs.map((r) => r.ms)));
+    console.log(
+      summary(
+        "Enter → all rows counted",
+        runs.map((r) => r.ms),
+      ),
+    );
     console.log(`p50 bytes until all rows counted: ${med((r) => r.bytes)} B (+${med((r) => r.bytesAfter)} B in the 2 s after)`);
     console.log(`p50 CPU per sign-in: server ${med((r) => r.serverCpuMs).toFixed(0)} ms, Chromium ${med((r) => r.chromiumCpuMs).toFixed(0)} ms`);
-    console.log(`p50 phases (ms after Enter): ${Object.keys(runs[0]!.phases).map((k) => `${k} ${med((r) => r.phases[k] ?? NaN).toFixed(0)}`).join(" · ")}`);
+    console.log(
+      `p50 phases (ms after Enter): ${Object.keys(runs[0]!.phases)
+        .map((k) => `${k} ${med((r) => r.phases[k] ?? NaN).toFixed(0)}`)
+        .join(" · ")}`,
+    );
     console.log(`ratio sign-in p50 / list API p50: ${(med((r) => r.ms) / pct(api, 50)).toFixed(1)}x (goal: sign-in < 1000 ms, 500 ms)`);
   } finally {
     await browser.close();

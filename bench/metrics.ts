@@ -21,8 +21,12 @@ import { cpuPercent, pct, rssMiB, summary } from "./stats";
 const N = Number(process.env.BENCH_DOMAINS ?? 1000);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 15_000);
 
-
-const agentPid = (port: number) => Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${port}`], { encoding: "utf8" }).trim().split("\n")[0]);
+const agentPid = (port: number) =>
+  Number(
+    execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${port}`], { encoding: "utf8" })
+      .trim()
+      .split("\n")[0],
+  );
 
 /** `sockets` clients each watching all of `series` (spread over several sockets past the per-socket limit). */
 async function subscribeAll(url: string, cookie: string, series: string[], sockets: number): Promise<EventRecorder[]> {
@@ -40,10 +44,15 @@ async function subscribeAll(url: string, cookie: string, series: string[], socke
 async function agentAndFanout(file: string) {
   const { srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_LIBVIRT_URI: `test://${file}` });
   try {
-    const rows = await until("inventory", async () => {
-      const r = (await admin.req("GET", "/api/machines?limit=5000")).json;
-      return r.total >= N ? (r.rows as { hostId: string; uuid: string; name: string }[]) : null;
-    }, 60_000, 200);
+    const rows = await until(
+      "inventory",
+      async () => {
+        const r = (await admin.req("GET", "/api/machines?limit=5000")).json;
+        return r.total >= N ? (r.rows as { hostId: string; uuid: string; name: string }[]) : null;
+      },
+      60_000,
+      200,
+    );
     const hostId = rows[0]!.hostId;
     const agent = agentPid(srv.port);
     const server = srv.proc.pid!;
@@ -68,8 +77,12 @@ async function agentAndFanout(file: string) {
     }
     console.log(`(a) agent sampling ${N} domains (test driver: state group only)`);
     console.log(`    nobody watching: CPU ${idleCpu.toFixed(2)} % of one core, RSS ${idleRss.toFixed(1)} MiB`);
-    console.log(`    all ${N} at 1 Hz:  CPU ${busyCpu.toFixed(2)} % of one core, RSS ${busyRss.toFixed(1)} MiB, last tick ${stats.lastTickMs} ms (goal < 3 %)`);
-    console.log(`    ratio 1 Hz / idle CPU: ${(busyCpu / Math.max(idleCpu, 0.01)).toFixed(1)}x; ${summary("virsh domstats (one call, process spawn)", domstats)}`);
+    console.log(
+      `    all ${N} at 1 Hz:  CPU ${busyCpu.toFixed(2)} % of one core, RSS ${busyRss.toFixed(1)} MiB, last tick ${stats.lastTickMs} ms (goal < 3 %)`,
+    );
+    console.log(
+      `    ratio 1 Hz / idle CPU: ${(busyCpu / Math.max(idleCpu, 0.01)).toFixed(1)}x; ${summary("virsh domstats (one call, process spawn)", domstats)}`,
+    );
 
     // (b) fan-out: 200 series to 1 client (baseline), then to 50 clients.
     const two = all.slice(0, 200);
@@ -100,10 +113,18 @@ async function agentAndFanout(file: string) {
     const one = await run(1);
     const fifty = await run(50);
     console.log(`(b) server fan-out, 200 series at 1 Hz`);
-    console.log(`    1 client:   server CPU ${one.cpu.toFixed(2)} %, ${one.rate.toFixed(0)} samples/s delivered, ${summary("latency sample → client", one.lat)}`);
-    console.log(`    50 clients: server CPU ${fifty.cpu.toFixed(2)} %, ${fifty.rate.toFixed(0)} samples/s delivered, ${summary("latency sample → client", fifty.lat)}`);
-    console.log(`    of which on history ticks (every 10 s, all ${N} domains sampled): ${summary("1 client", one.coarse)}; ${summary("50 clients", fifty.coarse)}`);
-    console.log(`    ratio 50/1: CPU ${(fifty.cpu / Math.max(one.cpu, 0.01)).toFixed(1)}x, p95 latency ${(pct(fifty.lat, 95) / pct(one.lat, 95)).toFixed(2)}x (latency includes the agent's stats call)`);
+    console.log(
+      `    1 client:   server CPU ${one.cpu.toFixed(2)} %, ${one.rate.toFixed(0)} samples/s delivered, ${summary("latency sample → client", one.lat)}`,
+    );
+    console.log(
+      `    50 clients: server CPU ${fifty.cpu.toFixed(2)} %, ${fifty.rate.toFixed(0)} samples/s delivered, ${summary("latency sample → client", fifty.lat)}`,
+    );
+    console.log(
+      `    of which on history ticks (every 10 s, all ${N} domains sampled): ${summary("1 client", one.coarse)}; ${summary("50 clients", fifty.coarse)}`,
+    );
+    console.log(
+      `    ratio 50/1: CPU ${(fifty.cpu / Math.max(one.cpu, 0.01)).toFixed(1)}x, p95 latency ${(pct(fifty.lat, 95) / pct(one.lat, 95)).toFixed(2)}x (latency includes the agent's stats call)`,
+    );
   } finally {
     await srv.stop();
   }

@@ -51,17 +51,27 @@ async function deflatedBytes(messages: string[]): Promise<number> {
 async function act(admin: Client, observer: LiveClient, hostId: string, uuid: string, action: string): Promise<void> {
   const r = await admin.req("POST", `/api/machines/${hostId}/${uuid}/actions`, { action });
   if (r.status !== 200 && r.status !== 202) throw new Error(`${action} ${uuid}: ${r.status} ${JSON.stringify(r.json)}`);
-  await until(`task ${r.json.task.id}`, () => ["succeeded", "failed", "unknown"].includes(observer.tasks.get(r.json.task.id)?.status ?? ""), 30_000, 10);
+  await until(
+    `task ${r.json.task.id}`,
+    () => ["succeeded", "failed", "unknown"].includes(observer.tasks.get(r.json.task.id)?.status ?? ""),
+    30_000,
+    10,
+  );
 }
 
 /** Waits until nothing new arrives for `quietMs` on `c`. */
 async function quiet(c: LiveClient, quietMs = 500): Promise<void> {
   let last = c.lastSeq;
   let since = Date.now();
-  await until("quiet", () => {
-    if (c.lastSeq !== last) [last, since] = [c.lastSeq, Date.now()];
-    return Date.now() - since >= quietMs;
-  }, 60_000, 50);
+  await until(
+    "quiet",
+    () => {
+      if (c.lastSeq !== last) [last, since] = [c.lastSeq, Date.now()];
+      return Date.now() - since >= quietMs;
+    },
+    60_000,
+    50,
+  );
 }
 
 async function main() {
@@ -69,11 +79,16 @@ async function main() {
   const fleet = await DefaultFleet.create(N, PREFIX, UUIDS);
   const { srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_LIBVIRT_URI: DefaultFleet.URI });
   try {
-    const rows = await until("inventory", async () => {
-      const r = (await admin.req("GET", "/api/machines")).json as { rows: MachineRow[] };
-      const ours = r.rows.filter((m) => m.name.startsWith(PREFIX) && m.state === "running");
-      return ours.length >= N ? ours : null;
-    }, 120_000, 250);
+    const rows = await until(
+      "inventory",
+      async () => {
+        const r = (await admin.req("GET", "/api/machines")).json as { rows: MachineRow[] };
+        const ours = r.rows.filter((m) => m.name.startsWith(PREFIX) && m.state === "running");
+        return ours.length >= N ? ours : null;
+      },
+      120_000,
+      250,
+    );
     const hostId = rows[0]!.hostId;
     const observer = new LiveClient(srv.url, admin.cookie);
     await observer.connect();
@@ -89,7 +104,9 @@ async function main() {
     await fresh.close();
     const before: Record<string, WireGet[]> = {};
     console.log(`\nBEFORE: refetch of the machines page (response bytes on the wire, headers included)`);
-    console.log(`${"request".padEnd(18)} ${ENCODINGS.map((e) => `${e === "identity" ? "uncompressed" : "Accept-Encoding: gzip, deflate, br"}`.padStart(36)).join("")}`);
+    console.log(
+      `${"request".padEnd(18)} ${ENCODINGS.map((e) => `${e === "identity" ? "uncompressed" : "Accept-Encoding: gzip, deflate, br"}`.padStart(36)).join("")}`,
+    );
     for (const enc of ENCODINGS) before[enc] = [];
     for (const p of PAGE) {
       const cells: string[] = [];
@@ -109,7 +126,10 @@ async function main() {
     // AFTER: one client closes, k VMs change, it resumes.
     const types = new Map<string, number>();
     const frames: string[] = [];
-    const client = new LiveClient(srv.url, admin.cookie, { onEvent: (e) => e.type !== "hello" && types.set(e.type, (types.get(e.type) ?? 0) + 1), onFrame: (raw) => frames.push(raw) });
+    const client = new LiveClient(srv.url, admin.cookie, {
+      onEvent: (e) => e.type !== "hello" && types.set(e.type, (types.get(e.type) ?? 0) + 1),
+      onFrame: (raw) => frames.push(raw),
+    });
     await client.connect();
     client.seed(rows);
     await quiet(client);
@@ -148,13 +168,24 @@ async function main() {
       const bytes = client.bytesRead;
       for (const c of changed) if (client.machines.get(c.key)?.state !== c.state) throw new Error(`resumed client missed ${c.key} → ${c.state}`);
       const payload = frames.reduce((s, f) => s + Buffer.byteLength(f), 0);
-      results.push({ k, bytes, deflated: bytes - payload + (await deflatedBytes(frames)), events: target - hello.seq, types: [...types].map(([t, n]) => `${n} ${t}`).join(", ") || "none", ms: elapsed });
+      results.push({
+        k,
+        bytes,
+        deflated: bytes - payload + (await deflatedBytes(frames)),
+        events: target - hello.seq,
+        types: [...types].map(([t, n]) => `${n} ${t}`).join(", ") || "none",
+        ms: elapsed,
+      });
       if (client.problems.length) throw new Error(`sequence problems: ${JSON.stringify(client.problems.slice(0, 5))}`);
     }
     await client.close();
 
-    console.log(`\nAFTER: reconnect with ?resume= (101 response + hello + missed events; frames are uncompressed: the server offers no permessage-deflate; "if deflated" estimates it)`);
-    console.log(`${"VMs changed".padEnd(12)} ${"events".padStart(7)} ${"bytes".padStart(12)} ${"time".padStart(9)} ${"BEFORE/AFTER uncompressed".padStart(27)} ${"BEFORE gzip/AFTER".padStart(19)} ${"AFTER if deflated".padStart(19)} ${"BEFORE gzip/that".padStart(18)}`);
+    console.log(
+      `\nAFTER: reconnect with ?resume= (101 response + hello + missed events; frames are uncompressed: the server offers no permessage-deflate; "if deflated" estimates it)`,
+    );
+    console.log(
+      `${"VMs changed".padEnd(12)} ${"events".padStart(7)} ${"bytes".padStart(12)} ${"time".padStart(9)} ${"BEFORE/AFTER uncompressed".padStart(27)} ${"BEFORE gzip/AFTER".padStart(19)} ${"AFTER if deflated".padStart(19)} ${"BEFORE gzip/that".padStart(18)}`,
+    );
     for (const r of results) {
       console.log(
         `${String(r.k).padEnd(12)} ${String(r.events).padStart(7)} ${kib(r.bytes).padStart(12)} ${`${r.ms.toFixed(0)} ms`.padStart(9)} ${`${(total("identity") / r.bytes).toFixed(1)}x`.padStart(27)} ${`${(total(ENCODINGS[1]!) / r.bytes).toFixed(1)}x`.padStart(19)} ${kib(r.deflated).padStart(19)} ${`${(total(ENCODINGS[1]!) / r.deflated).toFixed(1)}x`.padStart(18)}  (${r.types})`,

@@ -90,7 +90,9 @@ const benchCpu = () => {
 };
 
 async function main() {
-  console.log(`# soak: ${N} VMs (test driver), ${CLIENTS} clients (${METRIC_CLIENTS} watching ${METRIC_VMS} VMs' metrics each), ${RATE} actions/s, ${SECONDS} s, reconnect ${RECONNECTS} clients every ${RECONNECT_EVERY_MS / 1000} s; ${os.cpus().length} cores`);
+  console.log(
+    `# soak: ${N} VMs (test driver), ${CLIENTS} clients (${METRIC_CLIENTS} watching ${METRIC_VMS} VMs' metrics each), ${RATE} actions/s, ${SECONDS} s, reconnect ${RECONNECTS} clients every ${RECONNECT_EVERY_MS / 1000} s; ${os.cpus().length} cores`,
+  );
   const fleet = await DefaultFleet.create(N, PREFIX, UUIDS);
   const env: Record<string, string> = { HANGAR_LOCAL_AGENT: "1", HANGAR_LIBVIRT_URI: DefaultFleet.URI };
   if (HEAP) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} ${INSPECT_ANY_PORT}`.trim();
@@ -98,7 +100,13 @@ async function main() {
   const problems: string[] = [];
   let stopping = false;
   try {
-    await until("inventory", async () => (await admin.req("GET", "/api/machines")).json.rows.filter((m: MachineRow) => m.name.startsWith(PREFIX) && m.state === "running").length >= N, 120_000, 250);
+    await until(
+      "inventory",
+      async () =>
+        (await admin.req("GET", "/api/machines")).json.rows.filter((m: MachineRow) => m.name.startsWith(PREFIX) && m.state === "running").length >= N,
+      120_000,
+      250,
+    );
     const server = srv.proc.pid!;
     const agent = pids(`agent.mjs --server http://127.0.0.1:${srv.port}`)[0]!;
     const libvirtd = pids("^libvirtd")[0] ?? 0;
@@ -124,7 +132,8 @@ async function main() {
 
     // Spread over the fleet, so the watched VMs are not all shut off at the same time of the
     // action cycle (a shut-off VM has no live samples).
-    const seriesOf = (ci: number, hostId: string) => Array.from({ length: METRIC_VMS }, (_, j) => `vm/${hostId}/${uuidOf((j * Math.ceil(N / METRIC_VMS) + ci) % N, UUIDS)}`);
+    const seriesOf = (ci: number, hostId: string) =>
+      Array.from({ length: METRIC_VMS }, (_, j) => `vm/${hostId}/${uuidOf((j * Math.ceil(N / METRIC_VMS) + ci) % N, UUIDS)}`);
     const rows0 = (await admin.req("GET", "/api/machines")).json.rows as MachineRow[];
     const hostId = rows0.find((r) => r.name.startsWith(PREFIX))!.hostId;
     let reconnects = 0;
@@ -144,7 +153,13 @@ async function main() {
         onLost: (code) => {
           lostSockets++;
           problems.push(`client ${ci}: socket closed by the server (${code})`);
-          if (!stopping) void sleep(500).then(() => c.connect().then(() => resubscribe(ci)).catch((err: unknown) => problems.push(`client ${ci}: reconnect failed: ${String(err)}`)));
+          if (!stopping)
+            void sleep(500).then(() =>
+              c
+                .connect()
+                .then(() => resubscribe(ci))
+                .catch((err: unknown) => problems.push(`client ${ci}: reconnect failed: ${String(err)}`)),
+            );
         },
       });
       clients.push(c);
@@ -188,7 +203,16 @@ async function main() {
       const i = n % N;
       const step = CYCLE[visits[i]!++ % CYCLE.length]!;
       const uuid = uuidOf(i, UUIDS);
-      const a: Act = { n, uuid, action: step.action, state: step.state, event: step.event, postedAt: Date.now(), receipts: new Array(CLIENTS), replayed: new Array(CLIENTS).fill(false) };
+      const a: Act = {
+        n,
+        uuid,
+        action: step.action,
+        state: step.state,
+        event: step.event,
+        postedAt: Date.now(),
+        receipts: new Array(CLIENTS),
+        replayed: new Array(CLIENTS).fill(false),
+      };
       current.set(uuid, a);
       acts.push(a);
       posted++;
@@ -221,7 +245,9 @@ async function main() {
       samples.push(s);
       const p = samples[samples.length - 2]!;
       const dt = (s.t - p.t) / 1000;
-      console.log(`  t=${Math.round((s.t - t0) / 1000)} s: server ${s.serverRss.toFixed(1)} MiB ${(((s.serverCpu - p.serverCpu) / dt) * 100).toFixed(1)} %, agent ${s.agentRss.toFixed(1)} MiB ${(((s.agentCpu - p.agentCpu) / dt) * 100).toFixed(1)} %, ${s.posted - p.posted} actions, ${((s.seq - p.seq) / dt).toFixed(1)} events/s`);
+      console.log(
+        `  t=${Math.round((s.t - t0) / 1000)} s: server ${s.serverRss.toFixed(1)} MiB ${(((s.serverCpu - p.serverCpu) / dt) * 100).toFixed(1)} %, agent ${s.agentRss.toFixed(1)} MiB ${(((s.agentCpu - p.agentCpu) / dt) * 100).toFixed(1)} %, ${s.posted - p.posted} actions, ${((s.seq - p.seq) / dt).toFixed(1)} events/s`,
+      );
     }, SAMPLE_MS);
     while (Date.now() < end) {
       const due = t0 + (next * 1000) / RATE;
@@ -242,18 +268,27 @@ async function main() {
     await until("POSTs answered", () => inflight.size === 0, 60_000, 50);
     // Followed through client 0's task.upsert events (the final one may beat the HTTP answer).
     const settled = () => {
-      for (const a of acts) if (a.taskId && !a.taskStatus && FINAL.has(clients[0]!.tasks.get(a.taskId)?.status ?? "")) a.taskStatus = clients[0]!.tasks.get(a.taskId)!.status;
+      for (const a of acts)
+        if (a.taskId && !a.taskStatus && FINAL.has(clients[0]!.tasks.get(a.taskId)?.status ?? ""))
+          a.taskStatus = clients[0]!.tasks.get(a.taskId)!.status;
       return acts.every((a) => !a.taskId || a.taskStatus);
     };
-    await until("tasks final", settled, 60_000, 100).catch(() => problems.push(`tasks not final: ${acts.filter((a) => a.taskId && !a.taskStatus).length}`));
+    await until("tasks final", settled, 60_000, 100).catch(() =>
+      problems.push(`tasks not final: ${acts.filter((a) => a.taskId && !a.taskStatus).length}`),
+    );
     await until("clients open", () => clients.every((c) => c.open), 30_000, 50);
     let lastSeq = -1;
     let stableSince = Date.now();
-    await until("clients caught up", () => {
-      const s = clients[0]!.lastSeq;
-      if (s !== lastSeq) [lastSeq, stableSince] = [s, Date.now()];
-      return Date.now() - stableSince > 2000 && clients.every((c) => c.lastSeq === s);
-    }, 60_000, 50).catch(() => problems.push(`clients not caught up: ${clients.map((c) => c.lastSeq).join(",")}`));
+    await until(
+      "clients caught up",
+      () => {
+        const s = clients[0]!.lastSeq;
+        if (s !== lastSeq) [lastSeq, stableSince] = [s, Date.now()];
+        return Date.now() - stableSince > 2000 && clients.every((c) => c.lastSeq === s);
+      },
+      60_000,
+      50,
+    ).catch(() => problems.push(`clients not caught up: ${clients.map((c) => c.lastSeq).join(",")}`));
 
     // Checks.
     const machines = (await admin.req("GET", "/api/machines")).json.rows as MachineRow[];
@@ -264,8 +299,10 @@ async function main() {
     clients.forEach((c, ci) => {
       for (const p of c.problems) problems.push(`client ${ci}: ${p.kind} (expected ${p.expected}, got ${p.got})`);
       const diffs: string[] = [];
-      for (const [k, v] of truth) if (!c.machines.has(k)) diffs.push(`missing ${k}`);
-      else if (comparable(c.machines.get(k)!) !== v) diffs.push(`differs ${k}: ${c.machines.get(k)!.state} vs ${machines.find((m) => rowKey(m.hostId, m.uuid) === k)!.state}`);
+      for (const [k, v] of truth)
+        if (!c.machines.has(k)) diffs.push(`missing ${k}`);
+        else if (comparable(c.machines.get(k)!) !== v)
+          diffs.push(`differs ${k}: ${c.machines.get(k)!.state} vs ${machines.find((m) => rowKey(m.hostId, m.uuid) === k)!.state}`);
       for (const k of c.machines.keys()) if (!truth.has(k)) diffs.push(`extra ${k}`);
       for (const t of tasks) {
         if (JSON.stringify(c.tasks.get(t.id)) === JSON.stringify(t)) continue;
@@ -280,12 +317,42 @@ async function main() {
     for (const a of ok) for (let ci = 0; ci < CLIENTS; ci++) if (a.receipts[ci] === undefined) missingReceipts++;
     if (missingReceipts) problems.push(`${missingReceipts} machine.upsert receipts missing (action's new state never reached a client)`);
     const failed = acts.filter((a) => a.taskStatus !== "succeeded");
-    if (failed.length) problems.push(`${failed.length} actions did not succeed, e.g. ${failed.slice(0, 3).map((a) => `${a.action} ${a.uuid}: ${a.error ?? a.taskStatus}`).join("; ")}`);
+    if (failed.length)
+      problems.push(
+        `${failed.length} actions did not succeed, e.g. ${failed
+          .slice(0, 3)
+          .map((a) => `${a.action} ${a.uuid}: ${a.error ?? a.taskStatus}`)
+          .join("; ")}`,
+      );
     const noOrigin = ok.filter((a) => a.originAt === undefined).length;
 
     // Report.
-    console.log(`\nper minute (latency: libvirt lifecycle event at a direct subscriber → machine.upsert at each client, live receipts only; replayed = received through a resume)`);
-    console.log(["min", "server MiB", "heap", "agent MiB", "heap", "server CPU", "agent CPU", "libvirtd", "bench", "actions", "events/s", "samples/s", "lat p50", "p95", "max", "replayed", "reconn"].map((h) => h.padStart(10)).join(""));
+    console.log(
+      `\nper minute (latency: libvirt lifecycle event at a direct subscriber → machine.upsert at each client, live receipts only; replayed = received through a resume)`,
+    );
+    console.log(
+      [
+        "min",
+        "server MiB",
+        "heap",
+        "agent MiB",
+        "heap",
+        "server CPU",
+        "agent CPU",
+        "libvirtd",
+        "bench",
+        "actions",
+        "events/s",
+        "samples/s",
+        "lat p50",
+        "p95",
+        "max",
+        "replayed",
+        "reconn",
+      ]
+        .map((h) => h.padStart(10))
+        .join(""),
+    );
     for (let m = 1; m < samples.length; m++) {
       const p = samples[m - 1]!;
       const s = samples[m]!;
@@ -302,7 +369,25 @@ async function main() {
         });
       }
       console.log(
-        [String(m), s.serverRss.toFixed(1), s.serverHeap.toFixed(1), s.agentRss.toFixed(1), s.agentHeap.toFixed(1), cpu(p.serverCpu, s.serverCpu), cpu(p.agentCpu, s.agentCpu), cpu(p.libvirtdCpu, s.libvirtdCpu), cpu(p.benchCpu, s.benchCpu), String(s.posted - p.posted), ((s.seq - p.seq) / dt).toFixed(1), ((s.samples - p.samples) / dt).toFixed(0), `${pct(lat, 50).toFixed(1)} ms`, `${pct(lat, 95).toFixed(1)} ms`, `${max(lat).toFixed(0)} ms`, String(replayed), String(s.reconnects - p.reconnects)]
+        [
+          String(m),
+          s.serverRss.toFixed(1),
+          s.serverHeap.toFixed(1),
+          s.agentRss.toFixed(1),
+          s.agentHeap.toFixed(1),
+          cpu(p.serverCpu, s.serverCpu),
+          cpu(p.agentCpu, s.agentCpu),
+          cpu(p.libvirtdCpu, s.libvirtdCpu),
+          cpu(p.benchCpu, s.benchCpu),
+          String(s.posted - p.posted),
+          ((s.seq - p.seq) / dt).toFixed(1),
+          ((s.samples - p.samples) / dt).toFixed(0),
+          `${pct(lat, 50).toFixed(1)} ms`,
+          `${pct(lat, 95).toFixed(1)} ms`,
+          `${max(lat).toFixed(0)} ms`,
+          String(replayed),
+          String(s.reconnects - p.reconnects),
+        ]
           .map((c) => c.padStart(10))
           .join(""),
       );
@@ -311,18 +396,37 @@ async function main() {
     const sN = samples[samples.length - 1]!;
     const growth = (a: number, b: number) => `${a.toFixed(1)} → ${b.toFixed(1)} MiB (${(((b - a) / a) * 100).toFixed(1)} %)`;
     const span = (sN.t - s0.t) / 1000;
-    const allLat = ok.flatMap((a) => (a.originAt === undefined ? [] : a.receipts.filter((r, ci) => r !== undefined && !a.replayed[ci]).map((r) => r! - a.originAt!)));
+    const allLat = ok.flatMap((a) =>
+      a.originAt === undefined ? [] : a.receipts.filter((r, ci) => r !== undefined && !a.replayed[ci]).map((r) => r! - a.originAt!),
+    );
     const rest = acts.filter((a) => a.returnedAt).map((a) => a.returnedAt! - a.postedAt);
-    console.log(`\nRSS over ${span.toFixed(0)} s: server ${growth(s0.serverRss, sN.serverRss)}, agent ${growth(s0.agentRss, sN.agentRss)} (goal < 10 %)`);
+    console.log(
+      `\nRSS over ${span.toFixed(0)} s: server ${growth(s0.serverRss, sN.serverRss)}, agent ${growth(s0.agentRss, sN.agentRss)} (goal < 10 %)`,
+    );
     if (liveStart && liveEnd)
-      console.log(`  V8 heap live after a full GC: server ${growth(liveStart.server, liveEnd.server)}, agent ${growth(liveStart.agent, liveEnd.agent)}; RSS right after that GC: server ${rssAfterGc.server.toFixed(1)} MiB, agent ${rssAfterGc.agent.toFixed(1)} MiB`);
+      console.log(
+        `  V8 heap live after a full GC: server ${growth(liveStart.server, liveEnd.server)}, agent ${growth(liveStart.agent, liveEnd.agent)}; RSS right after that GC: server ${rssAfterGc.server.toFixed(1)} MiB, agent ${rssAfterGc.agent.toFixed(1)} MiB`,
+      );
     const mid = samples[Math.min(samples.length - 1, 5)]!;
-    if (samples.length > 6) console.log(`  from minute 5 (replay window full: 5 min) to the end: server ${growth(mid.serverRss, sN.serverRss)}, agent ${growth(mid.agentRss, sN.agentRss)}`);
-    console.log(`actions: ${acts.length} posted (${(acts.length / span).toFixed(2)}/s), ${ok.length} succeeded, ${failed.length} not; HTTP ${[...new Set(acts.map((a) => a.httpStatus))].map((st) => `${st}×${acts.filter((a) => a.httpStatus === st).length}`).join(", ")}; REST call p50 ${pct(rest, 50).toFixed(1)} ms, p95 ${pct(rest, 95).toFixed(1)} ms`);
-    console.log(`events: ${sN.seq - s0.seq} published during the run, to ${CLIENTS} clients; latency over the run p50 ${pct(allLat, 50).toFixed(1)} ms, p95 ${pct(allLat, 95).toFixed(1)} ms, max ${max(allLat).toFixed(0)} ms (n=${allLat.length}; ${noOrigin} actions without a direct libvirt event)`);
-    console.log(`CPU per action: server ${(((sN.serverCpu - s0.serverCpu) / acts.length) * 1000).toFixed(1)} ms, agent ${(((sN.agentCpu - s0.agentCpu) / acts.length) * 1000).toFixed(1)} ms, libvirtd ${(((sN.libvirtdCpu - s0.libvirtdCpu) / acts.length) * 1000).toFixed(1)} ms; live metric samples delivered ${((sN.samples - s0.samples) / span).toFixed(0)}/s`);
-    console.log(`reconnects with resume: ${reconnects} (${clients.reduce((s, c) => s + c.resumes, 0)} hellos resumed), sockets closed by the server: ${lostSockets}`);
-    console.log(`checks: sequence gaps ${count(clients, "gap")}, duplicates ${count(clients, "duplicate")}, refused resumes ${count(clients, "not-resumed") + count(clients, "hello-seq")}, missing machine.upsert receipts ${missingReceipts}, view rows differing from GET /api/machines ${viewDiffs - taskDiffs}, task rows differing from GET /api/tasks ${taskDiffs}`);
+    if (samples.length > 6)
+      console.log(
+        `  from minute 5 (replay window full: 5 min) to the end: server ${growth(mid.serverRss, sN.serverRss)}, agent ${growth(mid.agentRss, sN.agentRss)}`,
+      );
+    console.log(
+      `actions: ${acts.length} posted (${(acts.length / span).toFixed(2)}/s), ${ok.length} succeeded, ${failed.length} not; HTTP ${[...new Set(acts.map((a) => a.httpStatus))].map((st) => `${st}×${acts.filter((a) => a.httpStatus === st).length}`).join(", ")}; REST call p50 ${pct(rest, 50).toFixed(1)} ms, p95 ${pct(rest, 95).toFixed(1)} ms`,
+    );
+    console.log(
+      `events: ${sN.seq - s0.seq} published during the run, to ${CLIENTS} clients; latency over the run p50 ${pct(allLat, 50).toFixed(1)} ms, p95 ${pct(allLat, 95).toFixed(1)} ms, max ${max(allLat).toFixed(0)} ms (n=${allLat.length}; ${noOrigin} actions without a direct libvirt event)`,
+    );
+    console.log(
+      `CPU per action: server ${(((sN.serverCpu - s0.serverCpu) / acts.length) * 1000).toFixed(1)} ms, agent ${(((sN.agentCpu - s0.agentCpu) / acts.length) * 1000).toFixed(1)} ms, libvirtd ${(((sN.libvirtdCpu - s0.libvirtdCpu) / acts.length) * 1000).toFixed(1)} ms; live metric samples delivered ${((sN.samples - s0.samples) / span).toFixed(0)}/s`,
+    );
+    console.log(
+      `reconnects with resume: ${reconnects} (${clients.reduce((s, c) => s + c.resumes, 0)} hellos resumed), sockets closed by the server: ${lostSockets}`,
+    );
+    console.log(
+      `checks: sequence gaps ${count(clients, "gap")}, duplicates ${count(clients, "duplicate")}, refused resumes ${count(clients, "not-resumed") + count(clients, "hello-seq")}, missing machine.upsert receipts ${missingReceipts}, view rows differing from GET /api/machines ${viewDiffs - taskDiffs}, task rows differing from GET /api/tasks ${taskDiffs}`,
+    );
     // What went wrong inside the server or agent (their logs), counted by message.
     const failures = new Map<string, number>();
     for (const line of srv.logs().split("\n")) {

@@ -12,7 +12,17 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { LibvirtClient, LibvirtError, connectListAllDomains, domainCreate, domainDefineXml, domainDestroy, domainLookupByName, domainUndefine, type DomainRef } from "../server/agent/libvirt";
+import {
+  LibvirtClient,
+  LibvirtError,
+  connectListAllDomains,
+  domainCreate,
+  domainDefineXml,
+  domainDestroy,
+  domainLookupByName,
+  domainUndefine,
+  type DomainRef,
+} from "../server/agent/libvirt";
 import { DomainEventId } from "../server/agent/libvirt/procedures";
 
 export const uuidOf = (i: number, prefix = "00000000-0000-4000-8000-") => `${prefix}${i.toString(16).padStart(12, "0")}`;
@@ -26,7 +36,10 @@ function domainXml(name: string, uuid: string, devices: boolean): string {
 export function writeTestNode(n: number, opts: { tag?: string; devices?: boolean } = {}): string {
   const file = path.join(os.tmpdir(), `hangar-bench-${opts.tag ? `${opts.tag}-` : ""}${n}.xml`);
   const doms = Array.from({ length: n }, (_, i) => domainXml(`bench-${i}`, uuidOf(i), opts.devices ?? true));
-  fs.writeFileSync(file, `<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>1</threads><active>2</active><mhz>2000</mhz><model>x86</model></cpu><memory>25000000</memory>${doms.join("")}</node>`);
+  fs.writeFileSync(
+    file,
+    `<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>1</threads><active>2</active><mhz>2000</mhz><model>x86</model></cpu><memory>25000000</memory>${doms.join("")}</node>`,
+  );
   return file;
 }
 
@@ -54,7 +67,9 @@ export class DefaultFleet {
       for (const l of f.listeners) l(seen);
     });
     await f.removeOurs(); // left over by a run that died
-    const defined = await Promise.all(Array.from({ length: n }, (_, i) => domainDefineXml(f.lv, domainXml(`${prefix}${i}`, uuidOf(i, uuidPrefix), true))));
+    const defined = await Promise.all(
+      Array.from({ length: n }, (_, i) => domainDefineXml(f.lv, domainXml(`${prefix}${i}`, uuidOf(i, uuidPrefix), true))),
+    );
     await Promise.all(defined.map((d) => domainCreate(f.lv, d)));
     f.doms.push(...defined);
     await f.lv.registerDomainEvent(DomainEventId.LIFECYCLE);

@@ -13,7 +13,12 @@ function QueryProvider({ children }: { children: ReactNode }) {
           // Freshness comes from pushed events, not from refetching on focus, on a network
           // coming back or on timers: after a reconnect the event socket resumes, and only
           // when it cannot does it refetch (live-events.ts).
-          queries: { staleTime: 30_000, refetchOnWindowFocus: false, refetchOnReconnect: false, retry: (n, e) => !(e instanceof ApiClientError && e.status < 500) && n < 2 },
+          queries: {
+            staleTime: 30_000,
+            refetchOnWindowFocus: false,
+            refetchOnReconnect: false,
+            retry: (n, e) => !(e instanceof ApiClientError && e.status < 500) && n < 2,
+          },
         },
         queryCache: new QueryCache({ onError: (e) => toast(e.message, "error") }),
         mutationCache: new MutationCache({ onError: (e) => toast(e.message, "error") }),

@@ -12,7 +12,11 @@ export async function enrollAgent(request: APIRequestContext, name: string): Pro
   if (r.status() !== 201) throw new Error(`add host: ${r.status()} ${await r.text()}`);
   const { host, command } = (await r.json()) as { host: { id: string }; command: string };
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-e2e-agent-"));
-  const agent = spawn("bash", ["-c", command], { env: { ...process.env, HANGAR_AGENT_STATE: stateDir }, stdio: ["ignore", "inherit", "inherit"], detached: true });
+  const agent = spawn("bash", ["-c", command], {
+    env: { ...process.env, HANGAR_AGENT_STATE: stateDir },
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
   return {
     hostId: host.id,
     agent,

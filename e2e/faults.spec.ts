@@ -27,7 +27,12 @@ test.describe.configure({ mode: "serial" });
 let srv: TestServer;
 let admin: Client;
 let proxy: CuttableProxy;
-const agentPid = () => Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" }).trim().split("\n")[0]);
+const agentPid = () =>
+  Number(
+    execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" })
+      .trim()
+      .split("\n")[0],
+  );
 
 test.beforeAll(async () => {
   off();
@@ -78,7 +83,9 @@ test("network lost for 30 s while ten machines are defined: all ten shown when i
   expect(await notReloaded(page)).toBe("kept");
 });
 
-test("server killed while a task runs: the page reconnects by itself and shows the task's final state and what changed meanwhile", async ({ page }) => {
+test("server killed while a task runs: the page reconnects by itself and shows the task's final state and what changed meanwhile", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await machinesPage(page);
   const hostId = (await admin.req("GET", "/api/hosts")).json.hosts[0].id as string;

@@ -29,7 +29,8 @@ test("setup token → first admin → shell → sign out → sign in", async ({ 
   await page.getByRole("button", { name: "Create admin" }).click();
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   const nav = page.getByRole("navigation", { name: "Main" });
-  for (const item of ["Dashboard", "Hosts", "Machines", "Containers", "Tasks", "Settings"]) await expect(nav.getByRole("link", { name: item })).toBeVisible();
+  for (const item of ["Dashboard", "Hosts", "Machines", "Containers", "Tasks", "Settings"])
+    await expect(nav.getByRole("link", { name: item })).toBeVisible();
 
   // The one-time link is dead now.
   await page.goto(`${URL()}/setup?token=${TOKEN()}`);
@@ -92,7 +93,9 @@ test("an admin adds a teammate as viewer, promotes and removes them in Settings"
   const other = await browser.newContext();
   const vera = await other.newPage();
   const headers = { "X-Hangar-CSRF": "1", Origin: URL() };
-  expect((await vera.request.post(URL() + "/api/auth/login", { data: { username: "vera", password: "vera's long password" }, headers })).status()).toBe(200);
+  expect(
+    (await vera.request.post(URL() + "/api/auth/login", { data: { username: "vera", password: "vera's long password" }, headers })).status(),
+  ).toBe(200);
   expect((await vera.request.get(URL() + "/api/machines")).status()).toBe(200);
   expect((await vera.request.post(URL() + "/api/hosts", { data: { name: "x" }, headers })).status()).toBe(403);
 

@@ -75,7 +75,13 @@ test("start a VM from the Machines table; the badge changes without reload or po
   // libvirt's event can beat the pause task's own end by a moment; an action sent in that
   // moment is rightly refused as busy, so wait until no task of this VM is still running.
   await expect
-    .poll(async () => ((await (await page.request.get(`${process.env.HANGAR_E2E_URL}/api/tasks`)).json()) as { tasks: { targetName: string; status: string }[] }).tasks.some((t) => t.targetName === VM && ["queued", "running"].includes(t.status)), { timeout: 30_000 })
+    .poll(
+      async () =>
+        (
+          (await (await page.request.get(`${process.env.HANGAR_E2E_URL}/api/tasks`)).json()) as { tasks: { targetName: string; status: string }[] }
+        ).tasks.some((t) => t.targetName === VM && ["queued", "running"].includes(t.status)),
+      { timeout: 30_000 },
+    )
     .toBe(false);
   await page.getByRole("link", { name: VM }).click();
   // The table stays on screen until the detail page arrives, and its row has a "Force off

@@ -23,11 +23,21 @@ let hostId = "";
 
 test.beforeAll(async ({ request }) => {
   node = path.join(os.tmpdir(), `hangar-e2e-cjk-${process.pid}.xml`);
-  const doms = NAMES.map((name, i) => `<domain type='test'><name>${name}</name><uuid>00000000-0000-4000-8c1d-00000000000${i}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`);
-  fs.writeFileSync(node, `<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>1</threads><active>2</active><mhz>2000</mhz><model>x86</model></cpu><memory>2500000</memory>${doms.join("")}</node>`);
+  const doms = NAMES.map(
+    (name, i) =>
+      `<domain type='test'><name>${name}</name><uuid>00000000-0000-4000-8c1d-00000000000${i}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`,
+  );
+  fs.writeFileSync(
+    node,
+    `<node><cpu><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>1</threads><active>2</active><mhz>2000</mhz><model>x86</model></cpu><memory>2500000</memory>${doms.join("")}</node>`,
+  );
   const headers = { "X-Hangar-CSRF": "1", Origin: base() };
   const login = await request.post(`${base()}/api/auth/login`, { data: { username: "admin", password: "a long enough e2e password" }, headers });
-  if (!login.ok()) await request.post(`${base()}/api/setup`, { data: { token: process.env.HANGAR_E2E_SETUP_TOKEN, username: "admin", password: "a long enough e2e password" }, headers });
+  if (!login.ok())
+    await request.post(`${base()}/api/setup`, {
+      data: { token: process.env.HANGAR_E2E_SETUP_TOKEN, username: "admin", password: "a long enough e2e password" },
+      headers,
+    });
   // This agent reads only the test-driver domains, and no container engine (the shared
   // Podman belongs to the containers spec).
   const saved = { uri: process.env.HANGAR_LIBVIRT_URI, socket: process.env.HANGAR_CONTAINER_SOCKET };
@@ -38,7 +48,10 @@ test.beforeAll(async ({ request }) => {
     cleanup = a.cleanup;
     hostId = a.hostId;
   } finally {
-    for (const [k, v] of [["HANGAR_LIBVIRT_URI", saved.uri], ["HANGAR_CONTAINER_SOCKET", saved.socket]] as const) {
+    for (const [k, v] of [
+      ["HANGAR_LIBVIRT_URI", saved.uri],
+      ["HANGAR_CONTAINER_SOCKET", saved.socket],
+    ] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }

@@ -45,7 +45,13 @@ test("sign-in, the shell, the machines table and settings work in Chromium with 
   const violations: string[] = [];
   await page.exposeFunction("__cspViolation", (v: string) => violations.push(v));
   await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (e) => void (window as unknown as { __cspViolation: (v: string) => void }).__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} on ${location.pathname}`));
+    document.addEventListener(
+      "securitypolicyviolation",
+      (e) =>
+        void (window as unknown as { __cspViolation: (v: string) => void }).__cspViolation(
+          `${e.violatedDirective} blocked ${e.blockedURI || "inline"} on ${location.pathname}`,
+        ),
+    );
   });
   page.on("console", (m) => {
     if (m.type() === "error" && /Content Security Policy/i.test(m.text())) violations.push(`console: ${m.text()}`);

@@ -24,7 +24,18 @@ const ready = () => {
 // Like a real keyboard: shifted characters are Shift + the key's code. (Playwright's
 // type() sends ">" or "S" without a Shift key event; QEMU takes scancodes, as it should for
 // non-US layouts, so it would see "." and "s".)
-const SHIFTED: Record<string, string> = { ">": "Period", "<": "Comma", "|": "Backslash", "$": "Digit4", "(": "Digit9", ")": "Digit0", "*": "Digit8", "_": "Minus", ":": "Semicolon", '"': "Quote" };
+const SHIFTED: Record<string, string> = {
+  ">": "Period",
+  "<": "Comma",
+  "|": "Backslash",
+  $: "Digit4",
+  "(": "Digit9",
+  ")": "Digit0",
+  "*": "Digit8",
+  _: "Minus",
+  ":": "Semicolon",
+  '"': "Quote",
+};
 async function typeKeys(page: Page, text: string) {
   for (const ch of text) {
     if (SHIFTED[ch]) await page.keyboard.press(`Shift+${SHIFTED[ch]}`);
@@ -52,14 +63,26 @@ test.beforeAll(async ({ request }) => {
   const base = process.env.HANGAR_E2E_URL!;
   const headers = { "X-Hangar-CSRF": "1", Origin: base };
   const login = await request.post(`${base}/api/auth/login`, { data: { username: "admin", password: "a long enough e2e password" }, headers });
-  if (!login.ok()) await request.post(`${base}/api/setup`, { data: { token: process.env.HANGAR_E2E_SETUP_TOKEN, username: "admin", password: "a long enough e2e password" }, headers });
+  if (!login.ok())
+    await request.post(`${base}/api/setup`, {
+      data: { token: process.env.HANGAR_E2E_SETUP_TOKEN, username: "admin", password: "a long enough e2e password" },
+      headers,
+    });
   const a = await enrollAgent(request, "console-host");
   cleanup = a.cleanup;
   hostId = a.hostId;
   await expect
-    .poll(async () => ((await (await request.get(`${base}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string; state: string }[] }).rows.find((r) => r.hostId === hostId && r.name === VM && r.state === "running")?.uuid, { timeout: 60_000 })
+    .poll(
+      async () =>
+        (
+          (await (await request.get(`${base}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string; state: string }[] }
+        ).rows.find((r) => r.hostId === hostId && r.name === VM && r.state === "running")?.uuid,
+      { timeout: 60_000 },
+    )
     .toBeTruthy();
-  uuid = ((await (await request.get(`${base}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string }[] }).rows.find((r) => r.hostId === hostId && r.name === VM)!.uuid;
+  uuid = ((await (await request.get(`${base}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string }[] }).rows.find(
+    (r) => r.hostId === hostId && r.name === VM,
+  )!.uuid;
   await expect.poll(ready, { timeout: 60_000 }).toBe(true);
 });
 
@@ -82,12 +105,16 @@ test("graphical console: the guest's screen, typed keys, Ctrl+Alt+Del", async ({
   await expect(canvas).toBeVisible();
   // The guest's text console draws light pixels on black.
   await expect
-    .poll(async () => canvas.evaluate((c: HTMLCanvasElement) => {
-      const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
-      let lit = 0;
-      for (let i = 0; i < d.length; i += 4) if (d[i]! + d[i + 1]! + d[i + 2]! > 200) lit++;
-      return lit;
-    }), { timeout: 15_000 })
+    .poll(
+      async () =>
+        canvas.evaluate((c: HTMLCanvasElement) => {
+          const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+          let lit = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i]! + d[i + 1]! + d[i + 2]! > 200) lit++;
+          return lit;
+        }),
+      { timeout: 15_000 },
+    )
     .toBeGreaterThan(200);
 
   const word = `hangar-e2e-${Date.now() % 100000}`;

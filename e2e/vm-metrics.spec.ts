@@ -29,14 +29,26 @@ test.beforeAll(async ({ request }) => {
   virsh("start", VM);
   const headers = { "X-Hangar-CSRF": "1", Origin: base() };
   const login = await request.post(`${base()}/api/auth/login`, { data: { username: "admin", password: "a long enough e2e password" }, headers });
-  if (!login.ok()) await request.post(`${base()}/api/setup`, { data: { token: process.env.HANGAR_E2E_SETUP_TOKEN, username: "admin", password: "a long enough e2e password" }, headers });
+  if (!login.ok())
+    await request.post(`${base()}/api/setup`, {
+      data: { token: process.env.HANGAR_E2E_SETUP_TOKEN, username: "admin", password: "a long enough e2e password" },
+      headers,
+    });
   const a = await enrollAgent(request, "metrics-host");
   cleanup = a.cleanup;
   hostId = a.hostId;
   await expect
-    .poll(async () => ((await (await request.get(`${base()}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string; state: string }[] }).rows.find((r) => r.hostId === hostId && r.name === VM && r.state === "running")?.uuid, { timeout: 60_000 })
+    .poll(
+      async () =>
+        (
+          (await (await request.get(`${base()}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string; state: string }[] }
+        ).rows.find((r) => r.hostId === hostId && r.name === VM && r.state === "running")?.uuid,
+      { timeout: 60_000 },
+    )
     .toBeTruthy();
-  uuid = ((await (await request.get(`${base()}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string }[] }).rows.find((r) => r.hostId === hostId && r.name === VM)!.uuid;
+  uuid = ((await (await request.get(`${base()}/api/machines`)).json()) as { rows: { hostId: string; name: string; uuid: string }[] }).rows.find(
+    (r) => r.hostId === hostId && r.name === VM,
+  )!.uuid;
 });
 
 test.afterAll(() => {
@@ -50,7 +62,8 @@ test.afterAll(() => {
 
 test("machine chart draws, keeps moving, and leaving the page stops the agent streaming it", async ({ page }) => {
   await signIn(page);
-  const watched = async () => ((await (await page.request.get(`${base()}/api/hosts/${hostId}/agent-stats`)).json()) as { stats: { watched: string[] } }).stats.watched;
+  const watched = async () =>
+    ((await (await page.request.get(`${base()}/api/hosts/${hostId}/agent-stats`)).json()) as { stats: { watched: string[] } }).stats.watched;
   await page.goto(`${base()}/machines/${hostId}/${uuid}`);
   const cpu = page.getByTestId("chart-cpu");
   await expect(cpu.locator("canvas")).toBeVisible({ timeout: 15_000 });

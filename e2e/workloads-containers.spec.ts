@@ -28,10 +28,22 @@ test.beforeAll(async ({ request }) => {
   remove();
   const headers = { "X-Hangar-CSRF": "1", Origin: base() };
   const login = await request.post(`${base()}/api/auth/login`, { data: { username: "admin", password: "a long enough e2e password" }, headers });
-  if (!login.ok()) await request.post(`${base()}/api/setup`, { data: { token: process.env.HANGAR_E2E_SETUP_TOKEN, username: "admin", password: "a long enough e2e password" }, headers });
+  if (!login.ok())
+    await request.post(`${base()}/api/setup`, {
+      data: { token: process.env.HANGAR_E2E_SETUP_TOKEN, username: "admin", password: "a long enough e2e password" },
+      headers,
+    });
   const a = await enrollAgent(request, "containers-host");
   cleanup = a.cleanup;
-  await expect.poll(async () => ((await (await request.get(`${base()}/api/hosts`)).json()) as { hosts: { id: string; engine: unknown }[] }).hosts.some((h) => h.id === a.hostId && h.engine), { timeout: 30_000 }).toBe(true);
+  await expect
+    .poll(
+      async () =>
+        ((await (await request.get(`${base()}/api/hosts`)).json()) as { hosts: { id: string; engine: unknown }[] }).hosts.some(
+          (h) => h.id === a.hostId && h.engine,
+        ),
+      { timeout: 30_000 },
+    )
+    .toBe(true);
 });
 
 test.afterAll(() => {

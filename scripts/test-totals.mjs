@@ -8,7 +8,9 @@ import path from "node:path";
 
 const dir = process.argv[2] ?? "test-results";
 const required = !!process.env.CI || process.env.HANGAR_REQUIRE_LAB === "1";
-let passed = 0, failed = 0, skipped = 0;
+let passed = 0,
+  failed = 0,
+  skipped = 0;
 const missing = [];
 const skippedNames = [];
 
@@ -24,7 +26,8 @@ if (v) {
   failed += v.numFailedTests + filesFailedWithoutTests(v);
   skipped += (v.numPendingTests ?? 0) + (v.numTodoTests ?? 0);
   for (const file of v.testResults) {
-    for (const a of file.assertionResults) if (["pending", "skipped", "todo"].includes(a.status)) skippedNames.push(`${path.relative(process.cwd(), file.name)}: ${a.fullName}`);
+    for (const a of file.assertionResults)
+      if (["pending", "skipped", "todo"].includes(a.status)) skippedNames.push(`${path.relative(process.cwd(), file.name)}: ${a.fullName}`);
   }
 }
 const e = read("e2e.json");

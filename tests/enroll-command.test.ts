@@ -9,7 +9,9 @@ import { loadAgentConfig } from "../server/agent/config";
 /** The agent's argv exactly as bash would pass it, from the command's `node … .mjs` part. */
 function agentArgv(command: string): string[] {
   const args = command.split("hangar-agent.mjs ").pop()!;
-  return execFileSync("bash", ["-c", `printf '%s\\0' ${args}`], { encoding: "utf8" }).split("\0").slice(0, -1);
+  return execFileSync("bash", ["-c", `printf '%s\\0' ${args}`], { encoding: "utf8" })
+    .split("\0")
+    .slice(0, -1);
 }
 
 describe("enrollment command", () => {

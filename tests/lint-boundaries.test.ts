@@ -31,17 +31,25 @@ const CASES: [string, string, boolean][] = [
   ["server/web/console-relay/probe.ts", 'import { PrismaClient } from "@prisma/client";\nexport const y = PrismaClient;', false],
   ["server/web/console-relay/probe.ts", 'import { CONSOLE_CLOSE } from "../../protocol";\nexport const y = CONSOLE_CLOSE;', false],
   ["server/web/console-relay/probe.ts", 'import { x } from "../../agent/consoles";\nexport const y = x;', false],
-  ["server/web/console-relay/probe.ts", 'import { CONSOLE_CLOSE } from "../../protocol/console";\nimport { WebSocketServer } from "ws";\nimport net from "node:net";\nimport { StreamRelay } from "./stream-relay";\nexport const y = [CONSOLE_CLOSE, WebSocketServer, net, StreamRelay];', true],
+  [
+    "server/web/console-relay/probe.ts",
+    'import { CONSOLE_CLOSE } from "../../protocol/console";\nimport { WebSocketServer } from "ws";\nimport net from "node:net";\nimport { StreamRelay } from "./stream-relay";\nexport const y = [CONSOLE_CLOSE, WebSocketServer, net, StreamRelay];',
+    true,
+  ],
   ["app/api/probe/route.ts", 'import { db } from "@/server/web/db/client";\nexport const y = db;', false],
   ["app/api/probe/route.ts", 'import type { User } from "../../../server/web/db/client";\nexport type Y = User;', false],
   ["app/api/probe/route.ts", 'import { PrismaClient } from "@prisma/client";\nexport const y = PrismaClient;', false],
   ["app/api/probe/route.ts", 'import { PrismaClient } from "@/server/web/db/generated/sqlite/client";\nexport const y = PrismaClient;', false],
   ["app/api/probe/route.ts", 'import { audit } from "@/server/web/audit";\nexport const y = audit;', false],
-  ["app/api/probe/route.ts", 'declare const audit: (x: unknown) => Promise<void>;\nexport const y = () => audit({});', false],
+  ["app/api/probe/route.ts", "declare const audit: (x: unknown) => Promise<void>;\nexport const y = () => audit({});", false],
   ["app/api/probe/route.ts", 'import { services } from "@/server/web/services";\nexport const y = () => services().db.user.count();', false],
-  ["app/api/probe/route.ts", 'declare const svc: { db: { host: { findMany(): unknown } } };\nexport const y = () => svc.db.host.findMany();', false],
+  ["app/api/probe/route.ts", "declare const svc: { db: { host: { findMany(): unknown } } };\nexport const y = () => svc.db.host.findMany();", false],
   ["app/probe/page.tsx", 'import { services } from "@/server/web/services";\nexport const y = () => services().db.user.count();', false],
-  ["app/api/probe/route.ts", 'import { route, json } from "@/server/web/http/route";\nimport { listHosts } from "@/server/web/services/hosts";\nexport const GET = route({ permission: "host.read" }, async ({ svc }) => json({ hosts: await listHosts(svc) }));', true],
+  [
+    "app/api/probe/route.ts",
+    'import { route, json } from "@/server/web/http/route";\nimport { listHosts } from "@/server/web/services/hosts";\nexport const GET = route({ permission: "host.read" }, async ({ svc }) => json({ hosts: await listHosts(svc) }));',
+    true,
+  ],
 ];
 
 describe("lint enforces import boundaries", () => {

@@ -9,7 +9,7 @@ import type { z } from "zod";
 import * as protocol from "../server/protocol";
 
 type Def = { type: string; [k: string]: unknown };
-const defOf = (s: unknown): Def | null => ((s as { _zod?: { def?: Def } })?._zod?.def ?? null);
+const defOf = (s: unknown): Def | null => (s as { _zod?: { def?: Def } })?._zod?.def ?? null;
 
 /** Paths (within `name`) of the objects that are not strict. */
 function looseObjects(schema: unknown, name: string, seen = new Set<unknown>()): string[] {
@@ -60,7 +60,8 @@ describe("strict schemas", () => {
   it("every protocol schema and agent method's params and result", () => {
     const loose: string[] = [];
     for (const [name, value] of Object.entries(protocol)) loose.push(...looseObjects(value, name));
-    for (const [m, { params, result }] of Object.entries(protocol.Methods)) loose.push(...looseObjects(params, `${m}.params`), ...looseObjects(result, `${m}.result`));
+    for (const [m, { params, result }] of Object.entries(protocol.Methods))
+      loose.push(...looseObjects(params, `${m}.params`), ...looseObjects(result, `${m}.result`));
     expect(loose).toEqual([]);
   });
 

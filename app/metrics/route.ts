@@ -9,7 +9,8 @@ export async function GET(req: Request): Promise<Response> {
   const check = checkMetricsToken(svc.config.metricsToken, req.headers.get("authorization"));
   if (check !== "ok") {
     const status = check === "disabled" ? 404 : 401;
-    const message = check === "disabled" ? "the /metrics endpoint is disabled (set HANGAR_METRICS_TOKEN to enable it)" : "a valid bearer token is required";
+    const message =
+      check === "disabled" ? "the /metrics endpoint is disabled (set HANGAR_METRICS_TOKEN to enable it)" : "a valid bearer token is required";
     return new Response(JSON.stringify({ error: { code: check === "disabled" ? "not_found" : "unauthenticated", message } }), {
       status,
       headers: { "content-type": "application/json", ...(status === 401 ? { "www-authenticate": 'Bearer realm="hangar-metrics"' } : {}) },

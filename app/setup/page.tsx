@@ -15,8 +15,8 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
     return (
       <AuthCard title="Setup link needed">
         <p className="text-sm">
-          Open the one-time setup URL that the Hangar server printed to its console when it started. Links expire after an hour and work once; restart the server for a
-          new one.
+          Open the one-time setup URL that the Hangar server printed to its console when it started. Links expire after an hour and work once; restart
+          the server for a new one.
         </p>
       </AuthCard>
     );

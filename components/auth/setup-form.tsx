@@ -34,12 +34,22 @@ export function SetupForm({ token }: { token: string }) {
 
   return (
     <AuthCard title="Create the first admin">
-      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">This one-time page creates Hangar&apos;s first administrator. The link stops working once used.</p>
+      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
+        This one-time page creates Hangar&apos;s first administrator. The link stops working once used.
+      </p>
       {/* POST even without JavaScript (scripts blocked or not yet loaded): a native GET
           would put the password into the URL, the history and access logs. */}
       <form onSubmit={submit} method="post" className="flex flex-col gap-4" noValidate>
         <Field label="Username" name="username" autoComplete="username" required autoFocus error={fields.username} />
-        <Field label="Password (12 characters or more)" name="password" type="password" autoComplete="new-password" minLength={12} required error={fields.password} />
+        <Field
+          label="Password (12 characters or more)"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          minLength={12}
+          required
+          error={fields.password}
+        />
         <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required error={fields.confirm} />
         {error && (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">

@@ -12,5 +12,14 @@ export function ConsolePage({ hostId, uuid }: { hostId: string; uuid: string }) 
   useLiveEvents();
   if (!data) return <p className="text-sm text-slate-500">Loading…</p>;
   const m = data.machine;
-  return <VncConsole popout hostId={hostId} uuid={uuid} machineName={m.name} running={!m.stale && (m.state === "running" || m.state === "paused")} hasGraphics={m.graphics.some((g) => g.type === "vnc")} />;
+  return (
+    <VncConsole
+      popout
+      hostId={hostId}
+      uuid={uuid}
+      machineName={m.name}
+      running={!m.stale && (m.state === "running" || m.state === "paused")}
+      hasGraphics={m.graphics.some((g) => g.type === "vnc")}
+    />
+  );
 }

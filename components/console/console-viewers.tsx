@@ -16,7 +16,11 @@ export function ConsoleViewers({ hostId, uuid }: { hostId: string; uuid: string 
   }, [hostId, uuid]);
   if (viewers.length < 2) return null;
   return (
-    <span data-testid="console-viewers" className="ml-auto text-xs text-amber-700 dark:text-amber-400" title={viewers.map((v) => `${v.user} (${v.kind}) since ${new Date(v.since).toLocaleTimeString()}`).join("\n")}>
+    <span
+      data-testid="console-viewers"
+      className="ml-auto text-xs text-amber-700 dark:text-amber-400"
+      title={viewers.map((v) => `${v.user} (${v.kind}) since ${new Date(v.since).toLocaleTimeString()}`).join("\n")}
+    >
       {viewers.length} viewers: {[...new Set(viewers.map((v) => v.user))].join(", ")}
     </span>
   );

@@ -10,10 +10,37 @@ export const KEY = {
 } as const;
 
 export const COMBOS: { label: string; keys: [number, string][] }[] = [
-  { label: "Ctrl+Alt+F1", keys: [[KEY.ControlLeft, "ControlLeft"], [KEY.AltLeft, "AltLeft"], [KEY.F1, "F1"]] },
-  { label: "Ctrl+Alt+F2", keys: [[KEY.ControlLeft, "ControlLeft"], [KEY.AltLeft, "AltLeft"], [KEY.F2, "F2"]] },
-  { label: "Ctrl+Alt+Backspace", keys: [[KEY.ControlLeft, "ControlLeft"], [KEY.AltLeft, "AltLeft"], [KEY.BackSpace, "Backspace"]] },
-  { label: "Alt+Tab", keys: [[KEY.AltLeft, "AltLeft"], [KEY.Tab, "Tab"]] },
+  {
+    label: "Ctrl+Alt+F1",
+    keys: [
+      [KEY.ControlLeft, "ControlLeft"],
+      [KEY.AltLeft, "AltLeft"],
+      [KEY.F1, "F1"],
+    ],
+  },
+  {
+    label: "Ctrl+Alt+F2",
+    keys: [
+      [KEY.ControlLeft, "ControlLeft"],
+      [KEY.AltLeft, "AltLeft"],
+      [KEY.F2, "F2"],
+    ],
+  },
+  {
+    label: "Ctrl+Alt+Backspace",
+    keys: [
+      [KEY.ControlLeft, "ControlLeft"],
+      [KEY.AltLeft, "AltLeft"],
+      [KEY.BackSpace, "Backspace"],
+    ],
+  },
+  {
+    label: "Alt+Tab",
+    keys: [
+      [KEY.AltLeft, "AltLeft"],
+      [KEY.Tab, "Tab"],
+    ],
+  },
 ];
 
 /** Keysym for one character: Latin-1 maps directly; others use the Unicode keysym range. */

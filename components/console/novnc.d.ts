@@ -1,7 +1,11 @@
 // The parts of noVNC 1.7's RFB class Hangar uses (the package ships no types).
 declare module "@novnc/novnc" {
   export default class RFB extends EventTarget {
-    constructor(target: HTMLElement, urlOrChannel: string | WebSocket, options?: { shared?: boolean; credentials?: { password?: string }; wsProtocols?: string[] });
+    constructor(
+      target: HTMLElement,
+      urlOrChannel: string | WebSocket,
+      options?: { shared?: boolean; credentials?: { password?: string }; wsProtocols?: string[] },
+    );
     viewOnly: boolean;
     scaleViewport: boolean;
     resizeSession: boolean;

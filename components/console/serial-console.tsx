@@ -15,11 +15,14 @@ export function SerialConsole({ hostId, uuid, running, hasSerial }: { hostId: st
 
   const term = useXterm(host, socket);
 
-  const onSocket = useCallback((ws: WebSocket) => {
-    socket.current = ws;
-    ws.addEventListener("message", (e) => term.current?.write(new Uint8Array(e.data as ArrayBuffer)));
-    term.current?.focus();
-  }, [term]);
+  const onSocket = useCallback(
+    (ws: WebSocket) => {
+      socket.current = ws;
+      ws.addEventListener("message", (e) => term.current?.write(new Uint8Array(e.data as ArrayBuffer)));
+      term.current?.focus();
+    },
+    [term],
+  );
   const conn = useConsoleSocket({ hostId, uuid, kind: "serial", enabled: running && hasSerial, onSocket });
 
   // Long pastes go in 1 KiB chunks, each after the socket drained, so they arrive whole.
@@ -48,7 +51,11 @@ export function SerialConsole({ hostId, uuid, running, hasSerial }: { hostId: st
     <div data-testid="serial-console" data-state={conn.state} className="flex flex-col gap-2">
       <div role="toolbar" aria-label="Serial console controls" className="flex flex-wrap items-center gap-2 text-sm">
         <span role="status" className={conn.state === "connected" ? "text-green-700 dark:text-green-400" : "text-slate-500"}>
-          {conn.state === "connected" ? "Connected" : conn.state === "connecting" ? "Connecting…" : `Disconnected${conn.reason ? `: ${conn.reason}` : ""}`}
+          {conn.state === "connected"
+            ? "Connected"
+            : conn.state === "connecting"
+              ? "Connecting…"
+              : `Disconnected${conn.reason ? `: ${conn.reason}` : ""}`}
         </span>
         {conn.state === "disconnected" && (
           <Button variant="secondary" onClick={() => conn.reconnect(conn.takenOver)}>
@@ -59,9 +66,20 @@ export function SerialConsole({ hostId, uuid, running, hasSerial }: { hostId: st
           Copy all
         </Button>
       </div>
-      <div ref={host} data-testid="serial-screen" className="h-[60vh] w-full overflow-hidden rounded bg-slate-900 p-1" onClick={() => term.current?.focus()} />
+      <div
+        ref={host}
+        data-testid="serial-screen"
+        className="h-[60vh] w-full overflow-hidden rounded bg-slate-900 p-1"
+        onClick={() => term.current?.focus()}
+      />
       <div className="flex items-start gap-2">
-        <textarea aria-label="Text to paste into the serial console" value={paste} onChange={(e) => setPaste(e.target.value)} rows={2} className="w-full max-w-xl rounded border border-slate-300 p-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900" />
+        <textarea
+          aria-label="Text to paste into the serial console"
+          value={paste}
+          onChange={(e) => setPaste(e.target.value)}
+          rows={2}
+          className="w-full max-w-xl rounded border border-slate-300 p-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"
+        />
         <Button variant="secondary" onClick={() => void sendPaste()} disabled={!paste || conn.state !== "connected"}>
           Paste
         </Button>

@@ -84,7 +84,8 @@ export function useConsoleSocket(opts: ConsoleSocketOptions) {
     if (opts.enabled) void connect();
     const onVisible = () => {
       const ws = wsRef.current;
-      if (document.visibilityState === "visible" && latest.current.enabled && (!ws || ws.readyState === WebSocket.CLOSED) && !stopped.current) void connect();
+      if (document.visibilityState === "visible" && latest.current.enabled && (!ws || ws.readyState === WebSocket.CLOSED) && !stopped.current)
+        void connect();
     };
     document.addEventListener("visibilitychange", onVisible);
     return () => {

@@ -5,7 +5,11 @@ import { useEffect, useRef, type RefObject } from "react";
 import type { Terminal } from "@xterm/xterm";
 import "@xterm/xterm/css/xterm.css";
 
-export function useXterm(host: RefObject<HTMLDivElement | null>, socket: RefObject<WebSocket | null>, onResize?: (cols: number, rows: number) => void): RefObject<Terminal | null> {
+export function useXterm(
+  host: RefObject<HTMLDivElement | null>,
+  socket: RefObject<WebSocket | null>,
+  onResize?: (cols: number, rows: number) => void,
+): RefObject<Terminal | null> {
   const term = useRef<Terminal | null>(null);
   const resized = useRef(onResize);
   resized.current = onResize;

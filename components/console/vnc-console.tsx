@@ -9,7 +9,20 @@ import { COMBOS, keysymFor } from "./keys";
 import { useConsoleSocket } from "./use-console-socket";
 import { ConsoleViewers } from "./console-viewers";
 
-export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hostId: string; uuid: string; machineName: string; running: boolean; hasGraphics: boolean; popout?: boolean }) {
+export function VncConsole({
+  hostId,
+  uuid,
+  running,
+  hasGraphics,
+  popout,
+}: {
+  hostId: string;
+  uuid: string;
+  machineName: string;
+  running: boolean;
+  hasGraphics: boolean;
+  popout?: boolean;
+}) {
   const screen = useRef<HTMLDivElement>(null);
   const wrapper = useRef<HTMLDivElement>(null);
   const rfb = useRef<RFB | null>(null);
@@ -88,9 +101,15 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
   if (!running) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">The machine is off: start it to use the console.</p>;
 
   const state = conn.state === "connected" && !vncUp ? "connecting" : conn.state;
-  const stateText = state === "connected" ? "Connected" : state === "connecting" ? "Connecting…" : `Disconnected${conn.reason ? `: ${conn.reason}` : ""}`;
+  const stateText =
+    state === "connected" ? "Connected" : state === "connecting" ? "Connecting…" : `Disconnected${conn.reason ? `: ${conn.reason}` : ""}`;
   return (
-    <div ref={wrapper} data-testid="vnc-console" data-state={state} className={`flex flex-col gap-2 ${popout ? "h-screen p-2" : ""} bg-white dark:bg-slate-950`}>
+    <div
+      ref={wrapper}
+      data-testid="vnc-console"
+      data-state={state}
+      className={`flex flex-col gap-2 ${popout ? "h-screen p-2" : ""} bg-white dark:bg-slate-950`}
+    >
       <div role="toolbar" aria-label="Console controls" className="flex flex-wrap items-center gap-2 text-sm">
         <span role="status" className={state === "connected" ? "text-green-700 dark:text-green-400" : "text-slate-500"}>
           {stateText}
@@ -109,13 +128,28 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
           Ctrl+Alt+Del
         </Button>
         <div className="relative">
-          <Button variant="secondary" aria-haspopup="menu" aria-expanded={keysOpen} onClick={() => setKeysOpen((o) => !o)} disabled={state !== "connected"}>
+          <Button
+            variant="secondary"
+            aria-haspopup="menu"
+            aria-expanded={keysOpen}
+            onClick={() => setKeysOpen((o) => !o)}
+            disabled={state !== "connected"}
+          >
             Keys ▾
           </Button>
           {keysOpen && (
-            <div role="menu" className="absolute z-20 mt-1 w-48 rounded border border-slate-200 bg-white py-1 shadow dark:border-slate-700 dark:bg-slate-900">
+            <div
+              role="menu"
+              className="absolute z-20 mt-1 w-48 rounded border border-slate-200 bg-white py-1 shadow dark:border-slate-700 dark:bg-slate-900"
+            >
               {COMBOS.map((c) => (
-                <button key={c.label} role="menuitem" type="button" className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => (setKeysOpen(false), sendCombo(c.keys))}>
+                <button
+                  key={c.label}
+                  role="menuitem"
+                  type="button"
+                  className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-800"
+                  onClick={() => (setKeysOpen(false), sendCombo(c.keys))}
+                >
                   {c.label}
                 </button>
               ))}
@@ -167,7 +201,13 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
       </div>
       {pasteOpen && (
         <div className="flex items-start gap-2">
-          <textarea aria-label="Text to type into the guest" value={paste} onChange={(e) => setPaste(e.target.value)} rows={3} className="w-full max-w-xl rounded border border-slate-300 p-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900" />
+          <textarea
+            aria-label="Text to type into the guest"
+            value={paste}
+            onChange={(e) => setPaste(e.target.value)}
+            rows={3}
+            className="w-full max-w-xl rounded border border-slate-300 p-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"
+          />
           <Button onClick={() => void typeText(paste).then(() => setPasteOpen(false))}>Type it</Button>
         </div>
       )}
@@ -176,7 +216,12 @@ export function VncConsole({ hostId, uuid, running, hasGraphics, popout }: { hos
       {clipboard && (
         <div className="flex items-center gap-2 text-sm">
           <span className="text-slate-500">Guest clipboard:</span>
-          <input readOnly value={clipboard} aria-label="Guest clipboard" className="flex-1 rounded border px-2 py-1 font-mono text-xs dark:bg-slate-900" />
+          <input
+            readOnly
+            value={clipboard}
+            aria-label="Guest clipboard"
+            className="flex-1 rounded border px-2 py-1 font-mono text-xs dark:bg-slate-900"
+          />
           <Button variant="secondary" onClick={() => void navigator.clipboard?.writeText(clipboard)}>
             Copy
           </Button>

@@ -16,7 +16,10 @@ import { useContainerActions } from "./use-container-actions";
 import { LogViewer } from "./log-viewer";
 
 // xterm.js loads only when the terminal tab opens.
-const ExecTerminal = dynamic(() => import("./exec-terminal").then((m) => m.ExecTerminal), { ssr: false, loading: () => <p className="text-sm text-slate-500">Loading terminal…</p> });
+const ExecTerminal = dynamic(() => import("./exec-terminal").then((m) => m.ExecTerminal), {
+  ssr: false,
+  loading: () => <p className="text-sm text-slate-500">Loading terminal…</p>,
+});
 
 type Tab = "overview" | "logs" | "terminal" | "inspect";
 
@@ -36,10 +39,22 @@ function Rename({ hostId, id, name }: { hostId: string; id: string; name: string
       className="flex items-center gap-2"
       onSubmit={(e) => {
         e.preventDefault();
-        rename.mutate({ hostId, id, name: value }, { onSuccess: () => setEditing(false), onError: (err) => setError(err instanceof ApiClientError ? (err.fields.name ?? err.message) : err.message) });
+        rename.mutate(
+          { hostId, id, name: value },
+          {
+            onSuccess: () => setEditing(false),
+            onError: (err) => setError(err instanceof ApiClientError ? (err.fields.name ?? err.message) : err.message),
+          },
+        );
       }}
     >
-      <input aria-label="New name" value={value} onChange={(e) => setValue(e.target.value)} autoFocus className="rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900" />
+      <input
+        aria-label="New name"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        autoFocus
+        className="rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
+      />
       <Button type="submit" disabled={rename.isPending}>
         Save
       </Button>
@@ -59,7 +74,10 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !data) return <EmptyState title="Container not found">{error?.message ?? "It may have been removed."}</EmptyState>;
   const c = data.container;
-  const info = data.inspect as { Config?: { Env?: string[]; Cmd?: string[] | null }; HostConfig?: { RestartPolicy?: { Name?: string }; Memory?: number; NanoCpus?: number; Binds?: string[] | null } } | null;
+  const info = data.inspect as {
+    Config?: { Env?: string[]; Cmd?: string[] | null };
+    HostConfig?: { RestartPolicy?: { Name?: string }; Memory?: number; NanoCpus?: number; Binds?: string[] | null };
+  } | null;
   return (
     <div className="flex flex-col gap-4">
       <Breadcrumb href="/containers" list="Containers" here={c.hostName} />
@@ -78,7 +96,12 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
             ))}
         </div>
       </div>
-      <Tabs label="Container sections" tabs={(["overview", "logs", "terminal", "inspect"] as const).filter((t) => canManage || t !== "terminal")} value={tab} onChange={setTab} />
+      <Tabs
+        label="Container sections"
+        tabs={(["overview", "logs", "terminal", "inspect"] as const).filter((t) => canManage || t !== "terminal")}
+        value={tab}
+        onChange={setTab}
+      />
       {tab === "overview" && (
         <>
           <dl className="grid max-w-3xl grid-cols-[10rem_1fr] gap-y-2 text-sm">
@@ -91,12 +114,17 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
             <dt className="text-slate-500">Created</dt>
             <dd>{ago(c.createdAt)}</dd>
             <dt className="text-slate-500">Ports</dt>
-            <dd className="font-mono">{c.ports.map((p) => (p.publicPort ? `${p.ip ?? "0.0.0.0"}:${p.publicPort} → ${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`)).join(", ") || "—"}</dd>
+            <dd className="font-mono">
+              {c.ports
+                .map((p) => (p.publicPort ? `${p.ip ?? "0.0.0.0"}:${p.publicPort} → ${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`))
+                .join(", ") || "—"}
+            </dd>
             <dt className="text-slate-500">Restart policy</dt>
             <dd>{info?.HostConfig?.RestartPolicy?.Name || "no"}</dd>
             <dt className="text-slate-500">Limits</dt>
             <dd>
-              {info?.HostConfig?.Memory ? `${Math.round(info.HostConfig.Memory / 1048576)} MiB` : "no memory limit"}, {info?.HostConfig?.NanoCpus ? `${info.HostConfig.NanoCpus / 1e9} CPUs` : "no CPU limit"}
+              {info?.HostConfig?.Memory ? `${Math.round(info.HostConfig.Memory / 1048576)} MiB` : "no memory limit"},{" "}
+              {info?.HostConfig?.NanoCpus ? `${info.HostConfig.NanoCpus / 1e9} CPUs` : "no CPU limit"}
             </dd>
             <dt className="text-slate-500">Volumes</dt>
             <dd className="font-mono">{info?.HostConfig?.Binds?.join(", ") || "—"}</dd>
@@ -108,8 +136,22 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
       )}
       {tab === "logs" && <LogViewer hostId={hostId} id={c.id} name={c.name} />}
       {tab === "terminal" && <ExecTerminal hostId={hostId} id={c.id} running={!c.stale && c.state === "running"} />}
-      {tab === "inspect" && (data.inspect ? <pre className="max-h-[70vh] overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">{JSON.stringify(data.inspect, null, 2)}</pre> : <p className="text-sm text-slate-500">Available while the host is online.</p>)}
-      <ConfirmDialog open={!!runner.pending} title={`${runner.pending?.spec.label ?? ""} ${c.name}?`} confirmLabel={runner.pending?.spec.label ?? "Confirm"} danger onConfirm={runner.confirm} onCancel={runner.cancel}>
+      {tab === "inspect" &&
+        (data.inspect ? (
+          <pre className="max-h-[70vh] overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">
+            {JSON.stringify(data.inspect, null, 2)}
+          </pre>
+        ) : (
+          <p className="text-sm text-slate-500">Available while the host is online.</p>
+        ))}
+      <ConfirmDialog
+        open={!!runner.pending}
+        title={`${runner.pending?.spec.label ?? ""} ${c.name}?`}
+        confirmLabel={runner.pending?.spec.label ?? "Confirm"}
+        danger
+        onConfirm={runner.confirm}
+        onCancel={runner.cancel}
+      >
         {runner.pending?.spec.confirm}
       </ConfirmDialog>
     </div>

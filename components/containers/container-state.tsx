@@ -14,7 +14,12 @@ const STYLE: Record<ContainerState, string> = {
 
 export function ContainerStateBadge({ state, stale, health }: { state: ContainerState; stale?: boolean; health?: string | null }) {
   return (
-    <span data-testid="container-state" data-state={state} className={`inline-flex items-center gap-1 rounded px-2 py-0.5 text-xs font-medium capitalize ${STYLE[state]} ${stale ? "opacity-50" : ""}`} title={stale ? "Last known state: host offline" : undefined}>
+    <span
+      data-testid="container-state"
+      data-state={state}
+      className={`inline-flex items-center gap-1 rounded px-2 py-0.5 text-xs font-medium capitalize ${STYLE[state]} ${stale ? "opacity-50" : ""}`}
+      title={stale ? "Last known state: host offline" : undefined}
+    >
       {state}
       {health && <span className={health === "healthy" ? "text-green-700" : health === "unhealthy" ? "text-red-700" : ""}>({health})</span>}
       {stale && " ?"}
@@ -33,11 +38,26 @@ export interface ContainerActionSpec {
 export const CONTAINER_ACTION_SPECS: ContainerActionSpec[] = [
   { action: "start", label: "Start", when: ["created", "exited", "dead"] },
   { action: "stop", label: "Stop", when: ["running", "restarting"], confirm: "The main process gets SIGTERM, then SIGKILL after 10 s." },
-  { action: "restart", label: "Restart", when: ["running", "exited", "created"], confirm: "The container is stopped (SIGTERM, then SIGKILL after 10 s) and started again." },
+  {
+    action: "restart",
+    label: "Restart",
+    when: ["running", "exited", "created"],
+    confirm: "The container is stopped (SIGTERM, then SIGKILL after 10 s) and started again.",
+  },
   { action: "pause", label: "Pause", when: ["running"] },
   { action: "unpause", label: "Resume", when: ["paused"] },
-  { action: "kill", label: "Kill", when: ["running", "paused", "restarting"], confirm: "The main process gets SIGKILL at once: unsaved work inside is lost." },
-  { action: "remove", label: "Remove", when: ["created", "exited", "dead", "running", "paused", "restarting", "unknown"], confirm: "The container and its writable layer are deleted (running ones are stopped first). Named volumes are kept." },
+  {
+    action: "kill",
+    label: "Kill",
+    when: ["running", "paused", "restarting"],
+    confirm: "The main process gets SIGKILL at once: unsaved work inside is lost.",
+  },
+  {
+    action: "remove",
+    label: "Remove",
+    when: ["created", "exited", "dead", "running", "paused", "restarting", "unknown"],
+    confirm: "The container and its writable layer are deleted (running ones are stopped first). Named volumes are kept.",
+  },
 ];
 
 export const actionsForContainer = (state: ContainerState) => CONTAINER_ACTION_SPECS.filter((a) => a.when.includes(state));

@@ -20,13 +20,25 @@ export function ContainersTable() {
   const [q, setQ] = useState("");
   const [state, setState] = useState("all");
   const [host, setHost] = useState("all");
-  const hosts = useMemo(() => [...new Map((data?.rows ?? []).map((r) => [r.hostId, r.hostName])).entries()].sort((a, b) => collator.compare(a[1], b[1])), [data]);
+  const hosts = useMemo(
+    () => [...new Map((data?.rows ?? []).map((r) => [r.hostId, r.hostName])).entries()].sort((a, b) => collator.compare(a[1], b[1])),
+    [data],
+  );
   const runner = useContainerActions();
   const canManage = useCan("container.manage");
   const rows = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return (data?.rows ?? [])
-      .filter((r) => (host === "all" || r.hostId === host) && (state === "all" || (state === "stopped" ? ["exited", "dead", "created"].includes(r.state) : r.state === state)) && (!needle || r.name.toLowerCase().includes(needle) || r.image.toLowerCase().includes(needle) || r.hostName.toLowerCase().includes(needle) || r.id.startsWith(needle)))
+      .filter(
+        (r) =>
+          (host === "all" || r.hostId === host) &&
+          (state === "all" || (state === "stopped" ? ["exited", "dead", "created"].includes(r.state) : r.state === state)) &&
+          (!needle ||
+            r.name.toLowerCase().includes(needle) ||
+            r.image.toLowerCase().includes(needle) ||
+            r.hostName.toLowerCase().includes(needle) ||
+            r.id.startsWith(needle)),
+      )
       .sort((a, b) => collator.compare(a.hostName, b.hostName) || collator.compare(a.name, b.name));
   }, [data, q, state, host]);
 
@@ -37,9 +49,7 @@ export function ContainersTable() {
       <div className="flex flex-wrap items-center gap-2">
         <SearchBox label="Search containers" placeholder="Search name, image, host or id" value={q} onChange={setQ} />
         <FilterSelect label="Filter by state" value={state} onChange={setState} options={STATE_FILTERS} />
-        {hosts.length > 1 && (
-          <FilterSelect label="Filter by host" value={host} onChange={setHost} options={[["all", "All hosts"], ...hosts]} />
-        )}
+        {hosts.length > 1 && <FilterSelect label="Filter by host" value={host} onChange={setHost} options={[["all", "All hosts"], ...hosts]} />}
         <span className="text-sm text-slate-500" data-testid="container-count">
           {rows.length} of {data.total}
         </span>
@@ -65,9 +75,18 @@ export function ContainersTable() {
             </thead>
             <tbody>
               {rows.map((c) => (
-                <tr key={`${c.hostId}/${c.id}`} data-testid="container-row" data-name={c.name} className="border-b border-slate-100 last:border-0 dark:border-slate-800">
+                <tr
+                  key={`${c.hostId}/${c.id}`}
+                  data-testid="container-row"
+                  data-name={c.name}
+                  className="border-b border-slate-100 last:border-0 dark:border-slate-800"
+                >
                   <td className="px-3 py-2">
-                    <Link href={`/containers/${c.hostId}/${c.id}`} prefetch={false} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+                    <Link
+                      href={`/containers/${c.hostId}/${c.id}`}
+                      prefetch={false}
+                      className="font-medium text-sky-700 hover:underline dark:text-sky-400"
+                    >
                       {c.name}
                     </Link>
                     <div className="font-mono text-xs text-slate-500">{c.id.slice(0, 12)}</div>
@@ -82,15 +101,32 @@ export function ContainersTable() {
                     {c.hostName}
                     {c.stale && <span className="ml-1 text-xs text-amber-600">(offline, {ago(c.observedAt)})</span>}
                   </td>
-                  <td className="px-3 py-2 font-mono text-xs">{c.ports.filter((p) => p.publicPort).map((p) => `${p.publicPort}→${p.privatePort}/${p.type}`).join(", ") || "—"}</td>
+                  <td className="px-3 py-2 font-mono text-xs">
+                    {c.ports
+                      .filter((p) => p.publicPort)
+                      .map((p) => `${p.publicPort}→${p.privatePort}/${p.type}`)
+                      .join(", ") || "—"}
+                  </td>
                   <td className="px-3 py-2 text-xs text-slate-500">{ago(c.createdAt)}</td>
-                  <td className="px-3 py-2">{c.state === "running" && !c.stale ? <Sparkline series={`ct/${c.hostId}/${c.id}`} index={0} unit="percent" max={100} label={`CPU of ${c.name}`} /> : <span className="text-xs text-slate-400">—</span>}</td>
+                  <td className="px-3 py-2">
+                    {c.state === "running" && !c.stale ? (
+                      <Sparkline series={`ct/${c.hostId}/${c.id}`} index={0} unit="percent" max={100} label={`CPU of ${c.name}`} />
+                    ) : (
+                      <span className="text-xs text-slate-400">—</span>
+                    )}
+                  </td>
                   <td className="px-3 py-2">
                     <span className="flex flex-wrap gap-1">
                       {!c.stale &&
                         canManage &&
                         actionsForContainer(c.state).map((a) => (
-                          <button key={a.action} type="button" onClick={() => runner.run(a, c)} aria-label={`${a.label} ${c.name}`} className={`rounded border px-2 py-0.5 text-xs ${a.confirm ? "border-red-300 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300" : "border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"}`}>
+                          <button
+                            key={a.action}
+                            type="button"
+                            onClick={() => runner.run(a, c)}
+                            aria-label={`${a.label} ${c.name}`}
+                            className={`rounded border px-2 py-0.5 text-xs ${a.confirm ? "border-red-300 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300" : "border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"}`}
+                          >
                             {a.label}
                           </button>
                         ))}
@@ -102,7 +138,14 @@ export function ContainersTable() {
           </table>
         </div>
       )}
-      <ConfirmDialog open={!!runner.pending} title={`${runner.pending?.spec.label ?? ""} ${runner.pending?.c.name ?? ""}?`} confirmLabel={runner.pending?.spec.label ?? "Confirm"} danger onConfirm={runner.confirm} onCancel={runner.cancel}>
+      <ConfirmDialog
+        open={!!runner.pending}
+        title={`${runner.pending?.spec.label ?? ""} ${runner.pending?.c.name ?? ""}?`}
+        confirmLabel={runner.pending?.spec.label ?? "Confirm"}
+        danger
+        onConfirm={runner.confirm}
+        onCancel={runner.cancel}
+      >
         {runner.pending?.spec.confirm}
       </ConfirmDialog>
     </div>

@@ -14,7 +14,11 @@ export function splitCommand(s: string): string[] {
   return [...s.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
 }
 
-const lines = (s: string) => s.split("\n").map((l) => l.trim()).filter(Boolean);
+const lines = (s: string) =>
+  s
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 export function parsePorts(s: string): { spec: NonNullable<ContainerCreateSpec["ports"]>; error: string | null } {
   const spec: NonNullable<ContainerCreateSpec["ports"]> = [];
@@ -95,7 +99,11 @@ export function CreateContainer({ onDone }: { onDone: () => void }) {
     <form onSubmit={submit} noValidate aria-label="Create container" className="grid gap-3 md:grid-cols-2">
       <label className="flex flex-col gap-1 text-sm">
         Host
-        <select value={chosen} onChange={(e) => setHostId(e.target.value)} className="rounded border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900">
+        <select
+          value={chosen}
+          onChange={(e) => setHostId(e.target.value)}
+          className="rounded border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900"
+        >
           {withEngine.map((h) => (
             <option key={h.id} value={h.id}>
               {h.name} ({h.engine!.kind} {h.engine!.version})
@@ -105,7 +113,13 @@ export function CreateContainer({ onDone }: { onDone: () => void }) {
       </label>
       <div>
         <Field label="Image" name="image" list="image-choices" placeholder="e.g. docker.io/library/nginx:1.27" required error={errors.image} />
-        <datalist id="image-choices">{images.data?.images.flatMap((i) => i.tags).map((t) => <option key={t} value={t} />)}</datalist>
+        <datalist id="image-choices">
+          {images.data?.images
+            .flatMap((i) => i.tags)
+            .map((t) => (
+              <option key={t} value={t} />
+            ))}
+        </datalist>
       </div>
       <Field label="Name (optional)" name="name" placeholder="web-1" error={errors.name} />
       <Field label="Command (optional)" name="cmd" placeholder='sh -c "echo hi; sleep 3600"' error={errors.cmd} />
@@ -127,7 +141,11 @@ export function CreateContainer({ onDone }: { onDone: () => void }) {
       <div className="grid grid-cols-3 gap-2">
         <label className="flex flex-col gap-1 text-sm">
           Restart
-          <select name="restart" defaultValue="no" className="rounded border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900">
+          <select
+            name="restart"
+            defaultValue="no"
+            className="rounded border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900"
+          >
             <option value="no">never</option>
             <option value="on-failure">on failure</option>
             <option value="unless-stopped">unless stopped</option>

@@ -21,14 +21,25 @@ export function ExecTerminal({ hostId, id, running }: { hostId: string; id: stri
     sendSize();
   });
 
-  const onSocket = useCallback((ws: WebSocket) => {
-    socket.current = ws;
-    ws.addEventListener("message", (e) => term.current?.write(new Uint8Array(e.data as ArrayBuffer)));
-    sendSize();
-    term.current?.focus();
-  }, [term]);
+  const onSocket = useCallback(
+    (ws: WebSocket) => {
+      socket.current = ws;
+      ws.addEventListener("message", (e) => term.current?.write(new Uint8Array(e.data as ArrayBuffer)));
+      sendSize();
+      term.current?.focus();
+    },
+    [term],
+  );
   // A shell that exits closes the socket: it is not reopened on its own.
-  const conn = useConsoleSocket({ hostId, uuid: id, kind: "exec", enabled: false, onSocket, ticketUrl: `/api/containers/${encodeURIComponent(hostId)}/${encodeURIComponent(id)}/console`, extra: () => size.current });
+  const conn = useConsoleSocket({
+    hostId,
+    uuid: id,
+    kind: "exec",
+    enabled: false,
+    onSocket,
+    ticketUrl: `/api/containers/${encodeURIComponent(hostId)}/${encodeURIComponent(id)}/console`,
+    extra: () => size.current,
+  });
 
   // Opens one shell when the tab is shown; "exit" in it ends the session for good.
   const opened = useRef(false);
@@ -44,7 +55,15 @@ export function ExecTerminal({ hostId, id, running }: { hostId: string; id: stri
   return (
     <div className="flex flex-col gap-2" data-testid="exec-terminal" data-state={conn.state}>
       <div className="flex items-center gap-3 text-sm">
-        <span>{conn.state === "connected" ? "Connected: /bin/sh" : conn.state === "connecting" ? "Connecting…" : conn.reason ? `Closed: ${conn.reason}` : "Not connected"}</span>
+        <span>
+          {conn.state === "connected"
+            ? "Connected: /bin/sh"
+            : conn.state === "connecting"
+              ? "Connecting…"
+              : conn.reason
+                ? `Closed: ${conn.reason}`
+                : "Not connected"}
+        </span>
         <Button variant="secondary" onClick={() => conn.reconnect()} disabled={conn.state === "connecting" || conn.state === "connected"}>
           {conn.state === "disconnected" ? "Open a new shell" : "Open shell"}
         </Button>

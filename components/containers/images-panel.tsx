@@ -44,7 +44,11 @@ export function ImagesPanel() {
       <div className="flex flex-wrap items-end gap-3">
         <label className="flex flex-col gap-1 text-sm">
           Host
-          <select value={chosen ?? ""} onChange={(e) => setHostId(e.target.value)} className="rounded border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900">
+          <select
+            value={chosen ?? ""}
+            onChange={(e) => setHostId(e.target.value)}
+            className="rounded border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900"
+          >
             {withEngine.map((h) => (
               <option key={h.id} value={h.id}>
                 {h.name}
@@ -61,7 +65,12 @@ export function ImagesPanel() {
         >
           <label className="flex flex-col gap-1 text-sm">
             Pull image
-            <input value={ref} onChange={(e) => setRef(e.target.value)} placeholder="docker.io/library/alpine:3" className="w-64 rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900" />
+            <input
+              value={ref}
+              onChange={(e) => setRef(e.target.value)}
+              placeholder="docker.io/library/alpine:3"
+              className="w-64 rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+            />
           </label>
           <Button type="submit" variant="secondary" disabled={!ref.trim() || m.pull.isPending}>
             Pull
@@ -72,11 +81,24 @@ export function ImagesPanel() {
             Upload archive
             <input ref={file} type="file" accept=".tar,application/x-tar" className="text-sm" aria-label="Image archive" />
           </label>
-          <select aria-label="Archive kind" value={mode} onChange={(e) => setMode(e.target.value as "load" | "import")} className="rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900">
+          <select
+            aria-label="Archive kind"
+            value={mode}
+            onChange={(e) => setMode(e.target.value as "load" | "import")}
+            className="rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+          >
             <option value="load">image archive (docker/podman save)</option>
             <option value="import">root file system tar</option>
           </select>
-          {mode === "import" && <input aria-label="New image name" value={importName} onChange={(e) => setImportName(e.target.value)} placeholder="localhost/app:1" className="w-44 rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900" />}
+          {mode === "import" && (
+            <input
+              aria-label="New image name"
+              value={importName}
+              onChange={(e) => setImportName(e.target.value)}
+              placeholder="localhost/app:1"
+              className="w-44 rounded border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+            />
+          )}
           <Button type="button" variant="secondary" disabled={progress !== null} onClick={() => void upload()}>
             {progress !== null ? `Uploading ${Math.round(progress * 100)} %` : "Upload"}
           </Button>
@@ -88,7 +110,10 @@ export function ImagesPanel() {
       ) : images.error ? (
         <p className="text-sm text-red-600">{images.error.message}</p>
       ) : (
-        <table className="w-full rounded-lg border border-slate-200 bg-white text-left text-sm dark:border-slate-800 dark:bg-slate-900" aria-label="Images">
+        <table
+          className="w-full rounded-lg border border-slate-200 bg-white text-left text-sm dark:border-slate-800 dark:bg-slate-900"
+          aria-label="Images"
+        >
           <thead className="text-slate-500">
             <tr>
               <th className="px-3 py-2 font-medium">Tags</th>

@@ -37,7 +37,14 @@ export function LogViewer({ hostId, id, name }: { hostId: string; id: string; na
       if (fresh.length) setLines((old) => (old.length + fresh.length > MAX_LINES ? [...old, ...fresh].slice(-MAX_LINES) : [...old, ...fresh]));
     });
   }, []);
-  const conn = useConsoleSocket({ hostId, uuid: id, kind: "logs", enabled: true, onSocket, ticketUrl: `/api/containers/${encodeURIComponent(hostId)}/${encodeURIComponent(id)}/console` });
+  const conn = useConsoleSocket({
+    hostId,
+    uuid: id,
+    kind: "logs",
+    enabled: true,
+    onSocket,
+    ticketUrl: `/api/containers/${encodeURIComponent(hostId)}/${encodeURIComponent(id)}/console`,
+  });
 
   const shown = useMemo(() => {
     const needle = q.trim().toLowerCase();
@@ -51,28 +58,44 @@ export function LogViewer({ hostId, id, name }: { hostId: string; id: string; na
   return (
     <div className="flex flex-col gap-2" data-testid="log-viewer" data-state={conn.state}>
       <div className="flex flex-wrap items-center gap-3 text-sm">
-        <input aria-label="Search logs" placeholder="Search" value={q} onChange={(e) => setQ(e.target.value)} className="w-64 rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900" />
+        <input
+          aria-label="Search logs"
+          placeholder="Search"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          className="w-64 rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+        />
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>
         <span className="text-slate-500">
-          {conn.state === "connected" ? "live" : conn.state} · {shown.length} of {lines.length} lines{lines.length >= MAX_LINES ? ` (last ${MAX_LINES} kept)` : ""}
+          {conn.state === "connected" ? "live" : conn.state} · {shown.length} of {lines.length} lines
+          {lines.length >= MAX_LINES ? ` (last ${MAX_LINES} kept)` : ""}
         </span>
-        <a className="ml-auto text-sky-700 hover:underline dark:text-sky-400" href={`/api/containers/${encodeURIComponent(hostId)}/${encodeURIComponent(id)}/logs?tail=100000&download=1`} download={`${name}.log`}>
+        <a
+          className="ml-auto text-sky-700 hover:underline dark:text-sky-400"
+          href={`/api/containers/${encodeURIComponent(hostId)}/${encodeURIComponent(id)}/logs?tail=100000&download=1`}
+          download={`${name}.log`}
+        >
           Download
         </a>
       </div>
-      <div ref={box} data-testid="log-lines" className="h-[28rem] overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100" onScroll={(e) => {
-        const el = e.currentTarget;
-        setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < 20);
-      }}>
+      <div
+        ref={box}
+        data-testid="log-lines"
+        className="h-[28rem] overflow-auto rounded bg-slate-900 p-2 font-mono text-xs text-slate-100"
+        onScroll={(e) => {
+          const el = e.currentTarget;
+          setFollow(el.scrollHeight - el.scrollTop - el.clientHeight < 20);
+        }}
+      >
         {shown.map((l) => (
           <div key={l.n} className={l.err ? "text-red-300" : undefined}>
             <span className="select-none text-slate-500">{l.t.replace("T", " ").replace(/\.\d+/, "").replace("Z", "")} </span>
             {l.text}
           </div>
         ))}
-        {!lines.length && <p className="text-slate-500">{conn.state === "connected" ? "No output yet." : conn.reason ?? "Connecting…"}</p>}
+        {!lines.length && <p className="text-slate-500">{conn.state === "connected" ? "No output yet." : (conn.reason ?? "Connecting…")}</p>}
       </div>
     </div>
   );

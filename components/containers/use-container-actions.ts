@@ -11,7 +11,10 @@ export function useContainerActions() {
   const toast = useToast();
   const [pending, setPending] = useState<{ spec: ContainerActionSpec; c: ContainerRow } | null>(null);
   const execute = (spec: ContainerActionSpec, c: ContainerRow) =>
-    mutation.mutate({ hostId: c.hostId, id: c.id, action: spec.action }, { onError: (err) => toast(`${spec.label} ${c.name}: ${err.message}`, "error") });
+    mutation.mutate(
+      { hostId: c.hostId, id: c.id, action: spec.action },
+      { onError: (err) => toast(`${spec.label} ${c.name}: ${err.message}`, "error") },
+    );
   return {
     run(spec: ContainerActionSpec, c: ContainerRow) {
       if (spec.confirm) setPending({ spec, c });

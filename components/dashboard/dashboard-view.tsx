@@ -31,7 +31,14 @@ function Meter({ label, used, total, unit }: { label: string; used: number; tota
           {fmt(used)} of {fmt(total)} {unit === "vcpus" ? "cores" : ""} ({total > 0 ? `${Math.round((used / total) * 100)} %` : "no online hosts"})
         </span>
       </div>
-      <div className="mt-2 h-2 rounded bg-slate-200 dark:bg-slate-800" role="meter" aria-label={label} aria-valuenow={Math.round(pct)} aria-valuemin={0} aria-valuemax={100}>
+      <div
+        className="mt-2 h-2 rounded bg-slate-200 dark:bg-slate-800"
+        role="meter"
+        aria-label={label}
+        aria-valuenow={Math.round(pct)}
+        aria-valuemin={0}
+        aria-valuemax={100}
+      >
         <div className={`h-2 rounded ${used > total ? "bg-amber-500" : "bg-sky-600"}`} style={{ width: `${pct}%` }} />
       </div>
       {used > total && <p className="mt-1 text-xs text-amber-600">Overcommitted: running machines were given more than the online hosts have.</p>}
@@ -77,8 +84,18 @@ export function DashboardView() {
   return (
     <div className="flex flex-col gap-4">
       <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-4">
-        <Tile testId="tile-hosts" label="Hosts online" value={`${data.hosts.online} / ${hostsTotal}`} sub={data.hosts.offline ? `${data.hosts.offline} offline` : "all reachable"} />
-        <Tile testId="tile-machines" label="Machines running" value={`${data.machines.running}`} sub={`${data.machines.stopped} stopped${data.machines.other ? `, ${data.machines.other} other` : ""}`} />
+        <Tile
+          testId="tile-hosts"
+          label="Hosts online"
+          value={`${data.hosts.online} / ${hostsTotal}`}
+          sub={data.hosts.offline ? `${data.hosts.offline} offline` : "all reachable"}
+        />
+        <Tile
+          testId="tile-machines"
+          label="Machines running"
+          value={`${data.machines.running}`}
+          sub={`${data.machines.stopped} stopped${data.machines.other ? `, ${data.machines.other} other` : ""}`}
+        />
         <Meter label="vCPUs allocated" used={data.cpu.allocatedVcpus} total={data.cpu.hostCores} unit="vcpus" />
         <Meter label="Memory allocated" used={data.memory.allocatedBytes} total={data.memory.hostBytes} unit="bytes" />
       </div>

@@ -18,7 +18,12 @@ function LiveDetail({ series }: { series: string }) {
         <h2 className="mb-1 font-medium">Cores ({d.cores.length})</h2>
         <ul className="grid grid-cols-8 gap-1">
           {d.cores.map((c, i) => (
-            <li key={i} title={`core ${i}: ${c.toFixed(0)} %`} className="h-8 rounded bg-slate-200 dark:bg-slate-800" style={{ background: `linear-gradient(to top, #0284c7 ${c}%, transparent ${c}%)` }}>
+            <li
+              key={i}
+              title={`core ${i}: ${c.toFixed(0)} %`}
+              className="h-8 rounded bg-slate-200 dark:bg-slate-800"
+              style={{ background: `linear-gradient(to top, #0284c7 ${c}%, transparent ${c}%)` }}
+            >
               <span className="sr-only">
                 core {i}: {c.toFixed(0)} %
               </span>
@@ -63,11 +68,14 @@ export function HostDetail({ hostId }: { hostId: string }) {
       <Breadcrumb href="/hosts" list="Hosts" here={h.name} />
       <div className="flex items-center gap-3">
         <h1 className="text-2xl font-semibold">{h.name}</h1>
-        <span className="text-sm text-slate-500">{h.status === "online" ? "online" : h.status === "pending" ? "waiting for agent" : `offline, last seen ${ago(h.lastSeenAt)}`}</span>
+        <span className="text-sm text-slate-500">
+          {h.status === "online" ? "online" : h.status === "pending" ? "waiting for agent" : `offline, last seen ${ago(h.lastSeenAt)}`}
+        </span>
       </div>
       {h.facts && (
         <p className="text-sm text-slate-500">
-          {h.facts.os} · kernel {h.facts.kernel} · {h.facts.cpuCount} × {h.facts.cpuModel} · {formatMemory(h.facts.memoryBytes / 1024)} · {h.machineCount} machines
+          {h.facts.os} · kernel {h.facts.kernel} · {h.facts.cpuCount} × {h.facts.cpuModel} · {formatMemory(h.facts.memoryBytes / 1024)} ·{" "}
+          {h.machineCount} machines
         </p>
       )}
       <LiveDetail series={series} />

@@ -15,7 +15,10 @@ function CopyCommand({ command }: { command: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <div className="flex flex-col gap-2">
-      <pre data-testid="enroll-command" className="overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">
+      <pre
+        data-testid="enroll-command"
+        className="overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-3 font-mono text-xs text-slate-100"
+      >
         {command}
       </pre>
       <div>
@@ -80,7 +83,12 @@ function HostCard({ h }: { h: HostRow }) {
   const canManage = useCan("host.manage");
   const dot = h.status === "online" ? "bg-green-500" : h.status === "pending" ? "bg-amber-400" : "bg-red-500";
   return (
-    <li data-testid="host-card" data-host={h.name} data-status={h.status} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <li
+      data-testid="host-card"
+      data-host={h.name}
+      data-status={h.status}
+      className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+    >
       <div className="flex items-center justify-between">
         <div className="flex items-center gap-2">
           <span aria-hidden className={`h-2.5 w-2.5 rounded-full ${dot}`} />
@@ -99,7 +107,14 @@ function HostCard({ h }: { h: HostRow }) {
               CPU <Sparkline series={`host/${h.id}`} index={0} unit="percent" max={100} label={`CPU of ${h.name}`} />
             </span>
             <span className="flex items-center gap-1">
-              Memory <Sparkline series={`host/${h.id}`} index={HOST_METRICS.indexOf("mem.used")} unit="bytes" max={h.facts?.memoryBytes} label={`Memory used on ${h.name}`} />
+              Memory{" "}
+              <Sparkline
+                series={`host/${h.id}`}
+                index={HOST_METRICS.indexOf("mem.used")}
+                unit="bytes"
+                max={h.facts?.memoryBytes}
+                label={`Memory used on ${h.name}`}
+              />
             </span>
           </div>
         )}
@@ -144,7 +159,14 @@ function HostCard({ h }: { h: HostRow }) {
           <CopyCommand command={renew.data.command} />
         </div>
       )}
-      <ConfirmDialog open={confirm} title={`Remove host ${h.name}?`} confirmLabel="Remove host" danger onCancel={() => setConfirm(false)} onConfirm={() => (setConfirm(false), remove.mutate(h.id))}>
+      <ConfirmDialog
+        open={confirm}
+        title={`Remove host ${h.name}?`}
+        confirmLabel="Remove host"
+        danger
+        onCancel={() => setConfirm(false)}
+        onConfirm={() => (setConfirm(false), remove.mutate(h.id))}
+      >
         Its agent is disconnected and its credential revoked. Its VMs keep running; they just leave Hangar.
       </ConfirmDialog>
     </li>

@@ -20,7 +20,12 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const headers: Record<string, string> = { Accept: "application/json", ...init.headers };
   if (method !== "GET") headers["X-Hangar-CSRF"] = "1";
   if (init.body !== undefined) headers["Content-Type"] = "application/json";
-  const res = await fetch(path, { method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), credentials: "same-origin" });
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    credentials: "same-origin",
+  });
   const text = await res.text();
   const data: unknown = text ? safeJson(text) : null;
   if (!res.ok) {

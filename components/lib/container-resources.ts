@@ -9,7 +9,8 @@ import { keys } from "./query-keys";
 
 const enc = encodeURIComponent;
 export const fetchContainers = () => api<{ rows: ContainerRow[]; total: number }>("/api/containers");
-export const fetchContainer = (hostId: string, id: string) => api<{ container: ContainerRow; inspect: Record<string, unknown> | null }>(`/api/containers/${enc(hostId)}/${enc(id)}`);
+export const fetchContainer = (hostId: string, id: string) =>
+  api<{ container: ContainerRow; inspect: Record<string, unknown> | null }>(`/api/containers/${enc(hostId)}/${enc(id)}`);
 export const fetchImages = (hostId: string) => api<{ images: ImageSummary[] }>(`/api/hosts/${enc(hostId)}/images`);
 
 export function useContainers() {
@@ -28,18 +29,29 @@ export function useContainerAction() {
   return useMutation({
     mutationFn: ({ hostId, id, action }: { hostId: string; id: string; action: ContainerAction }) =>
       action === "remove"
-        ? api<{ task: TaskRow }>(`/api/containers/${enc(hostId)}/${enc(id)}?force=1`, { method: "DELETE", headers: { "Idempotency-Key": `${id.slice(0, 12)}:remove:${crypto.randomUUID()}` } })
-        : api<{ task: TaskRow }>(`/api/containers/${enc(hostId)}/${enc(id)}/actions`, { method: "POST", body: { action }, headers: { "Idempotency-Key": `${id.slice(0, 12)}:${action}:${crypto.randomUUID()}` } }),
+        ? api<{ task: TaskRow }>(`/api/containers/${enc(hostId)}/${enc(id)}?force=1`, {
+            method: "DELETE",
+            headers: { "Idempotency-Key": `${id.slice(0, 12)}:remove:${crypto.randomUUID()}` },
+          })
+        : api<{ task: TaskRow }>(`/api/containers/${enc(hostId)}/${enc(id)}/actions`, {
+            method: "POST",
+            body: { action },
+            headers: { "Idempotency-Key": `${id.slice(0, 12)}:${action}:${crypto.randomUUID()}` },
+          }),
   });
 }
 
 export function useRenameContainer() {
-  return useMutation({ mutationFn: ({ hostId, id, name }: { hostId: string; id: string; name: string }) => api(`/api/containers/${enc(hostId)}/${enc(id)}`, { method: "PATCH", body: { name } }) });
+  return useMutation({
+    mutationFn: ({ hostId, id, name }: { hostId: string; id: string; name: string }) =>
+      api(`/api/containers/${enc(hostId)}/${enc(id)}`, { method: "PATCH", body: { name } }),
+  });
 }
 
 export function useCreateContainer() {
   return useMutation({
-    mutationFn: ({ hostId, spec }: { hostId: string; spec: Partial<ContainerCreateSpec> }) => api<{ task: TaskRow; container: ContainerRow | null }>(`/api/containers/${enc(hostId)}`, { method: "POST", body: spec }),
+    mutationFn: ({ hostId, spec }: { hostId: string; spec: Partial<ContainerCreateSpec> }) =>
+      api<{ task: TaskRow; container: ContainerRow | null }>(`/api/containers/${enc(hostId)}`, { method: "POST", body: spec }),
   });
 }
 
@@ -47,14 +59,27 @@ export function useImageMutations(hostId: string | null) {
   const qc = useQueryClient();
   const refresh = () => qc.invalidateQueries({ queryKey: keys.containers.images(hostId ?? "") });
   return {
-    remove: useMutation({ mutationFn: ({ id, force }: { id: string; force: boolean }) => api(`/api/hosts/${enc(hostId!)}/images/${enc(id)}?force=${force ? 1 : 0}`, { method: "DELETE" }), onSettled: refresh }),
-    pull: useMutation({ mutationFn: (ref: string) => api<{ task: TaskRow }>(`/api/hosts/${enc(hostId!)}/images/pull`, { method: "POST", body: { ref } }), onSettled: refresh }),
+    remove: useMutation({
+      mutationFn: ({ id, force }: { id: string; force: boolean }) =>
+        api(`/api/hosts/${enc(hostId!)}/images/${enc(id)}?force=${force ? 1 : 0}`, { method: "DELETE" }),
+      onSettled: refresh,
+    }),
+    pull: useMutation({
+      mutationFn: (ref: string) => api<{ task: TaskRow }>(`/api/hosts/${enc(hostId!)}/images/pull`, { method: "POST", body: { ref } }),
+      onSettled: refresh,
+    }),
     refresh,
   };
 }
 
 /** Uploads an image archive with progress (XHR: fetch has no upload progress). */
-export function uploadImage(hostId: string, file: File, mode: "load" | "import", name: string, onProgress: (sent: number, total: number) => void): Promise<{ images: string[] }> {
+export function uploadImage(
+  hostId: string,
+  file: File,
+  mode: "load" | "import",
+  name: string,
+  onProgress: (sent: number, total: number) => void,
+): Promise<{ images: string[] }> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     const q = new URLSearchParams({ mode, ...(mode === "import" ? { name } : {}) });

@@ -43,16 +43,27 @@ function removeRows<R extends Row>(qc: QueryClient, key: readonly unknown[], gon
 
 /** A host went offline or came back: its rows in every list are (no longer) stale. */
 function markHost(qc: QueryClient, key: readonly unknown[], hostId: string, stale: boolean, observedAt: string): void {
-  qc.setQueryData<ListData<Row>>(key, (old) => (old ? { ...old, rows: old.rows.map((r) => (r.hostId === hostId ? { ...r, stale, observedAt } : r)) } : old));
+  qc.setQueryData<ListData<Row>>(key, (old) =>
+    old ? { ...old, rows: old.rows.map((r) => (r.hostId === hostId ? { ...r, stale, observedAt } : r)) } : old,
+  );
 }
 
 export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
-  if (e.type === "machine.upsert" || e.type === "machine.remove" || e.type === "host.changed" || e.type === "machines.host" || e.type === "metrics.fleet") void qc.invalidateQueries({ queryKey: keys.metrics.dashboard() });
+  if (
+    e.type === "machine.upsert" ||
+    e.type === "machine.remove" ||
+    e.type === "host.changed" ||
+    e.type === "machines.host" ||
+    e.type === "metrics.fleet"
+  )
+    void qc.invalidateQueries({ queryKey: keys.metrics.dashboard() });
   switch (e.type) {
     case "machine.upsert": {
       const m = e.machine;
       upsertRow<MachineRow>(qc, keys.machines.list(), m, (r) => r.hostId === m.hostId && r.uuid === m.uuid);
-      qc.setQueryData<{ machine: MachineRow; xml: string | null }>(keys.machines.detail(m.hostId, m.uuid), (old) => (old ? { ...old, machine: m } : old));
+      qc.setQueryData<{ machine: MachineRow; xml: string | null }>(keys.machines.detail(m.hostId, m.uuid), (old) =>
+        old ? { ...old, machine: m } : old,
+      );
       return;
     }
     case "machine.remove":
@@ -66,7 +77,9 @@ export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
     case "container.upsert": {
       const c = e.container;
       upsertRow<ContainerRow>(qc, keys.containers.list(), c, (r) => r.hostId === c.hostId && r.id === c.id);
-      qc.setQueryData<{ container: ContainerRow; inspect: unknown }>(keys.containers.detail(c.hostId, c.id), (old) => (old ? { ...old, container: c } : old));
+      qc.setQueryData<{ container: ContainerRow; inspect: unknown }>(keys.containers.detail(c.hostId, c.id), (old) =>
+        old ? { ...old, container: c } : old,
+      );
       return;
     }
     case "container.remove":

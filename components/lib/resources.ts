@@ -11,7 +11,8 @@ import { keys } from "./query-keys";
 export const fetchHosts = () => api<{ hosts: HostRow[] }>("/api/hosts");
 // The table's projection: the device arrays of 1,000 rows are not needed to draw it.
 export const fetchMachines = () => api<{ rows: MachineListRow[]; total: number }>("/api/machines?view=table");
-export const fetchMachine = (hostId: string, uuid: string) => api<{ machine: MachineRow; xml: string | null }>(`/api/machines/${encodeURIComponent(hostId)}/${encodeURIComponent(uuid)}`);
+export const fetchMachine = (hostId: string, uuid: string) =>
+  api<{ machine: MachineRow; xml: string | null }>(`/api/machines/${encodeURIComponent(hostId)}/${encodeURIComponent(uuid)}`);
 export const fetchHost = (hostId: string) => api<{ host: HostRow }>(`/api/hosts/${encodeURIComponent(hostId)}`);
 export const fetchTasks = () => api<{ tasks: TaskRow[] }>("/api/tasks");
 export const fetchDashboard = () => api<FleetSummary>("/api/dashboard");
@@ -59,7 +60,9 @@ export function useRemoveHost() {
 }
 
 export function useRenewEnrollment() {
-  return useMutation({ mutationFn: (id: string) => api<{ enrollToken: string; command: string }>(`/api/hosts/${encodeURIComponent(id)}/enrollment`, { method: "POST" }) });
+  return useMutation({
+    mutationFn: (id: string) => api<{ enrollToken: string; command: string }>(`/api/hosts/${encodeURIComponent(id)}/enrollment`, { method: "POST" }),
+  });
 }
 
 export interface ActionInput {

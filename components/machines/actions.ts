@@ -14,8 +14,18 @@ export const ACTIONS: ActionSpec[] = [
   { action: "reboot", label: "Reboot", when: ["running"] },
   { action: "suspend", label: "Pause", when: ["running"] },
   { action: "resume", label: "Resume", when: ["paused"] },
-  { action: "reset", label: "Reset", when: ["running", "paused"], confirm: "Reset is like pressing the reset button: unsaved data in the guest is lost." },
-  { action: "destroy", label: "Force off", when: ["running", "paused", "shutdown", "crashed", "pmsuspended", "blocked"], confirm: "Force off cuts the power: unsaved data in the guest is lost." },
+  {
+    action: "reset",
+    label: "Reset",
+    when: ["running", "paused"],
+    confirm: "Reset is like pressing the reset button: unsaved data in the guest is lost.",
+  },
+  {
+    action: "destroy",
+    label: "Force off",
+    when: ["running", "paused", "shutdown", "crashed", "pmsuspended", "blocked"],
+    confirm: "Force off cuts the power: unsaved data in the guest is lost.",
+  },
 ];
 
 export function actionsFor(state: DomainState): ActionSpec[] {

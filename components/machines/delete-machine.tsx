@@ -27,7 +27,10 @@ export function DeleteMachine({ m }: { m: MachineRow }) {
         onCancel={() => setOpen(false)}
         onConfirm={() => {
           setOpen(false);
-          action.mutate({ hostId: m.hostId, uuid: m.uuid, action: "undefine", removeStorage: withDisks }, { onSuccess: () => router.push("/machines") });
+          action.mutate(
+            { hostId: m.hostId, uuid: m.uuid, action: "undefine", removeStorage: withDisks },
+            { onSuccess: () => router.push("/machines") },
+          );
         }}
       >
         <p>The machine&apos;s definition is removed from {m.hostName}. This cannot be undone.</p>
@@ -35,7 +38,8 @@ export function DeleteMachine({ m }: { m: MachineRow }) {
           <label className="mt-3 flex items-start gap-2">
             <input type="checkbox" checked={withDisks} onChange={(e) => setWithDisks(e.target.checked)} />
             <span>
-              Also delete its {disks.length} disk{disks.length > 1 ? "s" : ""}: <span className="font-mono text-xs">{disks.map((d) => d.source).join(", ")}</span>
+              Also delete its {disks.length} disk{disks.length > 1 ? "s" : ""}:{" "}
+              <span className="font-mono text-xs">{disks.map((d) => d.source).join(", ")}</span>
             </span>
           </label>
         )}

@@ -9,10 +9,14 @@ export function HostHealthBanner() {
   const troubled = hosts.filter((h) => h.status === "offline" || (h.status === "online" && h.libvirtConnected === false));
   if (!troubled.length) return null;
   return (
-    <ul role="status" className="mb-3 space-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
+    <ul
+      role="status"
+      className="mb-3 space-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200"
+    >
       {troubled.map((h) => (
         <li key={h.id} data-testid="host-degraded" data-host={h.name} data-reason={h.status === "offline" ? "offline" : "libvirt"}>
-          {h.status === "offline" ? `Host ${h.name} is offline` : `Host ${h.name} is degraded: its agent cannot reach libvirt`}; its machines show their last known state.
+          {h.status === "offline" ? `Host ${h.name} is offline` : `Host ${h.name} is degraded: its agent cannot reach libvirt`}; its machines show
+          their last known state.
         </li>
       ))}
     </ul>

@@ -13,8 +13,14 @@ import dynamic from "next/dynamic";
 import { MetricPanels } from "../metrics/metric-panels";
 
 // Consoles load noVNC / xterm.js: only when their tab is opened.
-const VncConsole = dynamic(() => import("../console/vnc-console").then((m) => m.VncConsole), { ssr: false, loading: () => <p className="text-sm text-slate-500">Loading console…</p> });
-const SerialConsole = dynamic(() => import("../console/serial-console").then((m) => m.SerialConsole), { ssr: false, loading: () => <p className="text-sm text-slate-500">Loading console…</p> });
+const VncConsole = dynamic(() => import("../console/vnc-console").then((m) => m.VncConsole), {
+  ssr: false,
+  loading: () => <p className="text-sm text-slate-500">Loading console…</p>,
+});
+const SerialConsole = dynamic(() => import("../console/serial-console").then((m) => m.SerialConsole), {
+  ssr: false,
+  loading: () => <p className="text-sm text-slate-500">Loading console…</p>,
+});
 
 type Tab = "overview" | "console" | "serial" | "devices" | "xml";
 
@@ -47,42 +53,63 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
           {canDelete && <DeleteMachine m={m} />}
         </div>
       </div>
-      <Tabs label="Machine sections" tabs={(["overview", "console", "serial", "devices", "xml"] as const).filter((t) => canConsole || (t !== "console" && t !== "serial"))} value={tab} onChange={setTab} labels={{ xml: "XML", serial: "Serial console" }} />
+      <Tabs
+        label="Machine sections"
+        tabs={(["overview", "console", "serial", "devices", "xml"] as const).filter((t) => canConsole || (t !== "console" && t !== "serial"))}
+        value={tab}
+        onChange={setTab}
+        labels={{ xml: "XML", serial: "Serial console" }}
+      />
       {tab === "overview" && (
         <>
-        <dl className="grid max-w-2xl grid-cols-[10rem_1fr] gap-y-2 text-sm">
-          <dt className="text-slate-500">UUID</dt>
-          <dd className="font-mono">{m.uuid}</dd>
-          <dt className="text-slate-500">vCPUs</dt>
-          <dd>{m.vcpus}</dd>
-          <dt className="text-slate-500">Memory</dt>
-          <dd>
-            {formatMemory(m.memoryKiB)} (max {formatMemory(m.maxMemoryKiB)})
-          </dd>
-          <dt className="text-slate-500">Type</dt>
-          <dd>
-            {m.virtType} / {m.osType}
-          </dd>
-          <dt className="text-slate-500">Persistent</dt>
-          <dd>{m.persistent ? "yes" : "no (transient)"}</dd>
-          <dt className="text-slate-500">Autostart</dt>
-          <dd>
-            <label className="inline-flex items-center gap-2">
-              <input
-                type="checkbox"
-                checked={m.autostart}
-                disabled={m.stale || !m.persistent || autostart.isPending}
-                onChange={(e) => autostart.mutate({ hostId, uuid, action: "autostart", enabled: e.target.checked })}
-              />
-              start with the host
-            </label>
-          </dd>
-        </dl>
-        <MetricPanels series={`vm/${hostId}/${uuid}`} kind="vm" vcpus={m.vcpus} />
+          <dl className="grid max-w-2xl grid-cols-[10rem_1fr] gap-y-2 text-sm">
+            <dt className="text-slate-500">UUID</dt>
+            <dd className="font-mono">{m.uuid}</dd>
+            <dt className="text-slate-500">vCPUs</dt>
+            <dd>{m.vcpus}</dd>
+            <dt className="text-slate-500">Memory</dt>
+            <dd>
+              {formatMemory(m.memoryKiB)} (max {formatMemory(m.maxMemoryKiB)})
+            </dd>
+            <dt className="text-slate-500">Type</dt>
+            <dd>
+              {m.virtType} / {m.osType}
+            </dd>
+            <dt className="text-slate-500">Persistent</dt>
+            <dd>{m.persistent ? "yes" : "no (transient)"}</dd>
+            <dt className="text-slate-500">Autostart</dt>
+            <dd>
+              <label className="inline-flex items-center gap-2">
+                <input
+                  type="checkbox"
+                  checked={m.autostart}
+                  disabled={m.stale || !m.persistent || autostart.isPending}
+                  onChange={(e) => autostart.mutate({ hostId, uuid, action: "autostart", enabled: e.target.checked })}
+                />
+                start with the host
+              </label>
+            </dd>
+          </dl>
+          <MetricPanels series={`vm/${hostId}/${uuid}`} kind="vm" vcpus={m.vcpus} />
         </>
       )}
-      {tab === "console" && <VncConsole hostId={hostId} uuid={uuid} machineName={m.name} running={!m.stale && (m.state === "running" || m.state === "paused")} hasGraphics={m.graphics.some((g) => g.type === "vnc")} />}
-      {tab === "serial" && <SerialConsole hostId={hostId} uuid={uuid} running={!m.stale && (m.state === "running" || m.state === "paused")} hasSerial={m.serials.length > 0} />}
+      {tab === "console" && (
+        <VncConsole
+          hostId={hostId}
+          uuid={uuid}
+          machineName={m.name}
+          running={!m.stale && (m.state === "running" || m.state === "paused")}
+          hasGraphics={m.graphics.some((g) => g.type === "vnc")}
+        />
+      )}
+      {tab === "serial" && (
+        <SerialConsole
+          hostId={hostId}
+          uuid={uuid}
+          running={!m.stale && (m.state === "running" || m.state === "paused")}
+          hasSerial={m.serials.length > 0}
+        />
+      )}
       {tab === "devices" && (
         <div className="grid gap-4 text-sm md:grid-cols-2">
           <section>
@@ -116,16 +143,45 @@ export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }
           </section>
           <section>
             <h2 className="mb-1 font-medium">Graphics</h2>
-            {m.graphics.length ? m.graphics.map((g, i) => <p key={i}>{g.type.toUpperCase()} {g.listen ?? ""}{g.port && g.port > 0 ? `:${g.port}` : ""}</p>) : <p className="text-slate-500">No graphics device.</p>}
+            {m.graphics.length ? (
+              m.graphics.map((g, i) => (
+                <p key={i}>
+                  {g.type.toUpperCase()} {g.listen ?? ""}
+                  {g.port && g.port > 0 ? `:${g.port}` : ""}
+                </p>
+              ))
+            ) : (
+              <p className="text-slate-500">No graphics device.</p>
+            )}
           </section>
           <section>
             <h2 className="mb-1 font-medium">Serial consoles</h2>
-            {m.serials.length ? m.serials.map((s, i) => <p key={i}>{s.type} {s.path ?? ""}</p>) : <p className="text-slate-500">No serial console.</p>}
+            {m.serials.length ? (
+              m.serials.map((s, i) => (
+                <p key={i}>
+                  {s.type} {s.path ?? ""}
+                </p>
+              ))
+            ) : (
+              <p className="text-slate-500">No serial console.</p>
+            )}
           </section>
         </div>
       )}
-      {tab === "xml" && (data.xml ? <pre className="max-h-[70vh] overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">{data.xml}</pre> : <p className="text-sm text-slate-500">XML is available while the host is online.</p>)}
-      <ConfirmDialog open={!!runner.pending} title={`${runner.pending?.spec.label ?? ""} ${m.name}?`} confirmLabel={runner.pending?.spec.label ?? "Confirm"} danger onConfirm={runner.confirm} onCancel={runner.cancel}>
+      {tab === "xml" &&
+        (data.xml ? (
+          <pre className="max-h-[70vh] overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">{data.xml}</pre>
+        ) : (
+          <p className="text-sm text-slate-500">XML is available while the host is online.</p>
+        ))}
+      <ConfirmDialog
+        open={!!runner.pending}
+        title={`${runner.pending?.spec.label ?? ""} ${m.name}?`}
+        confirmLabel={runner.pending?.spec.label ?? "Confirm"}
+        danger
+        onConfirm={runner.confirm}
+        onCancel={runner.cancel}
+      >
         {runner.pending?.spec.confirm}
       </ConfirmDialog>
     </div>

@@ -51,14 +51,22 @@ export function MachinesTable() {
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 10 });
   const chosen = rows.filter((r) => selected.has(rowKey(r)));
   const header = (key: SortKey, label: string) => (
-    <button type="button" className="text-left font-medium hover:underline" onClick={() => setSort((s) => ({ key, dir: s.key === key ? ((-s.dir) as 1 | -1) : 1 }))} aria-sort={sort.key === key ? (sort.dir === 1 ? "ascending" : "descending") : "none"}>
+    <button
+      type="button"
+      className="text-left font-medium hover:underline"
+      onClick={() => setSort((s) => ({ key, dir: s.key === key ? (-s.dir as 1 | -1) : 1 }))}
+      aria-sort={sort.key === key ? (sort.dir === 1 ? "ascending" : "descending") : "none"}
+    >
       {label} {sort.key === key ? (sort.dir === 1 ? "▲" : "▼") : ""}
     </button>
   );
 
   if (error) return <EmptyState title="Could not load machines">{error.message}</EmptyState>;
   if (isPending) return <p className="text-sm text-slate-500">Loading machines…</p>;
-  if (!data.rows.length) return <EmptyState title="No machines yet">Machines appear here as soon as an enrolled host reports its VMs. Add a host on the Hosts page.</EmptyState>;
+  if (!data.rows.length)
+    return (
+      <EmptyState title="No machines yet">Machines appear here as soon as an enrolled host reports its VMs. Add a host on the Hosts page.</EmptyState>
+    );
 
   return (
     <div className="flex flex-col gap-3">
@@ -83,7 +91,12 @@ export function MachinesTable() {
           </div>
         )}
       </div>
-      <div role="table" aria-label="Machines" aria-rowcount={rows.length} className="rounded-lg border border-slate-200 bg-white text-sm dark:border-slate-800 dark:bg-slate-900">
+      <div
+        role="table"
+        aria-label="Machines"
+        aria-rowcount={rows.length}
+        className="rounded-lg border border-slate-200 bg-white text-sm dark:border-slate-800 dark:bg-slate-900"
+      >
         <div role="row" className={`${GRID} h-10 border-b border-slate-200 text-slate-500 dark:border-slate-800`}>
           <input
             type="checkbox"
@@ -105,7 +118,14 @@ export function MachinesTable() {
               const m = rows[v.index]!;
               const k = rowKey(m);
               return (
-                <div key={k} role="row" data-testid="machine-row" data-name={m.name} className={`${GRID} absolute left-0 right-0 border-b border-slate-100 dark:border-slate-800`} style={{ top: v.start, height: ROW }}>
+                <div
+                  key={k}
+                  role="row"
+                  data-testid="machine-row"
+                  data-name={m.name}
+                  className={`${GRID} absolute left-0 right-0 border-b border-slate-100 dark:border-slate-800`}
+                  style={{ top: v.start, height: ROW }}
+                >
                   <input
                     type="checkbox"
                     aria-label={`Select ${m.name}`}
@@ -120,7 +140,11 @@ export function MachinesTable() {
                     }
                   />
                   {/* No prefetch: every row scrolled into view would cost the server a request. */}
-                  <Link href={`/machines/${m.hostId}/${m.uuid}`} prefetch={false} className="truncate font-medium text-sky-700 hover:underline dark:text-sky-400">
+                  <Link
+                    href={`/machines/${m.hostId}/${m.uuid}`}
+                    prefetch={false}
+                    className="truncate font-medium text-sky-700 hover:underline dark:text-sky-400"
+                  >
                     {m.name}
                   </Link>
                   <span>
@@ -132,7 +156,13 @@ export function MachinesTable() {
                   </span>
                   <span>{m.vcpus}</span>
                   <span>{formatMemory(m.memoryKiB)}</span>
-                  <span>{m.state === "running" && !m.stale ? <Sparkline series={`vm/${m.hostId}/${m.uuid}`} index={0} unit="percent" max={100} label={`CPU of ${m.name}`} /> : <span className="text-xs text-slate-400">—</span>}</span>
+                  <span>
+                    {m.state === "running" && !m.stale ? (
+                      <Sparkline series={`vm/${m.hostId}/${m.uuid}`} index={0} unit="percent" max={100} label={`CPU of ${m.name}`} />
+                    ) : (
+                      <span className="text-xs text-slate-400">—</span>
+                    )}
+                  </span>
                   <span className="flex gap-1">
                     {!m.stale &&
                       canPower &&

@@ -24,7 +24,12 @@ const LABEL: Record<DomainState, string> = {
 
 export function StateBadge({ state, stale }: { state: DomainState; stale?: boolean }) {
   return (
-    <span data-testid="state-badge" data-state={state} className={`inline-flex items-center rounded px-2 py-0.5 text-xs font-medium ${STYLE[state]} ${stale ? "opacity-50" : ""}`} title={stale ? "Last known state: host offline" : undefined}>
+    <span
+      data-testid="state-badge"
+      data-state={state}
+      className={`inline-flex items-center rounded px-2 py-0.5 text-xs font-medium ${STYLE[state]} ${stale ? "opacity-50" : ""}`}
+      title={stale ? "Last known state: host offline" : undefined}
+    >
       {LABEL[state]}
       {stale && " ?"}
     </span>

@@ -14,7 +14,11 @@ export function useRunAction() {
   const execute = async (spec: ActionSpec, targets: MachineListRow[]) => {
     const results = await Promise.allSettled(targets.map((m) => mutation.mutateAsync({ hostId: m.hostId, uuid: m.uuid, action: spec.action })));
     const failed = results.filter((r) => r.status === "rejected").length;
-    if (targets.length > 1) toast(`${spec.label}: ${targets.length - failed} of ${targets.length} started${failed ? `, ${failed} failed` : ""}`, failed ? "error" : "success");
+    if (targets.length > 1)
+      toast(
+        `${spec.label}: ${targets.length - failed} of ${targets.length} started${failed ? `, ${failed} failed` : ""}`,
+        failed ? "error" : "success",
+      );
   };
 
   return {

@@ -17,7 +17,21 @@ export interface ChartLine {
 
 const HEIGHT = 160;
 
-export function Chart({ title, data, lines, unit, max, testId }: { title: string; data: SeriesData; lines: ChartLine[]; unit: Unit; max?: number; testId?: string }) {
+export function Chart({
+  title,
+  data,
+  lines,
+  unit,
+  max,
+  testId,
+}: {
+  title: string;
+  data: SeriesData;
+  lines: ChartLine[];
+  unit: Unit;
+  max?: number;
+  testId?: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [width, setWidth] = useState(0);
@@ -49,7 +63,18 @@ export function Chart({ title, data, lines, unit, max, testId }: { title: string
           { stroke: c.axis, grid: { stroke: c.grid } },
           { stroke: c.axis, grid: { stroke: c.grid }, size: 70, values: (_u, ticks) => ticks.map((v) => formatValue(v, unit)) },
         ],
-        series: [{ label: "Time" }, ...lines.map((l) => ({ label: l.label, stroke: l.color, width: 1.5, fill: `${l.color}22`, value: fmt, spanGaps: false, points: { show: false } }))],
+        series: [
+          { label: "Time" },
+          ...lines.map((l) => ({
+            label: l.label,
+            stroke: l.color,
+            width: 1.5,
+            fill: `${l.color}22`,
+            value: fmt,
+            spanGaps: false,
+            points: { show: false },
+          })),
+        ],
       };
       plot.current?.destroy();
       plot.current = new UPlot(opts, aligned(), el);
@@ -70,7 +95,12 @@ export function Chart({ title, data, lines, unit, max, testId }: { title: string
 
   const lastT = data.t.at(-1);
   return (
-    <figure className="rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900" data-testid={testId} data-points={data.t.length} data-last={lastT ?? ""}>
+    <figure
+      className="rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900"
+      data-testid={testId}
+      data-points={data.t.length}
+      data-last={lastT ?? ""}
+    >
       <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
       <div ref={host} className="w-full" style={{ minHeight: HEIGHT + 40 }} />
     </figure>

@@ -16,9 +16,20 @@ const VIOLET = "#7c3aed";
 
 function RangePicker({ value, onChange }: { value: HistoryRange; onChange: (r: HistoryRange) => void }) {
   return (
-    <div role="radiogroup" aria-label="Time range" className="inline-flex overflow-hidden rounded border border-slate-300 text-sm dark:border-slate-700">
+    <div
+      role="radiogroup"
+      aria-label="Time range"
+      className="inline-flex overflow-hidden rounded border border-slate-300 text-sm dark:border-slate-700"
+    >
       {(Object.keys(HISTORY_RANGES) as HistoryRange[]).map((r) => (
-        <button key={r} type="button" role="radio" aria-checked={value === r} onClick={() => onChange(r)} className={`px-3 py-1 ${value === r ? "bg-sky-600 text-white" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}>
+        <button
+          key={r}
+          type="button"
+          role="radio"
+          aria-checked={value === r}
+          onClick={() => onChange(r)}
+          className={`px-3 py-1 ${value === r ? "bg-sky-600 text-white" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}
+        >
           {r}
         </button>
       ))}
@@ -37,31 +48,76 @@ export function MetricPanels({ series, kind, cores, vcpus }: { series: string; k
   const memUsedIdx = idx(names, "mem.used");
   const memReported = kind !== "vm" || (sample ? sample.v[memUsedIdx] !== null : true);
   const ctCpus = kind === "ct" ? sample?.v[idx(names, "cpus")] : null;
-  const cpuNote = kind === "host" ? `100 % = all ${cores ?? "?"} cores busy` : kind === "vm" ? `100 % = all ${vcpus ?? "?"} vCPUs busy` : `100 % = ${ctCpus ?? "?"} CPUs (its limit, else all host cores)`;
+  const cpuNote =
+    kind === "host"
+      ? `100 % = all ${cores ?? "?"} cores busy`
+      : kind === "vm"
+        ? `100 % = all ${vcpus ?? "?"} vCPUs busy`
+        : `100 % = ${ctCpus ?? "?"} CPUs (its limit, else all host cores)`;
   return (
     <section aria-label="Metrics" className="flex flex-col gap-3" data-testid="metric-panels">
       <div className="flex flex-wrap items-center gap-3">
         <h2 className="font-medium">Metrics</h2>
         <RangePicker value={range} onChange={setRange} />
         <span className={`text-sm ${stale ? "text-amber-600" : "text-slate-500"}`} data-testid="metrics-freshness">
-          {!sample ? "waiting for the first sample…" : stale ? `stale: last sample ${new Date(sample.t).toLocaleTimeString()}` : `live, CPU ${formatValue(sample.v[0], "percent")}`}
+          {!sample
+            ? "waiting for the first sample…"
+            : stale
+              ? `stale: last sample ${new Date(sample.t).toLocaleTimeString()}`
+              : `live, CPU ${formatValue(sample.v[0], "percent")}`}
         </span>
       </div>
       {data.error && <p className="text-sm text-red-600">History unavailable: {data.error.message}</p>}
       <div className="grid gap-3 lg:grid-cols-2">
         <Chart testId="chart-cpu" title={`CPU (${cpuNote})`} data={data} unit="percent" max={100} lines={[line(names, "cpu", "CPU", BLUE)]} />
         {kind === "host" ? (
-          <Chart testId="chart-memory" title="Memory" data={data} unit="bytes" lines={[line(names, "mem.used", "Used", VIOLET), line(names, "mem.total", "Total", "#64748b"), line(names, "swap.used", "Swap used", AMBER)]} />
+          <Chart
+            testId="chart-memory"
+            title="Memory"
+            data={data}
+            unit="bytes"
+            lines={[
+              line(names, "mem.used", "Used", VIOLET),
+              line(names, "mem.total", "Total", "#64748b"),
+              line(names, "swap.used", "Swap used", AMBER),
+            ]}
+          />
         ) : kind === "ct" ? (
-          <Chart testId="chart-memory" title="Memory" data={data} unit="bytes" lines={[line(names, "mem.used", "Used", VIOLET), line(names, "mem.limit", "Limit", "#64748b")]} />
+          <Chart
+            testId="chart-memory"
+            title="Memory"
+            data={data}
+            unit="bytes"
+            lines={[line(names, "mem.used", "Used", VIOLET), line(names, "mem.limit", "Limit", "#64748b")]}
+          />
         ) : (
           <div>
-            <Chart testId="chart-memory" title="Memory" data={data} unit="bytes" lines={[line(names, "mem.actual", "Allocated (balloon)", "#64748b"), line(names, "mem.used", "Used by guest", VIOLET)]} />
-            {!memReported && <p className="mt-1 text-xs text-slate-500">Guest memory use: not reported (the guest runs no balloon driver with statistics).</p>}
+            <Chart
+              testId="chart-memory"
+              title="Memory"
+              data={data}
+              unit="bytes"
+              lines={[line(names, "mem.actual", "Allocated (balloon)", "#64748b"), line(names, "mem.used", "Used by guest", VIOLET)]}
+            />
+            {!memReported && (
+              <p className="mt-1 text-xs text-slate-500">Guest memory use: not reported (the guest runs no balloon driver with statistics).</p>
+            )}
           </div>
         )}
-        <Chart testId="chart-disk" title="Disk I/O" data={data} unit="rate" lines={[line(names, "disk.read", "Read", GREEN), line(names, "disk.write", "Write", AMBER)]} />
-        <Chart testId="chart-net" title="Network" data={data} unit="rate" lines={[line(names, "net.rx", "Received", BLUE), line(names, "net.tx", "Sent", VIOLET)]} />
+        <Chart
+          testId="chart-disk"
+          title="Disk I/O"
+          data={data}
+          unit="rate"
+          lines={[line(names, "disk.read", "Read", GREEN), line(names, "disk.write", "Write", AMBER)]}
+        />
+        <Chart
+          testId="chart-net"
+          title="Network"
+          data={data}
+          unit="rate"
+          lines={[line(names, "net.rx", "Received", BLUE), line(names, "net.tx", "Sent", VIOLET)]}
+        />
       </div>
     </section>
   );

@@ -67,7 +67,11 @@ export function Sparkline({ series, index, unit, max, label }: { series: string;
   return (
     <span className="inline-flex items-center gap-2" data-testid="sparkline" data-series={series}>
       <span ref={el} aria-hidden className="inline-block h-6 w-24 overflow-hidden rounded bg-slate-100 dark:bg-slate-800" />
-      <span className={`w-16 text-xs tabular-nums ${stale ? "text-slate-400" : ""}`} aria-label={label} title={stale ? "no recent sample (stale)" : undefined}>
+      <span
+        className={`w-16 text-xs tabular-nums ${stale ? "text-slate-400" : ""}`}
+        aria-label={label}
+        title={stale ? "no recent sample (stale)" : undefined}
+      >
         {last ? formatValue(last.v, unit) : "—"}
       </span>
     </span>

@@ -52,7 +52,11 @@ function useLiveTail(series: string | null): SeriesSample[] {
   return tail;
 }
 
-export function useSeries(series: string | null, range: HistoryRange, width: number): SeriesData & { names: readonly string[]; isPending: boolean; error: Error | null } {
+export function useSeries(
+  series: string | null,
+  range: HistoryRange,
+  width: number,
+): SeriesData & { names: readonly string[]; isPending: boolean; error: Error | null } {
   const history = useQuery({
     queryKey: keys.metrics.history(series ?? "", range),
     queryFn: () => api<MetricHistory>(`/api/metrics/history?series=${encodeURIComponent(series!)}&range=${range}`),
@@ -88,7 +92,11 @@ function merge(h: MetricHistory | undefined, tail: SeriesSample[], spanMs: numbe
   if (h) {
     for (let i = 0; i < h.t.length; i++) {
       if (h.t[i]! >= firstLive) break;
-      push(h.t[i]!, h.values.map((col) => col[i]!), h.stepMs);
+      push(
+        h.t[i]!,
+        h.values.map((col) => col[i]!),
+        h.stepMs,
+      );
     }
   }
   for (const s of tail) push(s.t, s.v, FINE_INTERVAL_MS);

@@ -33,14 +33,20 @@ export function SessionsPanel() {
             {data?.sessions.map((s) => (
               <tr key={s.id} data-testid="session-row" className="border-t border-slate-100 dark:border-slate-800">
                 <td className="py-2">
-                  {describeAgent(s.userAgent)} {s.current && <span className="ml-2 rounded bg-sky-100 px-1.5 text-xs text-sky-900">this browser</span>}
+                  {describeAgent(s.userAgent)}{" "}
+                  {s.current && <span className="ml-2 rounded bg-sky-100 px-1.5 text-xs text-sky-900">this browser</span>}
                 </td>
                 <td>{s.ip}</td>
                 <td>{new Date(s.createdAt).toLocaleString()}</td>
                 <td>{new Date(s.lastSeenAt).toLocaleString()}</td>
                 <td className="text-right">
                   {!s.current && (
-                    <Button variant="danger" onClick={() => revoke.mutate(s.id)} disabled={revoke.isPending} aria-label={`Revoke session from ${s.ip}`}>
+                    <Button
+                      variant="danger"
+                      onClick={() => revoke.mutate(s.id)}
+                      disabled={revoke.isPending}
+                      aria-label={`Revoke session from ${s.ip}`}
+                    >
                       Revoke
                     </Button>
                   )}

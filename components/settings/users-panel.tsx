@@ -28,9 +28,20 @@ export function UsersPanel() {
   const isAdmin = me.data?.user.role === "admin";
   const users = useQuery({ queryKey: keys.users(), queryFn: () => api<{ users: PublicUser[] }>("/api/users"), enabled: isAdmin });
   const refresh = () => qc.invalidateQueries({ queryKey: keys.users() });
-  const add = useMutation({ mutationFn: (b: { username: string; password: string; role: string }) => api("/api/users", { method: "POST", body: b }), onSuccess: refresh });
-  const setRole = useMutation({ mutationFn: ({ id, role }: { id: string; role: string }) => api(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body: { role } }), onSettled: refresh, onError: (e) => toast(e.message, "error") });
-  const remove = useMutation({ mutationFn: (id: string) => api(`/api/users/${encodeURIComponent(id)}`, { method: "DELETE" }), onSettled: refresh, onError: (e) => toast(e.message, "error") });
+  const add = useMutation({
+    mutationFn: (b: { username: string; password: string; role: string }) => api("/api/users", { method: "POST", body: b }),
+    onSuccess: refresh,
+  });
+  const setRole = useMutation({
+    mutationFn: ({ id, role }: { id: string; role: string }) => api(`/api/users/${encodeURIComponent(id)}`, { method: "PATCH", body: { role } }),
+    onSettled: refresh,
+    onError: (e) => toast(e.message, "error"),
+  });
+  const remove = useMutation({
+    mutationFn: (id: string) => api(`/api/users/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    onSettled: refresh,
+    onError: (e) => toast(e.message, "error"),
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [confirm, setConfirm] = useState<PublicUser | null>(null);
   if (!isAdmin) return null;
@@ -42,7 +53,13 @@ export function UsersPanel() {
     setErrors({});
     add.mutate(
       { username: String(f.get("username") ?? ""), password: String(f.get("password") ?? ""), role: String(f.get("role") ?? "viewer") },
-      { onSuccess: () => (form.reset(), toast("User added", "success")), onError: (err) => setErrors(err instanceof ApiClientError ? { ...err.fields, form: Object.keys(err.fields).length ? "" : err.message } : { form: err.message }) },
+      {
+        onSuccess: () => (form.reset(), toast("User added", "success")),
+        onError: (err) =>
+          setErrors(
+            err instanceof ApiClientError ? { ...err.fields, form: Object.keys(err.fields).length ? "" : err.message } : { form: err.message },
+          ),
+      },
     );
   };
   return (
@@ -66,7 +83,12 @@ export function UsersPanel() {
                 {u.id === me.data?.user.id && <span className="ml-1 text-xs text-slate-500">(you)</span>}
               </td>
               <td>
-                <select aria-label={`Role of ${u.username}`} value={u.role} onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value })} className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+                <select
+                  aria-label={`Role of ${u.username}`}
+                  value={u.role}
+                  onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value })}
+                  className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+                >
                   {roleOptions}
                 </select>
               </td>
@@ -86,7 +108,11 @@ export function UsersPanel() {
         <Field label="Password (12+ characters)" name="password" type="password" autoComplete="new-password" error={errors.password} />
         <label className="flex flex-col gap-1 text-sm font-medium">
           Role
-          <select name="role" defaultValue="viewer" className="rounded border border-slate-300 bg-white px-2 py-2 text-sm font-normal dark:border-slate-700 dark:bg-slate-900">
+          <select
+            name="role"
+            defaultValue="viewer"
+            className="rounded border border-slate-300 bg-white px-2 py-2 text-sm font-normal dark:border-slate-700 dark:bg-slate-900"
+          >
             {roleOptions}
           </select>
         </label>
@@ -102,7 +128,14 @@ export function UsersPanel() {
           </li>
         ))}
       </ul>
-      <ConfirmDialog open={!!confirm} title={`Remove ${confirm?.username ?? ""}?`} confirmLabel="Remove user" danger onCancel={() => setConfirm(null)} onConfirm={() => (confirm && remove.mutate(confirm.id), setConfirm(null))}>
+      <ConfirmDialog
+        open={!!confirm}
+        title={`Remove ${confirm?.username ?? ""}?`}
+        confirmLabel="Remove user"
+        danger
+        onCancel={() => setConfirm(null)}
+        onConfirm={() => (confirm && remove.mutate(confirm.id), setConfirm(null))}
+      >
         Their sessions end at once and their open consoles close. Their tasks and audit entries stay.
       </ConfirmDialog>
     </section>

@@ -48,7 +48,10 @@ export function AppShell({ username, children }: { username: string; children: R
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-14 items-center justify-end gap-4 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
           <span data-testid="live-status" data-state={link} className="text-xs text-slate-500" title="Live updates from the server">
-            <span aria-hidden className={`mr-1 inline-block h-2 w-2 rounded-full ${link === "live" ? "bg-green-500" : link === "connecting" ? "bg-amber-400" : "bg-red-500"}`} />
+            <span
+              aria-hidden
+              className={`mr-1 inline-block h-2 w-2 rounded-full ${link === "live" ? "bg-green-500" : link === "connecting" ? "bg-amber-400" : "bg-red-500"}`}
+            />
             {link === "live" ? "Live" : link === "connecting" ? "Connecting…" : "Reconnecting…"}
           </span>
           <UserMenu username={username} />

@@ -20,15 +20,34 @@ export function UserMenu({ username }: { username: string }) {
   }, [open]);
   return (
     <div className="relative" ref={ref}>
-      <button type="button" aria-haspopup="menu" aria-expanded={open} onClick={() => setOpen((o) => !o)} className="rounded px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800">
+      <button
+        type="button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+        className="rounded px-3 py-1.5 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+      >
         {username} ▾
       </button>
       {open && (
-        <div role="menu" className="absolute right-0 z-40 mt-1 w-44 rounded border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900">
-          <Link role="menuitem" href="/settings" className="block px-3 py-2 text-sm hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => setOpen(false)}>
+        <div
+          role="menu"
+          className="absolute right-0 z-40 mt-1 w-44 rounded border border-slate-200 bg-white py-1 shadow-lg dark:border-slate-700 dark:bg-slate-900"
+        >
+          <Link
+            role="menuitem"
+            href="/settings"
+            className="block px-3 py-2 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+            onClick={() => setOpen(false)}
+          >
             Settings
           </Link>
-          <button role="menuitem" type="button" className="block w-full px-3 py-2 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800" onClick={() => logout.mutate()}>
+          <button
+            role="menuitem"
+            type="button"
+            className="block w-full px-3 py-2 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+            onClick={() => logout.mutate()}
+          >
             Sign out
           </button>
         </div>

@@ -14,7 +14,8 @@ const STATUS: Record<string, string> = {
 export function TasksTable() {
   const { data, isPending } = useTasks();
   if (isPending) return <p className="text-sm text-slate-500">Loading tasks…</p>;
-  if (!data?.tasks.length) return <EmptyState title="No tasks yet">Actions you start on machines appear here live, with who started them and how they ended.</EmptyState>;
+  if (!data?.tasks.length)
+    return <EmptyState title="No tasks yet">Actions you start on machines appear here live, with who started them and how they ended.</EmptyState>;
   return (
     <table className="w-full rounded-lg border border-slate-200 bg-white text-left text-sm dark:border-slate-800 dark:bg-slate-900">
       <thead className="text-slate-500">

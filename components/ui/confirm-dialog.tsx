@@ -28,7 +28,12 @@ export function ConfirmDialog({
     if (!open && d.open) d.close();
   }, [open]);
   return (
-    <dialog ref={ref} onCancel={onCancel} aria-labelledby="confirm-title" className="m-auto w-[28rem] max-w-[90vw] rounded-lg border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100">
+    <dialog
+      ref={ref}
+      onCancel={onCancel}
+      aria-labelledby="confirm-title"
+      className="m-auto w-[28rem] max-w-[90vw] rounded-lg border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+    >
       <h2 id="confirm-title" className="mb-2 text-lg font-semibold">
         {title}
       </h2>

@@ -25,7 +25,11 @@ export function Field({ label, error, ...props }: { label: string; error?: strin
   );
 }
 
-export function Button({ children, variant = "primary", ...props }: { variant?: "primary" | "secondary" | "danger" } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
+export function Button({
+  children,
+  variant = "primary",
+  ...props
+}: { variant?: "primary" | "secondary" | "danger" } & React.ButtonHTMLAttributes<HTMLButtonElement>) {
   const styles = {
     primary: "bg-sky-600 text-white hover:bg-sky-700 disabled:bg-sky-400",
     secondary: "border border-slate-300 bg-white hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800",

@@ -3,11 +3,32 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 
 /** A row of tabs (role=tablist); labels are capitalized unless given. */
-export function Tabs<T extends string>({ label, tabs, value, onChange, labels, children }: { label: string; tabs: readonly T[]; value: T; onChange: (t: T) => void; labels?: Partial<Record<T, string>>; children?: ReactNode }) {
+export function Tabs<T extends string>({
+  label,
+  tabs,
+  value,
+  onChange,
+  labels,
+  children,
+}: {
+  label: string;
+  tabs: readonly T[];
+  value: T;
+  onChange: (t: T) => void;
+  labels?: Partial<Record<T, string>>;
+  children?: ReactNode;
+}) {
   return (
     <div role="tablist" aria-label={label} className="flex items-center gap-1 border-b border-slate-200 dark:border-slate-800">
       {tabs.map((t) => (
-        <button key={t} role="tab" type="button" aria-selected={value === t} onClick={() => onChange(t)} className={`px-3 py-2 text-sm capitalize ${value === t ? "border-b-2 border-sky-600 font-medium" : "text-slate-500"}`}>
+        <button
+          key={t}
+          role="tab"
+          type="button"
+          aria-selected={value === t}
+          onClick={() => onChange(t)}
+          className={`px-3 py-2 text-sm capitalize ${value === t ? "border-b-2 border-sky-600 font-medium" : "text-slate-500"}`}
+        >
           {labels?.[t] ?? t}
         </button>
       ))}

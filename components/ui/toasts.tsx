@@ -37,7 +37,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           <div key={t.id} className={`rounded border-l-4 px-4 py-3 text-sm shadow ${color[t.tone]}`}>
             <div className="flex items-start justify-between gap-3">
               <span>{t.text}</span>
-              <button type="button" aria-label="Dismiss" className="opacity-60 hover:opacity-100" onClick={() => setToasts((x) => x.filter((y) => y.id !== t.id))}>
+              <button
+                type="button"
+                aria-label="Dismiss"
+                className="opacity-60 hover:opacity-100"
+                onClick={() => setToasts((x) => x.filter((y) => y.id !== t.id))}
+              >
                 ×
               </button>
             </div>

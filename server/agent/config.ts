@@ -48,7 +48,8 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
   if (!serverUrl) throw new Error("--server URL (or HANGAR_SERVER_URL) is required");
   const interval = Number(pick(values["metrics-interval"], "HANGAR_METRICS_INTERVAL_MS") ?? 1000);
   // Between 250 ms (cost) and 10 s (the history interval).
-  if (!Number.isInteger(interval) || interval < 250 || interval > 10_000) throw new Error("--metrics-interval must be an integer number of milliseconds between 250 and 10000");
+  if (!Number.isInteger(interval) || interval < 250 || interval > 10_000)
+    throw new Error("--metrics-interval must be an integer number of milliseconds between 250 and 10000");
   return {
     serverUrl,
     metricsIntervalMs: interval,

@@ -28,7 +28,12 @@ export function vncEndpoint(d: DomainSummary): { host: string; port: number } | 
  * connection. `source`, the stream already opened on this host for it, is closed if the
  * dial fails.
  */
-export function dataConnection(serverUrl: string, credential: string, p: { channel: string; token: string }, source?: { destroy(): unknown }): Promise<net.Socket> {
+export function dataConnection(
+  serverUrl: string,
+  credential: string,
+  p: { channel: string; token: string },
+  source?: { destroy(): unknown },
+): Promise<net.Socket> {
   const url = new URL(`/ws/agent-data?channel=${encodeURIComponent(p.channel)}`, serverUrl);
   const mod = url.protocol === "https:" ? https : http;
   const dialled = new Promise<net.Socket>((resolve, reject) => {
@@ -53,7 +58,13 @@ export function dataConnection(serverUrl: string, credential: string, p: { chann
   return dialled;
 }
 
-export async function openConsole(serverUrl: string, credential: string, domain: DomainSummary, p: ConsoleOpenParams, serial: SerialHub): Promise<{ endpoint: string }> {
+export async function openConsole(
+  serverUrl: string,
+  credential: string,
+  domain: DomainSummary,
+  p: ConsoleOpenParams,
+  serial: SerialHub,
+): Promise<{ endpoint: string }> {
   if (p.kind === "serial") {
     if (!domain.serials.length) throw new DriverError("invalid_state", `${domain.name} has no serial console`);
     const conn = await dataConnection(serverUrl, credential, p);

@@ -22,7 +22,11 @@ const base: AgentContext = {
   serverUrl: "http://127.0.0.1:9",
   credential: "x",
 };
-const withEngine: AgentContext = { ...base, containers: { driver: engine, streams: new ContainerStreams("http://127.0.0.1:9", "x") }, metrics: new MetricsStreamer(hypervisor, quiet, 1000) };
+const withEngine: AgentContext = {
+  ...base,
+  containers: { driver: engine, streams: new ContainerStreams("http://127.0.0.1:9", "x") },
+  metrics: new MetricsStreamer(hypervisor, quiet, 1000),
+};
 const UUID = "0b1e8d0e-6a4f-4a57-9d8e-2f0c1e7b9a11";
 
 afterAll(async () => {
@@ -42,7 +46,10 @@ describe("dispatch", () => {
   });
 
   it("refuses invalid params naming the field, before any handler runs", async () => {
-    expect(await dispatch("domain.get", { uuid: "not-a-uuid" }, base)).toEqual({ ok: false, error: { code: "invalid_message", message: "invalid params for domain.get: uuid a lowercase UUID" } });
+    expect(await dispatch("domain.get", { uuid: "not-a-uuid" }, base)).toEqual({
+      ok: false,
+      error: { code: "invalid_message", message: "invalid params for domain.get: uuid a lowercase UUID" },
+    });
     const extra = await dispatch("domain.list", { extra: 1 }, base);
     expect(extra.ok).toBe(false);
     if (!extra.ok) expect(extra.error.code).toBe("invalid_message");
@@ -51,7 +58,10 @@ describe("dispatch", () => {
   });
 
   it("passes a driver's refusal on with its code", async () => {
-    expect(await dispatch("domain.list", {}, base)).toEqual({ ok: false, error: { code: "libvirt_unavailable", message: "libvirt (qemu:///system) is not connected" } });
+    expect(await dispatch("domain.list", {}, base)).toEqual({
+      ok: false,
+      error: { code: "libvirt_unavailable", message: "libvirt (qemu:///system) is not connected" },
+    });
     const get = await dispatch("domain.get", { uuid: UUID }, base);
     expect(get.ok === false && get.error.code).toBe("libvirt_unavailable");
     const inspect = await dispatch("container.inspect", { id: "a".repeat(12) }, withEngine);

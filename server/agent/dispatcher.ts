@@ -31,7 +31,9 @@ export interface AgentContext {
 }
 
 /** Generic over the method map so a test can check the table against a changed protocol. */
-export type HandlerTableOf<T extends Record<string, { params: unknown; result: unknown }>> = { [M in keyof T]: (params: T[M]["params"], ctx: AgentContext) => Promise<T[M]["result"]> };
+export type HandlerTableOf<T extends Record<string, { params: unknown; result: unknown }>> = {
+  [M in keyof T]: (params: T[M]["params"], ctx: AgentContext) => Promise<T[M]["result"]>;
+};
 export type HandlerTable = HandlerTableOf<Methods>;
 
 export type AgentReply = { ok: true; result: unknown } | { ok: false; error: RpcError };
@@ -45,7 +47,9 @@ export const handlers: HandlerTable = {
   "host.facts": (_p, c) => c.facts(),
   "domain.list": async (_p, c) => ({ domains: await c.hypervisor.listDomains() }),
   "domain.get": (p, c) => c.hypervisor.getDomain(p.uuid),
-  "domain.action": async (p, c) => ({ domain: await c.hypervisor.domainAction(p.uuid, p.action, { removeStorage: p.removeStorage, enabled: p.enabled }) }),
+  "domain.action": async (p, c) => ({
+    domain: await c.hypervisor.domainAction(p.uuid, p.action, { removeStorage: p.removeStorage, enabled: p.enabled }),
+  }),
   "console.open": async (p, c) => openConsole(c.serverUrl, c.credential, (await c.hypervisor.getDomain(p.uuid)).domain, p, c.serial),
   "metrics.watch": async (p, c) => ({ watching: c.metrics?.watch(p.targets) ?? 0 }),
   "agent.stats": async (_p, c) => {
@@ -65,7 +69,12 @@ export const handlers: HandlerTable = {
   "container.attach": async (p, c) => {
     const { driver, streams } = containers(c);
     const ch = { channel: p.channel, token: p.token };
-    return { endpoint: p.kind === "exec" ? await streams.exec(driver.need(), p.id, ch, p.cmd ?? ["/bin/sh"], p.cols, p.rows) : await streams.logs(driver.need(), p.id, ch) };
+    return {
+      endpoint:
+        p.kind === "exec"
+          ? await streams.exec(driver.need(), p.id, ch, p.cmd ?? ["/bin/sh"], p.cols, p.rows)
+          : await streams.logs(driver.need(), p.id, ch),
+    };
   },
   "container.resize": async (p, c) => {
     await containers(c).streams.resize(p.channel, p.cols, p.rows);
@@ -90,7 +99,11 @@ function isMethod(name: string): name is MethodName {
 
 async function call<M extends MethodName>(method: M, raw: unknown, ctx: AgentContext): Promise<AgentReply> {
   const p = MethodSchemas[method].params.safeParse(raw);
-  if (!p.success) return { ok: false, error: { code: "invalid_message", message: `invalid params for ${method}: ${p.error.issues[0]?.path.join(".")} ${p.error.issues[0]?.message}` } };
+  if (!p.success)
+    return {
+      ok: false,
+      error: { code: "invalid_message", message: `invalid params for ${method}: ${p.error.issues[0]?.path.join(".")} ${p.error.issues[0]?.message}` },
+    };
   // The one place a runtime name meets the table: zod just checked the params against
   // this method's schema, which TypeScript cannot follow through the lookup by name.
   const params = p.data as Params<M>;
@@ -104,6 +117,10 @@ export async function dispatch(method: string, raw: unknown, ctx: AgentContext):
   try {
     return await call(method, raw, ctx);
   } catch (err) {
-    return { ok: false, error: err instanceof DriverError ? { code: err.code, message: err.message } : { code: "internal", message: (err as Error).message ?? String(err) } };
+    return {
+      ok: false,
+      error:
+        err instanceof DriverError ? { code: err.code, message: err.message } : { code: "internal", message: (err as Error).message ?? String(err) },
+    };
   }
 }

@@ -29,7 +29,9 @@ export async function enroll(serverUrl: string, token: string, facts: HostFacts,
   const parsed = EnrollResponse.parse(body);
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const file = path.join(stateDir, FILE);
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify({ credential: parsed.credential, serverUrl, hostId: parsed.hostId, name: parsed.name }), { mode: 0o600 });
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify({ credential: parsed.credential, serverUrl, hostId: parsed.hostId, name: parsed.name }), {
+    mode: 0o600,
+  });
   fs.renameSync(`${file}.tmp`, file);
   return parsed.credential;
 }

@@ -21,7 +21,10 @@ export function kvmStatus(): { usable: boolean; reason: string | null } {
       return { usable: true, reason: null };
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      return { usable: false, reason: e.code === "ENOENT" ? "no /dev/kvm (no hardware virtualization or module not loaded)" : `cannot open /dev/kvm: ${e.code}` };
+      return {
+        usable: false,
+        reason: e.code === "ENOENT" ? "no /dev/kvm (no hardware virtualization or module not loaded)" : `cannot open /dev/kvm: ${e.code}`,
+      };
     }
   }
   return { usable: false, reason: "unknown" };

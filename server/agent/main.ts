@@ -35,7 +35,15 @@ async function main(): Promise<void> {
   const metrics = new MetricsStreamer(driver, (e) => link?.sendEvent(e), cfg.metricsIntervalMs);
   metrics.sources.push(new ContainerSampler(containers));
   const streams = new ContainerStreams(cfg.serverUrl, credential);
-  const ctx: AgentContext = { facts, hypervisor: driver, containers: { driver: containers, streams }, metrics, serial, serverUrl: cfg.serverUrl, credential };
+  const ctx: AgentContext = {
+    facts,
+    hypervisor: driver,
+    containers: { driver: containers, streams },
+    metrics,
+    serial,
+    serverUrl: cfg.serverUrl,
+    credential,
+  };
   link = new ServerLink({
     serverUrl: cfg.serverUrl,
     credential,

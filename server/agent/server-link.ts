@@ -48,7 +48,11 @@ export class ServerLink {
 
   private connect(): void {
     const url = this.opts.serverUrl.replace(/^http/, "ws").replace(/\/$/, "") + "/ws/agent";
-    const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${this.opts.credential}` }, maxPayload: MAX_FRAME_BYTES, handshakeTimeout: 10_000 });
+    const ws = new WebSocket(url, {
+      headers: { Authorization: `Bearer ${this.opts.credential}` },
+      maxPayload: MAX_FRAME_BYTES,
+      handshakeTimeout: 10_000,
+    });
     this.ws = ws;
     ws.on("open", () => void this.onOpen(ws));
     ws.on("message", (data) => void this.onMessage(ws, String(data)));

@@ -10,7 +10,17 @@ import { DomainAction, DomainSummary, Uuid } from "./domain";
 import { ConsoleKind } from "./console";
 import { HostFacts } from "./host";
 import { AgentTarget, MetricSample } from "./metrics";
-import { ContainerAction, ContainerCreateSpec, ContainerId, ContainerName, ContainerStreamKind, ContainerSummary, EngineInfo, ImageRef, ImageSummary } from "./container";
+import {
+  ContainerAction,
+  ContainerCreateSpec,
+  ContainerId,
+  ContainerName,
+  ContainerStreamKind,
+  ContainerSummary,
+  EngineInfo,
+  ImageRef,
+  ImageSummary,
+} from "./container";
 
 export const PROTOCOL_VERSION = 1;
 /** Largest frame either side accepts. A full inventory of ~2,000 domains fits. */
@@ -56,7 +66,12 @@ export const Methods = {
   // XML (never from the caller), then dials /ws/agent-data with the one-time channel token
   // and relays bytes. The agent still listens on no port.
   "console.open": {
-    params: z.strictObject({ uuid: Uuid, kind: ConsoleKind, channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/) }),
+    params: z.strictObject({
+      uuid: Uuid,
+      kind: ConsoleKind,
+      channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+      token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/),
+    }),
     result: z.strictObject({ endpoint: z.string().max(512) }),
   },
   // The set of targets someone is watching live: the agent streams those every second and
@@ -64,8 +79,14 @@ export const Methods = {
   "metrics.watch": { params: z.strictObject({ targets: z.array(AgentTarget).max(20_000) }), result: z.strictObject({ watching: z.number().int() }) },
   // ---- containers (Docker Engine API: Podman or Docker) ----
   "container.list": { params: z.strictObject({}), result: z.strictObject({ engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }) },
-  "container.inspect": { params: z.strictObject({ id: ContainerId }), result: z.strictObject({ container: ContainerSummary, inspect: z.record(z.string(), z.unknown()) }) },
-  "container.action": { params: z.strictObject({ id: ContainerId, action: ContainerAction, force: z.boolean().optional() }), result: z.strictObject({ container: ContainerSummary.nullable() }) },
+  "container.inspect": {
+    params: z.strictObject({ id: ContainerId }),
+    result: z.strictObject({ container: ContainerSummary, inspect: z.record(z.string(), z.unknown()) }),
+  },
+  "container.action": {
+    params: z.strictObject({ id: ContainerId, action: ContainerAction, force: z.boolean().optional() }),
+    result: z.strictObject({ container: ContainerSummary.nullable() }),
+  },
   "container.rename": { params: z.strictObject({ id: ContainerId, name: ContainerName }), result: z.strictObject({ container: ContainerSummary }) },
   "container.create": { params: z.strictObject({ spec: ContainerCreateSpec }), result: z.strictObject({ container: ContainerSummary }) },
   "container.logs": {
@@ -86,7 +107,14 @@ export const Methods = {
     }),
     result: z.strictObject({ endpoint: z.string().max(512) }),
   },
-  "container.resize": { params: z.strictObject({ channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), cols: z.number().int().min(1).max(1000), rows: z.number().int().min(1).max(1000) }), result: z.strictObject({}) },
+  "container.resize": {
+    params: z.strictObject({
+      channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+      cols: z.number().int().min(1).max(1000),
+      rows: z.number().int().min(1).max(1000),
+    }),
+    result: z.strictObject({}),
+  },
   "image.list": { params: z.strictObject({}), result: z.strictObject({ images: z.array(ImageSummary) }) },
   "image.remove": { params: z.strictObject({ id: z.string().min(1).max(256), force: z.boolean().optional() }), result: z.strictObject({}) },
   "image.pull": { params: z.strictObject({ ref: ImageRef }), result: z.strictObject({ image: z.string() }) },
@@ -94,7 +122,12 @@ export const Methods = {
   // mode "load": an archive from `docker save`/`podman save`; "import": a root file system
   // tar that becomes image `name`.
   "image.load": {
-    params: z.strictObject({ channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/), token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/), mode: z.enum(["load", "import"]), name: ImageRef.optional() }),
+    params: z.strictObject({
+      channel: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/),
+      token: z.string().regex(/^[A-Za-z0-9_-]{32,128}$/),
+      mode: z.enum(["load", "import"]),
+      name: ImageRef.optional(),
+    }),
     result: z.strictObject({ images: z.array(z.string()) }),
   },
   // The agent's own view of itself (what it streams, what it costs), for admins and tests.
@@ -163,9 +196,13 @@ export const ServerFrame = z.discriminatedUnion("type", [
 export type ServerFrame = z.infer<typeof ServerFrame>;
 
 /** Parses one frame; on failure returns the error to send back (with the id when found). */
-export function parseFrame<T extends z.ZodType>(schema: T, raw: string | Buffer): { ok: true; frame: z.infer<T> } | { ok: false; id: number | null; error: RpcError } {
+export function parseFrame<T extends z.ZodType>(
+  schema: T,
+  raw: string | Buffer,
+): { ok: true; frame: z.infer<T> } | { ok: false; id: number | null; error: RpcError } {
   const text = typeof raw === "string" ? raw : raw.toString("utf8");
-  if (text.length > MAX_FRAME_BYTES) return { ok: false, id: null, error: { code: "invalid_message", message: `frame over ${MAX_FRAME_BYTES} bytes` } };
+  if (text.length > MAX_FRAME_BYTES)
+    return { ok: false, id: null, error: { code: "invalid_message", message: `frame over ${MAX_FRAME_BYTES} bytes` } };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -42,7 +42,17 @@ export type MachineRow = z.infer<typeof MachineRow>;
  * endpoint; they were most of the list's bytes at 1,000 VMs. A pushed `machine.upsert`
  * carries a full MachineRow, which is a MachineListRow too, so it patches the list as is.
  */
-export const MachineListRow = MachineRow.pick({ uuid: true, name: true, state: true, vcpus: true, memoryKiB: true, hostId: true, hostName: true, stale: true, observedAt: true });
+export const MachineListRow = MachineRow.pick({
+  uuid: true,
+  name: true,
+  state: true,
+  vcpus: true,
+  memoryKiB: true,
+  hostId: true,
+  hostName: true,
+  stale: true,
+  observedAt: true,
+});
 export type MachineListRow = z.infer<typeof MachineListRow>;
 
 export const ContainerRow = ContainerSummary.extend(Placement);

@@ -22,7 +22,14 @@ export const RAW_UPGRADE_ACCEPT = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: 
  * Close codes a console viewer can act on. invalidMessage: a control message the server
  * refused (the reason names the field); a console has no other channel to answer on.
  */
-export const CONSOLE_CLOSE = { takenOver: 4001, sessionEnded: 4401, permissionLost: 4403, agentGone: 4502, vmUnavailable: 4409, invalidMessage: 4422 } as const;
+export const CONSOLE_CLOSE = {
+  takenOver: 4001,
+  sessionEnded: 4401,
+  permissionLost: 4403,
+  agentGone: 4502,
+  vmUnavailable: 4409,
+  invalidMessage: 4422,
+} as const;
 
 /** Terminal sessions (exec) send their size as a text frame; the only control message there is. */
 export const ResizeMessage = z.strictObject({ type: z.literal("resize"), cols: z.number().int(), rows: z.number().int() });
@@ -32,7 +39,11 @@ export function parseResize(json: unknown): { cols: number; rows: number } | { r
   const m = ResizeMessage.safeParse(json);
   if (m.success) return { cols: m.data.cols, rows: m.data.rows };
   // Field names are the client's: kept ASCII so that the byte count is the length.
-  return { refused: describeFields(issueFields(m.error, "message")).replace(/[^\x20-\x7e]/g, "?").slice(0, 120) };
+  return {
+    refused: describeFields(issueFields(m.error, "message"))
+      .replace(/[^\x20-\x7e]/g, "?")
+      .slice(0, 120),
+  };
 }
 
 export const ConsoleTicketRequest = z.strictObject({ kind: ConsoleKind, takeover: z.boolean().optional() });

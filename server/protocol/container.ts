@@ -57,7 +57,12 @@ export const ContainerCreateSpec = z
     image: ImageRef,
     cmd: z.array(z.string().max(4096)).max(64).optional(),
     env: z
-      .array(z.string().max(8192).refine((e) => EnvKey.test(e.split("=")[0] ?? "") && e.includes("="), "each entry must be KEY=value with a valid variable name"))
+      .array(
+        z
+          .string()
+          .max(8192)
+          .refine((e) => EnvKey.test(e.split("=")[0] ?? "") && e.includes("="), "each entry must be KEY=value with a valid variable name"),
+      )
       .max(256)
       .optional(),
     ports: z
@@ -74,15 +79,28 @@ export const ContainerCreateSpec = z
     volumes: z
       .array(
         z.strictObject({
-          source: z.string().min(1).max(1024).regex(/^(\/[^\0]*|[a-zA-Z0-9][a-zA-Z0-9_.-]*)$/, "an absolute host path or a volume name"),
-          target: z.string().min(1).max(1024).regex(/^\/[^\0]*$/, "an absolute path in the container"),
+          source: z
+            .string()
+            .min(1)
+            .max(1024)
+            .regex(/^(\/[^\0]*|[a-zA-Z0-9][a-zA-Z0-9_.-]*)$/, "an absolute host path or a volume name"),
+          target: z
+            .string()
+            .min(1)
+            .max(1024)
+            .regex(/^\/[^\0]*$/, "an absolute path in the container"),
           readOnly: z.boolean().default(false),
         }),
       )
       .max(64)
       .optional(),
     restartPolicy: z.enum(["no", "always", "unless-stopped", "on-failure"]).default("no"),
-    memoryBytes: z.number().int().min(6 * 1024 * 1024, "at least 6 MiB").max(2 ** 50).optional(),
+    memoryBytes: z
+      .number()
+      .int()
+      .min(6 * 1024 * 1024, "at least 6 MiB")
+      .max(2 ** 50)
+      .optional(),
     cpus: z.number().min(0.01).max(1024).optional(),
     start: z.boolean().default(true),
   })
@@ -90,7 +108,8 @@ export const ContainerCreateSpec = z
     const seen = new Set<string>();
     s.ports?.forEach((p, i) => {
       const k = `${p.hostIp ?? "*"}:${p.hostPort}/${p.protocol}`;
-      if (seen.has(k)) ctx.addIssue({ code: "custom", path: ["ports", i, "hostPort"], message: `host port ${p.hostPort}/${p.protocol} is listed twice` });
+      if (seen.has(k))
+        ctx.addIssue({ code: "custom", path: ["ports", i, "hostPort"], message: `host port ${p.hostPort}/${p.protocol} is listed twice` });
       seen.add(k);
     });
   });

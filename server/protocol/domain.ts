@@ -15,7 +15,11 @@ export const GraphicsDevice = z.strictObject({
   socket: z.string().max(4096).nullable(),
 });
 
-export const SerialDevice = z.strictObject({ type: z.string().max(32), path: z.string().max(4096).nullable(), target: z.string().max(64).nullable() });
+export const SerialDevice = z.strictObject({
+  type: z.string().max(32),
+  path: z.string().max(4096).nullable(),
+  target: z.string().max(64).nullable(),
+});
 
 export const DiskDevice = z.strictObject({
   target: z.string().max(64),

@@ -5,13 +5,38 @@
  * Host metrics. cpu: % of all cores (100 = every core busy); bytes for memory and file
  * systems; bytes/s for disk and network totals (loopback and partitions excluded).
  */
-export const HOST_METRICS = ["cpu", "load1", "mem.used", "mem.total", "swap.used", "swap.total", "disk.read", "disk.write", "net.rx", "net.tx", "fs.used", "fs.total"] as const;
+export const HOST_METRICS = [
+  "cpu",
+  "load1",
+  "mem.used",
+  "mem.total",
+  "swap.used",
+  "swap.total",
+  "disk.read",
+  "disk.write",
+  "net.rx",
+  "net.tx",
+  "fs.used",
+  "fs.total",
+] as const;
 /**
  * Machine metrics. cpu: % of all the VM's vCPUs (100 = every vCPU busy); mem.actual: the
  * balloon's current size; mem.used: what the guest reports as used (null unless the guest
  * runs a balloon driver with stats); disk.* bytes/s and ops/s; net.* bytes/s.
  */
-export const VM_METRICS = ["cpu", "vcpus", "mem.max", "mem.actual", "mem.used", "disk.read", "disk.write", "disk.rops", "disk.wops", "net.rx", "net.tx"] as const;
+export const VM_METRICS = [
+  "cpu",
+  "vcpus",
+  "mem.max",
+  "mem.actual",
+  "mem.used",
+  "disk.read",
+  "disk.write",
+  "disk.rops",
+  "disk.wops",
+  "net.rx",
+  "net.tx",
+] as const;
 /** Container metrics share the stream shape (the containers issue fills them). */
 export const CONTAINER_METRICS = ["cpu", "cpus", "mem.used", "mem.limit", "disk.read", "disk.write", "net.rx", "net.tx"] as const;
 

@@ -29,7 +29,8 @@ export const MetricSample = z.strictObject({
 export type MetricSample = z.infer<typeof MetricSample>;
 
 /** Browser-side series ids: `host/<hostId>`, `vm/<hostId>/<uuid>`, `ct/<hostId>/<id>`. */
-export const SERIES_RE = /^(host)\/([A-Za-z0-9_-]{1,64})$|^(vm)\/([A-Za-z0-9_-]{1,64})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$|^(ct)\/([A-Za-z0-9_-]{1,64})\/([0-9a-f]{12,64})$/;
+export const SERIES_RE =
+  /^(host)\/([A-Za-z0-9_-]{1,64})$|^(vm)\/([A-Za-z0-9_-]{1,64})\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$|^(ct)\/([A-Za-z0-9_-]{1,64})\/([0-9a-f]{12,64})$/;
 
 export interface SeriesRef {
   kind: MetricKind;

@@ -88,7 +88,11 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     // The client address comes from the socket (or a trusted proxy), never from a header
     // the client chose.
-    const fwd = config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+    const fwd = config.trustProxy
+      ? String(req.headers["x-forwarded-for"] ?? "")
+          .split(",")[0]
+          ?.trim()
+      : "";
     req.headers[CLIENT_IP_HEADER] = fwd || req.socket.remoteAddress || "";
     // Where a signed-out visitor was going, for the sign-in page's ?next=.
     req.headers[REQUEST_PATH_HEADER] = req.url ?? "/";

@@ -6,7 +6,12 @@ export async function ticket(admin: Client, hostId: string, uuid: string, body: 
 }
 
 /** Opens a console socket like a browser: ticket as subprotocol, session cookie, Origin. */
-export function openConsole(base: string, cookie: string, protocols: string[], origin = base): Promise<{ status: number; ws?: WebSocket; first?: Promise<Buffer> }> {
+export function openConsole(
+  base: string,
+  cookie: string,
+  protocols: string[],
+  origin = base,
+): Promise<{ status: number; ws?: WebSocket; first?: Promise<Buffer> }> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(base.replace(/^http/, "ws") + "/ws/console", protocols, { headers: { Origin: origin, Cookie: cookie } });
     const first = new Promise<Buffer>((r) => ws.once("message", (d) => r(Buffer.from(d as Buffer))));

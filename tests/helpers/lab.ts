@@ -47,7 +47,7 @@ export function ensureOff(name: string): void {
 /** How many times libvirt has started the guest: one "starting up" line per start in its QEMU log. */
 export function startCount(name: string): number {
   const f = `/var/log/libvirt/qemu/${name}.log`;
-  return fs.existsSync(f) ? fs.readFileSync(f, "utf8").match(/^\S+ \S+: starting up /gm)?.length ?? 0 : 0;
+  return fs.existsSync(f) ? (fs.readFileSync(f, "utf8").match(/^\S+ \S+: starting up /gm)?.length ?? 0) : 0;
 }
 
 export function serialLog(name: string): string {
@@ -123,7 +123,12 @@ export async function untilNoTaskRunning(client: Client, targetName: string, tim
     await until(
       `no running task for ${targetName}`,
       async () => {
-        const tasks = ((await client.req("GET", "/api/tasks?limit=1000")).json?.tasks ?? []) as { id: string; kind: string; status: string; targetName: string }[];
+        const tasks = ((await client.req("GET", "/api/tasks?limit=1000")).json?.tasks ?? []) as {
+          id: string;
+          kind: string;
+          status: string;
+          targetName: string;
+        }[];
         const busy = tasks.find((t) => t.targetName === targetName && (t.status === "running" || t.status === "queued"));
         last = busy ? `${busy.id} (${busy.kind}, ${busy.status})` : "";
         return !busy;

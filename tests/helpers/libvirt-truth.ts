@@ -9,14 +9,49 @@ const SEP = "@@hangar-truth@@";
 /** virsh's words for states and reasons (virsh-domain-monitor.c), in libvirt's enum order. */
 const STATES: Record<string, { state: string; reasons: string[] }> = {
   "no state": { state: "nostate", reasons: ["unknown"] },
-  running: { state: "running", reasons: ["unknown", "booted", "migrated", "restored", "from snapshot", "unpaused", "migration canceled", "save canceled", "event wakeup", "crashed", "post-copy", "post-copy failed"] },
+  running: {
+    state: "running",
+    reasons: [
+      "unknown",
+      "booted",
+      "migrated",
+      "restored",
+      "from snapshot",
+      "unpaused",
+      "migration canceled",
+      "save canceled",
+      "event wakeup",
+      "crashed",
+      "post-copy",
+      "post-copy failed",
+    ],
+  },
   idle: { state: "blocked", reasons: ["unknown"] },
   paused: {
     state: "paused",
-    reasons: ["unknown", "user", "migrating", "saving", "dumping", "I/O error", "watchdog", "from snapshot", "shutting down", "creating snapshot", "crashed", "starting up", "post-copy", "post-copy failed", "api error"],
+    reasons: [
+      "unknown",
+      "user",
+      "migrating",
+      "saving",
+      "dumping",
+      "I/O error",
+      "watchdog",
+      "from snapshot",
+      "shutting down",
+      "creating snapshot",
+      "crashed",
+      "starting up",
+      "post-copy",
+      "post-copy failed",
+      "api error",
+    ],
   },
   "in shutdown": { state: "shutdown", reasons: ["unknown", "user"] },
-  "shut off": { state: "shutoff", reasons: ["unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot", "daemon"] },
+  "shut off": {
+    state: "shutoff",
+    reasons: ["unknown", "shutdown", "destroyed", "crashed", "migrated", "saved", "failed", "from snapshot", "daemon"],
+  },
   crashed: { state: "crashed", reasons: ["unknown", "panicked"] },
   pmsuspended: { state: "pmsuspended", reasons: ["unknown"] },
 };
@@ -55,7 +90,14 @@ function table(text: string): string[][] {
 /** ` name="value"` lines from `dumpxml --xpath` on attributes; `null` when none matched. */
 function attrValue(text: string): string | null {
   const m = /^\s*[\w:-]+="(.*)"\s*$/m.exec(text);
-  return m ? m[1]!.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&") : null;
+  return m
+    ? m[1]!
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&amp;/g, "&")
+    : null;
 }
 
 const orNull = (s: string | undefined): string | null => (s === undefined || s === "-" ? null : s);
@@ -117,7 +159,12 @@ export function libvirtTruth(name: string): LibvirtTruth {
     const [type, port, listen, listenAddr, socket, listenSocket] = [next(), next(), next(), next(), next(), next()];
     // A running domain's VNC port is what vncdisplay says (5900 + display).
     const display = type === "vnc" && running ? /:(\d+)$/.exec(vnc)?.[1] : undefined;
-    graphics.push({ type, port: display !== undefined ? 5900 + Number(display) : port === null ? null : Number(port), listen: listen ?? listenAddr, socket: socket ?? listenSocket });
+    graphics.push({
+      type,
+      port: display !== undefined ? 5900 + Number(display) : port === null ? null : Number(port),
+      listen: listen ?? listenAddr,
+      socket: socket ?? listenSocket,
+    });
   }
   const serials = [];
   for (let i = 0; i < nSerials; i++) {

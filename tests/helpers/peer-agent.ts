@@ -5,7 +5,18 @@ import type WebSocket from "ws";
 import { Client } from "./server";
 import { nextMessage, tryUpgrade } from "./ws";
 
-export const PEER_FACTS = { hostname: "peer", os: "Test OS", kernel: "6.1", arch: "x64", cpuCount: 2, cpuModel: "cpu", memoryBytes: 1e9, libvirtVersion: "9.0.0", qemuVersion: "7.2.0", kvm: { usable: false, reason: "test" } };
+export const PEER_FACTS = {
+  hostname: "peer",
+  os: "Test OS",
+  kernel: "6.1",
+  arch: "x64",
+  cpuCount: 2,
+  cpuModel: "cpu",
+  memoryBytes: 1e9,
+  libvirtVersion: "9.0.0",
+  qemuVersion: "7.2.0",
+  kvm: { usable: false, reason: "test" },
+};
 
 export class PeerAgent {
   readonly watches: string[][] = [];

@@ -7,7 +7,10 @@ import { virsh } from "./lab";
 
 export function defineScratch(name: string): void {
   const file = path.join(os.tmpdir(), `${name}.xml`);
-  fs.writeFileSync(file, `<domain type='qemu'><name>${name}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices></devices></domain>`);
+  fs.writeFileSync(
+    file,
+    `<domain type='qemu'><name>${name}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices></devices></domain>`,
+  );
   try {
     virsh("define", file);
   } finally {
@@ -17,7 +20,10 @@ export function defineScratch(name: string): void {
 
 /** Removes every scratch domain whose name starts with `prefix` (ignores ones not there). */
 export function undefineScratch(prefix: string): void {
-  for (const name of virsh("list", "--all", "--name").split("\n").map((s) => s.trim()).filter((s) => s.startsWith(prefix))) {
+  for (const name of virsh("list", "--all", "--name")
+    .split("\n")
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith(prefix))) {
     try {
       virsh("destroy", name);
     } catch {

@@ -38,7 +38,16 @@ export async function startServer(env: Record<string, string> = {}, same?: { dir
   let out = "";
   const proc = spawn(process.execPath, [path.join(root, "dist", "server.js")], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HANGAR_HOST: "127.0.0.1", DATABASE_URL: `file:${path.join(dir, "hangar.db")}`, HANGAR_ROOT: root, HANGAR_LOCAL_AGENT: "0", ...env },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(port),
+      HANGAR_HOST: "127.0.0.1",
+      DATABASE_URL: `file:${path.join(dir, "hangar.db")}`,
+      HANGAR_ROOT: root,
+      HANGAR_LOCAL_AGENT: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
@@ -70,7 +79,12 @@ export class Client {
   cookie = "";
   constructor(readonly base: string) {}
 
-  async req(method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> {
+  async req(
+    method: string,
+    p: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: any; headers: Headers }> {
     const h: Record<string, string> = { Origin: this.base, ...headers };
     if (method !== "GET") h["X-Hangar-CSRF"] ??= "1";
     if (this.cookie) h.Cookie = this.cookie;

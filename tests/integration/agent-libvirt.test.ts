@@ -33,9 +33,13 @@ labSuite("libvirt", "agent + real libvirt", () => {
     ensureOff(VM2);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
     ev = await EventRecorder.open(srv.url, admin.cookie);
-    const host = await until("local host online", async () => (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string }) => h.status === "online"));
+    const host = await until("local host online", async () =>
+      (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string }) => h.status === "online"),
+    );
     hostId = host.id;
-    const row = await until("test guest listed", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === VM));
+    const row = await until("test guest listed", async () =>
+      (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === VM),
+    );
     uuid = row.uuid;
     expect(row).toMatchObject({ state: "shutoff", persistent: true, hostName: host.name });
     expect(row.graphics[0]).toMatchObject({ type: "vnc", listen: "127.0.0.1" });
@@ -138,7 +142,11 @@ labSuite("libvirt", "agent + real libvirt", () => {
 
   it("killing the agent mid-action: task unknown, host offline within 10 s; back online and reconciled", async () => {
     await guestTo(VM, "shutoff", admin);
-    const agentPid = Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" }).trim().split("\n")[0]);
+    const agentPid = Number(
+      execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" })
+        .trim()
+        .split("\n")[0],
+    );
     expect(agentPid).toBeGreaterThan(0);
     process.kill(agentPid, "SIGSTOP"); // frozen: the action below is sent but never answered
     const m = ev.mark;
@@ -152,7 +160,12 @@ labSuite("libvirt", "agent + real libvirt", () => {
     const afterUnknown = ev.mark;
     // The server's supervisor restarts its local agent; the fleet view recovers.
     await ev.waitFor("host back", (e) => e.type === "machines.host" && e.hostId === hostId && !e.stale, m, 30_000);
-    const settled = await ev.waitFor("task reconciled", (e) => e.type === "task.upsert" && e.task.id === r.json.task.id && e.task.status !== "unknown", afterUnknown, 30_000);
+    const settled = await ev.waitFor(
+      "task reconciled",
+      (e) => e.type === "task.upsert" && e.task.id === r.json.task.id && e.task.status !== "unknown",
+      afterUnknown,
+      30_000,
+    );
     // The start never ran (the agent was frozen), and the inventory says so.
     expect(settled.type === "task.upsert" && settled.task.status).toBe("failed");
     expect(domState(VM)).toBe("shut off");
@@ -164,7 +177,12 @@ labSuite("libvirt", "agent + real libvirt", () => {
     restartLibvirtd();
     await ev.waitFor("host changed (libvirt down/up)", (e) => e.type === "host.changed" && e.hostId === hostId, m, 30_000);
     await ev.waitFor("resync after libvirtd restart", (e) => e.type === "machines.host" && e.hostId === hostId && !e.stale, m, 30_000);
-    await until("libvirt connected again", async () => (await admin.req("GET", `/api/hosts/${hostId}`)).json.host.libvirtConnected === true, 30_000, 200);
+    await until(
+      "libvirt connected again",
+      async () => (await admin.req("GET", `/api/hosts/${hostId}`)).json.host.libvirtConnected === true,
+      30_000,
+      200,
+    );
     m = ev.mark;
     virsh("start", VM2);
     await ev.waitFor("events registered again", ev.machineState(VM2, "running"), m);

@@ -6,9 +6,37 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { nextMessage, tryUpgrade } from "../helpers/ws";
 
-const FACTS = { hostname: "peer", os: "Test OS", kernel: "6.1", arch: "x64", cpuCount: 2, cpuModel: "cpu", memoryBytes: 1e9, libvirtVersion: "9.0.0", qemuVersion: "7.2.0", kvm: { usable: false, reason: "test" } };
+const FACTS = {
+  hostname: "peer",
+  os: "Test OS",
+  kernel: "6.1",
+  arch: "x64",
+  cpuCount: 2,
+  cpuModel: "cpu",
+  memoryBytes: 1e9,
+  libvirtVersion: "9.0.0",
+  qemuVersion: "7.2.0",
+  kvm: { usable: false, reason: "test" },
+};
 const UUID = "11111111-2222-3333-4444-555555555555";
-const DOMAIN = { uuid: UUID, name: "peer-vm", id: -1, state: "shutoff", stateReason: 0, vcpus: 1, memoryKiB: 1024, maxMemoryKiB: 1024, autostart: false, persistent: true, virtType: "qemu", osType: "hvm", graphics: [], serials: [], disks: [], nics: [] };
+const DOMAIN = {
+  uuid: UUID,
+  name: "peer-vm",
+  id: -1,
+  state: "shutoff",
+  stateReason: 0,
+  vcpus: 1,
+  memoryKiB: 1024,
+  maxMemoryKiB: 1024,
+  autostart: false,
+  persistent: true,
+  virtType: "qemu",
+  osType: "hvm",
+  graphics: [],
+  serials: [],
+  disks: [],
+  nics: [],
+};
 
 describe("agent endpoint", () => {
   let srv: TestServer;
@@ -106,7 +134,14 @@ describe("agent endpoint", () => {
     expect(conflict.status).toBe(409);
     expect(conflict.json.error.message).toContain(first.json.task.id);
     // The agent answers with libvirt's refusal: the task fails with that reason.
-    peer.send(JSON.stringify({ type: "res", id: req.id, ok: false, error: { code: "invalid_state", message: "Requested operation is not valid: domain is already running" } }));
+    peer.send(
+      JSON.stringify({
+        type: "res",
+        id: req.id,
+        ok: false,
+        error: { code: "invalid_state", message: "Requested operation is not valid: domain is already running" },
+      }),
+    );
     await new Promise((r) => setTimeout(r, 200));
     const tasks = (await admin.req("GET", "/api/tasks")).json.tasks;
     expect(tasks[0]).toMatchObject({ id: first.json.task.id, status: "failed", error: expect.stringContaining("already running"), user: "admin" });
@@ -114,7 +149,14 @@ describe("agent endpoint", () => {
     const call2 = nextMessage(peer);
     const p = admin.req("POST", `/api/machines/${hostId}/${UUID}/actions`, { action: "suspend" });
     const req2 = await call2;
-    peer.send(JSON.stringify({ type: "res", id: req2.id, ok: false, error: { code: "invalid_state", message: "Requested operation is not valid: domain is not running" } }));
+    peer.send(
+      JSON.stringify({
+        type: "res",
+        id: req2.id,
+        ok: false,
+        error: { code: "invalid_state", message: "Requested operation is not valid: domain is not running" },
+      }),
+    );
     const r2 = await p;
     expect(r2.status).toBe(409);
     expect(r2.json.error.message).toContain("domain is not running");
@@ -135,7 +177,9 @@ describe("agent endpoint", () => {
     peer = up.ws!;
     peer.send(JSON.stringify({ type: "hello", protocol: 1, agentVersion: "test", facts: FACTS }));
     await nextMessage(peer);
-    peer.send(JSON.stringify({ type: "event", at: Date.now(), event: { kind: "domain.inventory", domains: [{ ...DOMAIN, state: "running", id: 4 }] } }));
+    peer.send(
+      JSON.stringify({ type: "event", at: Date.now(), event: { kind: "domain.inventory", domains: [{ ...DOMAIN, state: "running", id: 4 }] } }),
+    );
     await new Promise((r) => setTimeout(r, 300));
     tasks = (await admin.req("GET", "/api/tasks")).json.tasks;
     expect(tasks[0]).toMatchObject({ status: "succeeded", kind: "vm.start" });

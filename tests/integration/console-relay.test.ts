@@ -50,7 +50,12 @@ function streamServer() {
 }
 
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
-const childPid = (parent: number, match: string) => Number(execFileSync("pgrep", ["-P", String(parent), "-f", match], { encoding: "utf8" }).trim().split("\n")[0]);
+const childPid = (parent: number, match: string) =>
+  Number(
+    execFileSync("pgrep", ["-P", String(parent), "-f", match], { encoding: "utf8" })
+      .trim()
+      .split("\n")[0],
+  );
 
 labSuite("libvirt", "console relay: flow control and restarts", () => {
   let srv: TestServer;
@@ -68,7 +73,9 @@ labSuite("libvirt", "console relay: flow control and restarts", () => {
         `<domain type='test'><name>no-vnc-server</name><uuid>${NO_VNC_UUID}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><graphics type='vnc' socket='${NO_VNC_PATH}'/></devices></domain></node>`,
     );
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_LIBVIRT_URI: `test://${xml}` }));
-    hostId = (await until("stream domain", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { uuid: string }) => r.uuid === UUID))).hostId;
+    hostId = (
+      await until("stream domain", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { uuid: string }) => r.uuid === UUID))
+    ).hostId;
   }, 60_000);
 
   afterAll(async () => {
@@ -121,7 +128,9 @@ labSuite("libvirt", "console relay: flow control and restarts", () => {
     const t = await ticket(admin, hostId, NO_VNC_UUID);
     expect(t.status).toBe(200);
     const c = await openConsole(srv.url, admin.cookie, t.json.protocols);
-    const closed = await new Promise<{ code: number; reason: string }>((r) => c.ws!.once("close", (code, reason) => r({ code, reason: reason.toString() })));
+    const closed = await new Promise<{ code: number; reason: string }>((r) =>
+      c.ws!.once("close", (code, reason) => r({ code, reason: reason.toString() })),
+    );
     expect(closed.code).toBe(4409);
     expect(closed.reason).toContain("cannot reach the VNC server");
     expect(Buffer.byteLength(closed.reason)).toBeLessThanOrEqual(123);
@@ -135,23 +144,33 @@ labSuite("libvirt", "console relay: flow control and restarts", () => {
     const oldPid = childPid(srv.proc.pid!, "console-relay.js");
     process.kill(oldPid, "SIGKILL");
     expect(await closed).not.toBe(1000);
-    const newPid = await until("relay restarted", () => {
-      try {
-        const p = childPid(srv.proc.pid!, "console-relay.js");
-        return p !== oldPid ? p : null;
-      } catch {
-        return null;
-      }
-    }, 10_000, 50);
+    const newPid = await until(
+      "relay restarted",
+      () => {
+        try {
+          const p = childPid(srv.proc.pid!, "console-relay.js");
+          return p !== oldPid ? p : null;
+        } catch {
+          return null;
+        }
+      },
+      10_000,
+      50,
+    );
     expect(newPid).toBeGreaterThan(0);
-    const again = await until("console through the new relay", async () => {
-      const t = await ticket(admin, hostId, UUID);
-      const o = await openConsole(srv.url, admin.cookie, t.json.protocols);
-      if (o.status !== 101) return null;
-      const first = await Promise.race([o.first!, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
-      if (!first) o.ws!.close();
-      return first ? o : null;
-    }, 15_000, 200);
+    const again = await until(
+      "console through the new relay",
+      async () => {
+        const t = await ticket(admin, hostId, UUID);
+        const o = await openConsole(srv.url, admin.cookie, t.json.protocols);
+        if (o.status !== 101) return null;
+        const first = await Promise.race([o.first!, new Promise<null>((r) => setTimeout(() => r(null), 3000))]);
+        if (!first) o.ws!.close();
+        return first ? o : null;
+      },
+      15_000,
+      200,
+    );
     expect((await again.first!).equals(pattern(0, (await again.first!).length))).toBe(true);
     again.ws!.close();
     // Viewers of the dead relay's consoles are gone from presence.

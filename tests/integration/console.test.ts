@@ -10,7 +10,8 @@ import { openConsole, ticket } from "../helpers/console";
 
 const VM = "hangar-test-1";
 const VM_OFF = "hangar-test-2";
-const closeOf = (ws: WebSocket) => new Promise<{ code: number; reason: string }>((r) => ws.once("close", (code, reason) => r({ code, reason: reason.toString() })));
+const closeOf = (ws: WebSocket) =>
+  new Promise<{ code: number; reason: string }>((r) => ws.once("close", (code, reason) => r({ code, reason: reason.toString() })));
 
 /** Established TCP connections from the agent process to the guest's VNC port. */
 function agentVncConnections(agentPid: number, port: number): number {
@@ -25,7 +26,12 @@ labSuite("libvirt", "VNC console through Hangar", () => {
   let uuid = "";
   let offUuid = "";
   let vncPort = 0;
-  const agentPid = () => Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" }).trim().split("\n")[0]);
+  const agentPid = () =>
+    Number(
+      execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" })
+        .trim()
+        .split("\n")[0],
+    );
 
   beforeAll(async () => {
     ensureOff(VM);
@@ -33,7 +39,9 @@ labSuite("libvirt", "VNC console through Hangar", () => {
     virsh("start", VM);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_CONSOLE_TICKET_SECONDS: "2" }));
     const row = await until("guest running in inventory", async () =>
-      (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; state: string; graphics: { port: number }[] }) => r.name === VM && r.state === "running" && r.graphics[0]!.port > 0),
+      (await admin.req("GET", "/api/machines")).json.rows.find(
+        (r: { name: string; state: string; graphics: { port: number }[] }) => r.name === VM && r.state === "running" && r.graphics[0]!.port > 0,
+      ),
     );
     hostId = row.hostId;
     uuid = row.uuid;

@@ -16,7 +16,10 @@ const IMAGE = "localhost/hangar-busybox:latest";
 const TAR = `${process.env.HANGAR_LAB_DIR ?? "/var/lib/hangar-lab"}/images/hangar-busybox.tar`;
 const podman = (...a: string[]) => execFileSync("podman", a, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 const cleanup = () => {
-  for (const n of podman("ps", "-a", "--format", "{{.Names}}").split("\n").filter((x) => x.startsWith("hangar-it-"))) podman("rm", "-f", "-t", "0", n);
+  for (const n of podman("ps", "-a", "--format", "{{.Names}}")
+    .split("\n")
+    .filter((x) => x.startsWith("hangar-it-")))
+    podman("rm", "-f", "-t", "0", n);
   for (const img of ["localhost/hangar-it-upload:1", "localhost/hangar-it-huge:1"]) {
     try {
       podman("rmi", "-f", img);
@@ -36,9 +39,17 @@ labSuite("podman", "containers on a real Podman", () => {
 
   beforeAll(async () => {
     cleanup();
-    ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_CONTAINER_SOCKET: SOCKET, HANGAR_MAX_IMAGE_BYTES: String(8 * 1024 * 1024) }));
+    ({ srv, admin } = await startWithAdmin({
+      HANGAR_LOCAL_AGENT: "1",
+      HANGAR_CONTAINER_SOCKET: SOCKET,
+      HANGAR_MAX_IMAGE_BYTES: String(8 * 1024 * 1024),
+    }));
     rec = await EventRecorder.open(srv.url, admin.cookie);
-    const host = await until("engine reported", async () => (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { engine: { kind: string } | null }) => h.engine?.kind === "podman"), 30_000);
+    const host = await until(
+      "engine reported",
+      async () => (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { engine: { kind: string } | null }) => h.engine?.kind === "podman"),
+      30_000,
+    );
     hostId = host.id;
     port = await freePort();
   });
@@ -61,7 +72,11 @@ labSuite("podman", "containers on a real Podman", () => {
       restartPolicy: "no",
     });
     expect(r.status).toBe(201);
-    expect(r.json.container).toMatchObject({ name: "hangar-it-web", state: "running", ports: [expect.objectContaining({ privatePort: 80, publicPort: port })] });
+    expect(r.json.container).toMatchObject({
+      name: "hangar-it-web",
+      state: "running",
+      ports: [expect.objectContaining({ privatePort: 80, publicPort: port })],
+    });
     id = r.json.container.id;
     await rec.waitFor("pushed upsert", (e) => e.type === "container.upsert" && e.container.id === id && e.container.state === "running", m);
     const inspect = (await admin.req("GET", `/api/containers/${hostId}/${id}`)).json.inspect;
@@ -133,14 +148,25 @@ labSuite("podman", "containers on a real Podman", () => {
   it("shows containers started from the command line, by push", async () => {
     const m = rec.mark;
     const cid = podman("run", "-d", "--name", "hangar-it-cli", IMAGE, "sleep", "300");
-    const e = await rec.waitFor("cli container", (x) => x.type === "container.upsert" && x.container.name === "hangar-it-cli" && x.container.state === "running", m, 15_000);
+    const e = await rec.waitFor(
+      "cli container",
+      (x) => x.type === "container.upsert" && x.container.name === "hangar-it-cli" && x.container.state === "running",
+      m,
+      15_000,
+    );
     expect(e.type === "container.upsert" && cid.startsWith(e.container.id.slice(0, 12))).toBe(true);
     podman("rm", "-f", "-t", "0", "hangar-it-cli");
-    await rec.waitFor("cli container gone", (x) => x.type === "container.remove" && x.id === (e.type === "container.upsert" ? e.container.id : ""), m, 15_000);
+    await rec.waitFor(
+      "cli container gone",
+      (x) => x.type === "container.remove" && x.id === (e.type === "container.upsert" ? e.container.id : ""),
+      m,
+      15_000,
+    );
   });
 
   it("refuses bad input with the field or the engine's reason, leaving nothing behind", async () => {
-    const create = (body: Record<string, unknown>) => admin.req("POST", `/api/containers/${hostId}`, { image: IMAGE, cmd: ["sleep", "300"], ...body });
+    const create = (body: Record<string, unknown>) =>
+      admin.req("POST", `/api/containers/${hostId}`, { image: IMAGE, cmd: ["sleep", "300"], ...body });
     const badName = await create({ name: "bad name!" });
     expect(badName.status).toBe(422);
     expect(badName.json.error.fields).toHaveProperty("name");
@@ -166,7 +192,11 @@ labSuite("podman", "containers on a real Podman", () => {
 
   it("imports an uploaded tar, refuses non-tar and oversized uploads, removes the image", async () => {
     const upload = (body: Buffer, q: string, headers: Record<string, string> = {}) =>
-      fetch(`${srv.url}/api/hosts/${hostId}/images?${q}`, { method: "POST", body: new Uint8Array(body), headers: { Origin: srv.url, Cookie: admin.cookie, "X-Hangar-CSRF": "1", "Content-Type": "application/x-tar", ...headers } });
+      fetch(`${srv.url}/api/hosts/${hostId}/images?${q}`, {
+        method: "POST",
+        body: new Uint8Array(body),
+        headers: { Origin: srv.url, Cookie: admin.cookie, "X-Hangar-CSRF": "1", "Content-Type": "application/x-tar", ...headers },
+      });
     const notTar = await upload(Buffer.alloc(4096, 65), "mode=import&name=localhost/hangar-it-upload:1");
     expect(notTar.status).toBe(422);
     expect(((await notTar.json()) as { error: { message: string } }).error.message).toContain("not a tar");

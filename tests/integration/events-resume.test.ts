@@ -25,7 +25,8 @@ async function openEvents(srv: TestServer, cookie: string, query = ""): Promise<
   return { ws, got };
 }
 
-const hello = (got: BrowserEvent[]) => until("hello", () => got.find((e) => e.type === "hello") as Extract<BrowserEvent, { type: "hello" }> | undefined, 10_000, 10);
+const hello = (got: BrowserEvent[]) =>
+  until("hello", () => got.find((e) => e.type === "hello") as Extract<BrowserEvent, { type: "hello" }> | undefined, 10_000, 10);
 const seqOf = (e: BrowserEvent) => ("seq" in e ? e.seq : null);
 
 labSuite("libvirt", "event socket resume after a reconnect (real libvirt)", () => {
@@ -35,7 +36,11 @@ labSuite("libvirt", "event socket resume after a reconnect (real libvirt)", () =
   beforeAll(async () => {
     undefineScratch(PREFIX);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
-    await until("inventory", async () => (await admin.req("GET", "/api/machines")).json.rows.some((r: { name: string }) => r.name === "hangar-test-1"), 60_000);
+    await until(
+      "inventory",
+      async () => (await admin.req("GET", "/api/machines")).json.rows.some((r: { name: string }) => r.name === "hangar-test-1"),
+      60_000,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -55,12 +60,22 @@ labSuite("libvirt", "event socket resume after a reconnect (real libvirt)", () =
 
     // Ten machines defined while the client is away (libvirt's own events reach the server).
     for (let i = 0; i < 10; i++) defineScratch(`${PREFIX}${i}`);
-    await until("server holds all ten", async () => (await admin.req("GET", "/api/machines")).json.rows.filter((r: { name: string }) => r.name.startsWith(PREFIX)).length === 10, 20_000, 100);
+    await until(
+      "server holds all ten",
+      async () => (await admin.req("GET", "/api/machines")).json.rows.filter((r: { name: string }) => r.name.startsWith(PREFIX)).length === 10,
+      20_000,
+      100,
+    );
 
     const back = await openEvents(srv, admin.cookie, `?resume=${h.epoch}:${last}`);
     const h2 = await hello(back.got);
     expect(h2).toMatchObject({ resumed: true, epoch: h.epoch, seq: last });
-    await until("missed upserts replayed", () => new Set(back.got.flatMap((e) => (e.type === "machine.upsert" && e.machine.name.startsWith(PREFIX) ? [e.machine.name] : []))).size === 10, 10_000, 20);
+    await until(
+      "missed upserts replayed",
+      () => new Set(back.got.flatMap((e) => (e.type === "machine.upsert" && e.machine.name.startsWith(PREFIX) ? [e.machine.name] : []))).size === 10,
+      10_000,
+      20,
+    );
     const seqs = back.got.map(seqOf).filter((s): s is number => s !== null && s > h2.seq);
     // Strictly consecutive from the resume point: nothing lost, nothing twice.
     expect(seqs[0]).toBe(last + 1);

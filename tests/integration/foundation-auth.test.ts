@@ -32,7 +32,11 @@ describe("first run and sign-in", () => {
     expect(ok.status).toBe(201);
     expect(c.cookie).toMatch(/^hangar_session=/);
     expect((await c.req("GET", "/api/auth/me")).json.user.username).toBe("admin");
-    const again = await new Client(srv.url).req("POST", "/api/setup", { token: srv.setupToken, username: "other", password: "another long password" });
+    const again = await new Client(srv.url).req("POST", "/api/setup", {
+      token: srv.setupToken,
+      username: "other",
+      password: "another long password",
+    });
     expect(again.status).toBe(409);
     const page = await fetch(`${srv.url}/setup?token=${srv.setupToken}`, { redirect: "manual" });
     expect(page.status).toBe(307);

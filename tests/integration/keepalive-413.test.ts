@@ -15,7 +15,13 @@ interface Answer {
 }
 
 /** One request on `agent`; the body is written in 64 KiB pieces, chunked unless `declared`. */
-function send(agent: http.Agent, base: string, method: string, path: string, o: { cookie?: string; body?: Buffer; declared?: boolean; type?: string } = {}): Promise<Answer> {
+function send(
+  agent: http.Agent,
+  base: string,
+  method: string,
+  path: string,
+  o: { cookie?: string; body?: Buffer; declared?: boolean; type?: string } = {},
+): Promise<Answer> {
   const url = new URL(path, base);
   const headers: Record<string, string | number> = { Origin: base, "X-Hangar-CSRF": "1" };
   if (o.cookie) headers.Cookie = o.cookie;
@@ -28,7 +34,9 @@ function send(agent: http.Agent, base: string, method: string, path: string, o: 
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (d: string) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, reused: req.reusedSocket, json: text ? JSON.parse(text) : null }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, reused: req.reusedSocket, json: text ? JSON.parse(text) : null }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -92,7 +100,12 @@ describe("413 on a keep-alive connection", () => {
       const tar = Buffer.alloc(200 * 1024);
       tar.write("ustar", 257, "latin1");
       for (const declared of [true, false]) {
-        const r = await send(agent, srv.url, "POST", `/api/hosts/${peer.hostId}/images?mode=load`, { cookie: admin.cookie, body: tar, declared, type: "application/x-tar" });
+        const r = await send(agent, srv.url, "POST", `/api/hosts/${peer.hostId}/images?mode=load`, {
+          cookie: admin.cookie,
+          body: tar,
+          declared,
+          type: "application/x-tar",
+        });
         // Chunked: the peer agent cannot take the archive (no image.load), so the 413 can also be the upload failing first.
         if (declared) expect(r.status).toBe(413);
         else expect([413, 422, 502, 503]).toContain(r.status);

@@ -14,7 +14,28 @@ import { libvirtTruth } from "../helpers/libvirt-truth";
 
 const GUESTS = ["hangar-test-1", "hangar-test-2"];
 const TEST_DOM = `hangar-fields-${process.pid}`;
-const ROW_KEYS = ["uuid", "name", "id", "state", "stateReason", "vcpus", "memoryKiB", "maxMemoryKiB", "autostart", "persistent", "virtType", "osType", "graphics", "serials", "disks", "nics", "hostId", "hostName", "stale", "observedAt"].sort();
+const ROW_KEYS = [
+  "uuid",
+  "name",
+  "id",
+  "state",
+  "stateReason",
+  "vcpus",
+  "memoryKiB",
+  "maxMemoryKiB",
+  "autostart",
+  "persistent",
+  "virtType",
+  "osType",
+  "graphics",
+  "serials",
+  "disks",
+  "nics",
+  "hostId",
+  "hostName",
+  "stale",
+  "observedAt",
+].sort();
 
 function virtType(): string {
   const f = path.join(LAB_DIR, "guest-virt-type");
@@ -63,11 +84,15 @@ labSuite("libvirt", "machine row and detail tell libvirt's truth", () => {
     virsh("autostart", TEST_DOM);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
     ev = await EventRecorder.open(srv.url, admin.cookie);
-    const host = await until("local host online", async () => (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string }) => h.status === "online"));
+    const host = await until("local host online", async () =>
+      (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string }) => h.status === "online"),
+    );
     hostId = host.id;
     hostName = host.name;
     for (const n of [...GUESTS, TEST_DOM]) {
-      const row = await until(`${n} listed`, async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === n));
+      const row = await until(`${n} listed`, async () =>
+        (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === n),
+      );
       uuids.set(n, row.uuid);
     }
   }, 120_000);
@@ -111,7 +136,9 @@ labSuite("libvirt", "machine row and detail tell libvirt's truth", () => {
         const [row, detail] = [await rowOf(name), await detailOf(name)];
         const truth = libvirtTruth(name);
         last = { row, detail, truth };
-        return JSON.stringify(strip(row)) === JSON.stringify(truth.summary) && JSON.stringify(strip(detail?.machine)) === JSON.stringify(truth.summary);
+        return (
+          JSON.stringify(strip(row)) === JSON.stringify(truth.summary) && JSON.stringify(strip(detail?.machine)) === JSON.stringify(truth.summary)
+        );
       },
       5000,
       200,

@@ -51,7 +51,8 @@ describe("metric history and subscriptions", () => {
   });
 
   it("keeps coarse samples as history with the offline hole as nulls", async () => {
-    const send = (ts: number[], cpu: number) => peer.event({ kind: "metrics.samples", coarse: true, samples: ts.map((t) => ({ target: "host", t, v: hostValues(cpu) })) });
+    const send = (ts: number[], cpu: number) =>
+      peer.event({ kind: "metrics.samples", coarse: true, samples: ts.map((t) => ({ target: "host", t, v: hostValues(cpu) })) });
     // Browsers learn by push that fleet summaries moved (the dashboard refetches on it).
     const rec = await EventRecorder.open(srv.url, admin.cookie);
     send(before, 10);
@@ -108,7 +109,8 @@ describe("metric history and subscriptions", () => {
     const before = await status();
     const r = await EventRecorder.open(srv.url, admin.cookie);
     const host = `host/${peer.hostId}`;
-    for (let i = 0; i < 2000; i++) r.ws.send(JSON.stringify({ type: "metrics.subscribe", series: [`vm/${peer.hostId}/00000000-0000-0000-0000-${String(i).padStart(12, "0")}`] }));
+    for (let i = 0; i < 2000; i++)
+      r.ws.send(JSON.stringify({ type: "metrics.subscribe", series: [`vm/${peer.hostId}/00000000-0000-0000-0000-${String(i).padStart(12, "0")}`] }));
     for (let i = 0; i < 300; i++) {
       r.ws.send(JSON.stringify({ type: "metrics.subscribe", series: [host] }));
       r.ws.send(JSON.stringify({ type: "metrics.unsubscribe", series: [host] }));

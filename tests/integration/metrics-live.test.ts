@@ -26,7 +26,9 @@ labSuite("libvirt", "live metrics from the real agent", () => {
     ensureOff(VM);
     virsh("start", VM);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
-    const row = await until("guest listed", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; state: string }) => r.name === VM && r.state === "running"));
+    const row = await until("guest listed", async () =>
+      (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; state: string }) => r.name === VM && r.state === "running"),
+    );
     hostId = row.hostId;
     uuid = row.uuid;
     await until("guest booted", () => guestReady(VM), 60_000, 250);
@@ -87,7 +89,11 @@ labSuite("libvirt", "live metrics from the real agent", () => {
   it("stops streaming a machine every second once nobody watches it", async () => {
     const series = `vm/${hostId}/${uuid}`;
     rec.ws.send(JSON.stringify({ type: "metrics.unsubscribe", series: [series] }));
-    await until("agent no longer watches the machine", async () => !(await admin.req("GET", `/api/hosts/${hostId}/agent-stats`)).json.stats.watched.includes(`vm:${uuid}`), 5_000);
+    await until(
+      "agent no longer watches the machine",
+      async () => !(await admin.req("GET", `/api/hosts/${hostId}/agent-stats`)).json.stats.watched.includes(`vm:${uuid}`),
+      5_000,
+    );
     const before = (await admin.req("GET", `/api/hosts/${hostId}/agent-stats`)).json.stats.fineSamples;
     await new Promise((r) => setTimeout(r, 2500));
     const after = (await admin.req("GET", `/api/hosts/${hostId}/agent-stats`)).json.stats.fineSamples;

@@ -25,12 +25,17 @@ async function refusals(admin: Client): Promise<AuditRow[]> {
 /** The refusal rows with this reason, once there is at least one and their number holds still. */
 async function rowsFor(admin: Client, reason: string): Promise<AuditRow[]> {
   let last = -1;
-  return until(`audit rows for ${reason}`, async () => {
-    const rows = (await refusals(admin)).filter((r) => r.details.reason === reason);
-    const settled = rows.length > 0 && rows.length === last;
-    last = rows.length;
-    return settled ? rows : null;
-  }, 15_000, 150);
+  return until(
+    `audit rows for ${reason}`,
+    async () => {
+      const rows = (await refusals(admin)).filter((r) => r.details.reason === reason);
+      const settled = rows.length > 0 && rows.length === last;
+      last = rows.length;
+      return settled ? rows : null;
+    },
+    15_000,
+    150,
+  );
 }
 
 describe("refused sockets are audited", () => {
@@ -45,7 +50,9 @@ describe("refused sockets are audited", () => {
 
   it("no session, a forged session, a cross-origin upgrade: one row each, with the reason and the address", async () => {
     expect((await tryUpgrade(srv.url, "/ws/events", { Origin: srv.url })).status).toBe(401);
-    expect((await tryUpgrade(srv.url, "/ws/events", { Origin: srv.url, Cookie: "hangar_session=forged-token-that-names-no-session" })).status).toBe(401);
+    expect((await tryUpgrade(srv.url, "/ws/events", { Origin: srv.url, Cookie: "hangar_session=forged-token-that-names-no-session" })).status).toBe(
+      401,
+    );
     expect((await tryUpgrade(srv.url, "/ws/events", { Origin: "https://evil.example", Cookie: admin.cookie })).status).toBe(403);
     const [missing] = await rowsFor(admin, "session-missing");
     expect(missing).toMatchObject({ actor: "anonymous", target: "/ws/events", outcome: "denied", ip: "127.0.0.1", details: { status: 401 } });
@@ -70,7 +77,9 @@ describe("refused sockets are audited", () => {
   it("a flood of 1,000 refused upgrades writes a bounded number of rows, and the server keeps serving", async () => {
     const before = (await refusals(admin)).length;
     for (let i = 0; i < 1000; i += 50) {
-      const batch = await Promise.all(Array.from({ length: 50 }, () => tryUpgrade(srv.url, "/ws/events", { Origin: srv.url, Cookie: "hangar_session=flood" })));
+      const batch = await Promise.all(
+        Array.from({ length: 50 }, () => tryUpgrade(srv.url, "/ws/events", { Origin: srv.url, Cookie: "hangar_session=flood" })),
+      );
       expect(batch.every((r) => r.status === 401)).toBe(true);
     }
     const rows = await rowsFor(admin, "session-invalid");
@@ -93,9 +102,14 @@ labSuite("libvirt", "refused console tickets are audited (real guest)", () => {
     ensureOff(VM);
     virsh("start", VM);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_CONSOLE_TICKET_SECONDS: "2" }));
-    const row = await until("guest running in inventory", async () =>
-      (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; state: string; graphics: { port: number }[] }) => r.name === VM && r.state === "running" && r.graphics[0]!.port > 0),
-    60_000);
+    const row = await until(
+      "guest running in inventory",
+      async () =>
+        (await admin.req("GET", "/api/machines")).json.rows.find(
+          (r: { name: string; state: string; graphics: { port: number }[] }) => r.name === VM && r.state === "running" && r.graphics[0]!.port > 0,
+        ),
+      60_000,
+    );
     hostId = row.hostId;
     uuid = row.uuid;
   }, 120_000);
@@ -111,12 +125,20 @@ labSuite("libvirt", "refused console tickets are audited (real guest)", () => {
     first.ws!.close();
     expect((await openConsole(srv.url, admin.cookie, used.json.protocols)).status).toBe(401);
     const [reused] = await rowsFor(admin, "ticket-used");
-    expect(reused).toMatchObject({ actor: ADMIN.username, outcome: "denied", ip: "127.0.0.1", target: `console vnc ${uuid} on ${hostId}`, details: { status: 401 } });
+    expect(reused).toMatchObject({
+      actor: ADMIN.username,
+      outcome: "denied",
+      ip: "127.0.0.1",
+      target: `console vnc ${uuid} on ${hostId}`,
+      details: { status: 401 },
+    });
 
     const expired = await ticket(admin, hostId, uuid);
     await new Promise((r) => setTimeout(r, 2500)); // the ticket's lifetime is 2 s
     expect((await openConsole(srv.url, admin.cookie, expired.json.protocols)).status).toBe(401);
-    expect(await rowsFor(admin, "ticket-expired")).toEqual([expect.objectContaining({ actor: ADMIN.username, target: `console vnc ${uuid} on ${hostId}` })]);
+    expect(await rowsFor(admin, "ticket-expired")).toEqual([
+      expect.objectContaining({ actor: ADMIN.username, target: `console vnc ${uuid} on ${hostId}` }),
+    ]);
 
     const created = await admin.req("POST", "/api/users", { username: "ops", password: "another long password", role: "operator" });
     const ops = new Client(srv.url);
@@ -124,7 +146,9 @@ labSuite("libvirt", "refused console tickets are audited (real guest)", () => {
     const adminId = (await admin.req("GET", "/api/auth/me")).json.user.id;
     const mine = await ticket(admin, hostId, uuid);
     expect((await openConsole(srv.url, ops.cookie, mine.json.protocols)).status).toBe(403);
-    expect(await rowsFor(admin, "ticket-foreign")).toEqual([expect.objectContaining({ actor: "ops", details: expect.objectContaining({ status: 403, ticketUserId: adminId }) })]);
+    expect(await rowsFor(admin, "ticket-foreign")).toEqual([
+      expect.objectContaining({ actor: "ops", details: expect.objectContaining({ status: 403, ticketUserId: adminId }) }),
+    ]);
 
     // A ticket issued while the right was held, presented after it was withdrawn.
     const before = await ticket(ops, hostId, uuid);

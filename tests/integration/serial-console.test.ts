@@ -19,7 +19,9 @@ labSuite("libvirt", "serial console through Hangar", () => {
     ensureOff(VM);
     virsh("start", VM);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
-    const row = await until("guest running", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; state: string }) => r.name === VM && r.state === "running"));
+    const row = await until("guest running", async () =>
+      (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; state: string }) => r.name === VM && r.state === "running"),
+    );
     hostId = row.hostId;
     uuid = row.uuid;
     await until("guest booted", () => guestReady(VM), 60_000, 250);
@@ -56,7 +58,10 @@ labSuite("libvirt", "serial console through Hangar", () => {
     const ids = Array.from({ length: 150 }, (_, i) => `L${String(i).padStart(3, "0")}X`);
     // The guest appends each line to a file; a checksum of the file, computed in the guest,
     // proves every line arrived, in order (tty echo interleaving cannot fake it).
-    const text = Buffer.from(["rm -f /tmp/p", ...ids.map((id) => `echo ${id} >> /tmp/p`), 'echo "RESULT-$(tr -d \'\\n\' < /tmp/p | md5sum | cut -c1-8)-END"'].join("\n") + "\n");
+    const text = Buffer.from(
+      ["rm -f /tmp/p", ...ids.map((id) => `echo ${id} >> /tmp/p`), "echo \"RESULT-$(tr -d '\\n' < /tmp/p | md5sum | cut -c1-8)-END\""].join("\n") +
+        "\n",
+    );
     // Sent the way the UI pastes: 1 KiB chunks, each after the socket drained.
     for (let i = 0; i < text.length; i += 1024) {
       c.ws!.send(text.subarray(i, i + 1024));

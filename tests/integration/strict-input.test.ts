@@ -12,7 +12,24 @@ import { domState, ensureOff, until, labSuite } from "../helpers/lab";
 import { collectText, openConsole } from "../helpers/console";
 
 const UUID = "11111111-2222-3333-4444-555555555555";
-const DOMAIN = { uuid: UUID, name: "peer-vm", id: -1, state: "shutoff", stateReason: 0, vcpus: 1, memoryKiB: 1024, maxMemoryKiB: 1024, autostart: false, persistent: true, virtType: "qemu", osType: "hvm", graphics: [], serials: [], disks: [], nics: [] };
+const DOMAIN = {
+  uuid: UUID,
+  name: "peer-vm",
+  id: -1,
+  state: "shutoff",
+  stateReason: 0,
+  vcpus: 1,
+  memoryKiB: 1024,
+  maxMemoryKiB: 1024,
+  autostart: false,
+  persistent: true,
+  virtType: "qemu",
+  osType: "hvm",
+  graphics: [],
+  serials: [],
+  disks: [],
+  nics: [],
+};
 
 describe("strict input (REST, /ws/events, agent frames)", () => {
   let srv: TestServer;
@@ -49,9 +66,27 @@ describe("strict input (REST, /ws/events, agent frames)", () => {
   });
 
   const cases: { name: string; method: string; path: () => string; body?: unknown; field: string }[] = [
-    { name: "a new user with isRoot", method: "POST", path: () => "/api/users", body: { username: "mallory", password: "a long enough password", role: "viewer", isRoot: true }, field: "isRoot" },
-    { name: "a VM action with evil", method: "POST", path: () => `/api/machines/${peer.hostId}/${UUID}/actions`, body: { action: "start", evil: 1 }, field: "evil" },
-    { name: "a nested unknown field", method: "POST", path: () => `/api/containers/${peer.hostId}`, body: { image: "busybox:latest", ports: [{ hostPort: 8080, containerPort: 80, evil: 1 }] }, field: "ports.0.evil" },
+    {
+      name: "a new user with isRoot",
+      method: "POST",
+      path: () => "/api/users",
+      body: { username: "mallory", password: "a long enough password", role: "viewer", isRoot: true },
+      field: "isRoot",
+    },
+    {
+      name: "a VM action with evil",
+      method: "POST",
+      path: () => `/api/machines/${peer.hostId}/${UUID}/actions`,
+      body: { action: "start", evil: 1 },
+      field: "evil",
+    },
+    {
+      name: "a nested unknown field",
+      method: "POST",
+      path: () => `/api/containers/${peer.hostId}`,
+      body: { image: "busybox:latest", ports: [{ hostPort: 8080, containerPort: 80, evil: 1 }] },
+      field: "ports.0.evil",
+    },
     { name: "a sign-in with an extra field", method: "POST", path: () => "/api/auth/login", body: { ...ADMIN, remember: true }, field: "remember" },
     { name: "a host with an extra field", method: "POST", path: () => "/api/hosts", body: { name: "other-host", owner: "me" }, field: "owner" },
     { name: "a body to enrollment renewal", method: "POST", path: () => `/api/hosts/${peer.hostId}/enrollment`, body: { ttl: 999999 }, field: "ttl" },
@@ -144,7 +179,14 @@ describe("strict input (REST, /ws/events, agent frames)", () => {
     const created = await admin.req("POST", "/api/hosts", { name: "hello-host" });
     const enrolled = await new Client(srv.url).req("POST", "/api/agent/enroll", { token: created.json.enrollToken });
     const up = await tryUpgrade(srv.url, "/ws/agent", { Authorization: `Bearer ${enrolled.json.credential}` });
-    up.ws!.send(JSON.stringify({ type: "hello", protocol: 1, agentVersion: "peer", facts: { ...PEER_FACTS, kvm: { usable: true, reason: null, nested: true } } }));
+    up.ws!.send(
+      JSON.stringify({
+        type: "hello",
+        protocol: 1,
+        agentVersion: "peer",
+        facts: { ...PEER_FACTS, kvm: { usable: true, reason: null, nested: true } },
+      }),
+    );
     const reply = await nextMessage(up.ws!);
     expect(reply).toMatchObject({ type: "error", error: { code: "invalid_message" } });
     expect(reply.error.message).toContain("facts.kvm.nested: unknown field");
@@ -161,7 +203,11 @@ labSuite("libvirt", "strict input against a real guest", () => {
   beforeAll(async () => {
     ensureOff(VM);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
-    await until("guest listed", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; stale: boolean }) => r.name === VM && !r.stale), 60_000);
+    await until(
+      "guest listed",
+      async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; stale: boolean }) => r.name === VM && !r.stale),
+      60_000,
+    );
   }, 120_000);
   afterAll(async () => {
     await srv?.stop();
@@ -190,9 +236,17 @@ labSuite("podman", "strict console control messages (exec in a real container)",
 
   beforeAll(async () => {
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_CONTAINER_SOCKET: SOCKET }));
-    const host = await until("engine reported", async () => (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { engine: { kind: string } | null }) => h.engine?.kind === "podman"), 30_000);
+    const host = await until(
+      "engine reported",
+      async () => (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { engine: { kind: string } | null }) => h.engine?.kind === "podman"),
+      30_000,
+    );
     hostId = host.id;
-    const r = await admin.req("POST", `/api/containers/${hostId}`, { name: "hangar-it-strict", image: IMAGE, cmd: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"] });
+    const r = await admin.req("POST", `/api/containers/${hostId}`, {
+      name: "hangar-it-strict",
+      image: IMAGE,
+      cmd: ["sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"],
+    });
     expect(r.status, JSON.stringify(r.json)).toBe(201);
     id = r.json.container.id;
   }, 120_000);

@@ -31,9 +31,21 @@ labSuite(["libvirt", "podman"], "task durability through faults (real libvirt an
   let uuid = "";
   let ctId = "";
 
-  const agentPid = () => Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" }).trim().split("\n")[0]);
-  const task = async (id: string): Promise<TaskRow | undefined> => (await admin.req("GET", "/api/tasks")).json.tasks.find((t: TaskRow) => t.id === id);
-  const online = () => until("host online", async () => (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string; engine: unknown }) => h.status === "online" && h.engine), 30_000);
+  const agentPid = () =>
+    Number(
+      execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" })
+        .trim()
+        .split("\n")[0],
+    );
+  const task = async (id: string): Promise<TaskRow | undefined> =>
+    (await admin.req("GET", "/api/tasks")).json.tasks.find((t: TaskRow) => t.id === id);
+  const online = () =>
+    until(
+      "host online",
+      async () =>
+        (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string; engine: unknown }) => h.status === "online" && h.engine),
+      30_000,
+    );
   /** Follows a task to its end, whether the action answered 200 or 202. */
   const follow = async (r: { status: number; json: { task: TaskRow } }) => {
     expect([200, 202]).toContain(r.status);
@@ -50,7 +62,11 @@ labSuite(["libvirt", "podman"], "task durability through faults (real libvirt an
     // A short action timeout makes the deadline observable in a test.
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_CONTAINER_SOCKET: SOCKET, HANGAR_ACTION_TIMEOUT_SECONDS: "5" }));
     hostId = (await online()).id;
-    uuid = (await until("test guest listed", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; state: string }) => r.name === VM && r.state === "shutoff"))).uuid;
+    uuid = (
+      await until("test guest listed", async () =>
+        (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string; state: string }) => r.name === VM && r.state === "shutoff"),
+      )
+    ).uuid;
     await until("container listed", async () => (await admin.req("GET", "/api/containers")).json.rows.find((r: { id: string }) => r.id === ctId));
   }, 120_000);
 
@@ -107,7 +123,12 @@ labSuite(["libvirt", "podman"], "task durability through faults (real libvirt an
       process.kill(agent, "SIGKILL");
       const id = r.json.task.id;
       await rec.waitFor("task unknown", (e) => e.type === "task.upsert" && e.task.id === id && e.task.status === "unknown", m, 15_000);
-      const done = await rec.waitFor("task reconciled", (e) => e.type === "task.upsert" && e.task.id === id && FINAL.includes(e.task.status), m, 45_000);
+      const done = await rec.waitFor(
+        "task reconciled",
+        (e) => e.type === "task.upsert" && e.task.id === id && FINAL.includes(e.task.status),
+        m,
+        45_000,
+      );
       expect(done.type === "task.upsert" && done.task).toMatchObject({ status: "failed", error: expect.stringMatching(/unconfirmed.*created/) });
       expect(ctState()).toBe("created");
     } finally {
@@ -140,10 +161,15 @@ labSuite(["libvirt", "podman"], "task durability through faults (real libvirt an
     // Blocked while the task is within its time…
     expect((await vmAct("start")).status).toBe(409);
     // …then its 5 s timeout passes: unknown, judged at once from what the hub knows.
-    const t = await until("task past its timeout", async () => {
-      const x = await task(r.json.task.id);
-      return x && x.status !== "running" ? x : null;
-    }, 20_000, 200);
+    const t = await until(
+      "task past its timeout",
+      async () => {
+        const x = await task(r.json.task.id);
+        return x && x.status !== "running" ? x : null;
+      },
+      20_000,
+      200,
+    );
     expect(["unknown", "failed"]).toContain(t.status);
     // Not 409 any more: the target is free. (The frozen agent is cut by the hub's heartbeat
     // within seconds, so the new task may also end at once as unknown, or the host be offline.)

@@ -26,21 +26,32 @@ labSuite("libvirt", "tasks against the real agent and guest", () => {
   /** The server's local agent process, or 0 while the supervisor has none running. */
   const agentPid = () => {
     try {
-      return Number(execFileSync("pgrep", ["-P", String(srv.proc.pid), "-f", "agent.mjs"], { encoding: "utf8" }).trim().split("\n")[0]);
+      return Number(
+        execFileSync("pgrep", ["-P", String(srv.proc.pid), "-f", "agent.mjs"], { encoding: "utf8" })
+          .trim()
+          .split("\n")[0],
+      );
     } catch {
       return 0;
     }
   };
   /** The vm.start tasks Hangar holds for the guest. */
-  const startTasks = async (): Promise<TaskRow[]> => ((await admin.req("GET", "/api/tasks?limit=1000")).json.tasks as TaskRow[]).filter((t) => t.targetId === uuid && t.kind === "vm.start");
+  const startTasks = async (): Promise<TaskRow[]> =>
+    ((await admin.req("GET", "/api/tasks?limit=1000")).json.tasks as TaskRow[]).filter((t) => t.targetId === uuid && t.kind === "vm.start");
   const taskEvents = (id: string, from = 0) => ev.events.slice(from).flatMap((e) => (e.type === "task.upsert" && e.task.id === id ? [e.task] : []));
 
   beforeAll(async () => {
     ensureOff(VM);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
     ev = await EventRecorder.open(srv.url, admin.cookie);
-    hostId = (await until("local host online", async () => (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string }) => h.status === "online"))).id;
-    uuid = (await until("test guest listed", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === VM))).uuid;
+    hostId = (
+      await until("local host online", async () =>
+        (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string }) => h.status === "online"),
+      )
+    ).id;
+    uuid = (
+      await until("test guest listed", async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === VM))
+    ).uuid;
   }, 120_000);
 
   // Every test starts a guest that is off, with no task of Hangar's still holding it.
@@ -104,7 +115,10 @@ labSuite("libvirt", "tasks against the real agent and guest", () => {
       const done = await finalTask(admin, id, { recorder: ev, from: m });
       expect(done.status, done.error ?? "").toBe("succeeded");
       const created = (await startTasks()).filter((t) => !before.has(t.id));
-      expect(created.map((t) => t.id), summary).toEqual([id]);
+      expect(
+        created.map((t) => t.id),
+        summary,
+      ).toEqual([id]);
       expect(startCount(VM) - starts0, `starts in libvirt's log, ${summary}`).toBe(1);
     }
   }, 300_000);

@@ -15,7 +15,10 @@ describe("team roles", () => {
 
   beforeAll(async () => {
     ({ srv, admin } = await startWithAdmin());
-    for (const [username, role] of [["olga", "operator"], ["vic", "viewer"]] as const) {
+    for (const [username, role] of [
+      ["olga", "operator"],
+      ["vic", "viewer"],
+    ] as const) {
       const r = await admin.req("POST", "/api/users", { username, password: "a long enough password", role });
       expect(r.status).toBe(201);
       ids[username] = r.json.user.id;
@@ -32,7 +35,11 @@ describe("team roles", () => {
     expect(bad.status).toBe(422);
     expect(Object.keys(bad.json.error.fields).sort()).toEqual(["password", "role", "username"]);
     expect((await admin.req("POST", "/api/users", { username: "olga", password: "a long enough password", role: "viewer" })).status).toBe(409);
-    expect((await admin.req("GET", "/api/users")).json.users.map((u: { username: string; role: string }) => `${u.username}:${u.role}`)).toEqual(["admin:admin", "olga:operator", "vic:viewer"]);
+    expect((await admin.req("GET", "/api/users")).json.users.map((u: { username: string; role: string }) => `${u.username}:${u.role}`)).toEqual([
+      "admin:admin",
+      "olga:operator",
+      "vic:viewer",
+    ]);
   });
 
   it("grants each role its permissions, checked on every request", async () => {

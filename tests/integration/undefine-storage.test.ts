@@ -19,7 +19,10 @@ function defineWithDisk(name: string): string {
   }
   virsh("vol-create-as", POOL, vol, "1M", "--format", "qcow2");
   const file = path.join(os.tmpdir(), `${name}.xml`);
-  fs.writeFileSync(file, `<domain type='qemu'><name>${name}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${path.join(poolDir, vol)}'/><target dev='vda' bus='virtio'/></disk></devices></domain>`);
+  fs.writeFileSync(
+    file,
+    `<domain type='qemu'><name>${name}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${path.join(poolDir, vol)}'/><target dev='vda' bus='virtio'/></disk></devices></domain>`,
+  );
   virsh("define", file);
   fs.rmSync(file);
   return path.join(poolDir, vol);
@@ -51,14 +54,18 @@ labSuite("libvirt", "delete a machine", () => {
     }
   });
 
-  const row = (name: string) => until(`${name} listed`, async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === name));
+  const row = (name: string) =>
+    until(`${name} listed`, async () => (await admin.req("GET", "/api/machines")).json.rows.find((r: { name: string }) => r.name === name));
 
   it("without storage: the definition goes, the disk stays", async () => {
     const m = await row(names[0]!);
     expect(m.disks[0].source).toBe(disks[0]);
     const r = await machineAction(admin, m.hostId, m.uuid, "undefine");
     expect(r.task, r.task.error ?? "").toMatchObject({ kind: "vm.undefine", status: "succeeded" });
-    await until("row removed by push", async () => !(await admin.req("GET", "/api/machines")).json.rows.some((x: { name: string }) => x.name === names[0]));
+    await until(
+      "row removed by push",
+      async () => !(await admin.req("GET", "/api/machines")).json.rows.some((x: { name: string }) => x.name === names[0]),
+    );
     expect(fs.existsSync(disks[0]!)).toBe(true);
   });
 

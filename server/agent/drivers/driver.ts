@@ -3,7 +3,17 @@
 // The transports can change behind these without touching the dispatcher or the link to
 // the server.
 import type Docker from "dockerode";
-import type { AgentEvent, ContainerAction, ContainerCreateSpec, ContainerSummary, DomainAction, DomainSummary, EngineInfo, ErrorCode, ImageSummary } from "../../protocol";
+import type {
+  AgentEvent,
+  ContainerAction,
+  ContainerCreateSpec,
+  ContainerSummary,
+  DomainAction,
+  DomainSummary,
+  EngineInfo,
+  ErrorCode,
+  ImageSummary,
+} from "../../protocol";
 
 export class DriverError extends Error {
   constructor(

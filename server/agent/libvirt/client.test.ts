@@ -162,8 +162,8 @@ describe("LibvirtClient events and keepalive", () => {
   it("uses polkit when the daemon asks for it, and refuses SASL-only daemons", async () => {
     let list = "0000000100000002"; // [POLKIT]
     daemon.on((p, conn) => {
-      if (p.header.proc === Proc.AUTH_LIST) return conn.reply(p, Buffer.from(list, "hex")), true;
-      if (p.header.proc === Proc.AUTH_POLKIT) return conn.reply(p, new XdrWriter().int(1).toBuffer()), true;
+      if (p.header.proc === Proc.AUTH_LIST) return (conn.reply(p, Buffer.from(list, "hex")), true);
+      if (p.header.proc === Proc.AUTH_POLKIT) return (conn.reply(p, new XdrWriter().int(1).toBuffer()), true);
       return false;
     });
     await client.connect();
@@ -265,7 +265,8 @@ describe("console streams", () => {
     daemon.on((p, conn) => {
       if (p.header.type !== MessageType.CALL || p.header.proc !== Proc.DOMAIN_OPEN_CONSOLE) return false;
       conn.reply(p);
-      for (let i = 0; i < pieces; i++) conn.send({ proc: p.header.proc, serial: p.header.serial, type: MessageType.STREAM, status: MessageStatus.CONTINUE }, piece);
+      for (let i = 0; i < pieces; i++)
+        conn.send({ proc: p.header.proc, serial: p.header.serial, type: MessageType.STREAM, status: MessageStatus.CONTINUE }, piece);
       return true;
     });
     await client.connect();
@@ -284,7 +285,10 @@ describe("console streams", () => {
     daemon.on((p, conn) => {
       if (p.header.type !== MessageType.CALL || p.header.proc !== Proc.DOMAIN_OPEN_CONSOLE) return false;
       conn.reply(p);
-      conn.send({ proc: p.header.proc, serial: p.header.serial, type: MessageType.STREAM, status: MessageStatus.ERROR }, Buffer.from(SUSPEND_ERROR_BODY, "hex"));
+      conn.send(
+        { proc: p.header.proc, serial: p.header.serial, type: MessageType.STREAM, status: MessageStatus.ERROR },
+        Buffer.from(SUSPEND_ERROR_BODY, "hex"),
+      );
       return true;
     });
     await client.connect();

@@ -2,7 +2,17 @@
 // REMOTE RPC program directly: no virsh processes, no native bindings.
 import { EventEmitter } from "node:events";
 import net from "node:net";
-import { decodeDomainEvent, type AgentLifecycleEventPayload, type BalloonChangeEventPayload, type DeviceEventPayload, type DomainEvent, type LifecycleEventPayload, type MetadataChangeEventPayload, type RebootEventPayload, type UnknownEventPayload } from "./events";
+import {
+  decodeDomainEvent,
+  type AgentLifecycleEventPayload,
+  type BalloonChangeEventPayload,
+  type DeviceEventPayload,
+  type DomainEvent,
+  type LifecycleEventPayload,
+  type MetadataChangeEventPayload,
+  type RebootEventPayload,
+  type UnknownEventPayload,
+} from "./events";
 import {
   decodePacket,
   DEFAULT_MAX_FRAME_BYTES,
@@ -18,7 +28,13 @@ import {
   type Packet,
 } from "./packet";
 import { AuthType, DrvFeature, ErrorCode, Limits, Proc } from "./procedures";
-import { decodeResourceEvent, type NetworkLifecycleEventPayload, type PoolLifecycleEventPayload, type PoolRefreshEventPayload, type ResourceEvent } from "./resource-events";
+import {
+  decodeResourceEvent,
+  type NetworkLifecycleEventPayload,
+  type PoolLifecycleEventPayload,
+  type PoolRefreshEventPayload,
+  type ResourceEvent,
+} from "./resource-events";
 import { CallTimeoutError, ConnectionClosedError, decodeError, LibvirtError } from "./errors";
 import { writeDomain, type DomainRef } from "./wire-types";
 import { XdrReader, XdrWriter } from "./xdr";
@@ -97,7 +113,8 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
 
   constructor(options: LibvirtClientOptions = {}) {
     super();
-    const paths = options.socketPath === undefined ? DEFAULT_SOCKET_PATHS : typeof options.socketPath === "string" ? [options.socketPath] : options.socketPath;
+    const paths =
+      options.socketPath === undefined ? DEFAULT_SOCKET_PATHS : typeof options.socketPath === "string" ? [options.socketPath] : options.socketPath;
     this.opts = {
       socketPaths: paths,
       callTimeoutMs: options.callTimeoutMs ?? 60_000,
@@ -119,7 +136,11 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
       const auth = await this.call(Proc.AUTH_LIST, undefined, (r) => r.array((x) => x.int(), Limits.AUTH_TYPE_LIST_MAX));
       if (auth.length > 0 && !auth.includes(AuthType.NONE)) {
         if (!auth.includes(AuthType.POLKIT)) {
-          throw new LibvirtError(ErrorCode.AUTH_FAILED, 0, `unsupported libvirt auth types [${auth.join(", ")}]; only none and polkit are implemented`);
+          throw new LibvirtError(
+            ErrorCode.AUTH_FAILED,
+            0,
+            `unsupported libvirt auth types [${auth.join(", ")}]; only none and polkit are implemented`,
+          );
         }
         // The daemon checks our peer credentials against polkit; nothing to send.
         await this.call(Proc.AUTH_POLKIT, undefined, (r) => r.int());
@@ -252,7 +273,10 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     const serial = fixedSerial ?? this.nextSerial();
     const w = new XdrWriter();
     writeArgs?.(w);
-    const frame = encodePacket({ prog: REMOTE_PROGRAM, vers: PROTOCOL_VERSION, proc, type: MessageType.CALL, serial, status: MessageStatus.OK }, w.toBuffer());
+    const frame = encodePacket(
+      { prog: REMOTE_PROGRAM, vers: PROTOCOL_VERSION, proc, type: MessageType.CALL, serial, status: MessageStatus.OK },
+      w.toBuffer(),
+    );
     if (frame.length > this.opts.maxFrameBytes) {
       return Promise.reject(new ProtocolError(`call of ${frame.length} bytes exceeds the ${this.opts.maxFrameBytes}-byte message limit`));
     }
@@ -379,12 +403,18 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
   private sendKeepalive(proc: number): void {
     const socket = this.socket;
     if (!socket || socket.destroyed) return;
-    socket.write(encodePacket({ prog: KEEPALIVE_PROGRAM, vers: PROTOCOL_VERSION, proc, type: MessageType.MESSAGE, serial: 0, status: MessageStatus.OK }));
+    socket.write(
+      encodePacket({ prog: KEEPALIVE_PROGRAM, vers: PROTOCOL_VERSION, proc, type: MessageType.MESSAGE, serial: 0, status: MessageStatus.OK }),
+    );
   }
 
   private async startKeepalive(cfg: { intervalMs: number; count: number }): Promise<void> {
     // The daemon only answers pings from clients that asked for the feature.
-    const supported = await this.call(Proc.CONNECT_SUPPORTS_FEATURE, (w) => w.int(DrvFeature.PROGRAM_KEEPALIVE), (r) => r.int());
+    const supported = await this.call(
+      Proc.CONNECT_SUPPORTS_FEATURE,
+      (w) => w.int(DrvFeature.PROGRAM_KEEPALIVE),
+      (r) => r.int(),
+    );
     if (supported !== 1) return;
     this.keepaliveTimer = setInterval(() => {
       const silentMs = Date.now() - this.lastInbound;

@@ -25,7 +25,8 @@ const STATS_REPLY =
 const GET_INFO_REPLY = "0000003c20008086000000010000001000000001000000060000000000000001000000000000800000000000000080000000000100000000127a3980";
 
 // DOMAIN_DEFINE_XML_FLAGS reply: the new (inactive, id -1) domain.
-const DEFINE_REPLY = "0000004020008086000000010000015e0000000100000003000000000000000968616e6761722d66780000006e1b0c572f6a4a529d3f1c2b3a4d5e6fffffffff";
+const DEFINE_REPLY =
+  "0000004020008086000000010000015e0000000100000003000000000000000968616e6761722d66780000006e1b0c572f6a4a529d3f1c2b3a4d5e6fffffffff";
 
 describe("remote_error", () => {
   it("decodes an error reply into a LibvirtError with code, domain and message", () => {
@@ -43,7 +44,11 @@ describe("remote_error", () => {
   });
 
   it("keeps code and message when the optional trailing fields are missing", () => {
-    const w = new XdrWriter().int(42).int(10).optional("Domain not found", (x, v) => x.string(v)).int(2);
+    const w = new XdrWriter()
+      .int(42)
+      .int(10)
+      .optional("Domain not found", (x, v) => x.string(v))
+      .int(2);
     const err = decodeError(w.toBuffer(), null);
     expect(err.code).toBe(ErrorCode.NO_DOMAIN);
     expect(err.isNoDomain).toBe(true);
@@ -79,16 +84,46 @@ describe("domain events", () => {
       return w.toBuffer();
     };
     const uuid = "abababab-abab-abab-abab-abababababab";
-    expect(decodeDomainEvent(Proc.DOMAIN_EVENT_CALLBACK_DEVICE_ADDED, body((w) => w.string("net1")))).toMatchObject({ kind: "device-added", devAlias: "net1", dom: { uuid } });
-    expect(decodeDomainEvent(Proc.DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED, body((w) => w.string("ua-disk")))).toMatchObject({ kind: "device-removed", devAlias: "ua-disk" });
-    expect(decodeDomainEvent(Proc.DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE, body((w) => w.int(1).int(2)))).toMatchObject({ kind: "agent-lifecycle", state: 1, reason: 2, callbackId: 5 });
-    expect(decodeDomainEvent(Proc.DOMAIN_EVENT_CALLBACK_REBOOT, body(() => undefined))).toMatchObject({ kind: "reboot", dom: { name: "vm1", id: 3 } });
-    expect(decodeDomainEvent(Proc.DOMAIN_EVENT_CALLBACK_METADATA_CHANGE, body((w) => w.int(2).optional("urn:x", (x, v) => x.string(v))))).toMatchObject({
+    expect(
+      decodeDomainEvent(
+        Proc.DOMAIN_EVENT_CALLBACK_DEVICE_ADDED,
+        body((w) => w.string("net1")),
+      ),
+    ).toMatchObject({ kind: "device-added", devAlias: "net1", dom: { uuid } });
+    expect(
+      decodeDomainEvent(
+        Proc.DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED,
+        body((w) => w.string("ua-disk")),
+      ),
+    ).toMatchObject({ kind: "device-removed", devAlias: "ua-disk" });
+    expect(
+      decodeDomainEvent(
+        Proc.DOMAIN_EVENT_CALLBACK_AGENT_LIFECYCLE,
+        body((w) => w.int(1).int(2)),
+      ),
+    ).toMatchObject({ kind: "agent-lifecycle", state: 1, reason: 2, callbackId: 5 });
+    expect(
+      decodeDomainEvent(
+        Proc.DOMAIN_EVENT_CALLBACK_REBOOT,
+        body(() => undefined),
+      ),
+    ).toMatchObject({ kind: "reboot", dom: { name: "vm1", id: 3 } });
+    expect(
+      decodeDomainEvent(
+        Proc.DOMAIN_EVENT_CALLBACK_METADATA_CHANGE,
+        body((w) => w.int(2).optional("urn:x", (x, v) => x.string(v))),
+      ),
+    ).toMatchObject({
       kind: "metadata-change",
       type: 2,
       nsuri: "urn:x",
     });
-    expect(decodeDomainEvent(Proc.DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE, body((w) => w.uhyper(49152n)))).toMatchObject({ kind: "balloon-change", actualKiB: 49152n, dom: { uuid } });
+    expect(
+      decodeDomainEvent(
+        Proc.DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE,
+        body((w) => w.uhyper(49152n)),
+      ),
+    ).toMatchObject({ kind: "balloon-change", actualKiB: 49152n, dom: { uuid } });
   });
 
   it("hands back unknown events raw", () => {

@@ -51,11 +51,21 @@ export function domainLookupByName(client: LibvirtClient, name: string, opts?: C
 }
 
 export function domainGetXmlDesc(client: LibvirtClient, dom: DomainRef, flags = 0, opts?: CallOptions): Promise<string> {
-  return client.call(Proc.DOMAIN_GET_XML_DESC, (w) => domFlags(w, dom, flags), (r) => r.string(), opts);
+  return client.call(
+    Proc.DOMAIN_GET_XML_DESC,
+    (w) => domFlags(w, dom, flags),
+    (r) => r.string(),
+    opts,
+  );
 }
 
 export function domainGetState(client: LibvirtClient, dom: DomainRef, opts?: CallOptions): Promise<DomainStateInfo> {
-  return client.call(Proc.DOMAIN_GET_STATE, (w) => domFlags(w, dom, 0), (r) => ({ state: r.int(), reason: r.int() }), opts);
+  return client.call(
+    Proc.DOMAIN_GET_STATE,
+    (w) => domFlags(w, dom, 0),
+    (r) => ({ state: r.int(), reason: r.int() }),
+    opts,
+  );
 }
 
 export function domainGetInfo(client: LibvirtClient, dom: DomainRef, opts?: CallOptions): Promise<DomainInfo> {
@@ -105,36 +115,70 @@ export function domainUndefine(client: LibvirtClient, dom: DomainRef, flags = 0,
 }
 
 export function domainGetAutostart(client: LibvirtClient, dom: DomainRef, opts?: CallOptions): Promise<boolean> {
-  return client.call(Proc.DOMAIN_GET_AUTOSTART, (w) => writeDomain(w, dom), (r) => r.int() !== 0, opts);
+  return client.call(
+    Proc.DOMAIN_GET_AUTOSTART,
+    (w) => writeDomain(w, dom),
+    (r) => r.int() !== 0,
+    opts,
+  );
 }
 
 /** Whether the domain has a persistent definition (a transient one vanishes when it stops). */
 export function domainIsPersistent(client: LibvirtClient, dom: DomainRef, opts?: CallOptions): Promise<boolean> {
-  return client.call(Proc.DOMAIN_IS_PERSISTENT, (w) => writeDomain(w, dom), (r) => r.int() !== 0, opts);
+  return client.call(
+    Proc.DOMAIN_IS_PERSISTENT,
+    (w) => writeDomain(w, dom),
+    (r) => r.int() !== 0,
+    opts,
+  );
 }
 
 export function domainIsActive(client: LibvirtClient, dom: DomainRef, opts?: CallOptions): Promise<boolean> {
-  return client.call(Proc.DOMAIN_IS_ACTIVE, (w) => writeDomain(w, dom), (r) => r.int() !== 0, opts);
+  return client.call(
+    Proc.DOMAIN_IS_ACTIVE,
+    (w) => writeDomain(w, dom),
+    (r) => r.int() !== 0,
+    opts,
+  );
 }
 
 export function domainSetAutostart(client: LibvirtClient, dom: DomainRef, autostart: boolean, opts?: CallOptions): Promise<void> {
-  return client.call(Proc.DOMAIN_SET_AUTOSTART, (w) => {
-    writeDomain(w, dom);
-    w.int(autostart ? 1 : 0);
-  }, undefined, opts);
+  return client.call(
+    Proc.DOMAIN_SET_AUTOSTART,
+    (w) => {
+      writeDomain(w, dom);
+      w.int(autostart ? 1 : 0);
+    },
+    undefined,
+    opts,
+  );
 }
 
 /**
  * Sets the description, title (`key`/`uri` null) or a custom element (MetadataType.*);
  * `metadata` null removes it. `flags` = AffectFlags. Raises a METADATA_CHANGE event.
  */
-export function domainSetMetadata(client: LibvirtClient, dom: DomainRef, type: number, metadata: string | null, key: string | null = null, uri: string | null = null, flags = 0, opts?: CallOptions): Promise<void> {
-  return client.call(Proc.DOMAIN_SET_METADATA, (w) => {
-    writeDomain(w, dom);
-    w.int(type);
-    for (const s of [metadata, key, uri]) w.optional(s, (x, v) => x.string(v));
-    w.uint(flags);
-  }, undefined, opts);
+export function domainSetMetadata(
+  client: LibvirtClient,
+  dom: DomainRef,
+  type: number,
+  metadata: string | null,
+  key: string | null = null,
+  uri: string | null = null,
+  flags = 0,
+  opts?: CallOptions,
+): Promise<void> {
+  return client.call(
+    Proc.DOMAIN_SET_METADATA,
+    (w) => {
+      writeDomain(w, dom);
+      w.int(type);
+      for (const s of [metadata, key, uri]) w.optional(s, (x, v) => x.string(v));
+      w.uint(flags);
+    },
+    undefined,
+    opts,
+  );
 }
 
 /** Defines (or redefines) a persistent domain from XML. */
@@ -143,11 +187,26 @@ export function domainDefineXml(client: LibvirtClient, xml: string, flags = 0, o
 }
 
 /** Sends key presses; `keycodes` in `codeset` (0 = Linux keycodes), at most 16 at once. */
-export function domainSendKey(client: LibvirtClient, dom: DomainRef, codeset: number, holdtimeMs: number, keycodes: readonly number[], opts?: CallOptions): Promise<void> {
-  return client.call(Proc.DOMAIN_SEND_KEY, (w) => {
-    writeDomain(w, dom);
-    w.uint(codeset).uint(holdtimeMs).array(keycodes, (x, k) => x.uint(k), Limits.SEND_KEY_MAX).uint(0);
-  }, undefined, opts);
+export function domainSendKey(
+  client: LibvirtClient,
+  dom: DomainRef,
+  codeset: number,
+  holdtimeMs: number,
+  keycodes: readonly number[],
+  opts?: CallOptions,
+): Promise<void> {
+  return client.call(
+    Proc.DOMAIN_SEND_KEY,
+    (w) => {
+      writeDomain(w, dom);
+      w.uint(codeset)
+        .uint(holdtimeMs)
+        .array(keycodes, (x, k) => x.uint(k), Limits.SEND_KEY_MAX)
+        .uint(0);
+    },
+    undefined,
+    opts,
+  );
 }
 
 /**
@@ -155,7 +214,13 @@ export function domainSendKey(client: LibvirtClient, dom: DomainRef, codeset: nu
  * the driver supports); `flags` = GetAllDomainStatsFlags. 64-bit counters are bigint.
  * `doms` limits the query to those domains (libvirt's virDomainListGetStats).
  */
-export function connectGetAllDomainStats(client: LibvirtClient, statsMask = 0, flags = 0, doms: readonly DomainRef[] = [], opts?: CallOptions): Promise<DomainStatsRecord[]> {
+export function connectGetAllDomainStats(
+  client: LibvirtClient,
+  statsMask = 0,
+  flags = 0,
+  doms: readonly DomainRef[] = [],
+  opts?: CallOptions,
+): Promise<DomainStatsRecord[]> {
   return client.call(
     Proc.CONNECT_GET_ALL_DOMAIN_STATS,
     (w) => w.array(doms, writeDomain, Limits.DOMAIN_LIST_MAX).uint(statsMask).uint(flags),

@@ -8,18 +8,28 @@ import { writeDomain, type DomainRef } from "./wire-types";
 
 /** Sets the vCPU count (VcpuFlags.*; MAXIMUM sets the ceiling, CONFIG only). */
 export function domainSetVcpusFlags(client: LibvirtClient, dom: DomainRef, nvcpus: number, flags = 0, opts?: CallOptions): Promise<void> {
-  return client.call(Proc.DOMAIN_SET_VCPUS_FLAGS, (w) => {
-    writeDomain(w, dom);
-    w.uint(nvcpus).uint(flags);
-  }, undefined, opts);
+  return client.call(
+    Proc.DOMAIN_SET_VCPUS_FLAGS,
+    (w) => {
+      writeDomain(w, dom);
+      w.uint(nvcpus).uint(flags);
+    },
+    undefined,
+    opts,
+  );
 }
 
 /** The vCPU count for the state `flags` names (VcpuFlags.MAXIMUM: the ceiling). */
 export function domainGetVcpusFlags(client: LibvirtClient, dom: DomainRef, flags = 0, opts?: CallOptions): Promise<number> {
-  return client.call(Proc.DOMAIN_GET_VCPUS_FLAGS, (w) => {
-    writeDomain(w, dom);
-    w.uint(flags);
-  }, (r) => r.int(), opts);
+  return client.call(
+    Proc.DOMAIN_GET_VCPUS_FLAGS,
+    (w) => {
+      writeDomain(w, dom);
+      w.uint(flags);
+    },
+    (r) => r.int(),
+    opts,
+  );
 }
 
 /**
@@ -27,10 +37,15 @@ export function domainGetVcpusFlags(client: LibvirtClient, dom: DomainRef, flags
  * a running guest can follow live; MAXIMUM changes the ceiling and needs CONFIG.
  */
 export function domainSetMemoryFlags(client: LibvirtClient, dom: DomainRef, kib: bigint, flags = 0, opts?: CallOptions): Promise<void> {
-  return client.call(Proc.DOMAIN_SET_MEMORY_FLAGS, (w) => {
-    writeDomain(w, dom);
-    w.uhyper(kib).uint(flags);
-  }, undefined, opts);
+  return client.call(
+    Proc.DOMAIN_SET_MEMORY_FLAGS,
+    (w) => {
+      writeDomain(w, dom);
+      w.uhyper(kib).uint(flags);
+    },
+    undefined,
+    opts,
+  );
 }
 
 /** Adds a device from its XML (`<disk>`, `<interface>`…). DeviceModifyFlags.* */
@@ -57,15 +72,25 @@ export function domainUpdateDeviceFlags(client: LibvirtClient, dom: DomainRef, x
  * (KiB; bytes with BlockResizeFlags.BYTES). For a stopped domain use storageVolResize.
  */
 export function domainBlockResize(client: LibvirtClient, dom: DomainRef, disk: string, size: bigint, flags = 0, opts?: CallOptions): Promise<void> {
-  return client.call(Proc.DOMAIN_BLOCK_RESIZE, (w) => {
-    writeDomain(w, dom);
-    w.string(disk).uhyper(size).uint(flags);
-  }, undefined, opts);
+  return client.call(
+    Proc.DOMAIN_BLOCK_RESIZE,
+    (w) => {
+      writeDomain(w, dom);
+      w.string(disk).uhyper(size).uint(flags);
+    },
+    undefined,
+    opts,
+  );
 }
 
 function deviceCall(client: LibvirtClient, proc: number, dom: DomainRef, xml: string, flags: number, opts?: CallOptions): Promise<void> {
-  return client.call(proc, (w) => {
-    writeDomain(w, dom);
-    w.string(xml).uint(flags);
-  }, undefined, opts);
+  return client.call(
+    proc,
+    (w) => {
+      writeDomain(w, dom);
+      w.string(xml).uint(flags);
+    },
+    undefined,
+    opts,
+  );
 }

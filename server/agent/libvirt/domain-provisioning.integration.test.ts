@@ -72,7 +72,10 @@ function kvmOpens(): boolean {
 }
 
 async function errorOf(p: Promise<unknown>): Promise<LibvirtError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(LibvirtError);
   return e as LibvirtError;
 }
@@ -113,10 +116,22 @@ labSuite("libvirt", "domain definition, edits and snapshots over libvirt RPC", (
     virtType = forced === "kvm" || forced === "qemu" ? forced : kvmOpens() && caps.includes("<domain type='kvm'") ? "kvm" : "qemu";
     pool = await storagePoolDefineXml(client, dirPoolXml(scratchName("pool"), target));
     await storagePoolCreate(client, pool, PoolCreateFlags.WITH_BUILD);
-    await storageVolCreateXml(client, pool, `<volume><name>root.qcow2</name><capacity unit='MiB'>64</capacity><target><format type='qcow2'/><compat>1.1</compat></target></volume>`);
-    const iso = await storageVolCreateXml(client, pool, `<volume><name>media.iso</name><capacity unit='MiB'>1</capacity><target><format type='raw'/></target></volume>`);
+    await storageVolCreateXml(
+      client,
+      pool,
+      `<volume><name>root.qcow2</name><capacity unit='MiB'>64</capacity><target><format type='qcow2'/><compat>1.1</compat></target></volume>`,
+    );
+    const iso = await storageVolCreateXml(
+      client,
+      pool,
+      `<volume><name>media.iso</name><capacity unit='MiB'>1</capacity><target><format type='raw'/></target></volume>`,
+    );
     await storageVolUploadFrom(client, iso, Readable.from([Buffer.alloc(MiB, 0x42)]));
-    await storageVolCreateXml(client, pool, `<volume><name>extra.raw</name><capacity unit='MiB'>1</capacity><target><format type='raw'/></target></volume>`);
+    await storageVolCreateXml(
+      client,
+      pool,
+      `<volume><name>extra.raw</name><capacity unit='MiB'>1</capacity><target><format type='raw'/></target></volume>`,
+    );
   });
 
   afterAll(async () => {
@@ -172,7 +187,11 @@ labSuite("libvirt", "domain definition, edits and snapshots over libvirt RPC", (
     // libvirt makes qcow2 v2 (compat 0.10) unless told otherwise; v2 with snapshots cannot grow.
     expect(qemuImgInfo(disk)["format-specific"]?.data.compat).toBe("1.1");
     qemuIo(disk, "qcow2", "write -P 0xaa 0 64k");
-    const s1 = await domainSnapshotCreateXml(client, d, `<domainsnapshot><name>s1</name><description>before &lt;b&gt; &amp; "quotes"</description></domainsnapshot>`);
+    const s1 = await domainSnapshotCreateXml(
+      client,
+      d,
+      `<domainsnapshot><name>s1</name><description>before &lt;b&gt; &amp; "quotes"</description></domainsnapshot>`,
+    );
     expect(s1).toEqual({ name: "s1", dom: d });
     qemuIo(disk, "qcow2", "write -P 0xbb 0 64k");
     await domainSetMemoryFlags(client, d, 40n * 1024n, MemoryFlags.CONFIG);
@@ -217,7 +236,8 @@ labSuite("libvirt", "domain definition, edits and snapshots over libvirt RPC", (
     await domainSetMemoryFlags(client, d, 32n * 1024n, MemoryFlags.LIVE);
     await errorOf(domainSetMemoryFlags(client, d, 96n * 1024n, MemoryFlags.LIVE | MemoryFlags.MAXIMUM));
 
-    const cdrom = (source: string) => `<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>${source}<target dev='sda' bus='sata'/><readonly/></disk>`;
+    const cdrom = (source: string) =>
+      `<disk type='file' device='cdrom'><driver name='qemu' type='raw'/>${source}<target dev='sda' bus='sata'/><readonly/></disk>`;
     await domainUpdateDeviceFlags(client, d, cdrom(""), DeviceModifyFlags.LIVE);
     expect(await domainGetXmlDesc(client, d)).not.toContain(`<source file='${media}'`);
     await domainUpdateDeviceFlags(client, d, cdrom(`<source file='${media}'/>`), DeviceModifyFlags.LIVE);

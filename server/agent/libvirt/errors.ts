@@ -44,7 +44,10 @@ export class ConnectionClosedError extends Error {
 }
 
 export class CallTimeoutError extends Error {
-  constructor(readonly proc: number, readonly timeoutMs: number) {
+  constructor(
+    readonly proc: number,
+    readonly timeoutMs: number,
+  ) {
     super(`libvirt procedure ${proc} timed out after ${timeoutMs} ms`);
     this.name = "CallTimeoutError";
   }

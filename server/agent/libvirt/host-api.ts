@@ -78,7 +78,12 @@ export interface DomainCapabilitiesQuery {
 }
 
 /** Domain capabilities XML (firmware, CPU models, devices) for one emulator/arch/virttype. */
-export function connectGetDomainCapabilities(client: LibvirtClient, query: DomainCapabilitiesQuery = {}, flags = 0, opts?: CallOptions): Promise<string> {
+export function connectGetDomainCapabilities(
+  client: LibvirtClient,
+  query: DomainCapabilitiesQuery = {},
+  flags = 0,
+  opts?: CallOptions,
+): Promise<string> {
   return client.call(
     Proc.CONNECT_GET_DOMAIN_CAPABILITIES,
     (w) => {
@@ -92,5 +97,10 @@ export function connectGetDomainCapabilities(client: LibvirtClient, query: Domai
 
 /** True when the daemon supports a VIR_DRV_FEATURE_* (see DrvFeature). */
 export function connectSupportsFeature(client: LibvirtClient, feature: number, opts?: CallOptions): Promise<boolean> {
-  return client.call(Proc.CONNECT_SUPPORTS_FEATURE, (w) => w.int(feature), (r) => r.int() === 1, opts);
+  return client.call(
+    Proc.CONNECT_SUPPORTS_FEATURE,
+    (w) => w.int(feature),
+    (r) => r.int() === 1,
+    opts,
+  );
 }

@@ -1,11 +1,5 @@
 // Public surface of the libvirt RPC library. Callers import from here only.
-export {
-  LibvirtClient,
-  DEFAULT_SOCKET_PATHS,
-  type LibvirtClientOptions,
-  type LibvirtClientEvents,
-  type CallOptions,
-} from "./client";
+export { LibvirtClient, DEFAULT_SOCKET_PATHS, type LibvirtClientOptions, type LibvirtClientEvents, type CallOptions } from "./client";
 export {
   connectListAllDomains,
   domainLookupByUuid,
@@ -59,7 +53,15 @@ export type {
   UnknownEventPayload,
 } from "./events";
 export { LibvirtError, ConnectionClosedError, CallTimeoutError } from "./errors";
-export { type DomainRef, type TypedParamValue, type RemoteError, type PoolRef, type VolumeRef, type NetworkRef, type SnapshotRef } from "./wire-types";
+export {
+  type DomainRef,
+  type TypedParamValue,
+  type RemoteError,
+  type PoolRef,
+  type VolumeRef,
+  type NetworkRef,
+  type SnapshotRef,
+} from "./wire-types";
 export { ProtocolError } from "./packet";
 export { XdrError } from "./xdr";
 export {

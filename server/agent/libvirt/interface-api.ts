@@ -29,8 +29,13 @@ export function interfaceList(client: LibvirtClient, flags = 0, opts?: CallOptio
 
 /** `<interface type='bridge'|'ethernet'|…>`: the type tells a bridge from a plain NIC. */
 export function interfaceGetXmlDesc(client: LibvirtClient, iface: InterfaceRef, flags = 0, opts?: CallOptions): Promise<string> {
-  return client.call(Proc.INTERFACE_GET_XML_DESC, (w) => {
-    writeInterface(w, iface);
-    w.uint(flags);
-  }, (r) => r.string(), opts);
+  return client.call(
+    Proc.INTERFACE_GET_XML_DESC,
+    (w) => {
+      writeInterface(w, iface);
+      w.uint(flags);
+    },
+    (r) => r.string(),
+    opts,
+  );
 }

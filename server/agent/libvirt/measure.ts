@@ -60,7 +60,9 @@ async function main(): Promise<void> {
 
   await timeEach(200, () => connectGetLibVersion(client)); // warm-up
   const seq = await timeEach(calls, () => connectGetLibVersion(client));
-  console.log(`connectGetLibVersion x${calls} sequential: p50 ${fmt(percentile(seq, 50))}, p95 ${fmt(percentile(seq, 95))}, max ${fmt(seq[seq.length - 1] ?? NaN)}`);
+  console.log(
+    `connectGetLibVersion x${calls} sequential: p50 ${fmt(percentile(seq, 50))}, p95 ${fmt(percentile(seq, 95))}, max ${fmt(seq[seq.length - 1] ?? NaN)}`,
+  );
 
   const tp = performance.now();
   await Promise.all(Array.from({ length: calls }, () => connectGetLibVersion(client)));
@@ -100,7 +102,9 @@ async function measureStats(client: LibvirtClient, statsCalls: number): Promise<
   // What a machine list needs every few seconds: state, CPU, memory, NICs, disks.
   const mask = DomainStatsTypes.STATE | DomainStatsTypes.CPU_TOTAL | DomainStatsTypes.BALLOON | DomainStatsTypes.INTERFACE | DomainStatsTypes.BLOCK;
   const light = await timeEach(statsCalls, () => connectGetAllDomainStats(client, mask));
-  console.log(`connectGetAllDomainStats (state+cpu+balloon+net+block) x${statsCalls}: p50 ${fmt(percentile(light, 50))}, p95 ${fmt(percentile(light, 95))}`);
+  console.log(
+    `connectGetAllDomainStats (state+cpu+balloon+net+block) x${statsCalls}: p50 ${fmt(percentile(light, 50))}, p95 ${fmt(percentile(light, 95))}`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -84,11 +84,21 @@ export function networkUndefine(client: LibvirtClient, net: NetworkRef, opts?: C
 
 /** NetworkXmlFlags.INACTIVE gives the definition to use at the next start. */
 export function networkGetXmlDesc(client: LibvirtClient, net: NetworkRef, flags = 0, opts?: CallOptions): Promise<string> {
-  return client.call(Proc.NETWORK_GET_XML_DESC, (w) => netFlags(w, net, flags), (r) => r.string(), opts);
+  return client.call(
+    Proc.NETWORK_GET_XML_DESC,
+    (w) => netFlags(w, net, flags),
+    (r) => r.string(),
+    opts,
+  );
 }
 
 export function networkGetBridgeName(client: LibvirtClient, net: NetworkRef, opts?: CallOptions): Promise<string> {
-  return client.call(Proc.NETWORK_GET_BRIDGE_NAME, (w) => writeNetwork(w, net), (r) => r.string(), opts);
+  return client.call(
+    Proc.NETWORK_GET_BRIDGE_NAME,
+    (w) => writeNetwork(w, net),
+    (r) => r.string(),
+    opts,
+  );
 }
 
 export function networkGetAutostart(client: LibvirtClient, net: NetworkRef, opts?: CallOptions): Promise<boolean> {
@@ -96,10 +106,15 @@ export function networkGetAutostart(client: LibvirtClient, net: NetworkRef, opts
 }
 
 export function networkSetAutostart(client: LibvirtClient, net: NetworkRef, autostart: boolean, opts?: CallOptions): Promise<void> {
-  return client.call(Proc.NETWORK_SET_AUTOSTART, (w) => {
-    writeNetwork(w, net);
-    w.int(autostart ? 1 : 0);
-  }, undefined, opts);
+  return client.call(
+    Proc.NETWORK_SET_AUTOSTART,
+    (w) => {
+      writeNetwork(w, net);
+      w.int(autostart ? 1 : 0);
+    },
+    undefined,
+    opts,
+  );
 }
 
 export function networkIsActive(client: LibvirtClient, net: NetworkRef, opts?: CallOptions): Promise<boolean> {
@@ -116,7 +131,9 @@ export function networkGetDhcpLeases(client: LibvirtClient, net: NetworkRef, mac
     Proc.NETWORK_GET_DHCP_LEASES,
     (w) => {
       writeNetwork(w, net);
-      w.optional(mac, (x, v) => x.string(v)).int(1).uint(0);
+      w.optional(mac, (x, v) => x.string(v))
+        .int(1)
+        .uint(0);
     },
     (r) => {
       const leases = r.array(readDhcpLease, Limits.NETWORK_DHCP_LEASES_MAX);
@@ -129,7 +146,12 @@ export function networkGetDhcpLeases(client: LibvirtClient, net: NetworkRef, mac
 
 /** Subscribes to NetworkEventId.* (for one network, or all); returns the callbackID. */
 export function registerNetworkEvent(client: LibvirtClient, eventId: number, net: NetworkRef | null = null, opts?: CallOptions): Promise<number> {
-  return client.call(Proc.CONNECT_NETWORK_EVENT_REGISTER_ANY, (w) => w.int(eventId).optional(net, (x, v) => writeNetwork(x, v)), (r) => r.int(), opts);
+  return client.call(
+    Proc.CONNECT_NETWORK_EVENT_REGISTER_ANY,
+    (w) => w.int(eventId).optional(net, (x, v) => writeNetwork(x, v)),
+    (r) => r.int(),
+    opts,
+  );
 }
 
 export function deregisterNetworkEvent(client: LibvirtClient, callbackId: number, opts?: CallOptions): Promise<void> {

@@ -55,7 +55,10 @@ function hasDnsmasq(): boolean {
 }
 
 async function errorOf(p: Promise<unknown>): Promise<LibvirtError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(LibvirtError);
   return e as LibvirtError;
 }

@@ -17,8 +17,18 @@ describe("packet header", () => {
     // CONNECT_OPEN("qemu:///system", flags 0), serial 2.
     const frame = encodeCall(REMOTE_PROGRAM, Proc.CONNECT_OPEN, 2, (w) => w.optional("qemu:///system", (x, v) => x.string(v)).uint(0));
     expect(frame.toString("hex")).toBe(
-      "00000038" + "20008086" + "00000001" + "00000001" + "00000000" + "00000002" + "00000000" +
-        "00000001" + "0000000e" + Buffer.from("qemu:///system").toString("hex") + "0000" + "00000000",
+      "00000038" +
+        "20008086" +
+        "00000001" +
+        "00000001" +
+        "00000000" +
+        "00000002" +
+        "00000000" +
+        "00000001" +
+        "0000000e" +
+        Buffer.from("qemu:///system").toString("hex") +
+        "0000" +
+        "00000000",
     );
     const back = decodePacket(frame);
     expect(back.header.type).toBe(MessageType.CALL);

@@ -92,12 +92,7 @@ export function decodePacket(frame: Buffer): Packet {
 }
 
 /** Convenience for building a CALL body and frame in one go. */
-export function encodeCall(
-  prog: number,
-  proc: number,
-  serial: number,
-  writeArgs?: (w: XdrWriter) => void,
-): Buffer {
+export function encodeCall(prog: number, proc: number, serial: number, writeArgs?: (w: XdrWriter) => void): Buffer {
   const w = new XdrWriter();
   writeArgs?.(w);
   return encodePacket({ prog, vers: PROTOCOL_VERSION, proc, type: MessageType.CALL, serial, status: MessageStatus.OK }, w.toBuffer());

@@ -89,7 +89,12 @@ export function storagePoolGetInfo(client: LibvirtClient, pool: PoolRef, opts?: 
 
 /** StorageXmlFlags.INACTIVE gives the definition to use at the next start. */
 export function storagePoolGetXmlDesc(client: LibvirtClient, pool: PoolRef, flags = 0, opts?: CallOptions): Promise<string> {
-  return client.call(Proc.STORAGE_POOL_GET_XML_DESC, (w) => poolFlags(w, pool, flags), (r) => r.string(), opts);
+  return client.call(
+    Proc.STORAGE_POOL_GET_XML_DESC,
+    (w) => poolFlags(w, pool, flags),
+    (r) => r.string(),
+    opts,
+  );
 }
 
 export function storagePoolGetAutostart(client: LibvirtClient, pool: PoolRef, opts?: CallOptions): Promise<boolean> {
@@ -97,10 +102,15 @@ export function storagePoolGetAutostart(client: LibvirtClient, pool: PoolRef, op
 }
 
 export function storagePoolSetAutostart(client: LibvirtClient, pool: PoolRef, autostart: boolean, opts?: CallOptions): Promise<void> {
-  return client.call(Proc.STORAGE_POOL_SET_AUTOSTART, (w) => {
-    writePool(w, pool);
-    w.int(autostart ? 1 : 0);
-  }, undefined, opts);
+  return client.call(
+    Proc.STORAGE_POOL_SET_AUTOSTART,
+    (w) => {
+      writePool(w, pool);
+      w.int(autostart ? 1 : 0);
+    },
+    undefined,
+    opts,
+  );
 }
 
 export function storagePoolIsActive(client: LibvirtClient, pool: PoolRef, opts?: CallOptions): Promise<boolean> {
@@ -130,13 +140,17 @@ export function storageVolList(client: LibvirtClient, pool: PoolRef, opts?: Call
 
 /** Subscribes to PoolEventId.* (for one pool, or all); returns the callbackID. */
 export function registerStoragePoolEvent(client: LibvirtClient, eventId: number, pool: PoolRef | null = null, opts?: CallOptions): Promise<number> {
-  return client.call(Proc.CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY, (w) => w.int(eventId).optional(pool, (x, v) => writePool(x, v)), (r) => r.int(), opts);
+  return client.call(
+    Proc.CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
+    (w) => w.int(eventId).optional(pool, (x, v) => writePool(x, v)),
+    (r) => r.int(),
+    opts,
+  );
 }
 
 export function deregisterStoragePoolEvent(client: LibvirtClient, callbackId: number, opts?: CallOptions): Promise<void> {
   return client.call(Proc.CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY, (w) => w.int(callbackId), undefined, opts);
 }
-
 
 function poolFlags(w: Parameters<typeof writePool>[0], pool: PoolRef, flags: number): void {
   writePool(w, pool);

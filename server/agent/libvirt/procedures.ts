@@ -334,9 +334,33 @@ export const MemoryFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2, MAXIMUM: 4 } as con
 export const DeviceModifyFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2, FORCE: 4 } as const;
 /** virDomainBlockResizeFlags: BYTES = size in bytes (default KiB). */
 export const BlockResizeFlags = { BYTES: 1, CAPACITY: 2 } as const;
-export const SnapshotCreateFlags = { REDEFINE: 1, CURRENT: 2, NO_METADATA: 4, HALT: 8, DISK_ONLY: 16, REUSE_EXT: 32, QUIESCE: 64, ATOMIC: 128, LIVE: 256, VALIDATE: 512 } as const;
+export const SnapshotCreateFlags = {
+  REDEFINE: 1,
+  CURRENT: 2,
+  NO_METADATA: 4,
+  HALT: 8,
+  DISK_ONLY: 16,
+  REUSE_EXT: 32,
+  QUIESCE: 64,
+  ATOMIC: 128,
+  LIVE: 256,
+  VALIDATE: 512,
+} as const;
 /** virDomainSnapshotListFlags (DESCENDANTS shares ROOTS' bit: it applies to child listings). */
-export const SnapshotListFlags = { ROOTS: 1, DESCENDANTS: 1, METADATA: 2, LEAVES: 4, NO_LEAVES: 8, NO_METADATA: 16, INACTIVE: 32, ACTIVE: 64, DISK_ONLY: 128, INTERNAL: 256, EXTERNAL: 512, TOPOLOGICAL: 1024 } as const;
+export const SnapshotListFlags = {
+  ROOTS: 1,
+  DESCENDANTS: 1,
+  METADATA: 2,
+  LEAVES: 4,
+  NO_LEAVES: 8,
+  NO_METADATA: 16,
+  INACTIVE: 32,
+  ACTIVE: 64,
+  DISK_ONLY: 128,
+  INTERNAL: 256,
+  EXTERNAL: 512,
+  TOPOLOGICAL: 1024,
+} as const;
 export const SnapshotRevertFlags = { RUNNING: 1, PAUSED: 2, FORCE: 4, RESET_NVRAM: 8 } as const;
 export const SnapshotDeleteFlags = { CHILDREN: 1, METADATA_ONLY: 2, CHILDREN_ONLY: 4 } as const;
 /** virConnectListAllInterfacesFlags. */

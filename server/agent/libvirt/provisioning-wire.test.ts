@@ -48,7 +48,9 @@ const CAP_DOM = { name: "hangar-h8-cap", uuid: "6e1b0c57-2f6a-4a52-9d3f-1c2b3a4d
 describe("provisioning structures", () => {
   it("encodes pool, volume and snapshot references as remote_protocol.x lays them out", () => {
     // remote_nonnull_storage_pool: string name, 16-byte uuid.
-    expect(hex(enc((w) => writePool(w, { name: "p", uuid: "00112233-4455-6677-8899-aabbccddeeff" })))).toBe("000000017000000000112233445566778899aabbccddeeff");
+    expect(hex(enc((w) => writePool(w, { name: "p", uuid: "00112233-4455-6677-8899-aabbccddeeff" })))).toBe(
+      "000000017000000000112233445566778899aabbccddeeff",
+    );
     // remote_nonnull_storage_vol: pool name, volume name, key (three strings).
     expect(hex(enc((w) => writeVol(w, { pool: "p", name: "ab", key: "/k" })))).toBe("00000001700000000000000261620000000000022f6b0000");
     // remote_nonnull_domain_snapshot: name, then the domain (name, uuid, id).
@@ -73,7 +75,11 @@ describe("provisioning structures", () => {
       available: 245014319104n,
     });
     const v = new XdrReader(body(VOL_INFO_REPLY));
-    expect({ type: v.int(), capacity: v.uhyper(), allocation: v.uhyper() }).toEqual({ type: StorageVolType.FILE, capacity: 10485760n, allocation: 200704n });
+    expect({ type: v.int(), capacity: v.uhyper(), allocation: v.uhyper() }).toEqual({
+      type: StorageVolType.FILE,
+      capacity: 10485760n,
+      allocation: 200704n,
+    });
   });
 
   it("decodes recorded volume, snapshot and network lists", () => {
@@ -151,7 +157,12 @@ describe("calls against a scripted daemon", () => {
       return true;
     });
     expect(await domainSnapshotGetParent(client, { name: "s1", dom: CAP_DOM })).toBeNull();
-    answer = new XdrWriter().int(ErrorCode.NO_DOMAIN).int(10).optional("Domain not found", (x, v) => x.string(v)).int(2).toBuffer();
+    answer = new XdrWriter()
+      .int(ErrorCode.NO_DOMAIN)
+      .int(10)
+      .optional("Domain not found", (x, v) => x.string(v))
+      .int(2)
+      .toBuffer();
     await expect(domainSnapshotGetParent(client, { name: "s1", dom: CAP_DOM })).rejects.toMatchObject({ code: ErrorCode.NO_DOMAIN });
   });
 
@@ -160,7 +171,8 @@ describe("calls against a scripted daemon", () => {
     daemon.on((p, conn) => {
       if (p.header.proc !== Proc.STORAGE_VOL_UPLOAD) return false;
       if (p.header.type === MessageType.CALL) conn.reply(p);
-      else if (p.header.status === MessageStatus.OK) conn.send({ proc: p.header.proc, serial: p.header.serial, type: MessageType.STREAM, status: MessageStatus.OK });
+      else if (p.header.status === MessageStatus.OK)
+        conn.send({ proc: p.header.proc, serial: p.header.serial, type: MessageType.STREAM, status: MessageStatus.OK });
       else if (p.header.status === MessageStatus.CONTINUE) onData?.(p.header.serial, conn);
       return true;
     });
@@ -200,17 +212,26 @@ describe("calls against a scripted daemon", () => {
 
   it("rejects with libvirt's error when the daemon fails the upload midway", async () => {
     acceptUploads((serial, conn) => {
-      const err = new XdrWriter().int(ErrorCode.SYSTEM_ERROR).int(18).optional("cannot write: No space left on device", (x, v) => x.string(v)).int(2).toBuffer();
+      const err = new XdrWriter()
+        .int(ErrorCode.SYSTEM_ERROR)
+        .int(18)
+        .optional("cannot write: No space left on device", (x, v) => x.string(v))
+        .int(2)
+        .toBuffer();
       conn.send({ proc: Proc.STORAGE_VOL_UPLOAD, serial, type: MessageType.STREAM, status: MessageStatus.ERROR }, err);
     });
-    const source = Readable.from((function* () {
-      for (let i = 0; i < 50; i++) yield Buffer.alloc(64 * 1024, i);
-    })());
+    const source = Readable.from(
+      (function* () {
+        for (let i = 0; i < 50; i++) yield Buffer.alloc(64 * 1024, i);
+      })(),
+    );
     const err = await storageVolUploadFrom(client, VOL, source).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LibvirtError);
     expect((err as LibvirtError).message).toMatch(/No space left/);
     // The connection survives for the next call.
-    daemon.on((p, conn) => (p.header.proc === Proc.CONNECT_GET_LIB_VERSION ? (conn.reply(p, new XdrWriter().uhyper(9000000n).toBuffer()), true) : false));
+    daemon.on((p, conn) =>
+      p.header.proc === Proc.CONNECT_GET_LIB_VERSION ? (conn.reply(p, new XdrWriter().uhyper(9000000n).toBuffer()), true) : false,
+    );
     expect(await client.call(Proc.CONNECT_GET_LIB_VERSION, undefined, (r) => r.uhyper())).toBe(9000000n);
   });
 
@@ -222,7 +243,8 @@ describe("calls against a scripted daemon", () => {
     const refresh = new Promise((r) => client.once("pool-refresh", r));
     const net = new Promise((r) => client.once("network-lifecycle", r));
     const ref = { name: "hangar-h8-cap", uuid: "6e1b0c57-2f6a-4a52-9d3f-1c2b3a4d5e6f" };
-    const msg = (proc: number, fill: (w: XdrWriter) => void) => daemon.last.send({ proc, serial: 0, type: MessageType.MESSAGE }, enc(fill).toBuffer());
+    const msg = (proc: number, fill: (w: XdrWriter) => void) =>
+      daemon.last.send({ proc, serial: 0, type: MessageType.MESSAGE }, enc(fill).toBuffer());
     msg(Proc.STORAGE_POOL_EVENT_LIFECYCLE, (w) => {
       w.int(3);
       writePool(w, ref);

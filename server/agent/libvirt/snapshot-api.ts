@@ -11,10 +11,15 @@ import type { XdrReader, XdrWriter } from "./xdr";
  * checkpoint including memory unless SnapshotCreateFlags.DISK_ONLY.
  */
 export function domainSnapshotCreateXml(client: LibvirtClient, dom: DomainRef, xml: string, flags = 0, opts?: CallOptions): Promise<SnapshotRef> {
-  return client.call(Proc.DOMAIN_SNAPSHOT_CREATE_XML, (w) => {
-    writeDomain(w, dom);
-    w.string(xml).uint(flags);
-  }, readSnapshot, opts);
+  return client.call(
+    Proc.DOMAIN_SNAPSHOT_CREATE_XML,
+    (w) => {
+      writeDomain(w, dom);
+      w.string(xml).uint(flags);
+    },
+    readSnapshot,
+    opts,
+  );
 }
 
 /** The domain's snapshots (SnapshotListFlags.* filter; 0 = all, ROOTS = the tree's roots). */
@@ -44,10 +49,15 @@ export function domainSnapshotListChildren(client: LibvirtClient, snap: Snapshot
 }
 
 export function domainSnapshotLookupByName(client: LibvirtClient, dom: DomainRef, name: string, opts?: CallOptions): Promise<SnapshotRef> {
-  return client.call(Proc.DOMAIN_SNAPSHOT_LOOKUP_BY_NAME, (w) => {
-    writeDomain(w, dom);
-    w.string(name).uint(0);
-  }, readSnapshot, opts);
+  return client.call(
+    Proc.DOMAIN_SNAPSHOT_LOOKUP_BY_NAME,
+    (w) => {
+      writeDomain(w, dom);
+      w.string(name).uint(0);
+    },
+    readSnapshot,
+    opts,
+  );
 }
 
 /** The parent snapshot, or null for a root (libvirt answers NO_DOMAIN_SNAPSHOT then). */
@@ -61,26 +71,46 @@ export async function domainSnapshotGetParent(client: LibvirtClient, snap: Snaps
 }
 
 export function domainSnapshotGetXmlDesc(client: LibvirtClient, snap: SnapshotRef, flags = 0, opts?: CallOptions): Promise<string> {
-  return client.call(Proc.DOMAIN_SNAPSHOT_GET_XML_DESC, (w) => snapFlags(w, snap, flags), (r) => r.string(), opts);
+  return client.call(
+    Proc.DOMAIN_SNAPSHOT_GET_XML_DESC,
+    (w) => snapFlags(w, snap, flags),
+    (r) => r.string(),
+    opts,
+  );
 }
 
 export function domainHasCurrentSnapshot(client: LibvirtClient, dom: DomainRef, opts?: CallOptions): Promise<boolean> {
-  return client.call(Proc.DOMAIN_HAS_CURRENT_SNAPSHOT, (w) => {
-    writeDomain(w, dom);
-    w.uint(0);
-  }, (r) => r.int() !== 0, opts);
+  return client.call(
+    Proc.DOMAIN_HAS_CURRENT_SNAPSHOT,
+    (w) => {
+      writeDomain(w, dom);
+      w.uint(0);
+    },
+    (r) => r.int() !== 0,
+    opts,
+  );
 }
 
 /** The current snapshot (the one a new snapshot would hang under). */
 export function domainSnapshotCurrent(client: LibvirtClient, dom: DomainRef, opts?: CallOptions): Promise<SnapshotRef> {
-  return client.call(Proc.DOMAIN_SNAPSHOT_CURRENT, (w) => {
-    writeDomain(w, dom);
-    w.uint(0);
-  }, readSnapshot, opts);
+  return client.call(
+    Proc.DOMAIN_SNAPSHOT_CURRENT,
+    (w) => {
+      writeDomain(w, dom);
+      w.uint(0);
+    },
+    readSnapshot,
+    opts,
+  );
 }
 
 export function domainSnapshotIsCurrent(client: LibvirtClient, snap: SnapshotRef, opts?: CallOptions): Promise<boolean> {
-  return client.call(Proc.DOMAIN_SNAPSHOT_IS_CURRENT, (w) => snapFlags(w, snap, 0), (r) => r.int() !== 0, opts);
+  return client.call(
+    Proc.DOMAIN_SNAPSHOT_IS_CURRENT,
+    (w) => snapFlags(w, snap, 0),
+    (r) => r.int() !== 0,
+    opts,
+  );
 }
 
 /** Returns the domain to the snapshot's disks, definition and (if saved) memory. SnapshotRevertFlags.* */

@@ -55,7 +55,10 @@ const volXml = (name: string, format: "qcow2" | "raw", bytes: number) =>
   `<volume><name>${name}</name><capacity unit='bytes'>${bytes}</capacity><target><format type='${format}'/></target></volume>`;
 
 async function errorOf(p: Promise<unknown>): Promise<LibvirtError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(LibvirtError);
   return e as LibvirtError;
 }

@@ -251,7 +251,12 @@ export async function domainOpenConsole(
 }
 
 /** Takes a screenshot of a running domain's screen; returns the image and its MIME type. */
-export async function domainScreenshot(client: LibvirtClient, dom: DomainRef, screen = 0, maxBytes = 64 * 1024 * 1024): Promise<{ mime: string | null; data: Buffer }> {
+export async function domainScreenshot(
+  client: LibvirtClient,
+  dom: DomainRef,
+  screen = 0,
+  maxBytes = 64 * 1024 * 1024,
+): Promise<{ mime: string | null; data: Buffer }> {
   const chunks: Buffer[] = [];
   let total = 0;
   let finished: Promise<void> | null = null;

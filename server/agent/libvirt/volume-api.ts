@@ -16,10 +16,15 @@ export interface StorageVolInfo {
 }
 
 export function storageVolLookupByName(client: LibvirtClient, pool: PoolRef, name: string, opts?: CallOptions): Promise<VolumeRef> {
-  return client.call(Proc.STORAGE_VOL_LOOKUP_BY_NAME, (w) => {
-    writePool(w, pool);
-    w.string(name);
-  }, readVol, opts);
+  return client.call(
+    Proc.STORAGE_VOL_LOOKUP_BY_NAME,
+    (w) => {
+      writePool(w, pool);
+      w.string(name);
+    },
+    readVol,
+    opts,
+  );
 }
 
 /** The managed volume backing a file or device path; fails (NO_STORAGE_VOL) when none is. */
@@ -33,10 +38,15 @@ export function storageVolLookupByKey(client: LibvirtClient, key: string, opts?:
 
 /** Creates a volume from `<volume>` XML (format, capacity…). VolCreateFlags.* */
 export function storageVolCreateXml(client: LibvirtClient, pool: PoolRef, xml: string, flags = 0, opts?: CallOptions): Promise<VolumeRef> {
-  return client.call(Proc.STORAGE_VOL_CREATE_XML, (w) => {
-    writePool(w, pool);
-    w.string(xml).uint(flags);
-  }, readVol, opts);
+  return client.call(
+    Proc.STORAGE_VOL_CREATE_XML,
+    (w) => {
+      writePool(w, pool);
+      w.string(xml).uint(flags);
+    },
+    readVol,
+    opts,
+  );
 }
 
 /**
@@ -44,28 +54,50 @@ export function storageVolCreateXml(client: LibvirtClient, pool: PoolRef, xml: s
  * different format or larger capacity: libvirt converts with qemu-img itself). The call
  * returns when the copy is done, so give big volumes a long timeout.
  */
-export function storageVolCreateXmlFrom(client: LibvirtClient, pool: PoolRef, xml: string, source: VolumeRef, flags = 0, opts?: CallOptions): Promise<VolumeRef> {
-  return client.call(Proc.STORAGE_VOL_CREATE_XML_FROM, (w) => {
-    writePool(w, pool);
-    w.string(xml);
-    writeVol(w, source);
-    w.uint(flags);
-  }, readVol, opts);
+export function storageVolCreateXmlFrom(
+  client: LibvirtClient,
+  pool: PoolRef,
+  xml: string,
+  source: VolumeRef,
+  flags = 0,
+  opts?: CallOptions,
+): Promise<VolumeRef> {
+  return client.call(
+    Proc.STORAGE_VOL_CREATE_XML_FROM,
+    (w) => {
+      writePool(w, pool);
+      w.string(xml);
+      writeVol(w, source);
+      w.uint(flags);
+    },
+    readVol,
+    opts,
+  );
 }
 
 /** Sets the capacity in bytes (VolResizeFlags: DELTA adds, SHRINK allows smaller, ALLOCATE preallocates). */
 export function storageVolResize(client: LibvirtClient, vol: VolumeRef, capacity: bigint, flags = 0, opts?: CallOptions): Promise<void> {
-  return client.call(Proc.STORAGE_VOL_RESIZE, (w) => {
-    writeVol(w, vol);
-    w.uhyper(capacity).uint(flags);
-  }, undefined, opts);
+  return client.call(
+    Proc.STORAGE_VOL_RESIZE,
+    (w) => {
+      writeVol(w, vol);
+      w.uhyper(capacity).uint(flags);
+    },
+    undefined,
+    opts,
+  );
 }
 
 export function storageVolDelete(client: LibvirtClient, vol: VolumeRef, flags = 0, opts?: CallOptions): Promise<void> {
-  return client.call(Proc.STORAGE_VOL_DELETE, (w) => {
-    writeVol(w, vol);
-    w.uint(flags);
-  }, undefined, opts);
+  return client.call(
+    Proc.STORAGE_VOL_DELETE,
+    (w) => {
+      writeVol(w, vol);
+      w.uint(flags);
+    },
+    undefined,
+    opts,
+  );
 }
 
 /** Type, capacity and allocation. VolInfoFlags.PHYSICAL: allocation is the host file's size. */
@@ -85,14 +117,24 @@ export function storageVolGetInfo(client: LibvirtClient, vol: VolumeRef, flags =
 }
 
 export function storageVolGetPath(client: LibvirtClient, vol: VolumeRef, opts?: CallOptions): Promise<string> {
-  return client.call(Proc.STORAGE_VOL_GET_PATH, (w) => writeVol(w, vol), (r) => r.string(), opts);
+  return client.call(
+    Proc.STORAGE_VOL_GET_PATH,
+    (w) => writeVol(w, vol),
+    (r) => r.string(),
+    opts,
+  );
 }
 
 export function storageVolGetXmlDesc(client: LibvirtClient, vol: VolumeRef, flags = 0, opts?: CallOptions): Promise<string> {
-  return client.call(Proc.STORAGE_VOL_GET_XML_DESC, (w) => {
-    writeVol(w, vol);
-    w.uint(flags);
-  }, (r) => r.string(), opts);
+  return client.call(
+    Proc.STORAGE_VOL_GET_XML_DESC,
+    (w) => {
+      writeVol(w, vol);
+      w.uint(flags);
+    },
+    (r) => r.string(),
+    opts,
+  );
 }
 
 /**
@@ -103,7 +145,14 @@ export function storageVolGetXmlDesc(client: LibvirtClient, vol: VolumeRef, flag
  * libvirt writes the bytes as they come: the volume holds a partial image until the
  * upload ends, so uploads belong under a temporary name (issue 13).
  */
-export async function storageVolUpload(client: LibvirtClient, vol: VolumeRef, offset = 0n, length = 0n, flags = 0, options: LibvirtStreamOptions = {}): Promise<LibvirtStream> {
+export async function storageVolUpload(
+  client: LibvirtClient,
+  vol: VolumeRef,
+  offset = 0n,
+  length = 0n,
+  flags = 0,
+  options: LibvirtStreamOptions = {},
+): Promise<LibvirtStream> {
   let stream: LibvirtStream | null = null;
   await client.callWithStream(
     Proc.STORAGE_VOL_UPLOAD,
@@ -123,7 +172,14 @@ export async function storageVolUpload(client: LibvirtClient, vol: VolumeRef, of
  * Opens a download of `vol` from byte `offset` (`length` 0 = to the end) as a readable
  * libvirt stream: 'data' carries the bytes, 'end' comes once libvirt sent the last one.
  */
-export async function storageVolDownload(client: LibvirtClient, vol: VolumeRef, offset = 0n, length = 0n, flags = 0, options: LibvirtStreamOptions = {}): Promise<LibvirtStream> {
+export async function storageVolDownload(
+  client: LibvirtClient,
+  vol: VolumeRef,
+  offset = 0n,
+  length = 0n,
+  flags = 0,
+  options: LibvirtStreamOptions = {},
+): Promise<LibvirtStream> {
   let stream: LibvirtStream | null = null;
   await client.callWithStream(
     Proc.STORAGE_VOL_DOWNLOAD,

@@ -12,7 +12,24 @@ interface Counters {
 }
 
 // File systems worth showing; pseudo and in-memory ones are skipped.
-const REAL_FS = new Set(["ext2", "ext3", "ext4", "xfs", "btrfs", "zfs", "vfat", "f2fs", "jfs", "reiserfs", "nfs", "nfs4", "cifs", "ntfs", "ntfs3", "exfat"]);
+const REAL_FS = new Set([
+  "ext2",
+  "ext3",
+  "ext4",
+  "xfs",
+  "btrfs",
+  "zfs",
+  "vfat",
+  "f2fs",
+  "jfs",
+  "reiserfs",
+  "nfs",
+  "nfs4",
+  "cifs",
+  "ntfs",
+  "ntfs3",
+  "exfat",
+]);
 
 export interface ProcReader {
   read(path: string): string;

@@ -9,8 +9,15 @@ describe("host sampler", () => {
       [200, 1000],
       [100, 500],
     ]);
-    expect(parseMeminfo("MemTotal:  1000 kB\nMemAvailable: 400 kB\nHugePages_Total: 0")).toEqual({ MemTotal: 1024000, MemAvailable: 409600, HugePages_Total: 0 });
-    const disks = parseDiskstats("   8  0 sda 10 0 100 0 5 0 20 0 0 0 0\n   8  1 sda1 10 0 100 0 5 0 20 0 0\n   7 0 loop0 1 0 999 0 1 0 999 0", (n) => n === "sda");
+    expect(parseMeminfo("MemTotal:  1000 kB\nMemAvailable: 400 kB\nHugePages_Total: 0")).toEqual({
+      MemTotal: 1024000,
+      MemAvailable: 409600,
+      HugePages_Total: 0,
+    });
+    const disks = parseDiskstats(
+      "   8  0 sda 10 0 100 0 5 0 20 0 0 0 0\n   8  1 sda1 10 0 100 0 5 0 20 0 0\n   7 0 loop0 1 0 999 0 1 0 999 0",
+      (n) => n === "sda",
+    );
     expect(disks).toEqual({ read: 100 * 512, write: 20 * 512 });
     const net = parseNetDev("h1\nh2\n    lo: 5 0 0 0 0 0 0 0 5 0\n  eth0: 1000 2 0 0 0 0 0 0 3000 4 0 0 0 0 0 0");
     expect([...net]).toEqual([["eth0", { rx: 1000, tx: 3000 }]]);
@@ -39,7 +46,15 @@ describe("host sampler", () => {
 });
 
 describe("domain sampler", () => {
-  const stats = (cpuNs: bigint, rx: bigint) => ({ "cpu.time": cpuNs, "vcpu.current": 2, "balloon.current": 1024n, "balloon.maximum": 2048n, "net.count": 1, "net.0.rx.bytes": rx, "net.0.tx.bytes": 0n });
+  const stats = (cpuNs: bigint, rx: bigint) => ({
+    "cpu.time": cpuNs,
+    "vcpu.current": 2,
+    "balloon.current": 1024n,
+    "balloon.maximum": 2048n,
+    "net.count": 1,
+    "net.0.rx.bytes": rx,
+    "net.0.tx.bytes": 0n,
+  });
 
   it("computes CPU as a share of all vCPUs and leaves unreported memory null", () => {
     const d = new DomainSampler();

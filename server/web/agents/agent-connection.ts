@@ -104,7 +104,12 @@ export class AgentConnection {
     switch (f.type) {
       case "hello":
         if (f.protocol !== PROTOCOL_VERSION) {
-          this.ws.send(JSON.stringify({ type: "error", error: { code: "unsupported_protocol", message: `server speaks protocol ${PROTOCOL_VERSION}, agent ${f.protocol}` } }));
+          this.ws.send(
+            JSON.stringify({
+              type: "error",
+              error: { code: "unsupported_protocol", message: `server speaks protocol ${PROTOCOL_VERSION}, agent ${f.protocol}` },
+            }),
+          );
           this.ws.close(4400, "unsupported protocol");
           return;
         }
@@ -118,7 +123,11 @@ export class AgentConnection {
           const p = this.pending.get(f.id);
           if (!p) return;
           const r = Methods[p.method].result.safeParse(f.result);
-          this.settle(f.id, r.success ? null : new AgentCallError("invalid_message", invalidMessage(`invalid ${p.method} result`, r.error)), r.success ? r.data : undefined);
+          this.settle(
+            f.id,
+            r.success ? null : new AgentCallError("invalid_message", invalidMessage(`invalid ${p.method} result`, r.error)),
+            r.success ? r.data : undefined,
+          );
         } else {
           this.settle(f.id, new AgentCallError(f.error.code, f.error.message));
         }

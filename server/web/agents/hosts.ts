@@ -15,7 +15,8 @@ export async function createHost(db: Db, name: string): Promise<{ host: Host; to
     const host = await db.host.create({ data: { name, enrollTokenHash: hashToken(token), enrollExpiresAt: new Date(Date.now() + ENROLL_TTL_MS) } });
     return { host, token };
   } catch (err) {
-    if ((err as { code?: string }).code === "P2002") throw new ApiError("conflict", `A host named ${name} already exists`, { name: "already in use" });
+    if ((err as { code?: string }).code === "P2002")
+      throw new ApiError("conflict", `A host named ${name} already exists`, { name: "already in use" });
     throw err;
   }
 }
@@ -32,9 +33,15 @@ export async function enroll(db: Db, token: string, facts: HostFacts | undefined
   // One conditional update: a token is consumed exactly once, even by racing agents.
   const { count } = await db.host.updateMany({
     where: { enrollTokenHash: hashToken(token), enrollExpiresAt: { gt: new Date() } },
-    data: { enrollTokenHash: null, enrollExpiresAt: null, credentialHash: hashToken(credential), ...(facts ? { factsJson: JSON.stringify(facts) } : {}) },
+    data: {
+      enrollTokenHash: null,
+      enrollExpiresAt: null,
+      credentialHash: hashToken(credential),
+      ...(facts ? { factsJson: JSON.stringify(facts) } : {}),
+    },
   });
-  if (count !== 1) throw new ApiError("unauthenticated", "Enrollment token is invalid, expired or already used", { token: "invalid, expired or used" });
+  if (count !== 1)
+    throw new ApiError("unauthenticated", "Enrollment token is invalid, expired or already used", { token: "invalid, expired or used" });
   const host = await db.host.findUniqueOrThrow({ where: { credentialHash: hashToken(credential) } });
   return { host, credential };
 }

@@ -1,7 +1,18 @@
 // The agent hub: one live connection per host, the fleet's inventory as the agents last
 // reported it, and calls to agents with timeouts. A call to an offline host fails at once.
 import type { WebSocket } from "ws";
-import type { AgentEvent, ContainerRow, ContainerSummary, DomainSummary, EngineInfo, HostFacts, MachineRow, MethodName, MethodParams, MethodResult } from "../../protocol";
+import type {
+  AgentEvent,
+  ContainerRow,
+  ContainerSummary,
+  DomainSummary,
+  EngineInfo,
+  HostFacts,
+  MachineRow,
+  MethodName,
+  MethodParams,
+  MethodResult,
+} from "../../protocol";
 import type { Db } from "../db/client";
 import type { EventBus } from "../events/bus";
 import { AgentCallError, AgentConnection } from "./agent-connection";
@@ -171,7 +182,9 @@ export class AgentHub {
   }
 
   private async onHello(hostId: string, facts: HostFacts, agentVersion: string): Promise<void> {
-    await this.db.host.update({ where: { id: hostId }, data: { factsJson: JSON.stringify(facts), agentVersion, lastSeenAt: new Date() } }).catch(() => undefined);
+    await this.db.host
+      .update({ where: { id: hostId }, data: { factsJson: JSON.stringify(facts), agentVersion, lastSeenAt: new Date() } })
+      .catch(() => undefined);
     this.bus.publish({ type: "host.changed", hostId });
   }
 

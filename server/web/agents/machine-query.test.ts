@@ -45,7 +45,17 @@ describe("machine list query", () => {
   it("projects a pushed full row onto exactly the table's fields", () => {
     const r = row("vm-7");
     const p = toListRow(r);
-    expect(p).toEqual({ uuid: r.uuid, name: "vm-7", state: "running", vcpus: 2, memoryKiB: 65536, hostId: "h1", hostName: "host-1", stale: false, observedAt: r.observedAt });
+    expect(p).toEqual({
+      uuid: r.uuid,
+      name: "vm-7",
+      state: "running",
+      vcpus: 2,
+      memoryKiB: 65536,
+      hostId: "h1",
+      hostName: "host-1",
+      stale: false,
+      observedAt: r.observedAt,
+    });
     expect(JSON.stringify(p).length).toBeLessThan(JSON.stringify(r).length / 2);
   });
 

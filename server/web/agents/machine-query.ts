@@ -32,7 +32,16 @@ export function queryMachines(rows: MachineRow[], q: MachineQuery): { rows: Mach
   let out = rows.filter((r) => {
     if (q.host && r.hostId !== q.host) return false;
     if (q.state === "stopped" ? !["shutoff", "shutdown", "crashed"].includes(r.state) : q.state && r.state !== q.state) return false;
-    if (needle && !(r.name.toLowerCase().includes(needle) || r.uuid.includes(needle) || r.hostName.toLowerCase().includes(needle) || r.nics.some((n) => n.mac?.includes(needle)))) return false;
+    if (
+      needle &&
+      !(
+        r.name.toLowerCase().includes(needle) ||
+        r.uuid.includes(needle) ||
+        r.hostName.toLowerCase().includes(needle) ||
+        r.nics.some((n) => n.mac?.includes(needle))
+      )
+    )
+      return false;
     return true;
   });
   const key: Record<MachineQuery["sort"], (a: MachineRow, b: MachineRow) => number> = {

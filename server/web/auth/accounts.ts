@@ -13,7 +13,10 @@ export const UsernameSchema = z
   .max(64, "at most 64 characters")
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "letters, digits, dot, dash and underscore only");
 
-export const NewPasswordSchema = z.string().min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX, `at most ${PASSWORD_MAX} characters`);
+export const NewPasswordSchema = z
+  .string()
+  .min(PASSWORD_MIN, `at least ${PASSWORD_MIN} characters`)
+  .max(PASSWORD_MAX, `at most ${PASSWORD_MAX} characters`);
 
 export const SetupBody = z.strictObject({
   token: z.string().min(1, "required").max(128, "at most 128 characters"),

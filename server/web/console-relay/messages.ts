@@ -5,7 +5,13 @@ import type { StreamKind } from "../../protocol/console";
 /** Server → relay. */
 export type RelayCommand =
   /** A browser's console upgrade, already authenticated: the relay completes the handshake. */
-  | { type: "adopt"; channel: string; kind: StreamKind; req: { method: string; url: string; headers: Record<string, string | string[] | undefined> }; head: string }
+  | {
+      type: "adopt";
+      channel: string;
+      kind: StreamKind;
+      req: { method: string; url: string; headers: Record<string, string | string[] | undefined> };
+      head: string;
+    }
   /** The agent's raw data connection for that channel; `head` holds bytes the server had already read. */
   | { type: "agent"; channel: string; head: string }
   | { type: "close"; channel: string; code: number; reason: string }

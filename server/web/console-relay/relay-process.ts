@@ -62,7 +62,8 @@ export class RelayedSocket extends EventEmitter {
   /** Hands over the agent's data connection for this console, not yet answered (see child.ts). */
   attachAgent(socket: Socket, head: Buffer): void {
     if (this.state === "closed") return void socket.destroy();
-    if (!this.relay.command({ type: "agent", channel: this.channel, head: detachForHandOver(socket, head).toString("base64") }, socket)) socket.destroy();
+    if (!this.relay.command({ type: "agent", channel: this.channel, head: detachForHandOver(socket, head).toString("base64") }, socket))
+      socket.destroy();
   }
 
   /** Called by the relay with what happened in the relay process. */
@@ -151,7 +152,16 @@ export class ConsoleRelay {
   adopt(channel: string, kind: StreamKind, socket: Socket, head: Buffer, req: IncomingMessage): RelayedSocket {
     const s = new RelayedSocket(channel, this);
     this.sockets.set(channel, s);
-    const ok = this.command({ type: "adopt", channel, kind, req: { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers }, head: detachForHandOver(socket, head).toString("base64") }, socket);
+    const ok = this.command(
+      {
+        type: "adopt",
+        channel,
+        kind,
+        req: { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers },
+        head: detachForHandOver(socket, head).toString("base64"),
+      },
+      socket,
+    );
     if (!ok) {
       socket.destroy();
       queueMicrotask(() => s.report({ type: "closed", channel, code: RELAY_DIED, reason: "console relay unavailable" }));

@@ -59,10 +59,20 @@ export class ConsoleBroker {
     const browser = this.relay.adopt(channel, v.kind, socket, head, req);
     if (v.takeover) {
       for (const other of this.viewers.values()) {
-        if (other.hostId === v.hostId && other.uuid === v.uuid && other.kind === v.kind) other.ws.close(CONSOLE_CLOSE.takenOver, `taken over by ${v.user}`);
+        if (other.hostId === v.hostId && other.uuid === v.uuid && other.kind === v.kind)
+          other.ws.close(CONSOLE_CLOSE.takenOver, `taken over by ${v.user}`);
       }
     }
-    this.viewers.set(channel, { id: channel, userId: v.userId, user: v.user, kind: v.kind, since: new Date().toISOString(), hostId: v.hostId, uuid: v.uuid, ws: browser });
+    this.viewers.set(channel, {
+      id: channel,
+      userId: v.userId,
+      user: v.user,
+      kind: v.kind,
+      since: new Date().toISOString(),
+      hostId: v.hostId,
+      uuid: v.uuid,
+      ws: browser,
+    });
     browser.once("close", () => {
       this.viewers.delete(channel);
       this.cancel(channel);
@@ -70,7 +80,9 @@ export class ConsoleBroker {
     });
     if (v.kind === "exec") {
       browser.on("resize", (cols: number, rows: number) => {
-        this.hub.call(v.hostId, "container.resize", { channel, cols, rows }).catch((e: Error) => console.warn(`[consoles] resize failed: ${e.message}`));
+        this.hub
+          .call(v.hostId, "container.resize", { channel, cols, rows })
+          .catch((e: Error) => console.warn(`[consoles] resize failed: ${e.message}`));
       });
     }
     this.publishViewers(v.hostId, v.uuid);
@@ -88,7 +100,8 @@ export class ConsoleBroker {
     const { token, paired } = this.awaitAgent(v.hostId, channel, "console", (agent, head) => browser.attachAgent(agent, head));
     try {
       // The agent dials in (and is paired) before its answer to this call arrives.
-      if (v.kind === "exec" || v.kind === "logs") await this.hub.call(v.hostId, "container.attach", { id: v.uuid, kind: v.kind, channel, token, cols: v.cols, rows: v.rows }, PAIR_TIMEOUT_MS);
+      if (v.kind === "exec" || v.kind === "logs")
+        await this.hub.call(v.hostId, "container.attach", { id: v.uuid, kind: v.kind, channel, token, cols: v.cols, rows: v.rows }, PAIR_TIMEOUT_MS);
       else await this.hub.call(v.hostId, "console.open", { uuid: v.uuid, kind: v.kind, channel, token }, PAIR_TIMEOUT_MS);
       await paired;
     } catch (err) {
@@ -102,7 +115,12 @@ export class ConsoleBroker {
    * PAIR_TIMEOUT_MS. `attach` gets its connection, not yet answered, the moment it arrives
    * (a console's agent waits for that answer before its console.open call returns).
    */
-  private awaitAgent<T>(hostId: string, channel: string, what: string, attach: (agent: Socket, head: Buffer) => T): { token: string; paired: Promise<T> } {
+  private awaitAgent<T>(
+    hostId: string,
+    channel: string,
+    what: string,
+    attach: (agent: Socket, head: Buffer) => T,
+  ): { token: string; paired: Promise<T> } {
     const token = randomToken();
     const paired = new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -141,7 +159,9 @@ export class ConsoleBroker {
   }
 
   viewersOf(hostId: string, uuid: string): ConsoleViewer[] {
-    return [...this.viewers.values()].filter((v) => v.hostId === hostId && v.uuid === uuid).map(({ id, user, kind, since }) => ({ id, user, kind, since }));
+    return [...this.viewers.values()]
+      .filter((v) => v.hostId === hostId && v.uuid === uuid)
+      .map(({ id, user, kind, since }) => ({ id, user, kind, since }));
   }
 
   get openCount(): number {
@@ -174,4 +194,3 @@ export class ConsoleBroker {
     this.bus.publish({ type: "console.viewers", hostId, uuid, viewers: this.viewersOf(hostId, uuid) });
   }
 }
-

@@ -62,7 +62,8 @@ export async function streamImageUpload(
     headBytes += value.byteLength;
   }
   const first = Buffer.concat(head);
-  if (!isTarHeader(first)) throw await unread(new ApiError("invalid", "The upload is not a tar archive", { body: "not a tar archive (no ustar header)" }));
+  if (!isTarHeader(first))
+    throw await unread(new ApiError("invalid", "The upload is not a tar archive", { body: "not a tar archive (no ustar header)" }));
   let bytes = 0;
   let refused: ApiError | null = null;
   let r: Awaited<ReturnType<Services["tasks"]["run"]>>;
@@ -81,7 +82,9 @@ export async function streamImageUpload(
       describe: (res) => res,
       timeoutMs: 30 * 60_000,
       call: async (timeoutMs) => {
-        const { socket, result } = await svc.consoles.dataChannel(o.hostId, (channel, token) => svc.hub.call(o.hostId, "image.load", { channel, token, mode: o.mode, name: o.name }, timeoutMs));
+        const { socket, result } = await svc.consoles.dataChannel(o.hostId, (channel, token) =>
+          svc.hub.call(o.hostId, "image.load", { channel, token, mode: o.mode, name: o.name }, timeoutMs),
+        );
         try {
           await write(socket, first);
           bytes = first.length;

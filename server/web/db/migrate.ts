@@ -38,7 +38,12 @@ async function migrateSqlite(url: string, all: { name: string; sql: string }[]):
   try {
     db.pragma("journal_mode = WAL");
     db.exec('CREATE TABLE IF NOT EXISTS "_hangar_migrations" (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-    const done = new Set(db.prepare('SELECT name FROM "_hangar_migrations"').all().map((r) => (r as { name: string }).name));
+    const done = new Set(
+      db
+        .prepare('SELECT name FROM "_hangar_migrations"')
+        .all()
+        .map((r) => (r as { name: string }).name),
+    );
     const applied: string[] = [];
     for (const m of all) {
       if (done.has(m.name)) continue;

@@ -13,7 +13,7 @@ export function drainLimit(max: number): number {
 
 /** Reads and drops at most `budget` more bytes of a body: true when it ended within them. */
 export async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number): Promise<boolean> {
-  for (let left = budget; left >= 0; ) {
+  for (let left = budget; left >= 0;) {
     const { done, value } = await reader.read();
     if (done) return true;
     left -= value.byteLength;
@@ -26,4 +26,3 @@ export async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, b
 export function closing(e: ApiError): ApiError {
   return new ApiError(e.code, e.message, e.fields, { ...e.headers, Connection: "close" });
 }
-

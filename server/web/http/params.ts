@@ -11,7 +11,10 @@ export const RowId = z.string().min(1).max(64);
 export const HostParams = z.strictObject({ hostId: HostId });
 export const MachineParams = z.strictObject({ hostId: HostId, uuid: Uuid });
 export const ContainerParams = z.strictObject({ hostId: HostId, id: ContainerId });
-export const ImageParams = z.strictObject({ hostId: HostId, imageId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,255}$/, "an image id or name") });
+export const ImageParams = z.strictObject({
+  hostId: HostId,
+  imageId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,255}$/, "an image id or name"),
+});
 export const IdParams = z.strictObject({ id: RowId });
 
 export const hostResource = (p: { hostId: string }): Resource => ({ type: "host", id: p.hostId });

@@ -68,30 +68,39 @@ export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined
   handler: (ctx: AuthedContext<P, Q, B>) => Promise<Response>,
 ): (req: Request, nextCtx: NextCtx) => Promise<Response> {
   // The spec rides along on the handler, for tests that check every route's schemas.
-  return Object.assign(async (req: Request, nextCtx: NextCtx) => {
-    try {
-      const svc = services();
-      const ip = req.headers.get(CLIENT_IP_HEADER) ?? "";
-      if (MUTATING.has(req.method)) csrfCheck(svc, req);
-      let user: User | null = null;
-      let session: Session | null = null;
-      if (spec.auth !== "none") {
-        const token = parseCookies(req.headers.get("cookie")).get(sessionCookieName(svc.config));
-        const valid = await svc.sessions.validate(token);
-        if (!valid) throw new ApiError("unauthenticated", "Sign in to continue: no valid session");
-        ({ user, session } = valid);
+  return Object.assign(
+    async (req: Request, nextCtx: NextCtx) => {
+      try {
+        const svc = services();
+        const ip = req.headers.get(CLIENT_IP_HEADER) ?? "";
+        if (MUTATING.has(req.method)) csrfCheck(svc, req);
+        let user: User | null = null;
+        let session: Session | null = null;
+        if (spec.auth !== "none") {
+          const token = parseCookies(req.headers.get("cookie")).get(sessionCookieName(svc.config));
+          const valid = await svc.sessions.validate(token);
+          if (!valid) throw new ApiError("unauthenticated", "Sign in to continue: no valid session");
+          ({ user, session } = valid);
+        }
+        const params = parse("params", spec.params, nextCtx.params ? await nextCtx.params : {}) as Out<P>;
+        if (user && spec.permission && !authorize(user, spec.permission, spec.resource?.(params))) {
+          throw new ApiError("forbidden", `You lack the permission ${spec.permission}`);
+        }
+        const query = parse("query", spec.query ?? NOTHING, Object.fromEntries(new URL(req.url).searchParams)) as Out<Q>;
+        const body = (
+          spec.rawBody
+            ? undefined
+            : spec.body
+              ? parse("body", spec.body, await readJson(req, svc.config.maxBodyBytes))
+              : await noBody(req, svc.config.maxBodyBytes)
+        ) as Out<B>;
+        return await handler({ req, svc, ip, user: user!, session: session!, params, query, body });
+      } catch (err) {
+        return errorResponse(err);
       }
-      const params = parse("params", spec.params, nextCtx.params ? await nextCtx.params : {}) as Out<P>;
-      if (user && spec.permission && !authorize(user, spec.permission, spec.resource?.(params))) {
-        throw new ApiError("forbidden", `You lack the permission ${spec.permission}`);
-      }
-      const query = parse("query", spec.query ?? NOTHING, Object.fromEntries(new URL(req.url).searchParams)) as Out<Q>;
-      const body = (spec.rawBody ? undefined : spec.body ? parse("body", spec.body, await readJson(req, svc.config.maxBodyBytes)) : await noBody(req, svc.config.maxBodyBytes)) as Out<B>;
-      return await handler({ req, svc, ip, user: user!, session: session!, params, query, body });
-    } catch (err) {
-      return errorResponse(err);
-    }
-  }, { spec });
+    },
+    { spec },
+  );
 }
 
 function csrfCheck(svc: Services, req: Request): void {
@@ -160,7 +169,8 @@ async function readText(reader: ReadableStreamDefaultReader<Uint8Array>, req: Re
 
 function parseJson(req: Request, text: string): unknown {
   const ct = req.headers.get("content-type") ?? "";
-  if (!ct.includes("application/json")) throw new ApiError("bad_request", "Body must be JSON (Content-Type: application/json)", { body: "expected JSON" });
+  if (!ct.includes("application/json"))
+    throw new ApiError("bad_request", "Body must be JSON (Content-Type: application/json)", { body: "expected JSON" });
   try {
     return JSON.parse(text);
   } catch {

@@ -41,7 +41,8 @@ export function fleetSummary(svc: Pick<Services, "hub" | "metrics">, hosts: Host
     const hostName = names.get(s.hostId);
     if (!hostName) continue;
     if (s.kind === "host") out.busiestHosts.push({ series, name: hostName, hostName, cpu, t: s.t });
-    else if (s.kind === "vm") out.busiestMachines.push({ series, name: svc.hub.domain(s.hostId, s.target.slice(3))?.name ?? s.target.slice(3), hostName, cpu, t: s.t });
+    else if (s.kind === "vm")
+      out.busiestMachines.push({ series, name: svc.hub.domain(s.hostId, s.target.slice(3))?.name ?? s.target.slice(3), hostName, cpu, t: s.t });
   }
   const top = (list: Busy[]) => list.sort((a, b) => b.cpu - a.cpu).slice(0, 5);
   out.busiestHosts = top(out.busiestHosts);

@@ -138,7 +138,11 @@ export class HistoryStore {
               const data = c.encode();
               const names = JSON.stringify(c.names);
               const where = { series_tier_start: { series: c.series, tier: c.tier.sec, start: new Date(c.start) } };
-              return this.db.metricChunk.upsert({ where, create: { series: c.series, tier: c.tier.sec, start: new Date(c.start), names, data }, update: { names, data } });
+              return this.db.metricChunk.upsert({
+                where,
+                create: { series: c.series, tier: c.tier.sec, start: new Date(c.start), names, data },
+                update: { names, data },
+              });
             }),
           );
           this.stats.rowsWritten += batch.length;
@@ -190,7 +194,8 @@ export class HistoryStore {
     }
     if (missing.length) {
       const rows = await this.db.metricChunk.findMany({ where: { series, tier: tier.sec, start: { in: missing } } });
-      for (const r of rows) chunks.set(r.start.getTime(), new Chunk(series, tier, r.start.getTime(), JSON.parse(r.names) as string[], Buffer.from(r.data)));
+      for (const r of rows)
+        chunks.set(r.start.getTime(), new Chunk(series, tier, r.start.getTime(), JSON.parse(r.names) as string[], Buffer.from(r.data)));
     }
     const t: number[] = [];
     const values: (number | null)[][] = names.map(() => []);

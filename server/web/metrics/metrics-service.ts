@@ -81,10 +81,14 @@ export class MetricsService {
     const mine = this.subs.get(sub) ?? new Set<string>();
     const fresh = [...new Set(series)].filter((s) => !mine.has(s));
     if (mine.size + fresh.length > MAX_SUBSCRIPTIONS_PER_SOCKET)
-      throw new MetricsError("too_many_subscriptions", `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} series per connection (this one has ${mine.size}, asked for ${fresh.length} more)`);
+      throw new MetricsError(
+        "too_many_subscriptions",
+        `at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} series per connection (this one has ${mine.size}, asked for ${fresh.length} more)`,
+      );
     const unknown = [];
     for (const s of fresh) if (!(await this.exists(s))) unknown.push(s);
-    if (unknown.length) throw new MetricsError("unknown_series", `unknown series: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}`, unknown);
+    if (unknown.length)
+      throw new MetricsError("unknown_series", `unknown series: ${unknown.slice(0, 5).join(", ")}${unknown.length > 5 ? ", …" : ""}`, unknown);
     this.subs.set(sub, mine);
     const hosts = new Set<string>();
     const initial: string[] = [];
@@ -118,10 +122,26 @@ export class MetricsService {
   }
 
   /** What the service holds right now: bounded by design, and checked by tests. */
-  status(): { subscribers: number; subscriptions: number; watchedSeries: number; latestSeries: number; rings: number; openChunks: number; samplesIn: number } {
+  status(): {
+    subscribers: number;
+    subscriptions: number;
+    watchedSeries: number;
+    latestSeries: number;
+    rings: number;
+    openChunks: number;
+    samplesIn: number;
+  } {
     let subscriptions = 0;
     for (const set of this.subs.values()) subscriptions += set.size;
-    return { subscribers: this.subs.size, subscriptions, watchedSeries: this.watchers.size, latestSeries: this.latest.size, rings: this.rings.size, openChunks: this.history.openChunks, samplesIn: this.stats.samplesIn };
+    return {
+      subscribers: this.subs.size,
+      subscriptions,
+      watchedSeries: this.watchers.size,
+      latestSeries: this.latest.size,
+      rings: this.rings.size,
+      openChunks: this.history.openChunks,
+      samplesIn: this.stats.samplesIn,
+    };
   }
 
   subscriptionCount(sub: MetricsSubscriber): number {
@@ -282,7 +302,9 @@ export class MetricsService {
       if (!this.hub.isOnline(hostId)) return;
       // Rings of series nobody watches any more are dropped with the watch.
       for (const k of [...this.rings.keys()]) if (!this.watchers.has(k) && parseSeries(k)?.hostId === hostId) this.rings.delete(k);
-      this.hub.call(hostId, "metrics.watch", { targets: this.watchedTargets(hostId) }, 10_000).catch((err: unknown) => console.warn(`[metrics] watch for host ${hostId} failed: ${(err as Error).message}`));
+      this.hub
+        .call(hostId, "metrics.watch", { targets: this.watchedTargets(hostId) }, 10_000)
+        .catch((err: unknown) => console.warn(`[metrics] watch for host ${hostId} failed: ${(err as Error).message}`));
     }, delayMs);
     timer.unref();
     this.pushTimers.set(hostId, timer);

@@ -46,7 +46,10 @@ export function checkMetricsToken(expected: string | null, header: string | null
 }
 
 const esc = (v: string) => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-const labels = (l: Record<string, string>) => `{${Object.entries(l).map(([k, v]) => `${k}="${esc(v)}"`).join(",")}}`;
+const labels = (l: Record<string, string>) =>
+  `{${Object.entries(l)
+    .map(([k, v]) => `${k}="${esc(v)}"`)
+    .join(",")}}`;
 
 export function prometheusText(svc: Pick<Services, "hub" | "metrics">, hostNames: Map<string, string>, now = Date.now()): string {
   const families = new Map<string, { help: string; lines: string[] }>();
@@ -55,7 +58,8 @@ export function prometheusText(svc: Pick<Services, "hub" | "metrics">, hostNames
     if (!f) families.set(name, (f = { help, lines: [] }));
     f.lines.push(`${name}${labels(l)} ${Number.isInteger(value) ? value : value.toFixed(4)}`);
   };
-  for (const [id, name] of hostNames) add("hangar_host_up", "1 when the host's agent is connected.", { host: name, host_id: id }, svc.hub.isOnline(id) ? 1 : 0);
+  for (const [id, name] of hostNames)
+    add("hangar_host_up", "1 when the host's agent is connected.", { host: name, host_id: id }, svc.hub.isOnline(id) ? 1 : 0);
   for (const m of svc.hub.machines()) {
     add("hangar_vm_running", "1 when the machine runs.", { host: m.hostName, vm: m.name, uuid: m.uuid }, m.state === "running" ? 1 : 0);
   }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SampleRing } from "./sample-ring";
 
-const all = (r: SampleRing, width: number) => Array.from({ length: r.size }, (_, i) => [r.t(i), ...Array.from({ length: width }, (_, k) => r.value(i, k))]);
+const all = (r: SampleRing, width: number) =>
+  Array.from({ length: r.size }, (_, i) => [r.t(i), ...Array.from({ length: width }, (_, k) => r.value(i, k))]);
 
 describe("SampleRing", () => {
   it("keeps samples oldest first, nulls as null, and ignores a sample not newer than the last", () => {

@@ -3,7 +3,16 @@ import type { Services } from "../services";
 
 export async function listAuditEvents(svc: Services, limit: number) {
   const rows = await svc.db.auditEvent.findMany({ orderBy: { at: "desc" }, take: limit });
-  return rows.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, action: r.action, target: r.target, outcome: r.outcome, ip: r.ip, details: details(r.detailsJson) }));
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at.toISOString(),
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    outcome: r.outcome,
+    ip: r.ip,
+    details: details(r.detailsJson),
+  }));
 }
 
 // Written by audit() as JSON; a row that is not (written by hand, say) still lists.

@@ -33,7 +33,14 @@ export async function getContainer(svc: Services, ref: Ref) {
 export async function renameContainer(svc: Services, caller: Caller, ref: Ref, name: string) {
   const c = knownContainer(svc, ref);
   const r = await svc.hub.call(ref.hostId, "container.rename", { id: c.id, name }, 30_000);
-  await audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action: "container.rename", target: `${c.name} → ${name} (${c.id.slice(0, 12)})`, outcome: "success", ip: caller.ip });
+  await audit(svc.db, {
+    actor: caller.user.username,
+    userId: caller.user.id,
+    action: "container.rename",
+    target: `${c.name} → ${name} (${c.id.slice(0, 12)})`,
+    outcome: "success",
+    ip: caller.ip,
+  });
   return { container: r.container };
 }
 
@@ -44,7 +51,11 @@ export interface ContainerActionRequest extends Ref {
 }
 
 /** Runs a lifecycle action (remove included: `force` also removes a running one) on a known container as a task. */
-export function containerAction(svc: Services, caller: Caller, r: ContainerActionRequest): Promise<{ task: TaskRow; done: boolean; replay: boolean }> {
+export function containerAction(
+  svc: Services,
+  caller: Caller,
+  r: ContainerActionRequest,
+): Promise<{ task: TaskRow; done: boolean; replay: boolean }> {
   const c = knownContainer(svc, r);
   return svc.tasks.run({
     user: caller.user,
@@ -65,7 +76,11 @@ export function containerAction(svc: Services, caller: Caller, r: ContainerActio
  * image, name in use, port taken) comes back inline as the task service's 4xx; a
  * container that fails to start is removed again by the agent, so nothing half-made remains.
  */
-export async function createContainer(svc: Services, caller: Caller, o: { hostId: string; spec: ContainerCreateSpec; idempotencyKey: string | null }) {
+export async function createContainer(
+  svc: Services,
+  caller: Caller,
+  o: { hostId: string; spec: ContainerCreateSpec; idempotencyKey: string | null },
+) {
   const { hostId, spec } = o;
   const r = await svc.tasks.run({
     user: caller.user,
@@ -102,12 +117,36 @@ export async function containerLogs(svc: Services, ref: Ref, o: { tail: number; 
  * A one-time ticket (30 s) for an exec shell or a live log follow, for this session only:
  * the same rules as VM consoles. A shell needs container.manage; following logs only read.
  */
-export async function containerConsoleTicket(svc: Services, caller: SessionCaller, ref: Ref, body: { kind: "exec" | "logs"; cols?: number; rows?: number }) {
+export async function containerConsoleTicket(
+  svc: Services,
+  caller: SessionCaller,
+  ref: Ref,
+  body: { kind: "exec" | "logs"; cols?: number; rows?: number },
+) {
   const c = knownContainer(svc, ref);
-  if (body.kind === "exec" && !authorize(caller.user, "container.manage", { type: "container", id: ref.id, hostId: ref.hostId })) throw new ApiError("forbidden", "You lack the permission container.manage");
+  if (body.kind === "exec" && !authorize(caller.user, "container.manage", { type: "container", id: ref.id, hostId: ref.hostId }))
+    throw new ApiError("forbidden", "You lack the permission container.manage");
   if (c.stale) throw new ApiError("unavailable", "The host is offline");
-  if (body.kind === "exec" && c.state !== "running") throw new ApiError("conflict", `${c.name} is ${c.state}: start it to open a shell`, { kind: "container not running" });
-  const ticket = svc.consoleTickets.issue({ userId: caller.user.id, sessionId: caller.session.id, hostId: ref.hostId, uuid: c.id, kind: body.kind, takeover: false, cols: body.cols, rows: body.rows });
-  if (body.kind === "exec") await audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action: "container.exec", target: `${c.name} (${c.id.slice(0, 12)})`, outcome: "success", ip: caller.ip });
+  if (body.kind === "exec" && c.state !== "running")
+    throw new ApiError("conflict", `${c.name} is ${c.state}: start it to open a shell`, { kind: "container not running" });
+  const ticket = svc.consoleTickets.issue({
+    userId: caller.user.id,
+    sessionId: caller.session.id,
+    hostId: ref.hostId,
+    uuid: c.id,
+    kind: body.kind,
+    takeover: false,
+    cols: body.cols,
+    rows: body.rows,
+  });
+  if (body.kind === "exec")
+    await audit(svc.db, {
+      actor: caller.user.username,
+      userId: caller.user.id,
+      action: "container.exec",
+      target: `${c.name} (${c.id.slice(0, 12)})`,
+      outcome: "success",
+      ip: caller.ip,
+    });
   return { ticket, path: "/ws/console", protocols: [CONSOLE_SUBPROTOCOL, `${TICKET_PROTOCOL_PREFIX}${ticket}`] };
 }

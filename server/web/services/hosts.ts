@@ -27,7 +27,14 @@ export async function getHost(svc: Services, hostId: string): Promise<HostRow> {
 /** A new host with a one-time enrollment token and the command that uses it from `origin`. */
 export async function addHost(svc: Services, caller: Caller, name: string, origin: string) {
   const { host, token } = await createHost(svc.db, name);
-  await audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action: "host.create", target: host.name, outcome: "success", ip: caller.ip });
+  await audit(svc.db, {
+    actor: caller.user.username,
+    userId: caller.user.id,
+    action: "host.create",
+    target: host.name,
+    outcome: "success",
+    ip: caller.ip,
+  });
   svc.bus.publish({ type: "host.changed", hostId: host.id });
   return { host: hostRow(host, svc.hub), enrollToken: token, command: enrollCommand(origin, token) };
 }
@@ -39,7 +46,14 @@ export async function removeHost(svc: Services, caller: Caller, hostId: string):
   svc.hub.forget(h.id);
   svc.metrics.hostRemoved(h.id);
   await svc.metrics.forgetHost(h.id);
-  await audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action: "host.delete", target: h.name, outcome: "success", ip: caller.ip });
+  await audit(svc.db, {
+    actor: caller.user.username,
+    userId: caller.user.id,
+    action: "host.delete",
+    target: h.name,
+    outcome: "success",
+    ip: caller.ip,
+  });
   svc.bus.publish({ type: "host.changed", hostId: h.id });
 }
 
@@ -47,7 +61,14 @@ export async function removeHost(svc: Services, caller: Caller, hostId: string):
 export async function renewHostEnrollment(svc: Services, caller: Caller, hostId: string, origin: string) {
   const h = await knownHost(svc, hostId);
   const token = await renewEnrollment(svc.db, h.id);
-  await audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action: "host.enrollment", target: h.name, outcome: "success", ip: caller.ip });
+  await audit(svc.db, {
+    actor: caller.user.username,
+    userId: caller.user.id,
+    action: "host.enrollment",
+    target: h.name,
+    outcome: "success",
+    ip: caller.ip,
+  });
   return { enrollToken: token, command: enrollCommand(origin, token) };
 }
 

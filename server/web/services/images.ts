@@ -41,5 +41,12 @@ export function uploadImage(svc: Services, caller: Caller, o: { hostId: string; 
 /** The engine refuses (409) while a container uses the image unless `force`. */
 export async function removeImage(svc: Services, caller: Caller, o: { hostId: string; imageId: string; force: boolean }): Promise<void> {
   await svc.hub.call(o.hostId, "image.remove", { id: o.imageId, force: o.force }, 60_000);
-  await audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action: "image.remove", target: o.imageId, outcome: "success", ip: caller.ip });
+  await audit(svc.db, {
+    actor: caller.user.username,
+    userId: caller.user.id,
+    action: "image.remove",
+    target: o.imageId,
+    outcome: "success",
+    ip: caller.ip,
+  });
 }

@@ -39,7 +39,11 @@ export interface MachineActionRequest extends Ref {
 }
 
 /** Runs a power (or autostart, or undefine) action as a task: finished (done) or still running. */
-export async function machineAction(svc: Services, caller: Caller, r: MachineActionRequest): Promise<{ task: TaskRow; done: boolean; replay: boolean }> {
+export async function machineAction(
+  svc: Services,
+  caller: Caller,
+  r: MachineActionRequest,
+): Promise<{ task: TaskRow; done: boolean; replay: boolean }> {
   // Deleting a machine is more than power: it needs vm.manage.
   if (r.action === "undefine" && !authorize(caller.user, "vm.manage")) throw new ApiError("forbidden", "You lack the permission vm.manage");
   const domain = svc.hub.domain(r.hostId, r.uuid);
@@ -57,7 +61,8 @@ export async function machineAction(svc: Services, caller: Caller, r: MachineAct
     targetName: domain.name,
     idempotencyKey: r.idempotencyKey,
     input: { action: r.action, removeStorage: r.removeStorage, enabled: r.enabled },
-    call: (timeoutMs) => svc.hub.call(r.hostId, "domain.action", { uuid: r.uuid, action: r.action, removeStorage: r.removeStorage, enabled: r.enabled }, timeoutMs),
+    call: (timeoutMs) =>
+      svc.hub.call(r.hostId, "domain.action", { uuid: r.uuid, action: r.action, removeStorage: r.removeStorage, enabled: r.enabled }, timeoutMs),
   });
 }
 
@@ -70,9 +75,30 @@ export async function machineConsoleTicket(svc: Services, caller: SessionCaller,
   if (!m) throw new ApiError("not_found", `No machine ${ref.uuid} on this host`, { uuid: "unknown machine" });
   if (m.stale) throw new ApiError("unavailable", "The host is offline");
   if (!["running", "paused"].includes(m.state)) throw new ApiError("conflict", `${m.name} is ${m.state}: start it to use the console`);
-  if (body.kind === "vnc" && !m.graphics.some((g) => g.type === "vnc")) throw new ApiError("conflict", `${m.name} has no VNC graphics device`, { kind: "no VNC device" });
+  if (body.kind === "vnc" && !m.graphics.some((g) => g.type === "vnc"))
+    throw new ApiError("conflict", `${m.name} has no VNC graphics device`, { kind: "no VNC device" });
   if (body.kind === "serial" && !m.serials.length) throw new ApiError("conflict", `${m.name} has no serial console`, { kind: "no serial device" });
-  const ticket = svc.consoleTickets.issue({ userId: caller.user.id, sessionId: caller.session.id, hostId: ref.hostId, uuid: ref.uuid, kind: body.kind, takeover: body.takeover ?? false });
-  await audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action: `console.${body.kind}`, target: `${m.name} (${m.uuid})`, outcome: "success", ip: caller.ip, details: { takeover: body.takeover ?? false } });
-  return { ticket, path: "/ws/console", protocols: [CONSOLE_SUBPROTOCOL, `${TICKET_PROTOCOL_PREFIX}${ticket}`], viewers: svc.consoles.viewersOf(ref.hostId, ref.uuid) };
+  const ticket = svc.consoleTickets.issue({
+    userId: caller.user.id,
+    sessionId: caller.session.id,
+    hostId: ref.hostId,
+    uuid: ref.uuid,
+    kind: body.kind,
+    takeover: body.takeover ?? false,
+  });
+  await audit(svc.db, {
+    actor: caller.user.username,
+    userId: caller.user.id,
+    action: `console.${body.kind}`,
+    target: `${m.name} (${m.uuid})`,
+    outcome: "success",
+    ip: caller.ip,
+    details: { takeover: body.takeover ?? false },
+  });
+  return {
+    ticket,
+    path: "/ws/console",
+    protocols: [CONSOLE_SUBPROTOCOL, `${TICKET_PROTOCOL_PREFIX}${ticket}`],
+    viewers: svc.consoles.viewersOf(ref.hostId, ref.uuid),
+  };
 }

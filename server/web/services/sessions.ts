@@ -67,5 +67,12 @@ export async function listSessions(svc: Services, caller: SessionCaller) {
 export async function revokeSession(svc: Services, caller: Caller, sessionId: string): Promise<void> {
   const ok = await svc.sessions.revoke(sessionId, caller.user.id);
   if (!ok) throw new ApiError("not_found", `No active session ${sessionId}`, { id: "no such active session" });
-  await audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action: "session.revoke", target: sessionId, outcome: "success", ip: caller.ip });
+  await audit(svc.db, {
+    actor: caller.user.username,
+    userId: caller.user.id,
+    action: "session.revoke",
+    target: sessionId,
+    outcome: "success",
+    ip: caller.ip,
+  });
 }

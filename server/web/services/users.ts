@@ -20,9 +20,17 @@ export async function listUsers(svc: Services) {
 }
 
 export async function createUser(svc: Services, { user: actor, ip }: Caller, body: z.output<typeof NewUserBody>) {
-  if (await svc.db.user.findUnique({ where: { username: body.username } })) throw new ApiError("conflict", `A user named ${body.username} already exists`, { username: "already taken" });
+  if (await svc.db.user.findUnique({ where: { username: body.username } }))
+    throw new ApiError("conflict", `A user named ${body.username} already exists`, { username: "already taken" });
   const user = await svc.db.user.create({ data: { username: body.username, passwordHash: await hashPassword(body.password), role: body.role } });
-  await audit(svc.db, { actor: actor.username, userId: actor.id, action: "user.create", target: `${user.username} (${body.role})`, outcome: "success", ip });
+  await audit(svc.db, {
+    actor: actor.username,
+    userId: actor.id,
+    action: "user.create",
+    target: `${user.username} (${body.role})`,
+    outcome: "success",
+    ip,
+  });
   return publicUser(user);
 }
 
@@ -33,10 +41,19 @@ async function otherAdmins(svc: Services, userId: string): Promise<number> {
 export async function setRole(svc: Services, { user: actor, ip }: Caller, userId: string, role: z.output<typeof RoleSchema>) {
   const target = await svc.db.user.findUnique({ where: { id: userId } });
   if (!target) throw new ApiError("not_found", `No user ${userId}`, { id: "unknown user" });
-  if (target.role === "admin" && role !== "admin" && (await otherAdmins(svc, userId)) === 0) throw new ApiError("conflict", "Hangar needs at least one admin: make someone else admin first", { role: "last admin" });
+  if (target.role === "admin" && role !== "admin" && (await otherAdmins(svc, userId)) === 0)
+    throw new ApiError("conflict", "Hangar needs at least one admin: make someone else admin first", { role: "last admin" });
   const updated = await svc.db.user.update({ where: { id: userId }, data: { role } });
   const closed = svc.consoles.closeForbidden(userId, role);
-  await audit(svc.db, { actor: actor.username, userId: actor.id, action: "user.role", target: `${target.username}: ${target.role} → ${role}`, outcome: "success", ip, details: { consolesClosed: closed } });
+  await audit(svc.db, {
+    actor: actor.username,
+    userId: actor.id,
+    action: "user.role",
+    target: `${target.username}: ${target.role} → ${role}`,
+    outcome: "success",
+    ip,
+    details: { consolesClosed: closed },
+  });
   return publicUser(updated);
 }
 
@@ -44,7 +61,8 @@ export async function deleteUser(svc: Services, { user: actor, ip }: Caller, use
   const target = await svc.db.user.findUnique({ where: { id: userId } });
   if (!target) throw new ApiError("not_found", `No user ${userId}`, { id: "unknown user" });
   if (target.id === actor.id) throw new ApiError("conflict", "You cannot remove your own account", { id: "yourself" });
-  if (target.role === "admin" && (await otherAdmins(svc, userId)) === 0) throw new ApiError("conflict", "Hangar needs at least one admin", { id: "last admin" });
+  if (target.role === "admin" && (await otherAdmins(svc, userId)) === 0)
+    throw new ApiError("conflict", "Hangar needs at least one admin", { id: "last admin" });
   // Sessions first, so every open socket of theirs closes; tasks and audit keep the history.
   await svc.sessions.revokeAllForUser(userId);
   await svc.db.user.delete({ where: { id: userId } });

@@ -5,9 +5,16 @@ import { verdict, type UnsettledTask } from "./reconcile";
 const UUID = "0f8fad5b-d9cb-469f-a165-70867728950e";
 const CID = "a".repeat(64);
 // Only the fields the verdicts read; the rest of a row does not matter here.
-const dom = (over: Partial<DomainSummary>) => new Map([[UUID, { uuid: UUID, name: "vm1", state: "shutoff", autostart: false, ...over } as DomainSummary]]);
+const dom = (over: Partial<DomainSummary>) =>
+  new Map([[UUID, { uuid: UUID, name: "vm1", state: "shutoff", autostart: false, ...over } as DomainSummary]]);
 const ctr = (over: Partial<ContainerSummary>) => new Map([[CID, { id: CID, name: "web", state: "exited", ...over } as ContainerSummary]]);
-const task = (kind: string, targetType: string, input: unknown = {}): UnsettledTask => ({ kind, targetType, targetId: targetType === "vm" ? UUID : CID, targetName: "x", inputJson: JSON.stringify(input) });
+const task = (kind: string, targetType: string, input: unknown = {}): UnsettledTask => ({
+  kind,
+  targetType,
+  targetId: targetType === "vm" ? UUID : CID,
+  targetName: "x",
+  inputJson: JSON.stringify(input),
+});
 
 describe("reconcile verdicts", () => {
   it("machines: the state proves a start, a stop, a pause; an absent machine proves an undefine", () => {
@@ -28,7 +35,10 @@ describe("reconcile verdicts", () => {
 
   it("containers: judged from the container inventory; create by name; images cannot be confirmed", () => {
     expect(verdict(task("container.start", "container"), { containers: ctr({ state: "running" }) })).toMatchObject({ status: "succeeded" });
-    expect(verdict(task("container.stop", "container"), { containers: ctr({ state: "running" }) })).toMatchObject({ status: "failed", state: "running" });
+    expect(verdict(task("container.stop", "container"), { containers: ctr({ state: "running" }) })).toMatchObject({
+      status: "failed",
+      state: "running",
+    });
     expect(verdict(task("container.remove", "container"), { containers: new Map() })).toMatchObject({ status: "succeeded", state: "gone" });
     expect(verdict(task("container.create", "container", { name: "web" }), { containers: ctr({}) })).toMatchObject({ status: "succeeded" });
     expect(verdict(task("container.create", "container", { name: "db" }), { containers: ctr({}) })).toMatchObject({ status: "failed" });

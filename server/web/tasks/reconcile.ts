@@ -1,7 +1,16 @@
 // What a task whose result never arrived (agent gone, server restarted, deadline passed)
 // most likely did, judged from the state its agent reports now. Only what the state can
 // prove is called succeeded; a kind the inventory cannot confirm stays "unknown" for good.
-import { ACTION_RESULT_STATE, CONTAINER_ACTIONS, DOMAIN_ACTIONS, type ContainerAction, type ContainerState, type ContainerSummary, type DomainAction, type DomainSummary } from "../../protocol";
+import {
+  ACTION_RESULT_STATE,
+  CONTAINER_ACTIONS,
+  DOMAIN_ACTIONS,
+  type ContainerAction,
+  type ContainerState,
+  type ContainerSummary,
+  type DomainAction,
+  type DomainSummary,
+} from "../../protocol";
 
 export interface UnsettledTask {
   kind: string;

@@ -144,7 +144,15 @@ export class TaskService {
       .finally(() => {
         if (this.locks.get(lockKey) === task.id) this.locks.delete(lockKey);
       });
-    void audit(this.db, { actor: t.user.username, userId: t.user.id, action: t.kind, target: `${t.targetName} (${t.targetId})`, outcome: "success", ip: t.ip, details: { taskId: task.id } });
+    void audit(this.db, {
+      actor: t.user.username,
+      userId: t.user.id,
+      action: t.kind,
+      target: `${t.targetName} (${t.targetId})`,
+      outcome: "success",
+      ip: t.ip,
+      details: { taskId: task.id },
+    });
 
     const finished = await Promise.race([outcome, new Promise<null>((res) => setTimeout(() => res(null), t.inlineWaitMs ?? INLINE_WAIT_MS))]);
     if (!finished) return { task: taskRow(task), done: false, replay: false };
@@ -155,11 +163,21 @@ export class TaskService {
     return { task: finished.row, done: true, replay: false, result };
   }
 
-  private async finish(id: string, status: "succeeded" | "failed" | "unknown", err: unknown, result?: unknown): Promise<{ row: TaskRow; status: string; errorCode: string | null }> {
+  private async finish(
+    id: string,
+    status: "succeeded" | "failed" | "unknown",
+    err: unknown,
+    result?: unknown,
+  ): Promise<{ row: TaskRow; status: string; errorCode: string | null }> {
     const message = err instanceof Error ? err.message : err ? String(err) : null;
     const t = await this.db.task.update({
       where: { id },
-      data: { status, error: message, finishedAt: status === "unknown" ? null : new Date(), ...(result !== undefined ? { resultJson: JSON.stringify(result) } : {}) },
+      data: {
+        status,
+        error: message,
+        finishedAt: status === "unknown" ? null : new Date(),
+        ...(result !== undefined ? { resultJson: JSON.stringify(result) } : {}),
+      },
       include: withUser,
     });
     const row = taskRow(t);
@@ -177,12 +195,17 @@ export class TaskService {
     if (prior) return prior;
     if (!this.hub.isOnline(t.hostId)) throw new ApiError("unavailable", "The host is offline: its agent is not connected");
     const held = this.locks.get(lockKey);
-    const running = held ? await this.db.task.findUnique({ where: { id: held } }) : await this.db.task.findFirst({ where: { targetType: t.targetType, targetId: t.targetId, hostId: t.hostId, status: { in: ACTIVE } } });
+    const running = held
+      ? await this.db.task.findUnique({ where: { id: held } })
+      : await this.db.task.findFirst({ where: { targetType: t.targetType, targetId: t.targetId, hostId: t.hostId, status: { in: ACTIVE } } });
     if (running && ACTIVE.includes(running.status)) {
       // A task past its deadline (its server died, or its call never returned) no longer
       // holds the target: it is settled as unknown and the new one goes ahead.
       if (running.deadlineAt && running.deadlineAt.getTime() < Date.now()) await this.expire([running]);
-      else throw new ApiError("conflict", `${t.targetName} is busy with task ${running.id} (${running.kind}); wait for it to finish`, { task: running.id });
+      else
+        throw new ApiError("conflict", `${t.targetName} is busy with task ${running.id} (${running.kind}); wait for it to finish`, {
+          task: running.id,
+        });
     }
     const timeoutMs = t.timeoutMs ?? this.defaultTimeoutMs;
     const task = await this.db.task.create({
@@ -239,13 +262,17 @@ export class TaskService {
 
   /** Tasks past their deadline become unknown (judged at once when their host is online). */
   private async sweep(): Promise<void> {
-    const late = await this.db.task.findMany({ where: { status: { in: ACTIVE }, deadlineAt: { lt: new Date() } }, select: { id: true, hostId: true } });
+    const late = await this.db.task.findMany({
+      where: { status: { in: ACTIVE }, deadlineAt: { lt: new Date() } },
+      select: { id: true, hostId: true },
+    });
     if (late.length) await this.expire(late);
   }
 
   private async expire(tasks: { id: string; hostId: string | null }[]): Promise<void> {
     await this.settleUnknown({ id: { in: tasks.map((t) => t.id) }, status: { in: ACTIVE } }, "No result arrived before the task's deadline");
-    for (const hostId of new Set(tasks.map((t) => t.hostId))) if (hostId && this.hub.isOnline(hostId)) await this.reconcile(hostId, this.observed(hostId));
+    for (const hostId of new Set(tasks.map((t) => t.hostId)))
+      if (hostId && this.hub.isOnline(hostId)) await this.reconcile(hostId, this.observed(hostId));
   }
 
   private async settleUnknown(where: NonNullable<Parameters<Db["task"]["findMany"]>[0]>["where"], error: string): Promise<number> {
@@ -253,7 +280,8 @@ export class TaskService {
     for (const { id } of rows) {
       // Only a task still active is changed: a result that arrived meanwhile wins.
       const n = await this.db.task.updateMany({ where: { id, status: { in: ACTIVE } }, data: { status: "unknown", error, finishedAt: null } });
-      if (n.count) this.bus.publish({ type: "task.upsert", task: taskRow(await this.db.task.findUniqueOrThrow({ where: { id }, include: withUser })) });
+      if (n.count)
+        this.bus.publish({ type: "task.upsert", task: taskRow(await this.db.task.findUniqueOrThrow({ where: { id }, include: withUser })) });
     }
     return rows.length;
   }

@@ -20,12 +20,14 @@ export function agentDataRoute(svc: Services): WsRoute<{ hostId: string; actor: 
       const token = String(req.headers[CHANNEL_TOKEN_HEADER] ?? "");
       const actor = `agent:${host.name}`;
       const target = `channel ${channel.slice(0, 64)}`;
-      if (!svc.consoles.isPending(channel)) return { status: 404, message: "No such console channel", audit: { actor, reason: "channel-unknown", target } };
+      if (!svc.consoles.isPending(channel))
+        return { status: 404, message: "No such console channel", audit: { actor, reason: "channel-unknown", target } };
       return { hostId: host.id, actor, target, channel, token };
     },
     raw(socket, head, _req, a) {
       // A valid host with a channel token that does not match (or a channel of another host).
-      if (!svc.consoles.attachAgent(a.hostId, a.channel, a.token, socket, head)) return { status: 403, message: "Channel token refused", audit: { actor: a.actor, reason: "channel-token", target: a.target } };
+      if (!svc.consoles.attachAgent(a.hostId, a.channel, a.token, socket, head))
+        return { status: 403, message: "Channel token refused", audit: { actor: a.actor, reason: "channel-token", target: a.target } };
     },
     onConnection(ws) {
       ws.close(4400, "console data uses Upgrade: hangar-relay");

@@ -11,7 +11,12 @@ export function agentRoute(svc: Services): WsRoute<Host> {
     maxPayload: MAX_FRAME_BYTES,
     async authenticate(req: IncomingMessage) {
       const m = /^Bearer ([A-Za-z0-9_-]{20,128})$/.exec(req.headers.authorization ?? "");
-      if (!m?.[1]) return { status: 401, message: "Host credential required (Authorization: Bearer …)", audit: { actor: "agent", reason: "credential-missing" } };
+      if (!m?.[1])
+        return {
+          status: 401,
+          message: "Host credential required (Authorization: Bearer …)",
+          audit: { actor: "agent", reason: "credential-missing" },
+        };
       const host = await findHostByCredential(svc.db, m[1]);
       return host ?? { status: 401, message: "Unknown host credential", audit: { actor: "agent", reason: "credential-unknown" } };
     },

@@ -32,19 +32,43 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
       const c = r.claims;
       const target = c ? `console ${c.kind} ${c.uuid} on ${c.hostId}` : undefined;
       const owner = c ? { ticketUserId: c.userId, ticketSessionId: c.sessionId.slice(0, 8) } : undefined;
-      if ("refused" in r) return { status: 401, message: "Console ticket invalid, expired or already used", audit: { ...who, reason: r.refused, target, details: owner } };
+      if ("refused" in r)
+        return {
+          status: 401,
+          message: "Console ticket invalid, expired or already used",
+          audit: { ...who, reason: r.refused, target, details: owner },
+        };
       const claims = r.claims;
-      if (claims.userId !== session.user.id || claims.sessionId !== session.session.id) return { status: 403, message: "This console ticket belongs to another session", audit: { ...who, reason: "ticket-foreign", target, details: owner } };
+      if (claims.userId !== session.user.id || claims.sessionId !== session.session.id)
+        return {
+          status: 403,
+          message: "This console ticket belongs to another session",
+          audit: { ...who, reason: "ticket-foreign", target, details: owner },
+        };
       const container = claims.kind === "exec" || claims.kind === "logs";
       const permission = container ? (claims.kind === "exec" ? "container.manage" : "container.read") : "vm.console";
-      const allowed = authorize(session.user, permission, container ? { type: "container", id: claims.uuid, hostId: claims.hostId } : { type: "vm", id: claims.uuid, hostId: claims.hostId });
-      if (!allowed) return { status: 403, message: "You may not open this console", audit: { ...who, reason: "permission", target, details: { permission } } };
+      const allowed = authorize(
+        session.user,
+        permission,
+        container ? { type: "container", id: claims.uuid, hostId: claims.hostId } : { type: "vm", id: claims.uuid, hostId: claims.hostId },
+      );
+      if (!allowed)
+        return { status: 403, message: "You may not open this console", audit: { ...who, reason: "permission", target, details: { permission } } };
       if (!svc.hub.isOnline(claims.hostId)) return { status: 503, message: "The host is offline" };
       if (!svc.consoles.available) return { status: 503, message: "The console relay is restarting: try again in a moment" };
       return { session, claims };
     },
     adopt(socket, head, req, { session, claims }) {
-      const ws = svc.consoles.open(socket, head, req, { hostId: claims.hostId, uuid: claims.uuid, kind: claims.kind, user: session.user.username, userId: session.user.id, takeover: claims.takeover, cols: claims.cols, rows: claims.rows });
+      const ws = svc.consoles.open(socket, head, req, {
+        hostId: claims.hostId,
+        uuid: claims.uuid,
+        kind: claims.kind,
+        user: session.user.username,
+        userId: session.user.id,
+        takeover: claims.takeover,
+        cols: claims.cols,
+        rows: claims.rows,
+      });
       svc.sockets.add(ws, session.session.id);
     },
   };

@@ -28,7 +28,14 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
       // The missed events and the subscription are taken in the same tick, so no event
       // falls between them. Roles are fleet-wide today: every user may see every event.
       const missed = missedEvents(req.url, svc.bus);
-      send({ type: "hello", serverTime: Date.now(), user: auth.user.username, epoch: svc.bus.epoch, seq: svc.bus.lastSeq - (missed?.length ?? 0), resumed: missed !== null });
+      send({
+        type: "hello",
+        serverTime: Date.now(),
+        user: auth.user.username,
+        epoch: svc.bus.epoch,
+        seq: svc.bus.lastSeq - (missed?.length ?? 0),
+        resumed: missed !== null,
+      });
       for (const p of missed ?? []) sendRaw(p.raw);
       const unsubscribe = svc.bus.subscribe((p) => sendRaw(p.raw));
       // Metric samples are serialised once per sample and shared by every subscriber.

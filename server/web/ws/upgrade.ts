@@ -51,7 +51,15 @@ export interface WsRoute<A = unknown> {
   onConnection?: (ws: WebSocket, req: IncomingMessage, auth: A) => void;
 }
 
-const REASONS: Record<number, string> = { 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 429: "Too Many Requests", 503: "Service Unavailable" };
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  404: "Not Found",
+  409: "Conflict",
+  429: "Too Many Requests",
+  503: "Service Unavailable",
+};
 
 export function refuse(socket: Duplex, r: UpgradeRefusal): void {
   const body = JSON.stringify({ error: { message: r.message } });
@@ -70,13 +78,19 @@ export function sessionAuthenticator(svc: Services): Authenticator<ValidSession>
     const token = parseCookies(req.headers.cookie).get(sessionCookieName(svc.config));
     const valid = await svc.sessions.validate(token);
     // A cookie that names no live session: expired, revoked, or made up.
-    return valid ?? { status: 401, message: "Sign in to continue: no valid session", audit: { reason: token ? "session-invalid" : "session-missing" } };
+    return (
+      valid ?? { status: 401, message: "Sign in to continue: no valid session", audit: { reason: token ? "session-invalid" : "session-missing" } }
+    );
   };
 }
 
 /** The client's address: the socket's, or the trusted proxy's X-Forwarded-For (as for requests in main.ts). */
 export function clientIp(svc: Services, req: IncomingMessage): string {
-  const fwd = svc.config.trustProxy ? String(req.headers["x-forwarded-for"] ?? "").split(",")[0]?.trim() : "";
+  const fwd = svc.config.trustProxy
+    ? String(req.headers["x-forwarded-for"] ?? "")
+        .split(",")[0]
+        ?.trim()
+    : "";
   return fwd || req.socket.remoteAddress || "";
 }
 
@@ -89,14 +103,30 @@ export function createUpgradeHandler(
   for (const [path, r] of Object.entries(routes)) {
     if (!r.onConnection) continue;
     const proto = r.protocol;
-    servers.set(path, new WebSocketServer({ noServer: true, maxPayload: r.maxPayload, ...(proto ? { handleProtocols: (offered: Set<string>) => (offered.has(proto) ? proto : false) } : {}) }));
+    servers.set(
+      path,
+      new WebSocketServer({
+        noServer: true,
+        maxPayload: r.maxPayload,
+        ...(proto ? { handleProtocols: (offered: Set<string>) => (offered.has(proto) ? proto : false) } : {}),
+      }),
+    );
   }
 
   const refusals = new RefusalLog(svc.db);
   const refuseAudited = (socket: Duplex, req: IncomingMessage, path: string, r: UpgradeRefusal) => {
     if (r.audit) {
       const a = r.audit;
-      refusals.record({ actor: a.actor, userId: a.userId, target: a.target ?? path, reason: a.reason, status: r.status, message: r.message, ip: clientIp(svc, req), details: a.details });
+      refusals.record({
+        actor: a.actor,
+        userId: a.userId,
+        target: a.target ?? path,
+        reason: a.reason,
+        status: r.status,
+        message: r.message,
+        ip: clientIp(svc, req),
+        details: a.details,
+      });
     }
     refuse(socket, r);
   };
@@ -115,7 +145,12 @@ export function createUpgradeHandler(
       host: req.headers.host ?? null,
       forwardedProto: (req.headers["x-forwarded-proto"] as string | undefined) ?? null,
     });
-    if (origin === "cross") return refuseAudited(socket, req, url.pathname, { status: 403, message: "Cross-origin websocket refused", audit: { reason: "cross-origin", details: { origin: String(req.headers.origin).slice(0, 200) } } });
+    if (origin === "cross")
+      return refuseAudited(socket, req, url.pathname, {
+        status: 403,
+        message: "Cross-origin websocket refused",
+        audit: { reason: "cross-origin", details: { origin: String(req.headers.origin).slice(0, 200) } },
+      });
     r.authenticate(req, url)
       .then((auth) => {
         if (isRefusal(auth)) return refuseAudited(socket, req, url.pathname, auth);

@@ -4,7 +4,10 @@ import { HISTORY_RANGES, parseSeries } from "@/server/protocol/metrics";
 import { seriesHistory } from "@/server/web/services/metrics";
 
 const Query = z.strictObject({
-  series: z.string().max(200).refine((s) => parseSeries(s) !== null, "not a series id (host/<hostId>, vm/<hostId>/<uuid> or ct/<hostId>/<id>)"),
+  series: z
+    .string()
+    .max(200)
+    .refine((s) => parseSeries(s) !== null, "not a series id (host/<hostId>, vm/<hostId>/<uuid> or ct/<hostId>/<id>)"),
   range: z.enum(Object.keys(HISTORY_RANGES) as [keyof typeof HISTORY_RANGES]).optional(),
   from: z.coerce.number().int().nonnegative().optional(),
   to: z.coerce.number().int().nonnegative().optional(),

@@ -24,8 +24,18 @@ interface ListEntry {
 
 export function toSummary(c: ListEntry): ContainerSummary {
   const status = c.Status ?? "";
-  const health = /\(healthy\)/.test(status) ? "healthy" : /\(unhealthy\)/.test(status) ? "unhealthy" : /health: starting/.test(status) ? "starting" : null;
-  const state = (CONTAINER_STATES as readonly string[]).includes((c.State ?? "").toLowerCase()) ? ((c.State ?? "").toLowerCase() as ContainerState) : c.State === "configured" || c.State === "stopped" ? "exited" : "unknown";
+  const health = /\(healthy\)/.test(status)
+    ? "healthy"
+    : /\(unhealthy\)/.test(status)
+      ? "unhealthy"
+      : /health: starting/.test(status)
+        ? "starting"
+        : null;
+  const state = (CONTAINER_STATES as readonly string[]).includes((c.State ?? "").toLowerCase())
+    ? ((c.State ?? "").toLowerCase() as ContainerState)
+    : c.State === "configured" || c.State === "stopped"
+      ? "exited"
+      : "unknown";
   return {
     id: c.Id,
     name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ""),
@@ -35,7 +45,12 @@ export function toSummary(c: ListEntry): ContainerSummary {
     state,
     status: status.slice(0, 256),
     createdAt: new Date((c.Created ?? 0) * 1000).toISOString(),
-    ports: (c.Ports ?? []).map((p) => ({ ip: p.IP || null, privatePort: p.PrivatePort ?? 0, publicPort: p.PublicPort ?? null, type: p.Type ?? "tcp" })),
+    ports: (c.Ports ?? []).map((p) => ({
+      ip: p.IP || null,
+      privatePort: p.PrivatePort ?? 0,
+      publicPort: p.PublicPort ?? null,
+      type: p.Type ?? "tcp",
+    })),
     health,
   };
 }
@@ -104,7 +119,10 @@ export class ContainerDriver extends ReconnectingDriver implements ContainerEngi
     } catch (err) {
       const msg = (err as Error).message;
       // Said once per outage, not at every retry.
-      this.retry({ kind: "engine.status", connected: false, engine: null, error: msg }, this.backoff.failures === 0 ? `container engine at ${socket} unavailable: ${msg}` : null);
+      this.retry(
+        { kind: "engine.status", connected: false, engine: null, error: msg },
+        this.backoff.failures === 0 ? `container engine at ${socket} unavailable: ${msg}` : null,
+      );
     }
   }
 
@@ -130,7 +148,10 @@ export class ContainerDriver extends ReconnectingDriver implements ContainerEngi
       if (this.stream !== stream) return;
       this.stream = null;
       this.docker = null;
-      this.lost({ kind: "engine.status", connected: false, engine: this.engine, error: "event stream closed" }, "engine event stream closed; reconnecting");
+      this.lost(
+        { kind: "engine.status", connected: false, engine: this.engine, error: "event stream closed" },
+        "engine event stream closed; reconnecting",
+      );
     };
     stream.on("end", lost);
     stream.on("close", lost);
@@ -157,7 +178,9 @@ export class ContainerDriver extends ReconnectingDriver implements ContainerEngi
   }
 
   async list(): Promise<ContainerSummary[]> {
-    const list = (await this.need().listContainers({ all: true }).catch((e: unknown) => Promise.reject(engineError(e, "list containers")))) as ListEntry[];
+    const list = (await this.need()
+      .listContainers({ all: true })
+      .catch((e: unknown) => Promise.reject(engineError(e, "list containers")))) as ListEntry[];
     const out = list.filter((c) => /^[0-9a-f]{12,64}$/.test(c.Id)).map(toSummary);
     this.running.clear();
     for (const c of out) if (c.state === "running") this.running.add(c.id);
@@ -177,7 +200,10 @@ export class ContainerDriver extends ReconnectingDriver implements ContainerEngi
   }
 
   async inspect(id: string): Promise<{ container: ContainerSummary; inspect: Record<string, unknown> }> {
-    const info = (await this.need().getContainer(id).inspect().catch((e: unknown) => Promise.reject(engineError(e, "inspect")))) as unknown as Record<string, unknown>;
+    const info = (await this.need()
+      .getContainer(id)
+      .inspect()
+      .catch((e: unknown) => Promise.reject(engineError(e, "inspect")))) as unknown as Record<string, unknown>;
     return { container: await this.summaryOrThrow(id), inspect: info };
   }
 
@@ -241,7 +267,10 @@ export class ContainerDriver extends ReconnectingDriver implements ContainerEngi
         await created.remove({ force: true }).catch(() => undefined);
         const e = engineError(err, "start");
         // A taken host port is a conflict the admin can fix; other start failures are the spec's.
-        throw new DriverError(/address already in use|port is already allocated/i.test(e.message) ? "conflict" : e.code === "engine_error" ? "invalid_input" : e.code, e.message);
+        throw new DriverError(
+          /address already in use|port is already allocated/i.test(e.message) ? "conflict" : e.code === "engine_error" ? "invalid_input" : e.code,
+          e.message,
+        );
       }
     }
     return this.summaryOrThrow(created.id);
@@ -250,9 +279,15 @@ export class ContainerDriver extends ReconnectingDriver implements ContainerEngi
   async logs(id: string, tail: number, timestamps: boolean): Promise<{ text: string; truncated: boolean }> {
     const c = this.need().getContainer(id);
     const info = await c.inspect().catch((e: unknown) => Promise.reject(engineError(e, "logs")));
-    const raw = (await c.logs({ stdout: true, stderr: true, tail, timestamps, follow: false }).catch((e: unknown) => Promise.reject(engineError(e, "logs")))) as unknown as Buffer;
+    const raw = (await c
+      .logs({ stdout: true, stderr: true, tail, timestamps, follow: false })
+      .catch((e: unknown) => Promise.reject(engineError(e, "logs")))) as unknown as Buffer;
     const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
-    let text = info.Config?.Tty ? buf.toString("utf8") : demux(buf).map((f) => f.data.toString("utf8")).join("");
+    let text = info.Config?.Tty
+      ? buf.toString("utf8")
+      : demux(buf)
+          .map((f) => f.data.toString("utf8"))
+          .join("");
     // Stay well inside the protocol's frame limit; the newest lines are kept.
     const MAX = 3 * 1024 * 1024;
     const truncated = text.length > MAX;
@@ -261,7 +296,15 @@ export class ContainerDriver extends ReconnectingDriver implements ContainerEngi
   }
 
   async images(): Promise<ImageSummary[]> {
-    const list = (await this.need().listImages({ all: false }).catch((e: unknown) => Promise.reject(engineError(e, "list images")))) as { Id: string; RepoTags?: string[] | null; Size?: number; Created?: number; Containers?: number }[];
+    const list = (await this.need()
+      .listImages({ all: false })
+      .catch((e: unknown) => Promise.reject(engineError(e, "list images")))) as {
+      Id: string;
+      RepoTags?: string[] | null;
+      Size?: number;
+      Created?: number;
+      Containers?: number;
+    }[];
     return list.map((i) => ({
       id: i.Id.replace(/^sha256:/, ""),
       tags: (i.RepoTags ?? []).filter((t) => t !== "<none>:<none>"),

@@ -52,7 +52,11 @@ export class ContainerSampler implements TargetSource {
     let cpus = this.limits.get(id);
     if (cpus === undefined) {
       // The CPU limit (NanoCpus) if set, else all the host's CPUs: what 100 % means.
-      const info = await this.driver.need().getContainer(id).inspect().catch(() => null);
+      const info = await this.driver
+        .need()
+        .getContainer(id)
+        .inspect()
+        .catch(() => null);
       const nano = info?.HostConfig?.NanoCpus ?? 0;
       cpus = nano > 0 ? nano / 1e9 : (s.cpu_stats?.online_cpus ?? 1);
       this.limits.set(id, cpus);
@@ -77,6 +81,15 @@ export class ContainerSampler implements TargetSource {
     const cpu = p && secs > 0 && cpuNs >= p.cpuNs ? Math.min(100, ((cpuNs - p.cpuNs) / (secs * 1e9 * cpus)) * 100) : null;
     const mem = s.memory_stats?.usage;
     const limit = s.memory_stats?.limit;
-    return [cpu, cpus, mem !== undefined ? mem - (s.memory_stats?.stats?.inactive_file ?? 0) : null, limit && limit < 2 ** 60 ? limit : null, rate(rd, p?.rd), rate(wr, p?.wr), rate(rx, p?.rx), rate(tx, p?.tx)];
+    return [
+      cpu,
+      cpus,
+      mem !== undefined ? mem - (s.memory_stats?.stats?.inactive_file ?? 0) : null,
+      limit && limit < 2 ** 60 ? limit : null,
+      rate(rd, p?.rd),
+      rate(wr, p?.wr),
+      rate(rx, p?.rx),
+      rate(tx, p?.tx),
+    ];
   }
 }

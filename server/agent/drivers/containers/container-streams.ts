@@ -30,7 +30,9 @@ export class ContainerStreams {
       // No COLUMNS/LINES here: Podman then pins the TTY to that size and ignores resizes.
       .exec({ Cmd: cmd, AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, Env: ["TERM=xterm-256color"] })
       .catch((e: unknown) => Promise.reject(engineError(e, "exec")));
-    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true }).catch((e: unknown) => Promise.reject(engineError(e, "exec")))) as unknown as net.Socket;
+    const stream = (await exec
+      .start({ hijack: true, stdin: true, Tty: true })
+      .catch((e: unknown) => Promise.reject(engineError(e, "exec")))) as unknown as net.Socket;
     const conn = await dataConnection(this.serverUrl, this.credential, ch, stream);
     this.execs.set(ch.channel, exec);
     await exec.resize({ h: rows, w: cols }).catch(() => undefined);
@@ -42,7 +44,9 @@ export class ContainerStreams {
     const exec = this.execs.get(channel);
     if (!exec) throw new DriverError("not_found", "no such exec session");
     // Podman answers a resize with 201 where Docker says 200; dockerode calls that an error.
-    await exec.resize({ h: rows, w: cols }).catch((e: unknown) => ((e as { statusCode?: number }).statusCode === 201 ? undefined : Promise.reject(engineError(e, "resize"))));
+    await exec
+      .resize({ h: rows, w: cols })
+      .catch((e: unknown) => ((e as { statusCode?: number }).statusCode === 201 ? undefined : Promise.reject(engineError(e, "resize"))));
   }
 
   /**
@@ -52,7 +56,9 @@ export class ContainerStreams {
   async logs(docker: Docker, id: string, ch: Channel): Promise<string> {
     const c = docker.getContainer(id);
     const info = await c.inspect().catch((e: unknown) => Promise.reject(engineError(e, "logs")));
-    const src = (await c.logs({ stdout: true, stderr: true, follow: true, timestamps: true, tail: 500 }).catch((e: unknown) => Promise.reject(engineError(e, "logs")))) as unknown as net.Socket;
+    const src = (await c
+      .logs({ stdout: true, stderr: true, follow: true, timestamps: true, tail: 500 })
+      .catch((e: unknown) => Promise.reject(engineError(e, "logs")))) as unknown as net.Socket;
     const conn = await dataConnection(this.serverUrl, this.credential, ch, src);
     const tty = !!info.Config?.Tty;
     const demux = new Demuxer();

@@ -14,13 +14,15 @@ export function candidateSockets(env: Record<string, string | undefined> = proce
 
 export function findSocket(configured: string | null): string | null {
   if (configured) return configured;
-  return candidateSockets().find((p) => {
-    try {
-      return fs.statSync(p).isSocket();
-    } catch {
-      return false;
-    }
-  }) ?? null;
+  return (
+    candidateSockets().find((p) => {
+      try {
+        return fs.statSync(p).isSocket();
+      } catch {
+        return false;
+      }
+    }) ?? null
+  );
 }
 
 export async function engineInfo(docker: Docker, socket: string): Promise<EngineInfo> {
@@ -43,7 +45,20 @@ export function engineError(err: unknown, what: string): DriverError {
   const e = err as EngineError;
   const msg = (e.json?.message ?? e.reason ?? e.message ?? String(err)).toString().trim();
   const status = e.statusCode;
-  const code: ErrorCode =
-    /already in use|already exists/i.test(msg) ? "conflict" : status === 404 ? "not_found" : status === 409 ? "conflict" : status === 400 ? "invalid_input" : status === 304 ? "invalid_state" : status ? "engine_error" : e.code === "ENOENT" || e.code === "ECONNREFUSED" ? "engine_unavailable" : "engine_error";
+  const code: ErrorCode = /already in use|already exists/i.test(msg)
+    ? "conflict"
+    : status === 404
+      ? "not_found"
+      : status === 409
+        ? "conflict"
+        : status === 400
+          ? "invalid_input"
+          : status === 304
+            ? "invalid_state"
+            : status
+              ? "engine_error"
+              : e.code === "ENOENT" || e.code === "ECONNREFUSED"
+                ? "engine_unavailable"
+                : "engine_error";
   return new DriverError(code, status === 304 ? `${what}: already in that state` : `${what}: ${msg}`);
 }

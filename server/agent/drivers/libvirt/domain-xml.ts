@@ -3,7 +3,11 @@
 import { XMLParser } from "fast-xml-parser";
 import type { DomainSummary } from "../../../protocol";
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (name) => ["disk", "interface", "graphics", "serial", "console", "vcpu"].includes(name) });
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  isArray: (name) => ["disk", "interface", "graphics", "serial", "console", "vcpu"].includes(name),
+});
 
 type Node = Record<string, unknown>;
 const attr = (n: unknown, name: string): string | null => {
@@ -27,11 +31,28 @@ const text = (n: unknown): string | null => {
 function toKiB(n: unknown): number {
   const value = Number(text(n) ?? 0);
   const unit = (attr(n, "unit") ?? "KiB").toLowerCase();
-  const factor: Record<string, number> = { b: 1 / 1024, bytes: 1 / 1024, k: 1, kib: 1, kb: 1000 / 1024, m: 1024, mib: 1024, mb: 1e6 / 1024, g: 1024 ** 2, gib: 1024 ** 2, gb: 1e9 / 1024, t: 1024 ** 3, tib: 1024 ** 3 };
+  const factor: Record<string, number> = {
+    b: 1 / 1024,
+    bytes: 1 / 1024,
+    k: 1,
+    kib: 1,
+    kb: 1000 / 1024,
+    m: 1024,
+    mib: 1024,
+    mb: 1e6 / 1024,
+    g: 1024 ** 2,
+    gib: 1024 ** 2,
+    gb: 1e9 / 1024,
+    t: 1024 ** 3,
+    tib: 1024 ** 3,
+  };
   return Math.round(value * (factor[unit] ?? 1));
 }
 
-export type XmlFacts = Pick<DomainSummary, "vcpus" | "memoryKiB" | "maxMemoryKiB" | "virtType" | "osType" | "graphics" | "serials" | "disks" | "nics">;
+export type XmlFacts = Pick<
+  DomainSummary,
+  "vcpus" | "memoryKiB" | "maxMemoryKiB" | "virtType" | "osType" | "graphics" | "serials" | "disks" | "nics"
+>;
 
 export function parseDomainXml(xml: string): XmlFacts {
   const doc = parser.parse(xml) as Node;

@@ -38,7 +38,13 @@ import { KeyedQueue } from "../../keyed-queue";
 // would otherwise make libvirt refuse.
 const UNDEFINE_FLAGS = 1 | 2 | 4 | 16;
 const NO_DOMAIN = 42;
-const STATS_GROUPS = DomainStatsTypes.STATE | DomainStatsTypes.CPU_TOTAL | DomainStatsTypes.BALLOON | DomainStatsTypes.VCPU | DomainStatsTypes.INTERFACE | DomainStatsTypes.BLOCK;
+const STATS_GROUPS =
+  DomainStatsTypes.STATE |
+  DomainStatsTypes.CPU_TOTAL |
+  DomainStatsTypes.BALLOON |
+  DomainStatsTypes.VCPU |
+  DomainStatsTypes.INTERFACE |
+  DomainStatsTypes.BLOCK;
 // state.state values that have live statistics: running, blocked, paused.
 const LIVE_STATES = new Set([1, 2, 3]);
 const OPERATION_INVALID = 55;
@@ -87,7 +93,11 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
   }
 
   protected async connect(): Promise<void> {
-    const client = new LibvirtClient({ socketPath: this.o.socketPath ?? undefined, callTimeoutMs: 60_000, keepalive: { intervalMs: 5000, count: 3 } });
+    const client = new LibvirtClient({
+      socketPath: this.o.socketPath ?? undefined,
+      callTimeoutMs: 60_000,
+      keepalive: { intervalMs: 5000, count: 3 },
+    });
     client.on("error", () => undefined);
     client.on("lifecycle", (e) => this.onDomainEvent(e.dom, e.event === LifecycleEvent.UNDEFINED ? "undefined" : lifecycleCause(e.event)));
     client.on("reboot", (e) => this.onDomainEvent(e.dom, "reboot"));
@@ -102,15 +112,29 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
       this.xmlCache.clear();
       this.xmlGen.clear();
       this.queued.clear();
-      this.lost({ kind: "libvirt.status", connected: false, error: err?.message ?? "connection closed" }, `connection lost: ${err?.message ?? "closed"}`);
+      this.lost(
+        { kind: "libvirt.status", connected: false, error: err?.message ?? "connection closed" },
+        `connection lost: ${err?.message ?? "closed"}`,
+      );
     });
     try {
       await client.connect(this.o.uri);
-      const ids = [DomainEventId.LIFECYCLE, DomainEventId.REBOOT, DomainEventId.DEVICE_ADDED, DomainEventId.DEVICE_REMOVED, DomainEventId.AGENT_LIFECYCLE, DomainEventId.METADATA_CHANGE, DomainEventId.BALLOON_CHANGE];
+      const ids = [
+        DomainEventId.LIFECYCLE,
+        DomainEventId.REBOOT,
+        DomainEventId.DEVICE_ADDED,
+        DomainEventId.DEVICE_REMOVED,
+        DomainEventId.AGENT_LIFECYCLE,
+        DomainEventId.METADATA_CHANGE,
+        DomainEventId.BALLOON_CHANGE,
+      ];
       await Promise.all(ids.map((id) => client.registerDomainEvent(id)));
     } catch (err) {
       await client.close().catch(() => undefined);
-      this.retry({ kind: "libvirt.status", connected: false, error: (err as Error).message }, `cannot connect to ${this.o.uri}: ${(err as Error).message}`);
+      this.retry(
+        { kind: "libvirt.status", connected: false, error: (err as Error).message },
+        `cannot connect to ${this.o.uri}: ${(err as Error).message}`,
+      );
       throw err;
     }
     this.client = client;
@@ -144,7 +168,9 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
     const p = new Set(persistent.map((d) => d.uuid));
     const a = new Set(autostart.map((d) => d.uuid));
     // The listed references carry current ids: no lookup per domain.
-    const out = await Promise.all(all.map((d) => this.summary(c, d, { persistent: p.has(d.uuid), autostart: a.has(d.uuid) }, false).catch(() => null)));
+    const out = await Promise.all(
+      all.map((d) => this.summary(c, d, { persistent: p.has(d.uuid), autostart: a.has(d.uuid) }, false).catch(() => null)),
+    );
     return out.filter((d): d is DomainSummary => d !== null);
   }
 
@@ -162,7 +188,10 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
     const c = this.need();
     const dom = await this.lookup(c, uuid);
     // Disks to delete are read before the definition (and its XML) is gone.
-    const storage = action === "undefine" && opts.removeStorage ? parseDomainXml(await wrap(domainGetXmlDesc(c, dom))).disks.filter((d) => d.device === "disk" && d.source) : [];
+    const storage =
+      action === "undefine" && opts.removeStorage
+        ? parseDomainXml(await wrap(domainGetXmlDesc(c, dom))).disks.filter((d) => d.device === "disk" && d.source)
+        : [];
     const run: Record<DomainAction, () => Promise<unknown>> = {
       start: () => domainCreate(c, dom),
       shutdown: () => domainShutdown(c, dom),
@@ -185,7 +214,8 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
           failures.push(`${d.source} (${(err as Error).message})`);
         }
       }
-      if (failures.length) throw new DriverError("libvirt_error", `The machine was removed, but these disks were not deleted: ${failures.join("; ")}`);
+      if (failures.length)
+        throw new DriverError("libvirt_error", `The machine was removed, but these disks were not deleted: ${failures.join("; ")}`);
       const still = await domainLookupByUuid(c, uuid).catch(() => null);
       return still ? this.summary(c, still, undefined, false) : null;
     }
@@ -207,7 +237,8 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
       if (!refs.length) return [];
       recs = await wrap(connectGetAllDomainStats(c, STATS_GROUPS, 0, refs)).catch((err: unknown) => {
         // One undefined domain fails the whole list call: fall back to all active ones.
-        if (err instanceof DriverError && err.code === "not_found") return wrap(connectGetAllDomainStats(c, STATS_GROUPS, GetAllDomainStatsFlags.ACTIVE));
+        if (err instanceof DriverError && err.code === "not_found")
+          return wrap(connectGetAllDomainStats(c, STATS_GROUPS, GetAllDomainStatsFlags.ACTIVE));
         throw err;
       });
       if (recs.length && uuids.length < recs.length) {
@@ -228,7 +259,12 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
    * reference may predate a start or stop), state, autostart, persistence and, unless
    * cached, the XML. `known` flags come from the inventory's list calls.
    */
-  private async summary(c: LibvirtClient, dom: DomainRef, known?: { persistent: boolean; autostart: boolean }, lookup = true): Promise<DomainSummary> {
+  private async summary(
+    c: LibvirtClient,
+    dom: DomainRef,
+    known?: { persistent: boolean; autostart: boolean },
+    lookup = true,
+  ): Promise<DomainSummary> {
     this.names.set(dom.uuid, dom.name);
     const cached = this.xmlCache.get(dom.uuid);
     const gen = this.xmlGen.get(dom.uuid);

@@ -4,7 +4,17 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { decodePacket, encodePacket, FrameSplitter, MessageStatus, MessageType, PROTOCOL_VERSION, REMOTE_PROGRAM, type Packet, type PacketHeader } from "../packet";
+import {
+  decodePacket,
+  encodePacket,
+  FrameSplitter,
+  MessageStatus,
+  MessageType,
+  PROTOCOL_VERSION,
+  REMOTE_PROGRAM,
+  type Packet,
+  type PacketHeader,
+} from "../packet";
 import { Proc } from "../procedures";
 
 /** Decides what to do with one packet from the client; return true when handled. */
@@ -19,10 +29,7 @@ export class FakeConnection {
   }
 
   frame(header: Partial<PacketHeader> & { proc: number; serial: number }, body: Uint8Array = Buffer.alloc(0)): Buffer {
-    return encodePacket(
-      { prog: REMOTE_PROGRAM, vers: PROTOCOL_VERSION, type: MessageType.REPLY, status: MessageStatus.OK, ...header },
-      body,
-    );
+    return encodePacket({ prog: REMOTE_PROGRAM, vers: PROTOCOL_VERSION, type: MessageType.REPLY, status: MessageStatus.OK, ...header }, body);
   }
 
   reply(to: Packet, body: Uint8Array = Buffer.alloc(0), status: number = MessageStatus.OK): void {

@@ -10,7 +10,11 @@ export const GET = route(
     permission: "container.read",
     params: ContainerParams,
     resource: containerResource,
-    query: z.strictObject({ tail: z.coerce.number().int().min(1).max(100_000).default(1000), timestamps: z.enum(["0", "1"]).default("1"), download: z.enum(["0", "1"]).default("0") }),
+    query: z.strictObject({
+      tail: z.coerce.number().int().min(1).max(100_000).default(1000),
+      timestamps: z.enum(["0", "1"]).default("1"),
+      download: z.enum(["0", "1"]).default("0"),
+    }),
   },
   async ({ svc, params, query }) => {
     const r = await containerLogs(svc, params, { tail: query.tail, timestamps: query.timestamps === "1" });

@@ -11,7 +11,14 @@ const Body = z
 
 // 200 with the finished task when the agent answered quickly, 202 while it still runs
 // (completion then arrives as a task.upsert event). Undefine also needs vm.manage.
-export const POST = route({ permission: "vm.power", params: MachineParams, resource: machineResource, body: Body }, async ({ svc, params, body, user, ip, req }) => {
-  const r = await machineAction(svc, { user, ip }, { ...params, action: body.action, removeStorage: body.removeStorage, enabled: body.enabled, idempotencyKey: idempotencyKey(req) });
-  return json({ task: r.task, replay: r.replay }, { status: r.done ? 200 : 202 });
-});
+export const POST = route(
+  { permission: "vm.power", params: MachineParams, resource: machineResource, body: Body },
+  async ({ svc, params, body, user, ip, req }) => {
+    const r = await machineAction(
+      svc,
+      { user, ip },
+      { ...params, action: body.action, removeStorage: body.removeStorage, enabled: body.enabled, idempotencyKey: idempotencyKey(req) },
+    );
+    return json({ task: r.task, replay: r.replay }, { status: r.done ? 200 : 202 });
+  },
+);
