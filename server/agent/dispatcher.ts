@@ -50,6 +50,7 @@ export const handlers: HandlerTable = {
   "domain.action": async (p, c) => ({
     domain: await c.hypervisor.domainAction(p.uuid, p.action, { removeStorage: p.removeStorage, enabled: p.enabled }),
   }),
+  "pool.list": async (_p, c) => ({ pools: await c.hypervisor.listPools() }),
   "console.open": async (p, c) => openConsole(c.serverUrl, c.credential, (await c.hypervisor.getDomain(p.uuid)).domain, p, c.serial),
   "metrics.watch": async (p, c) => ({ watching: c.metrics?.watch(p.targets) ?? 0 }),
   "agent.stats": async (_p, c) => {

@@ -9,6 +9,7 @@ import { describeFields, issueFields } from "./issues";
 import { DomainAction, DomainSummary, Uuid } from "./domain";
 import { ConsoleKind } from "./console";
 import { HostFacts } from "./host";
+import { PoolSummary } from "./pool";
 import { AgentTarget, MetricSample } from "./metrics";
 import {
   ContainerAction,
@@ -77,6 +78,8 @@ export const Methods = {
   // The set of targets someone is watching live: the agent streams those every second and
   // everything else only at the coarse history interval. Replaces the previous set.
   "metrics.watch": { params: z.strictObject({ targets: z.array(AgentTarget).max(20_000) }), result: z.strictObject({ watching: z.number().int() }) },
+  // ---- storage (libvirt pools) ----
+  "pool.list": { params: z.strictObject({}), result: z.strictObject({ pools: z.array(PoolSummary).max(16_384) }) },
   // ---- containers (Docker Engine API: Podman or Docker) ----
   "container.list": { params: z.strictObject({}), result: z.strictObject({ engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }) },
   "container.inspect": {

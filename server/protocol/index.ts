@@ -1,5 +1,6 @@
 export * from "./domain";
 export * from "./host";
+export * from "./pool";
 export * from "./agent-messages";
 export * from "./enroll";
 export * from "./browser-events";

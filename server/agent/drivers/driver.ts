@@ -13,6 +13,7 @@ import type {
   EngineInfo,
   ErrorCode,
   ImageSummary,
+  PoolSummary,
 } from "../../protocol";
 
 export class DriverError extends Error {
@@ -50,6 +51,8 @@ export interface HypervisorDriver extends AgentDriver {
   listDomains(): Promise<DomainSummary[]>;
   getDomain(uuid: string): Promise<{ domain: DomainSummary; xml: string }>;
   domainAction(uuid: string, action: DomainAction, opts: DomainActionOptions): Promise<DomainSummary | null>;
+  /** The host's storage pools with sizes, state and volume counts. */
+  listPools(): Promise<PoolSummary[]>;
   versions(): Promise<{ libvirt: string | null; qemu: string | null }>;
   /**
    * Bulk statistics of running domains in one call: every domain when `uuids` is null,

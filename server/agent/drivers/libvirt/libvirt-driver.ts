@@ -2,7 +2,7 @@
 // for domain events and turns each into a fresh summary of that domain (pushed, never
 // polled). When libvirtd goes away it reconnects with backoff, registers again and sends a
 // full inventory, so the server sees the gap and then the true state.
-import { DOMAIN_STATES, type AgentEvent, type DomainAction, type DomainState, type DomainSummary } from "../../../protocol";
+import { DOMAIN_STATES, type AgentEvent, type DomainAction, type DomainState, type DomainSummary, type PoolSummary } from "../../../protocol";
 import {
   LibvirtClient,
   LibvirtError,
@@ -31,6 +31,7 @@ import {
 import { DomainEventId, DomainStatsTypes, GetAllDomainStatsFlags, LifecycleEvent, ListDomainsFlags } from "../../libvirt/procedures";
 import { DriverError, type DomainActionOptions, type HypervisorDriver } from "../driver";
 import { parseDomainXml, type XmlFacts } from "./domain-xml";
+import { listPools } from "./pools";
 import { ReconnectingDriver } from "../reconnecting-driver";
 import { KeyedQueue } from "../../keyed-queue";
 
@@ -154,6 +155,10 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
     const fmt = (v: { major: number; minor: number; release: number }) => `${v.major}.${v.minor}.${v.release}`;
     const [lib, hv] = await Promise.all([connectGetLibVersion(c), connectGetVersion(c).catch(() => null)]);
     return { libvirt: fmt(lib), qemu: hv ? fmt(hv) : null };
+  }
+
+  listPools(): Promise<PoolSummary[]> {
+    return listPools(this.need());
   }
 
   async listDomains(): Promise<DomainSummary[]> {

@@ -1,0 +1,90 @@
+// Storage pools of the host, read over libvirt's RPC (never virsh): the rows pool.list
+// answers. Path and type come from the pool's own XML, sizes and state from GetInfo.
+import { XMLParser } from "fast-xml-parser";
+import { POOL_STATES, type PoolSummary } from "../../../protocol";
+import { DriverError } from "../driver";
+import {
+  LibvirtError,
+  ErrorCode,
+  storagePoolGetAutostart,
+  storagePoolGetInfo,
+  storagePoolGetXmlDesc,
+  storagePoolIsPersistent,
+  storagePoolList,
+  storageVolList,
+  type LibvirtClient,
+  type PoolRef,
+} from "../../libvirt";
+
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@" });
+
+/** Type attribute and target path of a pool definition. */
+export function parsePoolXml(xml: string): { type: string; path: string | null } {
+  const doc = parser.parse(xml) as { pool?: { "@type"?: unknown; target?: { path?: unknown } } };
+  const p = doc.pool?.target?.path;
+  return { type: String(doc.pool?.["@type"] ?? "unknown"), path: p === undefined || p === null || p === "" ? null : String(p) };
+}
+
+// bigint → number: bytes stay exact below 2^53 (8 PiB); a larger pool is clamped, not wrapped.
+const bytes = (b: bigint): number => (b > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(b));
+
+async function summary(c: LibvirtClient, pool: PoolRef): Promise<PoolSummary> {
+  const [info, xml, autostart, persistent] = await Promise.all([
+    storagePoolGetInfo(c, pool),
+    storagePoolGetXmlDesc(c, pool),
+    storagePoolGetAutostart(c, pool),
+    storagePoolIsPersistent(c, pool),
+  ]);
+  const state = POOL_STATES[info.state] ?? "inaccessible";
+  // Only an active pool can list volumes; a pool stopped between GetInfo and the listing
+  // answers OPERATION_INVALID, which means "no count" rather than a failed listing.
+  const volumes =
+    state === "running"
+      ? await storageVolList(c, pool).then(
+          (v) => v.length,
+          (err: unknown) => {
+            if (err instanceof LibvirtError && err.code === ErrorCode.OPERATION_INVALID) return null;
+            throw err;
+          },
+        )
+      : null;
+  const { type, path } = parsePoolXml(xml);
+  return {
+    name: pool.name,
+    uuid: pool.uuid,
+    type,
+    state,
+    autostart,
+    persistent,
+    capacity: bytes(info.capacity),
+    allocation: bytes(info.allocation),
+    available: bytes(info.available),
+    path,
+    volumes,
+  };
+}
+
+/** Every pool of the host, by name. A pool undefined while we read it is left out. */
+export async function listPools(c: LibvirtClient): Promise<PoolSummary[]> {
+  try {
+    return await readPools(c);
+  } catch (err) {
+    // libvirt's refusal keeps its message; a dropped connection is "unavailable", not a bug.
+    if (err instanceof LibvirtError) throw new DriverError("libvirt_error", err.message);
+    if (err instanceof DriverError) throw err;
+    throw new DriverError("libvirt_unavailable", (err as Error).message);
+  }
+}
+
+async function readPools(c: LibvirtClient): Promise<PoolSummary[]> {
+  const refs = await storagePoolList(c);
+  const rows = await Promise.all(
+    refs.map((ref) =>
+      summary(c, ref).catch((err: unknown) => {
+        if (err instanceof LibvirtError && err.code === ErrorCode.NO_STORAGE_POOL) return null;
+        throw err;
+      }),
+    ),
+  );
+  return rows.filter((r): r is PoolSummary => r !== null).sort((a, b) => a.name.localeCompare(b.name));
+}
