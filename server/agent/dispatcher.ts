@@ -51,6 +51,8 @@ export const handlers: HandlerTable = {
     domain: await c.hypervisor.domainAction(p.uuid, p.action, { removeStorage: p.removeStorage, enabled: p.enabled }),
   }),
   "pool.list": async (_p, c) => ({ pools: await c.hypervisor.listPools() }),
+  "pool.define": async (p, c) => ({ pool: await c.hypervisor.definePool(p.name, p.path) }),
+  "pool.action": async (p, c) => ({ pool: await c.hypervisor.poolAction(p.name, p.action) }),
   "console.open": async (p, c) => openConsole(c.serverUrl, c.credential, (await c.hypervisor.getDomain(p.uuid)).domain, p, c.serial),
   "metrics.watch": async (p, c) => ({ watching: c.metrics?.watch(p.targets) ?? 0 }),
   "agent.stats": async (_p, c) => {

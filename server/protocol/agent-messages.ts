@@ -9,7 +9,7 @@ import { describeFields, issueFields } from "./issues";
 import { DomainAction, DomainSummary, Uuid } from "./domain";
 import { ConsoleKind } from "./console";
 import { HostFacts } from "./host";
-import { PoolSummary } from "./pool";
+import { PoolAction, PoolName, PoolPath, PoolSummary } from "./pool";
 import { AgentTarget, MetricSample } from "./metrics";
 import {
   ContainerAction,
@@ -80,6 +80,9 @@ export const Methods = {
   "metrics.watch": { params: z.strictObject({ targets: z.array(AgentTarget).max(20_000) }), result: z.strictObject({ watching: z.number().int() }) },
   // ---- storage (libvirt pools) ----
   "pool.list": { params: z.strictObject({}), result: z.strictObject({ pools: z.array(PoolSummary).max(16_384) }) },
+  // A persistent, inactive directory pool; pool.action "start" creates the directory if missing.
+  "pool.define": { params: z.strictObject({ name: PoolName, path: PoolPath }), result: z.strictObject({ pool: PoolSummary }) },
+  "pool.action": { params: z.strictObject({ name: PoolName, action: PoolAction }), result: z.strictObject({ pool: PoolSummary }) },
   // ---- containers (Docker Engine API: Podman or Docker) ----
   "container.list": { params: z.strictObject({}), result: z.strictObject({ engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }) },
   "container.inspect": {

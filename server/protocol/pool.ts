@@ -25,3 +25,21 @@ export const PoolSummary = z.strictObject({
   volumes: z.number().int().nonnegative().nullable(),
 });
 export type PoolSummary = z.infer<typeof PoolSummary>;
+
+/** What a new pool may be called: libvirt allows more, but this name also becomes part of URLs and file names. */
+export const PoolName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+
+/** A directory on the host: absolute, no '..' segment, no control characters. */
+export const PoolPath = z
+  .string()
+  .max(4096)
+  .regex(/^\//, "an absolute path")
+  // eslint-disable-next-line no-control-regex
+  .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), "no control characters")
+  .refine((p) => !p.split("/").includes(".."), "no '..' segment");
+
+export const POOL_ACTIONS = ["start", "stop"] as const;
+export const PoolAction = z.enum(POOL_ACTIONS);
+export type PoolAction = z.infer<typeof PoolAction>;

@@ -11,6 +11,7 @@ export type Permission =
   | "vm.console"
   | "container.read"
   | "container.manage"
+  | "storage.manage"
   | "task.read"
   | "audit.read";
 
@@ -22,10 +23,22 @@ const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container
  * admin: everything, including hosts, deleting machines, users and the audit log.
  * operator: runs the fleet day to day: power, consoles, containers; cannot add or remove
  * hosts, delete machines, or manage users.
+ * Only admins define, start and stop storage pools (storage.manage): a pool is host
+ * configuration, like adding a host.
  * viewer: sees everything, changes nothing, opens no console.
  */
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
-  admin: new Set<Permission>([...READ, "user.manage", "host.manage", "vm.power", "vm.manage", "vm.console", "container.manage", "audit.read"]),
+  admin: new Set<Permission>([
+    ...READ,
+    "user.manage",
+    "host.manage",
+    "vm.power",
+    "vm.manage",
+    "vm.console",
+    "container.manage",
+    "storage.manage",
+    "audit.read",
+  ]),
   operator: new Set<Permission>([...READ, "vm.power", "vm.console", "container.manage"]),
   viewer: new Set<Permission>(READ),
 };

@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { labSuite, until, virsh } from "../helpers/lab";
+import { act } from "../helpers/tasks";
 
 interface PoolRow {
   name: string;
@@ -25,8 +26,10 @@ labSuite("libvirt", "storage pools API", () => {
   let srv: TestServer;
   let admin: Client;
   let viewer: Client;
+  let operator: Client;
   let hostId: string;
   const name = `hangar-h9-pool-${process.pid}`;
+  const made = `hangar-h9-made-${process.pid}`;
   // mkdtemp makes 0700; libvirt's dir pool wants to stat it, QEMU (later) to traverse it.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-h9-"));
   fs.chmodSync(dir, 0o755);
@@ -37,6 +40,7 @@ labSuite("libvirt", "storage pools API", () => {
     return r.json.pools as PoolRow[];
   };
   const ours = (rows: PoolRow[]) => rows.find((p) => p.name === name);
+  const ours2 = (rows: PoolRow[]) => rows.find((p) => p.name === made);
 
   beforeAll(async () => {
     fs.writeFileSync(path.join(dir, "one.raw"), Buffer.alloc(1024 * 1024));
@@ -47,23 +51,29 @@ labSuite("libvirt", "storage pools API", () => {
       (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string }) => h.status === "online"),
     );
     hostId = host.id;
-    const made = await admin.req("POST", "/api/users", { username: "vic", password: "a long enough password", role: "viewer" });
-    expect(made.status).toBe(201);
-    viewer = new Client(srv.url);
-    expect((await viewer.req("POST", "/api/auth/login", { username: "vic", password: "a long enough password" })).status).toBe(200);
+    const signIn = async (username: string, role: string) => {
+      expect((await admin.req("POST", "/api/users", { username, password: "a long enough password", role })).status).toBe(201);
+      const c = new Client(srv.url);
+      expect((await c.req("POST", "/api/auth/login", { username, password: "a long enough password" })).status).toBe(200);
+      return c;
+    };
+    viewer = await signIn("vic", "viewer");
+    operator = await signIn("olga", "operator");
   }, 60_000);
 
   afterAll(async () => {
     await srv?.stop();
-    try {
-      virsh("pool-destroy", name);
-    } catch {
-      /* not active */
-    }
-    try {
-      virsh("pool-undefine", name);
-    } catch {
-      /* not defined */
+    for (const n of [name, made]) {
+      try {
+        virsh("pool-destroy", n);
+      } catch {
+        /* not active */
+      }
+      try {
+        virsh("pool-undefine", n);
+      } catch {
+        /* not defined */
+      }
     }
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -104,5 +114,69 @@ labSuite("libvirt", "storage pools API", () => {
 
   it("refuses anonymous callers", async () => {
     expect((await new Client(srv.url).req("GET", `/api/hosts/${hostId}/pools`)).status).toBe(401);
+  });
+
+  // A path with XML's special characters: the agent builds the pool XML with a builder, so
+  // libvirt must report exactly this path back (pasted into a string, it would not parse).
+  const madeDir = () => path.join(dir, "made <&'\"> dir");
+
+  it("defines a directory pool as a task: inactive, persistent, the path read back exactly", async () => {
+    const r = await act(admin, `/api/hosts/${hostId}/pools`, { name: made, path: madeDir() });
+    expect(r.task, r.task.error ?? "").toMatchObject({ kind: "pool.define", status: "succeeded", targetName: made });
+    expect(ours2(await pools(admin))).toMatchObject({
+      state: "inactive",
+      persistent: true,
+      autostart: false,
+      path: madeDir(),
+      volumes: null,
+      type: "dir",
+    });
+    expect(virsh("pool-dumpxml", made)).toContain("made &lt;&amp;");
+    expect(fs.existsSync(madeDir())).toBe(false);
+  });
+
+  it("starts it (creating the directory) and stops it, each as a task", async () => {
+    const start = await act(admin, `/api/hosts/${hostId}/pools/${made}/actions`, { action: "start" });
+    expect(start.task, start.task.error ?? "").toMatchObject({ kind: "pool.start", status: "succeeded" });
+    expect(fs.statSync(madeDir()).isDirectory()).toBe(true);
+    expect(virsh("pool-info", made)).toMatch(/State:\s+running/);
+    expect(ours2(await pools(admin))).toMatchObject({ state: "running", volumes: 0 });
+    // Starting a running pool is libvirt's refusal, answered at once.
+    const again = await admin.req("POST", `/api/hosts/${hostId}/pools/${made}/actions`, { action: "start" });
+    expect(again.status, JSON.stringify(again.json)).toBe(409);
+    const stop = await act(admin, `/api/hosts/${hostId}/pools/${made}/actions`, { action: "stop" });
+    expect(stop.task, stop.task.error ?? "").toMatchObject({ kind: "pool.stop", status: "succeeded" });
+    expect(virsh("pool-info", made)).toMatch(/State:\s+inactive/);
+  });
+
+  it("refuses a taken name (409), bad names and paths (422 naming the field), an unknown pool (404)", async () => {
+    const taken = await admin.req("POST", `/api/hosts/${hostId}/pools`, { name: made, path: path.join(dir, "other") });
+    expect(taken.status, JSON.stringify(taken.json)).toBe(409);
+    for (const [body, field] of [
+      [{ name: "x y", path: dir }, "name"],
+      [{ name: "-x", path: dir }, "name"],
+      [{ name: "ok", path: "relative/dir" }, "path"],
+      [{ name: "ok", path: "/tmp/../etc" }, "path"],
+      [{ name: "ok", path: "/tmp/a\nb" }, "path"],
+      [{ name: "ok", path: dir, extra: 1 }, "extra"],
+    ] as const) {
+      const r = await admin.req("POST", `/api/hosts/${hostId}/pools`, body);
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(Object.keys(r.json.error.fields ?? {}).join(","), JSON.stringify(r.json)).toContain(field);
+    }
+    const unknown = await admin.req("POST", `/api/hosts/${hostId}/pools/no-such-pool-h9/actions`, { action: "start" });
+    expect(unknown.status, JSON.stringify(unknown.json)).toBe(404);
+    const badAction = await admin.req("POST", `/api/hosts/${hostId}/pools/${made}/actions`, { action: "explode" });
+    expect(badAction.status).toBe(422);
+    expect(badAction.json.error.fields).toHaveProperty("action");
+  });
+
+  it("only storage.manage (admins) may change pools: operators and viewers get 403, nothing changes", async () => {
+    for (const c of [operator, viewer]) {
+      expect((await c.req("POST", `/api/hosts/${hostId}/pools`, { name: `${made}-x`, path: path.join(dir, "x") })).status).toBe(403);
+      expect((await c.req("POST", `/api/hosts/${hostId}/pools/${made}/actions`, { action: "start" })).status).toBe(403);
+    }
+    expect(virsh("pool-list", "--all", "--name")).not.toContain(`${made}-x`);
+    expect(virsh("pool-info", made)).toMatch(/State:\s+inactive/);
   });
 });

@@ -13,6 +13,7 @@ import type {
   EngineInfo,
   ErrorCode,
   ImageSummary,
+  PoolAction,
   PoolSummary,
 } from "../../protocol";
 
@@ -53,6 +54,9 @@ export interface HypervisorDriver extends AgentDriver {
   domainAction(uuid: string, action: DomainAction, opts: DomainActionOptions): Promise<DomainSummary | null>;
   /** The host's storage pools with sizes, state and volume counts. */
   listPools(): Promise<PoolSummary[]>;
+  /** A persistent, inactive directory pool. */
+  definePool(name: string, path: string): Promise<PoolSummary>;
+  poolAction(name: string, action: PoolAction): Promise<PoolSummary>;
   versions(): Promise<{ libvirt: string | null; qemu: string | null }>;
   /**
    * Bulk statistics of running domains in one call: every domain when `uuids` is null,

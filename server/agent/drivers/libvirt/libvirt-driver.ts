@@ -2,7 +2,15 @@
 // for domain events and turns each into a fresh summary of that domain (pushed, never
 // polled). When libvirtd goes away it reconnects with backoff, registers again and sends a
 // full inventory, so the server sees the gap and then the true state.
-import { DOMAIN_STATES, type AgentEvent, type DomainAction, type DomainState, type DomainSummary, type PoolSummary } from "../../../protocol";
+import {
+  DOMAIN_STATES,
+  type AgentEvent,
+  type DomainAction,
+  type DomainState,
+  type DomainSummary,
+  type PoolAction,
+  type PoolSummary,
+} from "../../../protocol";
 import {
   LibvirtClient,
   LibvirtError,
@@ -31,7 +39,7 @@ import {
 import { DomainEventId, DomainStatsTypes, GetAllDomainStatsFlags, LifecycleEvent, ListDomainsFlags } from "../../libvirt/procedures";
 import { DriverError, type DomainActionOptions, type HypervisorDriver } from "../driver";
 import { parseDomainXml, type XmlFacts } from "./domain-xml";
-import { listPools } from "./pools";
+import { definePool, listPools, poolAction } from "./pools";
 import { ReconnectingDriver } from "../reconnecting-driver";
 import { KeyedQueue } from "../../keyed-queue";
 
@@ -159,6 +167,14 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
 
   listPools(): Promise<PoolSummary[]> {
     return listPools(this.need());
+  }
+
+  definePool(name: string, path: string): Promise<PoolSummary> {
+    return definePool(this.need(), name, path);
+  }
+
+  poolAction(name: string, action: PoolAction): Promise<PoolSummary> {
+    return poolAction(this.need(), name, action);
   }
 
   async listDomains(): Promise<DomainSummary[]> {

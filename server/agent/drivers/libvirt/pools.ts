@@ -1,12 +1,18 @@
 // Storage pools of the host, read over libvirt's RPC (never virsh): the rows pool.list
 // answers. Path and type come from the pool's own XML, sizes and state from GetInfo.
-import { XMLParser } from "fast-xml-parser";
-import { POOL_STATES, type PoolSummary } from "../../../protocol";
+import { XMLBuilder, XMLParser } from "fast-xml-parser";
+import { POOL_STATES, type PoolAction, type PoolSummary } from "../../../protocol";
 import { DriverError } from "../driver";
 import {
   LibvirtError,
   ErrorCode,
+  PoolCreateFlags,
+  PoolDefineFlags,
+  storagePoolCreate,
+  storagePoolDefineXml,
+  storagePoolDestroy,
   storagePoolGetAutostart,
+  storagePoolLookupByName,
   storagePoolGetInfo,
   storagePoolGetXmlDesc,
   storagePoolIsPersistent,
@@ -65,13 +71,55 @@ async function summary(c: LibvirtClient, pool: PoolRef): Promise<PoolSummary> {
 }
 
 /** Every pool of the host, by name. A pool undefined while we read it is left out. */
-export async function listPools(c: LibvirtClient): Promise<PoolSummary[]> {
+export function listPools(c: LibvirtClient): Promise<PoolSummary[]> {
+  return wrap(readPools(c));
+}
+
+// The XML comes from a builder, never from pasting strings: a name or path with '<', '&'
+// or quotes stays text. (Both are schema-checked already; this is the second fence.)
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@" });
+export function dirPoolXml(name: string, path: string): string {
+  return builder.build({ pool: { "@type": "dir", name, target: { path } } }) as string;
+}
+
+/** Defines a persistent, inactive directory pool; a name already taken is a conflict. */
+export async function definePool(c: LibvirtClient, name: string, path: string): Promise<PoolSummary> {
+  return wrap(
+    (async () => {
+      const taken = await storagePoolLookupByName(c, name).catch((err: unknown) => {
+        if (err instanceof LibvirtError && err.code === ErrorCode.NO_STORAGE_POOL) return null;
+        throw err;
+      });
+      if (taken) throw new DriverError("conflict", `a storage pool named ${name} already exists`);
+      return summary(c, await storagePoolDefineXml(c, dirPoolXml(name, path), PoolDefineFlags.VALIDATE));
+    })(),
+  );
+}
+
+/** start: activates the pool, creating its directory when missing; stop: deactivates it (volumes stay). */
+export async function poolAction(c: LibvirtClient, name: string, action: PoolAction): Promise<PoolSummary> {
+  return wrap(
+    (async () => {
+      const pool = await storagePoolLookupByName(c, name);
+      if (action === "start") await storagePoolCreate(c, pool, PoolCreateFlags.WITH_BUILD);
+      else await storagePoolDestroy(c, pool);
+      return summary(c, pool);
+    })(),
+  );
+}
+
+/** libvirt's refusals become protocol codes with libvirt's own message; a dropped connection is "unavailable". */
+async function wrap<T>(p: Promise<T>): Promise<T> {
   try {
-    return await readPools(c);
+    return await p;
   } catch (err) {
-    // libvirt's refusal keeps its message; a dropped connection is "unavailable", not a bug.
-    if (err instanceof LibvirtError) throw new DriverError("libvirt_error", err.message);
     if (err instanceof DriverError) throw err;
+    if (err instanceof LibvirtError) {
+      if (err.code === ErrorCode.NO_STORAGE_POOL) throw new DriverError("not_found", err.message);
+      if (err.code === ErrorCode.OPERATION_INVALID) throw new DriverError("invalid_state", err.message);
+      if (err.code === ErrorCode.XML_ERROR || err.code === ErrorCode.INVALID_ARG) throw new DriverError("invalid_input", err.message);
+      throw new DriverError("libvirt_error", err.message);
+    }
     throw new DriverError("libvirt_unavailable", (err as Error).message);
   }
 }
