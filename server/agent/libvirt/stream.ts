@@ -9,6 +9,7 @@ import { decodeError } from "./errors";
 import { MessageStatus, STREAM_CHUNK_BYTES } from "./packet";
 import { Proc } from "./procedures";
 import { writeDomain, type DomainRef } from "./wire-types";
+import type { XdrWriter } from "./xdr";
 
 export interface LibvirtStreamOptions {
   /**
@@ -235,17 +236,33 @@ export async function domainOpenConsole(
   flags = 0,
   options: LibvirtStreamOptions = {},
 ): Promise<LibvirtStream> {
-  let stream: LibvirtStream | null = null;
-  await client.callWithStream(
+  return openStream(
+    client,
     Proc.DOMAIN_OPEN_CONSOLE,
     (w) => {
       writeDomain(w, dom);
       w.optional(devName, (x, v) => x.string(v)).uint(flags);
     },
-    (serial) => (stream = new LibvirtStream(client, Proc.DOMAIN_OPEN_CONSOLE, serial, options)),
+    "console",
+    options,
   );
+}
+
+/**
+ * Makes a call that opens a stream and hands the stream out once libvirt accepted the call
+ * (the shared path of consoles, volume uploads and downloads). `what` names it in the error.
+ */
+export async function openStream(
+  client: LibvirtClient,
+  proc: number,
+  write: (w: XdrWriter) => void,
+  what: string,
+  options: LibvirtStreamOptions = {},
+): Promise<LibvirtStream> {
+  let stream: LibvirtStream | null = null;
+  await client.callWithStream(proc, write, (serial) => (stream = new LibvirtStream(client, proc, serial, options)));
   const st = stream as LibvirtStream | null;
-  if (!st) throw new Error("console stream was not created");
+  if (!st) throw new Error(`${what} stream was not created`);
   st.handOut();
   return st;
 }

@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { CallOptions, LibvirtClient } from "./client";
 import { Proc } from "./procedures";
-import { LibvirtStream, type LibvirtStreamOptions } from "./stream";
+import { openStream, type LibvirtStream, type LibvirtStreamOptions } from "./stream";
 import { readVol, writePool, writeVol, type PoolRef, type VolumeRef } from "./wire-types";
 
 export interface StorageVolInfo {
@@ -153,19 +153,16 @@ export async function storageVolUpload(
   flags = 0,
   options: LibvirtStreamOptions = {},
 ): Promise<LibvirtStream> {
-  let stream: LibvirtStream | null = null;
-  await client.callWithStream(
+  return openStream(
+    client,
     Proc.STORAGE_VOL_UPLOAD,
     (w) => {
       writeVol(w, vol);
       w.uhyper(offset).uhyper(length).uint(flags);
     },
-    (serial) => (stream = new LibvirtStream(client, Proc.STORAGE_VOL_UPLOAD, serial, options)),
+    "upload",
+    options,
   );
-  const st = stream as LibvirtStream | null;
-  if (!st) throw new Error("upload stream was not created");
-  st.handOut();
-  return st;
 }
 
 /**
@@ -180,19 +177,16 @@ export async function storageVolDownload(
   flags = 0,
   options: LibvirtStreamOptions = {},
 ): Promise<LibvirtStream> {
-  let stream: LibvirtStream | null = null;
-  await client.callWithStream(
+  return openStream(
+    client,
     Proc.STORAGE_VOL_DOWNLOAD,
     (w) => {
       writeVol(w, vol);
       w.uhyper(offset).uhyper(length).uint(flags);
     },
-    (serial) => (stream = new LibvirtStream(client, Proc.STORAGE_VOL_DOWNLOAD, serial, options)),
+    "download",
+    options,
   );
-  const st = stream as LibvirtStream | null;
-  if (!st) throw new Error("download stream was not created");
-  st.handOut();
-  return st;
 }
 
 /**
