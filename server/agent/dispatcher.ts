@@ -10,6 +10,11 @@ import { DriverError, type ContainerEngineDriver, type HypervisorDriver } from "
 import type { ContainerStreams } from "./drivers/containers/container-streams";
 import type { MetricsStreamer } from "./metrics/metrics-streamer";
 import type { SerialHub } from "./serial-hub";
+import { storageHandlers } from "./handlers/storage";
+import { uploadHandlers } from "./handlers/upload";
+import { networkHandlers } from "./handlers/network";
+import { vmCreateHandlers } from "./handlers/vm-create";
+import { vmEditHandlers } from "./handlers/vm-edit";
 
 type SchemaMap = Record<string, { params: z.ZodType; result: z.ZodType }>;
 /** method name → { params, result } as zod hands them over (defaults applied). */
@@ -50,9 +55,11 @@ export const handlers: HandlerTable = {
   "domain.action": async (p, c) => ({
     domain: await c.hypervisor.domainAction(p.uuid, p.action, { removeStorage: p.removeStorage, enabled: p.enabled }),
   }),
-  "pool.list": async (_p, c) => ({ pools: await c.hypervisor.listPools() }),
-  "pool.define": async (p, c) => ({ pool: await c.hypervisor.definePool(p.name, p.path) }),
-  "pool.action": async (p, c) => ({ pool: await c.hypervisor.poolAction(p.name, p.action) }),
+  ...storageHandlers,
+  ...uploadHandlers,
+  ...networkHandlers,
+  ...vmCreateHandlers,
+  ...vmEditHandlers,
   "console.open": async (p, c) => openConsole(c.serverUrl, c.credential, (await c.hypervisor.getDomain(p.uuid)).domain, p, c.serial),
   "metrics.watch": async (p, c) => ({ watching: c.metrics?.watch(p.targets) ?? 0 }),
   "agent.stats": async (_p, c) => {

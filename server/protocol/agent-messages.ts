@@ -9,7 +9,11 @@ import { describeFields, issueFields } from "./issues";
 import { DomainAction, DomainSummary, Uuid } from "./domain";
 import { ConsoleKind } from "./console";
 import { HostFacts } from "./host";
-import { PoolAction, PoolName, PoolPath, PoolSummary } from "./pool";
+import { StorageMethods } from "./storage-methods";
+import { UploadMethods } from "./upload-methods";
+import { NetworkMethods } from "./network-methods";
+import { VmCreateMethods } from "./vm-create-methods";
+import { VmEditMethods } from "./vm-edit-methods";
 import { AgentTarget, MetricSample } from "./metrics";
 import {
   ContainerAction,
@@ -78,11 +82,12 @@ export const Methods = {
   // The set of targets someone is watching live: the agent streams those every second and
   // everything else only at the coarse history interval. Replaces the previous set.
   "metrics.watch": { params: z.strictObject({ targets: z.array(AgentTarget).max(20_000) }), result: z.strictObject({ watching: z.number().int() }) },
-  // ---- storage (libvirt pools) ----
-  "pool.list": { params: z.strictObject({}), result: z.strictObject({ pools: z.array(PoolSummary).max(16_384) }) },
-  // A persistent, inactive directory pool; pool.action "start" creates the directory if missing.
-  "pool.define": { params: z.strictObject({ name: PoolName, path: PoolPath }), result: z.strictObject({ pool: PoolSummary }) },
-  "pool.action": { params: z.strictObject({ name: PoolName, action: PoolAction }), result: z.strictObject({ pool: PoolSummary }) },
+  // Provisioning areas keep their methods in their own files (one per area, so each stays small).
+  ...StorageMethods,
+  ...UploadMethods,
+  ...NetworkMethods,
+  ...VmCreateMethods,
+  ...VmEditMethods,
   // ---- containers (Docker Engine API: Podman or Docker) ----
   "container.list": { params: z.strictObject({}), result: z.strictObject({ engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }) },
   "container.inspect": {

@@ -9,9 +9,12 @@ export type Permission =
   | "vm.power"
   | "vm.manage"
   | "vm.console"
+  | "vm.create"
+  | "vm.edit"
   | "container.read"
   | "container.manage"
   | "storage.manage"
+  | "network.manage"
   | "task.read"
   | "audit.read";
 
@@ -23,8 +26,11 @@ const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container
  * admin: everything, including hosts, deleting machines, users and the audit log.
  * operator: runs the fleet day to day: power, consoles, containers; cannot add or remove
  * hosts, delete machines, or manage users.
- * Only admins define, start and stop storage pools (storage.manage): a pool is host
- * configuration, like adding a host.
+ * operator also creates VMs (vm.create: the wizard, clone, import, with the new disks they
+ * need) and changes them (vm.edit: sizes, devices, boot, snapshots); deleting a VM stays
+ * vm.manage, an admin's.
+ * Only admins manage storage (storage.manage: pools, free-standing volumes, uploads) and
+ * networks (network.manage): both are host configuration, like adding a host.
  * viewer: sees everything, changes nothing, opens no console.
  */
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
@@ -36,10 +42,13 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     "vm.manage",
     "vm.console",
     "container.manage",
+    "vm.create",
+    "vm.edit",
     "storage.manage",
+    "network.manage",
     "audit.read",
   ]),
-  operator: new Set<Permission>([...READ, "vm.power", "vm.console", "container.manage"]),
+  operator: new Set<Permission>([...READ, "vm.power", "vm.console", "vm.create", "vm.edit", "container.manage"]),
   viewer: new Set<Permission>(READ),
 };
 
