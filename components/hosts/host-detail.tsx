@@ -7,6 +7,7 @@ import { ago, formatMemory } from "../machines/state-badge";
 import { MetricPanels } from "../metrics/metric-panels";
 import { useLatest } from "../metrics/use-series";
 import { formatValue } from "../metrics/format";
+import { HostSections } from "./host-sections";
 
 function LiveDetail({ series }: { series: string }) {
   const { sample, stale } = useLatest(series);
@@ -72,6 +73,7 @@ export function HostDetail({ hostId }: { hostId: string }) {
           {h.status === "online" ? "online" : h.status === "pending" ? "waiting for agent" : `offline, last seen ${ago(h.lastSeenAt)}`}
         </span>
       </div>
+      <HostSections hostId={h.id} />
       {h.facts && (
         <p className="text-sm text-slate-500">
           {h.facts.os} · kernel {h.facts.kernel} · {h.facts.cpuCount} × {h.facts.cpuModel} · {formatMemory(h.facts.memoryBytes / 1024)} ·{" "}

@@ -13,9 +13,12 @@ import type {
   EngineInfo,
   ErrorCode,
   ImageSummary,
-  PoolAction,
-  PoolSummary,
 } from "../../protocol";
+import type { StorageArea } from "./areas/storage-area";
+import type { UploadArea } from "./areas/upload-area";
+import type { NetworkArea } from "./areas/network-area";
+import type { VmCreateArea } from "./areas/vm-create-area";
+import type { VmEditArea } from "./areas/vm-edit-area";
 
 export class DriverError extends Error {
   constructor(
@@ -52,11 +55,13 @@ export interface HypervisorDriver extends AgentDriver {
   listDomains(): Promise<DomainSummary[]>;
   getDomain(uuid: string): Promise<{ domain: DomainSummary; xml: string }>;
   domainAction(uuid: string, action: DomainAction, opts: DomainActionOptions): Promise<DomainSummary | null>;
-  /** The host's storage pools with sizes, state and volume counts. */
-  listPools(): Promise<PoolSummary[]>;
-  /** A persistent, inactive directory pool. */
-  definePool(name: string, path: string): Promise<PoolSummary>;
-  poolAction(name: string, action: PoolAction): Promise<PoolSummary>;
+  // Each area of provisioning is its own object (interfaces in ./areas/), so the driver
+  // class stays small and the areas grow without touching each other.
+  readonly storage: StorageArea;
+  readonly uploads: UploadArea;
+  readonly networks: NetworkArea;
+  readonly vmCreate: VmCreateArea;
+  readonly vmEdit: VmEditArea;
   versions(): Promise<{ libvirt: string | null; qemu: string | null }>;
   /**
    * Bulk statistics of running domains in one call: every domain when `uuids` is null,

@@ -3,7 +3,7 @@ import type { StorageMethods } from "../../protocol/storage-methods";
 import type { HandlerTableOf, MethodsOf } from "../dispatcher";
 
 export const storageHandlers: HandlerTableOf<MethodsOf<typeof StorageMethods>> = {
-  "pool.list": async (_p, c) => ({ pools: await c.hypervisor.listPools() }),
-  "pool.define": async (p, c) => ({ pool: await c.hypervisor.definePool(p.name, p.path) }),
-  "pool.action": async (p, c) => ({ pool: await c.hypervisor.poolAction(p.name, p.action) }),
+  "pool.list": async (_p, c) => ({ pools: await c.hypervisor.storage.listPools() }),
+  "pool.define": async (p, c) => ({ pool: await c.hypervisor.storage.definePool(p.name, p.path) }),
+  "pool.action": async (p, c) => ({ pool: await c.hypervisor.storage.poolAction(p.name, p.action) }),
 };

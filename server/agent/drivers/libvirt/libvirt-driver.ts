@@ -2,15 +2,7 @@
 // for domain events and turns each into a fresh summary of that domain (pushed, never
 // polled). When libvirtd goes away it reconnects with backoff, registers again and sends a
 // full inventory, so the server sees the gap and then the true state.
-import {
-  DOMAIN_STATES,
-  type AgentEvent,
-  type DomainAction,
-  type DomainState,
-  type DomainSummary,
-  type PoolAction,
-  type PoolSummary,
-} from "../../../protocol";
+import { DOMAIN_STATES, type AgentEvent, type DomainAction, type DomainState, type DomainSummary } from "../../../protocol";
 import {
   LibvirtClient,
   LibvirtError,
@@ -39,7 +31,12 @@ import {
 import { DomainEventId, DomainStatsTypes, GetAllDomainStatsFlags, LifecycleEvent, ListDomainsFlags } from "../../libvirt/procedures";
 import { DriverError, type DomainActionOptions, type HypervisorDriver } from "../driver";
 import { parseDomainXml, type XmlFacts } from "./domain-xml";
-import { definePool, listPools, poolAction } from "./pools";
+import type { LibvirtAreaContext } from "./areas/context";
+import { libvirtStorage } from "./areas/storage";
+import { libvirtUploads } from "./areas/uploads";
+import { libvirtNetwork } from "./areas/network";
+import { libvirtVmCreate } from "./areas/vm-create";
+import { libvirtVmEdit } from "./areas/vm-edit";
 import { ReconnectingDriver } from "../reconnecting-driver";
 import { KeyedQueue } from "../../keyed-queue";
 
@@ -83,6 +80,21 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
   private readonly xmlGen = new Map<string, number>();
   /** uuid → name, for building domain references without a lookup per stats call. */
   private readonly names = new Map<string, string>();
+
+  private readonly area: LibvirtAreaContext = {
+    need: () => this.need(),
+    changed: (dom, cause) => this.onDomainEvent(dom, cause),
+    summary: async (uuid) => {
+      const c = this.need();
+      this.invalidateXml(uuid);
+      return this.summary(c, await this.lookup(c, uuid), undefined, false);
+    },
+  };
+  readonly storage = libvirtStorage(this.area);
+  readonly uploads = libvirtUploads(this.area);
+  readonly networks = libvirtNetwork(this.area);
+  readonly vmCreate = libvirtVmCreate(this.area);
+  readonly vmEdit = libvirtVmEdit(this.area);
 
   constructor(private readonly o: LibvirtDriverOptions) {
     super("libvirt", { firstMs: 250, maxMs: 5000 }, o.log);
@@ -163,18 +175,6 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
     const fmt = (v: { major: number; minor: number; release: number }) => `${v.major}.${v.minor}.${v.release}`;
     const [lib, hv] = await Promise.all([connectGetLibVersion(c), connectGetVersion(c).catch(() => null)]);
     return { libvirt: fmt(lib), qemu: hv ? fmt(hv) : null };
-  }
-
-  listPools(): Promise<PoolSummary[]> {
-    return listPools(this.need());
-  }
-
-  definePool(name: string, path: string): Promise<PoolSummary> {
-    return definePool(this.need(), name, path);
-  }
-
-  poolAction(name: string, action: PoolAction): Promise<PoolSummary> {
-    return poolAction(this.need(), name, action);
   }
 
   async listDomains(): Promise<DomainSummary[]> {
