@@ -28,6 +28,7 @@ const SPEC_FIELDS = new Set([
   "boot.kernel",
   "boot.initrd",
   "network.name",
+  "startNow",
 ]);
 
 /** "memoryMiB: the host has …" → { memoryMiB: "the host has …" }, or undefined. */
@@ -65,6 +66,8 @@ export async function createVm(svc: Services, caller: Caller, o: { hostId: strin
       describe: (res) => ({ uuid: (res as { domain: DomainSummary }).domain.uuid }),
       inlineWaitMs: 60_000,
     });
+    // A failure the task service did not turn into an HTTP error (libvirt's own) is still no success.
+    if (r.done && r.task.status === "failed") throw new ApiError("internal", r.task.error ?? "creating the machine failed", { task: r.task.id });
     const domain = (r.result as { domain?: DomainSummary } | undefined)?.domain ?? null;
     return { task: r.task, done: r.done, replay: r.replay, machine: domain ? svc.hub.machine(hostId, domain.uuid) : null };
   } catch (err) {

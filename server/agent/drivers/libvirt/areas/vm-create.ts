@@ -194,7 +194,14 @@ async function create(ctx: LibvirtAreaContext, spec: VmSpec): Promise<DomainSumm
       if (isCode(err, ErrorCode.DOM_EXIST)) throw refuse("conflict", "name", (err as Error).message);
       throw err;
     });
-    if (spec.startNow) await domainCreate(c, dom);
+    if (spec.startNow)
+      await domainCreate(c, dom).catch((err: unknown) => {
+        // Only QEMU can tell a kernel it cannot load or memory it cannot get: the spec
+        // passed every check, the machine just did not start (and is removed below).
+        throw err instanceof LibvirtError
+          ? refuse("invalid_state", "startNow", `the machine did not start, so nothing was kept: ${err.message}`)
+          : err;
+      });
     return await ctx.summary(dom.uuid);
   } catch (err) {
     const left = await rollback(c, dom, vol);
