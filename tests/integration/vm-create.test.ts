@@ -128,7 +128,7 @@ labSuite("libvirt", "create VMs through the REST API", () => {
 
   describe("names and descriptions come back from libvirt exactly", () => {
     const table: [string, string, string][] = [
-      ["markup", `${PREFIX}<b>&amp;</b>`, "<script>alert('x')</script> & &amp; ]]>"],
+      ["markup", `${PREFIX}<b>&amp;<i>`, "<script>alert('x')</script> & &amp; ]]>"],
       ["quotes", `${PREFIX}it's "quoted"`, `single ' double " back \` mixed '"'`],
       ["emoji", `${PREFIX}🚀😀 Grüße 漢字`, "emoji 🚀 and\nline breaks\n\twith a tab"],
       ["200 characters", PREFIX + "x".repeat(195), "d".repeat(4096)],
