@@ -7,6 +7,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import type { VmCreateOptions } from "@/server/protocol/vm-spec";
 import { ApiClientError } from "../../lib/api";
+import { useCan } from "../../lib/queries";
 import { useHosts, useMachines, useTasks } from "../../lib/resources";
 import { Button, EmptyState } from "../../ui/form";
 import { Breadcrumb } from "../../ui/tabs";
@@ -20,14 +21,17 @@ export function CreateVmWizard({ initialHost }: { initialHost?: string | undefin
   const online = (hosts.data?.hosts ?? []).filter((h) => h.status === "online");
   const [hostId, setHostId] = useState(initialHost ?? "");
   const chosen = online.some((h) => h.id === hostId) ? hostId : (online[0]?.id ?? "");
-  const options = useCreateOptions(chosen || null);
+  const canCreate = useCan("vm.create");
+  const options = useCreateOptions(canCreate && chosen ? chosen : null);
 
   if (hosts.isPending) return <p className="text-sm text-slate-500">Loading hosts…</p>;
   return (
     <div className="flex max-w-4xl flex-col gap-4">
       <Breadcrumb href="/machines" list="Machines" here="New VM" />
       <h1 className="text-2xl font-semibold">New virtual machine</h1>
-      {!online.length ? (
+      {!canCreate ? (
+        <EmptyState title="You may not create VMs">Creating machines needs the operator or admin role.</EmptyState>
+      ) : !online.length ? (
         <EmptyState title="No host is online">A VM is created on a host whose agent is connected. Add or reconnect a host first.</EmptyState>
       ) : (
         <>
@@ -120,7 +124,7 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
   const memHint = `This host has ${o.memoryMiB.toLocaleString()} MiB`;
   return (
     <form ref={formRef} onSubmit={submit} noValidate aria-label="New virtual machine" aria-busy={busy} className="flex flex-col gap-4">
-      <Section title="Name">
+      <Section title="Name and description">
         <div className="grid gap-3 md:grid-cols-2">
           <Input
             id="name"
