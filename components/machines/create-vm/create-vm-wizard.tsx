@@ -7,7 +7,7 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import type { VmCreateOptions } from "@/server/protocol/vm-spec";
 import { ApiClientError } from "../../lib/api";
-import { useCan } from "../../lib/queries";
+import { useCan, useMe } from "../../lib/queries";
 import { useHosts, useMachines, useTasks } from "../../lib/resources";
 import { Button, EmptyState } from "../../ui/form";
 import { Breadcrumb } from "../../ui/tabs";
@@ -21,10 +21,11 @@ export function CreateVmWizard({ initialHost }: { initialHost?: string | undefin
   const online = (hosts.data?.hosts ?? []).filter((h) => h.status === "online");
   const [hostId, setHostId] = useState(initialHost ?? "");
   const chosen = online.some((h) => h.id === hostId) ? hostId : (online[0]?.id ?? "");
+  const me = useMe();
   const canCreate = useCan("vm.create");
   const options = useCreateOptions(canCreate && chosen ? chosen : null);
 
-  if (hosts.isPending) return <p className="text-sm text-slate-500">Loading hosts…</p>;
+  if (hosts.isPending || me.isPending) return <p className="text-sm text-slate-500">Loading hosts…</p>;
   return (
     <div className="flex max-w-4xl flex-col gap-4">
       <Breadcrumb href="/machines" list="Machines" here="New VM" />
