@@ -70,7 +70,18 @@ labSuite("libvirt", "create VMs through the REST API", () => {
     startNow: false,
     ...over,
   });
-  const volumes = () => virsh("vol-list", pool, "--name").split("\n").filter(Boolean).sort();
+  // libvirt's view after a refresh, and the directory's own: neither may keep a leftover.
+  const volumes = () => {
+    virsh("pool-refresh", pool);
+    const listed = virsh("vol-list", pool)
+      .split("\n")
+      .slice(2)
+      .map((l) => l.trim().split(/\s+/)[0]!)
+      .filter(Boolean)
+      .sort();
+    expect(fs.readdirSync(poolDir).sort()).toEqual(listed);
+    return listed;
+  };
   const create = (c: Client, body: unknown) => c.req("POST", `/api/machines/${hostId}`, body);
 
   beforeAll(async () => {
