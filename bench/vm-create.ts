@@ -38,9 +38,12 @@ function remove(name: string, pool: string): void {
     } catch {
       /* not running / not defined */
     }
-  for (const vol of virsh("vol-list", pool, "--name")
+  virsh("pool-refresh", pool);
+  const vols = virsh("vol-list", pool)
     .split("\n")
-    .filter((v) => v.startsWith(name)))
+    .slice(2)
+    .map((l) => l.trim().split(/\s+/)[0]!);
+  for (const vol of vols.filter((v) => v.startsWith(name)))
     try {
       virsh("vol-delete", vol, "--pool", pool);
     } catch {
