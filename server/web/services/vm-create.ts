@@ -39,7 +39,7 @@ export function refusalFields(message: string): Record<string, string> | undefin
 
 /**
  * Creates (and by default starts) a VM as a task "vm.create" aimed at the machine's name
- * (there is no uuid before libvirt defines it; the result keeps the uuid). 201 with the
+ * (there is no uuid before libvirt defines it); on success the task's target becomes the uuid. 201 with the
  * machine when the agent answers within 60 s, else 202 and completion by event.
  */
 export async function createVm(svc: Services, caller: Caller, o: { hostId: string; spec: VmSpec; idempotencyKey: string | null }) {
@@ -64,12 +64,16 @@ export async function createVm(svc: Services, caller: Caller, o: { hostId: strin
         return made;
       },
       describe: (res) => ({ uuid: (res as { domain: DomainSummary }).domain.uuid }),
+      // From now on the task names the machine as every other VM task does: by uuid.
+      retarget: (res) => (res as { domain: DomainSummary }).domain.uuid,
       inlineWaitMs: 60_000,
     });
     // A failure the task service did not turn into an HTTP error (libvirt's own) is still no success.
     if (r.done && r.task.status === "failed") throw new ApiError("internal", r.task.error ?? "creating the machine failed", { task: r.task.id });
     const domain = (r.result as { domain?: DomainSummary } | undefined)?.domain ?? null;
-    return { task: r.task, done: r.done, replay: r.replay, machine: domain ? svc.hub.machine(hostId, domain.uuid) : null };
+    // A replayed request (same Idempotency-Key) has no result of its own: its task, retargeted, names the uuid.
+    const uuid = domain?.uuid ?? (r.done && r.task.status === "succeeded" ? r.task.targetId : null);
+    return { task: r.task, done: r.done, replay: r.replay, machine: uuid ? svc.hub.machine(hostId, uuid) : null };
   } catch (err) {
     // The task service answers an inline refusal with its message; put the field back on it.
     const fields = isApiError(err) ? refusalFields(err.message) : undefined;
