@@ -169,12 +169,17 @@ labSuite("libvirt", "create VMs through the REST API", () => {
 
   it("creates the test guest with kernel boot and a new qcow2 disk, starts it, and its serial console shows the banner", async () => {
     const name = `${PREFIX}guest-${process.pid}`;
-    const r = await create(
-      admin,
-      spec({ name, memoryMiB: 192, disk: { kind: "new", pool, sizeBytes: 64 * 1024 * 1024, format: "qcow2" }, startNow: true }),
-    );
+    const body = spec({ name, memoryMiB: 192, disk: { kind: "new", pool, sizeBytes: 64 * 1024 * 1024, format: "qcow2" }, startNow: true });
+    const key = { "Idempotency-Key": `hx-d-create-${process.pid}` };
+    const r = await admin.req("POST", `/api/machines/${hostId}`, body, key);
     expect(r.status, JSON.stringify(r.json)).toBe(201);
     const m = r.json.machine;
+    // The task was aimed at the name; done, it names the machine by uuid like every VM task.
+    expect(r.json.task).toMatchObject({ kind: "vm.create", targetType: "vm", targetId: m.uuid, targetName: name, status: "succeeded" });
+    // A retry with the same key (a lost answer) is the same task and the same machine, not a second VM.
+    const retry = await admin.req("POST", `/api/machines/${hostId}`, body, key);
+    expect(retry.status).toBe(201);
+    expect(retry.json).toMatchObject({ replay: true, task: { id: r.json.task.id }, machine: { uuid: m.uuid } });
     expect(m).toMatchObject({ name, state: "running", vcpus: 1, memoryKiB: 192 * 1024, virtType });
     const c = await openConsole(srv.url, admin.cookie, (await ticket(admin, hostId, m.uuid, { kind: "serial" })).json.protocols);
     expect(c.status).toBe(101);
