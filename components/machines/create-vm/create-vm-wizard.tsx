@@ -115,7 +115,8 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
         onError: (err) => {
           if (!(err instanceof ApiClientError)) return setErrors({ form: (err as Error).message });
           const named = Object.entries(err.fields).filter(([k]) => k !== "task");
-          setErrors(named.length ? { ...Object.fromEntries(named), form: err.message } : { form: err.message });
+          // Named fields show under themselves; the message alone only when it names none.
+          setErrors(named.length ? Object.fromEntries(named) : { form: err.message });
         },
       },
     );

@@ -107,8 +107,9 @@ async function freeVolumeName(c: LibvirtClient, pool: PoolRef, vmName: string, f
 /** Everything that can be checked without changing the host: after this, only libvirt can still refuse. */
 async function plan(c: LibvirtClient, spec: VmSpec) {
   const [limits, probe] = await Promise.all([hostLimits(c), probeHost(c)]);
-  if (spec.vcpus > limits.cpus) throw refuse("invalid_input", "vcpus", `the host has ${limits.cpus} CPUs; at most ${limits.cpus}`);
-  if (spec.memoryMiB > limits.memoryMiB) throw refuse("invalid_input", "memoryMiB", `the host has ${limits.memoryMiB} MiB of memory; at most that`);
+  if (spec.vcpus > limits.cpus) throw refuse("invalid_input", "vcpus", `at most ${limits.cpus}: the host has ${limits.cpus} CPUs`);
+  if (spec.memoryMiB > limits.memoryMiB)
+    throw refuse("invalid_input", "memoryMiB", `at most ${limits.memoryMiB} MiB: that is all the memory the host has`);
   if (spec.firmware === "uefi" && !probe.uefi) throw refuse("invalid_input", "firmware", "UEFI firmware (OVMF) is not installed on this host");
   const existing = await domainLookupByName(c, spec.name).catch((err: unknown) => {
     if (isCode(err, ErrorCode.NO_DOMAIN)) return null;
