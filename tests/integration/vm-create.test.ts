@@ -202,6 +202,35 @@ labSuite("libvirt", "create VMs through the REST API", () => {
     virsh("vol-delete", `${name}.qcow2`, "--pool", pool);
   }, 180_000);
 
+  it("an ISO install: the ISO as a read-only SATA CD-ROM booted first, an existing volume as the virtio disk", async () => {
+    // Any file serves as a CD-ROM image for libvirt; this one is never booted.
+    fs.writeFileSync(path.join(poolDir, "hx-d-installer.iso"), Buffer.alloc(1024 * 1024));
+    fs.writeFileSync(path.join(poolDir, "hx-d-root.raw"), Buffer.alloc(1024 * 1024));
+    virsh("pool-refresh", pool);
+    const opts = (await admin.req("GET", `/api/machines/${hostId}/create-options`)).json;
+    expect(opts.pools.find((p: { name: string }) => p.name === pool).volumes).toEqual([
+      { name: "hx-d-installer.iso", capacity: 1024 * 1024, iso: true },
+      { name: "hx-d-root.raw", capacity: 1024 * 1024, iso: false },
+    ]);
+    const name = `${PREFIX}iso-${process.pid}`;
+    const r = await create(
+      operator,
+      spec({ name, boot: { kind: "cdrom", pool, volume: "hx-d-installer.iso" }, disk: { kind: "existing", pool, volume: "hx-d-root.raw" } }),
+    );
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const d = (parser.parse((await admin.req("GET", `/api/machines/${hostId}/${r.json.machine.uuid}`)).json.xml as string) as { domain: any }).domain;
+    const boots = [d.os.boot].flat().map((b: Record<string, string>) => b["@dev"]);
+    expect(boots).toEqual(["cdrom", "hd"]);
+    const disks = [d.devices.disk].flat() as any[];
+    expect(disks.map((x) => [x["@device"], x.source["@file"], x.target["@bus"], x.driver["@type"], "readonly" in x])).toEqual([
+      ["disk", path.join(poolDir, "hx-d-root.raw"), "virtio", "raw", false],
+      ["cdrom", path.join(poolDir, "hx-d-installer.iso"), "sata", "raw", true],
+    ]);
+    expect(d.devices.graphics).toMatchObject({ "@type": "vnc", "@listen": "127.0.0.1" });
+    removeDomain(r.json.machine.uuid);
+    for (const f of ["hx-d-installer.iso", "hx-d-root.raw"]) virsh("vol-delete", f, "--pool", pool);
+  });
+
   describe("bad input: 4xx naming the field, nothing half-created", () => {
     const before = { domains: 0, volumes: [] as string[] };
     const expectNothingMade = () => {
