@@ -227,6 +227,20 @@ labSuite("libvirt", "create VMs through the REST API", () => {
       ["cdrom", path.join(poolDir, "hx-d-installer.iso"), "sata", "raw", true],
     ]);
     expect(d.devices.graphics).toMatchObject({ "@type": "vnc", "@listen": "127.0.0.1" });
+    // That disk is taken now: a second machine on it would corrupt it. The ISO may be shared.
+    const second = await create(
+      admin,
+      spec({
+        name: `${name}-2`,
+        boot: { kind: "cdrom", pool, volume: "hx-d-installer.iso" },
+        disk: { kind: "existing", pool, volume: "hx-d-root.raw" },
+      }),
+    );
+    expect(second.status, JSON.stringify(second.json)).toBe(409);
+    expect(second.json.error.fields["disk.volume"]).toContain(name);
+    const shared = await create(admin, spec({ name: `${name}-3`, boot: { kind: "cdrom", pool, volume: "hx-d-installer.iso" } }));
+    expect(shared.status, JSON.stringify(shared.json)).toBe(201);
+    removeDomain(shared.json.machine.uuid);
     removeDomain(r.json.machine.uuid);
     for (const f of ["hx-d-installer.iso", "hx-d-root.raw"]) virsh("vol-delete", f, "--pool", pool);
   });

@@ -6,14 +6,17 @@ import type { VmCreateArea } from "../../areas/vm-create-area";
 import { DriverError } from "../../driver";
 import {
   DefineFlags,
+  DomainXmlFlags,
   ErrorCode,
   LibvirtError,
   StoragePoolState,
   StorageVolType,
   UndefineFlags,
+  connectListAllDomains,
   domainCreate,
   domainDefineXml,
   domainDestroy,
+  domainGetXmlDesc,
   domainLookupByName,
   domainUndefine,
   networkIsActive,
@@ -82,6 +85,27 @@ async function volumeFormat(c: LibvirtClient, vol: VolumeRef): Promise<"qcow2" |
   return doc.volume?.target?.format?.["@type"] === "qcow2" ? "qcow2" : "raw";
 }
 
+const domParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@", isArray: (n) => n === "disk" });
+/**
+ * The machine (if any) that already has this volume as a writable disk: two guests writing
+ * one disk corrupt it. Read-only CD-ROMs may be shared. One pipelined XML read per domain.
+ */
+async function diskUser(c: LibvirtClient, s: DiskSource): Promise<string | null> {
+  const doms = await connectListAllDomains(c);
+  const xmls = await Promise.all(doms.map((d) => domainGetXmlDesc(c, d, DomainXmlFlags.INACTIVE).catch(() => "")));
+  for (const [i, xml] of xmls.entries()) {
+    type DiskNode = { "@device"?: string; readonly?: unknown; source?: Record<string, string> };
+    const disks = (domParser.parse(xml) as { domain?: { devices?: { disk?: DiskNode[] } } }).domain?.devices?.disk ?? [];
+    const same = disks.some((d) => {
+      if (d["@device"] === "cdrom" || "readonly" in d) return false;
+      const src = d.source ?? {};
+      return s.type === "volume" ? src["@pool"] === s.pool && src["@volume"] === s.volume : (src["@file"] ?? src["@dev"]) === s.path;
+    });
+    if (same) return doms[i]!.name;
+  }
+  return null;
+}
+
 /** A file name for the new disk from the VM's name: plain characters only, never taken. */
 async function freeVolumeName(c: LibvirtClient, pool: PoolRef, vmName: string, format: "qcow2" | "raw"): Promise<string> {
   const base =
@@ -144,6 +168,8 @@ async function plan(c: LibvirtClient, spec: VmSpec) {
   } else if (spec.disk.kind === "existing") {
     const pool = await activePool(c, "disk.pool", spec.disk.pool);
     const { vol, source } = await volumeSource(c, pool, spec.disk.volume, "disk.volume");
+    const user = await diskUser(c, source);
+    if (user) throw refuse("conflict", "disk.volume", `volume ${spec.disk.volume} is already a disk of machine ${user}`);
     disk = { pool, existing: { source, format: await volumeFormat(c, vol) } };
   }
 
