@@ -70,6 +70,12 @@ function unconfirmable(why: string): Verdict {
 }
 
 function vmVerdict(t: UnsettledTask, domains: ReadonlyMap<string, DomainSummary>): Verdict {
+  // A create is aimed at the name (no uuid existed yet): a machine of that name proves it;
+  // a failed create rolls back, so no such machine means it did not happen.
+  if (t.kind === "vm.create") {
+    const made = [...domains.values()].find((d) => d.name === t.targetId);
+    return made ? { status: "succeeded", state: made.state, error: null } : judged(false, "absent");
+  }
   const action = t.kind.replace(/^vm\./, "");
   if (!(DOMAIN_ACTIONS as readonly string[]).includes(action)) return unconfirmable(`${t.kind} is not a machine action`);
   const d = domains.get(t.targetId);
