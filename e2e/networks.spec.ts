@@ -8,7 +8,7 @@ import { enrollAgent } from "./agent";
 import { signIn } from "./session";
 
 const NAME = `hx-c-e2e-${process.pid}`;
-const virsh = (...a: string[]) => execFileSync("virsh", ["-c", "qemu:///system", ...a], { encoding: "utf8" });
+const virsh = (...a: string[]) => execFileSync("virsh", ["-c", "qemu:///system", ...a], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 let cleanup: (() => void) | null = null;
 
 guardSpec(test, "libvirt");
