@@ -27,15 +27,24 @@ function fieldOf(message: string): string | null {
   return m ? m[1]! : null;
 }
 
+/** Bridges a bridged network can join: the host's, minus the virbrN libvirt made for its own NAT/isolated networks. */
+function joinable(existing: readonly NetworkSummary[], bridges: readonly string[]): string[] {
+  const own = new Set(existing.filter((n) => n.mode !== "bridge" && n.bridge).map((n) => n.bridge));
+  return bridges.filter((b) => !own.has(b));
+}
+
 export function DefineNetworkDialog({
   hostId,
   open,
   existing,
+  bridges,
   onClose,
 }: {
   hostId: string;
   open: boolean;
   existing: readonly NetworkSummary[];
+  /** The host's Linux bridges; those libvirt made for its own NAT/isolated networks are not offered. */
+  bridges: readonly string[];
   onClose: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -46,6 +55,7 @@ export function DefineNetworkDialog({
   const [dhcp, setDhcp] = useState(true);
   const [startNow, setStartNow] = useState(true);
   const [errors, setErrors] = useState<Record<string, string>>({});
+  const candidates = joinable(existing, bridges);
 
   useEffect(() => {
     const d = ref.current;
@@ -53,7 +63,14 @@ export function DefineNetworkDialog({
     if (open && !d.open) {
       // Fresh defaults each time it opens: the list may have changed since.
       const s = suggestSubnet(existing);
-      setV({ name: suggestName(existing), address: s.address, prefix: String(s.prefix), dhcpStart: s.dhcpStart, dhcpEnd: s.dhcpEnd, bridge: "br0" });
+      setV({
+        name: suggestName(existing),
+        address: s.address,
+        prefix: String(s.prefix),
+        dhcpStart: s.dhcpStart,
+        dhcpEnd: s.dhcpEnd,
+        bridge: joinable(existing, bridges)[0] ?? "br0",
+      });
       setMode("nat");
       setDhcp(true);
       setStartNow(true);
@@ -61,7 +78,7 @@ export function DefineNetworkDialog({
       d.showModal();
     }
     if (!open && d.open) d.close();
-  }, [open, existing]);
+  }, [open, existing, bridges]);
 
   const set = (k: keyof typeof v) => (e: React.ChangeEvent<HTMLInputElement>) => {
     const next = { ...v, [k]: e.target.value };
@@ -89,10 +106,8 @@ export function DefineNetworkDialog({
         toast(r.task.status === "succeeded" ? `Defined ${spec.name}` : `Defining ${spec.name}… (see Tasks)`, "success");
         // Still defining (202): starting now would find the network busy; the admin starts it from the table.
         if (startNow && r.task.status === "succeeded")
-          action.mutate(
-            { name: spec.name, action: { action: "start" } },
-            { onError: (err) => toast(`${spec.name} defined but not started: ${err.message}`, "error") },
-          );
+          // A refused start (e.g. dnsmasq missing) is toasted by the app-wide mutation error handler.
+          action.mutate({ name: spec.name, action: { action: "start" } });
         onClose();
       },
       onError: (err) => {
@@ -155,7 +170,27 @@ export function DefineNetworkDialog({
             )}
           </>
         ) : (
-          <Field label="Host bridge" name="bridge" value={v.bridge} onChange={set("bridge")} maxLength={15} error={errors.bridge} />
+          <div className="flex flex-col gap-1">
+            <Field
+              label="Host bridge"
+              name="bridge"
+              value={v.bridge}
+              onChange={set("bridge")}
+              maxLength={15}
+              list="host-bridges"
+              error={errors.bridge}
+            />
+            <datalist id="host-bridges">
+              {candidates.map((b) => (
+                <option key={b} value={b} />
+              ))}
+            </datalist>
+            <p className="text-xs text-slate-500">
+              {candidates.length
+                ? `Bridges on this host: ${candidates.join(", ")}`
+                : "This host has no Linux bridge of its own yet: create one (e.g. br0 with the uplink enslaved) before defining a bridged network."}
+            </p>
+          </div>
         )}
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={startNow} onChange={(e) => setStartNow(e.target.checked)} />

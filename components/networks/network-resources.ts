@@ -14,7 +14,7 @@ const base = (hostId: string) => `/api/hosts/${enc(hostId)}/networks`;
 export function useNetworks(hostId: string) {
   return useQuery({
     queryKey: keys.networks.list(hostId),
-    queryFn: () => api<{ networks: NetworkSummary[] }>(base(hostId)),
+    queryFn: () => api<{ networks: NetworkSummary[]; bridges: string[] }>(base(hostId)),
     refetchInterval: 30_000,
   });
 }

@@ -14,6 +14,9 @@ import { DefineNetworkDialog } from "./define-network-dialog";
 import { useNetworkMutations, useNetworks } from "./network-resources";
 import { NetworksTable } from "./networks-table";
 
+// Stable empties: the dialog re-reads its defaults only when these really change.
+const NONE: NetworkSummary[] = [];
+const NONE_BRIDGES: string[] = [];
 const VERB: Record<NetworkActionSpec["action"], string> = { start: "Started", stop: "Stopped", autostart: "Autostart set for" };
 
 export function NetworksView({ hostId }: { hostId: string }) {
@@ -33,7 +36,8 @@ export function NetworksView({ hostId }: { hostId: string }) {
         r.task.status === "failed"
           ? toast(`${name}: ${r.task.error ?? "failed"}`, "error")
           : toast(r.task.status === "succeeded" ? `${done} ${name}` : `${name}: working… (see Tasks)`, "success"),
-      (err: Error) => toast(`${name}: ${err.message}`, "error"),
+      // A refusal is already toasted by the app-wide mutation error handler.
+      () => undefined,
     ).finally(() =>
       setBusy((s) => {
         const next = new Set(s);
@@ -44,7 +48,8 @@ export function NetworksView({ hostId }: { hostId: string }) {
   };
 
   const name = host.data?.host.name ?? hostId;
-  const rows = networks.data?.networks ?? [];
+  const rows = networks.data?.networks ?? NONE;
+  const bridges = networks.data?.bridges ?? NONE_BRIDGES;
   return (
     <div className="flex flex-col gap-4">
       <Breadcrumb href="/hosts" list="Hosts" here={name} />
@@ -76,7 +81,7 @@ export function NetworksView({ hostId }: { hostId: string }) {
           onUndefine={setDoomed}
         />
       )}
-      {canManage && <DefineNetworkDialog hostId={hostId} open={defining} existing={rows} onClose={() => setDefining(false)} />}
+      {canManage && <DefineNetworkDialog hostId={hostId} open={defining} existing={rows} bridges={bridges} onClose={() => setDefining(false)} />}
       <ConfirmDialog
         open={doomed !== null}
         title={`Undefine ${doomed?.name ?? ""}?`}

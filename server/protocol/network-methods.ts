@@ -3,7 +3,11 @@ import { z } from "zod";
 import { DhcpLease, NetworkActionSpec, NetworkDefineSpec, NetworkName, NetworkSummary } from "./network";
 
 export const NetworkMethods = {
-  "network.list": { params: z.strictObject({}), result: z.strictObject({ networks: z.array(NetworkSummary).max(16_384) }) },
+  // bridges: the host's Linux bridges (libvirt's own virbrN included), for choosing one in bridge mode.
+  "network.list": {
+    params: z.strictObject({}),
+    result: z.strictObject({ networks: z.array(NetworkSummary).max(16_384), bridges: z.array(z.string().max(15)).max(4096) }),
+  },
   // A persistent, inactive network; network.action "start" brings up its bridge (and dnsmasq).
   "network.define": { params: z.strictObject({ spec: NetworkDefineSpec }), result: z.strictObject({ network: NetworkSummary }) },
   "network.action": {

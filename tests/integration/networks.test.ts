@@ -2,6 +2,7 @@
 // defined from typed specs, started (dnsmasq really runs), leases read, autostart toggled,
 // stopped and undefined; bad specs refused naming the field with nothing defined; the host
 // pieces libvirt lacks (dnsmasq, a bridge) named in the refusal; only admins change networks.
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -180,6 +181,41 @@ labSuite("libvirt", "virtual networks API", () => {
     }
     expect(virshNetNames().filter((n) => n.includes(`-${process.pid}`) && n !== nat && n !== iso)).toEqual([]);
     expect((await list(admin)).filter((n) => n.name.startsWith(`${PREFIX}bad`) || n.name.includes("a/b"))).toEqual([]);
+  });
+
+  it("bridge mode joins an existing host bridge: listed among the host's bridges, defined, started, undefined", async () => {
+    // A real Linux bridge made for the test (at most 15 characters), as an admin's br0 would be.
+    const br = `hxcbr${process.pid % 100_000}`;
+    const name = `${PREFIX}brok-${process.pid}`;
+    execFileSync("ip", ["link", "add", br, "type", "bridge"]);
+    try {
+      const listed = await admin.req("GET", base());
+      expect(listed.json.bridges).toContain(br);
+      // The NAT network's own virbrN is a bridge of the host too.
+      expect(listed.json.bridges).toContain((await row(nat))!.bridge);
+      const d = await act(admin, base(), { name, mode: "bridge", bridge: br });
+      expect(d.task, d.task.error ?? "").toMatchObject({ status: "succeeded" });
+      expect(await row(name)).toMatchObject({ mode: "bridge", bridge: br, ipv4: null, dhcp: null, active: false });
+      expect(virsh("net-dumpxml", name)).toMatch(/<forward mode='bridge'/);
+      const s = await act(admin, `${base()}/${name}/actions`, { action: "start" });
+      expect(s.task, s.task.error ?? "").toMatchObject({ status: "succeeded" });
+      expect((await row(name))?.active).toBe(true);
+      // The bridge vanishes while the network is stopped: starting again names it.
+      await act(admin, `${base()}/${name}/actions`, { action: "stop" });
+      execFileSync("ip", ["link", "del", br]);
+      const again = await admin.req("POST", `${base()}/${name}/actions`, { action: "start" });
+      expect(again.status, JSON.stringify(again.json)).toBe(409);
+      expect(again.json.error.message).toMatch(new RegExp(`^bridge: bridge ${br} does not exist on host `));
+      const u = await admin.req("DELETE", `${base()}/${name}`);
+      expect(u.status, JSON.stringify(u.json)).toBe(200);
+      expect(virshNetNames()).not.toContain(name);
+    } finally {
+      try {
+        execFileSync("ip", ["link", "del", br], { stdio: "ignore" });
+      } catch {
+        /* already gone */
+      }
+    }
   });
 
   it("bridge mode with a bridge the host lacks: 422 naming the bridge, nothing defined", async () => {

@@ -3,6 +3,8 @@ import type { DhcpLease, NetworkActionSpec, NetworkDefineSpec, NetworkSummary } 
 
 export interface NetworkArea {
   listNetworks(): Promise<NetworkSummary[]>;
+  /** The host's Linux bridges by name (what bridge mode can join). */
+  hostBridges(): Promise<string[]>;
   /** A persistent, inactive network built from the spec (never from caller XML). */
   defineNetwork(spec: NetworkDefineSpec): Promise<NetworkSummary>;
   networkAction(name: string, action: NetworkActionSpec): Promise<NetworkSummary>;

@@ -32,6 +32,18 @@ export function dnsmasqMissing(): string {
   return `dnsmasq is not installed on host ${os.hostname()} (Debian: apt-get install dnsmasq-base); NAT and isolated networks with an address need it for DHCP and DNS`;
 }
 
+/** The host's Linux bridges (interfaces with a bridge/ directory in sysfs), sorted. */
+export function listBridges(): string[] {
+  try {
+    return fs
+      .readdirSync("/sys/class/net")
+      .filter((n) => fs.existsSync(path.join("/sys/class/net", n, "bridge")))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
 /** null when `name` is a Linux bridge on this host, else why not (absent, or an interface that is no bridge). */
 export function bridgeProblem(name: string): string | null {
   const dir = path.join("/sys/class/net", name);
