@@ -2,7 +2,7 @@
 // One row per network: state, mode, subnet, DHCP range, autostart, the actions the role
 // may take, and an expandable list of the DHCP leases dnsmasq handed out.
 import { Fragment, useState } from "react";
-import type { NetworkActionSpec, NetworkSummary } from "@/server/protocol/network";
+import { NetworkName, type NetworkActionSpec, type NetworkSummary } from "@/server/protocol/network";
 import { Button } from "../ui/form";
 import { useNetworkLeases } from "./network-resources";
 
@@ -94,6 +94,8 @@ export function NetworksTable({
         {networks.map((n) => {
           const expanded = open.has(n.name);
           const isBusy = busy.has(n.name);
+          // A network defined elsewhere with a name Hangar's URLs cannot carry (spaces, '/') is shown, not changed.
+          const manageable = canManage && NetworkName.safeParse(n.name).success;
           return (
             <Fragment key={n.uuid}>
               <tr className="border-t border-slate-100 dark:border-slate-800" data-testid="network-row" data-network={n.name}>
@@ -119,7 +121,7 @@ export function NetworksTable({
                 <td className="px-3 py-2 font-mono text-xs">{subnetOf(n)}</td>
                 <td className="px-3 py-2 font-mono text-xs">{n.dhcp ? `${n.dhcp.start} – ${n.dhcp.end}` : "—"}</td>
                 <td className="px-3 py-2">
-                  {canManage && n.persistent ? (
+                  {manageable && n.persistent ? (
                     <label className="flex items-center gap-1">
                       <input
                         type="checkbox"
@@ -137,7 +139,8 @@ export function NetworksTable({
                   )}
                 </td>
                 <td className="px-3 py-2 text-right whitespace-nowrap">
-                  {canManage && (
+                  {canManage && !manageable && <span className="text-xs text-slate-500">manage with virsh (name not supported)</span>}
+                  {manageable && (
                     <div className="flex justify-end gap-2">
                       {n.active ? (
                         <Button
