@@ -8,13 +8,20 @@ import type { DhcpLease, NetworkActionSpec, NetworkDefineSpec, NetworkSummary } 
 import { api } from "../lib/api";
 import { keys } from "../lib/query-keys";
 
+/** A machine with a NIC on a network (from the server's inventory). */
+export interface AttachedMachine {
+  uuid: string;
+  name: string;
+  state: string;
+}
+
 const enc = encodeURIComponent;
 const base = (hostId: string) => `/api/hosts/${enc(hostId)}/networks`;
 
 export function useNetworks(hostId: string) {
   return useQuery({
     queryKey: keys.networks.list(hostId),
-    queryFn: () => api<{ networks: NetworkSummary[]; bridges: string[] }>(base(hostId)),
+    queryFn: () => api<{ networks: NetworkSummary[]; bridges: string[]; attached: Record<string, AttachedMachine[]> }>(base(hostId)),
     refetchInterval: 30_000,
   });
 }

@@ -4,7 +4,7 @@
 import { Fragment, useState } from "react";
 import { NetworkName, type NetworkActionSpec, type NetworkSummary } from "@/server/protocol/network";
 import { Button } from "../ui/form";
-import { useNetworkLeases } from "./network-resources";
+import { useNetworkLeases, type AttachedMachine } from "./network-resources";
 
 const MODE_LABEL: Record<NetworkSummary["mode"], string> = { nat: "NAT", isolated: "Isolated", bridge: "Host bridge", other: "Other" };
 
@@ -48,9 +48,21 @@ function Leases({ hostId, name, active }: { hostId: string; name: string; active
   );
 }
 
+function MachineList({ machines }: { machines: readonly AttachedMachine[] }) {
+  if (!machines.length) return <span className="text-slate-500">none</span>;
+  const running = machines.filter((m) => m.state === "running").length;
+  return (
+    <span title={machines.map((m) => `${m.name} (${m.state})`).join("\n")}>
+      {machines.length}
+      {running ? <span className="text-slate-500"> ({running} running)</span> : null}
+    </span>
+  );
+}
+
 export function NetworksTable({
   hostId,
   networks,
+  attached,
   canManage,
   busy,
   onAction,
@@ -58,6 +70,8 @@ export function NetworksTable({
 }: {
   hostId: string;
   networks: readonly NetworkSummary[];
+  /** Machines with a NIC on each network, by network name. */
+  attached: Readonly<Record<string, readonly AttachedMachine[]>>;
   canManage: boolean;
   /** Names with a change in flight (their buttons are disabled). */
   busy: ReadonlySet<string>;
@@ -84,6 +98,7 @@ export function NetworksTable({
           <th className="px-3 py-2 font-medium">Bridge</th>
           <th className="px-3 py-2 font-medium">Subnet</th>
           <th className="px-3 py-2 font-medium">DHCP range</th>
+          <th className="px-3 py-2 font-medium">Machines</th>
           <th className="px-3 py-2 font-medium">Autostart</th>
           <th className="px-3 py-2 font-medium">
             <span className="sr-only">Actions</span>
@@ -120,6 +135,9 @@ export function NetworksTable({
                 <td className="px-3 py-2 font-mono text-xs">{n.bridge ?? "—"}</td>
                 <td className="px-3 py-2 font-mono text-xs">{subnetOf(n)}</td>
                 <td className="px-3 py-2 font-mono text-xs">{n.dhcp ? `${n.dhcp.start} – ${n.dhcp.end}` : "—"}</td>
+                <td className="px-3 py-2" data-testid="network-machines">
+                  <MachineList machines={attached[n.name] ?? []} />
+                </td>
                 <td className="px-3 py-2">
                   {manageable && n.persistent ? (
                     <label className="flex items-center gap-1">
@@ -170,7 +188,7 @@ export function NetworksTable({
               </tr>
               {expanded && (
                 <tr id={`leases-${n.uuid}`} className="bg-slate-50 dark:bg-slate-950">
-                  <td colSpan={8} className="px-6 py-2">
+                  <td colSpan={9} className="px-6 py-2">
                     <Leases hostId={hostId} name={n.name} active={n.active} />
                   </td>
                 </tr>

@@ -11,13 +11,28 @@ import { Button, EmptyState } from "../ui/form";
 import { Breadcrumb } from "../ui/tabs";
 import { useToast } from "../ui/toasts";
 import { DefineNetworkDialog } from "./define-network-dialog";
-import { useNetworkMutations, useNetworks } from "./network-resources";
+import { useNetworkMutations, useNetworks, type AttachedMachine } from "./network-resources";
 import { NetworksTable } from "./networks-table";
 
 // Stable empties: the dialog re-reads its defaults only when these really change.
 const NONE: NetworkSummary[] = [];
 const NONE_BRIDGES: string[] = [];
 const VERB: Record<NetworkActionSpec["action"], string> = { start: "Started", stop: "Stopped", autostart: "Autostart set for" };
+
+function Attached({ machines }: { machines: readonly AttachedMachine[] }) {
+  if (!machines.length) return null;
+  return (
+    <span className="mt-2 block">
+      Machines with a NIC on it:{" "}
+      {machines.map((m, i) => (
+        <span key={m.uuid}>
+          {i ? ", " : ""}
+          <span className="font-medium">{m.name}</span> ({m.state})
+        </span>
+      ))}
+    </span>
+  );
+}
 
 export function NetworksView({ hostId }: { hostId: string }) {
   const host = useHost(hostId);
@@ -27,6 +42,7 @@ export function NetworksView({ hostId }: { hostId: string }) {
   const toast = useToast();
   const [defining, setDefining] = useState(false);
   const [doomed, setDoomed] = useState<NetworkSummary | null>(null);
+  const [stopping, setStopping] = useState<NetworkSummary | null>(null);
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
 
   const track = (name: string, p: Promise<{ task: { status: string; error: string | null } }>, done: string) => {
@@ -50,6 +66,9 @@ export function NetworksView({ hostId }: { hostId: string }) {
   const name = host.data?.host.name ?? hostId;
   const rows = networks.data?.networks ?? NONE;
   const bridges = networks.data?.bridges ?? NONE_BRIDGES;
+  const attached = networks.data?.attached ?? {};
+  const runningOn = (n: NetworkSummary | null) => (n ? (attached[n.name] ?? []).filter((m) => m.state === "running") : []);
+  const runAction = (n: string, a: NetworkActionSpec) => track(n, action.mutateAsync({ name: n, action: a }), VERB[a.action]);
   return (
     <div className="flex flex-col gap-4">
       <Breadcrumb href="/hosts" list="Hosts" here={name} />
@@ -75,9 +94,15 @@ export function NetworksView({ hostId }: { hostId: string }) {
         <NetworksTable
           hostId={hostId}
           networks={rows}
+          attached={attached}
           canManage={canManage}
           busy={busy}
-          onAction={(n, a) => track(n, action.mutateAsync({ name: n, action: a }), VERB[a.action])}
+          onAction={(n, a) => {
+            // Stopping a network under running guests cuts their link: ask first, naming them.
+            const net = rows.find((r) => r.name === n) ?? null;
+            if (a.action === "stop" && runningOn(net).length) setStopping(net);
+            else runAction(n, a);
+          }}
           onUndefine={setDoomed}
         />
       )}
@@ -97,6 +122,21 @@ export function NetworksView({ hostId }: { hostId: string }) {
           ? "The network is active: it is stopped first, and guests attached to it lose their link until they are moved to another network. "
           : ""}
         Its definition is removed from the host; this cannot be undone.
+        <Attached machines={doomed ? (attached[doomed.name] ?? []) : []} />
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={stopping !== null}
+        title={`Stop ${stopping?.name ?? ""}?`}
+        confirmLabel="Stop network"
+        danger
+        onCancel={() => setStopping(null)}
+        onConfirm={() => {
+          if (stopping) runAction(stopping.name, { action: "stop" });
+          setStopping(null);
+        }}
+      >
+        Running machines on this network lose their link until it is started again.
+        <Attached machines={runningOn(stopping)} />
       </ConfirmDialog>
     </div>
   );

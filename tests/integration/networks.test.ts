@@ -47,6 +47,8 @@ labSuite("libvirt", "virtual networks API", () => {
   // The agent finds dnsmasq through HANGAR_DNSMASQ, here a symlink the test can take away.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-c-dnsmasq-"));
   const dnsmasqLink = path.join(dir, "dnsmasq");
+  // A diskless, never-started machine with a NIC on the NAT network (what the attached list must show).
+  const vm = `${PREFIX}vm-${process.pid}`;
 
   const list = async (c: Client): Promise<NetRow[]> => {
     const r = await c.req("GET", `/api/hosts/${hostId}/networks`);
@@ -75,6 +77,11 @@ labSuite("libvirt", "virtual networks API", () => {
 
   afterAll(async () => {
     await srv?.stop();
+    try {
+      virsh("undefine", vm);
+    } catch {
+      /* not defined */
+    }
     for (const n of virshNetNames().filter((x) => x.startsWith(PREFIX) && x.endsWith(String(process.pid)))) {
       try {
         virsh("net-destroy", n);
@@ -129,6 +136,22 @@ labSuite("libvirt", "virtual networks API", () => {
     // Starting a running network is libvirt's refusal, answered at once.
     const again = await admin.req("POST", `${base()}/${nat}/actions`, { action: "start" });
     expect(again.status, JSON.stringify(again.json)).toBe(409);
+  });
+
+  it("lists the machines with a NIC on each network, from the inventory", async () => {
+    const file = path.join(dir, "vm.xml");
+    fs.writeFileSync(
+      file,
+      `<domain type='qemu'><name>${vm}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><interface type='network'><source network='${nat}'/></interface></devices></domain>`,
+    );
+    virsh("define", file);
+    const uuid = virsh("domuuid", vm).trim();
+    const r = await until("machine attached to the NAT network", async () => {
+      const l = await admin.req("GET", base());
+      return l.json.attached?.[nat]?.length ? l.json : null;
+    });
+    expect(r.attached[nat]).toEqual([{ uuid, name: vm, state: "shutoff" }]);
+    expect(r.attached[iso]).toEqual([]);
   });
 
   it("toggles autostart", async () => {

@@ -1,15 +1,46 @@
 // Virtual network verbs: one per route. Changes run as tasks through TaskService.run (one
 // per network name at a time, audited, idempotent); reads go straight to the host's agent
 // (networks are not kept in the hub's inventory: they change rarely and are cheap to ask for).
-import type { NetworkActionSpec, NetworkDefineSpec } from "../../protocol";
+import type { DomainSummary, NetworkActionSpec, NetworkDefineSpec, NetworkSummary } from "../../protocol";
 import type { Services } from "../services";
 import type { Caller } from "./caller";
 import { getHost } from "./hosts";
 
-/** The host's networks as its agent sees them now; an unknown host is a 404 naming hostId, an offline one a 503. */
+export interface AttachedMachine {
+  uuid: string;
+  name: string;
+  state: DomainSummary["state"];
+}
+
+/**
+ * Which of the host's machines have a NIC on each network, from the inventory the hub
+ * already holds (no extra agent call): a NIC of type network naming it, or of type bridge
+ * on its bridge. What an admin must know before stopping or undefining a network.
+ */
+export function attachedMachines(networks: readonly NetworkSummary[], domains: Iterable<DomainSummary>): Record<string, AttachedMachine[]> {
+  const out: Record<string, AttachedMachine[]> = Object.fromEntries(networks.map((n) => [n.name, []]));
+  // Only libvirt's own bridges (NAT/isolated): a bridge-mode network's host bridge outlives the network.
+  const byBridge = new Map(networks.filter((n) => n.bridge && n.mode !== "bridge").map((n) => [n.bridge!, n.name]));
+  for (const d of domains) {
+    const on = new Set<string>();
+    for (const nic of d.nics) {
+      const net = nic.type === "network" ? nic.source : nic.type === "bridge" && nic.source ? byBridge.get(nic.source) : undefined;
+      if (net && out[net]) on.add(net);
+    }
+    for (const net of on) out[net]!.push({ uuid: d.uuid, name: d.name, state: d.state });
+  }
+  for (const list of Object.values(out)) list.sort((a, b) => a.name.localeCompare(b.name));
+  return out;
+}
+
+/**
+ * The host's networks as its agent sees them now, its Linux bridges, and the machines
+ * attached to each network; an unknown host is a 404 naming hostId, an offline one a 503.
+ */
 export async function listNetworks(svc: Services, hostId: string) {
   await getHost(svc, hostId);
-  return svc.hub.call(hostId, "network.list", {}, 15_000);
+  const r = await svc.hub.call(hostId, "network.list", {}, 15_000);
+  return { ...r, attached: attachedMachines(r.networks, svc.hub.domains(hostId).values()) };
 }
 
 /** dnsmasq's leases on one network (read-only, no task). */
