@@ -25,7 +25,7 @@ test.afterAll(() => {
   }
 });
 
-test("define an isolated network in the UI and see it active; undefine it with confirmation", async ({ page }) => {
+test("define an isolated network in the UI and see it active; undefine it with confirmation", async ({ page, browser }) => {
   const base = process.env.HANGAR_E2E_URL!;
   await signIn(page);
   const enrolled = await enrollAgent(page.request, `hx-c-host-${process.pid}`);
@@ -60,6 +60,28 @@ test("define an isolated network in the UI and see it active; undefine it with c
 
   await row.getByRole("button", { name: NAME, exact: true }).click();
   await expect(page.getByText("No DHCP leases yet")).toBeVisible();
+
+  // A viewer sees the network but none of the controls that would change it.
+  const headers = { "X-Hangar-CSRF": "1", Origin: base };
+  const viewer = { username: `vn${process.pid}`, password: "a long enough viewer password", role: "viewer" };
+  expect((await page.request.post(`${base}/api/users`, { data: viewer, headers })).status()).toBe(201);
+  const ctx = await browser.newContext();
+  try {
+    const vp = await ctx.newPage();
+    expect((await vp.request.post(`${base}/api/auth/login`, { data: { username: viewer.username, password: viewer.password }, headers })).ok()).toBe(
+      true,
+    );
+    await vp.goto(`${base}/hosts/${enrolled.hostId}/networks`);
+    const vrow = vp.locator(`[data-testid="network-row"][data-network="${NAME}"]`);
+    await expect(vrow.getByTestId("network-state")).toHaveText("active");
+    // The role is known (the user menu shows who is signed in) before absence is asserted.
+    await expect(vp.getByRole("button", { name: new RegExp(viewer.username) })).toBeVisible();
+    await expect(vp.getByRole("button", { name: "Define network" })).toHaveCount(0);
+    await expect(vrow.getByRole("button", { name: /^(Start|Stop|Undefine) / })).toHaveCount(0);
+    await expect(vrow.getByRole("checkbox")).toHaveCount(0);
+  } finally {
+    await ctx.close();
+  }
 
   await row.getByRole("button", { name: `Undefine ${NAME}` }).click();
   const confirm = page.getByRole("dialog", { name: `Undefine ${NAME}?` });
