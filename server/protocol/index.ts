@@ -2,6 +2,7 @@ export * from "./domain";
 export * from "./host";
 export * from "./pool";
 export * from "./vm-spec";
+export * from "./network";
 export * from "./agent-messages";
 export * from "./enroll";
 export * from "./browser-events";
