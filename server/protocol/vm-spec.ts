@@ -54,7 +54,8 @@ export const BootFilePath = z
   .refine((p) => !CONTROL.test(p), "no control characters")
   .refine((p) => !p.split("/").includes(".."), "no '..' segment");
 
-export const NetworkName = z
+// Any existing network, also one made outside Hangar (network.ts NetworkName is the stricter rule for new ones).
+export const AttachedNetworkName = z
   .string()
   .min(1)
   .max(200)
@@ -100,7 +101,7 @@ export const VmDisk = z.discriminatedUnion("kind", [
 export type VmDisk = z.infer<typeof VmDisk>;
 
 export const VmNetwork = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("network"), name: NetworkName }),
+  z.strictObject({ kind: z.literal("network"), name: AttachedNetworkName }),
   z.strictObject({ kind: z.literal("none") }),
 ]);
 export type VmNetwork = z.infer<typeof VmNetwork>;
