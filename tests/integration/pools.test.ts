@@ -180,14 +180,16 @@ labSuite("libvirt", "storage pools API", () => {
     expect(virsh("pool-info", made)).toMatch(/State:\s+inactive/);
   });
 
-  it("refuses to refresh a stopped pool (409), and to undefine a stopped pool whose directory holds a file (409, stays stopped)", async () => {
+  it("refuses to refresh a stopped pool (409), and to undefine a stopped pool whose directory holds files (409, stays stopped)", async () => {
     expect(virsh("pool-info", name)).toMatch(/State:\s+inactive/);
     const refresh = await admin.req("POST", `/api/hosts/${hostId}/pools/${name}/actions`, { action: "refresh" });
     expect(refresh.status, JSON.stringify(refresh.json)).toBe(409);
     // libvirt counts only an active pool's volumes: the agent starts it to count, and stops it again.
     const r = await admin.req("DELETE", `/api/hosts/${hostId}/pools/${name}`);
     expect(r.status, JSON.stringify(r.json)).toBe(409);
-    expect(r.json.error.message).toContain("1 volume");
+    // one.raw, and the other pool's directory: libvirt lists a subdirectory as a volume (type dir).
+    expect(r.json.error.message).toContain("2 volumes");
+    expect(r.json.error.message).toContain("one.raw");
     expect(virsh("pool-info", name)).toMatch(/State:\s+inactive/);
   });
 
