@@ -26,6 +26,11 @@ export const keys = {
     history: (series: string, range: string) => [...keys.metrics.all(), "history", series, range] as const,
     dashboard: () => [...keys.metrics.all(), "dashboard"] as const,
   },
+  storage: {
+    all: () => ["storage"] as const,
+    pools: (hostId: string) => [...keys.storage.all(), "pools", hostId] as const,
+    volumes: (hostId: string, pool: string) => [...keys.storage.all(), "volumes", hostId, pool] as const,
+  },
   tasks: {
     all: () => ["tasks"] as const,
     list: () => [...keys.tasks.all(), "list"] as const,
