@@ -82,7 +82,7 @@ test("creates a volume from the storage page and deletes it after confirming", a
   const row = page.locator(`[data-testid="volume-row"][data-name="${VOL}"]`);
   await expect(row).toBeVisible({ timeout: 30_000 });
   await expect(row).toContainText("qcow2");
-  await expect(row).toContainText("16.0 MiB");
+  await expect(row).toContainText("16 MiB");
   const info = JSON.parse(execFileSync("qemu-img", ["info", "-U", "--output=json", path.join(dir, VOL)], { encoding: "utf8" })) as {
     format: string;
     "virtual-size": number;

@@ -86,7 +86,7 @@ export function PoolTable({
                 <td className="px-3 py-2">
                   <button
                     type="button"
-                    className="font-medium text-sky-700 hover:underline disabled:text-slate-500 disabled:no-underline dark:text-sky-400"
+                    className="text-left font-medium text-sky-700 hover:underline disabled:text-slate-500 disabled:no-underline dark:text-sky-400"
                     onClick={() => onSelect(p.name)}
                     disabled={!running}
                     title={running ? `Show the volumes of ${p.name}` : "Start the pool to see its volumes"}
