@@ -156,6 +156,17 @@ labSuite("libvirt", "storage volumes API", () => {
     expect(fs.readdirSync(target).sort()).toEqual(["data.raw", "disk.qcow2"]);
   });
 
+  it("takes names with spaces, '#', '%' and non-ASCII letters through the URL, both ways", async () => {
+    const odd = "my disk #1 50% ü.raw";
+    const c = await create(odd, "raw", MiB);
+    expect(c.task.status, c.task.error ?? "").toBe("succeeded");
+    expect(fs.existsSync(path.join(target, odd))).toBe(true);
+    expect(await names()).toContain(odd);
+    expect((await del(vol(odd))).status).toBe("succeeded");
+    expect(fs.existsSync(path.join(target, odd))).toBe(false);
+    expect(await names()).toEqual(["data.raw", "disk.qcow2"]);
+  });
+
   it("grows a volume and refuses to shrink it (422 naming capacity, size kept)", async () => {
     const g = await act(admin, `${vol("disk.qcow2")}/actions`, { action: "resize", capacity: 20 * MiB });
     expect(g.task, g.task.error ?? "").toMatchObject({ kind: "volume.resize", status: "succeeded" });
