@@ -96,3 +96,55 @@ test("creates a volume from the storage page and deletes it after confirming", a
   await expect(row).toHaveCount(0, { timeout: 30_000 });
   expect(fs.existsSync(path.join(dir, VOL))).toBe(false);
 });
+
+test("the delete confirmation names the machine using the volume; cancel keeps it", async ({ page }) => {
+  await signIn(page);
+  const headers = { "X-Hangar-CSRF": "1", Origin: base() };
+  const made = await page.request.post(`${base()}/api/hosts/${hostId}/pools/${POOL}/volumes`, {
+    data: { name: "used.raw", format: "raw", capacity: 1024 * 1024 },
+    headers,
+  });
+  expect(made.status()).toBe(200);
+  const dom = `hx-a-e2e-dom-${process.pid}`;
+  const xml = path.join(dir, "dom.xml");
+  fs.writeFileSync(
+    xml,
+    `<domain type='qemu'><name>${dom}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${path.join(dir, "used.raw")}'/><target dev='vda' bus='virtio'/></disk></devices></domain>`,
+  );
+  virsh("define", xml);
+  try {
+    await page.goto(`${base()}/hosts/${hostId}/storage`);
+    await page.locator(`[data-testid="pool-row"][data-name="${POOL}"]`).getByRole("button", { name: POOL }).click();
+    const row = page.locator(`[data-testid="volume-row"][data-name="used.raw"]`);
+    await expect(row.getByRole("link", { name: dom })).toBeVisible();
+    await row.getByRole("button", { name: "Delete used.raw" }).click();
+    const confirm = page.getByRole("dialog", { name: "Delete used.raw?" });
+    await expect(confirm.getByTestId("delete-used-by")).toContainText(`Used by: ${dom}`);
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(confirm).toBeHidden();
+    await expect(row).toBeVisible();
+    expect(fs.existsSync(path.join(dir, "used.raw"))).toBe(true);
+  } finally {
+    virsh("undefine", dom);
+  }
+});
+
+test("a viewer sees pools and volumes but no change buttons", async ({ browser, page }) => {
+  await signIn(page);
+  const headers = { "X-Hangar-CSRF": "1", Origin: base() };
+  const username = `vi${process.pid}`;
+  const password = "a long enough viewer password";
+  expect((await page.request.post(`${base()}/api/users`, { data: { username, password, role: "viewer" }, headers })).status()).toBe(201);
+  const ctx = await browser.newContext();
+  const viewer = await ctx.newPage();
+  expect((await viewer.request.post(`${base()}/api/auth/login`, { data: { username, password }, headers })).ok()).toBe(true);
+  await viewer.goto(`${base()}/hosts/${hostId}/storage`);
+  const poolRow = viewer.locator(`[data-testid="pool-row"][data-name="${POOL}"]`);
+  await expect(poolRow.getByTestId("pool-state")).toHaveText("running");
+  await poolRow.getByRole("button", { name: POOL }).click();
+  await expect(viewer.locator(`[data-testid="volume-row"][data-name="used.raw"]`)).toBeVisible();
+  for (const name of ["Define pool", "New volume", "Stop", "Refresh", "Remove", "Delete used.raw", "Grow", "Clone"])
+    await expect(viewer.getByRole("button", { name, exact: true })).toHaveCount(0);
+  await expect(viewer.getByRole("switch")).toHaveCount(0);
+  await ctx.close();
+});
