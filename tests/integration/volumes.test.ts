@@ -197,6 +197,32 @@ labSuite("libvirt", "storage volumes API", () => {
     expect(await names()).toEqual(["copy.qcow2", "data.raw", "disk.qcow2"]);
   });
 
+  it("refuses to grow a volume a running machine has open (409), size kept", async () => {
+    const running = `${dom}-run`;
+    const xml = path.join(dir, "run.xml");
+    fs.writeFileSync(
+      xml,
+      `<domain type='qemu'><name>${running}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices>
+        <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${path.join(target, "copy.qcow2")}'/><target dev='vda' bus='virtio'/></disk>
+      </devices></domain>`,
+    );
+    virsh("define", xml);
+    try {
+      virsh("start", running);
+      const r = await admin.req("POST", `${vol("copy.qcow2")}/actions`, { action: "resize", capacity: 40 * MiB });
+      expect(r.status, JSON.stringify(r.json)).toBe(409);
+      expect(r.json.error.message).toContain(running);
+      expect(qemuImg(path.join(target, "copy.qcow2"))["virtual-size"]).toBe(20 * MiB);
+    } finally {
+      try {
+        virsh("destroy", running);
+      } catch {
+        /* not running */
+      }
+      virsh("undefine", running);
+    }
+  });
+
   it("shows the domains using a volume and refuses to delete it while used, unless force", async () => {
     const xml = path.join(dir, "dom.xml");
     fs.writeFileSync(

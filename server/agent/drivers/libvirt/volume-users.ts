@@ -34,17 +34,21 @@ export function diskReferences(xml: string): { paths: string[]; volumes: string[
 export interface VolumeUsers {
   /** The domains referencing this volume (by path, or by pool and name), sorted by name. */
   of(pool: string, name: string, path: string): VolumeUser[];
+  /** Those of them that are running (QEMU holds the file open and locked). */
+  runningOf(pool: string, name: string, path: string): VolumeUser[];
 }
 
 /** Reads every domain's XML once (live, plus the next-boot one for running domains). */
 export async function readVolumeUsers(c: LibvirtClient): Promise<VolumeUsers> {
   const byKey = new Map<string, Map<string, VolumeUser>>();
+  const running = new Set<string>();
   const add = (key: string, d: DomainRef) => {
     let m = byKey.get(key);
     if (!m) byKey.set(key, (m = new Map()));
     m.set(d.uuid, { name: d.name, uuid: d.uuid });
   };
   const domains = await connectListAllDomains(c);
+  for (const d of domains) if (d.id !== -1) running.add(d.uuid);
   await Promise.all(
     domains.map(async (d) => {
       // id -1: inactive, its only XML is the persistent one. A domain undefined meanwhile uses nothing.
@@ -61,10 +65,9 @@ export async function readVolumeUsers(c: LibvirtClient): Promise<VolumeUsers> {
       }
     }),
   );
-  return {
-    of(pool, name, path) {
-      const m = new Map([...(byKey.get(`path:${path}`) ?? new Map()), ...(byKey.get(`vol:${pool}/${name}`) ?? new Map())]);
-      return [...m.values()].sort((a, b) => a.name.localeCompare(b.name));
-    },
+  const of = (pool: string, name: string, path: string): VolumeUser[] => {
+    const m = new Map([...(byKey.get(`path:${path}`) ?? new Map()), ...(byKey.get(`vol:${pool}/${name}`) ?? new Map())]);
+    return [...m.values()].sort((a, b) => a.name.localeCompare(b.name));
   };
+  return { of, runningOf: (pool, name, path) => of(pool, name, path).filter((u) => running.has(u.uuid)) };
 }

@@ -144,6 +144,14 @@ export function resizeVolume(c: LibvirtClient, poolName: string, name: string, c
       const users = await readVolumeUsers(c);
       const before = await row(c, vol, users);
       if (before.format === "iso") throw new DriverError("invalid_input", `capacity: ${name} is an ISO image; its size is fixed`);
+      // qemu-img cannot resize an image a running QEMU holds locked, and the guest would
+      // not see the new size anyway: a live disk grows through the machine (block resize).
+      const live = users.runningOf(pool.name, name, before.path);
+      if (live.length)
+        throw new DriverError(
+          "invalid_state",
+          `${name} is in use by running machine${live.length === 1 ? "" : "s"} ${live.map((u) => u.name).join(", ")}: grow it from the machine's disk, or shut the machine down first`,
+        );
       if (capacity <= before.capacity)
         throw new DriverError(
           "invalid_input",
