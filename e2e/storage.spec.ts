@@ -120,6 +120,10 @@ test("the delete confirmation names the machine using the volume; cancel keeps i
     await row.getByRole("button", { name: "Delete used.raw" }).click();
     const confirm = page.getByRole("dialog", { name: "Delete used.raw?" });
     await expect(confirm.getByTestId("delete-used-by")).toContainText(`Used by: ${dom}`);
+    // Deleting a disk in use takes an explicit "anyway".
+    await expect(confirm.getByRole("button", { name: "Delete" })).toBeDisabled();
+    await confirm.getByLabel(/Delete anyway/).check();
+    await expect(confirm.getByRole("button", { name: "Delete" })).toBeEnabled();
     await confirm.getByRole("button", { name: "Cancel" }).click();
     await expect(confirm).toBeHidden();
     await expect(row).toBeVisible();

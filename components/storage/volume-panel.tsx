@@ -81,6 +81,7 @@ export function VolumePanel({ hostId, pool, canManage }: { hostId: string; pool:
             title={`Delete ${deleting?.name ?? ""}?`}
             confirmLabel="Delete"
             danger
+            confirmDisabled={!!deleting && deleting.usedBy.length > 0 && !anyway}
             onConfirm={confirmDelete}
             onCancel={() => setDeleting(null)}
           >
