@@ -184,6 +184,10 @@ labSuite("libvirt", "storage pools API", () => {
     expect(virsh("pool-info", name)).toMatch(/State:\s+inactive/);
     const refresh = await admin.req("POST", `/api/hosts/${hostId}/pools/${name}/actions`, { action: "refresh" });
     expect(refresh.status, JSON.stringify(refresh.json)).toBe(409);
+    // libvirt lists the volumes of running pools only: a clear 409, not an empty list.
+    const vols = await admin.req("GET", `/api/hosts/${hostId}/pools/${name}/volumes`);
+    expect(vols.status, JSON.stringify(vols.json)).toBe(409);
+    expect(vols.json.error.message).toContain("not running");
     // libvirt counts only an active pool's volumes: the agent starts it to count, and stops it again.
     const r = await admin.req("DELETE", `/api/hosts/${hostId}/pools/${name}`);
     expect(r.status, JSON.stringify(r.json)).toBe(409);
