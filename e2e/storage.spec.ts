@@ -13,8 +13,8 @@ import { enrollAgent } from "./agent";
 const virsh = (...a: string[]) => execFileSync("virsh", ["-c", "qemu:///system", ...a], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const POOL = `hx-a-e2e-pool-${process.pid}`;
 const VOL = "e2e-disk.qcow2";
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-a-e2e-"));
-fs.chmodSync(dir, 0o755);
+// Made in beforeAll: Playwright loads this file in more than one process.
+let dir = "";
 const dropPool = () => {
   for (const cmd of ["pool-destroy", "pool-undefine"])
     try {
@@ -32,6 +32,8 @@ let hostId = "";
 const base = () => process.env.HANGAR_E2E_URL!;
 
 test.beforeAll(async ({ browser }) => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-a-e2e-"));
+  fs.chmodSync(dir, 0o755);
   dropPool();
   virsh("pool-define-as", POOL, "dir", "--target", dir);
   virsh("pool-start", POOL);
@@ -55,7 +57,7 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(() => {
   cleanup();
   dropPool();
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test("creates a volume from the storage page and deletes it after confirming", async ({ page }) => {
