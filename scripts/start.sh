@@ -12,6 +12,10 @@ bash scripts/ensure-deps.sh
 if [ "${HANGAR_LOCAL_AGENT:-1}" = 1 ]; then
   bash scripts/lab/libvirt-up.sh
   bash scripts/lab/podman-up.sh
+  # Where the lab's boot probe ran (scripts/lab/guests-define.sh), new VMs use its verdict:
+  # a nested host may offer kvm that never boots a guest.
+  probe=${HANGAR_LAB_DIR:-/var/lib/hangar-lab}/guest-virt-type
+  if [ -z "${HANGAR_VIRT_TYPE:-}" ] && [ -s "$probe" ]; then export HANGAR_VIRT_TYPE=$(cat "$probe"); fi
 fi
 echo "[start] building"
 npm run --silent build >/tmp/hangar-build.log 2>&1 || { cat /tmp/hangar-build.log; exit 1; }

@@ -14,6 +14,9 @@ cat > "$HANGAR_LAB_DIR/test-env.sh" <<ENV
 export HANGAR_TEST_PG_URL='$pg_url'
 export HANGAR_LAB_DIR='$HANGAR_LAB_DIR'
 export HANGAR_LIBVIRT=1
+# The boot probe's verdict (guests-define.sh): on nested hosts /dev/kvm can open and libvirt
+# offer kvm while a guest never boots under it, so VMs Hangar creates use what the probe saw.
+export HANGAR_VIRT_TYPE='$(cat "$HANGAR_LAB_DIR/guest-virt-type")'
 export HANGAR_PODMAN_SOCKET='${HANGAR_PODMAN_SOCKET:-/run/podman/podman.sock}'
 ENV
 log "test services ready in $((SECONDS - t0)) s"
