@@ -71,7 +71,14 @@ export async function login(svc: Services, body: z.output<typeof LoginBody>, ip:
   // Said only after a correct password: the message tells nothing to someone guessing, and
   // spares the real owner a futile password reset (docs/decisions/account-links-and-audit.md).
   if (user.disabledAt) {
-    await audit(svc.db, { actor: user.username, userId: user.id, action: "auth.login", outcome: "denied", ip, details: { reason: "account disabled" } });
+    await audit(svc.db, {
+      actor: user.username,
+      userId: user.id,
+      action: "auth.login",
+      outcome: "denied",
+      ip,
+      details: { reason: "account disabled" },
+    });
     throw new ApiError("forbidden", "This account is disabled: ask an admin to enable it");
   }
   await audit(svc.db, { actor: user.username, userId: user.id, action: "auth.login", outcome: "success", ip });

@@ -58,7 +58,11 @@ async function issue(svc: Services, kind: LinkKind, data: { role?: string; userI
 }
 
 export async function createInvitation(svc: Services, { user: actor, ip }: Caller, body: z.output<typeof NewInvitationBody>) {
-  const { row, token, path, url } = await issue(svc, "invite", { role: body.role, createdBy: actor.username, expiresInSeconds: body.expiresInSeconds });
+  const { row, token, path, url } = await issue(svc, "invite", {
+    role: body.role,
+    createdBy: actor.username,
+    expiresInSeconds: body.expiresInSeconds,
+  });
   await audit(svc.db, {
     actor: actor.username,
     userId: actor.id,

@@ -54,7 +54,8 @@ function encodeCursor(r: AuditEvent): string {
 function decodeCursor(c: string): { at: Date; id: string } {
   const [at, id] = Buffer.from(c, "base64url").toString("utf8").split("|");
   const when = new Date(at ?? "");
-  if (!id || Number.isNaN(when.getTime())) throw new ApiError("invalid", "Invalid query: cursor is not one this server gave", { cursor: "unknown cursor" });
+  if (!id || Number.isNaN(when.getTime()))
+    throw new ApiError("invalid", "Invalid query: cursor is not one this server gave", { cursor: "unknown cursor" });
   return { at: when, id };
 }
 
