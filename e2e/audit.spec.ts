@@ -15,11 +15,11 @@ test("an admin filters the audit log by user and downloads it as CSV", async ({ 
   for (let i = 0; i < 2; i++)
     await page.request.post(`${base()}/api/auth/login`, { data: { username: "e2e-mallory", password: `guess number ${i}` }, headers });
   await page.goto(base() + "/");
-  await page.getByRole("link", { name: "Audit" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Audit log" })).toBeVisible();
   await expect(page.getByTestId("audit-row").first()).toBeVisible();
 
-  await page.getByLabel("User").fill("e2e-mallory");
+  await page.getByLabel("User", { exact: true }).fill("e2e-mallory");
   await page.getByRole("button", { name: "Apply" }).click();
   const rows = page.getByTestId("audit-row");
   await expect(rows).toHaveCount(2);
@@ -27,10 +27,10 @@ test("an admin filters the audit log by user and downloads it as CSV", async ({ 
   await expect(rows.first()).toContainText("auth.login");
   await expect(rows.first()).toContainText("failure");
 
-  await page.getByLabel("User").fill("nobody-at-all");
+  await page.getByLabel("User", { exact: true }).fill("nobody-at-all");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page.getByText("Nothing in the audit log matches these filters.")).toBeVisible();
-  await page.getByLabel("User").fill("e2e-mallory");
+  await page.getByLabel("User", { exact: true }).fill("e2e-mallory");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(rows).toHaveCount(2);
 
@@ -64,8 +64,9 @@ test("an invitation made in Settings signs the invitee in with its role", async 
   await invitee.getByLabel("Repeat password").fill("a long enough invitee password");
   await invitee.getByRole("button", { name: "Create my account" }).click();
   await expect(invitee.getByRole("heading", { name: "Dashboard" })).toBeVisible();
-  await expect(invitee.getByRole("link", { name: "Machines" })).toBeVisible();
-  await expect(invitee.getByRole("link", { name: "Audit" })).toHaveCount(0);
+  const nav = invitee.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Machines", exact: true })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Audit", exact: true })).toHaveCount(0);
   // The link is spent: opening it again says so.
   await invitee.goto(link);
   await expect(invitee.getByRole("heading", { name: "Link already used" })).toBeVisible();

@@ -180,7 +180,8 @@ describe("invitations, disabling and reset links", () => {
     expect((await anon.req("POST", "/api/password-reset", { token: link.json.token, password: "short" })).status).toBe(422);
     const done = await anon.req("POST", "/api/password-reset", { token: link.json.token, password: "vic's brand new password" });
     expect(done.status).toBe(200);
-    expect(done.json).toEqual({ username: "vic", sessionsRevoked: 1 });
+    // Two: the session the invitation opened and the one signed in above.
+    expect(done.json).toEqual({ username: "vic", sessionsRevoked: 2 });
     expect((await closing).code).toBe(4401);
     expect((await vic.req("GET", "/api/auth/me")).status).toBe(401);
     expect((await signIn(new Client(srv.url), "vic")).status).toBe(401);
