@@ -142,7 +142,7 @@ export function AuditView() {
           <tbody>
             {rows.map((r) => (
               <Fragment key={r.id}>
-                <tr className="border-t border-slate-100 align-top dark:border-slate-800" data-testid="audit-row" data-actor={r.actor}>
+                <tr className="border-t border-slate-100 align-baseline dark:border-slate-800" data-testid="audit-row" data-actor={r.actor}>
                   <td className="whitespace-nowrap py-1.5">
                     <time dateTime={r.at}>{new Date(r.at).toLocaleString()}</time>
                   </td>
