@@ -50,7 +50,9 @@ export function AuditView() {
   const q = useInfiniteQuery({
     queryKey: [...keys.audit(), filters],
     queryFn: ({ pageParam }) =>
-      api<{ events: AuditRow[]; nextCursor: string | null }>(`/api/audit${queryString(filters, { limit: "100", ...(pageParam ? { cursor: pageParam } : {}) })}`),
+      api<{ events: AuditRow[]; nextCursor: string | null }>(
+        `/api/audit${queryString(filters, { limit: "100", ...(pageParam ? { cursor: pageParam } : {}) })}`,
+      ),
     initialPageParam: "",
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
@@ -60,7 +62,14 @@ export function AuditView() {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
     const text = (k: string) => String(f.get(k) ?? "").trim() || undefined;
-    setFilters({ user: text("user"), resource: text("resource"), action: text("action"), outcome: text("outcome"), from: toIso(f.get("from")), to: toIso(f.get("to")) });
+    setFilters({
+      user: text("user"),
+      resource: text("resource"),
+      action: text("action"),
+      outcome: text("outcome"),
+      from: toIso(f.get("from")),
+      to: toIso(f.get("to")),
+    });
     setOpen(new Set());
   };
   const toggle = (id: string) =>
@@ -153,7 +162,12 @@ export function AuditView() {
                   <td className="font-mono text-xs">{r.ip}</td>
                   <td className="text-right">
                     {Object.keys(r.details).length > 0 && (
-                      <button type="button" aria-expanded={open.has(r.id)} onClick={() => toggle(r.id)} className="text-xs text-sky-700 underline dark:text-sky-400">
+                      <button
+                        type="button"
+                        aria-expanded={open.has(r.id)}
+                        onClick={() => toggle(r.id)}
+                        className="text-xs text-sky-700 underline dark:text-sky-400"
+                      >
                         {open.has(r.id) ? "Hide details" : "Details"}
                       </button>
                     )}
