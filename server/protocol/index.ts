@@ -1,6 +1,8 @@
 export * from "./domain";
 export * from "./host";
 export * from "./pool";
+export * from "./vm-spec";
+export * from "./network";
 export * from "./agent-messages";
 export * from "./enroll";
 export * from "./browser-events";
@@ -8,3 +10,4 @@ export * from "./console";
 export * from "./metrics";
 export * from "./container";
 export * from "./issues";
+export * from "./volume";

@@ -51,7 +51,7 @@ export interface TaskSpec {
   ip: string;
   hostId: string;
   kind: string;
-  targetType: "vm" | "container" | "image" | "host" | "pool";
+  targetType: "vm" | "container" | "image" | "host" | "pool" | "volume" | "network";
   targetId: string;
   targetName: string;
   idempotencyKey: string | null;
@@ -62,6 +62,8 @@ export interface TaskSpec {
   timeoutMs?: number;
   /** What to keep of a successful result (e.g. a new container's id). */
   describe?: (result: unknown) => unknown;
+  /** The target's real id once the result has it (a created VM's uuid; targetId was its name). */
+  retarget?: (result: unknown) => string;
   inlineWaitMs?: number;
 }
 
@@ -137,7 +139,7 @@ export class TaskService {
       .then(
         (r) => {
           result = r;
-          return this.finish(task.id, "succeeded", null, t.describe?.(r));
+          return this.finish(task.id, "succeeded", null, t.describe?.(r), t.retarget?.(r));
         },
         (err: unknown) => this.failed(task.id, t, err),
       )
@@ -168,6 +170,7 @@ export class TaskService {
     status: "succeeded" | "failed" | "unknown",
     err: unknown,
     result?: unknown,
+    targetId?: string,
   ): Promise<{ row: TaskRow; status: string; errorCode: string | null }> {
     const message = err instanceof Error ? err.message : err ? String(err) : null;
     const t = await this.db.task.update({
@@ -177,6 +180,7 @@ export class TaskService {
         error: message,
         finishedAt: status === "unknown" ? null : new Date(),
         ...(result !== undefined ? { resultJson: JSON.stringify(result) } : {}),
+        ...(targetId !== undefined ? { targetId } : {}),
       },
       include: withUser,
     });
