@@ -10,6 +10,7 @@ export interface PublicUser {
   username: string;
   role: string;
   createdAt: string;
+  disabled?: boolean;
 }
 
 export interface SessionRow {

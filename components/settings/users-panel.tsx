@@ -1,5 +1,6 @@
 "use client";
-// Team accounts (admins only): add a user with a role, change roles, remove users.
+// Team accounts (admins only): add a user with a role, change roles, disable and enable,
+// issue a password reset link (shown once), remove users.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, ApiClientError } from "../lib/api";
@@ -8,6 +9,7 @@ import { keys } from "../lib/query-keys";
 import { Button, Field } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { useToast } from "../ui/toasts";
+import { CopyOnce } from "../ui/copy-once";
 
 const ROLE_HELP: Record<string, string> = {
   admin: "everything, including hosts, deleting machines, users and the audit log",
@@ -42,8 +44,22 @@ export function UsersPanel() {
     onSettled: refresh,
     onError: (e) => toast(e.message, "error"),
   });
+  const setStatus = useMutation({
+    mutationFn: ({ id, disabled }: { id: string; disabled: boolean }) =>
+      api(`/api/users/${encodeURIComponent(id)}/status`, { method: "PUT", body: { disabled } }),
+    onSuccess: (_r, v) => toast(v.disabled ? "User disabled: their sessions ended" : "User enabled", "success"),
+    onSettled: refresh,
+    onError: (e) => toast(e.message, "error"),
+  });
+  const [reset, setReset] = useState<{ username: string; url: string } | null>(null);
+  const resetLink = useMutation({
+    mutationFn: (u: PublicUser) => api<{ path: string }>(`/api/users/${encodeURIComponent(u.id)}/reset-link`, { method: "POST", body: {} }),
+    onSuccess: (r, u) => setReset({ username: u.username, url: window.location.origin + r.path }),
+    onError: (e) => toast(e.message, "error"),
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [confirm, setConfirm] = useState<PublicUser | null>(null);
+  const [confirmDisable, setConfirmDisable] = useState<PublicUser | null>(null);
   if (!isAdmin) return null;
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -72,6 +88,7 @@ export function UsersPanel() {
           <tr>
             <th className="py-2">User</th>
             <th>Role</th>
+            <th>Status</th>
             <th className="sr-only">Actions</th>
           </tr>
         </thead>
@@ -92,7 +109,32 @@ export function UsersPanel() {
                   {roleOptions}
                 </select>
               </td>
-              <td className="text-right">
+              <td>
+                {u.disabled ? (
+                  <span className="rounded bg-slate-200 px-2 py-0.5 text-xs dark:bg-slate-700">disabled</span>
+                ) : (
+                  <span className="text-xs text-green-700 dark:text-green-400">active</span>
+                )}
+              </td>
+              <td className="flex justify-end gap-2 py-1">
+                <Button
+                  variant="secondary"
+                  onClick={() => resetLink.mutate(u)}
+                  disabled={resetLink.isPending}
+                  title="A one-time link that sets a new password"
+                >
+                  Reset link
+                </Button>
+                {u.id !== me.data?.user.id &&
+                  (u.disabled ? (
+                    <Button variant="secondary" onClick={() => setStatus.mutate({ id: u.id, disabled: false })}>
+                      Enable
+                    </Button>
+                  ) : (
+                    <Button variant="secondary" onClick={() => setConfirmDisable(u)}>
+                      Disable
+                    </Button>
+                  ))}
                 {u.id !== me.data?.user.id && (
                   <Button variant="danger" onClick={() => setConfirm(u)}>
                     Remove
@@ -103,6 +145,7 @@ export function UsersPanel() {
           ))}
         </tbody>
       </table>
+      {reset && <CopyOnce label={`Password reset link for ${reset.username} (24 h)`} value={reset.url} onDone={() => setReset(null)} />}
       <form onSubmit={submit} noValidate className="grid items-end gap-2 md:grid-cols-4" aria-label="Add user">
         <Field label="Username" name="username" autoComplete="off" error={errors.username} />
         <Field label="Password (12+ characters)" name="password" type="password" autoComplete="new-password" error={errors.password} />
@@ -137,6 +180,16 @@ export function UsersPanel() {
         onConfirm={() => (confirm && remove.mutate(confirm.id), setConfirm(null))}
       >
         Their sessions end at once and their open consoles close. Their tasks and audit entries stay.
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={!!confirmDisable}
+        title={`Disable ${confirmDisable?.username ?? ""}?`}
+        confirmLabel="Disable user"
+        danger
+        onCancel={() => setConfirmDisable(null)}
+        onConfirm={() => (confirmDisable && setStatus.mutate({ id: confirmDisable.id, disabled: true }), setConfirmDisable(null))}
+      >
+        Their sessions end at once, their open consoles and live views close, and they cannot sign in until you enable the account again.
       </ConfirmDialog>
     </section>
   );

@@ -6,11 +6,15 @@ import { NAV } from "./nav";
 import { Logo } from "../ui/logo";
 import { UserMenu } from "./user-menu";
 import { useLiveEvents } from "../lib/live-events";
+import { useMe } from "../lib/queries";
+import { roleCan } from "@/server/protocol/roles";
 
 export function AppShell({ username, children }: { username: string; children: ReactNode }) {
   const path = usePathname();
   const router = useRouter();
   const link = useLiveEvents();
+  const role = useMe().data?.user.role;
+  const nav = NAV.filter((item) => !("permission" in item) || (role !== undefined && roleCan(role, item.permission)));
   return (
     <div className="flex min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
@@ -21,7 +25,7 @@ export function AppShell({ username, children }: { username: string; children: R
           <Logo className="h-6 w-6 text-sky-600" /> Hangar
         </div>
         <ul className="flex flex-col gap-1 px-2">
-          {NAV.map((item) => {
+          {nav.map((item) => {
             const active = item.href === "/" ? path === "/" : path.startsWith(item.href);
             return (
               <li key={item.href}>

@@ -16,7 +16,8 @@ export type Permission =
   | "storage.manage"
   | "network.manage"
   | "task.read"
-  | "audit.read";
+  | "audit.read"
+  | "audit.manage";
 
 export const ROLES = ["admin", "operator", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
@@ -47,6 +48,8 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     "storage.manage",
     "network.manage",
     "audit.read",
+    // The audit retention setting: how long the log is kept.
+    "audit.manage",
   ]),
   operator: new Set<Permission>([...READ, "vm.power", "vm.console", "vm.create", "vm.edit", "container.manage"]),
   viewer: new Set<Permission>(READ),

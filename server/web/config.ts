@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   // Run an agent for this machine (the embedded default).
   HANGAR_LOCAL_AGENT: z.enum(["0", "1"]).default("1"),
   // Bearer token for GET /metrics (Prometheus). Unset: the endpoint is disabled (404).
+  // How often audit rows past the retention setting are pruned.
+  HANGAR_AUDIT_PRUNE_SECONDS: num(60 * 60),
   HANGAR_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
 });
 
@@ -51,6 +53,7 @@ export interface Config {
   trustProxy: boolean;
   localAgent: boolean;
   metricsToken: string | null;
+  auditPruneMs: number;
   dev: boolean;
 }
 
@@ -81,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: e.HANGAR_TRUST_PROXY === "1",
     localAgent: e.HANGAR_LOCAL_AGENT === "1",
     metricsToken: e.HANGAR_METRICS_TOKEN ?? null,
+    auditPruneMs: e.HANGAR_AUDIT_PRUNE_SECONDS * 1000,
     dev,
   };
 }

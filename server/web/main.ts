@@ -28,6 +28,7 @@ import { CLIENT_IP_HEADER } from "./http/route";
 import { lingerOnClose } from "./http/lingering-close";
 import { REQUEST_PATH_HEADER } from "./http/request-path";
 import { startCpuProfile } from "./dev/cpu-profile";
+import { startAuditPruneJob } from "./audit-prune-job";
 
 const started = Date.now();
 const dev = process.argv.includes("--dev");
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
     startedAt: started,
   };
   sessions.onRevoke((ids) => svc.sockets.closeSessions(ids, "session revoked"));
+  const stopAuditPrune = startAuditPruneJob(db, config.auditPruneMs);
   setServices(svc);
 
   const app = next({ dev, dir: root, hostname: "localhost", port: config.port });
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
     void localAgent?.stop();
     hub.close();
     tasks.stop();
+    stopAuditPrune();
     svc.sockets.closeAll();
     upgrades.close();
     // Close frames ordered just now get a moment to go out; then the relay process exits.

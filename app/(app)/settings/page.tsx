@@ -1,6 +1,7 @@
 import { SessionsPanel } from "@/components/settings/sessions-panel";
 import { Page } from "@/components/ui/form";
 import { UsersPanel } from "@/components/settings/users-panel";
+import { InvitationsPanel } from "@/components/settings/invitations-panel";
 
 export default function SettingsPage() {
   return (
@@ -8,6 +9,7 @@ export default function SettingsPage() {
       <div className="flex flex-col gap-4">
         <SessionsPanel />
         <UsersPanel />
+        <InvitationsPanel />
       </div>
     </Page>
   );

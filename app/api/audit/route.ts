@@ -1,8 +1,6 @@
-import { z } from "zod";
 import { route, json } from "@/server/web/http/route";
-import { listAuditEvents } from "@/server/web/services/audit-log";
+import { AuditListQuery, listAuditEvents } from "@/server/web/services/audit-log";
 
-export const GET = route(
-  { permission: "audit.read", query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-  async ({ svc, query }) => json({ events: await listAuditEvents(svc, query.limit) }),
-);
+// Read-only by design: the log is append-only, so this file exports GET alone and Next
+// answers PUT, PATCH and DELETE with 405.
+export const GET = route({ permission: "audit.read", query: AuditListQuery }, async ({ svc, query }) => json(await listAuditEvents(svc, query)));

@@ -30,7 +30,7 @@ export const LoginBody = z.strictObject({
 });
 
 export function publicUser(u: User) {
-  return { id: u.id, username: u.username, role: u.role, createdAt: u.createdAt.toISOString() };
+  return { id: u.id, username: u.username, role: u.role, createdAt: u.createdAt.toISOString(), disabled: !!u.disabledAt };
 }
 
 export async function createFirstAdmin(svc: Services, body: z.output<typeof SetupBody>, ip: string): Promise<User> {
@@ -68,6 +68,19 @@ export async function login(svc: Services, body: z.output<typeof LoginBody>, ip:
     throw new ApiError("unauthenticated", "Wrong username or password");
   }
   svc.loginByAccount.reset(acctKey);
+  // Said only after a correct password: the message tells nothing to someone guessing, and
+  // spares the real owner a futile password reset (docs/decisions/account-links-and-audit.md).
+  if (user.disabledAt) {
+    await audit(svc.db, {
+      actor: user.username,
+      userId: user.id,
+      action: "auth.login",
+      outcome: "denied",
+      ip,
+      details: { reason: "account disabled" },
+    });
+    throw new ApiError("forbidden", "This account is disabled: ask an admin to enable it");
+  }
   await audit(svc.db, { actor: user.username, userId: user.id, action: "auth.login", outcome: "success", ip });
   return user;
 }

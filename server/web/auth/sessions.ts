@@ -48,6 +48,9 @@ export class SessionService {
     const row = await this.db.session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
     if (!row) return null;
     const now = this.now();
+    // A disabled account's sessions are revoked when it is disabled; this also covers a
+    // race with a request already past that point.
+    if (row.user.disabledAt) return null;
     if (row.revokedAt || row.expiresAt.getTime() <= now || row.lastSeenAt.getTime() + this.opts.idleMs <= now) return null;
     // Touch at most every 1/20 of the idle window: keeps writes rare without letting a
     // busy session expire early by more than 5 %.
@@ -60,9 +63,9 @@ export class SessionService {
 
   /** Still alive? (no touch) Used to drop websockets whose session went idle or expired. */
   async isAlive(sessionId: string): Promise<boolean> {
-    const row = await this.db.session.findUnique({ where: { id: sessionId } });
+    const row = await this.db.session.findUnique({ where: { id: sessionId }, include: { user: { select: { disabledAt: true } } } });
     const now = this.now();
-    return !!row && !row.revokedAt && row.expiresAt.getTime() > now && row.lastSeenAt.getTime() + this.opts.idleMs > now;
+    return !!row && !row.user.disabledAt && !row.revokedAt && row.expiresAt.getTime() > now && row.lastSeenAt.getTime() + this.opts.idleMs > now;
   }
 
   async listForUser(userId: string): Promise<Session[]> {

@@ -5,6 +5,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "gone"
   | "payload_too_large"
   | "invalid"
   | "rate_limited"
@@ -18,6 +19,8 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  // A one-time link that existed but is used, expired or revoked.
+  gone: 410,
   payload_too_large: 413,
   invalid: 422,
   rate_limited: 429,

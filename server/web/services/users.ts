@@ -1,6 +1,8 @@
 // Team accounts: admins add users with a role, change roles and remove users. A role
 // change takes effect at once: REST re-reads the user per request, and open consoles the
 // new role no longer allows are closed. The last admin cannot be demoted or removed.
+// Disabling a user revokes their sessions (their sockets close at once) and refuses their
+// sign-in until re-enabled; the last enabled admin cannot be disabled, demoted or removed.
 import { z } from "zod";
 import { audit } from "../audit";
 import { ApiError } from "../http/errors";
@@ -13,6 +15,7 @@ import type { Caller } from "./caller";
 export const RoleSchema = z.enum(ROLES);
 export const NewUserBody = z.strictObject({ username: UsernameSchema, password: NewPasswordSchema, role: RoleSchema });
 export const UserPatchBody = z.strictObject({ role: RoleSchema });
+export const UserStatusBody = z.strictObject({ disabled: z.boolean() });
 
 export async function listUsers(svc: Services) {
   const rows = await svc.db.user.findMany({ orderBy: { username: "asc" } });
@@ -34,8 +37,32 @@ export async function createUser(svc: Services, { user: actor, ip }: Caller, bod
   return publicUser(user);
 }
 
+/** Admins other than `userId` who can sign in: a disabled admin does not keep Hangar administrable. */
 async function otherAdmins(svc: Services, userId: string): Promise<number> {
-  return svc.db.user.count({ where: { role: "admin", id: { not: userId } } });
+  return svc.db.user.count({ where: { role: "admin", disabledAt: null, id: { not: userId } } });
+}
+
+export async function setDisabled(svc: Services, { user: actor, ip }: Caller, userId: string, disabled: boolean) {
+  const target = await svc.db.user.findUnique({ where: { id: userId } });
+  if (!target) throw new ApiError("not_found", `No user ${userId}`, { id: "unknown user" });
+  if (disabled && target.id === actor.id) throw new ApiError("conflict", "You cannot disable your own account", { disabled: "yourself" });
+  if (disabled && target.role === "admin" && (await otherAdmins(svc, userId)) === 0)
+    throw new ApiError("conflict", "Hangar needs at least one active admin: make someone else admin first", { disabled: "last admin" });
+  if (!!target.disabledAt === disabled) return publicUser(target);
+  const updated = await svc.db.user.update({ where: { id: userId }, data: { disabledAt: disabled ? new Date() : null } });
+  // After the flag is written: a request racing this sees either a revoked session or a
+  // disabled user (sessions.validate checks both), never a live one.
+  const revoked = disabled ? await svc.sessions.revokeAllForUser(userId) : 0;
+  await audit(svc.db, {
+    actor: actor.username,
+    userId: actor.id,
+    action: disabled ? "user.disable" : "user.enable",
+    target: target.username,
+    outcome: "success",
+    ip,
+    details: disabled ? { sessionsRevoked: revoked } : {},
+  });
+  return publicUser(updated);
 }
 
 export async function setRole(svc: Services, { user: actor, ip }: Caller, userId: string, role: z.output<typeof RoleSchema>) {

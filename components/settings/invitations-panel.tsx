@@ -1,0 +1,137 @@
+"use client";
+// Invitations (admins only): a one-time link with a role and an expiry, shown once; the
+// pending ones listed and revocable.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { api, ApiClientError } from "../lib/api";
+import { useCan } from "../lib/queries";
+import { keys } from "../lib/query-keys";
+import { Button } from "../ui/form";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { CopyOnce } from "../ui/copy-once";
+import { useToast } from "../ui/toasts";
+
+interface Invitation {
+  id: string;
+  role: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+const EXPIRY = [
+  { label: "1 hour", seconds: 3600 },
+  { label: "24 hours", seconds: 86_400 },
+  { label: "3 days", seconds: 3 * 86_400 },
+  { label: "7 days", seconds: 7 * 86_400 },
+];
+
+const select = "rounded border border-slate-300 bg-white px-2 py-2 text-sm font-normal dark:border-slate-700 dark:bg-slate-900";
+
+export function InvitationsPanel() {
+  const canManage = useCan("user.manage");
+  const qc = useQueryClient();
+  const toast = useToast();
+  const key = [...keys.users(), "invitations"];
+  const list = useQuery({ queryKey: key, queryFn: () => api<{ invitations: Invitation[] }>("/api/invitations"), enabled: canManage });
+  const refresh = () => qc.invalidateQueries({ queryKey: key });
+  const [link, setLink] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<Invitation | null>(null);
+  const create = useMutation({
+    mutationFn: (b: { role: string; expiresInSeconds: number }) => api<{ path: string }>("/api/invitations", { method: "POST", body: b }),
+    onSuccess: (r) => (setLink(window.location.origin + r.path), setError(null)),
+    onError: (e) => setError(e instanceof ApiClientError ? e.message : "Could not create the invitation"),
+    onSettled: refresh,
+  });
+  const revoke = useMutation({
+    mutationFn: (id: string) => api(`/api/invitations/${encodeURIComponent(id)}`, { method: "DELETE" }),
+    onSuccess: () => toast("Invitation revoked", "success"),
+    onError: (e) => toast(e.message, "error"),
+    onSettled: refresh,
+  });
+  if (!canManage) return null;
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    create.mutate({ role: String(f.get("role") ?? "viewer"), expiresInSeconds: Number(f.get("expiry") ?? 86_400) });
+  };
+  const pending = list.data?.invitations ?? [];
+  return (
+    <section aria-labelledby="inv-h" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+      <h2 id="inv-h" className="mb-3 text-lg font-medium">
+        Invitations
+      </h2>
+      <form onSubmit={submit} className="mb-3 flex flex-wrap items-end gap-2" aria-label="Invite someone">
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Role
+          <select name="role" defaultValue="viewer" className={select}>
+            <option value="viewer">viewer</option>
+            <option value="operator">operator</option>
+            <option value="admin">admin</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Expires after
+          <select name="expiry" defaultValue={String(3 * 86_400)} className={select}>
+            {EXPIRY.map((x) => (
+              <option key={x.seconds} value={x.seconds}>
+                {x.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Button type="submit" disabled={create.isPending}>
+          {create.isPending ? "Creating…" : "Create invitation link"}
+        </Button>
+      </form>
+      {error && (
+        <p role="alert" className="mb-2 text-sm text-red-600">
+          {error}
+        </p>
+      )}
+      {link && <CopyOnce label="Invitation link" value={link} onDone={() => setLink(null)} />}
+      {pending.length === 0 ? (
+        <p className="mt-3 text-sm text-slate-500">No pending invitations.</p>
+      ) : (
+        <table className="mt-3 w-full text-left text-sm" aria-label="Pending invitations">
+          <thead className="text-slate-500">
+            <tr>
+              <th className="py-2">Role</th>
+              <th>Created by</th>
+              <th>Expires</th>
+              <th className="sr-only">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {pending.map((i) => (
+              <tr key={i.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="invitation-row">
+                <td className="py-2">{i.role}</td>
+                <td>{i.createdBy}</td>
+                <td>
+                  <time dateTime={i.expiresAt}>{new Date(i.expiresAt).toLocaleString()}</time>
+                </td>
+                <td className="text-right">
+                  <Button variant="secondary" onClick={() => setConfirm(i)}>
+                    Revoke
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <ConfirmDialog
+        open={!!confirm}
+        title="Revoke this invitation?"
+        confirmLabel="Revoke invitation"
+        danger
+        onCancel={() => setConfirm(null)}
+        onConfirm={() => (confirm && revoke.mutate(confirm.id), setConfirm(null))}
+      >
+        The link stops working at once. Whoever has it sees that it was revoked.
+      </ConfirmDialog>
+    </section>
+  );
+}
