@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { tryUpgrade } from "../helpers/ws";
+import { EventRecorder } from "../helpers/events";
 import { freshCode, wrongCode } from "../helpers/totp";
 
 const PASSWORD = "a long enough password";
@@ -119,11 +120,15 @@ describe("TOTP second factor", () => {
   it("required for a role: its users are sent to enrolment and can do nothing else until enrolled", async () => {
     const { c: vic } = await signIn("vic");
     expect((await vic.req("GET", "/api/machines")).status).toBe(200);
+    // An events socket open before the policy changes is closed by it, with the "enrol" code.
+    const rec = await EventRecorder.open(srv.url, vic.cookie);
+    const closedWith = new Promise<number>((r) => rec.ws.once("close", (code) => r(code)));
     expect((await vic.req("PUT", "/api/auth/totp/policy", { requireAll: false, roles: ["viewer"] })).status).toBe(403);
     expect((await admin.req("PUT", "/api/auth/totp/policy", { requireAll: false, roles: ["superuser"] })).status).toBe(422);
     const set = await admin.req("PUT", "/api/auth/totp/policy", { requireAll: false, roles: ["viewer"] });
     expect(set.status).toBe(200);
     expect(set.json).toEqual({ requireAll: false, roles: ["viewer"] });
+    expect(await closedWith).toBe(4409);
     // The next request of the already signed-in viewer: refused, pointing at enrolment.
     const refused = await vic.req("GET", "/api/machines");
     expect(refused.status).toBe(403);

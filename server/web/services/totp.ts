@@ -12,6 +12,7 @@ import { ROLES } from "../auth/permissions";
 import { acceptCode, newRecoveryCodes, newTotpSecret, otpauthUri, recoveryHash } from "../auth/totp";
 import type { Caller } from "./caller";
 import type { Client } from "./sessions";
+import { CLOSE_ENROL_TOTP } from "../ws/socket-registry";
 
 const Code = z
   .string()
@@ -88,7 +89,16 @@ export async function resetTotp(svc: Services, { user: actor, ip }: Caller, user
   const target = await svc.db.user.findUnique({ where: { id: userId } });
   if (!target) throw new ApiError("not_found", `No user ${userId}`, { id: "unknown user" });
   await clearTotp(svc, userId);
-  await audit(svc.db, { actor: actor.username, userId: actor.id, action: "totp.reset", target: target.username, outcome: "success", ip });
+  const closed = await closeUnenrolledSockets(svc);
+  await audit(svc.db, {
+    actor: actor.username,
+    userId: actor.id,
+    action: "totp.reset",
+    target: target.username,
+    outcome: "success",
+    ip,
+    details: { socketsClosed: closed },
+  });
 }
 
 export function getTotpPolicy(svc: Services) {
@@ -135,6 +145,26 @@ export async function finishTotpLogin(svc: Services, body: z.output<typeof TotpL
     details: { secondFactor: how },
   });
   return { user: publicUser(user), token };
+}
+
+/**
+ * REST refuses users the policy sends to enrolment from their next request; their open
+ * sockets are closed here, with a code that sends the browser to the enrolment page.
+ */
+async function closeUnenrolledSockets(svc: Services): Promise<number> {
+  const p = svc.totp.getPolicy();
+  if (!p.requireAll && !p.roles.length) return 0;
+  const sessions = await svc.db.session.findMany({
+    where: { revokedAt: null, user: { totpSecret: null, ...(p.requireAll ? {} : { role: { in: p.roles } }) } },
+    select: { id: true },
+  });
+  return sessions.length
+    ? svc.sockets.closeSessions(
+        sessions.map((s) => s.id),
+        "two-factor sign-in required",
+        CLOSE_ENROL_TOTP,
+      )
+    : 0;
 }
 
 async function clearTotp(svc: Services, userId: string) {
