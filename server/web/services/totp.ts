@@ -108,13 +108,14 @@ export function getTotpPolicy(svc: Services) {
 export async function setTotpPolicy(svc: Services, { user, ip }: Caller, body: z.output<typeof TotpPolicyBody>) {
   const before = svc.totp.getPolicy();
   await svc.totp.setPolicy({ requireAll: body.requireAll, roles: [...new Set(body.roles)] });
+  const closed = await closeUnenrolledSockets(svc);
   await audit(svc.db, {
     actor: user.username,
     userId: user.id,
     action: "totp.policy",
     outcome: "success",
     ip,
-    details: { before, after: svc.totp.getPolicy() },
+    details: { before, after: svc.totp.getPolicy(), socketsClosed: closed },
   });
   return svc.totp.getPolicy();
 }
