@@ -91,3 +91,34 @@ test("API token panel: create with chosen permissions, value shown once, used by
   expect(await asScript()).toBe(401);
   await ctx.close();
 });
+
+test("required for viewers: a viewer signing in is sent to enrolment, and lands on the dashboard once enrolled", async ({ browser, page }) => {
+  await signIn(page);
+  const headers = { "X-Hangar-CSRF": "1", Origin: base() };
+  const vera = { username: "vera", password: "a long enough e2e password" };
+  expect([201, 409]).toContain((await page.request.post(`${base()}/api/users`, { data: { ...vera, role: "viewer" }, headers })).status());
+  expect((await page.request.put(`${base()}/api/auth/totp/policy`, { data: { requireAll: false, roles: ["viewer"] }, headers })).status()).toBe(200);
+  const ctx = await browser.newContext();
+  try {
+    const v = await ctx.newPage();
+    await v.goto(base() + "/login");
+    await v.getByLabel("Username").fill(vera.username);
+    await v.getByLabel("Password").fill(vera.password);
+    await v.getByRole("button", { name: "Sign in" }).click();
+    await expect(v).toHaveURL(/\/enrol-totp$/);
+    await expect(v.getByRole("heading", { name: "Set up two-factor sign-in" })).toBeVisible();
+    // Nothing else opens meanwhile: another page sends it back here.
+    await v.goto(base() + "/machines");
+    await expect(v).toHaveURL(/\/enrol-totp$/);
+    await v.getByRole("button", { name: "Set up two-factor sign-in" }).click();
+    const secret = (await v.getByTestId("totp-secret").textContent())!.trim();
+    await v.getByLabel("Code from the app").fill(await freshCode(secret, { step: null }));
+    await v.getByRole("button", { name: "Turn on" }).click();
+    await expect(v.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+    await v.getByRole("button", { name: "I have saved them" }).click();
+    await expect(v.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  } finally {
+    await ctx.close();
+    await page.request.put(`${base()}/api/auth/totp/policy`, { data: { requireAll: false, roles: [] }, headers });
+  }
+});

@@ -75,7 +75,7 @@ export function TotpEnrol({ onDone, onCancel }: { onDone: () => void; onCancel?:
     confirm.mutate(String(new FormData(e.currentTarget).get("code") ?? "").trim());
   };
   return (
-    <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
+    <form onSubmit={submit} className="flex max-w-md flex-col gap-3" noValidate>
       <p className="text-sm">Scan this code with your authenticator app, or type the secret into it.</p>
       <img src={enrolment.qr} alt="QR code for your authenticator app" width={192} height={192} className="self-center rounded bg-white p-2" />
       <div className="text-sm">

@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api } from "../lib/api";
-import { useCan, type PublicUser } from "../lib/queries";
+import { useCan, useMe, type PublicUser } from "../lib/queries";
 import { keys } from "../lib/query-keys";
 import { ROLES } from "@/server/protocol/roles";
 import { Button } from "../ui/form";
@@ -18,6 +18,8 @@ interface Policy {
 
 export function TotpPolicyPanel() {
   const isAdmin = useCan("user.manage");
+  const me = useMe();
+  const mine = useQuery({ queryKey: keys.totp(), queryFn: () => api<{ enabled: boolean }>("/api/auth/totp"), enabled: isAdmin });
   const qc = useQueryClient();
   const toast = useToast();
   const policy = useQuery({ queryKey: keys.totpPolicy(), queryFn: () => api<Policy>("/api/auth/totp/policy"), enabled: isAdmin });
@@ -40,6 +42,9 @@ export function TotpPolicyPanel() {
     onError: (e) => toast(e.message, "error"),
   });
   if (!isAdmin) return null;
+  const covers = (p: Policy | null, role: string) => !!p && (p.requireAll || p.roles.includes(role));
+  const lockSelf =
+    !!draft && !!me.data && mine.data?.enabled === false && covers(draft, me.data.user.role) && !covers(policy.data ?? null, me.data.user.role);
   const dirty = !!draft && !!policy.data && JSON.stringify(draft) !== JSON.stringify(policy.data);
   const resetName = users.data?.users.find((u) => u.id === resetUser)?.username ?? "";
 
@@ -70,6 +75,11 @@ export function TotpPolicyPanel() {
               Require it for {r}s
             </label>
           ))}
+          {lockSelf && (
+            <p role="note" className="text-amber-700 dark:text-amber-400">
+              This covers you and you have no second factor yet: after saving you will be asked to set yours up before anything else.
+            </p>
+          )}
           <div>
             <Button onClick={() => save.mutate(draft)} disabled={!dirty || save.isPending}>
               Save policy
