@@ -1,22 +1,65 @@
-import { services } from "@/server/web/services";
+import { services, type Services } from "@/server/web/services";
 import { checkMetricsToken } from "@/server/web/metrics/prometheus";
 import { prometheusScrape } from "@/server/web/services/metrics";
+import { bearerValue, TOKEN_PREFIX } from "@/server/web/auth/api-tokens";
+import { CLIENT_IP_HEADER } from "@/server/web/http/route";
 
-// Prometheus scrape endpoint. Disabled (404) unless HANGAR_METRICS_TOKEN is set; then it
-// needs `Authorization: Bearer <token>`. Session cookies are not accepted here.
+// Prometheus scrape endpoint. Session cookies are not accepted here. Two credentials work:
+// a personal API token (hgr_…) holding host.read and vm.read (the scrape carries host and
+// machine series), or the shared HANGAR_METRICS_TOKEN; without that variable and without
+// an API token the endpoint is disabled (404).
+const METRICS_PERMISSIONS = ["host.read", "vm.read"] as const;
+
 export async function GET(req: Request): Promise<Response> {
   const svc = services();
-  const check = checkMetricsToken(svc.config.metricsToken, req.headers.get("authorization"));
+  const header = req.headers.get("authorization");
+  const bearer = bearerValue(header);
+  if (bearer?.startsWith(TOKEN_PREFIX)) {
+    const refusal = await apiTokenRefusal(svc, bearer, req.headers.get(CLIENT_IP_HEADER) ?? "");
+    if (refusal) return refusal;
+    return scrape(svc);
+  }
+  const check = checkMetricsToken(svc.config.metricsToken, header);
   if (check !== "ok") {
     const status = check === "disabled" ? 404 : 401;
     const message =
       check === "disabled" ? "the /metrics endpoint is disabled (set HANGAR_METRICS_TOKEN to enable it)" : "a valid bearer token is required";
-    return new Response(JSON.stringify({ error: { code: check === "disabled" ? "not_found" : "unauthenticated", message } }), {
-      status,
-      headers: { "content-type": "application/json", ...(status === 401 ? { "www-authenticate": 'Bearer realm="hangar-metrics"' } : {}) },
-    });
+    return error(status, check === "disabled" ? "not_found" : "unauthenticated", message);
   }
+  return scrape(svc);
+}
+
+async function apiTokenRefusal(svc: Services, value: string, ip: string): Promise<Response | null> {
+  const r = await svc.apiTokens.authenticate(value, ip);
+  if ("refused" in r) {
+    svc.apiTokens.recordFailure({ reason: r.refused, ip, path: "/metrics", token: r.token, user: r.user });
+    return error(
+      401,
+      "unauthenticated",
+      `this API token ${r.refused === "expired" ? "has expired" : r.refused === "revoked" ? "was revoked" : "is not valid"}`,
+    );
+  }
+  const missing = METRICS_PERMISSIONS.find((p) => !r.permissions.has(p));
+  if (missing || svc.totp.mustEnrol(r.user)) {
+    svc.apiTokens.recordFailure({ reason: "forbidden", ip, path: "/metrics", token: r.token, user: r.user, permission: missing });
+    return error(
+      403,
+      "forbidden",
+      missing ? `this API token lacks the permission ${missing}` : "the token's owner must set up two-factor sign-in first",
+    );
+  }
+  return null;
+}
+
+async function scrape(svc: Services): Promise<Response> {
   return new Response(await prometheusScrape(svc), {
     headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
+  });
+}
+
+function error(status: number, code: string, message: string): Response {
+  return new Response(JSON.stringify({ error: { code, message } }), {
+    status,
+    headers: { "content-type": "application/json", ...(status === 401 ? { "www-authenticate": 'Bearer realm="hangar-metrics"' } : {}) },
   });
 }

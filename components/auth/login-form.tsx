@@ -11,6 +11,21 @@ export function LoginForm({ next }: { next: string }) {
   const [busy, setBusy] = useState(false);
   const router = useRouter();
   const qc = useQueryClient();
+  /** Set once the password passed and the account has a second factor. */
+  const [challenge, setChallenge] = useState<string | null>(null);
+  const [useRecovery, setUseRecovery] = useState(false);
+
+  function proceed() {
+    // Only this origin: an attacker-supplied ?next= (`//evil`, a backslash, `https://…`)
+    // must not send the browser elsewhere.
+    const url = new URL(next, window.location.origin);
+    const target = url.origin === window.location.origin ? url.pathname + url.search + url.hash : "/";
+    // The page's data is requested now, beside the page, not after its JavaScript ran;
+    // and the navigation stays in this document (its scripts are loaded and running)
+    // instead of loading and hydrating a new one.
+    prefetchPageData(qc, target);
+    router.replace(target);
+  }
 
   async function submit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -18,20 +33,65 @@ export function LoginForm({ next }: { next: string }) {
     setBusy(true);
     setError(null);
     try {
-      await api("/api/auth/login", { method: "POST", body: { username: form.get("username"), password: form.get("password") } });
-      // Only this origin: an attacker-supplied ?next= (`//evil`, a backslash, `https://…`)
-      // must not send the browser elsewhere.
-      const url = new URL(next, window.location.origin);
-      const target = url.origin === window.location.origin ? url.pathname + url.search + url.hash : "/";
-      // The page's data is requested now, beside the page, not after its JavaScript ran;
-      // and the navigation stays in this document (its scripts are loaded and running)
-      // instead of loading and hydrating a new one.
-      prefetchPageData(qc, target);
-      router.replace(target);
+      const r = await api<{ totpRequired?: true; challenge?: string }>("/api/auth/login", {
+        method: "POST",
+        body: { username: form.get("username"), password: form.get("password") },
+      });
+      if (r.totpRequired && r.challenge) {
+        setChallenge(r.challenge);
+        setBusy(false);
+        return;
+      }
+      proceed();
     } catch (err) {
       setError(err instanceof ApiClientError ? err.message : "Sign-in failed");
       setBusy(false);
     }
+  }
+
+  async function submitCode(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const value = String(new FormData(e.currentTarget).get("factor") ?? "").trim();
+    setBusy(true);
+    setError(null);
+    try {
+      await api("/api/auth/login/totp", { method: "POST", body: { challenge, ...(useRecovery ? { recoveryCode: value } : { code: value }) } });
+      proceed();
+    } catch (err) {
+      // An expired challenge: start again from the password.
+      if (err instanceof ApiClientError && err.fields.challenge) setChallenge(null);
+      setError(err instanceof ApiClientError ? err.message : "Sign-in failed");
+      setBusy(false);
+    }
+  }
+
+  if (challenge) {
+    return (
+      <AuthCard title="Two-factor sign-in">
+        <form onSubmit={submitCode} method="post" className="flex flex-col gap-4" noValidate>
+          <Field
+            key={useRecovery ? "recovery" : "code"}
+            label={useRecovery ? "Recovery code" : "6-digit code from your authenticator app"}
+            name="factor"
+            autoComplete="one-time-code"
+            inputMode={useRecovery ? "text" : "numeric"}
+            required
+            autoFocus
+          />
+          {error && (
+            <p role="alert" className="text-sm text-red-600 dark:text-red-400">
+              {error}
+            </p>
+          )}
+          <Button type="submit" disabled={busy}>
+            {busy ? "Checking…" : "Verify"}
+          </Button>
+          <Button variant="secondary" onClick={() => (setUseRecovery((r) => !r), setError(null))}>
+            {useRecovery ? "Use a code from the app" : "Use a recovery code"}
+          </Button>
+        </form>
+      </AuthCard>
+    );
   }
 
   return (

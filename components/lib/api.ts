@@ -33,6 +33,8 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     if (res.status === 401 && typeof window !== "undefined" && !path.startsWith("/api/auth/login") && !path.startsWith("/api/setup")) {
       window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
     }
+    // The TOTP policy wants a second factor first: every other call is refused until then.
+    if (res.status === 403 && e?.fields?.totp && typeof window !== "undefined") window.location.assign("/enrol-totp");
     throw new ApiClientError(res.status, e?.code ?? "http_error", e?.message ?? `Request failed (${res.status})`, e?.fields);
   }
   return data as T;

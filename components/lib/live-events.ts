@@ -129,6 +129,11 @@ export function useLiveEvents(): LinkState {
         window.location.assign("/login");
         return;
       }
+      // 4409: a second factor is now required and this user has none (server/web/ws/socket-registry.ts).
+      if (code === 4409) {
+        window.location.assign("/enrol-totp");
+        return;
+      }
       const delay = Math.min(15_000, 500 * 2 ** attempt++) * (0.5 + Math.random() / 2);
       retry = setTimeout(connect, delay);
     };

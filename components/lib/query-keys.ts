@@ -5,6 +5,9 @@ export const keys = {
   sessions: () => ["sessions"] as const,
   users: () => ["users"] as const,
   audit: () => ["audit"] as const,
+  tokens: (scope: "mine" | "all") => ["tokens", scope] as const,
+  totp: () => ["totp"] as const,
+  totpPolicy: () => ["totp", "policy"] as const,
   hosts: {
     all: () => ["hosts"] as const,
     list: () => [...keys.hosts.all(), "list"] as const,

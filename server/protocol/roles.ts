@@ -59,6 +59,31 @@ export function isRole(r: string): r is Role {
   return (ROLES as readonly string[]).includes(r);
 }
 
+/** Every permission, in the order the UI lists them (API token dialog). */
+export const PERMISSIONS: readonly Permission[] = [
+  "session.manage",
+  "host.read",
+  "host.manage",
+  "vm.read",
+  "vm.power",
+  "vm.console",
+  "vm.create",
+  "vm.edit",
+  "vm.manage",
+  "container.read",
+  "container.manage",
+  "storage.manage",
+  "network.manage",
+  "task.read",
+  "audit.read",
+  "user.manage",
+];
+
+/** What a role holds, in PERMISSIONS order. */
+export function permissionsOf(role: string): Permission[] {
+  return isRole(role) ? PERMISSIONS.filter((p) => GRANTS[role].has(p)) : [];
+}
+
 export function roleCan(role: string, permission: Permission): boolean {
   return isRole(role) && GRANTS[role].has(permission);
 }

@@ -8,6 +8,8 @@ import { migrate } from "./db/migrate";
 import { FailureLimiter } from "./auth/rate-limit";
 import { SessionService } from "./auth/sessions";
 import { SetupTokens } from "./auth/setup-token";
+import { ApiTokenService } from "./auth/api-tokens";
+import { TotpService } from "./auth/totp";
 import { setServices, type Services } from "./services";
 import { SocketRegistry } from "./ws/socket-registry";
 import { createUpgradeHandler } from "./ws/upgrade";
@@ -57,6 +59,8 @@ async function main(): Promise<void> {
   const relay = ConsoleRelay.forRoot(root, dev);
   await relay.start();
   const localUrl = `http://127.0.0.1:${config.port}`;
+  const totp = new TotpService(db, { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs });
+  await totp.load();
   const svc: Services = {
     config,
     db,
@@ -64,6 +68,8 @@ async function main(): Promise<void> {
     setup: new SetupTokens(config.setupTokenMs),
     loginByAccount: new FailureLimiter(config.loginMaxFailures, config.loginWindowMs),
     loginByAddress: new FailureLimiter(config.loginMaxFailures * 4, config.loginWindowMs),
+    apiTokens: new ApiTokenService(db),
+    totp,
     sockets: new SocketRegistry(config.wsPingMs, (id) => sessions.isAlive(id)),
     bus,
     hub,

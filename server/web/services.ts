@@ -7,6 +7,8 @@ import type { Db } from "./db/client";
 import type { FailureLimiter } from "./auth/rate-limit";
 import type { SessionService } from "./auth/sessions";
 import type { SetupTokens } from "./auth/setup-token";
+import type { ApiTokenService } from "./auth/api-tokens";
+import type { TotpService } from "./auth/totp";
 import type { SocketRegistry } from "./ws/socket-registry";
 import type { EventBus } from "./events/bus";
 import type { AgentHub } from "./agents/hub";
@@ -22,6 +24,9 @@ export interface Services {
   setup: SetupTokens;
   loginByAccount: FailureLimiter;
   loginByAddress: FailureLimiter;
+  apiTokens: ApiTokenService;
+  /** Second factor: sign-in challenges, wrong-code throttle, the enrolment policy. */
+  totp: TotpService;
   sockets: SocketRegistry;
   bus: EventBus;
   hub: AgentHub;

@@ -2,14 +2,20 @@ import { SessionsPanel } from "@/components/settings/sessions-panel";
 import { Page } from "@/components/ui/form";
 import { UsersPanel } from "@/components/settings/users-panel";
 import { InvitationsPanel } from "@/components/settings/invitations-panel";
+import { ApiTokensPanel } from "@/components/settings/api-tokens-panel";
+import { TotpPanel } from "@/components/settings/totp-panel";
+import { TotpPolicyPanel } from "@/components/settings/totp-policy-panel";
 
 export default function SettingsPage() {
   return (
     <Page title="Settings">
       <div className="flex flex-col gap-4">
         <SessionsPanel />
+        <TotpPanel />
+        <ApiTokensPanel />
         <UsersPanel />
         <InvitationsPanel />
+        <TotpPolicyPanel />
       </div>
     </Page>
   );

@@ -81,6 +81,8 @@ export async function login(svc: Services, body: z.output<typeof LoginBody>, ip:
     });
     throw new ApiError("forbidden", "This account is disabled: ask an admin to enable it");
   }
-  await audit(svc.db, { actor: user.username, userId: user.id, action: "auth.login", outcome: "success", ip });
+  // With a second factor the sign-in is complete only after the code (audited there).
+  if (user.totpSecret) await audit(svc.db, { actor: user.username, userId: user.id, action: "auth.password", outcome: "success", ip });
+  else await audit(svc.db, { actor: user.username, userId: user.id, action: "auth.login", outcome: "success", ip });
   return user;
 }

@@ -7,6 +7,14 @@ import type { ValidSession } from "../auth/sessions";
 import { REQUEST_PATH_HEADER } from "./request-path";
 
 export async function requirePageSession(): Promise<ValidSession> {
+  const valid = await requireEnrolmentSession();
+  // The TOTP policy wants a second factor this user has not set up: enrolment first.
+  if (services().totp.mustEnrol(valid.user)) redirect("/enrol-totp");
+  return valid;
+}
+
+/** A signed-in session, whether or not the TOTP policy still sends it to enrolment. */
+export async function requireEnrolmentSession(): Promise<ValidSession> {
   const svc = services();
   const token = (await cookies()).get(sessionCookieName(svc.config))?.value;
   const valid = await svc.sessions.validate(token);

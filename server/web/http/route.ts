@@ -6,7 +6,8 @@
 // a 422 naming it, before anything is done.
 import { z } from "zod";
 import { describeFields, issueFields } from "../../protocol/issues";
-import type { Session, User } from "../db/client";
+import type { ApiToken, Session, User } from "../db/client";
+import { bearerValue, type TokenAuth } from "../auth/api-tokens";
 import { authorize, type Permission, type Resource } from "../auth/permissions";
 import { services, type Services } from "../services";
 import { ApiError, errorBody, isApiError } from "./errors";
@@ -25,8 +26,15 @@ type AnyZod = z.ZodType;
 type Out<S> = S extends AnyZod ? z.output<S> : undefined;
 
 export interface RouteSpec<P, Q, B> {
-  /** "none" for sign-in and setup; everything else needs a live session. */
+  /** "none" for sign-in and setup; everything else needs a live session or an API token. */
   auth?: "user" | "none";
+  /**
+   * "required": a browser session only, no API token (console tickets bound to the session,
+   * sign-out, managing tokens and the second factor: a token must not mint tokens).
+   */
+  session?: "required";
+  /** Open to a user the TOTP policy sends to enrolment first (me, sign-out, enrolment). */
+  enrolment?: true;
   permission?: Permission;
   /** The object the permission is checked on, from the parsed params. */
   resource?: (params: Out<P>) => Resource;
@@ -43,14 +51,21 @@ export interface RouteContext<P, Q, B> {
   ip: string;
   user: User | null;
   session: Session | null;
+  /** The API token the request came with (then `session` is null). */
+  token: ApiToken | null;
   params: Out<P>;
   query: Out<Q>;
   body: Out<B>;
 }
 
-export interface AuthedContext<P, Q, B> extends RouteContext<P, Q, B> {
+/** A signed-in caller: by session cookie or by API token. */
+export interface CallerContext<P, Q, B> extends RouteContext<P, Q, B> {
   user: User;
+}
+
+export interface AuthedContext<P, Q, B> extends CallerContext<P, Q, B> {
   session: Session;
+  token: null;
 }
 
 type NextCtx = { params?: Promise<Record<string, string | string[]>> };
@@ -60,8 +75,12 @@ export function route<P extends AnyZod | undefined = undefined, Q extends AnyZod
   handler: (ctx: RouteContext<P, Q, B>) => Promise<Response>,
 ): (req: Request, nextCtx: NextCtx) => Promise<Response>;
 export function route<P extends AnyZod | undefined = undefined, Q extends AnyZod | undefined = undefined, B extends AnyZod | undefined = undefined>(
-  spec: RouteSpec<P, Q, B> & { permission: Permission },
+  spec: RouteSpec<P, Q, B> & { permission: Permission; session: "required" },
   handler: (ctx: AuthedContext<P, Q, B>) => Promise<Response>,
+): (req: Request, nextCtx: NextCtx) => Promise<Response>;
+export function route<P extends AnyZod | undefined = undefined, Q extends AnyZod | undefined = undefined, B extends AnyZod | undefined = undefined>(
+  spec: RouteSpec<P, Q, B> & { permission: Permission; session?: undefined },
+  handler: (ctx: CallerContext<P, Q, B>) => Promise<Response>,
 ): (req: Request, nextCtx: NextCtx) => Promise<Response>;
 export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined, B extends AnyZod | undefined>(
   spec: RouteSpec<P, Q, B>,
@@ -73,18 +92,32 @@ export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined
       try {
         const svc = services();
         const ip = req.headers.get(CLIENT_IP_HEADER) ?? "";
-        if (MUTATING.has(req.method)) csrfCheck(svc, req);
+        // A bearer request carries no cookie the browser adds by itself, so it cannot be
+        // forged cross-site: no CSRF/Origin check. Sign-in and setup keep it regardless.
+        const bearer = spec.auth === "none" ? null : bearerValue(req.headers.get("authorization"));
+        if (MUTATING.has(req.method) && bearer === null) csrfCheck(svc, req);
         let user: User | null = null;
         let session: Session | null = null;
-        if (spec.auth !== "none") {
+        let tokenAuth: TokenAuth | null = null;
+        const path = new URL(req.url).pathname;
+        if (bearer !== null) {
+          tokenAuth = await tokenCaller(svc, bearer, ip, path, spec.session === "required");
+          user = tokenAuth.user;
+        } else if (spec.auth !== "none") {
           const token = parseCookies(req.headers.get("cookie")).get(sessionCookieName(svc.config));
           const valid = await svc.sessions.validate(token);
           if (!valid) throw new ApiError("unauthenticated", "Sign in to continue: no valid session");
           ({ user, session } = valid);
         }
+        if (user && !spec.enrolment && svc.totp.mustEnrol(user))
+          throw new ApiError("forbidden", "Set up two-factor sign-in first: it is required for your account", { totp: "enrolment required" });
         const params = parse("params", spec.params, nextCtx.params ? await nextCtx.params : {}) as Out<P>;
         if (user && spec.permission && !authorize(user, spec.permission, spec.resource?.(params))) {
           throw new ApiError("forbidden", `You lack the permission ${spec.permission}`);
+        }
+        if (tokenAuth && spec.permission && !tokenAuth.permissions.has(spec.permission)) {
+          svc.apiTokens.recordFailure({ reason: "forbidden", ip, path, token: tokenAuth.token, user: tokenAuth.user, permission: spec.permission });
+          throw new ApiError("forbidden", `This API token lacks the permission ${spec.permission}`);
         }
         const query = parse("query", spec.query ?? NOTHING, Object.fromEntries(new URL(req.url).searchParams)) as Out<Q>;
         const body = (
@@ -94,13 +127,39 @@ export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined
               ? parse("body", spec.body, await readJson(req, svc.config.maxBodyBytes))
               : await noBody(req, svc.config.maxBodyBytes)
         ) as Out<B>;
-        return await handler({ req, svc, ip, user: user!, session: session!, params, query, body });
+        return await handler({ req, svc, ip, user: user!, session: session!, token: tokenAuth?.token ?? null, params, query, body } as AuthedContext<
+          P,
+          Q,
+          B
+        >);
       } catch (err) {
         return errorResponse(err);
       }
     },
     { spec },
   );
+}
+
+/** The caller of a bearer request, or a 401/403. A refused use is audited, without the value. */
+async function tokenCaller(svc: Services, value: string, ip: string, path: string, sessionOnly: boolean): Promise<TokenAuth> {
+  const r = await svc.apiTokens.authenticate(value, ip);
+  if ("refused" in r) {
+    svc.apiTokens.recordFailure({ reason: r.refused, ip, path, token: r.token, user: r.user });
+    const why =
+      r.refused === "expired"
+        ? "has expired"
+        : r.refused === "revoked"
+          ? "was revoked"
+          : r.refused === "disabled"
+            ? "belongs to a disabled account"
+            : "is not valid";
+    throw new ApiError("unauthenticated", `This API token ${why}`, undefined, { "WWW-Authenticate": 'Bearer realm="hangar"' });
+  }
+  if (sessionOnly) {
+    svc.apiTokens.recordFailure({ reason: "session-only", ip, path, token: r.token, user: r.user });
+    throw new ApiError("forbidden", "This needs a signed-in browser session: API tokens are not accepted here");
+  }
+  return r;
 }
 
 function csrfCheck(svc: Services, req: Request): void {

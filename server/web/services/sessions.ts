@@ -30,8 +30,17 @@ export async function completeSetup(svc: Services, body: z.output<typeof SetupBo
   return { user: publicUser(user), token: await openSession(svc, user, client) };
 }
 
-export async function signIn(svc: Services, body: z.output<typeof LoginBody>, client: Client) {
+/**
+ * The password step. With a second factor on, no session yet: a challenge for
+ * POST /api/auth/login/totp (services/totp.ts), bound to this user and short-lived.
+ */
+export async function signIn(
+  svc: Services,
+  body: z.output<typeof LoginBody>,
+  client: Client,
+): Promise<{ user: ReturnType<typeof publicUser>; token: string } | { totpRequired: true; challenge: string }> {
   const user = await login(svc, body, client.ip);
+  if (user.totpSecret) return { totpRequired: true, challenge: svc.totp.openChallenge(user.id) };
   return { user: publicUser(user), token: await openSession(svc, user, client) };
 }
 

@@ -2,6 +2,8 @@
 // a session (or its expiry) closes its sockets, and so that every socket is pinged: idle
 // proxies drop silent connections, and a peer that stops answering pings is cut.
 export const CLOSE_SESSION_ENDED = 4401;
+/** The TOTP policy now wants a second factor this session's user lacks: the browser goes to enrolment. */
+export const CLOSE_ENROL_TOTP = 4409;
 
 /** What the registry needs of a socket: a ws WebSocket, or a console living in the relay process. */
 export interface ManagedSocket {
@@ -37,12 +39,12 @@ export class SocketRegistry {
     ws.on("close", () => this.entries.delete(entry));
   }
 
-  closeSessions(sessionIds: string[], reason = "session ended"): number {
+  closeSessions(sessionIds: string[], reason = "session ended", code = CLOSE_SESSION_ENDED): number {
     const ids = new Set(sessionIds);
     let n = 0;
     for (const e of this.entries) {
       if (e.sessionId && ids.has(e.sessionId)) {
-        e.ws.close(CLOSE_SESSION_ENDED, reason);
+        e.ws.close(code, reason);
         n++;
       }
     }

@@ -78,9 +78,11 @@ export function sessionAuthenticator(svc: Services): Authenticator<ValidSession>
     const token = parseCookies(req.headers.cookie).get(sessionCookieName(svc.config));
     const valid = await svc.sessions.validate(token);
     // A cookie that names no live session: expired, revoked, or made up.
-    return (
-      valid ?? { status: 401, message: "Sign in to continue: no valid session", audit: { reason: token ? "session-invalid" : "session-missing" } }
-    );
+    if (!valid)
+      return { status: 401, message: "Sign in to continue: no valid session", audit: { reason: token ? "session-invalid" : "session-missing" } };
+    // The TOTP policy wants a second factor this user has not set up: nothing but enrolment.
+    if (svc.totp.mustEnrol(valid.user)) return { status: 403, message: "Set up two-factor sign-in first", audit: { reason: "totp-enrolment" } };
+    return valid;
   };
 }
 

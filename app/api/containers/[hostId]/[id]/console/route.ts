@@ -11,6 +11,6 @@ const Body = z.strictObject({
 
 // A one-time ticket (30 s) for an exec shell or a live log follow, for this session only.
 export const POST = route(
-  { permission: "container.read", params: ContainerParams, resource: containerResource, body: Body },
+  { permission: "container.read", session: "required", params: ContainerParams, resource: containerResource, body: Body },
   async ({ svc, params, body, user, session, ip }) => json(await containerConsoleTicket(svc, { user, session, ip }, params, body)),
 );
