@@ -99,5 +99,7 @@ export type BrowserEvent =
   // Hosts change rarely (connect, disconnect, facts): the client refetches the host list.
   | { type: "host.changed"; seq: number; hostId: string }
   | { type: "task.upsert"; seq: number; task: TaskRow }
+  // How far a running task is (e.g. bytes of an upload of `total`), at most every 250 ms.
+  | { type: "task.progress"; seq: number; taskId: string; done: number; total: number | null }
   // Who is watching a machine's consoles (presence; "take over" closes the others).
   | { type: "console.viewers"; seq: number; hostId: string; uuid: string; viewers: ConsoleViewer[] };
