@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { FORMAT_PROBE_BYTES, detectFormat, volumeNameProblem } from "./upload-methods";
+import { FORMAT_PROBE_BYTES, detectFormat, volumeNameProblem } from "../../protocol/upload-methods";
 
 describe("detectFormat", () => {
   it("knows a qcow2 made by qemu-img by its QFI\\xfb magic", () => {
