@@ -3,6 +3,8 @@
 // disk, alternating within one run (so both see the same disk and page cache); each is
 // followed by `sync` and timed with it. Prints MB/s of each, the ratio (goal ≥ 0.5×) and
 // CPU seconds per GiB of the server and agent processes (and libvirtd) during the uploads.
+// A third measure, libvirt's upload stream fed straight from the file by this process (no
+// HTTP, no agent hop), shows how much of the gap is libvirt's own path (libvirtd → iohelper).
 // Run: npx tsx bench/volume-upload.ts   (after npm run build; BENCH_UPLOAD_MIB, BENCH_ROUNDS)
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -11,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { startWithAdmin } from "../tests/helpers/server";
 import { until, virsh } from "../tests/helpers/lab";
+import { LibvirtClient, storagePoolLookupByName, storageVolCreateXml, storageVolDelete, storageVolUploadFrom } from "../server/agent/libvirt";
 import { cpuOf, pidsByName, tree } from "./proc-cpu";
 
 const MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 512);
@@ -71,6 +74,19 @@ async function main() {
     const libvirtd = pidsByName("libvirtd");
     const up: number[] = [];
     const cp: number[] = [];
+    const rpc: number[] = [];
+    const lv = new LibvirtClient();
+    await lv.connect();
+    const lvPool = await storagePoolLookupByName(lv, POOL);
+    const direct = async () => {
+      const xml = `<volume><name>direct.img</name><capacity unit='bytes'>${BYTES}</capacity><allocation>0</allocation><target><format type='raw'/></target></volume>`;
+      const vol = await storageVolCreateXml(lv, lvPool, xml);
+      const t = performance.now();
+      await storageVolUploadFrom(lv, vol, fs.createReadStream(src, { highWaterMark: 1024 * 1024 }));
+      execFileSync("sync");
+      rpc.push((performance.now() - t) / 1000);
+      await storageVolDelete(lv, vol);
+    };
     let cpuServer = 0;
     let cpuAgent = 0;
     let cpuLibvirtd = 0;
@@ -102,19 +118,28 @@ async function main() {
       if (i % 2 === 0) {
         await upload();
         copyOnce();
+        await direct();
       } else {
+        await direct();
         copyOnce();
         await upload();
       }
     }
+    await lv.close();
     const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
     for (let i = 0; i < ROUNDS; i++)
-      console.log(`round ${i + 1}: upload ${mbps(BYTES, up[i]!).toFixed(0)} MB/s, cp ${mbps(BYTES, cp[i]!).toFixed(0)} MB/s`);
+      console.log(
+        `round ${i + 1}: upload ${mbps(BYTES, up[i]!).toFixed(0)} MB/s, cp ${mbps(BYTES, cp[i]!).toFixed(0)} MB/s, libvirt stream direct ${mbps(BYTES, rpc[i]!).toFixed(0)} MB/s`,
+      );
     const u = mbps(BYTES, med(up));
     const c = mbps(BYTES, med(cp));
     console.log(`upload through server+agent+libvirt (median, incl. sync): ${u.toFixed(0)} MB/s`);
     console.log(`cp on the same disk (median, incl. sync):                 ${c.toFixed(0)} MB/s`);
-    console.log(`ratio upload / cp: ${(u / c).toFixed(2)}× (goal ≥ 0.5×)`);
+    const d = mbps(BYTES, med(rpc));
+    console.log(`libvirt upload stream fed from the file directly (median):  ${d.toFixed(0)} MB/s`);
+    console.log(
+      `ratio upload / cp: ${(u / c).toFixed(2)}× (goal ≥ 0.5×); direct libvirt stream / cp: ${(d / c).toFixed(2)}×; upload / direct: ${(u / d).toFixed(2)}×`,
+    );
     const gib = (BYTES * ROUNDS) / GiB;
     console.log(
       `CPU s per GiB uploaded: server ${(cpuServer / gib).toFixed(2)}, agent ${(cpuAgent / gib).toFixed(2)}, libvirtd ${(cpuLibvirtd / gib).toFixed(2)}`,

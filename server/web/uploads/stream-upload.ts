@@ -48,8 +48,16 @@ export interface StreamUploadResult<R> {
   result: R | undefined;
 }
 
+/**
+ * Bytes let queue on the agent's socket before the next read of the body waits. Waiting at
+ * Node's default (16 KiB, less than one chunk of the body) made every chunk a round trip
+ * through both event loops: 68 MB/s on loopback where cp does 890 (bench/volume-upload.ts).
+ */
+const IN_FLIGHT_BYTES = 2 * 1024 * 1024;
+
 function write(sock: Socket, chunk: Uint8Array): Promise<void> {
-  if (sock.write(chunk)) return Promise.resolve();
+  sock.write(chunk);
+  if (sock.writableLength < IN_FLIGHT_BYTES) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onDrain = () => (sock.off("close", onClose), resolve());
     const onClose = () => (sock.off("drain", onDrain), reject(new ApiError("unavailable", "the host closed the upload")));
