@@ -17,7 +17,7 @@ import { LibvirtClient, storagePoolLookupByName, storageVolCreateXml, storageVol
 import { cpuOf, pidsByName, tree } from "./proc-cpu";
 
 const MIB = Number(process.env.BENCH_UPLOAD_MIB ?? 512);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BYTES = MIB * 1024 * 1024;
 const GiB = 1024 ** 3;
 const POOL = `hx-b-bench-${process.pid}`;

@@ -173,6 +173,18 @@ labSuite("libvirt", "volume upload into a directory pool", () => {
     expect(vols()).toEqual(["boot.iso", "disk.qcow2"]);
   });
 
+  it("removes a temporary file left over by an agent that died mid-upload, at the next upload into the pool", async () => {
+    const stale = path.join(dir, ".upload-0123456789ab-dead.iso");
+    fs.writeFileSync(stale, Buffer.alloc(4096));
+    const old = new Date(Date.now() - 10 * 60_000);
+    fs.utimesSync(stale, old, old);
+    const r = await answer(await upload(admin, "next.raw", randomBytes(50_000)));
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    expect(files()).toEqual(["boot.iso", "disk.qcow2", "next.raw"]);
+    expect(vols()).toEqual(["boot.iso", "disk.qcow2", "next.raw"]);
+    fs.rmSync(path.join(dir, "next.raw"));
+  });
+
   it("requires a Content-Length (a chunked body is refused with 400 naming size)", async () => {
     const r = await answer(
       await fetch(`${srv.url}/api/hosts/${hostId}/pools/${pool}/upload?name=chunked.raw`, {

@@ -52,6 +52,34 @@ function tempVolumeXml(name: string, size: number): string {
   }) as string;
 }
 
+/** Temporary files of the uploads this agent is running now. */
+const active = new Set<string>();
+/** A temporary file untouched this long, of no running upload, is left over from an agent that died mid-upload. */
+const STALE_MS = 60_000;
+
+/**
+ * Removes temporary files no upload of this agent owns: an agent that died mid-upload could
+ * not delete its own (libvirtd aborted the stream when its connection closed). One agent
+ * runs per host, so a file outside `active` belongs to no upload in progress.
+ */
+function sweepStale(dir: string): number {
+  let removed = 0;
+  for (const f of fs.readdirSync(dir)) {
+    const file = path.join(dir, f);
+    if (!f.startsWith(TEMP_PREFIX) || active.has(file)) continue;
+    try {
+      const st = fs.lstatSync(file);
+      if (st.isFile() && Date.now() - st.mtimeMs > STALE_MS) {
+        fs.rmSync(file);
+        removed++;
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return removed;
+}
+
 async function volumeOrNull(c: LibvirtClient, pool: PoolRef, name: string): Promise<VolumeRef | null> {
   return storageVolLookupByName(c, pool, name).catch((err: unknown) => {
     if (err instanceof LibvirtError && err.code === ErrorCode.NO_STORAGE_VOL) return null;
@@ -66,6 +94,7 @@ async function prepare(c: LibvirtClient, spec: VolumeUploadSpec): Promise<{ pool
   const { type, path: dir } = parsePoolXml(await storagePoolGetXmlDesc(c, pool));
   // The final step is a file rename, which only a directory pool allows (see uploadVolume).
   if (type !== "dir" || !dir) throw new DriverError("invalid_input", `uploads go into directory pools; ${spec.pool} is of type ${type}`);
+  if (sweepStale(dir)) await storagePoolRefresh(c, pool);
   // A file copied into the directory behind libvirt's back is a taken name too.
   const existing = (await volumeOrNull(c, pool, spec.name)) !== null || fs.existsSync(path.join(dir, spec.name));
   if (existing && !spec.overwrite) throw new DriverError("conflict", `a volume named ${spec.name} already exists in pool ${spec.pool}`);
@@ -171,6 +200,7 @@ export async function uploadVolume(c: LibvirtClient, spec: VolumeUploadSpec, ope
   const finalPath = path.join(dir, spec.name);
   const tmp = await storageVolCreateXml(c, pool, tempVolumeXml(tmpName, spec.size)).catch((err: unknown) => Promise.reject(driverError(err)));
   let digest = "";
+  active.add(tmpPath);
   try {
     const src = await open();
     digest = (await pump(c, tmp, src, spec.size)).sha256;
@@ -182,6 +212,8 @@ export async function uploadVolume(c: LibvirtClient, spec: VolumeUploadSpec, ope
   } catch (err) {
     await removeTemp(c, tmp, tmpPath);
     throw driverError(err);
+  } finally {
+    active.delete(tmpPath);
   }
   // The file is complete under its name whatever happens now; a failed refresh only means
   // libvirt shows it on its next one.
