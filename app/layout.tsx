@@ -8,7 +8,19 @@ import "./globals.css";
 // page prerendered at build time could not.
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = { title: "Hangar", description: "Virtual machines and containers across your hosts" };
+// Icons live in public/ (rendered from public/icon.svg by scripts/render-icons.mjs).
+export const metadata: Metadata = {
+  title: "Hangar",
+  description: "Virtual machines and containers across your hosts",
+  manifest: "/manifest.webmanifest",
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "48x48" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: "/apple-touch-icon.png",
+  },
+};
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

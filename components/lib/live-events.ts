@@ -90,6 +90,9 @@ export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
       void qc.invalidateQueries({ queryKey: keys.hosts.all() });
       return;
     case "task.upsert":
+      // Networks are not pushed as rows: a finished network task is the cue to re-read them.
+      if (e.task.targetType === "network" && e.task.hostId && (e.task.status === "succeeded" || e.task.status === "failed"))
+        void qc.invalidateQueries({ queryKey: keys.networks.list(e.task.hostId) });
       qc.setQueryData<{ tasks: TaskRow[] }>(keys.tasks.list(), (old) => {
         if (!old) return old;
         const rest = old.tasks.filter((t) => t.id !== e.task.id);

@@ -26,6 +26,11 @@ export const keys = {
     history: (series: string, range: string) => [...keys.metrics.all(), "history", series, range] as const,
     dashboard: () => [...keys.metrics.all(), "dashboard"] as const,
   },
+  networks: {
+    all: () => ["networks"] as const,
+    list: (hostId: string) => [...keys.networks.all(), "list", hostId] as const,
+    leases: (hostId: string, name: string) => [...keys.networks.all(), "leases", hostId, name] as const,
+  },
   tasks: {
     all: () => ["tasks"] as const,
     list: () => [...keys.tasks.all(), "list"] as const,

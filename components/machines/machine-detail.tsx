@@ -22,13 +22,13 @@ const SerialConsole = dynamic(() => import("../console/serial-console").then((m)
   loading: () => <p className="text-sm text-slate-500">Loading console…</p>,
 });
 
-type Tab = "overview" | "console" | "serial" | "devices" | "xml";
+export type Tab = "overview" | "console" | "serial" | "devices" | "xml";
 
-export function MachineDetail({ hostId, uuid }: { hostId: string; uuid: string }) {
+export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uuid: string; initialTab?: Tab | undefined }) {
   const { data, error, isPending } = useMachine(hostId, uuid);
   const runner = useRunAction();
   const autostart = useMachineAction();
-  const [tab, setTab] = useState<Tab>("overview");
+  const [tab, setTab] = useState<Tab>(initialTab ?? "overview");
   const canPower = useCan("vm.power");
   const canDelete = useCan("vm.manage");
   const canConsole = useCan("vm.console");

@@ -4,7 +4,9 @@
 # otherwise libvirtd re-probes QEMU on every call (~40 s each; shared/notes/host-lab.md).
 # Writes the chosen domain type ("kvm" or "qemu") to $HANGAR_LAB_DIR/virt-type.
 . "$(dirname "$0")/common.sh"
-need_pkgs libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
+# dnsmasq-base: libvirt runs dnsmasq for the DHCP/DNS of NAT and isolated networks; without
+# it starting such a network fails ("Unable to find 'dnsmasq' binary in $PATH").
+need_pkgs libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base
 
 kvm_opens() { python3 -c 'import os; os.close(os.open("/dev/kvm", os.O_RDWR))' 2>/dev/null; }
 if [ -e /dev/kvm ] && ! kvm_opens; then

@@ -23,6 +23,27 @@ describe("first run and sign-in", () => {
     expect(status.json).toEqual({ needed: true, tokenValid: true });
   });
 
+  it("serves the icons in public/ to anyone, and pages link them", async () => {
+    const types: Record<string, RegExp> = {
+      "/favicon.ico": /^image\/(x-icon|vnd\.microsoft\.icon)/,
+      "/icon.svg": /^image\/svg\+xml/,
+      "/apple-touch-icon.png": /^image\/png/,
+      "/manifest.webmanifest": /^application\/manifest\+json/,
+    };
+    for (const [file, type] of Object.entries(types)) {
+      const r = await fetch(srv.url + file);
+      expect(r.status, file).toBe(200);
+      expect(r.headers.get("content-type"), file).toMatch(type);
+      expect((await r.arrayBuffer()).byteLength, file).toBeGreaterThan(100);
+    }
+    const manifest = await (await fetch(srv.url + "/manifest.webmanifest")).json();
+    for (const icon of manifest.icons) expect((await fetch(srv.url + icon.src)).status, icon.src).toBe(200);
+    const html = await (await fetch(srv.url + "/login")).text();
+    expect(html).toMatch(/<link rel="icon" href="\/favicon\.ico"/);
+    expect(html).toContain('rel="manifest" href="/manifest.webmanifest"');
+    expect(html).toContain('rel="apple-touch-icon" href="/apple-touch-icon.png"');
+  });
+
   it("creates the first admin once; the token and /setup are then closed", async () => {
     const c = new Client(srv.url);
     const short = await c.req("POST", "/api/setup", { token: srv.setupToken, username: "admin", password: "short" });

@@ -246,6 +246,13 @@ export class AgentHub {
     }
   }
 
+  /** A domain the agent just made (vm.create): in the inventory before libvirt's own event arrives. */
+  noteDomain(hostId: string, d: DomainSummary): void {
+    this.inventory(hostId).domains.set(d.uuid, d);
+    const m = this.machine(hostId, d.uuid);
+    if (m) this.bus.publish({ type: "machine.upsert", machine: m });
+  }
+
   /**
    * A container the agent just reported (by event, or as the result of a create: the
    * engine's own event may come later, and the next request must already find it).

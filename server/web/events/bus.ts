@@ -30,7 +30,8 @@ export interface ReplayWindow {
   maxReplayBytes: number;
 }
 
-// 20,000 row events kept as JSON (~510 bytes) take ~15 MiB of heap (measured by bench/soak.ts).
+// The ring never holds more than maxReplayBytes of JSON (see keep()), so at ~510 bytes a row
+// event it keeps ~130 of them whatever maxEvents says; maxEvents bounds a burst of tiny events.
 const DEFAULT_WINDOW: ReplayWindow = { maxEvents: 20_000, maxAgeMs: 5 * 60_000, maxReplayBytes: 64 * 1024 };
 
 export class EventBus {
@@ -42,6 +43,8 @@ export class EventBus {
   private readonly ring: (Kept | undefined)[];
   private head = 0;
   private size = 0;
+  /** Characters of JSON in the ring. */
+  private bytes = 0;
 
   constructor(private readonly window: ReplayWindow = DEFAULT_WINDOW) {
     this.ring = new Array<Kept | undefined>(window.maxEvents);
@@ -51,6 +54,22 @@ export class EventBus {
     const event = { ...e, seq: ++this.seq } as BrowserEvent;
     const p: Published = { seq: this.seq, event, raw: JSON.stringify(event), at: Date.now() };
     this.keep({ seq: p.seq, raw: p.raw, at: p.at });
+    for (const l of this.listeners) {
+      try {
+        l(p);
+      } catch (err) {
+        console.error("[events] listener failed:", err);
+      }
+    }
+  }
+
+  /**
+   * Sends an event that is live-only (e.g. a task's progress): no sequence number, not kept
+   * for replay. At several per second during an upload, kept events would push the row
+   * changes a reconnecting browser needs out of the replay window.
+   */
+  transient(event: Extract<BrowserEvent, { type: "task.progress" }>): void {
+    const p: Published = { seq: this.seq, event, raw: JSON.stringify(event), at: Date.now() };
     for (const l of this.listeners) {
       try {
         l(p);
@@ -91,22 +110,26 @@ export class EventBus {
   }
 
   private keep(p: Kept): void {
-    const cap = this.ring.length;
-    if (this.size === cap) {
-      this.ring[this.head] = p;
-      this.head = (this.head + 1) % cap;
-    } else {
-      this.ring[(this.head + this.size) % cap] = p;
-      this.size++;
-    }
+    if (this.size === this.ring.length) this.dropOldest();
+    this.ring[(this.head + this.size) % this.ring.length] = p;
+    this.size++;
+    this.bytes += p.raw.length;
+    // A replay must send every kept event after the client's seq, so once the kept events
+    // add up to more than maxReplayBytes the oldest can never be part of an answer (any
+    // resume that needs it costs more than a refetch): drop it. Same answers from since(),
+    // a fraction of the heap (the soak's 20,000 events held ~15 MiB for nothing).
+    while (this.bytes > this.window.maxReplayBytes && this.size > 1) this.dropOldest();
     this.expire(p.at);
   }
 
+  private dropOldest(): void {
+    this.bytes -= this.ring[this.head]!.raw.length;
+    this.ring[this.head] = undefined;
+    this.head = (this.head + 1) % this.ring.length;
+    this.size--;
+  }
+
   private expire(now: number): void {
-    while (this.size && now - this.ring[this.head]!.at > this.window.maxAgeMs) {
-      this.ring[this.head] = undefined;
-      this.head = (this.head + 1) % this.ring.length;
-      this.size--;
-    }
+    while (this.size && now - this.ring[this.head]!.at > this.window.maxAgeMs) this.dropOldest();
   }
 }

@@ -1,7 +1,7 @@
 // The path parameters of every route, in one place: a route names its params schema and
 // its permission's resource from here, so `hostId` (and what a valid one is) is written once.
 import { z } from "zod";
-import { ContainerId, PoolName, Uuid } from "../../protocol";
+import { ContainerId, NetworkName, PoolName, Uuid } from "../../protocol";
 import type { Resource } from "../auth/permissions";
 
 export const HostId = z.string().min(1).max(64);
@@ -16,6 +16,7 @@ export const ImageParams = z.strictObject({
   imageId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,255}$/, "an image id or name"),
 });
 export const PoolParams = z.strictObject({ hostId: HostId, pool: PoolName });
+export const NetworkParams = z.strictObject({ hostId: HostId, network: NetworkName });
 export const IdParams = z.strictObject({ id: RowId });
 
 export const hostResource = (p: { hostId: string }): Resource => ({ type: "host", id: p.hostId });

@@ -45,6 +45,13 @@ describe("reconcile verdicts", () => {
     expect(verdict(task("image.pull", "image"), { containers: new Map() })).toMatchObject({ status: "unknown" });
   });
 
+  it("machines: a create is confirmed by a machine with its name, and failed when none has it", () => {
+    const create = { ...task("vm.create", "vm", { name: "vm1" }), targetId: "vm1" };
+    expect(verdict(create, { domains: dom({ state: "running" }) })).toMatchObject({ status: "succeeded", state: "running" });
+    expect(verdict({ ...create, targetId: "vm2" }, { domains: dom({}) })).toMatchObject({ status: "failed", state: "absent" });
+    expect(verdict(create, { containers: ctr({}) })).toBeNull();
+  });
+
   it("a task is judged only by the inventory of its own kind", () => {
     expect(verdict(task("vm.start", "vm"), { containers: ctr({}) })).toBeNull();
     expect(verdict(task("container.start", "container"), { domains: dom({}) })).toBeNull();

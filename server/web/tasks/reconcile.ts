@@ -49,6 +49,7 @@ export function verdict(t: UnsettledTask, observed: Observed): Verdict | null {
   if (t.targetType === "container" && observed.containers) return containerVerdict(t, observed.containers);
   if (t.targetType === "image" && observed.containers) return unconfirmable("image changes are not in the inventory");
   if (t.targetType === "pool" && observed.domains) return unconfirmable("storage pools are not in the inventory");
+  if (t.targetType === "network" && observed.domains) return unconfirmable("virtual networks are not in the inventory");
   // An upload cut off by a restart is thrown away by its agent (temporary volume deleted).
   if (t.targetType === "volume" && observed.domains) return unconfirmable("volumes are not in the inventory");
   return null;
@@ -72,6 +73,12 @@ function unconfirmable(why: string): Verdict {
 }
 
 function vmVerdict(t: UnsettledTask, domains: ReadonlyMap<string, DomainSummary>): Verdict {
+  // A create is aimed at the name (no uuid existed yet): a machine of that name proves it;
+  // a failed create rolls back, so no such machine means it did not happen.
+  if (t.kind === "vm.create") {
+    const made = [...domains.values()].find((d) => d.name === t.targetId);
+    return made ? { status: "succeeded", state: made.state, error: null } : judged(false, "absent");
+  }
   const action = t.kind.replace(/^vm\./, "");
   if (!(DOMAIN_ACTIONS as readonly string[]).includes(action)) return unconfirmable(`${t.kind} is not a machine action`);
   const d = domains.get(t.targetId);

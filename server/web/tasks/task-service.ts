@@ -51,7 +51,7 @@ export interface TaskSpec {
   ip: string;
   hostId: string;
   kind: string;
-  targetType: "vm" | "container" | "image" | "host" | "pool" | "volume";
+  targetType: "vm" | "container" | "image" | "host" | "pool" | "network" | "volume";
   targetId: string;
   targetName: string;
   idempotencyKey: string | null;
@@ -62,6 +62,8 @@ export interface TaskSpec {
   timeoutMs?: number;
   /** What to keep of a successful result (e.g. a new container's id). */
   describe?: (result: unknown) => unknown;
+  /** The target's real id once the result has it (a created VM's uuid; targetId was its name). */
+  retarget?: (result: unknown) => string;
   inlineWaitMs?: number;
 }
 
@@ -114,7 +116,7 @@ export class TaskService {
 
   /** How far a running task is (bytes of an upload): a live event only, nothing stored. */
   progress(taskId: string, done: number, total: number | null): void {
-    this.bus.publish({ type: "task.progress", taskId, done, total });
+    this.bus.transient({ type: "task.progress", taskId, done, total });
   }
 
   /** The earlier task for a retried request with the same Idempotency-Key. */
@@ -142,7 +144,7 @@ export class TaskService {
       .then(
         (r) => {
           result = r;
-          return this.finish(task.id, "succeeded", null, t.describe?.(r));
+          return this.finish(task.id, "succeeded", null, t.describe?.(r), t.retarget?.(r));
         },
         (err: unknown) => this.failed(task.id, t, err),
       )
@@ -173,6 +175,7 @@ export class TaskService {
     status: "succeeded" | "failed" | "unknown",
     err: unknown,
     result?: unknown,
+    targetId?: string,
   ): Promise<{ row: TaskRow; status: string; errorCode: string | null }> {
     const message = err instanceof Error ? err.message : err ? String(err) : null;
     const t = await this.db.task.update({
@@ -182,6 +185,7 @@ export class TaskService {
         error: message,
         finishedAt: status === "unknown" ? null : new Date(),
         ...(result !== undefined ? { resultJson: JSON.stringify(result) } : {}),
+        ...(targetId !== undefined ? { targetId } : {}),
       },
       include: withUser,
     });

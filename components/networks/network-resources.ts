@@ -1,0 +1,60 @@
+"use client";
+// Fetch functions and query hooks for one host's virtual networks. Rows are re-read after
+// each change (and when a network task finishes, see live-events), and every 30 s, since
+// libvirt changes made behind Hangar's back (virsh) send the browser no event.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { TaskRow } from "@/server/protocol/browser-events";
+import type { DhcpLease, NetworkActionSpec, NetworkDefineSpec, NetworkSummary } from "@/server/protocol/network";
+import { api } from "../lib/api";
+import { keys } from "../lib/query-keys";
+
+/** A machine with a NIC on a network (from the server's inventory). */
+export interface AttachedMachine {
+  uuid: string;
+  name: string;
+  state: string;
+}
+
+const enc = encodeURIComponent;
+const base = (hostId: string) => `/api/hosts/${enc(hostId)}/networks`;
+
+export function useNetworks(hostId: string) {
+  return useQuery({
+    queryKey: keys.networks.list(hostId),
+    queryFn: () => api<{ networks: NetworkSummary[]; bridges: string[]; attached: Record<string, AttachedMachine[]> }>(base(hostId)),
+    refetchInterval: 30_000,
+  });
+}
+
+export function useNetworkLeases(hostId: string, name: string, enabled: boolean) {
+  return useQuery({
+    queryKey: keys.networks.leases(hostId, name),
+    queryFn: () => api<{ leases: DhcpLease[] }>(`${base(hostId)}/${enc(name)}/leases`),
+    enabled,
+    refetchInterval: enabled ? 15_000 : false,
+  });
+}
+
+type TaskAnswer = { task: TaskRow; replay: boolean };
+// One key per click: a retried request (network hiccup) replays the same task instead of doing it twice.
+const once = (what: string) => ({ "Idempotency-Key": `${what}:${crypto.randomUUID()}` });
+
+export function useNetworkMutations(hostId: string) {
+  const qc = useQueryClient();
+  const refresh = () => qc.invalidateQueries({ queryKey: keys.networks.list(hostId) });
+  return {
+    define: useMutation({
+      mutationFn: (spec: NetworkDefineSpec) => api<TaskAnswer>(base(hostId), { method: "POST", body: spec, headers: once(`define:${spec.name}`) }),
+      onSettled: refresh,
+    }),
+    action: useMutation({
+      mutationFn: ({ name, action }: { name: string; action: NetworkActionSpec }) =>
+        api<TaskAnswer>(`${base(hostId)}/${enc(name)}/actions`, { method: "POST", body: action, headers: once(`${action.action}:${name}`) }),
+      onSettled: refresh,
+    }),
+    undefine: useMutation({
+      mutationFn: (name: string) => api<TaskAnswer>(`${base(hostId)}/${enc(name)}`, { method: "DELETE", headers: once(`undefine:${name}`) }),
+      onSettled: refresh,
+    }),
+  };
+}
