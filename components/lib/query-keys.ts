@@ -31,6 +31,11 @@ export const keys = {
     list: (hostId: string) => [...keys.networks.all(), "list", hostId] as const,
     leases: (hostId: string, name: string) => [...keys.networks.all(), "leases", hostId, name] as const,
   },
+  storage: {
+    all: () => ["storage"] as const,
+    pools: (hostId: string) => [...keys.storage.all(), "pools", hostId] as const,
+    volumes: (hostId: string, pool: string) => [...keys.storage.all(), "volumes", hostId, pool] as const,
+  },
   tasks: {
     all: () => ["tasks"] as const,
     list: () => [...keys.tasks.all(), "list"] as const,

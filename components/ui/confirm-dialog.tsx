@@ -9,6 +9,7 @@ export function ConfirmDialog({
   children,
   confirmLabel,
   danger,
+  confirmDisabled,
   onConfirm,
   onCancel,
 }: {
@@ -17,6 +18,8 @@ export function ConfirmDialog({
   children?: ReactNode;
   confirmLabel: string;
   danger?: boolean;
+  /** Until the user ticks what the dialog asks (e.g. "delete anyway"). */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -42,7 +45,7 @@ export function ConfirmDialog({
         <Button variant="secondary" onClick={onCancel} autoFocus>
           Cancel
         </Button>
-        <Button variant={danger ? "danger" : "primary"} onClick={onConfirm}>
+        <Button variant={danger ? "danger" : "primary"} onClick={onConfirm} disabled={confirmDisabled}>
           {confirmLabel}
         </Button>
       </div>

@@ -10,3 +10,4 @@ export * from "./console";
 export * from "./metrics";
 export * from "./container";
 export * from "./issues";
+export * from "./volume";

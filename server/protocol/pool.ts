@@ -40,6 +40,7 @@ export const PoolPath = z
   .refine((p) => !/[\u0000-\u001f\u007f]/.test(p), "no control characters")
   .refine((p) => !p.split("/").includes(".."), "no '..' segment");
 
-export const POOL_ACTIONS = ["start", "stop"] as const;
+/** start builds the directory when missing; refresh rescans it (files copied in become volumes). */
+export const POOL_ACTIONS = ["start", "stop", "refresh"] as const;
 export const PoolAction = z.enum(POOL_ACTIONS);
 export type PoolAction = z.infer<typeof PoolAction>;

@@ -26,7 +26,8 @@ export function detectFormat(head: Uint8Array): UploadFormat {
 /**
  * Why a volume name is refused, or null. Nothing is stripped or rewritten: the name is the
  * file's name in the pool's directory, so a path component, a control character or a
- * leading '.' (hidden, and the prefix of our temporary names) is refused outright.
+ * leading '.' (hidden, and the prefix of our temporary names) is refused outright. Every
+ * name allowed here is also a valid VolumeName (./volume.ts), stricter where it differs.
  */
 export function volumeNameProblem(name: string): string | null {
   if (name.length === 0) return "required";
@@ -36,6 +37,8 @@ export function volumeNameProblem(name: string): string | null {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return "no control characters";
   if (name.startsWith(".")) return "must not start with '.'";
+  // As the volume routes' VolumeName (./volume.ts) requires: an uploaded volume stays addressable there.
+  if (name.trim() !== name) return "no leading or trailing spaces";
   return null;
 }
 

@@ -40,7 +40,7 @@ export const VmTitle = z
   .refine((s) => !CONTROL.test(s) && !NOT_XML.test(s), "one line, no control characters");
 
 /** A volume inside a pool, by name (libvirt's volume names are file names in dir pools). */
-export const VolumeName = z
+export const ExistingVolumeName = z
   .string()
   .min(1)
   .max(255)
@@ -63,7 +63,7 @@ export const AttachedNetworkName = z
 
 export const VmBoot = z.discriminatedUnion("kind", [
   /** Install from an ISO volume of a pool (attached as a read-only SATA CD-ROM, booted first). */
-  z.strictObject({ kind: z.literal("cdrom"), pool: PoolName, volume: VolumeName }),
+  z.strictObject({ kind: z.literal("cdrom"), pool: PoolName, volume: ExistingVolumeName }),
   /** Direct kernel boot (the test guest, appliances): files from the agent's allowed kernel directories. */
   z.strictObject({
     kind: z.literal("kernel"),
@@ -95,7 +95,7 @@ export const VmDisk = z.discriminatedUnion("kind", [
       .refine((n) => n % MiB === 0, "whole MiB"),
     format: z.enum(DISK_FORMATS),
   }),
-  z.strictObject({ kind: z.literal("existing"), pool: PoolName, volume: VolumeName }),
+  z.strictObject({ kind: z.literal("existing"), pool: PoolName, volume: ExistingVolumeName }),
   z.strictObject({ kind: z.literal("none") }),
 ]);
 export type VmDisk = z.infer<typeof VmDisk>;

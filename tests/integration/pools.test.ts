@@ -179,4 +179,29 @@ labSuite("libvirt", "storage pools API", () => {
     expect(virsh("pool-list", "--all", "--name")).not.toContain(`${made}-x`);
     expect(virsh("pool-info", made)).toMatch(/State:\s+inactive/);
   });
+
+  it("refuses to refresh a stopped pool (409), and to undefine a stopped pool whose directory holds files (409, stays stopped)", async () => {
+    expect(virsh("pool-info", name)).toMatch(/State:\s+inactive/);
+    const refresh = await admin.req("POST", `/api/hosts/${hostId}/pools/${name}/actions`, { action: "refresh" });
+    expect(refresh.status, JSON.stringify(refresh.json)).toBe(409);
+    // libvirt lists the volumes of running pools only: a clear 409, not an empty list.
+    const vols = await admin.req("GET", `/api/hosts/${hostId}/pools/${name}/volumes`);
+    expect(vols.status, JSON.stringify(vols.json)).toBe(409);
+    expect(vols.json.error.message).toContain("not running");
+    // libvirt counts only an active pool's volumes: the agent starts it to count, and stops it again.
+    const r = await admin.req("DELETE", `/api/hosts/${hostId}/pools/${name}`);
+    expect(r.status, JSON.stringify(r.json)).toBe(409);
+    // one.raw, and the other pool's directory: libvirt lists a subdirectory as a volume (type dir).
+    expect(r.json.error.message).toContain("2 volumes");
+    expect(r.json.error.message).toContain("one.raw");
+    expect(virsh("pool-info", name)).toMatch(/State:\s+inactive/);
+  });
+
+  it("undefines a stopped, empty pool as a task; its directory stays", async () => {
+    const r = await admin.req("DELETE", `/api/hosts/${hostId}/pools/${made}`);
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    expect(r.json.task, r.json.task.error ?? "").toMatchObject({ kind: "pool.undefine", status: "succeeded" });
+    expect(virsh("pool-list", "--all", "--name")).not.toContain(made);
+    expect(fs.statSync(madeDir()).isDirectory()).toBe(true);
+  });
 });

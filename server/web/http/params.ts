@@ -1,7 +1,7 @@
 // The path parameters of every route, in one place: a route names its params schema and
 // its permission's resource from here, so `hostId` (and what a valid one is) is written once.
 import { z } from "zod";
-import { ContainerId, NetworkName, PoolName, Uuid } from "../../protocol";
+import { ContainerId, NetworkName, PoolName, Uuid, VolumeName } from "../../protocol";
 import type { Resource } from "../auth/permissions";
 
 export const HostId = z.string().min(1).max(64);
@@ -17,6 +17,7 @@ export const ImageParams = z.strictObject({
 });
 export const PoolParams = z.strictObject({ hostId: HostId, pool: PoolName });
 export const NetworkParams = z.strictObject({ hostId: HostId, network: NetworkName });
+export const VolumeParams = z.strictObject({ hostId: HostId, pool: PoolName, volume: VolumeName });
 export const IdParams = z.strictObject({ id: RowId });
 
 export const hostResource = (p: { hostId: string }): Resource => ({ type: "host", id: p.hostId });

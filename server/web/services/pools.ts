@@ -48,3 +48,41 @@ export async function poolAction(
     call: (timeoutMs) => svc.hub.call(o.hostId, "pool.action", { name: o.pool, action: o.action }, timeoutMs),
   });
 }
+
+/** Refresh is a pool.action too: files copied into the directory become volumes. */
+export async function setPoolAutostart(
+  svc: Services,
+  caller: Caller,
+  o: { hostId: string; pool: string; enabled: boolean; idempotencyKey: string | null },
+) {
+  await getHost(svc, o.hostId);
+  return svc.tasks.run({
+    user: caller.user,
+    ip: caller.ip,
+    hostId: o.hostId,
+    kind: "pool.autostart",
+    targetType: "pool",
+    targetId: o.pool,
+    targetName: o.pool,
+    idempotencyKey: o.idempotencyKey,
+    input: { enabled: o.enabled },
+    call: (timeoutMs) => svc.hub.call(o.hostId, "pool.autostart", { name: o.pool, enabled: o.enabled }, timeoutMs),
+  });
+}
+
+/** Forgets a pool (files stay on disk): refused (409) while it holds volumes; an active empty pool is stopped first. */
+export async function undefinePool(svc: Services, caller: Caller, o: { hostId: string; pool: string; idempotencyKey: string | null }) {
+  await getHost(svc, o.hostId);
+  return svc.tasks.run({
+    user: caller.user,
+    ip: caller.ip,
+    hostId: o.hostId,
+    kind: "pool.undefine",
+    targetType: "pool",
+    targetId: o.pool,
+    targetName: o.pool,
+    idempotencyKey: o.idempotencyKey,
+    input: {},
+    call: (timeoutMs) => svc.hub.call(o.hostId, "pool.undefine", { name: o.pool }, timeoutMs),
+  });
+}

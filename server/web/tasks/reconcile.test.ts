@@ -52,6 +52,12 @@ describe("reconcile verdicts", () => {
     expect(verdict(create, { containers: ctr({}) })).toBeNull();
   });
 
+  it("storage: pool and volume changes cannot be confirmed from the inventory", () => {
+    expect(verdict(task("pool.undefine", "pool"), { domains: dom({}) })).toMatchObject({ status: "unknown" });
+    expect(verdict(task("volume.create", "volume"), { domains: dom({}) })).toMatchObject({ status: "unknown" });
+    expect(verdict(task("volume.delete", "volume"), { containers: ctr({}) })).toBeNull();
+  });
+
   it("a task is judged only by the inventory of its own kind", () => {
     expect(verdict(task("vm.start", "vm"), { containers: ctr({}) })).toBeNull();
     expect(verdict(task("container.start", "container"), { domains: dom({}) })).toBeNull();

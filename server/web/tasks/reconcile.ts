@@ -50,8 +50,7 @@ export function verdict(t: UnsettledTask, observed: Observed): Verdict | null {
   if (t.targetType === "image" && observed.containers) return unconfirmable("image changes are not in the inventory");
   if (t.targetType === "pool" && observed.domains) return unconfirmable("storage pools are not in the inventory");
   if (t.targetType === "network" && observed.domains) return unconfirmable("virtual networks are not in the inventory");
-  // An upload cut off by a restart is thrown away by its agent (temporary volume deleted).
-  if (t.targetType === "volume" && observed.domains) return unconfirmable("volumes are not in the inventory");
+  if (t.targetType === "volume" && observed.domains) return unconfirmable("storage volumes are not in the inventory");
   return null;
 }
 

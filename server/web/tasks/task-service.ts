@@ -51,7 +51,7 @@ export interface TaskSpec {
   ip: string;
   hostId: string;
   kind: string;
-  targetType: "vm" | "container" | "image" | "host" | "pool" | "network" | "volume";
+  targetType: "vm" | "container" | "image" | "host" | "pool" | "volume" | "network";
   targetId: string;
   targetName: string;
   idempotencyKey: string | null;

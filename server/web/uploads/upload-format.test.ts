@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { FORMAT_PROBE_BYTES, detectFormat, volumeNameProblem } from "../../protocol/upload-methods";
+import { VolumeName } from "../../protocol/volume";
 
 describe("detectFormat", () => {
   it("knows a qcow2 made by qemu-img by its QFI\\xfb magic", () => {
@@ -29,9 +30,14 @@ describe("detectFormat", () => {
 });
 
 describe("volumeNameProblem", () => {
+  it("allows only names the volume routes' VolumeName also accepts", () => {
+    for (const n of ["a.iso", ".x", "a b", " a", "a\\b", "..", "x".repeat(200)])
+      if (volumeNameProblem(n) === null) expect(VolumeName.safeParse(n).success, n).toBe(true);
+  });
+
   it("accepts file names, refuses paths, dots, control characters and long names without rewriting them", () => {
     for (const ok of ["debian-12.iso", "disk 1.qcow2", "a.b", "x".repeat(200), "ünïcode.img"]) expect(volumeNameProblem(ok)).toBeNull();
-    for (const bad of ["", "../x", "a/b", "a\\b", "..", "a..b", ".hidden", "tab\there", "del\u007f", "x".repeat(201)])
+    for (const bad of ["", "../x", "a/b", "a\\b", "..", "a..b", ".hidden", "tab\there", "del\u007f", "x".repeat(201), " lead.iso", "trail.iso "])
       expect(volumeNameProblem(bad), JSON.stringify(bad)).not.toBeNull();
   });
 });

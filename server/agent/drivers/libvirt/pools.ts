@@ -15,8 +15,12 @@ import {
   storagePoolLookupByName,
   storagePoolGetInfo,
   storagePoolGetXmlDesc,
+  storagePoolIsActive,
   storagePoolIsPersistent,
   storagePoolList,
+  storagePoolRefresh,
+  storagePoolSetAutostart,
+  storagePoolUndefine,
   storageVolList,
   type LibvirtClient,
   type PoolRef,
@@ -34,7 +38,7 @@ export function parsePoolXml(xml: string): { type: string; path: string | null }
 // bigint → number: bytes stay exact below 2^53 (8 PiB); a larger pool is clamped, not wrapped.
 const bytes = (b: bigint): number => (b > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(b));
 
-async function summary(c: LibvirtClient, pool: PoolRef): Promise<PoolSummary> {
+export async function poolSummary(c: LibvirtClient, pool: PoolRef): Promise<PoolSummary> {
   const [info, xml, autostart, persistent] = await Promise.all([
     storagePoolGetInfo(c, pool),
     storagePoolGetXmlDesc(c, pool),
@@ -91,31 +95,85 @@ export async function definePool(c: LibvirtClient, name: string, path: string): 
         throw err;
       });
       if (taken) throw new DriverError("conflict", `a storage pool named ${name} already exists`);
-      return summary(c, await storagePoolDefineXml(c, dirPoolXml(name, path), PoolDefineFlags.VALIDATE));
+      return poolSummary(c, await storagePoolDefineXml(c, dirPoolXml(name, path), PoolDefineFlags.VALIDATE));
     })(),
   );
 }
 
-/** start: activates the pool, creating its directory when missing; stop: deactivates it (volumes stay). */
+/**
+ * start: activates the pool, creating its directory when missing; stop: deactivates it
+ * (volumes stay); refresh: rescans it, so files copied into the directory become volumes.
+ */
 export async function poolAction(c: LibvirtClient, name: string, action: PoolAction): Promise<PoolSummary> {
   return wrap(
     (async () => {
       const pool = await storagePoolLookupByName(c, name);
       if (action === "start") await storagePoolCreate(c, pool, PoolCreateFlags.WITH_BUILD);
-      else await storagePoolDestroy(c, pool);
-      return summary(c, pool);
+      else if (action === "stop") await storagePoolDestroy(c, pool);
+      else await storagePoolRefresh(c, pool);
+      return poolSummary(c, pool);
+    })(),
+  );
+}
+
+/** Whether libvirt starts the pool with the daemon (a transient pool cannot autostart: libvirt refuses). */
+export async function setPoolAutostart(c: LibvirtClient, name: string, enabled: boolean): Promise<PoolSummary> {
+  return wrap(
+    (async () => {
+      const pool = await storagePoolLookupByName(c, name);
+      await storagePoolSetAutostart(c, pool, enabled);
+      return poolSummary(c, pool);
+    })(),
+  );
+}
+
+/**
+ * Forgets a pool's definition; its directory and files stay on disk. Refused (conflict,
+ * naming the count) while the pool holds volumes: forgetting them would hide disks that
+ * guests may still use. libvirt counts volumes only of an active pool, so an inactive one
+ * is started (without building) just to count, and stopped again; one that cannot start
+ * (its directory is gone) has nothing to count. An active, empty pool is stopped first:
+ * libvirt cannot undefine an active pool, and an admin who asked to remove it wants it gone.
+ */
+export async function undefinePool(c: LibvirtClient, name: string): Promise<void> {
+  return wrap(
+    (async () => {
+      const pool = await storagePoolLookupByName(c, name);
+      const wasActive = await storagePoolIsActive(c, pool);
+      let active = wasActive;
+      if (!active)
+        active = await storagePoolCreate(c, pool).then(
+          () => true,
+          () => false,
+        );
+      if (active) {
+        const vols = await storageVolList(c, pool);
+        if (vols.length > 0) {
+          if (!wasActive) await storagePoolDestroy(c, pool);
+          throw new DriverError(
+            "conflict",
+            `pool ${name} still holds ${vols.length} volume${vols.length === 1 ? "" : "s"} (${vols
+              .slice(0, 5)
+              .map((v) => v.name)
+              .join(", ")}${vols.length > 5 ? ", …" : ""}): delete them first`,
+          );
+        }
+        await storagePoolDestroy(c, pool);
+      }
+      await storagePoolUndefine(c, pool);
     })(),
   );
 }
 
 /** libvirt's refusals become protocol codes with libvirt's own message; a dropped connection is "unavailable". */
-async function wrap<T>(p: Promise<T>): Promise<T> {
+export async function wrap<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (err) {
     if (err instanceof DriverError) throw err;
     if (err instanceof LibvirtError) {
-      if (err.code === ErrorCode.NO_STORAGE_POOL) throw new DriverError("not_found", err.message);
+      if (err.code === ErrorCode.NO_STORAGE_POOL || err.code === ErrorCode.NO_STORAGE_VOL) throw new DriverError("not_found", err.message);
+      if (err.code === ErrorCode.STORAGE_VOL_EXIST) throw new DriverError("conflict", err.message);
       if (err.code === ErrorCode.OPERATION_INVALID) throw new DriverError("invalid_state", err.message);
       if (err.code === ErrorCode.XML_ERROR || err.code === ErrorCode.INVALID_ARG) throw new DriverError("invalid_input", err.message);
       throw new DriverError("libvirt_error", err.message);
@@ -128,7 +186,7 @@ async function readPools(c: LibvirtClient): Promise<PoolSummary[]> {
   const refs = await storagePoolList(c);
   const rows = await Promise.all(
     refs.map((ref) =>
-      summary(c, ref).catch((err: unknown) => {
+      poolSummary(c, ref).catch((err: unknown) => {
         if (err instanceof LibvirtError && err.code === ErrorCode.NO_STORAGE_POOL) return null;
         throw err;
       }),

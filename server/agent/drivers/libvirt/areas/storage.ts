@@ -1,6 +1,7 @@
-// StorageArea over libvirt's RPC: pools (./../pools.ts) and volumes.
+// StorageArea over libvirt's RPC: pools (../pools.ts) and volumes (../volumes.ts).
 import type { StorageArea } from "../../areas/storage-area";
-import { definePool, listPools, poolAction } from "../pools";
+import { definePool, listPools, poolAction, setPoolAutostart, undefinePool } from "../pools";
+import { cloneVolume, createVolume, deleteVolume, listVolumes, resizeVolume } from "../volumes";
 import type { LibvirtAreaContext } from "./context";
 
 export function libvirtStorage(ctx: LibvirtAreaContext): StorageArea {
@@ -8,5 +9,12 @@ export function libvirtStorage(ctx: LibvirtAreaContext): StorageArea {
     listPools: () => listPools(ctx.need()),
     definePool: (name, path) => definePool(ctx.need(), name, path),
     poolAction: (name, action) => poolAction(ctx.need(), name, action),
+    setPoolAutostart: (name, enabled) => setPoolAutostart(ctx.need(), name, enabled),
+    undefinePool: (name) => undefinePool(ctx.need(), name),
+    listVolumes: (pool) => listVolumes(ctx.need(), pool),
+    createVolume: (pool, name, format, capacity) => createVolume(ctx.need(), pool, name, format, capacity),
+    resizeVolume: (pool, name, capacity) => resizeVolume(ctx.need(), pool, name, capacity),
+    cloneVolume: (pool, name, newName) => cloneVolume(ctx.need(), pool, name, newName),
+    deleteVolume: (pool, name, force) => deleteVolume(ctx.need(), pool, name, force),
   };
 }

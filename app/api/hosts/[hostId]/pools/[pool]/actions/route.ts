@@ -3,17 +3,23 @@ import { route, json } from "@/server/web/http/route";
 import { PoolAction } from "@/server/protocol";
 import { PoolParams, hostResource } from "@/server/web/http/params";
 import { idempotencyKey } from "@/server/web/http/idempotency";
-import { poolAction } from "@/server/web/services/pools";
+import { poolAction, setPoolAutostart } from "@/server/web/services/pools";
 
-// Starts (creating the directory when missing) or stops a pool, as a task: 200 when done, 202 while it runs.
+const Body = z.discriminatedUnion("action", [
+  z.strictObject({ action: PoolAction }),
+  z.strictObject({ action: z.literal("autostart"), enabled: z.boolean() }),
+]);
+
+// start (creating the directory when missing), stop, refresh (rescan the directory) or
+// autostart on/off, as a task: 200 when done, 202 while it runs.
 export const POST = route(
-  { permission: "storage.manage", params: PoolParams, resource: hostResource, body: z.strictObject({ action: PoolAction }) },
+  { permission: "storage.manage", params: PoolParams, resource: hostResource, body: Body },
   async ({ svc, params, body, user, ip, req }) => {
-    const r = await poolAction(
-      svc,
-      { user, ip },
-      { hostId: params.hostId, pool: params.pool, action: body.action, idempotencyKey: idempotencyKey(req) },
-    );
+    const o = { hostId: params.hostId, pool: params.pool, idempotencyKey: idempotencyKey(req) };
+    const r =
+      body.action === "autostart"
+        ? await setPoolAutostart(svc, { user, ip }, { ...o, enabled: body.enabled })
+        : await poolAction(svc, { user, ip }, { ...o, action: body.action });
     return json({ task: r.task, replay: r.replay }, { status: r.done ? 200 : 202 });
   },
 );

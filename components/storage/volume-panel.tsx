@@ -1,0 +1,105 @@
+"use client";
+// One running pool's volumes: the table, its dialogs, and the delete confirmation that names
+// the machines using the volume (deleting one in use needs an explicit "anyway").
+import { useState } from "react";
+import type { PoolSummary } from "@/server/protocol/pool";
+import type { VolumeSummary } from "@/server/protocol/volume";
+import { Button } from "../ui/form";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { useToast } from "../ui/toasts";
+import { formatBytes } from "./format";
+import { useStorageChange, useVolumes, volumePath } from "./storage-queries";
+import { CloneVolumeDialog, CreateVolumeDialog, ResizeVolumeDialog } from "./volume-dialogs";
+import { VolumeTable } from "./volume-table";
+
+export function VolumePanel({ hostId, pool, canManage }: { hostId: string; pool: PoolSummary; canManage: boolean }) {
+  const q = useVolumes(hostId, pool.name);
+  const change = useStorageChange(hostId);
+  const toast = useToast();
+  const [creating, setCreating] = useState(false);
+  const [resizing, setResizing] = useState<VolumeSummary | null>(null);
+  const [cloning, setCloning] = useState<VolumeSummary | null>(null);
+  const [deleting, setDeleting] = useState<VolumeSummary | null>(null);
+  const [anyway, setAnyway] = useState(false);
+  // The list's own pool row is fresher than the pools table's (read with the volumes).
+  const livePool = q.data?.pool ?? pool;
+
+  const confirmDelete = () => {
+    const v = deleting;
+    setDeleting(null);
+    if (!v) return;
+    const force = v.usedBy.length > 0 && anyway;
+    change.mutate(
+      { path: `${volumePath(hostId, pool.name, v.name)}${force ? "?force=1" : ""}`, method: "DELETE", label: `Delete ${v.name}` },
+      { onError: (e) => toast(`Delete ${v.name}: ${e.message}`, "error") },
+    );
+  };
+
+  return (
+    <section aria-labelledby="volumes-title" className="flex flex-col gap-3">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id="volumes-title" className="text-lg font-semibold">
+          Volumes in {pool.name}
+          <span className="ml-2 text-sm font-normal text-slate-500">{formatBytes(livePool.available)} free</span>
+        </h2>
+        {canManage && (
+          <div className="flex gap-2">
+            {/* Slot for the Upload button (components/storage/upload-panel.tsx, built separately). */}
+            <div data-slot="volume-upload" />
+            <Button onClick={() => setCreating(true)}>New volume</Button>
+          </div>
+        )}
+      </div>
+      {q.isPending ? (
+        <p className="text-sm text-slate-500">Loading volumes…</p>
+      ) : q.isError ? (
+        <p role="alert" className="text-sm text-red-600">
+          Could not list the volumes: {q.error.message}
+        </p>
+      ) : (
+        <VolumeTable
+          hostId={hostId}
+          volumes={q.data.volumes}
+          canManage={canManage}
+          verbs={{
+            resize: setResizing,
+            clone: setCloning,
+            remove: (v) => {
+              setAnyway(false);
+              setDeleting(v);
+            },
+          }}
+        />
+      )}
+      {canManage && (
+        <>
+          <CreateVolumeDialog hostId={hostId} pool={livePool} open={creating} onClose={() => setCreating(false)} />
+          <ResizeVolumeDialog hostId={hostId} pool={livePool} volume={resizing} onClose={() => setResizing(null)} />
+          <CloneVolumeDialog hostId={hostId} pool={livePool} volume={cloning} onClose={() => setCloning(null)} />
+          <ConfirmDialog
+            open={deleting !== null}
+            title={`Delete ${deleting?.name ?? ""}?`}
+            confirmLabel="Delete"
+            danger
+            confirmDisabled={!!deleting && deleting.usedBy.length > 0 && !anyway}
+            onConfirm={confirmDelete}
+            onCancel={() => setDeleting(null)}
+          >
+            <p>The file {deleting?.path} and its data are removed for good.</p>
+            {deleting && deleting.usedBy.length > 0 ? (
+              <div className="mt-2" data-testid="delete-used-by">
+                <p className="font-medium text-red-700 dark:text-red-400">Used by: {deleting.usedBy.map((u) => u.name).join(", ")}</p>
+                <label className="mt-1 inline-flex items-center gap-2">
+                  <input type="checkbox" checked={anyway} onChange={(e) => setAnyway(e.target.checked)} />
+                  Delete anyway (those machines will fail to start with this disk)
+                </label>
+              </div>
+            ) : (
+              <p className="mt-2">No machine uses it.</p>
+            )}
+          </ConfirmDialog>
+        </>
+      )}
+    </section>
+  );
+}
