@@ -173,6 +173,29 @@ labSuite("libvirt", "volume upload into a directory pool", () => {
     expect(vols()).toEqual(["boot.iso", "disk.qcow2"]);
   });
 
+  it("a failure on the host mid-upload (its temporary file removed behind Hangar's back) answers 500 and leaves nothing", async () => {
+    const size = 4 * MiB;
+    const sock = net.connect(srv.port, "127.0.0.1");
+    await new Promise<void>((r) => sock.once("connect", () => r()));
+    let reply = "";
+    sock.on("data", (d: Buffer) => (reply += d.toString()));
+    // Connection: close: the server ends the connection once its answer is out.
+    const closed = new Promise<void>((r) => sock.once("close", () => r()));
+    sock.write(
+      `POST /api/hosts/${hostId}/pools/${pool}/upload?name=lost.raw HTTP/1.1\r\nHost: 127.0.0.1:${srv.port}\r\nOrigin: ${srv.url}\r\n` +
+        `Cookie: ${admin.cookie}\r\nX-Hangar-CSRF: 1\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n`,
+    );
+    sock.write(randomBytes(size / 2));
+    const tmp = await until("temporary file", () => files().find((f) => f.startsWith(".upload-") && f.endsWith("-lost.raw")));
+    fs.rmSync(path.join(dir, tmp));
+    sock.write(randomBytes(size / 2));
+    await closed;
+    expect(reply).toMatch(/^HTTP\/1\.1 500 /);
+    expect(reply).toMatch(/could not write the volume/);
+    expect(files()).toEqual(["boot.iso", "disk.qcow2"]);
+    expect(vols()).toEqual(["boot.iso", "disk.qcow2"]);
+  });
+
   it("removes a temporary file left over by an agent that died mid-upload, at the next upload into the pool", async () => {
     const stale = path.join(dir, ".upload-0123456789ab-dead.iso");
     fs.writeFileSync(stale, Buffer.alloc(4096));

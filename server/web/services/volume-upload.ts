@@ -99,8 +99,13 @@ export async function uploadVolume(
       };
     },
     refusal: (err) => (agentRefusal && refusalOf(agentRefusal, o)) ?? err,
-    failed: (task) =>
-      (agentRefusal && refusalOf(agentRefusal, o)) ?? new ApiError("invalid", task.error ?? "upload failed", { body: task.error ?? "upload failed" }),
+    failed: (task) => {
+      const refused = agentRefusal && refusalOf(agentRefusal, o);
+      if (refused) return refused;
+      // The host failed (libvirt, the file system): not the request's fault.
+      if (agentRefusal) return new ApiError("internal", `The host could not write the volume: ${task.error ?? agentRefusal.message}`);
+      return new ApiError("invalid", task.error ?? "upload failed", { body: task.error ?? "upload failed" });
+    },
   });
   return { volume: r.result?.volume ?? null, bytes: r.bytes, task: r.task };
 }
