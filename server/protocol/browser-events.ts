@@ -87,6 +87,9 @@ export type BrowserEvent =
   // `fields`: what was wrong with the message the browser sent (e.g. { evil: "unknown field" }).
   | { type: "error"; message: string; code?: string; series?: string[]; fields?: Record<string, string> }
   | { type: "metrics"; samples: SeriesSample[] }
+  // How far a running task is (e.g. bytes of an upload of `total`), at most every 250 ms;
+  // live only: no seq, never replayed.
+  | { type: "task.progress"; taskId: string; done: number; total: number | null }
   // New 10 s samples arrived: fleet summaries (the dashboard's ranking) are out of date.
   | { type: "metrics.fleet"; seq: number }
   | { type: "metrics.subscribed"; series: string[] }
@@ -99,5 +102,6 @@ export type BrowserEvent =
   // Hosts change rarely (connect, disconnect, facts): the client refetches the host list.
   | { type: "host.changed"; seq: number; hostId: string }
   | { type: "task.upsert"; seq: number; task: TaskRow }
+
   // Who is watching a machine's consoles (presence; "take over" closes the others).
   | { type: "console.viewers"; seq: number; hostId: string; uuid: string; viewers: ConsoleViewer[] };

@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   HANGAR_ACTION_TIMEOUT_SECONDS: num(120),
   // Largest image archive accepted by upload (streamed, never held in memory).
   HANGAR_MAX_IMAGE_BYTES: num(2 * 1024 * 1024 * 1024),
+  // Largest ISO or disk image accepted by a volume upload (streamed, never held in memory).
+  HANGAR_MAX_UPLOAD_BYTES: num(64 * 1024 * 1024 * 1024),
   // Trust X-Forwarded-For / X-Forwarded-Proto only behind a reverse proxy we were told about.
   HANGAR_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   // Run an agent for this machine (the embedded default).
@@ -50,6 +52,7 @@ export interface Config {
   consoleTicketMs: number;
   actionTimeoutMs: number;
   maxImageBytes: number;
+  maxUploadBytes: number;
   trustProxy: boolean;
   localAgent: boolean;
   metricsToken: string | null;
@@ -81,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     consoleTicketMs: e.HANGAR_CONSOLE_TICKET_SECONDS * 1000,
     actionTimeoutMs: e.HANGAR_ACTION_TIMEOUT_SECONDS * 1000,
     maxImageBytes: e.HANGAR_MAX_IMAGE_BYTES,
+    maxUploadBytes: e.HANGAR_MAX_UPLOAD_BYTES,
     trustProxy: e.HANGAR_TRUST_PROXY === "1",
     localAgent: e.HANGAR_LOCAL_AGENT === "1",
     metricsToken: e.HANGAR_METRICS_TOKEN ?? null,

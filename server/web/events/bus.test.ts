@@ -16,6 +16,19 @@ describe("EventBus replay window", () => {
     expect(bus.since(bus.epoch, 3)![0]!.raw).toBe(seen[3]);
   });
 
+  it("sends transient events (task progress) live without a seq and never keeps them for replay", () => {
+    const bus = new EventBus({ maxEvents: 2, maxAgeMs: 60_000, maxReplayBytes: 1 << 20 });
+    const seen: string[] = [];
+    bus.subscribe((p) => seen.push(p.raw));
+    bus.publish(ev("h1"));
+    for (let i = 0; i < 10; i++) bus.transient({ type: "task.progress", taskId: "t", done: i, total: 10 });
+    bus.publish(ev("h2"));
+    expect(bus.lastSeq).toBe(2);
+    expect(bus.since(bus.epoch, 0)!.map((p) => p.seq)).toEqual([1, 2]);
+    expect(JSON.parse(seen[1]!)).toEqual({ type: "task.progress", taskId: "t", done: 0, total: 10 });
+    expect(seen).toHaveLength(12);
+  });
+
   it("refuses another epoch, a future point, and a point pushed out of the ring", () => {
     const bus = new EventBus({ maxEvents: 3, maxAgeMs: 60_000, maxReplayBytes: 1 << 20 });
     for (let i = 1; i <= 5; i++) bus.publish(ev(`h${i}`));

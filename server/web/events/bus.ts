@@ -63,6 +63,22 @@ export class EventBus {
     }
   }
 
+  /**
+   * Sends an event that is live-only (e.g. a task's progress): no sequence number, not kept
+   * for replay. At several per second during an upload, kept events would push the row
+   * changes a reconnecting browser needs out of the replay window.
+   */
+  transient(event: Extract<BrowserEvent, { type: "task.progress" }>): void {
+    const p: Published = { seq: this.seq, event, raw: JSON.stringify(event), at: Date.now() };
+    for (const l of this.listeners) {
+      try {
+        l(p);
+      } catch (err) {
+        console.error("[events] listener failed:", err);
+      }
+    }
+  }
+
   subscribe(l: Listener): () => void {
     this.listeners.add(l);
     return () => this.listeners.delete(l);

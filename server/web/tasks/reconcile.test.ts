@@ -62,4 +62,9 @@ describe("reconcile verdicts", () => {
     expect(verdict(task("vm.start", "vm"), { containers: ctr({}) })).toBeNull();
     expect(verdict(task("container.start", "container"), { domains: dom({}) })).toBeNull();
   });
+
+  it("volume uploads cannot be confirmed from the inventory (their agent throws a cut-off upload away)", () => {
+    expect(verdict(task("volume.upload", "volume", { pool: "p", name: "a.iso" }), { domains: new Map() })).toMatchObject({ status: "unknown" });
+    expect(verdict(task("volume.upload", "volume"), { containers: new Map() })).toBeNull();
+  });
 });

@@ -56,8 +56,8 @@ export interface TaskSpec {
   targetName: string;
   idempotencyKey: string | null;
   input: unknown;
-  /** The agent call, given how long it may take. */
-  call: (timeoutMs: number) => Promise<unknown>;
+  /** The agent call, given how long it may take (and the task's id, for progress events). */
+  call: (timeoutMs: number, taskId: string) => Promise<unknown>;
   /** How long the call may take (default: the configured action timeout); the deadline follows from it. */
   timeoutMs?: number;
   /** What to keep of a successful result (e.g. a new container's id). */
@@ -114,6 +114,11 @@ export class TaskService {
     return rows.map(taskRow);
   }
 
+  /** How far a running task is (bytes of an upload): a live event only, nothing stored. */
+  progress(taskId: string, done: number, total: number | null): void {
+    this.bus.transient({ type: "task.progress", taskId, done, total });
+  }
+
   /** The earlier task for a retried request with the same Idempotency-Key. */
   async replay(user: User, key: string | null): Promise<{ task: TaskRow; done: boolean; replay: true } | null> {
     if (!key) return null;
@@ -135,7 +140,7 @@ export class TaskService {
 
     let result: unknown;
     const outcome = t
-      .call(timeoutMs)
+      .call(timeoutMs, task.id)
       .then(
         (r) => {
           result = r;

@@ -1,7 +1,10 @@
 // UploadArea over libvirt's RPC.
 import type { UploadArea } from "../../areas/upload-area";
+import { uploadVolume } from "../volume-upload";
 import type { LibvirtAreaContext } from "./context";
 
-export function libvirtUploads(_ctx: LibvirtAreaContext): UploadArea {
-  return {};
+export function libvirtUploads(ctx: LibvirtAreaContext): UploadArea {
+  return {
+    uploadVolume: (spec, open) => uploadVolume(ctx.need(), spec, open),
+  };
 }
