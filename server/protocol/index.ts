@@ -1,6 +1,7 @@
 export * from "./domain";
 export * from "./host";
 export * from "./pool";
+export * from "./vm-edit";
 export * from "./agent-messages";
 export * from "./enroll";
 export * from "./browser-events";
