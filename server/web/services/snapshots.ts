@@ -6,7 +6,8 @@ import { ApiError } from "../http/errors";
 import { SNAPSHOT_TIMEOUT_MS, vmTask, type Ref } from "./vm-edit";
 
 export async function listSnapshots(svc: Services, ref: Ref) {
-  if (!svc.hub.domain(ref.hostId, ref.uuid)) throw new ApiError("not_found", `No machine ${ref.uuid} on host ${ref.hostId}`, { uuid: "unknown machine" });
+  if (!svc.hub.domain(ref.hostId, ref.uuid))
+    throw new ApiError("not_found", `No machine ${ref.uuid} on host ${ref.hostId}`, { uuid: "unknown machine" });
   return svc.hub.call(ref.hostId, "vm.snapshot.list", { uuid: ref.uuid }, 15_000);
 }
 

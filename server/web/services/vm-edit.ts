@@ -86,7 +86,13 @@ export function editMachine(svc: Services, caller: Caller, ref: Ref, change: VmC
 
 export function defineMachineXml(svc: Services, caller: Caller, ref: Ref, xml: string, idempotencyKey: string | null) {
   // The XML itself is not kept in the task: it can be large and may hold a VNC password.
-  return vmTask(svc, caller, ref, { kind: "vm.xml.define", method: "vm.xml.define", params: { uuid: ref.uuid, xml }, input: { bytes: xml.length }, idempotencyKey });
+  return vmTask(svc, caller, ref, {
+    kind: "vm.xml.define",
+    method: "vm.xml.define",
+    params: { uuid: ref.uuid, xml },
+    input: { bytes: xml.length },
+    idempotencyKey,
+  });
 }
 
 /** Clones a stopped machine (409 when running): the task runs on the source machine. */
@@ -107,7 +113,13 @@ export function cloneMachine(svc: Services, caller: Caller, ref: Ref, name: stri
 
 /** Deletes a stopped machine and exactly the chosen volumes of its disks. */
 export function deleteMachine(svc: Services, caller: Caller, ref: Ref, volumes: string[], idempotencyKey: string | null) {
-  return vmTask(svc, caller, ref, { kind: "vm.delete", method: "vm.delete", params: { uuid: ref.uuid, volumes }, input: { volumes }, idempotencyKey });
+  return vmTask(svc, caller, ref, {
+    kind: "vm.delete",
+    method: "vm.delete",
+    params: { uuid: ref.uuid, volumes },
+    input: { volumes },
+    idempotencyKey,
+  });
 }
 
 export { SNAPSHOT_TIMEOUT_MS };
