@@ -316,8 +316,14 @@ labSuite("libvirt", "editing existing machines", () => {
     const a = await row(A);
     const m = await edit(a, { kind: "memory", mib: 128 });
     expect(m.json.result.applied).toBe("live+config");
-    expect(virsh("dommemstat", A)).toMatch(/actual 131072/);
+    // libvirt accepts the balloon target live; the guest gives the memory back only with a
+    // balloon driver, which the tiny guest lacks (measured: actual stays 196608). Hangar's
+    // row shows what libvirt reports, the definition holds the new size.
     expect(inactive(A)).toContain("<currentMemory unit='KiB'>131072</currentMemory>");
+    const actual = Number(/actual (\d+)/.exec(virsh("dommemstat", A))![1]);
+    expect(actual).toBeGreaterThanOrEqual(131072);
+    expect(actual).toBeLessThanOrEqual(196608);
+    expect(m.json.result.domain.memoryKiB).toBe(Number(/<currentMemory unit='KiB'>(\d+)</.exec(virsh("dumpxml", A))![1]));
     await refused(a, { kind: "memory", mib: 256 }, 422, "mib");
 
     const v = await edit(a, { kind: "vcpus", count: 2 });

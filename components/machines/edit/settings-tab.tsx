@@ -47,7 +47,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
         </h2>
         <p className="text-xs text-slate-500">
           {running
-            ? `Running: vCPUs can be added live up to ${info.maxVcpus}, memory lowered or raised live up to ${info.maxMemoryMiB} MiB (the balloon); more needs a shutdown.`
+            ? `Running: vCPUs can be added live up to ${info.maxVcpus}, memory lowered or raised live up to ${info.maxMemoryMiB} MiB (the balloon); more needs a shutdown. Live memory changes move the balloon: the guest gives memory back only if it runs a balloon driver.`
             : `Stopped: changes are written to the definition and apply at the next start (memory up to the host's ${info.hostMemoryMiB} MiB).`}
         </p>
         <form
