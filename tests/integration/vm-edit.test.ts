@@ -331,6 +331,33 @@ labSuite("libvirt", "editing existing machines", () => {
     expect(virsh("vcpucount", A, "--live", "--active")).toBe("2");
     expect(virsh("vcpucount", A, "--config", "--current")).toBe("2");
     await refused(a, { kind: "vcpus", count: 3 }, 422, "count");
+
+    // A virtio disk hot-plugs and grows live; a SATA CD-ROM cannot be hot-plugged: the
+    // drive goes to the definition for the next boot, and the answer says so.
+    const hot = vol(`${A}-hot.qcow2`);
+    const add = await edit(a, {
+      kind: "disk.add",
+      pool: POOL,
+      volume: `${A}-hot.qcow2`,
+      new: { sizeBytes: 8 * MiB, format: "qcow2" },
+      bus: "virtio",
+    });
+    expect(add.json.result.applied).toBe("live+config");
+    expect(virsh("domblklist", A)).toMatch(new RegExp(`vdb\\s+${hot}`));
+    expect(virsh("domblklist", A, "--inactive")).toMatch(new RegExp(`vdb\\s+${hot}`));
+    const grow = await edit(a, { kind: "disk.resize", target: "vdb", sizeBytes: 16 * MiB });
+    expect(grow.json.result.applied).toBe("live+config");
+    expect(qemuImg(hot)["virtual-size"]).toBe(16 * MiB);
+    const cd = await edit(a, { kind: "cdrom.insert", pool: POOL, volume: "media.iso" });
+    expect(cd.json.result.applied).toBe("next-boot");
+    expect(virsh("domblklist", A)).not.toContain("media.iso");
+    expect(virsh("domblklist", A, "--inactive")).toMatch(new RegExp(`sda\\s+${vol("media.iso")}`));
+    // Without its memory: libvirt 9 cannot take an internal snapshot of a running guest
+    // ("must include the memory state"), answered as 422 naming memory.
+    const diskOnly = await admin.req("POST", `${base(a)}/snapshots`, { name: "disk-only", memory: false });
+    expect(diskOnly.status).toBe(422);
+    expect(diskOnly.json.error.fields).toHaveProperty("memory");
+
     // Clone refuses a running machine.
     const c = await admin.req("POST", `${base(a)}/clone`, { name: `${tag}-never` });
     expect(c.status, JSON.stringify(c.json)).toBe(409);

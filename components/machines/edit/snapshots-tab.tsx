@@ -34,7 +34,7 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
   const task = useMachineTask(m.hostId, m.uuid);
   const running = m.state === "running" || m.state === "paused";
   const [creating, setCreating] = useState(false);
-  const [form, setForm] = useState({ name: "", description: "", memory: true });
+  const [form, setForm] = useState({ name: "", description: "" });
   const [confirm, setConfirm] = useState<{ op: "revert" | "delete"; name: string } | null>(null);
   const busy = task.isPending || m.stale;
 
@@ -104,7 +104,7 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
           task.mutate({
             path: "/snapshots",
             method: "POST",
-            body: { name: form.name, description: form.description, memory: running && form.memory },
+            body: { name: form.name, description: form.description, memory: running },
           });
         }}
       >
@@ -125,9 +125,15 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
             <input className={box} value={form.description} maxLength={4096} onChange={(e) => setForm({ ...form, description: e.target.value })} />
           </label>
           {running && (
-            <label className="inline-flex items-center gap-2">
-              <input type="checkbox" checked={form.memory} onChange={(e) => setForm({ ...form, memory: e.target.checked })} />
-              Include memory (revert resumes the running guest; the guest pauses while it is saved)
+            <label className="inline-flex items-start gap-2">
+              <input type="checkbox" checked disabled aria-describedby="snap-memory-why" />
+              <span>
+                Include memory
+                <span id="snap-memory-why" className="block text-xs text-slate-500">
+                  A running machine&apos;s snapshot always holds its memory (libvirt cannot snapshot only the disks of a running guest); reverting
+                  resumes it running. Shut the machine down for a disks-only snapshot.
+                </span>
+              </span>
             </label>
           )}
         </div>

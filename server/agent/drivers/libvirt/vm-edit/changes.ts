@@ -9,6 +9,7 @@ import {
   BlockResizeFlags,
   DomainXmlFlags,
   ErrorCode,
+  LibvirtError,
   MemoryFlags,
   MetadataType,
   VcpuFlags,
@@ -64,7 +65,13 @@ const MiB = 1024n;
  * Runs `call` with LIVE|CONFIG on a running domain, falling back to CONFIG alone when
  * libvirt refuses the live part; on a stopped domain CONFIG only.
  */
-async function liveOrConfig(d: Defs, call: (flags: number) => Promise<void>, live = AffectFlags.LIVE, config = AffectFlags.CONFIG): Promise<Applied> {
+async function liveOrConfig(
+  d: Defs,
+  call: (flags: number) => Promise<void>,
+  live: number = AffectFlags.LIVE,
+  config: number = AffectFlags.CONFIG,
+  notLive: (err: unknown) => boolean = refusedLive,
+): Promise<Applied> {
   if (!d.active) {
     await call(config);
     return "next-boot";
@@ -73,7 +80,7 @@ async function liveOrConfig(d: Defs, call: (flags: number) => Promise<void>, liv
     await call(live | config);
     return "live+config";
   } catch (err) {
-    if (!refusedLive(err)) throw err;
+    if (!notLive(err)) throw err;
     await call(config);
     return "next-boot";
   }
@@ -193,6 +200,13 @@ async function setMemory(c: LibvirtClient, dom: DomainRef, d: Defs, mib: number)
   return "next-boot";
 }
 
+/**
+ * A new device the running guest could not take (no controller for its bus: an i440fx
+ * machine has no SATA controller, libvirt says INTERNAL_ERROR): any libvirt refusal of
+ * the live attach sends it to the definition, where libvirt adds the controller itself.
+ */
+const attachNotLive = (err: unknown) => err instanceof LibvirtError;
+
 /** A `<memory>` element's size in KiB. */
 export function memKiB(n: XNode | undefined): bigint {
   const v = BigInt(
@@ -260,7 +274,7 @@ async function addDisk(c: LibvirtClient, dom: DomainRef, d: Defs, ch: Extract<Vm
       throw fieldError("volume", `${ch.volume} is already a disk of this machine`);
     const format = ch.new?.format ?? (await volumeFormat(c, vol));
     const xml = buildOne(diskNode({ device: "disk", path, format, target: nextTarget(usedTargets(d.config, d.live), ch.bus), bus: ch.bus }));
-    return await liveOrConfig(d, (f) => domainAttachDeviceFlags(c, dom, xml, f));
+    return await liveOrConfig(d, (f) => domainAttachDeviceFlags(c, dom, xml, f), AffectFlags.LIVE, AffectFlags.CONFIG, attachNotLive);
   } catch (err) {
     // Nothing half-made: a volume created for this disk goes again when it was not attached.
     if (created) await storageVolDelete(c, vol).catch(() => undefined);
@@ -308,7 +322,7 @@ async function cdrom(c: LibvirtClient, dom: DomainRef, d: Defs, ch: Extract<VmCh
     if (ch.target) throw fieldError("target", `no CD-ROM drive ${ch.target} on this machine`);
     // No drive yet: add one with the medium in it (SATA cannot hot-plug: next boot when running).
     const xml = buildOne(diskNode({ device: "cdrom", path, format: "raw", target: nextTarget(usedTargets(d.config, d.live), "sata"), bus: "sata" }));
-    return liveOrConfig(d, (f) => domainAttachDeviceFlags(c, dom, xml, f));
+    return liveOrConfig(d, (f) => domainAttachDeviceFlags(c, dom, xml, f), AffectFlags.LIVE, AffectFlags.CONFIG, attachNotLive);
   }
   const next = withChild(withChild(without(drive, "alias"), el("source", { file: path })), el("driver", { name: "qemu", type: "raw" }));
   return liveOrConfig(d, (f) => domainUpdateDeviceFlags(c, dom, buildOne(next), f));
