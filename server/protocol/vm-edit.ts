@@ -106,6 +106,8 @@ export const VmEditInfo = z.strictObject({
       z.strictObject({ mac: z.string().max(32), network: z.string().max(256).nullable(), model: z.string().max(64).nullable(), up: z.boolean() }),
     )
     .max(256),
+  /** The persistent definition (what the next boot uses), for the XML tab; passwords left out. */
+  configXml: z.string().max(1024 * 1024),
   /** Volumes (paths) the domain's disks use, with the pool they live in when libvirt knows it. */
   volumes: z
     .array(

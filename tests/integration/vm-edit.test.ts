@@ -270,6 +270,21 @@ labSuite("libvirt", "editing existing machines", () => {
     });
     expect(ok.task, ok.task.error ?? "").toMatchObject({ kind: "vm.xml.define", status: "succeeded" });
     expect(inactive(B)).toContain("<memory unit='KiB'>40960</memory>");
+
+    // The tab edits the definition read without secrets; saving it keeps a VNC password
+    // (at most 8 characters: libvirt refuses longer ones, CONFIG_UNSUPPORTED).
+    const withVnc = inactive(B).replace("</devices>", "<graphics type='vnc' autoport='yes' listen='127.0.0.1' passwd='hxe-pw12'/></devices>");
+    expect((await send(admin, "PUT", `${base(b)}/xml`, { xml: withVnc })).task.status).toBe("succeeded");
+    const shown = (await info(b)).configXml as string;
+    expect(shown).toContain("<graphics type='vnc'");
+    expect(shown).not.toContain("hxe-pw12");
+    const again = await send(admin, "PUT", `${base(b)}/xml`, {
+      xml: shown.replace("<memory unit='KiB'>40960</memory>", "<memory unit='KiB'>45056</memory>"),
+    });
+    expect(again.task, again.task.error ?? "").toMatchObject({ status: "succeeded" });
+    const secure = virsh("dumpxml", "--inactive", "--security-info", B);
+    expect(secure).toContain("<memory unit='KiB'>45056</memory>");
+    expect(secure).toContain("passwd='hxe-pw12'");
   });
 
   it("running guest: snapshots with memory form a tree, revert brings the guest back running, delete drops one", async () => {

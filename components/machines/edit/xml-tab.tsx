@@ -1,22 +1,25 @@
 "use client";
 // The machine's XML: read-only for viewers; editors change it and "Validate and save"
-// sends it through libvirt's schema check first (nothing is kept when it fails).
+// sends it through libvirt's schema check first (nothing is kept when it fails). Editing
+// starts from the persistent definition, not the running one: that is what gets saved.
 import { useState } from "react";
 import type { MachineRow } from "@/server/protocol/browser-events";
 import { Button } from "../../ui/form";
-import { errorText, useMachineTask } from "./use-vm-edit";
+import { errorText, useEditInfo, useMachineTask } from "./use-vm-edit";
 
 export function XmlTab({ m, xml, canEdit }: { m: MachineRow; xml: string | null; canEdit: boolean }) {
   const task = useMachineTask(m.hostId, m.uuid);
   const [draft, setDraft] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const info = useEditInfo(m.hostId, m.uuid, canEdit && !m.stale);
+  const running = m.state === "running" || m.state === "paused";
   if (!xml) return <p className="text-sm text-slate-500">XML is available while the host is online.</p>;
   if (!canEdit || draft === null)
     return (
       <div className="flex flex-col gap-2">
         {canEdit && (
           <div>
-            <Button variant="secondary" disabled={m.stale} onClick={() => (setDraft(xml), setSaved(false))}>
+            <Button variant="secondary" disabled={m.stale || !info.data} onClick={() => (setDraft(info.data?.configXml ?? xml), setSaved(false))}>
               Edit XML
             </Button>
             {saved && (
@@ -29,6 +32,9 @@ export function XmlTab({ m, xml, canEdit }: { m: MachineRow; xml: string | null;
     );
   return (
     <div className="flex flex-col gap-2">
+      {running && (
+        <p className="text-sm text-amber-700 dark:text-amber-400">You are editing the definition: changes apply when the machine next boots.</p>
+      )}
       <textarea
         aria-label={`XML definition of ${m.name}`}
         spellCheck={false}

@@ -2,8 +2,10 @@
 // host memory), description, boot order, NIC link states and the volumes behind the disks.
 import type { VmEditInfo } from "../../../../protocol";
 import {
+  DomainXmlFlags,
   ErrorCode,
   VcpuFlags,
+  domainGetXmlDesc,
   domainGetVcpusFlags,
   nodeGetInfo,
   storagePoolLookupByVolume,
@@ -20,10 +22,12 @@ import { attr, child, children, textOf } from "./xml-tree";
 export async function editInfo(c: LibvirtClient, dom: DomainRef): Promise<VmEditInfo> {
   const d = await readDefs(c, dom);
   const now = d.live ?? d.config;
-  const [maxVcpus, configVcpus, node] = await Promise.all([
+  const [maxVcpus, configVcpus, node, configXml] = await Promise.all([
     domainGetVcpusFlags(c, dom, VcpuFlags.CONFIG | VcpuFlags.MAXIMUM),
     domainGetVcpusFlags(c, dom, VcpuFlags.CONFIG),
     nodeGetInfo(c),
+    // Not SECURE: viewers read this too. Saving it keeps the passwords (xml-define.ts).
+    domainGetXmlDesc(c, dom, DomainXmlFlags.INACTIVE),
   ]);
   const volumes = await Promise.all(
     disksOf(now)
@@ -58,5 +62,6 @@ export async function editInfo(c: LibvirtClient, dom: DomainRef): Promise<VmEdit
       up: attr(child(n, "link"), "state") !== "down",
     })),
     volumes,
+    configXml,
   };
 }
