@@ -11,6 +11,10 @@ import { signIn } from "./session";
 import { enrollAgent } from "./agent";
 
 const VM = `hx-e-e2e-${process.pid}`;
+const COPY = `${VM}-copy`;
+const POOL = `${VM}-pool`;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-e-e2e-"));
+fs.chmodSync(dir, 0o755);
 const virsh = (...a: string[]) => execFileSync("virsh", ["-c", "qemu:///system", ...a], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const base = () => process.env.HANGAR_E2E_URL!;
 
@@ -51,11 +55,22 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(() => {
   cleanup();
-  try {
-    virsh("undefine", VM);
-  } catch {
-    /* gone */
-  }
+  for (const n of [VM, COPY])
+    try {
+      virsh("undefine", n);
+    } catch {
+      /* gone */
+    }
+  for (const c of [
+    ["pool-destroy", POOL],
+    ["pool-undefine", POOL],
+  ])
+    try {
+      virsh(...c);
+    } catch {
+      /* gone */
+    }
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test("the Settings tab changes memory; the badge says next boot and the machines row shows it", async ({ page }) => {
@@ -72,4 +87,30 @@ test("the Settings tab changes memory; the badge says next boot and the machines
   await page.goto(`${base()}/machines`);
   const row = page.locator(`[data-testid="machine-row"][data-name="${VM}"]`);
   await expect(row).toContainText("48 MiB", { timeout: 30_000 });
+});
+
+test("clone through its dialog, then delete the clone with its volume ticked in the delete dialog", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${base()}/machines/${hostId}/${uuid}`);
+  await page.getByRole("button", { name: "Clone…" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("New machine name").fill(COPY);
+  await dialog.getByRole("button", { name: "Clone", exact: true }).click();
+  // The new machine's page opens once the copy is done.
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(COPY, { timeout: 60_000 });
+  const copyDisk = path.join(dir, `${COPY}-root.qcow2`);
+  expect(fs.existsSync(copyDisk)).toBe(true);
+  expect(fs.existsSync(path.join(dir, `${VM}-root.qcow2`))).toBe(true);
+
+  await page.getByRole("button", { name: "Delete…" }).click();
+  const del = page.getByRole("dialog");
+  const box = del.getByRole("checkbox", { name: new RegExp(copyDisk.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")) });
+  await expect(box).toBeChecked();
+  await del.getByRole("button", { name: "Delete machine and 1 volume" }).click();
+  await expect(page).toHaveURL(/\/machines$/, { timeout: 30_000 });
+  await expect(page.locator(`[data-testid="machine-row"][data-name="${COPY}"]`)).toHaveCount(0, { timeout: 30_000 });
+  expect(fs.existsSync(copyDisk)).toBe(false);
+  expect(virsh("list", "--all", "--name")).not.toContain(COPY);
+  // The original and its disk are untouched.
+  expect(fs.existsSync(path.join(dir, `${VM}-root.qcow2`))).toBe(true);
 });
