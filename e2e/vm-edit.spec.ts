@@ -1,6 +1,7 @@
 // Editing a machine in Chromium against a real agent and libvirt: the Settings tab changes
 // a stopped machine's memory, says it applies at the next boot, and the Machines table row
-// shows the new size (pushed, no reload). Uses its own diskless scratch domain hx-e-e2e-*.
+// shows the new size (pushed, no reload); clone and delete-with-volumes through their
+// dialogs. Uses its own scratch domain and dir pool hx-e-e2e-*.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -27,9 +28,12 @@ let uuid = "";
 
 test.beforeAll(async ({ browser }) => {
   const f = path.join(os.tmpdir(), `${VM}.xml`);
+  virsh("pool-define-as", POOL, "dir", "--target", dir);
+  virsh("pool-start", POOL);
+  virsh("vol-create-as", POOL, `${VM}-root.qcow2`, "4M", "--format", "qcow2");
   fs.writeFileSync(
     f,
-    `<domain type='qemu'><name>${VM}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices></devices></domain>`,
+    `<domain type='qemu'><name>${VM}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${dir}/${VM}-root.qcow2'/><target dev='vda' bus='virtio'/></disk></devices></domain>`,
   );
   virsh("define", f);
   fs.rmSync(f);
