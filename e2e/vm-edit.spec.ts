@@ -14,8 +14,8 @@ import { enrollAgent } from "./agent";
 const VM = `hx-e-e2e-${process.pid}`;
 const COPY = `${VM}-copy`;
 const POOL = `${VM}-pool`;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-e-e2e-"));
-fs.chmodSync(dir, 0o755);
+// Made in beforeAll: Playwright also loads this file in its main process to list tests.
+let dir = "";
 const virsh = (...a: string[]) => execFileSync("virsh", ["-c", "qemu:///system", ...a], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 const base = () => process.env.HANGAR_E2E_URL!;
 
@@ -27,6 +27,8 @@ let hostId = "";
 let uuid = "";
 
 test.beforeAll(async ({ browser }) => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-e-e2e-"));
+  fs.chmodSync(dir, 0o755);
   const f = path.join(os.tmpdir(), `${VM}.xml`);
   virsh("pool-define-as", POOL, "dir", "--target", dir);
   virsh("pool-start", POOL);
@@ -74,7 +76,7 @@ test.afterAll(() => {
     } catch {
       /* gone */
     }
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test("the Settings tab changes memory; the badge says next boot and the machines row shows it", async ({ page }) => {

@@ -41,8 +41,7 @@ labSuite("libvirt", "editing existing machines", () => {
   let admin: Client;
   let viewer: Client;
   let hostId: string;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-e-"));
-  fs.chmodSync(dir, 0o755);
+  let dir = "";
   const vol = (n: string) => path.join(dir, n);
   const virt = fs.existsSync(path.join(LAB_DIR, "guest-virt-type")) ? fs.readFileSync(path.join(LAB_DIR, "guest-virt-type"), "utf8").trim() : "qemu";
   const g = path.join(LAB_DIR, "guest");
@@ -86,6 +85,9 @@ labSuite("libvirt", "editing existing machines", () => {
   const inactive = (name: string) => virsh("dumpxml", "--inactive", name);
 
   beforeAll(async () => {
+    // mkdtemp makes 0700; libvirt's dir pool and QEMU must traverse it.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-e-"));
+    fs.chmodSync(dir, 0o755);
     virsh("pool-define-as", POOL, "dir", "--target", dir);
     virsh("pool-start", POOL);
     const mk = (name: string, size: string, format: string) => {
@@ -147,7 +149,7 @@ labSuite("libvirt", "editing existing machines", () => {
     } catch {
       /* gone */
     }
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(logA, { force: true });
   });
 
