@@ -18,6 +18,7 @@ const POOL = `${tag}-pool`;
 const A = `${tag}-run`; // boots the tiny guest: live edits and memory snapshots
 const B = `${tag}-off`; // never started: definition edits, clone, delete
 const CLONE = `${tag}-clone`;
+const TRANSIENT = `${tag}-transient`;
 
 interface Row {
   uuid: string;
@@ -127,7 +128,7 @@ labSuite("libvirt", "editing existing machines", () => {
 
   afterAll(async () => {
     await srv?.stop();
-    for (const n of [A, B, CLONE]) {
+    for (const n of [A, B, CLONE, TRANSIENT]) {
       try {
         virsh("destroy", n);
       } catch {
@@ -379,6 +380,24 @@ labSuite("libvirt", "editing existing machines", () => {
     const c = await admin.req("POST", `${base(a)}/clone`, { name: `${tag}-never` });
     expect(c.status, JSON.stringify(c.json)).toBe(409);
     virsh("destroy", A);
+  });
+
+  it("a transient machine (no definition) is changed live only, and says so", async () => {
+    const f = path.join(dir, "transient.xml");
+    fs.writeFileSync(
+      f,
+      `<domain type='${virt}'><name>${TRANSIENT}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><memballoon model='virtio'/></devices></domain>`,
+    );
+    virsh("create", f);
+    const t = await until(`${TRANSIENT} running in Hangar`, async () => ((await row(TRANSIENT)).state === "running" ? row(TRANSIENT) : null));
+    const m = await edit(t, { kind: "memory", mib: 48 });
+    expect(m.json.result.applied).toBe("live");
+    const d = await edit(t, { kind: "description", text: "transient" });
+    expect(d.json.result.applied).toBe("live");
+    expect(virsh("desc", TRANSIENT, "--live")).toBe("transient");
+    const boot = await admin.req("POST", `${base(t)}/edit`, { change: { kind: "boot.order", devices: ["hd"] } });
+    expect(boot.status, JSON.stringify(boot.json)).toBe(409);
+    virsh("destroy", TRANSIENT);
   });
 
   it("clones the stopped machine with new volumes, uuid and MACs", async () => {

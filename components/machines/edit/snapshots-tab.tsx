@@ -63,7 +63,7 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
         <EmptyState title="No snapshots">A snapshot keeps the disks (and, of a running machine, its memory) to return to later.</EmptyState>
       )}
       {data && data.snapshots.length > 0 && (
-        <ul role="tree" aria-label="Snapshots" className="flex max-w-4xl flex-col">
+        <ul aria-label="Snapshots" className="flex max-w-4xl flex-col">
           {treeOrder(data.snapshots).map(({ s, depth }) => (
             <li
               key={s.name}
@@ -73,7 +73,13 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
               className="flex flex-wrap items-center gap-2 border-t border-slate-200 py-1 dark:border-slate-800"
               style={{ paddingLeft: `${depth * 1.5}rem` }}
             >
+              {depth > 0 && (
+                <span aria-hidden className="text-slate-400">
+                  └
+                </span>
+              )}
               <span className="font-mono font-medium">{s.name}</span>
+              {s.parent && <span className="sr-only">child of {s.parent}</span>}
               {s.current && <span className="rounded bg-sky-100 px-1.5 text-xs text-sky-800 dark:bg-sky-900 dark:text-sky-100">current</span>}
               <span className="text-xs text-slate-500">
                 {new Date(s.createdAt).toLocaleString()} · {s.state}

@@ -2,7 +2,7 @@
 // gets the change live and in its definition (LIVE|CONFIG) where libvirt allows; when
 // libvirt refuses it live (QEMU cannot, the bus cannot hot-plug) it goes to the
 // definition only and the answer says "next-boot". A stopped domain's definition is all
-// there is: "next-boot" too.
+// there is: "next-boot" too. A transient domain (no definition) gets it live only: "live".
 import type { Applied, VmChange } from "../../../../protocol";
 import {
   AffectFlags,
@@ -76,6 +76,10 @@ async function liveOrConfig(
     await call(config);
     return "next-boot";
   }
+  if (!d.persistent) {
+    await call(live);
+    return "live";
+  }
   try {
     await call(live | config);
     return "live+config";
@@ -127,6 +131,7 @@ export async function applyChange(c: LibvirtClient, dom: DomainRef, change: VmCh
       return { applied: await liveOrConfig(d, (f) => domainUpdateDeviceFlags(c, dom, xml, f)), cause: change.kind };
     }
     case "boot.order":
+      if (!d.persistent) throw new DriverError("invalid_state", `${dom.name} is transient: it has no definition to hold a boot order`);
       await setBootOrder(c, change.devices);
       return { applied: "next-boot", cause: "boot.order" };
     case "autostart":
@@ -134,7 +139,8 @@ export async function applyChange(c: LibvirtClient, dom: DomainRef, change: VmCh
       return { applied: "live+config", cause: "autostart" };
     case "description":
       await liveOrConfig(d, (f) => domainSetMetadata(c, dom, MetadataType.DESCRIPTION, change.text === "" ? null : change.text, null, null, f));
-      return { applied: "live+config", cause: "description" };
+      // Metadata, not hardware: in effect at once wherever it was written.
+      return { applied: d.persistent ? "live+config" : "live", cause: "description" };
   }
 
   async function setBootOrder(client: LibvirtClient, devices: string[]): Promise<void> {

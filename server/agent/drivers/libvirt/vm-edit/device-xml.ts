@@ -1,6 +1,6 @@
 // Device XML for attach/update/detach, built from values (never pasted strings), and the
 // lookups the edits need in a domain's definition: disks by target, NICs by MAC.
-import { DomainXmlFlags, domainGetXmlDesc, type DomainRef, type LibvirtClient } from "../../../libvirt";
+import { DomainXmlFlags, domainGetXmlDesc, domainIsPersistent, type DomainRef, type LibvirtClient } from "../../../libvirt";
 import { attr, child, children, domainNode, el, parseTree, tagOf, type XNode } from "./xml-tree";
 
 export interface Defs {
@@ -9,16 +9,19 @@ export interface Defs {
   /** The running guest's definition, null while it is off. */
   live: XNode | null;
   active: boolean;
+  /** A transient domain has no definition to write: its changes are live only. */
+  persistent: boolean;
 }
 
 /** Both definitions of a domain; SECURE keeps passwords (VNC) in a definition we write back. */
 export async function readDefs(c: LibvirtClient, dom: DomainRef): Promise<Defs> {
   const active = dom.id > 0;
-  const [config, live] = await Promise.all([
+  const [config, live, persistent] = await Promise.all([
     domainGetXmlDesc(c, dom, DomainXmlFlags.INACTIVE | DomainXmlFlags.SECURE),
     active ? domainGetXmlDesc(c, dom, DomainXmlFlags.SECURE) : Promise.resolve(null),
+    domainIsPersistent(c, dom),
   ]);
-  return { config: domainNode(parseTree(config)), live: live === null ? null : domainNode(parseTree(live)), active };
+  return { config: domainNode(parseTree(config)), live: live === null ? null : domainNode(parseTree(live)), active, persistent };
 }
 
 export const devicesOf = (d: XNode): XNode => child(d, "devices") ?? el("devices");
