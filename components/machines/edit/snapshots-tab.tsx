@@ -67,9 +67,9 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
           {treeOrder(data.snapshots).map(({ s, depth }) => (
             <li
               key={s.name}
-              role="treeitem"
-              aria-level={depth + 1}
-              aria-selected={s.current}
+              data-testid="snapshot-row"
+              data-name={s.name}
+              data-depth={depth}
               className="flex flex-wrap items-center gap-2 border-t border-slate-200 py-1 dark:border-slate-800"
               style={{ paddingLeft: `${depth * 1.5}rem` }}
             >
