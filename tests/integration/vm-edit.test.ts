@@ -441,7 +441,7 @@ labSuite("libvirt", "editing existing machines", () => {
     await until("row removed", async () => !(await rows()).some((x) => x.name === CLONE));
   });
 
-  it("a viewer gets 403 on every change and nothing changes", async () => {
+  it("a viewer gets 403 on every change and nothing changes; an operator edits but cannot delete", async () => {
     const b = await row(B);
     const before = inactive(B);
     const calls: [string, string, unknown][] = [
@@ -456,6 +456,15 @@ labSuite("libvirt", "editing existing machines", () => {
     for (const [method, p, body] of calls) expect((await viewer.req(method, p, body)).status, `${method} ${p}`).toBe(403);
     expect(inactive(B)).toBe(before);
     expect((await viewer.req("GET", `${base(b)}/edit`)).status).toBe(200);
+
+    // Operators edit and snapshot (vm.edit) but do not delete machines (vm.manage, admins).
+    expect((await admin.req("POST", "/api/users", { username: "otto", password: "a long enough password", role: "operator" })).status).toBe(201);
+    const operator = new Client(srv.url);
+    expect((await operator.req("POST", "/api/auth/login", { username: "otto", password: "a long enough password" })).status).toBe(200);
+    const ok = await send(operator, "POST", `${base(b)}/edit`, { change: { kind: "description", text: "by an operator" } });
+    expect(ok.task).toMatchObject({ status: "succeeded", user: "otto" });
+    expect((await operator.req("DELETE", base(b), { volumes: [] })).status).toBe(403);
+    expect(virsh("list", "--all", "--name")).toContain(B);
     expect(hostId).toBe(b.hostId);
   });
 });
