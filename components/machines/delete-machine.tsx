@@ -2,46 +2,70 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { MachineRow } from "@/server/protocol/browser-events";
-import { useMachineAction } from "../lib/resources";
 import { Button } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
+import { useToast } from "../ui/toasts";
+import { errorText, taskCall, machinePath, useEditInfo } from "./edit/use-vm-edit";
 
-/** Delete (undefine) a shut-off machine, optionally with its disk volumes. Asks first. */
+/**
+ * Delete a shut-off machine and the volumes the admin ticks (disks ticked, CD-ROM media
+ * not: an ISO is usually shared). Asks first; only listed volumes of this machine go.
+ */
 export function DeleteMachine({ m }: { m: MachineRow }) {
   const [open, setOpen] = useState(false);
-  const [withDisks, setWithDisks] = useState(false);
-  const action = useMachineAction();
+  const [chosen, setChosen] = useState<Set<string> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const offline = m.stale || !m.persistent || !["shutoff", "crashed"].includes(m.state);
+  const info = useEditInfo(m.hostId, m.uuid, open && !offline);
   const router = useRouter();
-  const disks = m.disks.filter((d) => d.device === "disk" && d.source);
-  if (m.stale || !m.persistent || !["shutoff", "crashed"].includes(m.state)) return null;
+  const toast = useToast();
+  if (offline) return null;
+  const volumes = info.data?.volumes ?? [];
+  const picked = chosen ?? new Set(volumes.filter((v) => v.device === "disk" && v.pool).map((v) => v.path));
+  const toggle = (p: string, on: boolean) => {
+    const n = new Set(picked);
+    if (on) n.add(p);
+    else n.delete(p);
+    setChosen(n);
+  };
   return (
     <>
-      <Button variant="danger" onClick={() => setOpen(true)}>
-        Delete…
+      <Button variant="danger" disabled={busy} onClick={() => (setChosen(null), setOpen(true))}>
+        {busy ? "Deleting…" : "Delete…"}
       </Button>
       <ConfirmDialog
         open={open}
         title={`Delete ${m.name}?`}
-        confirmLabel={withDisks ? "Delete machine and disks" : "Delete machine"}
+        confirmLabel={picked.size ? `Delete machine and ${picked.size} volume${picked.size > 1 ? "s" : ""}` : "Delete machine"}
         danger
         onCancel={() => setOpen(false)}
         onConfirm={() => {
           setOpen(false);
-          action.mutate(
-            { hostId: m.hostId, uuid: m.uuid, action: "undefine", removeStorage: withDisks },
-            { onSuccess: () => router.push("/machines") },
+          setBusy(true);
+          taskCall(machinePath(m.hostId, m.uuid), "DELETE", { volumes: [...picked] }).then(
+            () => router.push("/machines"),
+            (e: unknown) => {
+              setBusy(false);
+              toast(`Delete failed: ${errorText(e)}`, "error");
+            },
           );
         }}
       >
-        <p>The machine&apos;s definition is removed from {m.hostName}. This cannot be undone.</p>
-        {disks.length > 0 && (
-          <label className="mt-3 flex items-start gap-2">
-            <input type="checkbox" checked={withDisks} onChange={(e) => setWithDisks(e.target.checked)} />
-            <span>
-              Also delete its {disks.length} disk{disks.length > 1 ? "s" : ""}:{" "}
-              <span className="font-mono text-xs">{disks.map((d) => d.source).join(", ")}</span>
-            </span>
-          </label>
+        <p>The machine&apos;s definition and its snapshots are removed from {m.hostName}. This cannot be undone.</p>
+        {info.isPending && <p className="mt-2 text-slate-500">Reading its volumes…</p>}
+        {volumes.length > 0 && (
+          <fieldset className="mt-3 flex flex-col gap-1">
+            <legend className="mb-1 font-medium">Also delete these volumes:</legend>
+            {volumes.map((v) => (
+              <label key={v.path} className="flex items-start gap-2">
+                <input type="checkbox" checked={picked.has(v.path)} disabled={!v.pool} onChange={(e) => toggle(v.path, e.target.checked)} />
+                <span>
+                  <span className="font-mono text-xs break-all">{v.path}</span> ({v.target}, {v.device}
+                  {v.pool ? `, pool ${v.pool}` : ", not in a pool"})
+                </span>
+              </label>
+            ))}
+          </fieldset>
         )}
       </ConfirmDialog>
     </>

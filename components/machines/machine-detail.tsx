@@ -11,6 +11,10 @@ import { useRunAction } from "./use-run-action";
 import { DeleteMachine } from "./delete-machine";
 import dynamic from "next/dynamic";
 import { MetricPanels } from "../metrics/metric-panels";
+import { EditTab } from "./edit/edit-tabs";
+import { SnapshotsTab } from "./edit/snapshots-tab";
+import { XmlTab } from "./edit/xml-tab";
+import { CloneMachine } from "./edit/clone-machine";
 
 // Consoles load noVNC / xterm.js: only when their tab is opened.
 const VncConsole = dynamic(() => import("../console/vnc-console").then((m) => m.VncConsole), {
@@ -22,7 +26,8 @@ const SerialConsole = dynamic(() => import("../console/serial-console").then((m)
   loading: () => <p className="text-sm text-slate-500">Loading console…</p>,
 });
 
-export type Tab = "overview" | "console" | "serial" | "devices" | "xml";
+export type Tab = "overview" | "settings" | "disks" | "network" | "snapshots" | "console" | "serial" | "devices" | "xml";
+const TABS = ["overview", "settings", "disks", "network", "snapshots", "console", "serial", "devices", "xml"] as const;
 
 export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uuid: string; initialTab?: Tab | undefined }) {
   const { data, error, isPending } = useMachine(hostId, uuid);
@@ -32,6 +37,8 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
   const canPower = useCan("vm.power");
   const canDelete = useCan("vm.manage");
   const canConsole = useCan("vm.console");
+  const canEdit = useCan("vm.edit");
+  const canClone = useCan("vm.create");
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !data) return <EmptyState title="Machine not found">{error?.message}</EmptyState>;
   const m = data.machine;
@@ -50,12 +57,13 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
                 {a.label}
               </Button>
             ))}
+          {canClone && <CloneMachine m={m} />}
           {canDelete && <DeleteMachine m={m} />}
         </div>
       </div>
       <Tabs
         label="Machine sections"
-        tabs={(["overview", "console", "serial", "devices", "xml"] as const).filter((t) => canConsole || (t !== "console" && t !== "serial"))}
+        tabs={TABS.filter((t) => canConsole || (t !== "console" && t !== "serial"))}
         value={tab}
         onChange={setTab}
         labels={{ xml: "XML", serial: "Serial console" }}
@@ -168,12 +176,9 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
           </section>
         </div>
       )}
-      {tab === "xml" &&
-        (data.xml ? (
-          <pre className="max-h-[70vh] overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">{data.xml}</pre>
-        ) : (
-          <p className="text-sm text-slate-500">XML is available while the host is online.</p>
-        ))}
+      {(tab === "settings" || tab === "disks" || tab === "network") && <EditTab m={m} tab={tab} canEdit={canEdit} />}
+      {tab === "snapshots" && <SnapshotsTab m={m} canEdit={canEdit} />}
+      {tab === "xml" && <XmlTab m={m} xml={data.xml} canEdit={canEdit} />}
       <ConfirmDialog
         open={!!runner.pending}
         title={`${runner.pending?.spec.label ?? ""} ${m.name}?`}

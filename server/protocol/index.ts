@@ -3,6 +3,7 @@ export * from "./host";
 export * from "./pool";
 export * from "./vm-spec";
 export * from "./network";
+export * from "./vm-edit";
 export * from "./agent-messages";
 export * from "./enroll";
 export * from "./browser-events";

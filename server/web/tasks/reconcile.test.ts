@@ -67,4 +67,11 @@ describe("reconcile verdicts", () => {
     expect(verdict(task("volume.upload", "volume", { pool: "p", name: "a.iso" }), { domains: new Map() })).toMatchObject({ status: "unknown" });
     expect(verdict(task("volume.upload", "volume"), { containers: new Map() })).toBeNull();
   });
+
+  it("machines: edits, XML, snapshots, clones and deletions with volumes are never judged from the row", () => {
+    for (const kind of ["vm.edit.memory", "vm.edit.autostart", "vm.xml.define", "vm.snapshot.create", "vm.snapshot.revert", "vm.clone", "vm.delete"])
+      expect(verdict(task(kind, "vm"), { domains: dom({ state: "running", autostart: true }) })).toMatchObject({ status: "unknown" });
+    // Power actions keep their verdicts.
+    expect(verdict(task("vm.start", "vm"), { domains: dom({ state: "running" }) })).toMatchObject({ status: "succeeded" });
+  });
 });

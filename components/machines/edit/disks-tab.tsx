@@ -1,0 +1,221 @@
+"use client";
+// The machine's disks and CD-ROM drives: grow, remove (asks first), insert or eject media,
+// and add a disk from an existing volume or a new one.
+import { useState } from "react";
+import type { MachineRow } from "@/server/protocol/browser-events";
+import { DISK_BUSES, type Applied, type VmChange, type VmEditInfo } from "@/server/protocol/vm-edit";
+import { DISK_FORMATS } from "@/server/protocol/vm-spec";
+import { Button } from "../../ui/form";
+import { ConfirmDialog } from "../../ui/confirm-dialog";
+import { AppliedBadge } from "./applied-badge";
+import { errorText, useVmChange } from "./use-vm-edit";
+
+const box = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
+const GiB = 1024 ** 3;
+const fmt = (b: number | null) => (b === null ? "—" : b >= GiB ? `${(b / GiB).toFixed(1)} GiB` : `${Math.round(b / 1024 ** 2)} MiB`);
+
+export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo; canEdit: boolean }) {
+  const change = useVmChange(m.hostId, m.uuid);
+  const [applied, setApplied] = useState<Applied | null>(null);
+  const [removing, setRemoving] = useState<string | null>(null);
+  const [resize, setResize] = useState<Record<string, string>>({});
+  const [media, setMedia] = useState<Record<string, string>>({});
+  const [add, setAdd] = useState({
+    pool: info.volumes.find((v) => v.pool)?.pool ?? "default",
+    volume: "",
+    size: "10",
+    format: "qcow2",
+    bus: "virtio",
+    mode: "new",
+  });
+  const busy = change.isPending || m.stale;
+  const run = (c: VmChange) => change.mutate(c, { onSuccess: (a) => setApplied(a) });
+  const vol = (target: string) => info.volumes.find((v) => v.target === target);
+
+  return (
+    <div className="flex flex-col gap-4 text-sm">
+      <div className="flex items-center gap-2" aria-live="polite">
+        {change.isPending && <span className="text-slate-500">Applying…</span>}
+        {!change.isPending && <AppliedBadge applied={applied} />}
+        {change.error && (
+          <p role="alert" className="text-red-600">
+            {errorText(change.error)}
+          </p>
+        )}
+      </div>
+      {m.disks.length === 0 ? (
+        <p className="text-slate-500">No disks or drives.</p>
+      ) : (
+        <table className="w-full max-w-5xl text-left">
+          <thead className="text-xs text-slate-500">
+            <tr>
+              <th className="py-1">Target</th>
+              <th>Device</th>
+              <th>Bus</th>
+              <th>Source</th>
+              <th>Size</th>
+              {canEdit && <th>Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {m.disks.map((d) => (
+              <tr key={d.target} className="border-t border-slate-200 align-top dark:border-slate-800">
+                <td className="py-1 font-mono">{d.target}</td>
+                <td>{d.device}</td>
+                <td>{d.bus ?? "—"}</td>
+                <td className="font-mono text-xs break-all">{d.source ?? (d.device === "cdrom" ? "empty" : "—")}</td>
+                <td>{fmt(vol(d.target)?.capacity ?? null)}</td>
+                {canEdit && (
+                  <td className="flex flex-wrap gap-1 py-1">
+                    {d.device === "disk" && (
+                      <>
+                        <input
+                          aria-label={`New size of ${d.target} in GiB`}
+                          className={`${box} w-20`}
+                          type="number"
+                          min={1}
+                          step="any"
+                          placeholder="GiB"
+                          value={resize[d.target] ?? ""}
+                          onChange={(e) => setResize((r) => ({ ...r, [d.target]: e.target.value }))}
+                        />
+                        <Button
+                          variant="secondary"
+                          disabled={busy || !resize[d.target]}
+                          onClick={() => run({ kind: "disk.resize", target: d.target, sizeBytes: Math.round(Number(resize[d.target]) * GiB) })}
+                        >
+                          Grow
+                        </Button>
+                        <Button variant="danger" disabled={busy} onClick={() => setRemoving(d.target)}>
+                          Remove…
+                        </Button>
+                      </>
+                    )}
+                    {d.device === "cdrom" &&
+                      (d.source ? (
+                        <Button variant="secondary" disabled={busy} onClick={() => run({ kind: "cdrom.eject", target: d.target })}>
+                          Eject
+                        </Button>
+                      ) : (
+                        <>
+                          <input
+                            aria-label={`Medium for ${d.target} as pool/volume`}
+                            className={`${box} w-48`}
+                            placeholder="pool/volume.iso"
+                            value={media[d.target] ?? ""}
+                            onChange={(e) => setMedia((x) => ({ ...x, [d.target]: e.target.value }))}
+                          />
+                          <Button
+                            variant="secondary"
+                            disabled={busy || !(media[d.target] ?? "").includes("/")}
+                            onClick={() => {
+                              const [pool, volume] = (media[d.target] ?? "").split("/", 2) as [string, string];
+                              run({ kind: "cdrom.insert", target: d.target, pool, volume });
+                            }}
+                          >
+                            Insert
+                          </Button>
+                        </>
+                      ))}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canEdit && (
+        <form
+          className="flex max-w-5xl flex-wrap items-end gap-2 rounded border border-slate-200 p-3 dark:border-slate-800"
+          aria-label="Add a disk"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const bus = add.bus as (typeof DISK_BUSES)[number];
+            run(
+              add.mode === "new"
+                ? {
+                    kind: "disk.add",
+                    pool: add.pool,
+                    volume: add.volume,
+                    bus,
+                    new: { sizeBytes: Math.round(Number(add.size) * GiB), format: add.format as (typeof DISK_FORMATS)[number] },
+                  }
+                : { kind: "disk.add", pool: add.pool, volume: add.volume, bus },
+            );
+          }}
+        >
+          <h2 className="w-full font-medium">Add a disk</h2>
+          <label className="flex flex-col gap-1">
+            Volume
+            <select className={box} value={add.mode} onChange={(e) => setAdd({ ...add, mode: e.target.value })}>
+              <option value="new">new volume</option>
+              <option value="existing">existing volume</option>
+            </select>
+          </label>
+          <label className="flex flex-col gap-1">
+            Pool
+            <input className={`${box} w-32`} value={add.pool} onChange={(e) => setAdd({ ...add, pool: e.target.value })} required />
+          </label>
+          <label className="flex flex-col gap-1">
+            Volume name
+            <input
+              className={`${box} w-48`}
+              value={add.volume}
+              onChange={(e) => setAdd({ ...add, volume: e.target.value })}
+              placeholder={`${m.name}-data.qcow2`}
+              required
+            />
+          </label>
+          {add.mode === "new" && (
+            <>
+              <label className="flex flex-col gap-1">
+                Size (GiB)
+                <input
+                  className={`${box} w-20`}
+                  type="number"
+                  min={0.01}
+                  step="any"
+                  value={add.size}
+                  onChange={(e) => setAdd({ ...add, size: e.target.value })}
+                  required
+                />
+              </label>
+              <label className="flex flex-col gap-1">
+                Format
+                <select className={box} value={add.format} onChange={(e) => setAdd({ ...add, format: e.target.value })}>
+                  {DISK_FORMATS.map((f) => (
+                    <option key={f}>{f}</option>
+                  ))}
+                </select>
+              </label>
+            </>
+          )}
+          <label className="flex flex-col gap-1">
+            Bus
+            <select className={box} value={add.bus} onChange={(e) => setAdd({ ...add, bus: e.target.value })}>
+              {DISK_BUSES.map((b) => (
+                <option key={b}>{b}</option>
+              ))}
+            </select>
+          </label>
+          <Button type="submit" disabled={busy || !add.volume}>
+            Add disk
+          </Button>
+        </form>
+      )}
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove disk ${removing ?? ""} from ${m.name}?`}
+        confirmLabel="Remove disk"
+        danger
+        onCancel={() => setRemoving(null)}
+        onConfirm={() => {
+          if (removing) run({ kind: "disk.remove", target: removing });
+          setRemoving(null);
+        }}
+      >
+        The disk is detached{m.state === "running" ? " (the guest is asked to release it first)" : ""}. Its volume stays in the pool.
+      </ConfirmDialog>
+    </div>
+  );
+}

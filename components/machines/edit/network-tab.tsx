@@ -1,0 +1,134 @@
+"use client";
+// Network interfaces: link up/down, model, remove (asks first), add on a libvirt network.
+import { useState } from "react";
+import type { MachineRow } from "@/server/protocol/browser-events";
+import { NIC_MODELS, type Applied, type VmChange, type VmEditInfo } from "@/server/protocol/vm-edit";
+import { Button } from "../../ui/form";
+import { ConfirmDialog } from "../../ui/confirm-dialog";
+import { AppliedBadge } from "./applied-badge";
+import { errorText, useVmChange } from "./use-vm-edit";
+
+const box = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
+type Model = (typeof NIC_MODELS)[number];
+
+export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo; canEdit: boolean }) {
+  const change = useVmChange(m.hostId, m.uuid);
+  const [applied, setApplied] = useState<Applied | null>(null);
+  const [removing, setRemoving] = useState<string | null>(null);
+  const [net, setNet] = useState("default");
+  const [model, setModel] = useState<Model>("virtio");
+  const busy = change.isPending || m.stale;
+  const run = (c: VmChange) => change.mutate(c, { onSuccess: (a) => setApplied(a) });
+
+  return (
+    <div className="flex flex-col gap-4 text-sm">
+      <div className="flex items-center gap-2" aria-live="polite">
+        {change.isPending && <span className="text-slate-500">Applying…</span>}
+        {!change.isPending && <AppliedBadge applied={applied} />}
+        {change.error && (
+          <p role="alert" className="text-red-600">
+            {errorText(change.error)}
+          </p>
+        )}
+      </div>
+      {info.nics.length === 0 ? (
+        <p className="text-slate-500">No network interfaces.</p>
+      ) : (
+        <table className="w-full max-w-4xl text-left">
+          <thead className="text-xs text-slate-500">
+            <tr>
+              <th className="py-1">MAC</th>
+              <th>Network</th>
+              <th>Model</th>
+              <th>Link</th>
+              {canEdit && <th>Actions</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {info.nics.map((n) => (
+              <tr key={n.mac} className="border-t border-slate-200 dark:border-slate-800">
+                <td className="py-1 font-mono">{n.mac}</td>
+                <td>{n.network ?? "—"}</td>
+                <td>
+                  {canEdit ? (
+                    <select
+                      aria-label={`Model of ${n.mac}`}
+                      className={box}
+                      value={n.model ?? ""}
+                      disabled={busy}
+                      onChange={(e) => run({ kind: "nic.model", mac: n.mac, model: e.target.value as Model })}
+                    >
+                      {!NIC_MODELS.includes(n.model as Model) && <option value={n.model ?? ""}>{n.model ?? "default"}</option>}
+                      {NIC_MODELS.map((x) => (
+                        <option key={x}>{x}</option>
+                      ))}
+                    </select>
+                  ) : (
+                    (n.model ?? "—")
+                  )}
+                </td>
+                <td>
+                  <label className="inline-flex items-center gap-1">
+                    <input
+                      type="checkbox"
+                      checked={n.up}
+                      disabled={!canEdit || busy}
+                      onChange={(e) => run({ kind: "nic.link", mac: n.mac, up: e.target.checked })}
+                    />
+                    {n.up ? "up" : "down"}
+                  </label>
+                </td>
+                {canEdit && (
+                  <td>
+                    <Button variant="danger" disabled={busy} onClick={() => setRemoving(n.mac)}>
+                      Remove…
+                    </Button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canEdit && (
+        <form
+          aria-label="Add a network interface"
+          className="flex flex-wrap items-end gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            run({ kind: "nic.add", network: net, model });
+          }}
+        >
+          <label className="flex flex-col gap-1">
+            Network
+            <input className={`${box} w-40`} value={net} onChange={(e) => setNet(e.target.value)} required />
+          </label>
+          <label className="flex flex-col gap-1">
+            Model
+            <select className={box} value={model} onChange={(e) => setModel(e.target.value as Model)}>
+              {NIC_MODELS.map((x) => (
+                <option key={x}>{x}</option>
+              ))}
+            </select>
+          </label>
+          <Button type="submit" disabled={busy || !net}>
+            Add interface
+          </Button>
+        </form>
+      )}
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove interface ${removing ?? ""}?`}
+        confirmLabel="Remove interface"
+        danger
+        onCancel={() => setRemoving(null)}
+        onConfirm={() => {
+          if (removing) run({ kind: "nic.remove", mac: removing });
+          setRemoving(null);
+        }}
+      >
+        The guest loses this network connection{m.state === "running" ? " now" : " from its next start"}.
+      </ConfirmDialog>
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+"use client";
+// Snapshot tree of one machine: create (with the guest's memory when it runs), revert and
+// delete, each asking first.
+import { useState } from "react";
+import type { MachineRow } from "@/server/protocol/browser-events";
+import type { SnapshotRow } from "@/server/protocol/vm-edit";
+import { Button, EmptyState } from "../../ui/form";
+import { ConfirmDialog } from "../../ui/confirm-dialog";
+import { errorText, useMachineTask, useSnapshots } from "./use-vm-edit";
+
+const box = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
+
+/** Rows in tree order with their depth: children under their parent, oldest first. */
+export function treeOrder(rows: SnapshotRow[]): { s: SnapshotRow; depth: number }[] {
+  const names = new Set(rows.map((r) => r.name));
+  const kids = new Map<string | null, SnapshotRow[]>();
+  for (const r of rows) {
+    const p = r.parent && names.has(r.parent) ? r.parent : null;
+    kids.set(p, [...(kids.get(p) ?? []), r]);
+  }
+  const out: { s: SnapshotRow; depth: number }[] = [];
+  const walk = (p: string | null, depth: number) => {
+    for (const s of kids.get(p) ?? []) {
+      out.push({ s, depth });
+      walk(s.name, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
+}
+
+export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }) {
+  const { data, error, isPending } = useSnapshots(m.hostId, m.uuid);
+  const task = useMachineTask(m.hostId, m.uuid);
+  const running = m.state === "running" || m.state === "paused";
+  const [creating, setCreating] = useState(false);
+  const [form, setForm] = useState({ name: "", description: "" });
+  const [confirm, setConfirm] = useState<{ op: "revert" | "delete"; name: string } | null>(null);
+  const busy = task.isPending || m.stale;
+
+  return (
+    <div className="flex flex-col gap-3 text-sm">
+      <div className="flex items-center gap-2">
+        {canEdit && (
+          <Button disabled={busy} onClick={() => setCreating(true)}>
+            Take snapshot…
+          </Button>
+        )}
+        {task.isPending && <span className="text-slate-500">Working…</span>}
+        {task.error && (
+          <p role="alert" className="text-red-600">
+            {errorText(task.error)}
+          </p>
+        )}
+      </div>
+      {isPending && <p className="text-slate-500">Loading…</p>}
+      {error && (
+        <p role="alert" className="text-red-600">
+          {errorText(error)}
+        </p>
+      )}
+      {data && data.snapshots.length === 0 && (
+        <EmptyState title="No snapshots">A snapshot keeps the disks (and, of a running machine, its memory) to return to later.</EmptyState>
+      )}
+      {data && data.snapshots.length > 0 && (
+        <ul aria-label="Snapshots" className="flex max-w-4xl flex-col">
+          {treeOrder(data.snapshots).map(({ s, depth }) => (
+            <li
+              key={s.name}
+              data-testid="snapshot-row"
+              data-name={s.name}
+              data-depth={depth}
+              className="flex flex-wrap items-center gap-2 border-t border-slate-200 py-1 dark:border-slate-800"
+              style={{ paddingLeft: `${depth * 1.5}rem` }}
+            >
+              {depth > 0 && (
+                <span aria-hidden className="text-slate-400">
+                  └
+                </span>
+              )}
+              <span className="font-mono font-medium">{s.name}</span>
+              {s.parent && <span className="sr-only">child of {s.parent}</span>}
+              {s.current && <span className="rounded bg-sky-100 px-1.5 text-xs text-sky-800 dark:bg-sky-900 dark:text-sky-100">current</span>}
+              <span className="text-xs text-slate-500">
+                {new Date(s.createdAt).toLocaleString()} · {s.state}
+                {s.hasMemory ? " · with memory" : " · disks only"}
+              </span>
+              {s.description && <span className="text-xs text-slate-600 dark:text-slate-400">{s.description}</span>}
+              {canEdit && (
+                <span className="ml-auto flex gap-1">
+                  <Button variant="secondary" disabled={busy} onClick={() => setConfirm({ op: "revert", name: s.name })}>
+                    Revert…
+                  </Button>
+                  <Button variant="danger" disabled={busy} onClick={() => setConfirm({ op: "delete", name: s.name })}>
+                    Delete…
+                  </Button>
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <ConfirmDialog
+        open={creating}
+        title={`Snapshot of ${m.name}`}
+        confirmLabel="Take snapshot"
+        onCancel={() => setCreating(false)}
+        onConfirm={() => {
+          setCreating(false);
+          task.mutate({
+            path: "/snapshots",
+            method: "POST",
+            body: { name: form.name, description: form.description, memory: running },
+          });
+        }}
+      >
+        <div className="flex flex-col gap-2">
+          <label className="flex flex-col gap-1">
+            Name
+            <input
+              className={box}
+              value={form.name}
+              onChange={(e) => setForm({ ...form, name: e.target.value })}
+              placeholder="before-upgrade"
+              pattern="[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
+              required
+            />
+          </label>
+          <label className="flex flex-col gap-1">
+            Description
+            <input className={box} value={form.description} maxLength={4096} onChange={(e) => setForm({ ...form, description: e.target.value })} />
+          </label>
+          {running && (
+            <label className="inline-flex items-start gap-2">
+              <input type="checkbox" checked disabled aria-describedby="snap-memory-why" />
+              <span>
+                Include memory
+                <span id="snap-memory-why" className="block text-xs text-slate-500">
+                  A running machine&apos;s snapshot always holds its memory (libvirt cannot snapshot only the disks of a running guest); reverting
+                  resumes it running. Shut the machine down for a disks-only snapshot.
+                </span>
+              </span>
+            </label>
+          )}
+        </div>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={confirm !== null}
+        title={confirm?.op === "revert" ? `Revert ${m.name} to ${confirm.name}?` : `Delete snapshot ${confirm?.name ?? ""}?`}
+        confirmLabel={confirm?.op === "revert" ? "Revert" : "Delete snapshot"}
+        danger
+        onCancel={() => setConfirm(null)}
+        onConfirm={() => {
+          if (confirm)
+            task.mutate(
+              confirm.op === "revert"
+                ? { path: `/snapshots/${encodeURIComponent(confirm.name)}/revert`, method: "POST" }
+                : { path: `/snapshots/${encodeURIComponent(confirm.name)}`, method: "DELETE" },
+            );
+          setConfirm(null);
+        }}
+      >
+        {confirm?.op === "revert"
+          ? "Disks, definition and (for a snapshot with memory) the running state go back to the snapshot. Changes made since are lost."
+          : "The snapshot is removed; snapshots taken after it stay and hang under its parent."}
+      </ConfirmDialog>
+    </div>
+  );
+}
