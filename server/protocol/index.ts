@@ -8,3 +8,4 @@ export * from "./console";
 export * from "./metrics";
 export * from "./container";
 export * from "./issues";
+export * from "./vm-import";
