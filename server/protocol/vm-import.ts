@@ -96,7 +96,12 @@ export const VmImportRequest = z.strictObject({
   name: ImportVmName,
   /** Override the OVF (or the defaults when there is no OVF). */
   vcpus: z.number().int().min(1).max(256).optional(),
-  memoryMiB: z.number().int().min(16).max(4 * 1024 * 1024).optional(),
+  memoryMiB: z
+    .number()
+    .int()
+    .min(16)
+    .max(4 * 1024 * 1024)
+    .optional(),
   startNow: z.boolean().optional(),
 });
 export type VmImportRequest = z.infer<typeof VmImportRequest>;

@@ -51,7 +51,8 @@ async function pool(c: LibvirtClient, name: string, field: string): Promise<Pool
     if (!(await storagePoolIsActive(c, ref))) throw new DriverError("invalid_state", `${field}: pool ${name} is not running; start it first`);
     return ref;
   } catch (err) {
-    if (err instanceof LibvirtError && err.code === ErrorCode.NO_STORAGE_POOL) throw new DriverError("not_found", `${field}: no storage pool named ${name}`);
+    if (err instanceof LibvirtError && err.code === ErrorCode.NO_STORAGE_POOL)
+      throw new DriverError("not_found", `${field}: no storage pool named ${name}`);
     throw err;
   }
 }
@@ -66,7 +67,8 @@ async function volume(c: LibvirtClient, p: PoolRef, name: string): Promise<Volum
 /** The directory a file-based pool keeps its volumes in. */
 async function poolDir(c: LibvirtClient, p: PoolRef, field: string): Promise<string> {
   const { type, path: dir } = parsePoolXml(await storagePoolGetXmlDesc(c, p));
-  if (!FILE_POOLS.has(type) || !dir) throw new DriverError("invalid_input", `${field}: pool ${p.name} is a ${type} pool; imports go into directory pools`);
+  if (!FILE_POOLS.has(type) || !dir)
+    throw new DriverError("invalid_input", `${field}: pool ${p.name} is a ${type} pool; imports go into directory pools`);
   return dir;
 }
 
@@ -94,7 +96,8 @@ async function checkSelfContained(file: string, format: string, field: string): 
     if (err instanceof QemuImgError) throw new DriverError("invalid_input", `${field}: qemu-img cannot read it as ${format}: ${err.message}`);
     throw err;
   });
-  if (info.backingFile) throw new DriverError("invalid_input", `${field}: the image has a backing file (${info.backingFile}); import a standalone image`);
+  if (info.backingFile)
+    throw new DriverError("invalid_input", `${field}: the image has a backing file (${info.backingFile}); import a standalone image`);
   const dir = path.dirname(path.resolve(file));
   for (const e of info.extents)
     if (path.dirname(path.resolve(dir, e)) !== dir)
@@ -108,7 +111,8 @@ async function importDisk(c: LibvirtClient, p: DiskImportParams, onProgress?: (p
   const dstDir = await poolDir(c, dstPool, "targetPool");
   const srcVol = await volume(c, srcPool, p.sourceVolume);
   if (!srcVol) throw new DriverError("not_found", `sourceVolume: pool ${p.sourcePool} has no volume named ${p.sourceVolume}`);
-  if (await volume(c, dstPool, p.targetName)) throw new DriverError("conflict", `targetName: pool ${p.targetPool} already has a volume named ${p.targetName}`);
+  if (await volume(c, dstPool, p.targetName))
+    throw new DriverError("conflict", `targetName: pool ${p.targetPool} already has a volume named ${p.targetName}`);
   const srcPath = await storageVolGetPath(c, srcVol);
   const ends = await readEnds(srcPath).catch((err: unknown) => {
     throw new DriverError("invalid_input", `sourceVolume: cannot read ${p.sourceVolume}: ${(err as Error).message}`);
@@ -134,21 +138,26 @@ async function importDisk(c: LibvirtClient, p: DiskImportParams, onProgress?: (p
       const e = await readEnds(input);
       const inner = detectFormat(e.head, e.tail, e.size);
       if (!inner.format || inner.format === "ova")
-        throw new DriverError("invalid_input", `ovf.disks[0].file: ${ovf.disks[0]!.file} is not a disk image Hangar can convert (${inner.format ? "a tar" : inner.why})`);
+        throw new DriverError(
+          "invalid_input",
+          `ovf.disks[0].file: ${ovf.disks[0]!.file} is not a disk image Hangar can convert (${inner.format ? "a tar" : inner.why})`,
+        );
       format = inner.format;
     }
     await checkSelfContained(input, format, sourceFormat === "ova" ? "ovf.disks[0].file" : "sourceVolume");
     const part = path.join(dstDir, `${TEMP_PREFIX}${randomBytes(6).toString("hex")}.qcow2.part`);
     temps.push(part);
     await convertToQcow2(input, format, part, onProgress).catch((err: unknown) => {
-      if (err instanceof QemuImgError) throw new DriverError("invalid_input", `sourceVolume: qemu-img could not convert it from ${format}: ${err.message}`);
+      if (err instanceof QemuImgError)
+        throw new DriverError("invalid_input", `sourceVolume: qemu-img could not convert it from ${format}: ${err.message}`);
       throw err;
     });
     // link() refuses an existing name where rename() would replace it: a file that appeared
     // under the target name meanwhile (another import, a user's copy) is never overwritten.
     const target = path.join(dstDir, p.targetName);
     await link(part, target).catch((err: unknown) => {
-      if ((err as NodeJS.ErrnoException).code === "EEXIST") throw new DriverError("conflict", `targetName: ${p.targetName} already exists in pool ${p.targetPool}`);
+      if ((err as NodeJS.ErrnoException).code === "EEXIST")
+        throw new DriverError("conflict", `targetName: ${p.targetName} already exists in pool ${p.targetPool}`);
       throw err;
     });
     final = target;
