@@ -34,10 +34,12 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
   fs.chmodSync(dir, 0o755);
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), "hx-f-stage-"));
 
+  // virsh 9.0's vol-list has no --name: the table's first column (our names have no spaces).
   const vols = () =>
-    virsh("vol-list", pool, "--name")
+    virsh("vol-list", pool)
       .split("\n")
-      .map((s) => s.trim())
+      .slice(2)
+      .map((l) => l.trim().split(/\s+/)[0] ?? "")
       .filter(Boolean)
       .sort();
   const files = () => fs.readdirSync(dir).sort();
@@ -109,6 +111,12 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
       path.join(dir, "sneaky.vmdk"),
       `# Disk DescriptorFile\nversion=1\nCID=fffffffe\nparentCID=ffffffff\ncreateType="monolithicFlat"\n\nRW 2048 FLAT "${path.join(stage, "secret.raw")}" 0\n\nddb.virtualHWVersion = "4"\nddb.geometry.cylinders = "2"\nddb.geometry.heads = "16"\nddb.geometry.sectors = "63"\nddb.adapterType = "ide"\n`,
     );
+    // A streamOptimized VMDK cut short: qemu-img info still reads its header, convert fails
+    // halfway through the data (measured: "error while reading at byte 589824").
+    const whole = path.join(stage, "whole.vmdk");
+    qemuImg("create", "-q", "-f", "vmdk", "-o", "subformat=streamOptimized", whole, "64M");
+    execFileSync("qemu-io", ["-f", "vmdk", "-c", "write -P 0x33 0 4M", whole]);
+    fs.writeFileSync(path.join(dir, "cut.vmdk"), fs.readFileSync(whole).subarray(0, 70_000));
     virsh("pool-refresh", pool);
 
     expect((await admin.req("POST", "/api/users", { username: "vic", password: "a long enough password", role: "viewer" })).status).toBe(201);
@@ -171,7 +179,9 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
     expect(r.plan).toMatchObject({ vcpus: 2, memoryMiB: 256, nics: [{ network: "default", model: "vmxnet3", sourceNetwork: "VM Network" }] });
     const info = qemuInfo(r.volume.path);
     expect(info).toMatchObject({ format: "qcow2", "virtual-size": 32 * 2 ** 20 });
+    // Neither in the directory nor in libvirt's listing (a dir pool lists dotfiles too).
     expect(fs.readdirSync(dir).filter((f) => f.startsWith(".hangar-import-"))).toEqual([]);
+    expect(vols().filter((v) => v.startsWith(".hangar-import-"))).toEqual([]);
     // Without vm.create (it lands with the create-VM slice) the import stops at the volume.
     expect(r.created).toBe(false);
   });
@@ -211,6 +221,17 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
       expect(r.json.error.fields, file).toHaveProperty("sourceVolume");
     }
     expect(files()).toEqual(filesBefore);
+  });
+
+  it("a conversion that fails halfway (a truncated VMDK) is a 422 naming sourceVolume; no temp file, no volume", async () => {
+    const [volsBefore, filesBefore] = [vols(), files()];
+    const r = await post(body("cut.vmdk", "hx-f-cut"));
+    expect(r.status, JSON.stringify(r.json)).toBe(422);
+    expect(r.json.error.message).toMatch(/^sourceVolume: qemu-img could not convert it from vmdk: /);
+    expect(files()).toEqual(filesBefore);
+    expect(vols()).toEqual(volsBefore);
+    virsh("pool-refresh", pool);
+    expect(vols()).toEqual(volsBefore);
   });
 
   it("a name whose volume exists is a 409 naming name; a bad name or pool a 4xx naming the field", async () => {

@@ -161,18 +161,25 @@ async function importDisk(c: LibvirtClient, p: DiskImportParams, onProgress?: (p
       throw err;
     });
     final = target;
+    // libvirt's dir pool lists every entry of the directory, dotfiles and directories too:
+    // the temporaries go before the refresh, or they would stay listed as volumes.
+    await removeAll(temps.splice(0));
     await storagePoolRefresh(c, dstPool);
     const vol = await storageVolLookupByName(c, dstPool, p.targetName);
     const [volPath, info] = await Promise.all([storageVolGetPath(c, vol), storageVolGetInfo(c, vol)]);
     final = null;
     return { volume: { pool: p.targetPool, name: p.targetName, path: volPath, capacity: bytes(info.capacity), format: "qcow2" }, ovf, sourceFormat };
   } finally {
-    await Promise.all(temps.map((t) => rm(t, { recursive: true, force: true })));
+    await removeAll(temps);
     if (final) {
       await unlink(final).catch(() => undefined);
       await storagePoolRefresh(c, dstPool).catch(() => undefined);
     }
   }
+}
+
+async function removeAll(paths: string[]): Promise<void> {
+  await Promise.all(paths.map((t) => rm(t, { recursive: true, force: true })));
 }
 
 async function discard(c: LibvirtClient, poolName: string, name: string): Promise<void> {
