@@ -17,8 +17,8 @@ test.describe.configure({ mode: "serial" });
 
 const virsh = (...a: string[]) => execFileSync("virsh", ["-c", "qemu:///system", ...a], { encoding: "utf8" });
 const pool = `hx-f-ui-${process.pid}`;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-f-ui-"));
-fs.chmodSync(dir, 0o755);
+// Made in beforeAll: Playwright loads spec files in more than one process.
+let dir = "";
 let srv: TestServer;
 let admin: Client;
 
@@ -31,6 +31,8 @@ function ova(file: string, ovf: string) {
 }
 
 test.beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-f-ui-"));
+  fs.chmodSync(dir, 0o755);
   ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
   const host = await until("local host online", async () =>
     (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string }) => h.status === "online"),
@@ -53,7 +55,7 @@ test.afterAll(async () => {
     } catch {
       /* gone */
     }
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function open(page: Page) {
@@ -83,7 +85,7 @@ test("a malformed OVF is refused, naming ovf.memory, next to the volume field", 
   await page.getByLabel("Disk or OVA in that pool").fill("broken.ova");
   await page.getByLabel("New VM name").fill("hx-f-ui-broken");
   await page.getByRole("button", { name: "Import" }).click();
-  await expect(page.getByRole("alert")).toContainText("ovf.memory");
+  await expect(page.getByRole("alert").filter({ hasText: "ovf.memory: " })).toBeVisible();
   await expect(page.getByLabel("Disk or OVA in that pool")).toHaveAttribute("aria-invalid", "true");
   expect(fs.readdirSync(dir).sort()).toEqual(["appliance.ova", "broken.ova", "hx-f-ui-vm.qcow2"]);
 });
