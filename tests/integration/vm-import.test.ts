@@ -4,6 +4,7 @@
 // converted qcow2 is checked with qemu-img itself, the OVF facts against what the OVF said,
 // and every refusal against libvirt's and the file system's view afterwards: nothing new.
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { labSuite, until, virsh } from "../helpers/lab";
 import { act } from "../helpers/tasks";
+import { Methods } from "../../server/protocol";
 import { vmwareOvf, type OvfSampleOptions } from "../../server/agent/import/testing/ovf-samples";
 
 interface QemuInfo {
@@ -57,14 +59,25 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
     ...extra,
   });
 
-  /** An OVA: the .ovf first, then the disk (as ovftool writes them), made with GNU tar. */
-  function ova(file: string, ovf: string, disks: string[] = ["disk1.vmdk"]) {
+  /** An OVA: the .ovf first, then the manifest (if any) and the disk, as ovftool writes them, made with GNU tar. */
+  function ova(file: string, ovf: string, o: { disks?: string[]; manifest?: "good" | "bad-disk" } = {}) {
     const d = fs.mkdtempSync(path.join(stage, "ova-"));
+    const disks = o.disks ?? ["disk1.vmdk"];
     fs.writeFileSync(path.join(d, "vm.ovf"), ovf);
     for (const disk of disks) {
       qemuImg("create", "-q", "-f", "vmdk", "-o", "subformat=streamOptimized", path.join(d, disk), "32M");
     }
-    execFileSync("tar", ["--format=ustar", "-C", d, "-cf", path.join(dir, file), "vm.ovf", ...disks]);
+    const members = ["vm.ovf"];
+    if (o.manifest) {
+      const sha = (f: string) =>
+        createHash("sha256")
+          .update(fs.readFileSync(path.join(d, f)))
+          .digest("hex");
+      const lines = ["vm.ovf", ...disks].map((f) => `SHA256(${f})= ${o.manifest === "bad-disk" && f !== "vm.ovf" ? "0".repeat(64) : sha(f)}`);
+      fs.writeFileSync(path.join(d, "vm.mf"), lines.join("\n") + "\n");
+      members.push("vm.mf");
+    }
+    execFileSync("tar", ["--format=ustar", "-C", d, "-cf", path.join(dir, file), ...members, ...disks]);
   }
   const ovfWith = (o: OvfSampleOptions) => vmwareOvf({ name: "hx-f-appliance", vcpus: "2", memory: "256", nics: ["VM Network"], ...o });
 
@@ -96,7 +109,8 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
       // A pattern at 1 MiB: the converted disk must carry the data, not just the size.
       execFileSync("qemu-io", ["-f", fmt, "-c", "write -P 0x5a 1M 64k", path.join(dir, file)]);
     }
-    ova("good.ova", ovfWith({}));
+    ova("good.ova", ovfWith({}), { manifest: "good" });
+    ova("bad-digest.ova", ovfWith({}), { manifest: "bad-disk" });
     ova("bad-xml.ova", "<Envelope><VirtualSystem>not closed");
     ova("bad-memory.ova", ovfWith({ memory: "lots" }));
     ova("bad-units.ova", ovfWith({ memoryUnits: "furlongs" }));
@@ -126,6 +140,17 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
 
   afterAll(async () => {
     await srv?.stop();
+    // Only once vm.create exists can an import define a domain: ours all start with hx-f-.
+    for (const d of domains().filter((n) => n.startsWith("hx-f-")))
+      for (const a of [
+        ["destroy", d],
+        ["undefine", d, "--nvram"],
+      ])
+        try {
+          virsh(...a);
+        } catch {
+          /* not running / gone */
+        }
     try {
       virsh("pool-destroy", pool);
     } catch {
@@ -182,8 +207,18 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
     // Neither in the directory nor in libvirt's listing (a dir pool lists dotfiles too).
     expect(fs.readdirSync(dir).filter((f) => f.startsWith(".hangar-import-"))).toEqual([]);
     expect(vols().filter((v) => v.startsWith(".hangar-import-"))).toEqual([]);
-    // Without vm.create (it lands with the create-VM slice) the import stops at the volume.
-    expect(r.created).toBe(false);
+    if (Object.hasOwn(Methods, "vm.create")) {
+      // With vm.create merged, the VM exists with the OVF's CPUs and memory.
+      expect(r.created).toBe(true);
+      const xml = virsh("dumpxml", "hx-f-ova");
+      expect(xml).toMatch(/<vcpu[^>]*>2<\/vcpu>/);
+      expect(xml).toMatch(/<memory unit='KiB'>262144<\/memory>/);
+      expect(xml).toContain(r.volume.path);
+    } else {
+      // Without vm.create (it lands with the create-VM slice) the import stops at the volume.
+      expect(r.created).toBe(false);
+      expect(domains()).not.toContain("hx-f-ova");
+    }
   });
 
   it.each([
@@ -192,6 +227,7 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
     ["bad-units.ova", "ovf.memory"],
     ["missing-disk.ova", "ovf.disks[0].file"],
     ["no-system.ova", "ovf.VirtualSystem"],
+    ["bad-digest.ova", "ovf.disks[0].file"],
   ])("refuses %s with a 422 naming %s; the pool, its directory and the domains are unchanged", async (file, field) => {
     const [volsBefore, filesBefore, domainsBefore] = [vols(), files(), domains()];
     const name = `hx-f-bad-${file.replace(/\W/g, "")}`;

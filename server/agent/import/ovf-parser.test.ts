@@ -107,3 +107,13 @@ describe("parseOvf", () => {
     expect(refusal(" ".repeat(1024 * 1024 + 1)).message).toMatch(/^ovf: .*larger/);
   });
 });
+
+describe("parseManifest", () => {
+  it("reads ovftool's and VirtualBox's SHA1/SHA256 lines, file names without './'", async () => {
+    const { parseManifest } = await import("./ova");
+    const m = parseManifest("SHA256(vm.ovf)= AB12\r\nSHA1(./disk1.vmdk)=cd34\nnot a line\n");
+    expect(m.get("vm.ovf")).toEqual({ algorithm: "sha256", hex: "ab12" });
+    expect(m.get("disk1.vmdk")).toEqual({ algorithm: "sha1", hex: "cd34" });
+    expect(m.size).toBe(2);
+  });
+});

@@ -134,7 +134,8 @@ async function importDisk(c: LibvirtClient, p: DiskImportParams, onProgress?: (p
       const work = await mkdtemp(path.join(dstDir, TEMP_PREFIX));
       temps.push(work);
       input = path.join(work, "disk0");
-      await extractEntry(srcPath, ova.diskEntries[0]!, input);
+      const entry = ova.diskEntries[0]!;
+      await extractEntry(srcPath, entry, input, ova.manifest.get(entry.name.replace(/^(\.\/)+/, "")), "ovf.disks[0].file");
       const e = await readEnds(input);
       const inner = detectFormat(e.head, e.tail, e.size);
       if (!inner.format || inner.format === "ova")
