@@ -15,6 +15,7 @@ import { uploadHandlers } from "./handlers/upload";
 import { networkHandlers } from "./handlers/network";
 import { vmCreateHandlers } from "./handlers/vm-create";
 import { vmEditHandlers } from "./handlers/vm-edit";
+import { importHandlers } from "./handlers/import";
 
 type SchemaMap = Record<string, { params: z.ZodType; result: z.ZodType }>;
 /** method name → { params, result } as zod hands them over (defaults applied). */
@@ -60,6 +61,7 @@ export const handlers: HandlerTable = {
   ...networkHandlers,
   ...vmCreateHandlers,
   ...vmEditHandlers,
+  ...importHandlers,
   "console.open": async (p, c) => openConsole(c.serverUrl, c.credential, (await c.hypervisor.getDomain(p.uuid)).domain, p, c.serial),
   "metrics.watch": async (p, c) => ({ watching: c.metrics?.watch(p.targets) ?? 0 }),
   "agent.stats": async (_p, c) => {

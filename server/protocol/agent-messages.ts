@@ -14,6 +14,7 @@ import { UploadMethods } from "./upload-methods";
 import { NetworkMethods } from "./network-methods";
 import { VmCreateMethods } from "./vm-create-methods";
 import { VmEditMethods } from "./vm-edit-methods";
+import { ImportMethods } from "./import-methods";
 import { AgentTarget, MetricSample } from "./metrics";
 import {
   ContainerAction,
@@ -88,6 +89,7 @@ export const Methods = {
   ...NetworkMethods,
   ...VmCreateMethods,
   ...VmEditMethods,
+  ...ImportMethods,
   // ---- containers (Docker Engine API: Podman or Docker) ----
   "container.list": { params: z.strictObject({}), result: z.strictObject({ engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }) },
   "container.inspect": {

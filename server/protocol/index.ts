@@ -12,3 +12,4 @@ export * from "./metrics";
 export * from "./container";
 export * from "./issues";
 export * from "./volume";
+export * from "./vm-import";

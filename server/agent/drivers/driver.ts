@@ -19,6 +19,7 @@ import type { UploadArea } from "./areas/upload-area";
 import type { NetworkArea } from "./areas/network-area";
 import type { VmCreateArea } from "./areas/vm-create-area";
 import type { VmEditArea } from "./areas/vm-edit-area";
+import type { ImportArea } from "./areas/import-area";
 
 export class DriverError extends Error {
   constructor(
@@ -62,6 +63,7 @@ export interface HypervisorDriver extends AgentDriver {
   readonly networks: NetworkArea;
   readonly vmCreate: VmCreateArea;
   readonly vmEdit: VmEditArea;
+  readonly imports: ImportArea;
   versions(): Promise<{ libvirt: string | null; qemu: string | null }>;
   /**
    * Bulk statistics of running domains in one call: every domain when `uuids` is null,

@@ -37,6 +37,7 @@ import { libvirtUploads } from "./areas/uploads";
 import { libvirtNetwork } from "./areas/network";
 import { libvirtVmCreate } from "./areas/vm-create";
 import { libvirtVmEdit } from "./areas/vm-edit";
+import { libvirtImport } from "./areas/import";
 import { ReconnectingDriver } from "../reconnecting-driver";
 import { KeyedQueue } from "../../keyed-queue";
 
@@ -95,6 +96,7 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
   readonly networks = libvirtNetwork(this.area);
   readonly vmCreate = libvirtVmCreate(this.area);
   readonly vmEdit = libvirtVmEdit(this.area);
+  readonly imports = libvirtImport(this.area);
 
   constructor(private readonly o: LibvirtDriverOptions) {
     super("libvirt", { firstMs: 250, maxMs: 5000 }, o.log);
