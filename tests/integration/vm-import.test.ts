@@ -185,8 +185,21 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
   });
 
   it("the request's CPU and memory override the defaults", async () => {
-    const r = await imported(body("src.vmdk", "hx-f-sized", { vcpus: 3, memoryMiB: 384 }));
-    expect(r.plan).toMatchObject({ vcpus: 3, memoryMiB: 384 });
+    const r = await imported(body("src.vmdk", "hx-f-sized", { vcpus: 2, memoryMiB: 384 }));
+    expect(r.plan).toMatchObject({ vcpus: 2, memoryMiB: 384 });
+    const xml = virsh("dumpxml", "hx-f-sized");
+    expect(xml).toMatch(/<vcpu[^>]*>2<\/vcpu>/);
+    expect(xml).toMatch(/<memory unit='KiB'>393216<\/memory>/);
+  });
+
+  it("more vCPUs than the host has: a 422 naming vcpus, and the converted volume is gone again", async () => {
+    const volsBefore = vols();
+    const r = await post(body("src.vmdk", "hx-f-toobig", { vcpus: Math.min(256, os.cpus().length + 1), memoryMiB: 384 }));
+    expect(r.status, JSON.stringify(r.json)).toBe(422);
+    expect(r.json.error.fields).toHaveProperty("vcpus");
+    virsh("pool-refresh", pool);
+    expect(vols()).toEqual(volsBefore);
+    expect(domains()).not.toContain("hx-f-toobig");
   });
 
   it("imports an OVA: the OVF's 2 vCPUs, 256 MiB, NIC and disk; its streamOptimized VMDK converted", async () => {
