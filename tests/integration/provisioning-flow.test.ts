@@ -260,6 +260,14 @@ labSuite("libvirt", "provisioning flow end to end through the REST API", () => {
     expect(c.status).toBe(101);
     const out = collectText(c.ws!, "latin1");
     await until("guest banner on the serial console", () => out.text().includes("hangar-guest booted"), 120_000, 200);
+    // The shell prompt comes after the guest set up its ACPI power-button handler: the
+    // snapshot below keeps that, so the reverted guest shuts down on ACPI too.
+    await until(
+      "shell prompt after the banner",
+      () => out.text().indexOf("hangar-guest:", out.text().indexOf("hangar-guest booted")) > 0,
+      60_000,
+      200,
+    );
     c.ws!.close();
     expect(virsh("domstate", VM)).toBe("running");
   }, 180_000);
@@ -289,9 +297,10 @@ labSuite("libvirt", "provisioning flow end to end through the REST API", () => {
     expect(lines(virsh("snapshot-list", VM, "--name"))).toEqual([]);
   }, 120_000);
 
-  it("shuts it off and clones it with new volumes", async () => {
-    await task("POST", `${base(vm)}/actions`, { action: "destroy" });
-    expect(virsh("domstate", VM)).toBe("shut off");
+  it("shuts it down (ACPI) and clones it with new volumes", async () => {
+    await task("POST", `${base(vm)}/actions`, { action: "shutdown" });
+    await until("guest powered off after ACPI", () => virsh("domstate", VM) === "shut off", 60_000, 200);
+    await until("Hangar shows it shut off", async () => (await row(VM)).state === "shutoff");
     await task("POST", `${base(vm)}/clone`, { name: CLONE }, "vm.clone");
     const c = await row(CLONE);
     expect(c.uuid).not.toBe(vm.uuid);
