@@ -253,6 +253,12 @@ labSuite("libvirt", "provisioning flow end to end through the REST API", () => {
       new RegExp(`vda\\s+${path.join(poolDir, ROOT)}[\\s\\S]*vdb\\s+${path.join(poolDir, SEED)}`),
     );
 
+    // Stopped, the vCPU ceiling rises with the count and stays when the count goes back
+    // down: started with 1 of 2, the second one can be hot-plugged later.
+    for (const count of [2, 1])
+      expect((await task("POST", `${base(vm)}/edit`, { change: { kind: "vcpus", count } })).json.result.applied).toBe("next-boot");
+    expect([virsh("vcpucount", VM, "--config", "--maximum"), virsh("vcpucount", VM, "--config", "--current")]).toEqual(["2", "1"]);
+
     await act(admin, `${base(vm)}/actions`, { action: "start" }).then((x) =>
       expect(x.task, x.task.error ?? "").toMatchObject({ status: "succeeded" }),
     );
@@ -296,6 +302,16 @@ labSuite("libvirt", "provisioning flow end to end through the REST API", () => {
     await task("DELETE", `${base(vm)}/snapshots/s1`, undefined, "vm.snapshot.delete");
     expect(lines(virsh("snapshot-list", VM, "--name"))).toEqual([]);
   }, 120_000);
+
+  // After the snapshot on purpose: libvirt 9.0 restores an internal memory snapshot with
+  // QEMU's -loadvm at start, before it re-plugs vCPUs, so a snapshot taken after a vCPU
+  // hot-plug cannot be reverted (QEMU: "Unknown savevm section … 'cpu_common' 1"; the
+  // guest is left shut off, even when it was running). Reproduced with plain virsh.
+  it("hot-plugs a vCPU: the answer says live, libvirt's live and next-boot counts follow", async () => {
+    const v = await task("POST", `${base(vm)}/edit`, { change: { kind: "vcpus", count: 2 } }, "vm.edit.vcpus");
+    expect(v.json.result.applied).toBe("live+config");
+    expect([virsh("vcpucount", VM, "--live", "--active"), virsh("vcpucount", VM, "--config", "--current")]).toEqual(["2", "2"]);
+  });
 
   it("shuts it down (ACPI) and clones it with new volumes", async () => {
     await task("POST", `${base(vm)}/actions`, { action: "shutdown" });
