@@ -236,6 +236,9 @@ labSuite("libvirt", "provisioning flow end to end through the REST API", () => {
     expect(files()).toEqual(before.files);
     expect(fs.existsSync(path.join(dir, `${tag}-escape.iso`))).toBe(false);
     expect(ours(lines(virsh("list", "--all", "--name")))).toEqual(before.doms);
+    expect((await rows()).filter((r) => r.name.startsWith(PREFIX))).toEqual([]);
+    const netRows = (await admin.req("GET", `${hosts()}/networks`)).json.networks as { name: string }[];
+    expect(ours(netRows.map((n) => n.name))).toEqual([]);
     expect(nets()).toEqual([]);
     expect(pools()).toEqual([POOL]);
   });
@@ -363,5 +366,34 @@ labSuite("libvirt", "provisioning flow end to end through the REST API", () => {
     expect(ourVolumes()).toEqual([]);
     // Undefining keeps the directory (libvirt's pool-undefine does not delete it): empty.
     expect(files()).toEqual([]);
+    // Every step of the chain ran as a task of the admin that reached "succeeded".
+    const done = ((await admin.req("GET", "/api/tasks?limit=1000")).json.tasks as TaskRow[]).filter(
+      (t) => t.targetName.startsWith(tag) && t.status === "succeeded",
+    );
+    expect(new Set(done.map((t) => t.user))).toEqual(new Set(["admin"]));
+    for (const kind of [
+      "pool.define",
+      "pool.start",
+      "volume.upload",
+      "volume.create",
+      "vm.create",
+      "vm.edit.disk.add",
+      "vm.edit.vcpus",
+      "vm.edit.memory",
+      "vm.snapshot.create",
+      "vm.snapshot.revert",
+      "vm.snapshot.delete",
+      "vm.clone",
+      "vm.delete",
+      "network.define",
+      "network.start",
+      "network.stop",
+      "network.undefine",
+      "pool.undefine",
+    ])
+      expect(
+        done.map((t) => t.kind),
+        kind,
+      ).toContain(kind);
   });
 });
