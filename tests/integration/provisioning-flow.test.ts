@@ -309,11 +309,16 @@ labSuite("libvirt", "provisioning flow end to end through the REST API", () => {
   // After the snapshot on purpose: libvirt 9.0 restores an internal memory snapshot with
   // QEMU's -loadvm at start, before it re-plugs vCPUs, so a snapshot taken after a vCPU
   // hot-plug cannot be reverted (QEMU: "Unknown savevm section … 'cpu_common' 1"; the
-  // guest is left shut off, even when it was running). Reproduced with plain virsh.
-  it("hot-plugs a vCPU: the answer says live, libvirt's live and next-boot counts follow", async () => {
+  // guest is left shut off, even when it was running). Reproduced with plain virsh; Hangar
+  // refuses to take such a snapshot.
+  it("hot-plugs a vCPU: the answer says live, libvirt's counts follow; a memory snapshot is then refused naming memory", async () => {
     const v = await task("POST", `${base(vm)}/edit`, { change: { kind: "vcpus", count: 2 } }, "vm.edit.vcpus");
     expect(v.json.result.applied).toBe("live+config");
     expect([virsh("vcpucount", VM, "--live", "--active"), virsh("vcpucount", VM, "--config", "--current")]).toEqual(["2", "2"]);
+    const snap = await admin.req("POST", `${base(vm)}/snapshots`, { name: "s2", description: tag, memory: true });
+    expect(snap.status, JSON.stringify(snap.json)).toBe(422);
+    expect(snap.json.error.fields.memory).toMatch(/hot-plug/);
+    expect(lines(virsh("snapshot-list", VM, "--name"))).toEqual([]);
   });
 
   it("shuts it down (ACPI) and clones it with new volumes", async () => {

@@ -12,13 +12,14 @@ import {
   domainSnapshotList,
   domainSnapshotLookupByName,
   domainRevertToSnapshot,
+  domainGetXmlDesc,
   type DomainRef,
   type LibvirtClient,
   type SnapshotRef,
 } from "../../../libvirt";
 import { DriverError } from "../../driver";
 import { fieldError, isLibvirt } from "./errors";
-import { attr, child, parseTree, tagOf, textOf, type XNode } from "./xml-tree";
+import { attr, child, children, domainNode, parseTree, tagOf, textOf, type XNode } from "./xml-tree";
 
 function rowOf(xml: string, current: string | null): SnapshotRow {
   const s = parseTree(xml).find((n) => tagOf(n) === "domainsnapshot") as XNode;
@@ -63,6 +64,18 @@ async function lookup(c: LibvirtClient, dom: DomainRef, name: string): Promise<S
   }
 }
 
+// libvirt 9.0 + QEMU 7.2 start QEMU for a revert with the boot vCPUs and load the memory
+// before plugging the others back: QEMU exits ("Unknown savevm section … cpu_common") and the
+// guest is left shut off. Such a snapshot would be a trap, so it is not taken.
+const HOTPLUG_REVERT =
+  "a memory snapshot taken after a vCPU hot-plug cannot be reverted (QEMU fails to load it and the machine is left off): shut the machine down and start it again with its new vCPU count first";
+
+/** True when the live XML shows a vCPU plugged in after start (enabled and hot-pluggable). */
+export function hotPlugged(liveXml: string): boolean {
+  const vcpus = child(domainNode(parseTree(liveXml)), "vcpus");
+  return children(vcpus, "vcpu").some((v) => attr(v, "enabled") === "yes" && attr(v, "hotpluggable") === "yes");
+}
+
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: "@", suppressEmptyNode: true });
 
 export async function createSnapshot(
@@ -77,6 +90,7 @@ export async function createSnapshot(
     throw err;
   });
   if (taken) throw fieldError("name", `${dom.name} already has a snapshot named ${o.name}`);
+  if (o.memory && active && hotPlugged(await domainGetXmlDesc(c, dom))) throw fieldError("memory", HOTPLUG_REVERT);
   const xml = builder.build({
     domainsnapshot: {
       name: o.name,

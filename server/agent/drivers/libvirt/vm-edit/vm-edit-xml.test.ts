@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { diskNode, findNic, nextTarget, nicNode, withChild } from "./device-xml";
 import { derivedVolumeName } from "./clone";
+import { hotPlugged } from "./snapshots";
 import { memKiB, newVolumeXml } from "./changes";
 import { buildOne, buildTree, child, domainNode, el, parseTree } from "./xml-tree";
 
@@ -48,5 +49,16 @@ describe("vm-edit XML", () => {
     expect(newVolumeXml("x.qcow2", 1048576, "qcow2")).toBe(
       `<volume><name>x.qcow2</name><capacity unit="bytes">1048576</capacity><target><format type="qcow2"/><compat>1.1</compat></target></volume>`,
     );
+  });
+});
+
+describe("hotPlugged", () => {
+  const live = (vcpus: string) => `<domain type='qemu'><name>x</name><vcpu placement='static' current='2'>2</vcpu><vcpus>${vcpus}</vcpus></domain>`;
+  it("sees a vCPU plugged in after start, not the boot vCPUs nor an unplugged slot", () => {
+    expect(
+      hotPlugged(live("<vcpu id='0' enabled='yes' hotpluggable='no' order='1'/><vcpu id='1' enabled='yes' hotpluggable='yes' order='2'/>")),
+    ).toBe(true);
+    expect(hotPlugged(live("<vcpu id='0' enabled='yes' hotpluggable='no' order='1'/><vcpu id='1' enabled='no' hotpluggable='yes'/>"))).toBe(false);
+    expect(hotPlugged("<domain type='qemu'><name>x</name><vcpu>1</vcpu></domain>")).toBe(false);
   });
 });
