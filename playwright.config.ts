@@ -30,4 +30,11 @@ export default defineConfig({
       ],
     },
   },
+  // The first-run spec needs the shared server before anyone exists on it; every other spec
+  // signs in as the admin it creates (e2e/session.ts). A project dependency keeps that order
+  // whatever the file names (alphabetical order put audit.spec.ts first).
+  projects: [
+    { name: "first-run", testMatch: /foundation\.spec\.ts$/ },
+    { name: "console", testIgnore: /foundation\.spec\.ts$/, dependencies: ["first-run"] },
+  ],
 });
