@@ -65,8 +65,11 @@ export function VolumePanel({ hostId, pool, canManage }: { hostId: string; pool:
             hostId={hostId}
             pool={pool.name}
             onDone={() => {
-              // The new volume, and the pool's free space, as the host now reports them.
-              void qc.invalidateQueries({ queryKey: keys.storage.volumes(hostId, pool.name) });
+              // The new volume, and the pool's free space, as the host now reports them. A
+              // listing still in flight may predate the upload's rename, and invalidating
+              // does not restart a first load (it joins it): cancel it, then fetch anew.
+              const volumes = keys.storage.volumes(hostId, pool.name);
+              void qc.cancelQueries({ queryKey: volumes }).then(() => qc.invalidateQueries({ queryKey: volumes }));
               void qc.invalidateQueries({ queryKey: keys.storage.pools(hostId) });
             }}
           />
