@@ -1,9 +1,9 @@
 // Benchmark (issue 13): upload of a disk image through the real server → its local agent →
 // a directory pool, against `cp` of the same file on the same disk, alternating within one
 // run (so all see the same disk and page cache); each is followed by `sync` and timed with
-// it. Three servers run side by side, each with its local agent: writing with the agent's
-// own file writes (the default), the same with the SHA-256 computed by the server
-// (HANGAR_UPLOAD_HASH=server), and through libvirt's upload stream (HANGAR_UPLOAD_WRITER=libvirt). Prints MB/s of each, the ratio to cp (goal ≥ 0.5×) and CPU
+// it. Two servers run side by side, each with its local agent: one writing with the agent's
+// own file writes (the default), one through libvirt's upload stream
+// (HANGAR_UPLOAD_WRITER=libvirt). Prints MB/s of each, the ratio to cp (goal ≥ 0.5×) and CPU
 // seconds per GiB of the server, agent and libvirtd (with its iohelper children) per path.
 // A further measure, libvirt's upload stream fed straight from the file by this process (no
 // HTTP, no agent hop), shows how much of the gap is libvirt's own path (libvirtd → iohelper).
@@ -108,12 +108,6 @@ async function main() {
   virsh("pool-create-as", POOL, "dir", "--target", poolDir);
   const paths: Path[] = [
     { label: "upload, agent file writes (default)", env: {}, times: [], cpu: { server: 0, agent: 0, libvirtd: 0, client: 0 } },
-    {
-      label: "upload, agent file writes, SHA-256 in the server",
-      env: { HANGAR_UPLOAD_HASH: "server" },
-      times: [],
-      cpu: { server: 0, agent: 0, libvirtd: 0, client: 0 },
-    },
     {
       label: "upload, libvirt upload stream",
       env: { HANGAR_UPLOAD_WRITER: "libvirt" },
