@@ -71,10 +71,7 @@ export const UploadMethods = {
       size: z.number().int().positive().max(MAX_VOLUME_UPLOAD_BYTES),
       format: UploadFormat,
       overwrite: z.boolean(),
-      // "server": the server hashes the bytes as it sends them and the agent does not (its
-      // answer then has no sha256); spreads the work over two processes.
-      hash: z.enum(["agent", "server"]).default("agent"),
     }),
-    result: z.strictObject({ volume: VolumeUploadResult.extend({ sha256: VolumeUploadResult.shape.sha256.optional() }) }),
+    result: z.strictObject({ volume: VolumeUploadResult }),
   },
 } as const;

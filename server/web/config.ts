@@ -26,8 +26,6 @@ const EnvSchema = z.object({
   HANGAR_MAX_IMAGE_BYTES: num(2 * 1024 * 1024 * 1024),
   // Largest ISO or disk image accepted by a volume upload (streamed, never held in memory).
   HANGAR_MAX_UPLOAD_BYTES: num(64 * 1024 * 1024 * 1024),
-  // Which process computes a volume upload's SHA-256 (bench/volume-upload.ts compares both).
-  HANGAR_UPLOAD_HASH: z.enum(["server", "agent"]).default("agent"),
   // Trust X-Forwarded-For / X-Forwarded-Proto only behind a reverse proxy we were told about.
   HANGAR_TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   // Run an agent for this machine (the embedded default).
@@ -55,7 +53,6 @@ export interface Config {
   actionTimeoutMs: number;
   maxImageBytes: number;
   maxUploadBytes: number;
-  uploadHash: "server" | "agent";
   trustProxy: boolean;
   localAgent: boolean;
   metricsToken: string | null;
@@ -88,7 +85,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     actionTimeoutMs: e.HANGAR_ACTION_TIMEOUT_SECONDS * 1000,
     maxImageBytes: e.HANGAR_MAX_IMAGE_BYTES,
     maxUploadBytes: e.HANGAR_MAX_UPLOAD_BYTES,
-    uploadHash: e.HANGAR_UPLOAD_HASH,
     trustProxy: e.HANGAR_TRUST_PROXY === "1",
     localAgent: e.HANGAR_LOCAL_AGENT === "1",
     metricsToken: e.HANGAR_METRICS_TOKEN ?? null,

@@ -6,7 +6,7 @@ import type { HandlerTableOf, MethodsOf } from "../dispatcher";
 export const uploadHandlers: HandlerTableOf<MethodsOf<typeof UploadMethods>> = {
   "volume.upload": async (p, c) => ({
     volume: await c.hypervisor.uploads.uploadVolume(
-      { pool: p.pool, name: p.name, size: p.size, format: p.format, overwrite: p.overwrite, hash: p.hash === "agent" },
+      { pool: p.pool, name: p.name, size: p.size, format: p.format, overwrite: p.overwrite },
       // Dialled only after the checks: a refused upload opens no data connection.
       () => dataConnection(c.serverUrl, c.credential, { channel: p.channel, token: p.token }),
     ),

@@ -10,8 +10,6 @@ import { streamUpload } from "../uploads/stream-upload";
 import type { Caller } from "./caller";
 import { getHost } from "./hosts";
 
-type AgentVolume = Omit<VolumeUploadResult, "sha256"> & { sha256?: string };
-
 /** Time allowed per byte on top of a fixed margin: a slow link (5 MiB/s) still finishes. */
 const MIN_RATE_BYTES_PER_S = 5 * 1024 * 1024;
 
@@ -42,8 +40,7 @@ export async function uploadVolume(
 ): Promise<{ volume: VolumeUploadResult | null; bytes: number; task: unknown }> {
   const max = Math.min(svc.config.maxUploadBytes, MAX_VOLUME_UPLOAD_BYTES);
   let agentRefusal: { code: string; message: string } | null = null;
-  const hashBy = svc.config.uploadHash;
-  const r = await streamUpload<{ volume: AgentVolume }>(svc, {
+  const r = await streamUpload<{ volume: VolumeUploadResult }>(svc, {
     req: o.req,
     max,
     tooLarge: new ApiError("payload_too_large", `Uploads are limited to ${max} bytes`, { size: `at most ${max} bytes` }),
@@ -92,7 +89,7 @@ export async function uploadVolume(
             .call(
               o.hostId,
               "volume.upload",
-              { channel, token, pool: o.pool, name: o.name, size: declared, format, overwrite: o.overwrite, hash: hashBy },
+              { channel, token, pool: o.pool, name: o.name, size: declared, format, overwrite: o.overwrite },
               timeoutMs,
             )
             .catch((err: unknown) => {
@@ -101,9 +98,6 @@ export async function uploadVolume(
             }),
       };
     },
-    // The bytes the server sent are the bytes the agent wrote (one TCP stream, the agent
-    // checks the count): either side's hash is the file's.
-    hashed: hashBy === "server" ? (res, sha256) => ({ volume: { ...res.volume, sha256 } }) : undefined,
     refusal: (err) => (agentRefusal && refusalOf(agentRefusal, o)) ?? err,
     failed: (task) => {
       const refused = agentRefusal && refusalOf(agentRefusal, o);
@@ -113,9 +107,5 @@ export async function uploadVolume(
       return new ApiError("invalid", task.error ?? "upload failed", { body: task.error ?? "upload failed" });
     },
   });
-  const v = r.result?.volume;
-  if (!v) return { volume: null, bytes: r.bytes, task: r.task };
-  const { sha256 } = v;
-  if (!sha256) throw new ApiError("internal", "The upload finished without a SHA-256");
-  return { volume: { ...v, sha256 }, bytes: r.bytes, task: r.task };
+  return { volume: r.result?.volume ?? null, bytes: r.bytes, task: r.task };
 }

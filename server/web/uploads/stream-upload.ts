@@ -4,7 +4,6 @@
 // backpressure (the socket's, so the browser is slowed down, not buffered), the check of
 // the first bytes before anything reaches the host, progress events, and the drain of a
 // refused body so that the connection stays usable (see ../http/body.ts).
-import { createHash } from "node:crypto";
 import type { Socket } from "node:net";
 import type { TaskRow } from "../../protocol";
 import { ApiError, isApiError } from "../http/errors";
@@ -39,11 +38,6 @@ export interface StreamUploadSpec<R> {
   begin(head: Buffer, declared: number): UploadTask<R> | Promise<UploadTask<R>>;
   /** The HTTP error for a task that failed (default: 422 with the task's error). */
   failed?: (task: TaskRow) => ApiError;
-  /**
-   * Hash the bytes here as they are sent (SHA-256) and fold the digest into the agent's
-   * answer before the task ends; the agent then need not hash (see services/volume-upload.ts).
-   */
-  hashed?: (result: R, sha256: string) => R;
   /** Turns a refusal (often the agent's) into the error naming the field at fault; default: the agent's code as is. */
   refusal?: (err: unknown) => unknown;
 }
@@ -127,7 +121,6 @@ export async function streamUpload<R>(svc: Services, o: StreamUploadSpec<R>): Pr
       ...job.task,
       call: async (timeoutMs, taskId) => {
         const { socket, result } = await svc.consoles.dataChannel(job.task.hostId, (channel, token) => job.open(channel, token, timeoutMs));
-        const hash = o.hashed ? createHash("sha256") : null;
         let last = 0;
         const progress = (force: boolean) => {
           const now = Date.now();
@@ -137,7 +130,6 @@ export async function streamUpload<R>(svc: Services, o: StreamUploadSpec<R>): Pr
         };
         try {
           if (first.length > o.max) throw (refused = o.tooLarge);
-          hash?.update(first);
           await write(socket, first);
           bytes = first.length;
           progress(true);
@@ -149,7 +141,6 @@ export async function streamUpload<R>(svc: Services, o: StreamUploadSpec<R>): Pr
             }
             bytes += value.byteLength;
             if (bytes > o.max) throw (refused = o.tooLarge);
-            hash?.update(value);
             await write(socket, value);
             progress(false);
           }
@@ -165,10 +156,7 @@ export async function streamUpload<R>(svc: Services, o: StreamUploadSpec<R>): Pr
           await result.catch(() => undefined);
           throw err;
         }
-        if (!hash || !o.hashed) return result;
-        const digest = hash.digest("hex");
-        const hashed = o.hashed;
-        return result.then((r) => hashed(r, digest));
+        return result;
       },
     });
   } catch (err) {

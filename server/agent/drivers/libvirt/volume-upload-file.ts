@@ -15,8 +15,7 @@ const MAX_WRITES = 2;
 
 export interface WrittenFile {
   bytes: number;
-  /** Absent when not asked to hash. */
-  sha256?: string;
+  sha256: string;
   /** Inode of the written file: the rename must move this file and no other. */
   ino: number;
 }
@@ -42,11 +41,11 @@ async function writeAll(fh: fs.promises.FileHandle, bufs: Buffer[], at: number):
  * follows never names a file whose bytes a crash could still lose). Any failure (cut off,
  * too many bytes, a write error) rejects after the file is closed; the caller removes it.
  */
-export async function writeUploadFile(src: Readable, file: string, size: number, hashing = true): Promise<WrittenFile> {
+export async function writeUploadFile(src: Readable, file: string, size: number): Promise<WrittenFile> {
   // 0600 as libvirt creates volumes by default; libvirt's DAC driver gives QEMU access when a domain uses it.
   const fh = await fs.promises.open(file, "wx", 0o600);
   return new Promise<WrittenFile>((resolve, reject) => {
-    const hash = hashing ? createHash("sha256") : null;
+    const hash = createHash("sha256");
     let bytes = 0;
     let dispatched = 0;
     let batch: Buffer[] = [];
@@ -71,7 +70,7 @@ export async function writeUploadFile(src: Readable, file: string, size: number,
       fh.datasync()
         .then(() => fh.stat())
         .then(
-          (st) => fh.close().then(() => resolve({ bytes, sha256: hash?.digest("hex"), ino: st.ino })),
+          (st) => fh.close().then(() => resolve({ bytes, sha256: hash.digest("hex"), ino: st.ino })),
           (err: Error) => fh.close().finally(() => reject(new DriverError("internal", `could not write the upload: ${err.message}`))),
         )
         .catch(reject);
@@ -99,7 +98,7 @@ export async function writeUploadFile(src: Readable, file: string, size: number,
       if (settled) return;
       bytes += chunk.length;
       if (bytes > size) return fail(new DriverError("invalid_input", `size: more than the declared ${size} bytes arrived`));
-      hash?.update(chunk);
+      hash.update(chunk);
       batch.push(chunk);
       batchBytes += chunk.length;
       if (batchBytes >= BATCH_BYTES) flush();

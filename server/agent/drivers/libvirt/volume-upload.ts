@@ -10,7 +10,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Readable } from "node:stream";
 import { XMLBuilder } from "fast-xml-parser";
-import type { AgentVolumeUpload, VolumeUploadSpec } from "../areas/upload-area";
+import type { VolumeUploadResult } from "../../../protocol/upload-methods";
+import type { VolumeUploadSpec } from "../areas/upload-area";
 import { DriverError } from "../driver";
 import {
   ErrorCode,
@@ -215,11 +216,11 @@ async function viaLibvirt(c: LibvirtClient, pool: PoolRef, tmpName: string, tmpP
   }
 }
 
-/** Fills `tmpPath` with the agent's own writes; returns the SHA-256 (if asked to hash) once the file is on disk. */
-async function viaFile(tmpPath: string, spec: VolumeUploadSpec, open: () => Promise<Readable>): Promise<string | undefined> {
+/** Fills `tmpPath` with the agent's own writes; returns the SHA-256 once the file is on disk. */
+async function viaFile(tmpPath: string, spec: VolumeUploadSpec, open: () => Promise<Readable>): Promise<string> {
   try {
     const src = await open();
-    const w = await writeUploadFile(src, tmpPath, spec.size, spec.hash);
+    const w = await writeUploadFile(src, tmpPath, spec.size);
     // Renamed only if the file under the temporary name is still the one written (a file
     // removed or swapped behind our back would leave an incomplete or foreign volume).
     const now = fs.statSync(tmpPath, { throwIfNoEntry: false });
@@ -231,12 +232,12 @@ async function viaFile(tmpPath: string, spec: VolumeUploadSpec, open: () => Prom
   }
 }
 
-export async function uploadVolume(c: LibvirtClient, spec: VolumeUploadSpec, open: () => Promise<Readable>): Promise<AgentVolumeUpload> {
+export async function uploadVolume(c: LibvirtClient, spec: VolumeUploadSpec, open: () => Promise<Readable>): Promise<VolumeUploadResult> {
   const { pool, dir, replaced } = await prepare(c, spec).catch((err: unknown) => Promise.reject(driverError(err)));
   const tmpName = `${TEMP_PREFIX}${randomBytes(6).toString("hex")}-${spec.name}`;
   const tmpPath = path.join(dir, tmpName);
   const finalPath = path.join(dir, spec.name);
-  let digest: string | undefined;
+  let digest = "";
   active.add(tmpPath);
   try {
     digest = writer() === "libvirt" ? await viaLibvirt(c, pool, tmpName, tmpPath, spec, open) : await viaFile(tmpPath, spec, open);
