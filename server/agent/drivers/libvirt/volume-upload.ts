@@ -199,8 +199,8 @@ function driverError(err: unknown): DriverError {
 /**
  * Which writer fills the temporary file. The agent's own writes are the default: in one
  * alternating run of bench/volume-upload.ts (512 MiB × 9 rounds, 2 cores, curl client,
- * incl. sync) they did 399 MB/s median against 262 MB/s through libvirt's stream (faster in 8 of 9 rounds, the first one cold;
- * every round), at 2.53 agent + 0.01 libvirtd CPU s/GiB against 3.42 + 0.94 (libvirtd
+ * incl. sync) they did 399 MB/s median against 262 MB/s through libvirt's stream (faster
+ * in 8 of 9 rounds, all but the cold first), at 2.53 agent + 0.01 libvirtd CPU s/GiB against 3.42 + 0.94 (libvirtd
  * and its iohelper copy every byte once more). Both stay below cp (1496 MB/s, page cache):
  * client, server and agent each touch every byte on the same 2 cores.
  */
