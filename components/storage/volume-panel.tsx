@@ -1,7 +1,10 @@
 "use client";
 // One running pool's volumes: the table, its dialogs, and the delete confirmation that names
-// the machines using the volume (deleting one in use needs an explicit "anyway").
+// the machines using the volume (deleting one in use needs an explicit "anyway"), and the
+// upload of an ISO or disk image into the pool.
 import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { keys } from "../lib/query-keys";
 import type { PoolSummary } from "@/server/protocol/pool";
 import type { VolumeSummary } from "@/server/protocol/volume";
 import { Button } from "../ui/form";
@@ -9,6 +12,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { useToast } from "../ui/toasts";
 import { formatBytes } from "./format";
 import { useStorageChange, useVolumes, volumePath } from "./storage-queries";
+import { UploadPanel } from "./upload-panel";
 import { CloneVolumeDialog, CreateVolumeDialog, ResizeVolumeDialog } from "./volume-dialogs";
 import { VolumeTable } from "./volume-table";
 
@@ -21,6 +25,8 @@ export function VolumePanel({ hostId, pool, canManage }: { hostId: string; pool:
   const [cloning, setCloning] = useState<VolumeSummary | null>(null);
   const [deleting, setDeleting] = useState<VolumeSummary | null>(null);
   const [anyway, setAnyway] = useState(false);
+  const [uploading, setUploading] = useState(false);
+  const qc = useQueryClient();
   // The list's own pool row is fresher than the pools table's (read with the volumes).
   const livePool = q.data?.pool ?? pool;
 
@@ -44,12 +50,31 @@ export function VolumePanel({ hostId, pool, canManage }: { hostId: string; pool:
         </h2>
         {canManage && (
           <div className="flex gap-2">
-            {/* Slot for the Upload button (components/storage/upload-panel.tsx, built separately). */}
-            <div data-slot="volume-upload" />
+            <Button variant="secondary" aria-expanded={uploading} aria-controls="volume-upload" onClick={() => setUploading((u) => !u)}>
+              {uploading ? "Hide upload" : "Upload image"}
+            </Button>
             <Button onClick={() => setCreating(true)}>New volume</Button>
           </div>
         )}
       </div>
+      {canManage && (
+        // Hidden, not unmounted, when folded away: an upload in flight keeps its progress and
+        // its Cancel, and shows again when the panel is reopened.
+        <div id="volume-upload" hidden={!uploading}>
+          <UploadPanel
+            hostId={hostId}
+            pool={pool.name}
+            onDone={() => {
+              // The new volume, and the pool's free space, as the host now reports them. A
+              // listing still in flight may predate the upload's rename, and invalidating
+              // does not restart a first load (it joins it): cancel it, then fetch anew.
+              const volumes = keys.storage.volumes(hostId, pool.name);
+              void qc.cancelQueries({ queryKey: volumes }).then(() => qc.invalidateQueries({ queryKey: volumes }));
+              void qc.invalidateQueries({ queryKey: keys.storage.pools(hostId) });
+            }}
+          />
+        </div>
+      )}
       {q.isPending ? (
         <p className="text-sm text-slate-500">Loading volumes…</p>
       ) : q.isError ? (

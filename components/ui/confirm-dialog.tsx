@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "./form";
 
 /** A modal confirmation built on <dialog>: focus is trapped, Escape cancels. */
@@ -24,6 +24,9 @@ export function ConfirmDialog({
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // One id per dialog: a page may hold several (a panel's own next to the page's), and a
+  // shared id would give them all the first one's title as their accessible name.
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -34,10 +37,10 @@ export function ConfirmDialog({
     <dialog
       ref={ref}
       onCancel={onCancel}
-      aria-labelledby="confirm-title"
+      aria-labelledby={titleId}
       className="m-auto w-[28rem] max-w-[90vw] rounded-lg border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
-      <h2 id="confirm-title" className="mb-2 text-lg font-semibold">
+      <h2 id={titleId} className="mb-2 text-lg font-semibold">
         {title}
       </h2>
       <div className="mb-4 text-sm text-slate-600 dark:text-slate-300">{children}</div>
