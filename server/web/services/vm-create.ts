@@ -3,7 +3,8 @@
 // refuses ("memoryMiB: …"); that name becomes the 4xx's `fields`, for the form to show inline.
 import type { DomainSummary, VmSpec } from "../../protocol";
 import type { Services } from "../services";
-import { ApiError, isApiError } from "../http/errors";
+import { refusalField } from "../http/agent-errors";
+import { ApiError } from "../http/errors";
 import type { Caller } from "./caller";
 import { getHost } from "./hosts";
 
@@ -31,11 +32,7 @@ const SPEC_FIELDS = new Set([
   "startNow",
 ]);
 
-/** "memoryMiB: the host has …" → { memoryMiB: "the host has …" }, or undefined. */
-export function refusalFields(message: string): Record<string, string> | undefined {
-  const m = /^([A-Za-z][\w.]*): (.*)$/s.exec(message);
-  return m && SPEC_FIELDS.has(m[1]!) ? { [m[1]!]: m[2]! } : undefined;
-}
+export const isSpecField = (f: string): boolean => SPEC_FIELDS.has(f);
 
 /**
  * Creates (and by default starts) a VM as a task "vm.create" aimed at the machine's name
@@ -76,8 +73,7 @@ export async function createVm(svc: Services, caller: Caller, o: { hostId: strin
     return { task: r.task, done: r.done, replay: r.replay, machine: uuid ? svc.hub.machine(hostId, uuid) : null };
   } catch (err) {
     // The task service answers an inline refusal with its message; put the field back on it.
-    const fields = isApiError(err) ? refusalFields(err.message) : undefined;
-    if (isApiError(err) && fields) throw new ApiError(err.code, err.message, { ...err.fields, ...fields });
-    throw err;
+    // "memoryMiB: the host has …" → fields { memoryMiB: "the host has …" }.
+    throw refusalField(err, { accept: isSpecField });
   }
 }

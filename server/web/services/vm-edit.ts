@@ -5,7 +5,8 @@
 import type { VmChange } from "../../protocol";
 import type { MethodName, MethodParams } from "../../protocol";
 import type { Services } from "../services";
-import { ApiError, isApiError } from "../http/errors";
+import { refusalField } from "../http/agent-errors";
+import { ApiError } from "../http/errors";
 import type { Caller } from "./caller";
 
 export type Ref = { hostId: string; uuid: string };
@@ -18,14 +19,6 @@ function known(svc: Services, ref: Ref) {
   const d = svc.hub.domain(ref.hostId, ref.uuid);
   if (!d) throw new ApiError("not_found", `No machine ${ref.uuid} on host ${ref.hostId}`, { uuid: "unknown machine" });
   return d;
-}
-
-/** "mib: at most 192 MiB…" → fields { mib: "at most 192 MiB…" }, keeping the task id. */
-export function namedField(err: unknown): unknown {
-  if (!isApiError(err)) return err;
-  const m = /^([A-Za-z][A-Za-z0-9.]*): (.+)$/s.exec(err.message);
-  if (!m) return err;
-  return new ApiError(err.code, err.message, { ...err.fields, [m[1]!]: m[2]! }, err.headers);
 }
 
 export interface VmTask<M extends MethodName> {
@@ -62,7 +55,8 @@ export async function vmTask<M extends MethodName>(svc: Services, caller: Caller
       call: (timeoutMs) => svc.hub.call(ref.hostId, t.method, t.params, timeoutMs),
     });
   } catch (err) {
-    throw namedField(err);
+    // "mib: at most 192 MiB…" → fields { mib: "at most 192 MiB…" }.
+    throw refusalField(err);
   }
 }
 

@@ -4,7 +4,8 @@
 // failed import leaves nothing behind.
 import type { DiskImportResult, DomainSummary, VmImportRequest } from "../../protocol";
 import type { Services } from "../services";
-import { ApiError, isApiError } from "../http/errors";
+import { refusalField } from "../http/agent-errors";
+import { ApiError } from "../http/errors";
 import { taskRow } from "../tasks/task-service";
 import type { Caller } from "./caller";
 import { getHost } from "./hosts";
@@ -16,17 +17,6 @@ const DISCARD_TIMEOUT_MS = 60_000;
 
 /** The volume an import of VM `name` creates. */
 export const importVolumeName = (name: string) => `${name}.qcow2`;
-
-/**
- * The agent's refusals start with the field they are about ("ovf.memory: …",
- * "targetName: …"): the HTTP error names it in `fields` as well as in its message.
- */
-function withField(err: unknown, map: (f: string) => string): unknown {
-  if (!isApiError(err)) return err;
-  const m = /^([A-Za-z][\w.[\]]*): /.exec(err.message);
-  if (!m) return err;
-  return new ApiError(err.code, err.message, { ...(err.fields ?? {}), [map(m[1]!)]: err.message });
-}
 
 export async function importVm(svc: Services, caller: Caller, o: { hostId: string; req: VmImportRequest; idempotencyKey: string | null }) {
   await getHost(svc, o.hostId);
@@ -76,7 +66,8 @@ export async function importVm(svc: Services, caller: Caller, o: { hostId: strin
     });
   } catch (err) {
     // The volume's name is derived from the VM's: a taken targetName is a taken `name` to the caller.
-    throw withField(err, (f) => (f === "targetName" ? "name" : f));
+    // The agent names the field it refuses ("ovf.memory: …"): so does the HTTP error.
+    throw refusalField(err, { rename: (f) => (f === "targetName" ? "name" : f), whole: true });
   }
 }
 

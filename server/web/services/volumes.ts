@@ -3,23 +3,18 @@
 // straight to the host's agent, like pools.
 import type { CreateFormat } from "../../protocol";
 import type { Services } from "../services";
-import { ApiError, isApiError } from "../http/errors";
+import { refusalField } from "../http/agent-errors";
 import type { Caller } from "./caller";
 import { getHost } from "./hosts";
 
-/**
- * The agent starts a refusal caused by one input with "<field>: " (e.g. "capacity: … exceeds
- * the pool's available …"): that field is named in the HTTP error, as zod's refusals are.
- */
-const FIELD = /^(capacity|name|newName): /;
+// The agent names the input it refuses ("capacity: … exceeds the pool's available …"): the
+// HTTP error names it too, with the bare reason as its message.
+const VOLUME_FIELDS = new Set(["capacity", "name", "newName"]);
 async function namingField<T>(p: Promise<T>): Promise<T> {
   try {
     return await p;
   } catch (err) {
-    const m = isApiError(err) ? FIELD.exec(err.message) : null;
-    if (!m || !isApiError(err)) throw err;
-    const message = err.message.slice(m[0].length);
-    throw new ApiError(err.code, message, { ...err.fields, [m[1]!]: message }, err.headers);
+    throw refusalField(err, { accept: (f) => VOLUME_FIELDS.has(f), strip: true });
   }
 }
 
