@@ -1,7 +1,8 @@
 "use client";
 // Fetch functions and query hooks for one host's virtual networks. Rows are re-read after
-// each change (and when a network task finishes, see live-events), and every 30 s, since
-// libvirt changes made behind Hangar's back (virsh) send the browser no event.
+// each change and when a network task finishes (live-events), never on a timer; changes made
+// behind Hangar's back (virsh) show on the next fetch, until agents forward libvirt's
+// network events. Leases are read when a network's lease list is opened.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { TaskRow } from "@/server/protocol/browser-events";
 import type { DhcpLease, NetworkActionSpec, NetworkDefineSpec, NetworkSummary } from "@/server/protocol/network";
@@ -22,7 +23,6 @@ export function useNetworks(hostId: string) {
   return useQuery({
     queryKey: keys.networks.list(hostId),
     queryFn: () => api<{ networks: NetworkSummary[]; bridges: string[]; attached: Record<string, AttachedMachine[]> }>(base(hostId)),
-    refetchInterval: 30_000,
   });
 }
 
@@ -31,7 +31,6 @@ export function useNetworkLeases(hostId: string, name: string, enabled: boolean)
     queryKey: keys.networks.leases(hostId, name),
     queryFn: () => api<{ leases: DhcpLease[] }>(`${base(hostId)}/${enc(name)}/leases`),
     enabled,
-    refetchInterval: enabled ? 15_000 : false,
   });
 }
 
