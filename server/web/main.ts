@@ -10,6 +10,7 @@ import { SessionService } from "./auth/sessions";
 import { SetupTokens } from "./auth/setup-token";
 import { ApiTokenService } from "./auth/api-tokens";
 import { TotpService } from "./auth/totp";
+import { AccessService } from "./auth/access";
 import { setServices, type Services } from "./services";
 import { SocketRegistry } from "./ws/socket-registry";
 import { createUpgradeHandler } from "./ws/upgrade";
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
   const localUrl = `http://127.0.0.1:${config.port}`;
   const totp = new TotpService(db, { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs });
   await totp.load();
+  const access = new AccessService(db);
+  await access.reload();
   const svc: Services = {
     config,
     db,
@@ -68,7 +71,8 @@ async function main(): Promise<void> {
     setup: new SetupTokens(config.setupTokenMs),
     loginByAccount: new FailureLimiter(config.loginMaxFailures, config.loginWindowMs),
     loginByAddress: new FailureLimiter(config.loginMaxFailures * 4, config.loginWindowMs),
-    apiTokens: new ApiTokenService(db),
+    apiTokens: new ApiTokenService(db, access),
+    access,
     totp,
     sockets: new SocketRegistry(config.wsPingMs, (id) => sessions.isAlive(id)),
     bus,

@@ -16,6 +16,7 @@ import type { TaskService } from "./tasks/task-service";
 import type { ConsoleBroker } from "./consoles/broker";
 import type { ConsoleTickets } from "./consoles/tickets";
 import type { MetricsService } from "./metrics/metrics-service";
+import type { AccessService } from "./auth/access";
 
 export interface Services {
   config: Config;
@@ -27,6 +28,8 @@ export interface Services {
   apiTokens: ApiTokenService;
   /** Second factor: sign-in challenges, wrong-code throttle, the enrolment policy. */
   totp: TotpService;
+  /** Scoped rights: who may do what on which host, VM, container or tag (auth/access.ts). */
+  access: AccessService;
   sockets: SocketRegistry;
   bus: EventBus;
   hub: AgentHub;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bearerValue, effectivePermissions, isTokenShaped, newTokenValue, tokenHint } from "./api-tokens";
+import { AccessService } from "./access";
 
 describe("API token helpers", () => {
   it("reads only the Bearer scheme: a proxy's Basic auth falls back to the cookie", () => {
@@ -21,10 +22,12 @@ describe("API token helpers", () => {
   });
 
   it("cuts a token's permissions to what its owner's role holds now", () => {
+    // No assignments loaded: each owner holds just their fleet-wide role.
+    const access = new AccessService(null as never);
     const t = { permissionsJson: JSON.stringify(["vm.read", "vm.power", "audit.read", "bogus"]) };
-    expect(effectivePermissions({ role: "admin" }, t)).toEqual(["vm.read", "vm.power", "audit.read"]);
-    expect(effectivePermissions({ role: "operator" }, t)).toEqual(["vm.read", "vm.power"]);
-    expect(effectivePermissions({ role: "viewer" }, t)).toEqual(["vm.read"]);
-    expect(effectivePermissions({ role: "viewer" }, { permissionsJson: "not json" })).toEqual([]);
+    expect(effectivePermissions(access, { id: "u-admin", role: "admin" }, t)).toEqual(["vm.read", "vm.power", "audit.read"]);
+    expect(effectivePermissions(access, { id: "u-operator", role: "operator" }, t)).toEqual(["vm.read", "vm.power"]);
+    expect(effectivePermissions(access, { id: "u-viewer", role: "viewer" }, t)).toEqual(["vm.read"]);
+    expect(effectivePermissions(access, { id: "u-viewer", role: "viewer" }, { permissionsJson: "not json" })).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@
 // of its owner's permissions, and every use intersects that subset with what the owner's
 // role grants NOW, so demoting a user shrinks their tokens at once.
 import type { ApiToken, Db, User } from "../db/client";
-import { PERMISSIONS, roleCan, type Permission } from "../../protocol/roles";
+import { PERMISSIONS, type Permission } from "../../protocol/roles";
+import type { AccessService } from "./access";
 import { hashToken, randomToken } from "./tokens";
 import { audit, RefusalThrottle } from "../audit";
 
@@ -45,9 +46,13 @@ export function storedPermissions(t: Pick<ApiToken, "permissionsJson">): Permiss
   }
 }
 
-/** A token's rights right now: what it was given, cut down to what its owner still holds. */
-export function effectivePermissions(user: Pick<User, "role">, t: Pick<ApiToken, "permissionsJson">): Permission[] {
-  return storedPermissions(t).filter((p) => roleCan(user.role, p));
+/**
+ * A token's rights right now: what it was given, cut down to what its owner still holds
+ * somewhere. Where it holds them is checked per request against the owner's scoped grants
+ * (the route wrapper asks both), so a token never reaches beyond its owner's scope.
+ */
+export function effectivePermissions(access: AccessService, user: Pick<User, "id" | "role">, t: Pick<ApiToken, "permissionsJson">): Permission[] {
+  return storedPermissions(t).filter((p) => access.canSomewhere(user, p));
 }
 
 /** The bearer value from an Authorization header, or null when there is none. */
@@ -74,6 +79,7 @@ export class ApiTokenService {
 
   constructor(
     private readonly db: Db,
+    private readonly access: AccessService,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -119,6 +125,6 @@ export class ApiTokenService {
     if (!token.lastUsedAt || now - token.lastUsedAt.getTime() >= TOUCH_MS) {
       await this.db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date(now), lastUsedIp: ip.slice(0, 64) } });
     }
-    return { user, token, permissions: new Set(effectivePermissions(user, token)) };
+    return { user, token, permissions: new Set(effectivePermissions(this.access, user, token)) };
   }
 }

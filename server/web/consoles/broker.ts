@@ -8,7 +8,7 @@ import { CONSOLE_CLOSE, type ConsoleViewer, type StreamKind } from "../../protoc
 import type { EventBus } from "../events/bus";
 import type { AgentHub } from "../agents/hub";
 import { hashToken, randomToken, safeEqual } from "../auth/tokens";
-import { authorize, type Permission } from "../auth/permissions";
+import type { Permission, Resource } from "../auth/permissions";
 import type { ConsoleRelay, RelayedSocket } from "../console-relay/relay-process";
 import { acceptRaw } from "../ws/raw-upgrade";
 
@@ -142,12 +142,15 @@ export class ConsoleBroker {
     return true;
   }
 
-  /** A user's role changed: closes their consoles the new role does not allow. */
-  closeForbidden(userId: string, role: string): number {
-    const need: Record<StreamKind, Permission> = { vnc: "vm.console", serial: "vm.console", exec: "container.manage", logs: "container.read" };
+  /**
+   * Rights changed (a role, an assignment, a group, a tag): closes every open console whose
+   * user may no longer open it. `may` is asked per console with what it shows.
+   */
+  closeForbidden(may: (v: { userId: string; permission: Permission; resource: Resource }) => boolean): number {
     let n = 0;
     for (const v of this.viewers.values()) {
-      if (v.userId !== userId || authorize({ role }, need[v.kind])) continue;
+      const resource: Resource = { type: v.kind === "exec" || v.kind === "logs" ? "container" : "vm", id: v.uuid, hostId: v.hostId };
+      if (may({ userId: v.userId, permission: consolePermission(v.kind), resource })) continue;
       v.ws.close(CONSOLE_CLOSE.permissionLost, "your permission to this console was withdrawn");
       n++;
     }
@@ -193,4 +196,9 @@ export class ConsoleBroker {
   private publishViewers(hostId: string, uuid: string): void {
     this.bus.publish({ type: "console.viewers", hostId, uuid, viewers: this.viewersOf(hostId, uuid) });
   }
+}
+
+/** What opening a stream of this kind needs. */
+export function consolePermission(kind: StreamKind): Permission {
+  return kind === "exec" ? "container.manage" : kind === "logs" ? "container.read" : "vm.console";
 }

@@ -38,6 +38,12 @@ export interface RouteSpec<P, Q, B> {
   permission?: Permission;
   /** The object the permission is checked on, from the parsed params. */
   resource?: (params: Out<P>) => Resource;
+  /**
+   * "filtered": a list whose handler keeps only the rows the caller may see, so holding the
+   * permission on any scope is enough to call it. Without this or `resource`, the permission
+   * must be held fleet-wide.
+   */
+  scope?: "filtered";
   params?: P;
   query?: Q;
   body?: B;
@@ -112,7 +118,7 @@ export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined
         if (user && !spec.enrolment && svc.totp.mustEnrol(user))
           throw new ApiError("forbidden", "Set up two-factor sign-in first: it is required for your account", { totp: "enrolment required" });
         const params = parse("params", spec.params, nextCtx.params ? await nextCtx.params : {}) as Out<P>;
-        if (user && spec.permission && !authorize(user, spec.permission, spec.resource?.(params))) {
+        if (user && spec.permission && !permitted(svc, user, spec, params)) {
           throw new ApiError("forbidden", `You lack the permission ${spec.permission}`);
         }
         if (tokenAuth && spec.permission && !tokenAuth.permissions.has(spec.permission)) {
@@ -138,6 +144,12 @@ export function route<P extends AnyZod | undefined, Q extends AnyZod | undefined
     },
     { spec },
   );
+}
+
+function permitted<P>(svc: Services, user: User, spec: RouteSpec<P, unknown, unknown>, params: Out<P>): boolean {
+  const p = spec.permission!;
+  if (spec.resource) return authorize(svc.access, user, p, spec.resource(params));
+  return spec.scope === "filtered" ? svc.access.canSomewhere(user, p) : authorize(svc.access, user, p);
 }
 
 /** The caller of a bearer request, or a 401/403. A refused use is audited, without the value. */

@@ -5,10 +5,11 @@ import { audit } from "../audit";
 import { ApiError } from "../http/errors";
 import type { Services } from "../services";
 import type { ApiToken, User } from "../db/client";
-import { PERMISSIONS, permissionsOf, roleCan, type Permission } from "../../protocol/roles";
+import { PERMISSIONS, type Permission } from "../../protocol/roles";
 import { effectivePermissions, newTokenValue, storedPermissions, TOKEN_MAX_DAYS, tokenHint } from "../auth/api-tokens";
 import { hashToken } from "../auth/tokens";
 import type { Caller } from "./caller";
+import type { AccessService } from "../auth/access";
 
 const DAY_MS = 86_400_000;
 
@@ -26,7 +27,7 @@ export const TokenListQuery = z.strictObject({
   scope: z.enum(["mine", "all"]).optional(),
 });
 
-function publicToken(t: ApiToken & { user?: Pick<User, "username" | "role"> }, owner: Pick<User, "username" | "role">) {
+function publicToken(access: AccessService, t: ApiToken & { user?: Pick<User, "username" | "role"> }, owner: Pick<User, "username" | "role">) {
   return {
     id: t.id,
     name: t.name,
@@ -35,7 +36,7 @@ function publicToken(t: ApiToken & { user?: Pick<User, "username" | "role"> }, o
     userId: t.userId,
     permissions: storedPermissions(t),
     /** What it may do now: its permissions cut down to its owner's current role. */
-    effective: effectivePermissions(owner, t),
+    effective: effectivePermissions(access, { id: t.userId, role: owner.role }, t),
     createdAt: t.createdAt.toISOString(),
     expiresAt: t.expiresAt.toISOString(),
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
@@ -45,18 +46,18 @@ function publicToken(t: ApiToken & { user?: Pick<User, "username" | "role"> }, o
 }
 
 export async function listTokens(svc: Services, { user }: Caller, scope: "mine" | "all" = "mine") {
-  if (scope === "all" && !roleCan(user.role, "user.manage"))
+  if (scope === "all" && !svc.access.can(user, "user.manage"))
     throw new ApiError("forbidden", "Only admins list everyone's tokens", { scope: "admins only" });
   const rows = await svc.db.apiToken.findMany({
     where: { revokedAt: null, ...(scope === "mine" ? { userId: user.id } : {}) },
     include: { user: { select: { username: true, role: true } } },
     orderBy: { createdAt: "desc" },
   });
-  return rows.map((t) => publicToken(t, t.user));
+  return rows.map((t) => publicToken(svc.access, t, t.user));
 }
 
 export async function createToken(svc: Services, { user, ip }: Caller, body: z.output<typeof NewTokenBody>) {
-  const held = new Set(permissionsOf(user.role));
+  const held = new Set(PERMISSIONS.filter((p) => svc.access.canSomewhere(user, p)));
   const over = body.permissions.filter((p) => !held.has(p));
   if (over.length)
     throw new ApiError("forbidden", `You cannot give a token rights you do not hold: ${over.join(", ")}`, {
@@ -84,12 +85,12 @@ export async function createToken(svc: Services, { user, ip }: Caller, body: z.o
     details: { tokenId: row.id, permissions, expiresAt: row.expiresAt.toISOString() },
   });
   // The only time the value leaves the server.
-  return { token: publicToken(row, user), value };
+  return { token: publicToken(svc.access, row, user), value };
 }
 
 export async function revokeToken(svc: Services, { user, ip }: Caller, id: string): Promise<void> {
   const row = await svc.db.apiToken.findUnique({ where: { id }, include: { user: { select: { username: true } } } });
-  const mayAny = roleCan(user.role, "user.manage");
+  const mayAny = svc.access.can(user, "user.manage");
   // Someone else's token is "not found" to a non-admin: ids do not leak who has tokens.
   if (!row || row.revokedAt || (row.userId !== user.id && !mayAny))
     throw new ApiError("not_found", `No active token ${id}`, { id: "no such active token" });

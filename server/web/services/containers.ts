@@ -124,7 +124,7 @@ export async function containerConsoleTicket(
   body: { kind: "exec" | "logs"; cols?: number; rows?: number },
 ) {
   const c = knownContainer(svc, ref);
-  if (body.kind === "exec" && !authorize(caller.user, "container.manage", { type: "container", id: ref.id, hostId: ref.hostId }))
+  if (body.kind === "exec" && !authorize(svc.access, caller.user, "container.manage", { type: "container", id: ref.id, hostId: ref.hostId }))
     throw new ApiError("forbidden", "You lack the permission container.manage");
   if (c.stale) throw new ApiError("unavailable", "The host is offline");
   if (body.kind === "exec" && c.state !== "running")

@@ -45,7 +45,8 @@ export async function machineAction(
   r: MachineActionRequest,
 ): Promise<{ task: TaskRow; done: boolean; replay: boolean }> {
   // Deleting a machine is more than power: it needs vm.manage.
-  if (r.action === "undefine" && !authorize(caller.user, "vm.manage")) throw new ApiError("forbidden", "You lack the permission vm.manage");
+  if (r.action === "undefine" && !authorize(svc.access, caller.user, "vm.manage", { type: "vm", id: r.uuid, hostId: r.hostId }))
+    throw new ApiError("forbidden", "You lack the permission vm.manage");
   const domain = svc.hub.domain(r.hostId, r.uuid);
   // A retry answers with its task even when the machine has gone since (undefine).
   const replay = await svc.tasks.replay(caller.user, r.idempotencyKey);

@@ -71,7 +71,7 @@ export async function setRole(svc: Services, { user: actor, ip }: Caller, userId
   if (target.role === "admin" && role !== "admin" && (await otherAdmins(svc, userId)) === 0)
     throw new ApiError("conflict", "Hangar needs at least one admin: make someone else admin first", { role: "last admin" });
   const updated = await svc.db.user.update({ where: { id: userId }, data: { role } });
-  const closed = svc.consoles.closeForbidden(userId, role);
+  const closed = svc.consoles.closeForbidden((v) => v.userId !== userId || svc.access.can({ id: userId, role }, v.permission, v.resource));
   await audit(svc.db, {
     actor: actor.username,
     userId: actor.id,

@@ -4,6 +4,7 @@
 import type { IncomingMessage } from "node:http";
 import { TICKET_PROTOCOL_PREFIX } from "../../protocol";
 import { authorize } from "../auth/permissions";
+import { consolePermission } from "../consoles/broker";
 import type { TicketClaims } from "../consoles/tickets";
 import type { ValidSession } from "../auth/sessions";
 import type { Services } from "../services";
@@ -46,8 +47,9 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
           audit: { ...who, reason: "ticket-foreign", target, details: owner },
         };
       const container = claims.kind === "exec" || claims.kind === "logs";
-      const permission = container ? (claims.kind === "exec" ? "container.manage" : "container.read") : "vm.console";
+      const permission = consolePermission(claims.kind);
       const allowed = authorize(
+        svc.access,
         session.user,
         permission,
         container ? { type: "container", id: claims.uuid, hostId: claims.hostId } : { type: "vm", id: claims.uuid, hostId: claims.hostId },
