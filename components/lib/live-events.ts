@@ -89,6 +89,14 @@ export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
     case "host.changed":
       void qc.invalidateQueries({ queryKey: keys.hosts.all() });
       return;
+    case "pools.changed":
+      // Sizes and the volume list may have changed too (a refresh, a pool stopped or gone).
+      void qc.invalidateQueries({ queryKey: keys.storage.pools(e.hostId) });
+      void qc.invalidateQueries({ queryKey: keys.storage.volumes(e.hostId, e.pool) });
+      return;
+    case "networks.changed":
+      void qc.invalidateQueries({ queryKey: keys.networks.list(e.hostId) });
+      return;
     case "task.upsert":
       // Networks are not pushed as rows: a finished network task is the cue to re-read them.
       if (e.task.targetType === "network" && e.task.hostId && (e.task.status === "succeeded" || e.task.status === "failed"))

@@ -170,6 +170,10 @@ export const AgentEvent = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("domain.changed"), cause: z.string().max(64), domain: DomainSummary }),
   z.strictObject({ kind: z.literal("domain.removed"), uuid: Uuid, name: z.string().max(256) }),
   z.strictObject({ kind: z.literal("libvirt.status"), connected: z.boolean(), error: z.string().max(4096).nullable() }),
+  // A storage pool or virtual network changed (libvirt's lifecycle or pool-refresh event,
+  // whoever made the change): the host's pool or network list is out of date.
+  z.strictObject({ kind: z.literal("pool.changed"), pool: z.string().max(256), cause: z.string().max(64) }),
+  z.strictObject({ kind: z.literal("network.changed"), network: z.string().max(256), cause: z.string().max(64) }),
   z.strictObject({ kind: z.literal("container.inventory"), engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }),
   z.strictObject({ kind: z.literal("container.changed"), cause: z.string().max(64), container: ContainerSummary }),
   z.strictObject({ kind: z.literal("container.removed"), id: ContainerId, name: z.string().max(256) }),

@@ -102,6 +102,10 @@ export type BrowserEvent =
   // Hosts change rarely (connect, disconnect, facts): the client refetches the host list.
   | { type: "host.changed"; seq: number; hostId: string }
   | { type: "task.upsert"; seq: number; task: TaskRow }
+  // A host's storage pool or virtual network changed (in Hangar or behind its back, e.g.
+  // virsh): lists are not pushed as rows (read when shown), so the client re-reads them.
+  | { type: "pools.changed"; seq: number; hostId: string; pool: string; cause: string }
+  | { type: "networks.changed"; seq: number; hostId: string; network: string; cause: string }
 
   // Who is watching a machine's consoles (presence; "take over" closes the others).
   | { type: "console.viewers"; seq: number; hostId: string; uuid: string; viewers: ConsoleViewer[] };

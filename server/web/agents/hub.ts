@@ -238,6 +238,12 @@ export class AgentHub {
         inv.engine = e.connected ? e.engine : null;
         this.bus.publish({ type: "host.changed", hostId });
         return;
+      case "pool.changed":
+        this.bus.publish({ type: "pools.changed", hostId, pool: e.pool, cause: e.cause });
+        return;
+      case "network.changed":
+        this.bus.publish({ type: "networks.changed", hostId, network: e.network, cause: e.cause });
+        return;
       case "libvirt.status":
         inv.libvirtConnected = e.connected;
         if (!e.connected) console.warn(`[hub] host ${this.names.get(hostId)}: libvirt disconnected: ${e.error ?? ""}`);
