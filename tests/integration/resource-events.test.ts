@@ -76,7 +76,7 @@ labSuite("libvirt", "pool and network events from outside Hangar", () => {
     expect(vols.json.volumes.map((v: { name: string }) => v.name)).toContain("outside.raw");
     took.stopped = await pushed("pool stopped", ["pool-destroy", pool], poolEvent("stopped"));
     expect((await admin.req("GET", `/api/hosts/${hostId}/pools`)).json.pools.find((p: { name: string }) => p.name === pool)).toMatchObject({
-      active: false,
+      state: "inactive",
     });
     took.undefined = await pushed("pool undefined", ["pool-undefine", pool], poolEvent("undefined"));
     expect((await admin.req("GET", `/api/hosts/${hostId}/pools`)).json.pools.map((p: { name: string }) => p.name)).not.toContain(pool);

@@ -15,7 +15,7 @@ import type {
 } from "../../protocol";
 import type { Db } from "../db/client";
 import type { EventBus } from "../events/bus";
-import { AgentCallError, AgentConnection } from "./agent-connection";
+import { AgentCallError, AgentConnection, type CallOptions } from "./agent-connection";
 import { HubEmitter, type HubEvents } from "./hub-events";
 
 interface HostInventory {
@@ -86,10 +86,16 @@ export class AgentHub {
     return this.conns.get(hostId)?.isOpen ?? false;
   }
 
-  async call<M extends MethodName>(hostId: string, method: M, params: MethodParams<M>, timeoutMs?: number): Promise<MethodResult<M>> {
+  async call<M extends MethodName>(
+    hostId: string,
+    method: M,
+    params: MethodParams<M>,
+    timeoutMs?: number,
+    opts?: CallOptions,
+  ): Promise<MethodResult<M>> {
     const c = this.conns.get(hostId);
     if (!c?.isOpen) throw new AgentCallError("offline", `host ${this.names.get(hostId) ?? hostId} is offline (its agent is not connected)`);
-    return c.call(method, params, timeoutMs);
+    return c.call(method, params, timeoutMs, opts);
   }
 
   disconnect(hostId: string, reason: string): void {
