@@ -56,8 +56,13 @@ export interface TaskSpec {
   targetName: string;
   idempotencyKey: string | null;
   input: unknown;
-  /** The agent call, given how long it may take (and the task's id, for progress events). */
-  call: (timeoutMs: number, taskId: string) => Promise<unknown>;
+  /**
+   * The agent call, given how long it may take, the task's id (for progress events) and a
+   * signal that aborts when the task is cancelled (only for `cancellable` tasks).
+   */
+  call: (timeoutMs: number, taskId: string, signal: AbortSignal) => Promise<unknown>;
+  /** POST /api/tasks/<id>/cancel may stop it: the call honours `signal` and cleans up. */
+  cancellable?: boolean;
   /** How long the call may take (default: the configured action timeout); the deadline follows from it. */
   timeoutMs?: number;
   /** What to keep of a successful result (e.g. a new container's id). */
@@ -79,6 +84,8 @@ export class TaskService {
   /** target → the claim in progress: two requests never check and create at once. */
   private readonly claiming = new Map<string, Promise<void>>();
   private sweeper: NodeJS.Timeout | null = null;
+  /** Cancellable tasks running in this process: task id → how to stop it, and who did. */
+  private readonly cancels = new Map<string, { ctl: AbortController; hostId: string; by: string | null }>();
 
   constructor(
     private readonly db: Db,
@@ -119,6 +126,43 @@ export class TaskService {
     this.bus.transient({ type: "task.progress", taskId, done, total });
   }
 
+  /**
+   * Asks a running cancellable task to stop. Answers at once (the task ends, "failed" with
+   * who cancelled it, when its agent has stopped and cleaned up: task.upsert tells).
+   * `allowed` checks the caller's permission on the task's host.
+   */
+  async cancel(taskId: string, user: User, ip: string, allowed: (hostId: string) => boolean): Promise<TaskRow> {
+    const t = await this.db.task.findUnique({ where: { id: taskId }, include: withUser });
+    if (!t) throw new ApiError("not_found", `task: no task ${taskId}`, { task: "unknown" });
+    if (!t.hostId || !allowed(t.hostId)) throw new ApiError("forbidden", "You may not cancel this task");
+    const running = this.cancels.get(taskId);
+    if (!running) {
+      const why = ACTIVE.includes(t.status) ? `a ${t.kind} task cannot be cancelled` : `the task already ended (${t.status})`;
+      throw new ApiError("conflict", `task: ${why}`, { task: why });
+    }
+    if (!running.ctl.signal.aborted) {
+      running.by = user.username;
+      running.ctl.abort();
+      void audit(this.db, {
+        actor: user.username,
+        userId: user.id,
+        action: "task.cancel",
+        target: `${t.targetName} (${t.kind} ${t.id})`,
+        outcome: "success",
+        ip,
+        details: { taskId },
+      });
+    }
+    return taskRow(t);
+  }
+
+  /** A call that failed after its task was cancelled ends with who cancelled it. */
+  private cancelled(taskId: string, err: unknown): unknown {
+    const c = this.cancels.get(taskId);
+    if (!c?.ctl.signal.aborted) return err;
+    return new Error(`Cancelled by ${c.by ?? "a user"}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
   /** The earlier task for a retried request with the same Idempotency-Key. */
   async replay(user: User, key: string | null): Promise<{ task: TaskRow; done: boolean; replay: true } | null> {
     if (!key) return null;
@@ -139,16 +183,19 @@ export class TaskService {
     this.bus.publish({ type: "task.upsert", task: taskRow(task) });
 
     let result: unknown;
+    const ctl = new AbortController();
+    if (t.cancellable) this.cancels.set(task.id, { ctl, hostId: t.hostId, by: null });
     const outcome = t
-      .call(timeoutMs, task.id)
+      .call(timeoutMs, task.id, ctl.signal)
       .then(
         (r) => {
           result = r;
           return this.finish(task.id, "succeeded", null, t.describe?.(r), t.retarget?.(r));
         },
-        (err: unknown) => this.failed(task.id, t, err),
+        (err: unknown) => this.failed(task.id, t, this.cancelled(task.id, err)),
       )
       .finally(() => {
+        this.cancels.delete(task.id);
         if (this.locks.get(lockKey) === task.id) this.locks.delete(lockKey);
       });
     void audit(this.db, {
