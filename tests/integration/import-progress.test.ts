@@ -15,8 +15,6 @@ import { labSuite, until, virsh } from "../helpers/lab";
 import { EventRecorder } from "../helpers/events";
 import { act, finalTask } from "../helpers/tasks";
 
-const MiB = 1024 * 1024;
-
 labSuite("libvirt", "import progress and cancel", () => {
   let srv: TestServer;
   let admin: Client;
@@ -28,7 +26,9 @@ labSuite("libvirt", "import progress and cancel", () => {
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), "hx-prov-bin-"));
   const wrapper = path.join(bin, "qemu-img");
   // Every conversion at about 16 MiB/s: 48 MiB of data take ~3 s, 256 MiB ~16 s.
-  fs.writeFileSync(wrapper, `#!/bin/sh\nif [ "$1" = convert ]; then shift; exec qemu-img convert -r 16M "$@"; fi\nexec qemu-img "$@"\n`, { mode: 0o755 });
+  fs.writeFileSync(wrapper, `#!/bin/sh\nif [ "$1" = convert ]; then shift; exec qemu-img convert -r 16M "$@"; fi\nexec qemu-img "$@"\n`, {
+    mode: 0o755,
+  });
 
   const vols = () =>
     virsh("vol-list", pool)
@@ -46,9 +46,11 @@ labSuite("libvirt", "import progress and cancel", () => {
     }
   };
   const progressOf = (taskId: string, from = 0) =>
-    ev.events.slice(from).filter((e): e is Extract<BrowserEvent, { type: "task.progress" }> & { receivedAt: number } =>
-      e.type === "task.progress" && e.taskId === taskId,
-    );
+    ev.events
+      .slice(from)
+      .filter(
+        (e): e is Extract<BrowserEvent, { type: "task.progress" }> & { receivedAt: number } => e.type === "task.progress" && e.taskId === taskId,
+      );
   const startImport = async (sourceVolume: string, name: string) => {
     const r = await admin.req("POST", `/api/machines/${hostId}/import`, { sourcePool: pool, sourceVolume, targetPool: pool, name });
     expect(r.status, JSON.stringify(r.json)).toBe(202);
@@ -58,7 +60,9 @@ labSuite("libvirt", "import progress and cancel", () => {
   beforeAll(async () => {
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1", HANGAR_QEMU_IMG: wrapper }));
     const host = await until("local host online", async () =>
-      (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string; libvirtConnected: boolean }) => h.status === "online" && h.libvirtConnected),
+      (await admin.req("GET", "/api/hosts")).json.hosts.find(
+        (h: { status: string; libvirtConnected: boolean }) => h.status === "online" && h.libvirtConnected,
+      ),
     );
     hostId = host.id;
     expect((await act(admin, `/api/hosts/${hostId}/pools`, { name: pool, path: dir })).task.status).toBe("succeeded");

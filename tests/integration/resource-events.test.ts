@@ -28,7 +28,9 @@ labSuite("libvirt", "pool and network events from outside Hangar", () => {
   beforeAll(async () => {
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
     const host = await until("local host online with libvirt", async () =>
-      (await admin.req("GET", "/api/hosts")).json.hosts.find((h: { status: string; libvirtConnected: boolean }) => h.status === "online" && h.libvirtConnected),
+      (await admin.req("GET", "/api/hosts")).json.hosts.find(
+        (h: { status: string; libvirtConnected: boolean }) => h.status === "online" && h.libvirtConnected,
+      ),
     );
     hostId = host.id;
     ev = await EventRecorder.open(srv.url, admin.cookie);
@@ -59,8 +61,7 @@ labSuite("libvirt", "pool and network events from outside Hangar", () => {
     const e = await ev.waitFor(what, pred, mark, WITHIN_MS);
     return e.receivedAt - t0;
   };
-  const poolEvent = (cause: string) => (e: BrowserEvent) =>
-    e.type === "pools.changed" && e.hostId === hostId && e.pool === pool && e.cause === cause;
+  const poolEvent = (cause: string) => (e: BrowserEvent) => e.type === "pools.changed" && e.hostId === hostId && e.pool === pool && e.cause === cause;
   const netEvent = (cause: string) => (e: BrowserEvent) =>
     e.type === "networks.changed" && e.hostId === hostId && e.network === net && e.cause === cause;
 
@@ -86,10 +87,7 @@ labSuite("libvirt", "pool and network events from outside Hangar", () => {
 
   it("pushes networks.changed for virsh net-define, start, destroy and undefine", async () => {
     const xml = path.join(dir, "net.xml");
-    fs.writeFileSync(
-      xml,
-      `<network><name>${net}</name><ip address='172.29.${octet}.1' prefix='24'/></network>`,
-    );
+    fs.writeFileSync(xml, `<network><name>${net}</name><ip address='172.29.${octet}.1' prefix='24'/></network>`);
     const took: Record<string, number> = {};
     took.defined = await pushed("network defined", ["net-define", xml], netEvent("defined"));
     took.started = await pushed("network started", ["net-start", net], netEvent("started"));

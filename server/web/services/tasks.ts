@@ -5,6 +5,8 @@ import type { Services } from "../services";
 import type { Caller } from "./caller";
 
 export async function cancelTask(svc: Services, caller: Caller, taskId: string) {
-  const task = await svc.tasks.cancel(taskId, caller.user, caller.ip, (hostId) => svc.access.can(caller.user, "vm.create", { type: "host", id: hostId }));
+  const task = await svc.tasks.cancel(taskId, caller.user, caller.ip, (hostId) =>
+    svc.access.can(caller.user, "vm.create", { type: "host", id: hostId }),
+  );
   return { task };
 }
