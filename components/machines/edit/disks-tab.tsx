@@ -156,7 +156,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
         >
           <h2 className="w-full font-medium">Add a disk</h2>
           <label className="flex flex-col gap-1">
-            Volume
+            Source
             <select className={box} value={add.mode} onChange={(e) => setAdd({ ...add, mode: e.target.value, volume: "" })}>
               <option value="new">new volume</option>
               <option value="existing">existing volume</option>
