@@ -1,4 +1,4 @@
-// An import's progress and cancel through the whole stack, on the real libvirtd and Debian's
+// An import's progress and cancel (and a volume clone's progress) through the whole stack, on the real libvirtd and Debian's
 // qemu-img: the agent forwards qemu-img's percentage as progress frames of its running call,
 // the server turns them into the task's task.progress events; cancelling the task kills
 // qemu-img on the host and leaves no partial file, no volume and no VM. qemu-img is the real
@@ -150,6 +150,26 @@ labSuite("libvirt", "import progress and cancel", () => {
     const audit = await admin.req("GET", "/api/audit?action=task.cancel");
     expect(JSON.stringify(audit.json)).toContain(taskId);
   }, 90_000);
+
+  it("a volume clone reports the copy's bytes as task.progress, ending at the source's allocation", async () => {
+    const src = (await admin.req("GET", `/api/hosts/${hostId}/pools/${pool}/volumes`)).json.volumes.find(
+      (v: { name: string }) => v.name === "big.vmdk",
+    );
+    const mark = ev.mark;
+    const r = await act(
+      admin,
+      `/api/hosts/${hostId}/pools/${pool}/volumes/big.vmdk/actions`,
+      { action: "clone", newName: "big-copy.raw" },
+      { recorder: ev, timeoutMs: 120_000 },
+    );
+    expect(r.task, r.task.error ?? "").toMatchObject({ kind: "volume.clone", status: "succeeded" });
+    const seen = progressOf(r.task.id, mark);
+    expect(seen.length).toBeGreaterThanOrEqual(1);
+    expect(seen.every((e) => e.total === src.allocation)).toBe(true);
+    expect(seen.at(-1)!.done).toBe(src.allocation);
+    console.log(`clone of ${src.allocation} bytes: ${seen.length} progress reports`);
+    expect(vols()).toContain("big-copy.raw");
+  }, 150_000);
 
   it("a task that cannot be cancelled (a pool action) is a 409; a viewer may not cancel (403)", async () => {
     const r = await act(admin, `/api/hosts/${hostId}/pools/${pool}/actions`, { action: "refresh" });
