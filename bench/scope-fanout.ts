@@ -11,13 +11,16 @@
 // Printed per kind (medians over rounds): events/s published, server CPU µs per event per
 // socket (process.cpuUsage: filter + ws framing + socket writes), and the ratio to unscoped
 // (goal ≤ 1.3×). Then the check alone: ns per admits() call.
+// Measured 2026-12-04 (2 shared cores, 5 rounds × 5,000 events, medians): unscoped 3.55 µs,
+// scoped 0.37 µs (0.10×: 100 of 5,000 events sent per socket), scoped-all 3.86 µs (1.09×);
+// the check alone 63 / 129 / 116 ns per event per socket.
 // Run: npx tsx bench/scope-fanout.ts   (no lab needed)
 //   BENCH_ROUNDS=5 rounds per kind; BENCH_EVENTS=5000 events per round.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { AccessService, tagKey } from "../server/web/auth/access";
+import { AccessService } from "../server/web/auth/access";
 import type { Db } from "../server/web/db/client";
 import { EventBus } from "../server/web/events/bus";
 import { AudienceFilter, audienceOf, type AudienceContext } from "../server/web/events/audience";
@@ -201,7 +204,6 @@ async function main(): Promise<void> {
   }
   const check = Object.fromEntries(KINDS.map((k) => [k, checkOnly(k, ctx, bus)]));
   console.log(`[scope-fanout] the check alone (admits per event per socket): ${KINDS.map((k) => `${k} ${check[k]!.toFixed(1)} ns`).join(", ")}`);
-  console.log(`[scope-fanout] tags kept: ${access.snapshot.tags.size} tagged VMs (${tagKey("vm", HOSTS[0]!, vms[0]!.uuid)} …)`);
 }
 
 main().catch((err: unknown) => {
