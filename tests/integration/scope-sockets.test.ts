@@ -209,6 +209,27 @@ labSuite("libvirt", "scoped rights on the event, metric and console sockets (rea
     s.ws.close();
   });
 
+  it("a Prometheus scrape with the user's API token carries only what the user may read", async () => {
+    const t = await sam.req("POST", "/api/tokens", { name: "scrape", permissions: ["host.read", "vm.read"], expiresInDays: 1 });
+    expect(t.status, JSON.stringify(t.json)).toBe(201);
+    const scrape = async (value: string) => {
+      const r = await fetch(`${srv.url}/metrics`, { headers: { Authorization: `Bearer ${value}` } });
+      expect(r.status).toBe(200);
+      return r.text();
+    };
+    const mine = await scrape(t.json.value);
+    expect(mine).toContain(`uuid="${uuid[SEEN]}"`);
+    expect(mine).not.toContain(uuid[HIDDEN]!);
+    expect(mine).not.toContain(uuid[GUEST]!);
+    // A tag on a VM gives nothing on its host: no host gauge, no host series.
+    expect(mine).not.toContain("hangar_host_");
+    // The admin's token sees the whole fleet, the same moment.
+    const a = await admin.req("POST", "/api/tokens", { name: "scrape", permissions: ["host.read", "vm.read"], expiresInDays: 1 });
+    const all = await scrape(a.json.value);
+    for (const name of [SEEN, HIDDEN, GUEST]) expect(all).toContain(`uuid="${uuid[name]}"`);
+    expect(all).toContain("hangar_host_up");
+  });
+
   it("disabling the user closes its event socket within a second", async () => {
     const s = await openEvents(srv, sam.cookie);
     await until("hello", () => s.got.length > 0, 5000, 10);
