@@ -137,6 +137,22 @@ labSuite("libvirt", "scoped rights on the event, metric and console sockets (rea
     all.ws.close();
   });
 
+  it("task events go to readers of the task's machine only", async () => {
+    const mine = await openEvents(srv, sam.cookie);
+    const all = await openEvents(srv, admin.cookie);
+    await until("hellos", () => mine.got.length > 0 && all.got.length > 0, 5000, 10);
+    // Both off: resume is refused by libvirt, but each task is created (and pushed) first.
+    for (const name of [SEEN, HIDDEN]) await admin.req("POST", `/api/machines/${hostId}/${uuid[name]}/actions`, { action: "resume" });
+    const finished = (got: Got, name: string) => () =>
+      got.find((e) => e.type === "task.upsert" && e.task.targetId === uuid[name] && e.task.status === "failed");
+    await until("admin sees both tasks end", () => finished(all.got, SEEN)() && finished(all.got, HIDDEN)(), 15_000, 20);
+    await until("sam sees its machine's task", finished(mine.got, SEEN), 5000, 20);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(anyOf(mine.got, uuid[HIDDEN]!)).toEqual([]);
+    mine.ws.close();
+    all.ws.close();
+  });
+
   it("metric series of another VM are refused, naming them; its own are subscribed", async () => {
     const s = await openEvents(srv, sam.cookie);
     const hidden = `vm/${hostId}/${uuid[HIDDEN]}`;
