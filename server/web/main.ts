@@ -19,6 +19,7 @@ import { agentRoute } from "./ws/agent-socket";
 import { consoleRoute } from "./ws/console-socket";
 import { agentDataRoute } from "./ws/agent-data-socket";
 import { ConsoleBroker } from "./consoles/broker";
+import { watchConsoleRights } from "./consoles/rights-watch";
 import { ConsoleRelay } from "./console-relay/relay-process";
 import { ConsoleTickets } from "./consoles/tickets";
 import { MetricsService } from "./metrics/metrics-service";
@@ -63,7 +64,7 @@ async function main(): Promise<void> {
   const totp = new TotpService(db, { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs });
   await totp.load();
   const access = new AccessService(db);
-  await access.reload();
+  await access.start();
   const svc: Services = {
     config,
     db,
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
     startedAt: started,
   };
   sessions.onRevoke((ids) => svc.sockets.closeSessions(ids, "session revoked"));
+  // Rights withdrawn (here or by another process): consoles, logs and exec no longer allowed close.
+  watchConsoleRights(access, svc.consoles);
   const stopAuditPrune = startAuditPruneJob(db, config.auditPruneMs);
   setServices(svc);
 
@@ -147,6 +150,7 @@ async function main(): Promise<void> {
     void localAgent?.stop();
     hub.close();
     tasks.stop();
+    access.stop();
     stopAuditPrune();
     svc.sockets.closeAll();
     upgrades.close();
