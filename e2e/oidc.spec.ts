@@ -78,5 +78,7 @@ test("sign in through the provider's page; a viewer-mapped user sees no power bu
 test("a callback this browser did not start lands on the sign-in page with the reason", async ({ page }) => {
   await page.goto(srv.url + "/api/auth/oidc/callback?code=stolen&state=forged");
   await expect(page).toHaveURL(/\/login\?oidc_error=state$/);
-  await expect(page.getByRole("alert").filter({ hasText: "Single sign-on failed" })).toContainText("does not belong to a sign-in started in this browser");
+  await expect(page.getByRole("alert").filter({ hasText: "Single sign-on failed" })).toContainText(
+    "does not belong to a sign-in started in this browser",
+  );
 });

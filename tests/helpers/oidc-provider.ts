@@ -154,7 +154,8 @@ export async function signInAtProvider(jar: CookieJar, authUrl: string, login: s
     }
     const html = await res.text();
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
-    if (res.status !== 200 || !action || !html.includes('name="login"')) throw new Error(`unexpected provider answer ${res.status} at ${url}:\n${html.slice(0, 500)}`);
+    if (res.status !== 200 || !action || !html.includes('name="login"'))
+      throw new Error(`unexpected provider answer ${res.status} at ${url}:\n${html.slice(0, 500)}`);
     url = new URL(action, url).href;
     init = {
       method: "POST",

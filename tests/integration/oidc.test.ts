@@ -34,7 +34,7 @@ describe("OIDC sign-in", () => {
     await idp?.close();
   });
 
-  const sql = <T,>(fn: (db: Database.Database) => T): T => {
+  const sql = <T>(fn: (db: Database.Database) => T): T => {
     const db = new Database(path.join(srv.dir, "hangar.db"));
     try {
       return fn(db);
@@ -86,7 +86,7 @@ describe("OIDC sign-in", () => {
   it("offers the provider on the sign-in page and groups from the map exist", async () => {
     const page = await (await fetch(`${srv.url}/login`)).text();
     expect(page).toContain("Sign in with <!-- -->Test IdP");
-    const groups = sql((db) => db.prepare("SELECT name, oidcClaim FROM \"Group\" ORDER BY name").all());
+    const groups = sql((db) => db.prepare('SELECT name, oidcClaim FROM "Group" ORDER BY name').all());
     expect(groups).toEqual([
       { name: "ops-team", oidcClaim: "ops" },
       { name: "view-team", oidcClaim: "view" },
@@ -101,7 +101,11 @@ describe("OIDC sign-in", () => {
     const row = sql((db) => db.prepare("SELECT oidcIssuer, oidcSubject FROM User WHERE username = 'alice'").get());
     expect(row).toEqual({ oidcIssuer: plan.issuer, oidcSubject: "alice" });
     const groups = sql((db) =>
-      db.prepare("SELECT g.name, m.source FROM GroupMember m JOIN \"Group\" g ON g.id = m.groupId JOIN User u ON u.id = m.userId WHERE u.username = 'alice'").all(),
+      db
+        .prepare(
+          "SELECT g.name, m.source FROM GroupMember m JOIN \"Group\" g ON g.id = m.groupId JOIN User u ON u.id = m.userId WHERE u.username = 'alice'",
+        )
+        .all(),
     );
     expect(groups).toEqual([{ name: "ops-team", source: "oidc" }]);
     const a = lastAudit();
@@ -144,7 +148,9 @@ describe("OIDC sign-in", () => {
     const { jar } = await signIn("alice");
     const groups = sql((db) =>
       db
-        .prepare("SELECT g.name, m.source FROM GroupMember m JOIN \"Group\" g ON g.id = m.groupId JOIN User u ON u.id = m.userId WHERE u.username = 'alice' ORDER BY g.name")
+        .prepare(
+          "SELECT g.name, m.source FROM GroupMember m JOIN \"Group\" g ON g.id = m.groupId JOIN User u ON u.id = m.userId WHERE u.username = 'alice' ORDER BY g.name",
+        )
         .all(),
     );
     expect(groups).toEqual([

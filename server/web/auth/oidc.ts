@@ -108,7 +108,11 @@ export class OidcService {
     if (!flow || flow.expiresAt <= this.now()) throw new OidcError("state", "no sign-in was started in this browser, or it expired");
     if (search.get("state") !== flow.state) throw new OidcError("state", "the state returned does not match the sign-in this browser started");
     const error = search.get("error");
-    if (error) throw new OidcError("provider", `the provider refused: ${error}${search.get("error_description") ? ` (${search.get("error_description")})` : ""}`);
+    if (error)
+      throw new OidcError(
+        "provider",
+        `the provider refused: ${error}${search.get("error_description") ? ` (${search.get("error_description")})` : ""}`,
+      );
     const cfg = await this.provider();
     // The redirect URI the provider saw, with the answer's parameters: openid-client takes
     // the redirect_uri for the token request from it.
@@ -190,5 +194,8 @@ function refusal(err: unknown): OidcError {
     if ((e as { claim?: unknown }).claim === "nonce") return new OidcError("nonce", "the ID token's nonce does not match this sign-in");
   }
   const code = (err as { code?: unknown }).code;
-  return new OidcError("token", `the provider's answer failed verification: ${(err as Error).message}${typeof code === "string" ? ` (${code})` : ""}`);
+  return new OidcError(
+    "token",
+    `the provider's answer failed verification: ${(err as Error).message}${typeof code === "string" ? ` (${code})` : ""}`,
+  );
 }
