@@ -141,7 +141,9 @@ async function linkedUser(svc: Services, id: OidcIdentity): Promise<User> {
 /** preferred_username made valid for UsernameSchema; a name from the subject when nothing is left. */
 export function usernameBase(preferred: string | null, subject: string): string {
   const cleaned = (preferred ?? "")
+    // Accents dropped (é → e) rather than turned into dashes.
     .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
     .replace(/[^A-Za-z0-9._-]+/g, "-")
     .replace(/^[^A-Za-z0-9]+/, "")
     .slice(0, 56);
