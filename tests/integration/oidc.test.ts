@@ -212,3 +212,19 @@ describe("OIDC sign-in", () => {
     expect(page).toContain("This account is disabled");
   });
 });
+
+describe("OIDC sign-in with the provider down", () => {
+  it("sends the browser back to the sign-in page saying so, and local sign-in still works", async () => {
+    const plan = await planProvider(); // planned, never started: nothing listens on its port
+    const { srv, admin } = await startWithAdmin(plan.env(""));
+    try {
+      const start = await new CookieJar().fetch(`${srv.url}/api/auth/oidc/start`);
+      expect(start.status).toBe(303);
+      expect(start.headers.get("location")).toBe("/login?oidc_error=unavailable");
+      expect((await admin.req("GET", "/api/auth/me")).status).toBe(200);
+      expect(await (await fetch(`${srv.url}/login?oidc_error=unavailable`)).text()).toContain("the identity provider did not answer");
+    } finally {
+      await srv.stop();
+    }
+  });
+});
