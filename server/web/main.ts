@@ -11,6 +11,8 @@ import { SetupTokens } from "./auth/setup-token";
 import { ApiTokenService } from "./auth/api-tokens";
 import { TotpService } from "./auth/totp";
 import { AccessService } from "./auth/access";
+import { OidcService } from "./auth/oidc";
+import { applyGroupMap } from "./auth/oidc-groups";
 import { setServices, type Services } from "./services";
 import { SocketRegistry } from "./ws/socket-registry";
 import { createUpgradeHandler } from "./ws/upgrade";
@@ -63,8 +65,10 @@ async function main(): Promise<void> {
   const localUrl = `http://127.0.0.1:${config.port}`;
   const totp = new TotpService(db, { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs });
   await totp.load();
+  if (config.oidc) await applyGroupMap(db, config.oidc.groupMap);
   const access = new AccessService(db);
   await access.start();
+  const baseUrl = config.publicUrl?.origin ?? localUrl;
   const svc: Services = {
     config,
     db,
@@ -74,6 +78,7 @@ async function main(): Promise<void> {
     loginByAddress: new FailureLimiter(config.loginMaxFailures * 4, config.loginWindowMs),
     apiTokens: new ApiTokenService(db, access),
     access,
+    oidc: config.oidc ? new OidcService(config.oidc, baseUrl) : null,
     totp,
     sockets: new SocketRegistry(config.wsPingMs, (id) => sessions.isAlive(id)),
     bus,
@@ -82,7 +87,7 @@ async function main(): Promise<void> {
     consoles: new ConsoleBroker(hub, bus, relay),
     consoleTickets: new ConsoleTickets(config.consoleTicketMs),
     metrics,
-    baseUrl: config.publicUrl?.origin ?? localUrl,
+    baseUrl,
     startedAt: started,
   };
   sessions.onRevoke((ids) => svc.sockets.closeSessions(ids, "session revoked"));
