@@ -78,6 +78,16 @@ export type TaskRow = z.infer<typeof TaskRow>;
 /** Browser → server on /ws/events: a keep-alive, answered with pong. (Metric subscriptions: metrics.ts.) */
 export const PingMessage = z.strictObject({ type: z.literal("ping") });
 
+/**
+ * Events with a `seq` may also carry `prev`: a user with scoped rights is sent only the
+ * events of what they may see, so the seqs they receive have gaps. `prev` (the seq this
+ * socket was sent last) says the gap before this event held nothing for them; without it a
+ * skipped seq means something was lost and the client refetches.
+ */
+export interface SeqGap {
+  prev?: number;
+}
+
 export type BrowserEvent =
   // First message of every socket. `seq` is the last event before the ones that follow;
   // `resumed` says the missed events after the client's resume point follow (else the

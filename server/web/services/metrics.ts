@@ -4,7 +4,7 @@ import type { Services } from "../services";
 import { ApiError } from "../http/errors";
 import { fleetSummary } from "../metrics/fleet-summary";
 import { MetricsService } from "../metrics/metrics-service";
-import { prometheusText } from "../metrics/prometheus";
+import { prometheusText, type ScrapeScope } from "../metrics/prometheus";
 import { parseSeries } from "../../protocol/metrics";
 
 export async function dashboard(svc: Services) {
@@ -31,8 +31,8 @@ export function metricsStatus(svc: Services) {
   return { ...svc.metrics.status(), rssBytes: process.memoryUsage.rss() };
 }
 
-/** Every host's latest samples in Prometheus' text format, named by host name. */
-export async function prometheusScrape(svc: Services): Promise<string> {
+/** Every host's latest samples in Prometheus' text format, named by host name; `may`: only what the credential may read. */
+export async function prometheusScrape(svc: Services, may?: ScrapeScope): Promise<string> {
   const hosts = await svc.db.host.findMany({ select: { id: true, name: true } });
-  return prometheusText(svc, new Map(hosts.map((h) => [h.id, h.name])));
+  return prometheusText(svc, new Map(hosts.map((h) => [h.id, h.name])), Date.now(), may);
 }

@@ -44,7 +44,8 @@ export async function signIn(
   return { user: publicUser(user), token: await openSession(svc, user, client) };
 }
 
-async function openSession(svc: Services, user: User, client: Client): Promise<string> {
+/** A new session for a user who passed sign-in (password, second factor or OIDC); its token. */
+export async function openSession(svc: Services, user: User, client: Client): Promise<string> {
   const { token } = await svc.sessions.create(user.id, { userAgent: client.userAgent, ip: client.ip });
   return token;
 }

@@ -53,6 +53,8 @@ export async function setDisabled(svc: Services, { user: actor, ip }: Caller, us
   // After the flag is written: a request racing this sees either a revoked session or a
   // disabled user (sessions.validate checks both), never a live one.
   const revoked = disabled ? await svc.sessions.revokeAllForUser(userId) : 0;
+  // Other server processes (and every open socket here) re-check this account.
+  await svc.access.reload();
   await audit(svc.db, {
     actor: actor.username,
     userId: actor.id,
@@ -72,6 +74,8 @@ export async function setRole(svc: Services, { user: actor, ip }: Caller, userId
     throw new ApiError("conflict", "Hangar needs at least one admin: make someone else admin first", { role: "last admin" });
   const updated = await svc.db.user.update({ where: { id: userId }, data: { role } });
   const closed = svc.consoles.closeForbidden((v) => v.userId !== userId || svc.access.can({ id: userId, role }, v.permission, v.resource));
+  // Event sockets take the new role (dropping metric series it no longer reads); other processes follow.
+  await svc.access.reload();
   await audit(svc.db, {
     actor: actor.username,
     userId: actor.id,
@@ -93,5 +97,6 @@ export async function deleteUser(svc: Services, { user: actor, ip }: Caller, use
   // Sessions first, so every open socket of theirs closes; tasks and audit keep the history.
   await svc.sessions.revokeAllForUser(userId);
   await svc.db.user.delete({ where: { id: userId } });
+  await svc.access.reload();
   await audit(svc.db, { actor: actor.username, userId: actor.id, action: "user.delete", target: target.username, outcome: "success", ip });
 }

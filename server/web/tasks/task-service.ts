@@ -6,6 +6,7 @@
 import type { TaskRow } from "../../protocol";
 import type { Db, Task, User } from "../db/client";
 import type { EventBus } from "../events/bus";
+import { taskAudience, type Audience } from "../events/audience";
 import type { AgentHub } from "../agents/hub";
 import { isAgentCallError } from "../agents/agent-connection";
 import { ApiError, type ErrorCode } from "../http/errors";
@@ -86,6 +87,8 @@ export class TaskService {
   private sweeper: NodeJS.Timeout | null = null;
   /** Cancellable tasks running in this process: task id → how to stop it, and who did. */
   private readonly cancels = new Map<string, { ctl: AbortController; hostId: string; by: string | null }>();
+  /** Who may see the progress of a task in flight (its events carry the task's id only). */
+  private readonly audiences = new Map<string, Audience>();
 
   constructor(
     private readonly db: Db,
@@ -123,7 +126,8 @@ export class TaskService {
 
   /** How far a running task is (bytes of an upload): a live event only, nothing stored. */
   progress(taskId: string, done: number, total: number | null): void {
-    this.bus.transient({ type: "task.progress", taskId, done, total });
+    // A task not (or no longer) in flight here: fleet-wide task readers only.
+    this.bus.transient({ type: "task.progress", taskId, done, total }, this.audiences.get(taskId) ?? { kind: "fleet", permission: "task.read" });
   }
 
   /**
@@ -180,7 +184,8 @@ export class TaskService {
     const claimed = await this.serially(lockKey, () => this.claim(t, lockKey));
     if ("replay" in claimed) return claimed;
     const { task, timeoutMs } = claimed;
-    this.bus.publish({ type: "task.upsert", task: taskRow(task) });
+    this.audiences.set(task.id, taskAudience(task));
+    this.publish(task);
 
     let result: unknown;
     const ctl = new AbortController();
@@ -196,6 +201,7 @@ export class TaskService {
       )
       .finally(() => {
         this.cancels.delete(task.id);
+        this.audiences.delete(task.id);
         if (this.locks.get(lockKey) === task.id) this.locks.delete(lockKey);
       });
     void audit(this.db, {
@@ -236,8 +242,7 @@ export class TaskService {
       },
       include: withUser,
     });
-    const row = taskRow(t);
-    this.bus.publish({ type: "task.upsert", task: row });
+    const row = this.publish(t);
     return { row, status, errorCode: isAgentCallError(err) ? err.code : null };
   }
 
@@ -336,8 +341,7 @@ export class TaskService {
     for (const { id } of rows) {
       // Only a task still active is changed: a result that arrived meanwhile wins.
       const n = await this.db.task.updateMany({ where: { id, status: { in: ACTIVE } }, data: { status: "unknown", error, finishedAt: null } });
-      if (n.count)
-        this.bus.publish({ type: "task.upsert", task: taskRow(await this.db.task.findUniqueOrThrow({ where: { id }, include: withUser })) });
+      if (n.count) this.publish(await this.db.task.findUniqueOrThrow({ where: { id }, include: withUser }));
     }
     return rows.length;
   }
@@ -357,7 +361,14 @@ export class TaskService {
         data: { status: v.status, error: v.error ?? null, finishedAt: new Date(), resultJson: JSON.stringify({ reconciled: true, state: v.state }) },
         include: withUser,
       });
-      this.bus.publish({ type: "task.upsert", task: taskRow(u) });
+      this.publish(u);
     }
+  }
+
+  /** A task row changed: to whoever may read its target, and to the user who started it. */
+  private publish(t: TaskWithUser): TaskRow {
+    const row = taskRow(t);
+    this.bus.publish({ type: "task.upsert", task: row }, taskAudience(t));
+    return row;
   }
 }
