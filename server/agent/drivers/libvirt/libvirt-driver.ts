@@ -24,21 +24,12 @@ import {
   domainShutdown,
   domainSuspend,
   domainUndefine,
-  registerNetworkEvent,
-  registerStoragePoolEvent,
   storageVolDelete,
   storageVolLookupByPath,
   type DomainRef,
 } from "../../libvirt";
-import {
-  DomainEventId,
-  DomainStatsTypes,
-  GetAllDomainStatsFlags,
-  LifecycleEvent,
-  ListDomainsFlags,
-  NetworkEventId,
-  PoolEventId,
-} from "../../libvirt/procedures";
+import { DomainEventId, DomainStatsTypes, GetAllDomainStatsFlags, LifecycleEvent, ListDomainsFlags } from "../../libvirt/procedures";
+import { forwardPoolNetworkEvents, registerPoolNetworkEvents } from "./pool-network-events";
 import { DriverError, type DomainActionOptions, type HypervisorDriver } from "../driver";
 import { parseDomainXml, type XmlFacts } from "./domain-xml";
 import type { LibvirtAreaContext } from "./areas/context";
@@ -139,11 +130,7 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
     client.on("agent-lifecycle", (e) => this.onDomainEvent(e.dom, "agent-lifecycle"));
     client.on("metadata-change", (e) => this.onDomainEvent(e.dom, "metadata-change"));
     client.on("balloon-change", (e) => this.onDomainEvent(e.dom, "balloon-change"));
-    // Pools and networks are not kept here (the server reads them when asked): their events
-    // only tell the server which host's lists are out of date, virsh changes included.
-    client.on("pool-lifecycle", (e) => this.emit({ kind: "pool.changed", pool: e.pool.name, cause: poolCause(e.event) }));
-    client.on("pool-refresh", (e) => this.emit({ kind: "pool.changed", pool: e.pool.name, cause: "refreshed" }));
-    client.on("network-lifecycle", (e) => this.emit({ kind: "network.changed", network: e.net.name, cause: networkCause(e.event) }));
+    forwardPoolNetworkEvents(client, (e) => this.emit(e));
     client.on("close", (err) => {
       if (this.client !== client) return;
       this.client = null;
@@ -166,12 +153,7 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
         DomainEventId.METADATA_CHANGE,
         DomainEventId.BALLOON_CHANGE,
       ];
-      await Promise.all([
-        ...ids.map((id) => client.registerDomainEvent(id)),
-        registerStoragePoolEvent(client, PoolEventId.LIFECYCLE),
-        registerStoragePoolEvent(client, PoolEventId.REFRESH),
-        registerNetworkEvent(client, NetworkEventId.LIFECYCLE),
-      ]);
+      await Promise.all([...ids.map((id) => client.registerDomainEvent(id)), registerPoolNetworkEvents(client)]);
     } catch (err) {
       await client.close().catch(() => undefined);
       this.retry(
@@ -383,14 +365,6 @@ const XML_UNCHANGED = new Set(["suspended", "resumed", "agent-lifecycle", "metad
 function lifecycleCause(event: number): string {
   const names = ["defined", "undefined", "started", "suspended", "resumed", "stopped", "shutdown", "pmsuspended", "crashed"];
   return names[event] ?? `lifecycle-${event}`;
-}
-
-function poolCause(event: number): string {
-  return ["defined", "undefined", "started", "stopped", "created", "deleted"][event] ?? `lifecycle-${event}`;
-}
-
-function networkCause(event: number): string {
-  return ["defined", "undefined", "started", "stopped"][event] ?? `lifecycle-${event}`;
 }
 
 /** libvirt's refusals become protocol error codes with libvirt's own message. */
