@@ -64,6 +64,7 @@ async function main(): Promise<void> {
   await totp.load();
   const access = new AccessService(db);
   await access.reload();
+  hub.useTags((type, hostId, id) => access.tagsOf({ type, hostId, id }));
   const svc: Services = {
     config,
     db,
