@@ -8,6 +8,8 @@ import { ApiError } from "../http/errors";
 import { createHost, enroll, hostRow, renewEnrollment } from "../agents/hosts";
 import { enrollCommand } from "../agents/enroll-command";
 import type { Caller } from "./caller";
+import type { User } from "../db/client";
+import { visibleContainers, visibleHostIds, visibleMachines } from "./visibility";
 
 async function knownHost(svc: Services, hostId: string): Promise<Host> {
   const h = await svc.db.host.findUnique({ where: { id: hostId } });
@@ -15,9 +17,25 @@ async function knownHost(svc: Services, hostId: string): Promise<Host> {
   return h;
 }
 
-export async function listHosts(svc: Services): Promise<HostRow[]> {
+/**
+ * The hosts the caller may see (host.read on it, or a VM or container on it they may read;
+ * see visibleHostIds). Without host.read fleet-wide, a host's counts are of what they see.
+ */
+export async function listHosts(svc: Services, user: User): Promise<HostRow[]> {
   const hosts = await svc.db.host.findMany({ orderBy: { name: "asc" } });
-  return hosts.map((h) => hostRow(h, svc.hub));
+  if (svc.access.can(user, "host.read") && svc.access.can(user, "vm.read") && svc.access.can(user, "container.read"))
+    return hosts.map((h) => hostRow(h, svc.hub));
+  const shown = visibleHostIds(
+    svc,
+    user,
+    hosts.map((h) => h.id),
+  );
+  const count = (rows: { hostId: string }[], id: string) => rows.reduce((n, r) => n + (r.hostId === id ? 1 : 0), 0);
+  const machines = visibleMachines(svc, user);
+  const containers = visibleContainers(svc, user);
+  return hosts
+    .filter((h) => shown.has(h.id))
+    .map((h) => ({ ...hostRow(h, svc.hub), machineCount: count(machines, h.id), containerCount: count(containers, h.id) }));
 }
 
 export async function getHost(svc: Services, hostId: string): Promise<HostRow> {
