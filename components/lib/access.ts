@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Permission } from "@/server/protocol/roles";
 import { api } from "./api";
 import { keys } from "./query-keys";
+import type { PublicUser } from "./queries";
 
 export interface GroupRow {
   id: string;
@@ -37,6 +38,8 @@ export const fetchRoles = () => api<{ roles: RoleRow[] }>("/api/roles");
 export const fetchAssignments = () => api<{ assignments: AssignmentRow[] }>("/api/assignments");
 export const fetchTags = () => api<{ tags: { name: string; count: number }[] }>("/api/tags");
 
+/** The team (same key and shape as the Team panel's list). */
+export const useUsers = (enabled = true) => useQuery({ queryKey: keys.users(), queryFn: () => api<{ users: PublicUser[] }>("/api/users"), enabled });
 export const useGroups = (enabled = true) => useQuery({ queryKey: keys.access.groups(), queryFn: fetchGroups, enabled });
 export const useRoles = (enabled = true) => useQuery({ queryKey: keys.access.roles(), queryFn: fetchRoles, enabled });
 export const useAssignments = (enabled = true) => useQuery({ queryKey: keys.access.assignments(), queryFn: fetchAssignments, enabled });
