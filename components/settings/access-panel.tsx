@@ -134,7 +134,7 @@ function NewAssignment() {
         </label>
         <label className={label}>
           {subjectType === "user" ? "User" : "Group"}
-          <select name="subject" className={SELECT} key={subjectType}>
+          <select name="subject" aria-label={subjectType === "user" ? "User" : "Group"} className={SELECT} key={subjectType}>
             {subjects.map(([id, name]) => (
               <option key={id} value={id}>
                 {name}
@@ -144,7 +144,7 @@ function NewAssignment() {
         </label>
         <label className={label}>
           Role
-          <select name="role" className={SELECT}>
+          <select name="role" aria-label="Role" className={SELECT}>
             {roles.data?.roles.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.name}
@@ -164,7 +164,7 @@ function NewAssignment() {
         {scopeType === "host" && (
           <label className={label}>
             Host
-            <select name="scopeId" className={SELECT}>
+            <select name="scopeId" aria-label="Host" className={SELECT}>
               {hosts.data?.hosts.map((h) => (
                 <option key={h.id} value={h.id}>
                   {h.name}
@@ -176,7 +176,7 @@ function NewAssignment() {
         {scopeType === "vm" && (
           <label className={label}>
             VM
-            <select name="scopeId" className={SELECT}>
+            <select name="scopeId" aria-label="VM" className={SELECT}>
               {machines.data?.rows.map((m) => (
                 <option key={`${m.hostId}/${m.uuid}`} value={m.uuid}>
                   {m.name} ({m.hostName})
@@ -188,7 +188,7 @@ function NewAssignment() {
         {scopeType === "tag" && (
           <label className={label}>
             Tag
-            <input name="scopeId" list="assignment-tags" autoComplete="off" placeholder="e.g. web" className={SELECT} />
+            <input name="scopeId" aria-label="Tag" list="assignment-tags" autoComplete="off" placeholder="e.g. web" className={SELECT} />
             <datalist id="assignment-tags">
               {tags.data?.tags.map((t) => (
                 <option key={t.name} value={t.name} />

@@ -96,8 +96,8 @@ export function GroupsPanel() {
         ))}
       </ul>
       <form onSubmit={submit} noValidate className="grid items-end gap-2 md:grid-cols-3" aria-label="New group">
-        <Field label="Group name" name="name" autoComplete="off" error={errors.name} />
-        <Field label="Description" name="description" autoComplete="off" error={errors.description} />
+        <Field label="Group name" id="group-name" name="name" autoComplete="off" error={errors.name} />
+        <Field label="Description" id="group-description" name="description" autoComplete="off" error={errors.description} />
         <Button type="submit" disabled={create.isPending}>
           Create group
         </Button>

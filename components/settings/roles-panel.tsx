@@ -2,7 +2,7 @@
 // Roles (user.manage): the three built-in ones, read-only, and custom roles made of
 // permission checkboxes: create, change, delete (refused while assigned: the message says
 // how often). A role gives nothing until assigned on the Access panel.
-import { useState, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import { PERMISSIONS, type Permission } from "@/server/protocol/roles";
 import { api, ApiClientError } from "../lib/api";
 import { useAccessWrite, useRoles, type RoleRow } from "../lib/access";
@@ -76,6 +76,8 @@ export function RolesPanel() {
 /** New role (no `role`) or changes to one: name, description, permission checkboxes. */
 function RoleForm({ role, onDone }: { role?: RoleRow; onDone: () => void }) {
   const toast = useToast();
+  // Field ids are unique on the page (the Groups panel and the token dialog have a "name" too).
+  const idPrefix = `role-${useId().replace(/[^a-zA-Z0-9_-]/g, "")}`;
   const [errors, setErrors] = useState<Record<string, string>>({});
   const save = useAccessWrite((b: Body) =>
     role ? api(`/api/roles/${encodeURIComponent(role.id)}`, { method: "PATCH", body: b }) : api("/api/roles", { method: "POST", body: b }),
@@ -105,8 +107,15 @@ function RoleForm({ role, onDone }: { role?: RoleRow; onDone: () => void }) {
     <form onSubmit={submit} noValidate className="flex flex-col gap-2" aria-label={role ? `Edit role ${role.name}` : "New role"}>
       <h3 className="font-medium">{role ? `Edit ${role.name}` : "New custom role"}</h3>
       <div className="grid gap-2 md:grid-cols-2">
-        <Field label="Role name" name="name" autoComplete="off" defaultValue={role?.name} error={errors.name} />
-        <Field label="Description" name="description" autoComplete="off" defaultValue={role?.description} error={errors.description} />
+        <Field label="Role name" id={`${idPrefix}-name`} name="name" autoComplete="off" defaultValue={role?.name} error={errors.name} />
+        <Field
+          label="Description"
+          id={`${idPrefix}-description`}
+          name="description"
+          autoComplete="off"
+          defaultValue={role?.description}
+          error={errors.description}
+        />
       </div>
       <fieldset className="grid gap-1 text-sm sm:grid-cols-3 md:grid-cols-4">
         <legend className="mb-1 text-sm font-medium">Permissions</legend>
