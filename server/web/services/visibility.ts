@@ -34,7 +34,11 @@ export function visibleHostIds(svc: Services, user: Who, hostIds: readonly strin
 }
 
 /** A task the caller may see: task.read on what it acts on, or their own. */
-export function taskVisible(svc: Services, user: Who, t: { targetType: string; targetId: string; hostId: string | null; userId: string | null }): boolean {
+export function taskVisible(
+  svc: Services,
+  user: Who,
+  t: { targetType: string; targetId: string; hostId: string | null; userId: string | null },
+): boolean {
   return t.userId === user.id || svc.access.can(user, "task.read", taskResource(t));
 }
 
