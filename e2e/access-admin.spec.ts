@@ -21,7 +21,14 @@ let cleanup: (() => void) | null = null;
 let hostId = "";
 let vmUuid = "";
 
-test.afterAll(() => cleanup?.());
+// The agent stops and its host goes: the specs that follow expect the lab's VMs on one host.
+test.afterAll(async ({ browser }) => {
+  cleanup?.();
+  if (!hostId) return;
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page);
+  await page.request.delete(`${base()}/api/hosts/${hostId}`, { headers: headers() });
+});
 
 const base = () => process.env.HANGAR_E2E_URL!;
 const headers = () => ({ "X-Hangar-CSRF": "1", Origin: base() });

@@ -263,6 +263,10 @@ describe("scoped access", () => {
       expect(list.rows).toHaveLength(20);
       expect(list.rows.every((r: Row) => r.tags.includes("team-x"))).toBe(true);
       console.log(`[scoped-access] 1,000 VMs filtered to ${list.total} in ${ms.toFixed(1)} ms`);
+      // Removing the host removes its tags (and grants on it) with it.
+      expect((await admin.req("DELETE", `/api/hosts/${hostC.hostId}`)).status).toBe(200);
+      expect((await admin.req("GET", "/api/tags")).json.tags.map((t: { name: string }) => t.name)).not.toContain("team-x");
+      expect((await tess.req("GET", "/api/machines")).json.rows).toEqual([]);
     } finally {
       await hostC.close();
     }

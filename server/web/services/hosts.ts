@@ -61,6 +61,12 @@ export async function addHost(svc: Services, caller: Caller, name: string, origi
 export async function removeHost(svc: Services, caller: Caller, hostId: string): Promise<void> {
   const h = await knownHost(svc, hostId);
   await svc.db.host.delete({ where: { id: h.id } });
+  // Its tags and the grants on it go too: a host enrolled later gets a new id, never these.
+  await svc.db.$transaction([
+    svc.db.resourceTag.deleteMany({ where: { hostId: h.id } }),
+    svc.db.roleAssignment.deleteMany({ where: { scopeType: "host", scopeId: h.id } }),
+  ]);
+  await svc.access.reload();
   svc.hub.forget(h.id);
   svc.metrics.hostRemoved(h.id);
   await svc.metrics.forgetHost(h.id);
