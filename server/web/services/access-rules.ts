@@ -18,6 +18,19 @@ export const ScopeBody = z.discriminatedUnion("type", [
 ]);
 export type ScopeBody = z.output<typeof ScopeBody>;
 
+/**
+ * After a write to assignments, groups, roles or tags: the new snapshot, and open consoles
+ * whose user no longer holds what opened them are closed (as a role change does).
+ */
+export async function reloadAccess(svc: Services): Promise<number> {
+  await svc.access.reload();
+  const roles = new Map((await svc.db.user.findMany({ select: { id: true, role: true } })).map((u) => [u.id, u.role]));
+  return svc.consoles.closeForbidden((v) => {
+    const role = roles.get(v.userId);
+    return role !== undefined && svc.access.can({ id: v.userId, role }, v.permission, v.resource);
+  });
+}
+
 /** 404 naming scope.id when the scope's host or VM is unknown (a new assignment must name a real one). */
 export async function assertScopeExists(svc: Services, scope: ScopeBody): Promise<void> {
   if (scope.type === "host" && !(await svc.db.host.findUnique({ where: { id: scope.id }, select: { id: true } })))

@@ -8,7 +8,7 @@ import type { Services } from "../services";
 import { audit } from "../audit";
 import { ApiError } from "../http/errors";
 import { PERMISSIONS, permissionsOf, ROLES, type Permission } from "../../protocol/roles";
-import { assertAdminRemains, missingToGrant } from "./access-rules";
+import { assertAdminRemains, missingToGrant, reloadAccess } from "./access-rules";
 import type { Caller } from "./caller";
 
 const RoleName = z
@@ -82,7 +82,7 @@ export async function createRole(svc: Services, { user: actor, ip }: Caller, bod
   const r = await svc.db.customRole.create({
     data: { name: body.name, description: body.description, permissionsJson: JSON.stringify(body.permissions) },
   });
-  await svc.access.reload();
+  await reloadAccess(svc);
   await audit(svc.db, {
     actor: actor.username,
     userId: actor.id,
@@ -106,7 +106,7 @@ export async function updateRole(svc: Services, { user: actor, ip }: Caller, id:
     where: { id },
     data: { name: body.name, description: body.description, permissionsJson: body.permissions ? JSON.stringify(body.permissions) : undefined },
   });
-  await svc.access.reload();
+  await reloadAccess(svc);
   await audit(svc.db, {
     actor: actor.username,
     userId: actor.id,
@@ -127,6 +127,6 @@ export async function deleteRole(svc: Services, { user: actor, ip }: Caller, id:
       id: `assigned ${n} time${n === 1 ? "" : "s"}`,
     });
   await svc.db.customRole.delete({ where: { id } });
-  await svc.access.reload();
+  await reloadAccess(svc);
   await audit(svc.db, { actor: actor.username, userId: actor.id, action: "role.delete", target: r.name, outcome: "success", ip });
 }

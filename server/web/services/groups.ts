@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Services } from "../services";
 import { audit } from "../audit";
 import { ApiError } from "../http/errors";
-import { assertAdminRemains, assertCanGrant, type ScopeBody } from "./access-rules";
+import { assertAdminRemains, assertCanGrant, type ScopeBody, reloadAccess } from "./access-rules";
 import type { Caller } from "./caller";
 
 const GroupName = z
@@ -78,7 +78,7 @@ export async function deleteGroup(svc: Services, { user: actor, ip }: Caller, id
   await assertAdminRemains(svc, { deleteGroup: id }, "id");
   // Members and assignments go with it (cascade).
   await svc.db.group.delete({ where: { id } });
-  await svc.access.reload();
+  await reloadAccess(svc);
   await audit(svc.db, { actor: actor.username, userId: actor.id, action: "group.delete", target: g.name, outcome: "success", ip });
 }
 
@@ -90,7 +90,7 @@ export async function addMember(svc: Services, { user: actor, ip }: Caller, grou
   const given = await svc.db.roleAssignment.findMany({ where: { groupId } });
   for (const a of given) assertCanGrant(svc, actor, a.role, scopeOf(a));
   await svc.db.groupMember.upsert({ where: { groupId_userId: { groupId, userId } }, create: { groupId, userId }, update: { source: "manual" } });
-  await svc.access.reload();
+  await reloadAccess(svc);
   await audit(svc.db, {
     actor: actor.username,
     userId: actor.id,
@@ -107,7 +107,7 @@ export async function removeMember(svc: Services, { user: actor, ip }: Caller, g
   if (!m) throw new ApiError("not_found", `User ${userId} is not a member of ${g.name}`, { userId: "not a member" });
   await assertAdminRemains(svc, { deleteMember: { groupId, userId } }, "userId");
   await svc.db.groupMember.delete({ where: { groupId_userId: { groupId, userId } } });
-  await svc.access.reload();
+  await reloadAccess(svc);
   await audit(svc.db, {
     actor: actor.username,
     userId: actor.id,

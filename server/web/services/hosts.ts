@@ -7,6 +7,7 @@ import { audit } from "../audit";
 import { ApiError } from "../http/errors";
 import { createHost, enroll, hostRow, renewEnrollment } from "../agents/hosts";
 import { enrollCommand } from "../agents/enroll-command";
+import { reloadAccess } from "./access-rules";
 import type { Caller } from "./caller";
 import type { User } from "../db/client";
 import { visibleContainers, visibleHostIds, visibleMachines } from "./visibility";
@@ -66,7 +67,7 @@ export async function removeHost(svc: Services, caller: Caller, hostId: string):
     svc.db.resourceTag.deleteMany({ where: { hostId: h.id } }),
     svc.db.roleAssignment.deleteMany({ where: { scopeType: "host", scopeId: h.id } }),
   ]);
-  await svc.access.reload();
+  await reloadAccess(svc);
   svc.hub.forget(h.id);
   svc.metrics.hostRemoved(h.id);
   await svc.metrics.forgetHost(h.id);

@@ -6,7 +6,7 @@ import type { Services } from "../services";
 import { audit } from "../audit";
 import { ApiError } from "../http/errors";
 import { isRole } from "../../protocol/roles";
-import { assertAdminRemains, assertCanGrant, assertScopeExists, scopeLabel, ScopeBody } from "./access-rules";
+import { assertAdminRemains, assertCanGrant, assertScopeExists, scopeLabel, ScopeBody, reloadAccess } from "./access-rules";
 import { scopeOf } from "./groups";
 import type { Caller } from "./caller";
 
@@ -85,7 +85,7 @@ export async function createAssignment(svc: Services, { user: actor, ip }: Calle
     },
     include: INCLUDE,
   });
-  await svc.access.reload();
+  await reloadAccess(svc);
   const names = await roleNames(svc);
   await audit(svc.db, {
     actor: actor.username,
@@ -103,7 +103,7 @@ export async function deleteAssignment(svc: Services, { user: actor, ip }: Calle
   if (!a) throw new ApiError("not_found", `No assignment ${id}`, { id: "unknown assignment" });
   await assertAdminRemains(svc, { deleteAssignment: id }, "id");
   await svc.db.roleAssignment.delete({ where: { id } });
-  await svc.access.reload();
+  await reloadAccess(svc);
   const names = await roleNames(svc);
   const p = publicAssignment(a, names, svc);
   await audit(svc.db, {

@@ -8,6 +8,7 @@ import type { User } from "../db/client";
 import { audit } from "../audit";
 import { ApiError } from "../http/errors";
 import { TagName } from "../../protocol/access";
+import { reloadAccess } from "./access-rules";
 import type { Caller } from "./caller";
 
 export const TagsBody = z.strictObject({
@@ -36,7 +37,7 @@ export async function setTags(svc: Services, caller: Caller, t: Target, tags: st
     svc.db.resourceTag.deleteMany({ where: { ...key, tag: { notIn: tags } } }),
     ...tags.filter((tag) => !before.includes(tag)).map((tag) => svc.db.resourceTag.create({ data: { ...key, tag } })),
   ]);
-  await svc.access.reload();
+  await reloadAccess(svc);
   await audit(svc.db, {
     actor: caller.user.username,
     userId: caller.user.id,

@@ -13,7 +13,7 @@ import { NewPasswordSchema, publicUser, UsernameSchema } from "../auth/accounts"
 import { hashPassword } from "../auth/passwords";
 import { ROLES } from "../auth/permissions";
 import type { Caller } from "./caller";
-import { assertAdminRemains, assertCanGrant } from "./access-rules";
+import { assertAdminRemains, assertCanGrant, reloadAccess } from "./access-rules";
 
 /** A built-in role, or "none": no fleet-wide rights, only what role assignments give (issue 14). */
 export const RoleSchema = z.enum([...ROLES, "none"]);
@@ -92,5 +92,7 @@ export async function deleteUser(svc: Services, { user: actor, ip }: Caller, use
   // Sessions first, so every open socket of theirs closes; tasks and audit keep the history.
   await svc.sessions.revokeAllForUser(userId);
   await svc.db.user.delete({ where: { id: userId } });
+  // Their assignments and memberships went with them (cascade): out of the snapshot too.
+  await reloadAccess(svc);
   await audit(svc.db, { actor: actor.username, userId: actor.id, action: "user.delete", target: target.username, outcome: "success", ip });
 }
