@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   if (config.oidc) await applyGroupMap(db, config.oidc.groupMap);
   const access = new AccessService(db);
   await access.start();
+  hub.useTags((type, hostId, id) => access.tagsOf({ type, hostId, id }));
   const baseUrl = config.publicUrl?.origin ?? localUrl;
   const svc: Services = {
     config,
