@@ -22,6 +22,7 @@ import { ConsoleBroker } from "./consoles/broker";
 import { ConsoleRelay } from "./console-relay/relay-process";
 import { ConsoleTickets } from "./consoles/tickets";
 import { MetricsService } from "./metrics/metrics-service";
+import { LeaseCache } from "./search/lease-cache";
 import { EventBus } from "./events/bus";
 import { AgentHub } from "./agents/hub";
 import { TaskService } from "./tasks/task-service";
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
     consoles: new ConsoleBroker(hub, bus, relay),
     consoleTickets: new ConsoleTickets(config.consoleTicketMs),
     metrics,
+    leases: new LeaseCache(hub),
     baseUrl: config.publicUrl?.origin ?? localUrl,
     startedAt: started,
   };
