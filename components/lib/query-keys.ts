@@ -51,4 +51,5 @@ export const keys = {
     all: () => ["tasks"] as const,
     list: () => [...keys.tasks.all(), "list"] as const,
   },
+  search: (q: string) => ["search", q] as const,
 };

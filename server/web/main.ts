@@ -25,6 +25,7 @@ import { watchConsoleRights } from "./consoles/rights-watch";
 import { ConsoleRelay } from "./console-relay/relay-process";
 import { ConsoleTickets } from "./consoles/tickets";
 import { MetricsService } from "./metrics/metrics-service";
+import { LeaseCache } from "./search/lease-cache";
 import { EventBus } from "./events/bus";
 import { AgentHub } from "./agents/hub";
 import { TaskService } from "./tasks/task-service";
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
     consoles: new ConsoleBroker(hub, bus, relay),
     consoleTickets: new ConsoleTickets(config.consoleTicketMs),
     metrics,
+    leases: new LeaseCache(hub),
     baseUrl,
     startedAt: started,
   };
