@@ -72,8 +72,8 @@ export class TotpService {
     private readonly now: () => number = Date.now,
   ) {
     // Like passwords: a handful per account, more per address (many users behind one NAT).
-    this.byAccount = new FailureLimiter(limits.maxFailures, limits.windowMs, now);
-    this.byAddress = new FailureLimiter(limits.maxFailures * 4, limits.windowMs, now);
+    this.byAccount = new FailureLimiter(db, "totp-account", limits.maxFailures, limits.windowMs, now);
+    this.byAddress = new FailureLimiter(db, "totp-address", limits.maxFailures * 4, limits.windowMs, now);
   }
 
   async load(): Promise<void> {
