@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     hub,
     tasks,
     consoles: new ConsoleBroker(hub, bus, relay),
-    consoleTickets: new ConsoleTickets(config.consoleTicketMs),
+    consoleTickets: new ConsoleTickets(db, config.consoleTicketMs),
     metrics,
     baseUrl: config.publicUrl?.origin ?? localUrl,
     startedAt: started,
