@@ -23,6 +23,10 @@ import { ConsoleRelay } from "./console-relay/relay-process";
 import { ConsoleTickets } from "./consoles/tickets";
 import { MetricsService } from "./metrics/metrics-service";
 import { EventBus } from "./events/bus";
+import { ClusterBus } from "./cluster/cluster-bus";
+import { EventRelay } from "./cluster/event-relay";
+import { isPostgresUrl } from "./db/url";
+import { answerHealth, HEALTH_PATHS } from "./http/health";
 import { AgentHub } from "./agents/hub";
 import { TaskService } from "./tasks/task-service";
 import { startLocalAgent, type LocalAgent } from "./agents/local-agent";
@@ -44,7 +48,9 @@ async function main(): Promise<void> {
   if (m.applied.length) console.log(`[hangar] applied migrations: ${m.applied.join(", ")}`);
   const db = createDb(config.databaseUrl);
   const sessions = new SessionService(db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
-  const bus = new EventBus();
+  // On PostgreSQL other servers may share the database: events cross through it (decision 0005).
+  const bus = isPostgresUrl(config.databaseUrl) ? new ClusterBus() : new EventBus();
+  const events = bus instanceof ClusterBus ? await EventRelay.start(config.databaseUrl, bus, db) : null;
   const hub = new AgentHub(db, bus);
   const metrics = new MetricsService(db, hub, bus);
   await metrics.start();
@@ -97,6 +103,7 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  const health = { db, migrations: m.total, consoleRelay: () => relay.available, events: events ? () => events.listening : null };
   const server = http.createServer((req, res) => {
     // The client address comes from the socket (or a trusted proxy), never from a header
     // the client chose.
@@ -109,6 +116,7 @@ async function main(): Promise<void> {
     // Where a signed-out visitor was going, for the sign-in page's ?next=.
     req.headers[REQUEST_PATH_HEADER] = req.url ?? "/";
     setSecurityHeaders(req, res, dev, config.secureCookies);
+    if (HEALTH_PATHS.has((req.url ?? "").split("?")[0]!)) return void answerHealth(req, res, health);
     void handle(req, res);
   });
   const upgrades = createUpgradeHandler(
@@ -142,7 +150,11 @@ async function main(): Promise<void> {
     // History still in memory is written before the database closes.
     void stopProfile?.();
     const flushed = metrics.stop().catch((err: unknown) => console.error("[hangar] metric history flush failed:", err));
-    const finish = () => void flushed.then(() => db.$disconnect()).finally(() => process.exit(0));
+    const finish = () =>
+      void flushed
+        .then(() => events?.stop())
+        .then(() => db.$disconnect())
+        .finally(() => process.exit(0));
     server.close(finish);
     void localAgent?.stop();
     hub.close();
