@@ -122,7 +122,7 @@ export async function setTotpPolicy(svc: Services, { user, ip }: Caller, body: z
 
 /** The second sign-in step: the challenge from the password step plus a code or a recovery code. */
 export async function finishTotpLogin(svc: Services, body: z.output<typeof TotpLoginBody>, client: Client) {
-  const userId = svc.totp.challengeUser(body.challenge);
+  const userId = await svc.totp.challengeUser(body.challenge);
   const user = userId ? await svc.db.user.findUnique({ where: { id: userId } }) : null;
   if (!user?.totpSecret) {
     await audit(svc.db, {
@@ -135,7 +135,7 @@ export async function finishTotpLogin(svc: Services, body: z.output<typeof TotpL
     throw new ApiError("unauthenticated", "This sign-in has expired: enter your password again", { challenge: "expired or unknown" });
   }
   const how = await checkSecondFactor(svc, user, client.ip, body, "auth.totp");
-  svc.totp.closeChallenge(body.challenge);
+  await svc.totp.closeChallenge(body.challenge);
   const { token } = await svc.sessions.create(user.id, { userAgent: client.userAgent, ip: client.ip });
   await audit(svc.db, {
     actor: user.username,
