@@ -1,6 +1,7 @@
 // Hangar's server process: one port for Next (pages and API routes) and the three
 // websocket paths. Start: `node dist/server.js` (or `tsx server/web/main.ts --dev`).
 import http from "node:http";
+import os from "node:os";
 import next from "next";
 import { loadConfig } from "./config";
 import { createDb } from "./db/client";
@@ -25,6 +26,7 @@ import { MetricsService } from "./metrics/metrics-service";
 import { EventBus } from "./events/bus";
 import { ClusterBus } from "./cluster/cluster-bus";
 import { EventRelay } from "./cluster/event-relay";
+import { ServerRegistry } from "./cluster/server-registry";
 import { isPostgresUrl } from "./db/url";
 import { answerHealth, HEALTH_PATHS } from "./http/health";
 import { AgentHub } from "./agents/hub";
@@ -54,7 +56,10 @@ async function main(): Promise<void> {
   const hub = new AgentHub(db, bus);
   const metrics = new MetricsService(db, hub, bus);
   await metrics.start();
-  const tasks = new TaskService(db, bus, hub, config.actionTimeoutMs);
+  const peers = events ? new ServerRegistry(db, events.serverId, config.internalUrl ?? `http://${os.hostname()}:${config.port}`) : null;
+  await peers?.start();
+  const tasks = new TaskService(db, bus, hub, config.actionTimeoutMs, peers);
+  peers?.onDead((ids) => void tasks.serversDead(ids).catch((err: unknown) => console.error("[tasks] settling a dead server's tasks failed:", err)));
   const settled = await tasks.start();
   if (settled) console.log(`[hangar] ${settled} task(s) left running by the last run are unknown until their agents report`);
   // Everything that follows what agents report is wired here, once.
@@ -152,6 +157,7 @@ async function main(): Promise<void> {
     const flushed = metrics.stop().catch((err: unknown) => console.error("[hangar] metric history flush failed:", err));
     const finish = () =>
       void flushed
+        .then(() => peers?.stop())
         .then(() => events?.stop())
         .then(() => db.$disconnect())
         .finally(() => process.exit(0));

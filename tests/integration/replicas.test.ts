@@ -3,11 +3,17 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { labSuite, until, virsh } from "../helpers/lab";
 import { startCluster, type Cluster } from "../helpers/cluster";
-import { ADMIN, Client } from "../helpers/server";
+import { ADMIN, Client, startServer, type TestServer } from "../helpers/server";
+import { createDb, type Db } from "@/server/web/db/client";
+import { DEAD_AFTER_MS, HEARTBEAT_MS } from "@/server/web/cluster/server-registry";
 import { freshCode } from "../helpers/totp";
 import { EventRecorder } from "../helpers/events";
 import { defineScratch, undefineScratch } from "../helpers/scratch-domains";
 import { machineAction } from "../helpers/tasks";
+import { openConsole, ticket } from "../helpers/console";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { MachineRow } from "../../server/protocol";
 
 const PREFIX = "hx-replicas-ev-";
@@ -111,6 +117,79 @@ labSuite(["postgres", "libvirt"], "events across two servers on one PostgreSQL (
     await recorder.waitFor("task end on B", (e) => e.type === "task.upsert" && e.task.id === task.id && e.task.status === "succeeded", from, 10_000);
     await recorder.waitFor("running on B", recorder.machineState(name, "running"), from, 20_000);
     expect(virsh("domstate", name).split("\n")[0]).toBe("running");
+    recorder.close();
+  });
+
+  it("a console ticket issued on A passes on B once (B then answers that it does not hold the host), and is used up on A and B", async () => {
+    // A diskless guest with VNC: SeaBIOS on screen within a second, the cheapest real console.
+    const name = `${PREFIX}vnc`;
+    const xml = path.join(os.tmpdir(), `${name}.xml`);
+    fs.writeFileSync(
+      xml,
+      `<domain type='qemu'><name>${name}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices></domain>`,
+    );
+    virsh("define", xml);
+    fs.rmSync(xml, { force: true });
+    virsh("start", name);
+    const m = await until("vnc guest running on A", async () =>
+      ((await cluster.admin.req("GET", "/api/machines")).json.rows as MachineRow[]).find((r) => r.name === name && r.state === "running"),
+    );
+    const t = await ticket(cluster.admin, m.hostId, m.uuid);
+    expect(t.status, JSON.stringify(t.json)).toBe(200);
+    // The ticket is accepted on B: the refusal that follows is B's "host offline" (503:
+    // the agent is on A and the console hop between servers is not built yet), not 401.
+    expect((await openConsole(onB.base, onB.cookie, t.json.protocols)).status).toBe(503);
+    expect((await openConsole(cluster.servers[0]!.url, cluster.admin.cookie, t.json.protocols)).status).toBe(401);
+    expect((await openConsole(onB.base, onB.cookie, t.json.protocols)).status).toBe(401);
+    // A fresh ticket on A itself opens the console: the 401s above were the ticket, nothing else.
+    const fresh = await ticket(cluster.admin, m.hostId, m.uuid);
+    const opened = await openConsole(cluster.servers[0]!.url, cluster.admin.cookie, fresh.json.protocols);
+    expect(opened.status).toBe(101);
+    opened.ws!.close();
+  });
+});
+
+labSuite("postgres", "a server that dies among others on one PostgreSQL", () => {
+  let cluster: Cluster;
+  let db: Db;
+  afterAll(async () => {
+    await db?.$disconnect();
+    await cluster?.stop();
+  });
+
+  it("a server starting beside live ones leaves their tasks running; a killed server's tasks end as unknown within seconds", async () => {
+    cluster = await startCluster(2);
+    db = createDb(cluster.db.url);
+    const [a, b] = cluster.servers as [TestServer, TestServer];
+    const [rowA] = await db.server.findMany({ orderBy: { startedAt: "asc" }, take: 1 });
+    // A task in flight on A (as its claim writes it): no real agent call needed to own one.
+    const task = await db.task.create({
+      data: {
+        kind: "vm.start",
+        targetType: "vm",
+        targetId: "hx-replicas-ghost",
+        status: "running",
+        startedAt: new Date(),
+        serverId: rowA!.id,
+        deadlineAt: new Date(Date.now() + 600_000),
+      },
+    });
+    const c = await startServer({ DATABASE_URL: cluster.db.url });
+    cluster.servers.push(c);
+    expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("running");
+
+    const recorder = await EventRecorder.open(b.url, cluster.admin.cookie);
+    const killedAt = Date.now();
+    await a.stop("SIGKILL");
+    const e = await recorder.waitFor(
+      "unknown on B",
+      (x) => x.type === "task.upsert" && x.task.id === task.id && x.task.status === "unknown",
+      0,
+      30_000,
+    );
+    console.log(`[replicas] SIGKILL → task unknown on B: ${e.receivedAt - killedAt} ms`);
+    expect(e.receivedAt - killedAt).toBeLessThan(DEAD_AFTER_MS + 2 * HEARTBEAT_MS + 2_000);
+    expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).error).toBe("The server running it stopped answering");
     recorder.close();
   });
 });
