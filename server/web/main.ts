@@ -59,12 +59,18 @@ async function main(): Promise<void> {
   const peers = events ? new ServerRegistry(db, events.serverId, config.internalUrl ?? `http://${os.hostname()}:${config.port}`) : null;
   await peers?.start();
   const tasks = new TaskService(db, bus, hub, config.actionTimeoutMs, peers);
-  peers?.onDead((ids) => void tasks.serversDead(ids).catch((err: unknown) => console.error("[tasks] settling a dead server's tasks failed:", err)));
+  peers?.onDead((ids, hostIds) => {
+    void tasks.serversDead(ids).catch((err: unknown) => console.error("[tasks] settling a dead server's tasks failed:", err));
+    // Browsers refetch those hosts: their agents are gone until they reconnect somewhere.
+    for (const hostId of hostIds) bus.publish({ type: "host.changed", hostId });
+  });
   const settled = await tasks.start();
   if (settled) console.log(`[hangar] ${settled} task(s) left running by the last run are unknown until their agents report`);
   // Everything that follows what agents report is wired here, once.
   hub.on("metrics", (hostId, coarse, samples) => metrics.ingest(hostId, coarse, samples));
   hub.on("online", (hostId) => metrics.hostOnline(hostId));
+  hub.on("online", (hostId) => void peers?.hold(hostId).catch((err: unknown) => console.error("[cluster] presence write failed:", err)));
+  hub.on("offline", (hostId) => void peers?.release(hostId).catch((err: unknown) => console.error("[cluster] presence removal failed:", err)));
   hub.on("offline", (hostId) => void tasks.hostOffline(hostId));
   hub.on("domains", (hostId, domains) => void tasks.reconcile(hostId, { domains }));
   hub.on("containers", (hostId, containers) => void tasks.reconcile(hostId, { containers }));

@@ -101,6 +101,13 @@ labSuite(["postgres", "libvirt"], "events across two servers on one PostgreSQL (
   });
 
   it("a browser on B sees A's machine.upsert after a virsh change, and the task events of an action run through A", async () => {
+    // The lab agent said hello to A: its presence row names A's live server.
+    const db = createDb(cluster.db.url);
+    const [rowA] = await db.server.findMany({ orderBy: { startedAt: "asc" }, take: 1 });
+    const presence = await db.agentPresence.findMany();
+    await db.$disconnect();
+    expect(presence.map((p) => p.serverId)).toEqual([rowA!.id]);
+
     const recorder = await EventRecorder.open(onB.base, onB.cookie);
     const name = `${PREFIX}1`;
     const t0 = Date.now();
@@ -174,6 +181,8 @@ labSuite("postgres", "a server that dies among others on one PostgreSQL", () => 
         deadlineAt: new Date(Date.now() + 600_000),
       },
     });
+    const host = await db.host.create({ data: { name: "hx-replicas-held" } });
+    await db.agentPresence.create({ data: { hostId: host.id, serverId: rowA!.id, connectedAt: new Date() } });
     const c = await startServer({ DATABASE_URL: cluster.db.url });
     cluster.servers.push(c);
     expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("running");
@@ -190,6 +199,9 @@ labSuite("postgres", "a server that dies among others on one PostgreSQL", () => 
     console.log(`[replicas] SIGKILL → task unknown on B: ${e.receivedAt - killedAt} ms`);
     expect(e.receivedAt - killedAt).toBeLessThan(DEAD_AFTER_MS + 2 * HEARTBEAT_MS + 2_000);
     expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).error).toBe("The server running it stopped answering");
+    // The agent A held is no longer said to be there; B's browser is told to refetch the host.
+    expect(await db.agentPresence.count()).toBe(0);
+    await recorder.waitFor("host.changed on B", (x) => x.type === "host.changed" && x.hostId === host.id, 0, 5_000);
     recorder.close();
   });
 });

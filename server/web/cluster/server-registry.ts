@@ -2,6 +2,7 @@
 // writes its row at start and a heartbeat every 2 s; one silent for 10 s is dead. Tasks
 // record the server that runs them, so a server starting next to live ones settles only
 // the tasks of dead ones, and the survivors settle a dead server's tasks within seconds.
+// AgentPresence says which server holds each connected agent.
 import type { Db } from "../db/client";
 
 export const HEARTBEAT_MS = 2_000;
@@ -11,8 +12,10 @@ const FORGET_MS = 24 * 3600_000;
 
 export class ServerRegistry {
   private timer: NodeJS.Timeout | null = null;
-  private readonly deadListeners = new Set<(ids: string[]) => void>();
+  private readonly deadListeners = new Set<(ids: string[], hostIds: string[]) => void>();
   private reported = new Set<string>();
+  /** Presence writes in the order the hub saw the agents come and go. */
+  private presence: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Db,
@@ -29,8 +32,8 @@ export class ServerRegistry {
     this.timer.unref();
   }
 
-  /** Called with the ids of servers found dead (each once). */
-  onDead(l: (ids: string[]) => void): void {
+  /** Called with the ids of servers found dead (each once) and the hosts whose agents they held. */
+  onDead(l: (ids: string[], hostIds: string[]) => void): void {
     this.deadListeners.add(l);
   }
 
@@ -40,10 +43,36 @@ export class ServerRegistry {
     return [...new Set([this.serverId, ...rows.map((r) => r.id)])];
   }
 
+  /** This server holds the host's agent now (it said hello here). */
+  hold(hostId: string): Promise<void> {
+    const data = { serverId: this.serverId, connectedAt: new Date(this.now()) };
+    return this.inOrder(() => this.db.agentPresence.upsert({ where: { hostId }, create: { hostId, ...data }, update: data }));
+  }
+
+  /** The agent left this server; a row another server wrote since (it reconnected there) stays. */
+  release(hostId: string): Promise<void> {
+    return this.inOrder(() => this.db.agentPresence.deleteMany({ where: { hostId, serverId: this.serverId } }));
+  }
+
+  private inOrder(write: () => Promise<unknown>): Promise<void> {
+    const next = this.presence.then(write).then(() => undefined);
+    this.presence = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The live server that holds the host's agent, or null. */
+  async holder(hostId: string): Promise<{ serverId: string; url: string } | null> {
+    const p = await this.db.agentPresence.findUnique({ where: { hostId } });
+    if (!p) return null;
+    const s = await this.db.server.findUnique({ where: { id: p.serverId } });
+    return s && s.heartbeatAt.getTime() > this.now() - DEAD_AFTER_MS ? { serverId: s.id, url: s.url } : null;
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     // Gone at once for the others, rather than after DEAD_AFTER_MS.
     await this.db.server.updateMany({ where: { id: this.serverId }, data: { heartbeatAt: new Date(0) } });
+    await this.db.agentPresence.deleteMany({ where: { serverId: this.serverId } });
   }
 
   private async beat(): Promise<void> {
@@ -55,6 +84,12 @@ export class ServerRegistry {
     const fresh = dead.map((d) => d.id).filter((id) => !this.reported.has(id));
     if (!fresh.length) return;
     for (const id of fresh) this.reported.add(id);
-    for (const l of this.deadListeners) l(fresh);
+    const held = await this.db.agentPresence.findMany({ where: { serverId: { in: fresh } }, select: { hostId: true } });
+    await this.db.agentPresence.deleteMany({ where: { serverId: { in: fresh } } });
+    for (const l of this.deadListeners)
+      l(
+        fresh,
+        held.map((h) => h.hostId),
+      );
   }
 }
