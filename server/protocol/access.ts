@@ -1,8 +1,7 @@
 // Scoped rights (issue 14): what a user may do where. One pure function, `allows`, decides
 // for the server (every route, socket and event) and for the browser (which only hides what
 // would be refused), from the same compact grant list the server sends in /api/auth/me.
-import { z } from "zod";
-import { PERMISSIONS, type Permission } from "./roles";
+import type { Permission } from "./roles";
 
 export const SCOPE_TYPES = ["global", "host", "vm", "tag"] as const;
 export type ScopeType = (typeof SCOPE_TYPES)[number];
@@ -23,14 +22,17 @@ export interface Resource {
   hostId?: string;
 }
 
-/** One user's rights, flattened: permission sets per scope. Serialisable (the browser gets it). */
-export const Grants = z.strictObject({
-  global: z.array(z.enum(PERMISSIONS as [Permission, ...Permission[]])),
-  hosts: z.record(z.string(), z.array(z.string())),
-  vms: z.record(z.string(), z.array(z.string())),
-  tags: z.record(z.string(), z.array(z.string())),
-});
-export type GrantsJson = z.infer<typeof Grants>;
+/**
+ * One user's rights, flattened: permission lists per scope, as /api/auth/me sends them. No
+ * zod here on purpose: this module is in every page's bundle (useCan), and zod in the client
+ * costs bundle size and, when it compiles a parser, a CSP eval violation.
+ */
+export interface GrantsJson {
+  global: Permission[];
+  hosts: Record<string, string[]>;
+  vms: Record<string, string[]>;
+  tags: Record<string, string[]>;
+}
 
 /** In-memory form of Grants: sets, for lookups on every event of the fan-out. */
 export interface GrantSets {
@@ -74,13 +76,6 @@ export function allows(g: GrantSets, p: Permission, r?: Resource, tags: readonly
 export function allowsSomewhere(g: GrantSets, p: Permission): boolean {
   return ALWAYS.has(p) || g.global.has(p) || (!GLOBAL_ONLY.has(p) && g.somewhere.has(p));
 }
-
-/** Tag names: lowercase words, digits, dash, underscore, dot and colon ("team:web"). */
-export const TagName = z
-  .string()
-  .min(1, "must not be empty")
-  .max(48, "at most 48 characters")
-  .regex(/^[a-z0-9][a-z0-9._:-]*$/, "lowercase letters, digits, and . _ : - (starting with a letter or digit)");
 
 /**
  * What a task is checked on: the VM or container it acts on, else its host (pools,

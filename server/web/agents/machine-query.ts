@@ -2,7 +2,7 @@
 // rows sends only what is on screen. Names sort naturally (vm-2 before vm-10).
 import { z } from "zod";
 import { DomainState, MachineListRow, type MachineRow } from "../../protocol";
-import { TagName } from "../../protocol/access";
+import { TagName } from "../../protocol/tags";
 
 export const MachineQuery = z.strictObject({
   q: z.string().max(200).optional(),

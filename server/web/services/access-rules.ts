@@ -8,7 +8,8 @@ import type { User } from "../db/client";
 import { ApiError } from "../http/errors";
 import { closeRevokedConsoles } from "../consoles/rights-watch";
 import { rolePermissions } from "../auth/access";
-import { TagName, type Resource } from "../../protocol/access";
+import type { Resource } from "../../protocol/access";
+import { TagName } from "../../protocol/tags";
 import { PERMISSIONS, type Permission } from "../../protocol/roles";
 
 export const ScopeBody = z.discriminatedUnion("type", [

@@ -7,7 +7,7 @@ import type { Services } from "../services";
 import type { User } from "../db/client";
 import { audit } from "../audit";
 import { ApiError } from "../http/errors";
-import { TagName } from "../../protocol/access";
+import { TagName } from "../../protocol/tags";
 import { reloadAccess } from "./access-rules";
 import type { Caller } from "./caller";
 
