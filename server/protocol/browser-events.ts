@@ -102,6 +102,9 @@ export type BrowserEvent =
   // Hosts change rarely (connect, disconnect, facts): the client refetches the host list.
   | { type: "host.changed"; seq: number; hostId: string }
   | { type: "task.upsert"; seq: number; task: TaskRow }
+  // An alert started, fired or resolved. Only its id and state: every socket gets every
+  // event, and what an alert is about is read from GET /api/alerts, which filters by access.
+  | { type: "alert.upsert"; seq: number; alertId: string; state: "pending" | "firing" | "resolved" }
 
   // Who is watching a machine's consoles (presence; "take over" closes the others).
   | { type: "console.viewers"; seq: number; hostId: string; uuid: string; viewers: ConsoleViewer[] };

@@ -32,6 +32,7 @@ import { lingerOnClose } from "./http/lingering-close";
 import { REQUEST_PATH_HEADER } from "./http/request-path";
 import { startCpuProfile } from "./dev/cpu-profile";
 import { startAuditPruneJob } from "./audit-prune-job";
+import { Alerting } from "./alerts/alerting";
 
 const started = Date.now();
 const dev = process.argv.includes("--dev");
@@ -64,6 +65,11 @@ async function main(): Promise<void> {
   await totp.load();
   const access = new AccessService(db);
   await access.reload();
+  const baseUrl = config.publicUrl?.origin ?? localUrl;
+  const alerts = new Alerting(db, bus, access, baseUrl);
+  await alerts.start();
+  hub.on("metrics", (hostId, _coarse, samples) => alerts.engine.onMetrics(hostId, samples));
+  hub.on("online", (hostId) => void alerts.hostOnline(hostId));
   const svc: Services = {
     config,
     db,
@@ -81,7 +87,8 @@ async function main(): Promise<void> {
     consoles: new ConsoleBroker(hub, bus, relay),
     consoleTickets: new ConsoleTickets(config.consoleTicketMs),
     metrics,
-    baseUrl: config.publicUrl?.origin ?? localUrl,
+    alerts,
+    baseUrl,
     startedAt: started,
   };
   sessions.onRevoke((ids) => svc.sockets.closeSessions(ids, "session revoked"));
@@ -147,6 +154,7 @@ async function main(): Promise<void> {
     void localAgent?.stop();
     hub.close();
     tasks.stop();
+    alerts.stop();
     stopAuditPrune();
     svc.sockets.closeAll();
     upgrades.close();

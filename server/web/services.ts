@@ -17,6 +17,7 @@ import type { ConsoleBroker } from "./consoles/broker";
 import type { ConsoleTickets } from "./consoles/tickets";
 import type { MetricsService } from "./metrics/metrics-service";
 import type { AccessService } from "./auth/access";
+import type { Alerting } from "./alerts/alerting";
 
 export interface Services {
   config: Config;
@@ -37,6 +38,8 @@ export interface Services {
   consoles: ConsoleBroker;
   consoleTickets: ConsoleTickets;
   metrics: MetricsService;
+  /** Alert rules, their evaluation and the notification queue (alerts/). */
+  alerts: Alerting;
   /** The origin agents and browsers use to reach this server (for enrollment commands). */
   baseUrl: string;
   startedAt: number;
