@@ -219,7 +219,24 @@ export interface AlertNotification {
   event: "firing" | "resolved" | "test";
   /** When this attempt was sent (ms since the epoch); also in X-Hangar-Timestamp. Signed with the body. */
   sentAt: number;
-  alert: Pick<AlertRow, "id" | "ruleId" | "ruleName" | "kind" | "subjectKey" | "subjectType" | "subjectName" | "hostId" | "targetId" | "state" | "value" | "message" | "since" | "firingAt" | "resolvedAt">;
+  alert: Pick<
+    AlertRow,
+    | "id"
+    | "ruleId"
+    | "ruleName"
+    | "kind"
+    | "subjectKey"
+    | "subjectType"
+    | "subjectName"
+    | "hostId"
+    | "targetId"
+    | "state"
+    | "value"
+    | "message"
+    | "since"
+    | "firingAt"
+    | "resolvedAt"
+  >;
   /** Link to the subject's page on this server. */
   url: string;
 }

@@ -176,7 +176,13 @@ function notificationAlert(inst: Instance, row: ReturnType<typeof alertFields>):
 }
 
 /** A stored alert's subject, with the resource access checks look at. */
-export function subjectOf(a: { subjectKey: string; subjectType: string; subjectName: string; hostId: string | null; targetId: string | null }): Subject {
+export function subjectOf(a: {
+  subjectKey: string;
+  subjectType: string;
+  subjectName: string;
+  hostId: string | null;
+  targetId: string | null;
+}): Subject {
   const type = a.subjectType as AlertRow["subjectType"];
   const hostId = a.hostId ?? undefined;
   let resource: Resource | null = null;

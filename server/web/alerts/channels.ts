@@ -68,7 +68,9 @@ async function ntfy(cfg: NtfyConfig, token: string, n: AlertNotification, timeou
   // ntfy reads headers as Latin-1: the title goes without the em dash.
   const headers: Record<string, string> = {
     "Content-Type": "text/plain; charset=utf-8",
-    Title: title(n).replace("—", "-").replace(/[^\x20-\x7e]/g, "?"),
+    Title: title(n)
+      .replace("—", "-")
+      .replace(/[^\x20-\x7e]/g, "?"),
     Priority: n.event === "firing" ? "high" : "default",
     Tags: n.event === "firing" ? "rotating_light" : n.event === "resolved" ? "white_check_mark" : "test_tube",
     Click: n.url,

@@ -204,9 +204,14 @@ export class AlertEngine {
     const now = this.now();
     const name = subject().name;
     // The first row seen of a subject is a baseline, not a change (server start, a new host).
+    // A finished task's mark covers one stop, and a start after it ends it: the next
+    // stop is someone else's.
+    const mark = this.expected.get(targetId) ?? 0;
+    if (mark !== Infinity && (stopped.has(state) || started)) this.expected.delete(targetId);
     if (prev !== undefined && stopped.has(state) && !stopped.has(prev)) {
-      const ours = (this.expected.get(targetId) ?? 0) >= now;
-      for (const r of this.rulesOf(stopKind)) if (!ours) this.evaluate(r, key, subject, "on", null, `${name} stopped unexpectedly (${prev} → ${state})`);
+      const ours = mark >= now;
+      for (const r of this.rulesOf(stopKind))
+        if (!ours) this.evaluate(r, key, subject, "on", null, `${name} stopped unexpectedly (${prev} → ${state})`);
     } else if (!stopped.has(state)) {
       for (const r of this.rulesOf(stopKind)) this.evaluate(r, key, subject, "off", null, `${name} is ${state}`);
     }
@@ -297,13 +302,26 @@ export class AlertEngine {
   }
 
   private hostSubject(hostId: string): Subject {
-    return { key: `host:${hostId}`, type: "host", name: this.hosts.get(hostId)?.name ?? hostId, hostId, targetId: hostId, resource: { type: "host", id: hostId } };
+    return {
+      key: `host:${hostId}`,
+      type: "host",
+      name: this.hosts.get(hostId)?.name ?? hostId,
+      hostId,
+      targetId: hostId,
+      resource: { type: "host", id: hostId },
+    };
   }
 
   private vmSubject(hostId: string, uuid: string): Subject {
-    return { key: `vm:${hostId}:${uuid}`, type: "vm", name: this.vmNames.get(uuid) ?? uuid, hostId, targetId: uuid, resource: vmResource(hostId, uuid) };
+    return {
+      key: `vm:${hostId}:${uuid}`,
+      type: "vm",
+      name: this.vmNames.get(uuid) ?? uuid,
+      hostId,
+      targetId: uuid,
+      resource: vmResource(hostId, uuid),
+    };
   }
-
 }
 
 function keyOf(ruleId: string, subjectKey: string): string {

@@ -53,11 +53,24 @@ export async function createChannel(svc: Services, { user, ip }: Caller, body: z
     data: { name: body.name, kind: body.kind, configJson: JSON.stringify(config), secret, enabled: body.enabled, createdBy: user.username },
   });
   await svc.alerts.reloadChannels();
-  await audit(svc.db, { actor: user.username, userId: user.id, action: "alert.channel.create", target: row.name, outcome: "success", ip, details: { id: row.id, kind: row.kind } });
+  await audit(svc.db, {
+    actor: user.username,
+    userId: user.id,
+    action: "alert.channel.create",
+    target: row.name,
+    outcome: "success",
+    ip,
+    details: { id: row.id, kind: row.kind },
+  });
   return channelRow(row, true);
 }
 
-export async function updateChannel(svc: Services, { user, ip }: Caller, id: string, body: z.output<typeof ChannelPatchBody>): Promise<AlertChannelRow> {
+export async function updateChannel(
+  svc: Services,
+  { user, ip }: Caller,
+  id: string,
+  body: z.output<typeof ChannelPatchBody>,
+): Promise<AlertChannelRow> {
   const old = await svc.db.alertChannel.findUnique({ where: { id } });
   if (!old) throw new ApiError("not_found", `No channel ${id}`, { id: "unknown channel" });
   const config = body.config ? checkConfig(old.kind as ChannelKind, body.config) : undefined;
@@ -67,7 +80,15 @@ export async function updateChannel(svc: Services, { user, ip }: Caller, id: str
   });
   await svc.alerts.reloadChannels();
   // The new secret itself is never written to the audit log: only that it changed.
-  await audit(svc.db, { actor: user.username, userId: user.id, action: "alert.channel.update", target: row.name, outcome: "success", ip, details: { id, changed: Object.keys(body) } });
+  await audit(svc.db, {
+    actor: user.username,
+    userId: user.id,
+    action: "alert.channel.update",
+    target: row.name,
+    outcome: "success",
+    ip,
+    details: { id, changed: Object.keys(body) },
+  });
   return channelRow(row);
 }
 
@@ -76,11 +97,23 @@ export async function deleteChannel(svc: Services, { user, ip }: Caller, id: str
   if (!old) throw new ApiError("not_found", `No channel ${id}`, { id: "unknown channel" });
   await svc.db.alertChannel.delete({ where: { id } });
   await Promise.all([svc.alerts.reloadChannels(), svc.alerts.reloadRules()]);
-  await audit(svc.db, { actor: user.username, userId: user.id, action: "alert.channel.delete", target: old.name, outcome: "success", ip, details: { id } });
+  await audit(svc.db, {
+    actor: user.username,
+    userId: user.id,
+    action: "alert.channel.delete",
+    target: old.name,
+    outcome: "success",
+    ip,
+    details: { id },
+  });
 }
 
 /** Sends a test notification through the queue and answers with how its (single) attempt went. */
-export async function testChannel(svc: Services, { user, ip }: Caller, id: string): Promise<{ deliveryId: string; ok: boolean; error: string | null }> {
+export async function testChannel(
+  svc: Services,
+  { user, ip }: Caller,
+  id: string,
+): Promise<{ deliveryId: string; ok: boolean; error: string | null }> {
   const ch = await svc.db.alertChannel.findUnique({ where: { id } });
   if (!ch) throw new ApiError("not_found", `No channel ${id}`, { id: "unknown channel" });
   const now = new Date().toISOString();
@@ -108,7 +141,15 @@ export async function testChannel(svc: Services, { user, ip }: Caller, id: strin
   const done = new Promise<string | null>((r) => (resolveDone = r));
   const deliveryId = await svc.alerts.delivery.enqueue(id, "test", null, payload, resolveDone);
   const error = await done;
-  await audit(svc.db, { actor: user.username, userId: user.id, action: "alert.channel.test", target: ch.name, outcome: error ? "failure" : "success", ip, details: { id, error } });
+  await audit(svc.db, {
+    actor: user.username,
+    userId: user.id,
+    action: "alert.channel.test",
+    target: ch.name,
+    outcome: error ? "failure" : "success",
+    ip,
+    details: { id, error },
+  });
   return { deliveryId, ok: !error, error };
 }
 

@@ -7,7 +7,15 @@ import type { Services } from "../services";
 import type { Caller } from "./caller";
 import type { AlertRule } from "../db/generated/sqlite/client";
 import { describeFields, issueFields } from "../../protocol/issues";
-import { paramsSchema, type AlertRuleRow, type NewRuleBody, type NewSilenceBody, type RulePatchBody, type RuleKind, type SilenceRow } from "../../protocol/alerts";
+import {
+  paramsSchema,
+  type AlertRuleRow,
+  type NewRuleBody,
+  type NewSilenceBody,
+  type RulePatchBody,
+  type RuleKind,
+  type SilenceRow,
+} from "../../protocol/alerts";
 import { scopeOf } from "../alerts/rules";
 
 type RuleWithChannels = AlertRule & { channels: { channelId: string }[] };
@@ -71,7 +79,15 @@ export async function createRule(svc: Services, { user, ip }: Caller, body: z.ou
     include: withChannels,
   });
   await svc.alerts.reloadRules();
-  await audit(svc.db, { actor: user.username, userId: user.id, action: "alert.rule.create", target: row.name, outcome: "success", ip, details: { id: row.id, kind: row.kind } });
+  await audit(svc.db, {
+    actor: user.username,
+    userId: user.id,
+    action: "alert.rule.create",
+    target: row.name,
+    outcome: "success",
+    ip,
+    details: { id: row.id, kind: row.kind },
+  });
   return ruleRow(row);
 }
 
@@ -99,7 +115,15 @@ export async function updateRule(svc: Services, { user, ip }: Caller, id: string
     });
   });
   await svc.alerts.reloadRules();
-  await audit(svc.db, { actor: user.username, userId: user.id, action: "alert.rule.update", target: row.name, outcome: "success", ip, details: { id, changed: Object.keys(body) } });
+  await audit(svc.db, {
+    actor: user.username,
+    userId: user.id,
+    action: "alert.rule.update",
+    target: row.name,
+    outcome: "success",
+    ip,
+    details: { id, changed: Object.keys(body) },
+  });
   return ruleRow(row);
 }
 
@@ -112,10 +136,26 @@ export async function deleteRule(svc: Services, { user, ip }: Caller, id: string
   await svc.alerts.flush();
   await svc.db.alertRule.delete({ where: { id } });
   await svc.alerts.reloadRules();
-  await audit(svc.db, { actor: user.username, userId: user.id, action: "alert.rule.delete", target: old.name, outcome: "success", ip, details: { id } });
+  await audit(svc.db, {
+    actor: user.username,
+    userId: user.id,
+    action: "alert.rule.delete",
+    target: old.name,
+    outcome: "success",
+    ip,
+    details: { id },
+  });
 }
 
-function silenceRow(s: { id: string; ruleId: string | null; subjectKey: string | null; endsAt: Date; createdBy: string; comment: string; createdAt: Date }): SilenceRow {
+function silenceRow(s: {
+  id: string;
+  ruleId: string | null;
+  subjectKey: string | null;
+  endsAt: Date;
+  createdBy: string;
+  comment: string;
+  createdAt: Date;
+}): SilenceRow {
   return { ...s, endsAt: s.endsAt.toISOString(), createdAt: s.createdAt.toISOString() };
 }
 

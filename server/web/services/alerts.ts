@@ -34,26 +34,24 @@ export async function listAlerts(
   const rows = [...active, ...resolved].filter((a) => visible(svc, user, a));
   const now = Date.now();
   const alerts = rows
-    .map(
-      (a): AlertRow => ({
-        id: a.id,
-        ruleId: a.ruleId,
-        ruleName: a.rule.name,
-        kind: a.rule.kind as RuleKind,
-        subjectKey: a.subjectKey,
-        subjectType: a.subjectType as AlertRow["subjectType"],
-        subjectName: a.subjectName,
-        hostId: a.hostId,
-        targetId: a.targetId,
-        state: a.state as AlertRow["state"],
-        value: a.value,
-        message: a.message,
-        since: a.since.toISOString(),
-        firingAt: a.firingAt?.toISOString() ?? null,
-        resolvedAt: a.resolvedAt?.toISOString() ?? null,
-        silenced: a.state !== "resolved" && svc.alerts.silenced(a.ruleId, a.subjectKey, now),
-      }),
-    )
+    .map((a): AlertRow => ({
+      id: a.id,
+      ruleId: a.ruleId,
+      ruleName: a.rule.name,
+      kind: a.rule.kind as RuleKind,
+      subjectKey: a.subjectKey,
+      subjectType: a.subjectType as AlertRow["subjectType"],
+      subjectName: a.subjectName,
+      hostId: a.hostId,
+      targetId: a.targetId,
+      state: a.state as AlertRow["state"],
+      value: a.value,
+      message: a.message,
+      since: a.since.toISOString(),
+      firingAt: a.firingAt?.toISOString() ?? null,
+      resolvedAt: a.resolvedAt?.toISOString() ?? null,
+      silenced: a.state !== "resolved" && svc.alerts.silenced(a.ruleId, a.subjectKey, now),
+    }))
     .sort((x, y) => ORDER[x.state]! - ORDER[y.state]! || (y.firingAt ?? y.since).localeCompare(x.firingAt ?? x.since))
     .slice(0, limit);
   const counts = { firing: 0, pending: 0 };

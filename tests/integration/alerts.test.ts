@@ -1,0 +1,203 @@
+// Alerts against the real lab: the built server with its local agent and libvirtd, a
+// diskless scratch domain destroyed behind Hangar's back with virsh, webhook receivers on
+// loopback (one that never answers), a real SMTP server (smtp-server), and a file-system
+// rule fed by the host's own metrics.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { AlertNotification, AlertRow, DeliveryRow } from "../../server/protocol/alerts";
+import { type Client, startWithAdmin, type TestServer } from "../helpers/server";
+import { labSuite, until, virsh } from "../helpers/lab";
+import { defineScratch, undefineScratch } from "../helpers/scratch-domains";
+import { bodyText, startHttpReceiver, startSmtp, signatureValid, type HttpReceiver, type SmtpReceiver } from "../helpers/alert-receivers";
+
+const PREFIX = "hx-alerts-";
+const VM = `${PREFIX}web-1`;
+
+labSuite("libvirt", "alerts: rules, channels and silences against the real lab", () => {
+  let srv: TestServer;
+  let admin: Client;
+  let good: HttpReceiver;
+  let hang: HttpReceiver;
+  let smtp: SmtpReceiver;
+  let secret = "";
+  let hostId = "";
+  let uuid = "";
+  let ruleId = "";
+  let goodId = "";
+  let hangId = "";
+
+  const notes = (r: HttpReceiver, from = 0) => r.hits.slice(from).map((h) => ({ hit: h, n: JSON.parse(h.body) as AlertNotification }));
+  const alerts = async (q = "") => (await admin.req("GET", `/api/alerts${q}`)).json as { alerts: AlertRow[]; counts: { firing: number } };
+  const vmShows = (state: string) =>
+    until(`Hangar shows ${VM} ${state}`, async () =>
+      ((await admin.req("GET", "/api/machines")).json.rows as { name: string; state: string }[]).some((r) => r.name === VM && r.state === state),
+    );
+
+  beforeAll(async () => {
+    undefineScratch(PREFIX);
+    defineScratch(VM);
+    [good, hang, smtp] = await Promise.all([startHttpReceiver(), startHttpReceiver({ hang: true }), startSmtp()]);
+    ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
+    hostId = (
+      await until("local host online", async () =>
+        ((await admin.req("GET", "/api/hosts")).json.hosts as { id: string; status: string }[]).find((h) => h.status === "online"),
+      )
+    ).id;
+    uuid = (
+      await until("scratch domain listed", async () =>
+        ((await admin.req("GET", "/api/machines")).json.rows as { name: string; uuid: string }[]).find((r) => r.name === VM),
+      )
+    ).uuid;
+  }, 120_000);
+
+  afterAll(async () => {
+    await srv?.stop();
+    await Promise.all([good?.close(), hang?.close(), smtp?.close()]);
+    undefineScratch(PREFIX);
+  });
+
+  it("channels: the webhook secret is answered once, then masked; bad config names the field", async () => {
+    const created = await admin.req("POST", "/api/alerts/channels", { name: "good hook", kind: "webhook", config: { url: good.url } });
+    expect(created.status, JSON.stringify(created.json)).toBe(201);
+    secret = created.json.secret;
+    goodId = created.json.id;
+    expect(secret.length).toBeGreaterThanOrEqual(24);
+    const hung = await admin.req("POST", "/api/alerts/channels", { name: "hanging hook", kind: "webhook", config: { url: hang.url } });
+    hangId = hung.json.id;
+    const mail = await admin.req("POST", "/api/alerts/channels", {
+      name: "ops mail",
+      kind: "email",
+      config: { host: "127.0.0.1", port: smtp.port, from: "hangar@lab.test", to: ["ops@lab.test"] },
+    });
+    expect(mail.status, JSON.stringify(mail.json)).toBe(201);
+    const list = (await admin.req("GET", "/api/alerts/channels")).json.channels as { id: string; secret: string }[];
+    expect(list.find((c) => c.id === goodId)!.secret).toBe(`••••${secret.slice(-4)}`);
+    expect(JSON.stringify(list)).not.toContain(secret);
+    const bad = await admin.req("POST", "/api/alerts/channels", { name: "x", kind: "webhook", config: { url: "ftp://x" } });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.fields).toHaveProperty("config.url");
+    const badRule = await admin.req("POST", "/api/alerts/rules", { name: "x", kind: "host.cpu", params: { threshold: "high" } });
+    expect(badRule.status).toBe(422);
+    expect(badRule.json.error.fields).toHaveProperty("params.threshold");
+
+    // The hanging receiver is listed first: it must not hold up the others.
+    const rule = await admin.req("POST", "/api/alerts/rules", { name: "VM down", kind: "vm.stopped", channelIds: [hangId, goodId, mail.json.id] });
+    expect(rule.status, JSON.stringify(rule.json)).toBe(201);
+    ruleId = rule.json.id;
+  });
+
+  it("virsh destroy fires within 2 s of libvirt's event, signed, past a hanging receiver; e-mail arrives; start resolves", async () => {
+    virsh("start", VM);
+    await vmShows("running");
+    const mark = good.hits.length;
+    const destroyed = Date.now();
+    virsh("destroy", VM);
+    const returned = Date.now();
+    const fired = await until("firing webhook", () => notes(good, mark).find((x) => x.n.event === "firing"), 10_000, 10);
+    const delay = fired.hit.at - returned;
+    console.log(`[alerts] virsh destroy → webhook: ${fired.hit.at - destroyed} ms from the call, ${delay} ms after it returned`);
+    expect(delay).toBeLessThan(2000);
+    expect(signatureValid(secret, fired.hit)).toBe(true);
+    expect(signatureValid("wrong", fired.hit)).toBe(false);
+    expect(Number(fired.hit.headers["x-hangar-timestamp"])).toBe(fired.n.sentAt);
+    expect(fired.n.alert).toMatchObject({ ruleId, subjectType: "vm", subjectName: VM, hostId, targetId: uuid, state: "firing" });
+    expect(fired.n.url).toBe(`${srv.url}/machines/${hostId}/${uuid}`);
+    // The hanging receiver is asked too (it just never answers).
+    await until("the hanging receiver asked", () => hang.hits.length > 0, 2000, 10);
+
+    const mail = await until("alert e-mail", () => smtp.mails.find((m) => m.subject.includes("FIRING")), 10_000);
+    expect(mail.subject).toBe(`[Hangar] FIRING: VM down — ${VM}`);
+    expect(mail.to).toEqual(["ops@lab.test"]);
+    expect(bodyText(mail.raw)).toContain(`${srv.url}/machines/${hostId}/${uuid}`);
+
+    const listed = await alerts("?state=firing");
+    expect(listed.alerts.find((a) => a.id === fired.n.alert.id)).toMatchObject({ state: "firing", silenced: false });
+    expect(listed.counts.firing).toBeGreaterThanOrEqual(1);
+
+    virsh("start", VM);
+    const resolved = await until("resolved webhook", () => notes(good, mark).find((x) => x.n.event === "resolved"), 10_000, 20);
+    expect(resolved.n.alert).toMatchObject({ id: fired.n.alert.id, state: "resolved" });
+    expect(signatureValid(secret, resolved.hit)).toBe(true);
+    expect((await alerts()).alerts.find((a) => a.id === fired.n.alert.id)?.state).toBe("resolved");
+  }, 60_000);
+
+  it("the hanging channel's attempt times out and is retried with backoff, in the delivery log", async () => {
+    const row = await until(
+      "a retrying delivery to the hanging hook",
+      async () =>
+        ((await admin.req("GET", `/api/alerts/deliveries?channelId=${hangId}`)).json.deliveries as DeliveryRow[]).find(
+          (d) => d.status === "retrying",
+        ),
+      15_000,
+      250,
+    );
+    expect(row.error).toMatch(/no answer in 5000 ms/);
+    expect(row.attempt).toBeGreaterThanOrEqual(1);
+    expect(new Date(row.nextAttemptAt!).getTime()).toBeGreaterThan(new Date(row.at).getTime());
+    const sent = (await admin.req("GET", `/api/alerts/deliveries?channelId=${goodId}`)).json.deliveries as DeliveryRow[];
+    expect(sent.filter((d) => d.status === "sent").length).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+
+  it("a stop by a Hangar task does not alert", async () => {
+    await vmShows("running");
+    const mark = good.hits.length;
+    const r = await admin.req("POST", `/api/machines/${hostId}/${uuid}/actions`, { action: "destroy" });
+    expect(r.status, JSON.stringify(r.json)).toBeLessThan(300);
+    await vmShows("shutoff");
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(notes(good, mark)).toEqual([]);
+    expect((await alerts("?state=active")).alerts.filter((a) => a.ruleId === ruleId)).toEqual([]);
+  }, 60_000);
+
+  it("a silence suppresses delivery; the alert still shows, marked silenced", async () => {
+    virsh("start", VM);
+    await vmShows("running");
+    const endsAt = new Date(Date.now() + 10 * 60_000).toISOString();
+    const s = await admin.req("POST", "/api/alerts/silences", { ruleId, subjectKey: `vm:${hostId}:${uuid}`, endsAt, comment: "maintenance" });
+    expect(s.status, JSON.stringify(s.json)).toBe(201);
+    const mark = good.hits.length;
+    const firingMails = () => smtp.mails.filter((m) => m.subject.includes("FIRING")).length;
+    const mails = firingMails();
+    virsh("destroy", VM);
+    const a = await until("silenced alert listed", async () => (await alerts("?state=firing")).alerts.find((x) => x.ruleId === ruleId), 10_000, 50);
+    expect(a.silenced).toBe(true);
+    await new Promise((res) => setTimeout(res, 2000));
+    expect(notes(good, mark)).toEqual([]);
+    expect(firingMails()).toBe(mails);
+    expect((await admin.req("DELETE", `/api/alerts/silences/${s.json.id}`)).status).toBe(200);
+    // Without the silence, the next episode is delivered again.
+    virsh("start", VM);
+    await until("resolved", async () => !(await alerts("?state=firing")).alerts.some((x) => x.ruleId === ruleId), 10_000, 50);
+    virsh("destroy", VM);
+    await until("delivered after the silence was removed", () => notes(good, mark).find((x) => x.n.event === "firing"), 10_000, 20);
+  }, 60_000);
+
+  it("a file-system rule with a low threshold fires from the host's real metrics", async () => {
+    const mark = good.hits.length;
+    const r = await admin.req("POST", "/api/alerts/rules", {
+      name: "Disk filling",
+      kind: "host.fs",
+      params: { threshold: 1 },
+      scope: { type: "host", id: hostId },
+      channelIds: [goodId],
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    // Host samples reach the server every 10 s (the agent's coarse tick).
+    const fired = await until("file-system alert", () => notes(good, mark).find((x) => x.n.alert.kind === "host.fs"), 25_000, 50);
+    expect(fired.n).toMatchObject({ event: "firing", alert: { subjectType: "host", hostId, ruleName: "Disk filling" } });
+    expect(fired.n.alert.value).toBeGreaterThan(1);
+    expect(fired.n.alert.value).toBeLessThanOrEqual(100);
+    expect(fired.n.alert.message).toMatch(/^fs \d/);
+    expect(fired.n.url).toBe(`${srv.url}/hosts/${hostId}`);
+    // Disabling the rule resolves it.
+    expect((await admin.req("PATCH", `/api/alerts/rules/${r.json.id}`, { enabled: false })).status).toBe(200);
+    await until("fs alert resolved", () => notes(good, mark).find((x) => x.n.alert.kind === "host.fs" && x.n.event === "resolved"), 10_000, 50);
+  }, 60_000);
+
+  it("send test reaches the channel and answers with the outcome", async () => {
+    const mark = good.hits.length;
+    const r = await admin.req("POST", `/api/alerts/channels/${goodId}/test`);
+    expect(r.json).toMatchObject({ ok: true, error: null });
+    const hit = notes(good, mark).find((x) => x.n.event === "test");
+    expect(hit && signatureValid(secret, hit.hit)).toBe(true);
+  });
+});
