@@ -114,26 +114,44 @@ export class Alerting {
     return { event, sentAt: Date.now(), alert: a, url: this.link(a) };
   }
 
+  private batch: TransitionEvent[] = [];
+
+  /**
+   * Transitions are written in batches: everything one tick (a metric batch, an event)
+   * produced goes in one transaction, so a burst costs one commit, not one per alert.
+   */
   private sink(e: TransitionEvent): void {
-    const { inst, transition: t, at } = e;
-    const row = alertFields(inst, t, at);
+    this.batch.push(e);
+    if (this.batch.length > 1) return;
     this.writes = this.writes
-      .then(async () => {
-        if (t === "cancelled") await this.db.alert.deleteMany({ where: { id: inst.id } });
-        else
-          await this.db.alert.upsert({
-            where: { id: inst.id },
-            create: { id: inst.id, ...row },
-            update: { state: row.state, value: row.value, message: row.message, firingAt: row.firingAt, resolvedAt: row.resolvedAt },
-          });
-        this.bus.publish({ type: "alert.upsert", alertId: inst.id, state: t === "cancelled" ? "resolved" : row.state });
-        if ((t !== "firing" && t !== "resolved") || this.silenced(inst.rule.id, inst.subject.key)) return;
-        const payload = this.notification(notificationAlert(inst, row), t);
-        for (const channelId of inst.rule.channelIds)
-          // Not awaited: each channel's row is written and queued on its own.
-          this.delivery.enqueue(channelId, t, inst.id, payload).catch((err: unknown) => console.error("[alerts] could not queue a delivery:", err));
-      })
-      .catch((err: unknown) => console.error(`[alerts] ${t} of ${inst.rule.name} on ${inst.subject.name} not recorded:`, err));
+      .then(() => new Promise<void>((r) => setImmediate(r)))
+      .then(() => this.write(this.batch.splice(0)))
+      .catch((err: unknown) => console.error("[alerts] transitions not recorded:", err));
+  }
+
+  private async write(list: TransitionEvent[]): Promise<void> {
+    await this.db.$transaction(async (tx) => {
+      for (const { inst, transition: t, at } of list) {
+        if (t === "cancelled") {
+          await tx.alert.deleteMany({ where: { id: inst.id } });
+          continue;
+        }
+        const row = alertFields(inst, t, at);
+        await tx.alert.upsert({
+          where: { id: inst.id },
+          create: { id: inst.id, ...row },
+          update: { state: row.state, value: row.value, message: row.message, firingAt: row.firingAt, resolvedAt: row.resolvedAt },
+        });
+      }
+    });
+    const deliveries: Parameters<DeliveryQueue["enqueueMany"]>[0] = [];
+    for (const { inst, transition: t, at } of list) {
+      this.bus.publish({ type: "alert.upsert", alertId: inst.id, state: t === "cancelled" ? "resolved" : alertFields(inst, t, at).state });
+      if ((t !== "firing" && t !== "resolved") || this.silenced(inst.rule.id, inst.subject.key)) continue;
+      const payload = this.notification(notificationAlert(inst, alertFields(inst, t, at)), t);
+      for (const channelId of inst.rule.channelIds) deliveries.push({ channelId, event: t, alertId: inst.id, payload });
+    }
+    if (deliveries.length) await this.delivery.enqueueMany(deliveries);
   }
 }
 

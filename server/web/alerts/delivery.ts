@@ -2,6 +2,7 @@
 // that hangs or fails fills only its own lane. Every delivery is an AlertDelivery row
 // before it is sent; a failed attempt is retried with exponential backoff, and rows still
 // queued or retrying when the server stops are picked up again at start.
+import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
 import type { AlertNotification } from "../../protocol/alerts";
 import { send as sendVia, type ChannelTarget } from "./channels";
@@ -76,12 +77,27 @@ export class DeliveryQueue {
    * first attempt went (the channel "send test" answers with it).
    */
   async enqueue(channelId: string, event: AlertNotification["event"], alertId: string | null, payload: AlertNotification, done?: Job["done"]) {
-    const row = await this.db.alertDelivery.create({
-      data: { channelId, alertId, event, payloadJson: JSON.stringify(payload), status: "queued" },
-      select: { id: true },
+    const [id] = await this.enqueueMany([{ channelId, event, alertId, payload, done }]);
+    return id!;
+  }
+
+  /** Records several deliveries in one statement (the rows exist before any is sent), then queues them. */
+  async enqueueMany(
+    list: { channelId: string; event: AlertNotification["event"]; alertId: string | null; payload: AlertNotification; done?: Job["done"] }[],
+  ): Promise<string[]> {
+    const jobs = list.map((d) => ({ ...d, id: randomUUID() }));
+    await this.db.alertDelivery.createMany({
+      data: jobs.map((j) => ({
+        id: j.id,
+        channelId: j.channelId,
+        alertId: j.alertId,
+        event: j.event,
+        payloadJson: JSON.stringify(j.payload),
+        status: "queued",
+      })),
     });
-    this.push({ id: row.id, channelId, payload, attempt: 0, done });
-    return row.id;
+    for (const j of jobs) this.push({ id: j.id, channelId: j.channelId, payload: j.payload, attempt: 0, done: j.done });
+    return jobs.map((j) => j.id);
   }
 
   private push(job: Job): void {

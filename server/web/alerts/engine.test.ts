@@ -97,8 +97,8 @@ describe("AlertEngine", () => {
     engine.onEvent({ type: "machine.upsert", seq: 1, machine: machine("running") });
     expect(seen()).toEqual([]);
     engine.onEvent({ type: "machine.upsert", seq: 2, machine: machine("shutoff") });
-    expect(seen()).toEqual([`pending:vm:h1:${UUID}`, `firing:vm:h1:${UUID}`]);
-    expect(events[1]!.inst.message).toContain("stopped unexpectedly");
+    expect(seen()).toEqual([`firing:vm:h1:${UUID}`]);
+    expect(events[0]!.inst.message).toContain("stopped unexpectedly");
     engine.onEvent({ type: "machine.upsert", seq: 3, machine: machine("running") });
     expect(seen().at(-1)).toBe(`resolved:vm:h1:${UUID}`);
     const before = seen().length;
@@ -130,7 +130,7 @@ describe("AlertEngine", () => {
     const tagged = setup([rule({ id: "tag", kind: "vm.stopped", scope: { type: "tag", id: "web" } })], { [UUID]: ["web"] });
     tagged.engine.onEvent({ type: "machine.upsert", seq: 1, machine: machine("running") });
     tagged.engine.onEvent({ type: "machine.upsert", seq: 2, machine: machine("shutoff") });
-    expect(tagged.seen()).toEqual([`pending:vm:h1:${UUID}`, `firing:vm:h1:${UUID}`]);
+    expect(tagged.seen()).toEqual([`firing:vm:h1:${UUID}`]);
   });
 
   it("restart loop: 3 starts in the window fire; it resolves once the window has passed", () => {
@@ -156,7 +156,7 @@ describe("AlertEngine", () => {
     expect(seen()).toEqual([]);
     clock.t += 2000;
     engine.tick();
-    expect(seen()).toEqual(["pending:host:h1", "firing:host:h1"]);
+    expect(seen()).toEqual(["firing:host:h1"]);
     engine.hostSeen("h1");
     engine.tick();
     expect(seen().at(-1)).toBe("resolved:host:h1");
@@ -167,7 +167,7 @@ describe("AlertEngine", () => {
     engine.onEvent({ type: "task.upsert", seq: 1, task: task("vm.start", "failed") });
     expect(seen()).toEqual([]);
     engine.onEvent({ type: "task.upsert", seq: 2, task: task("vm.backup", "failed") });
-    expect(seen()).toHaveLength(2);
+    expect(seen()).toHaveLength(1);
     engine.onEvent({ type: "task.upsert", seq: 3, task: task("vm.backup", "succeeded") });
     expect(seen().at(-1)).toBe(`resolved:task:vm.backup:vm:${UUID}`);
   });
@@ -176,6 +176,6 @@ describe("AlertEngine", () => {
     const { engine, seen } = setup([rule({})]);
     engine.onMetrics("h1", hostSample(95));
     engine.setRules([]);
-    expect(seen()).toEqual(["pending:host:h1", "firing:host:h1", "resolved:host:h1"]);
+    expect(seen()).toEqual(["firing:host:h1", "resolved:host:h1"]);
   });
 });
