@@ -2,30 +2,9 @@
 // the rows it reads. Rules are evaluated by the server (server/web/alerts/).
 import { z } from "zod";
 import { TagName } from "./access";
+import { ALERT_STATES, CHANNEL_KINDS, RULE_KINDS, THRESHOLD_KINDS, type AlertStateName, type ChannelKind, type RuleKind } from "./alert-kinds";
 
-/**
- * What a rule watches. State rules fire on what agents report (a VM or container leaving
- * running without a Hangar task that stopped it, starting too often, a failing health
- * check, a failed task); threshold rules on the metric stream; agent.silent on the time
- * since a host's agent last sent anything.
- */
-export const RULE_KINDS = [
-  "vm.stopped",
-  "container.stopped",
-  "restart.loop",
-  "container.unhealthy",
-  "host.cpu",
-  "host.memory",
-  "host.disk",
-  "host.fs",
-  "vm.cpu",
-  "agent.silent",
-  "task.failed",
-] as const;
-export type RuleKind = (typeof RULE_KINDS)[number];
-
-/** Threshold rules: value above `threshold` for the rule's `forSeconds`; resolves below threshold − margin. */
-export const THRESHOLD_KINDS: ReadonlySet<RuleKind> = new Set(["host.cpu", "host.memory", "host.disk", "host.fs", "vm.cpu"]);
+export * from "./alert-kinds";
 
 export const ThresholdParams = z.strictObject({
   /** % for cpu, memory and file systems; bytes/s (read + write) for host.disk. */
@@ -82,8 +61,6 @@ export const RulePatchBody = z.strictObject({
   channelIds: Ids.optional(),
 });
 
-export const CHANNEL_KINDS = ["webhook", "email", "ntfy"] as const;
-export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 const HttpUrl = z
   .string()
   .max(2048)
@@ -133,8 +110,6 @@ export const NewSilenceBody = z
   })
   .refine((s) => s.ruleId !== undefined || s.subjectKey !== undefined, { message: "give a rule, a subject or both", path: ["ruleId"] });
 
-export const ALERT_STATES = ["pending", "firing", "resolved"] as const;
-export type AlertStateName = (typeof ALERT_STATES)[number];
 export const AlertListQuery = z.strictObject({
   state: z.enum([...ALERT_STATES, "active"]).optional(),
   ruleId: z.string().min(1).max(64).optional(),
