@@ -43,4 +43,12 @@ export const keys = {
     all: () => ["tasks"] as const,
     list: () => [...keys.tasks.all(), "list"] as const,
   },
+  alerts: {
+    all: () => ["alerts"] as const,
+    list: (state: string) => [...keys.alerts.all(), "list", state] as const,
+    rules: () => [...keys.alerts.all(), "rules"] as const,
+    channels: () => [...keys.alerts.all(), "channels"] as const,
+    silences: () => [...keys.alerts.all(), "silences"] as const,
+    deliveries: () => [...keys.alerts.all(), "deliveries"] as const,
+  },
 };

@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { NAV } from "./nav";
 import { Logo } from "../ui/logo";
 import { UserMenu } from "./user-menu";
+import { AlertsBadge } from "../alerts/alerts-badge";
 import { useLiveEvents } from "../lib/live-events";
 import { useMe } from "../lib/queries";
 import { roleCan } from "@/server/protocol/roles";
@@ -58,6 +59,7 @@ export function AppShell({ username, children }: { username: string; children: R
             />
             {link === "live" ? "Live" : link === "connecting" ? "Connecting…" : "Reconnecting…"}
           </span>
+          <AlertsBadge />
           <UserMenu username={username} />
         </header>
         <main id="main" className="flex-1 p-6">
