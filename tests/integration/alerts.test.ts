@@ -2,14 +2,29 @@
 // diskless scratch domain destroyed behind Hangar's back with virsh, webhook receivers on
 // loopback (one that never answers), a real SMTP server (smtp-server), and a file-system
 // rule fed by the host's own metrics.
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AlertNotification, AlertRow, DeliveryRow } from "../../server/protocol/alerts";
-import { type Client, startWithAdmin, type TestServer } from "../helpers/server";
+import { Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { labSuite, until, virsh } from "../helpers/lab";
 import { defineScratch, undefineScratch } from "../helpers/scratch-domains";
 import { bodyText, startHttpReceiver, startSmtp, signatureValid, type HttpReceiver, type SmtpReceiver } from "../helpers/alert-receivers";
 
 const PREFIX = "hx-alerts-";
+
+/** `virsh event` for one domain's lifecycle events, each line stamped when it arrived. */
+function lifecycleEvents(name: string) {
+  const lines: { at: number; text: string }[] = [];
+  const p = spawn("virsh", ["-c", "qemu:///system", "event", "--domain", name, "--event", "lifecycle", "--loop"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  p.stdout.on("data", (d: Buffer) => {
+    for (const text of d.toString().split("\n")) if (text.trim()) lines.push({ at: Date.now(), text });
+  });
+  // virsh registers for events right after it connects; give it that moment.
+  const ready = new Promise((r) => setTimeout(r, 500));
+  return { lines, ready, stop: () => p.kill() };
+}
 const VM = `${PREFIX}web-1`;
 
 labSuite("libvirt", "alerts: rules, channels and silences against the real lab", () => {
@@ -89,12 +104,15 @@ labSuite("libvirt", "alerts: rules, channels and silences against the real lab",
     virsh("start", VM);
     await vmShows("running");
     const mark = good.hits.length;
-    const destroyed = Date.now();
+    // libvirt's own lifecycle event, stamped as a second event client receives it.
+    const events = lifecycleEvents(VM);
+    await events.ready;
     virsh("destroy", VM);
-    const returned = Date.now();
+    const stoppedAt = (await until("libvirt's Stopped event", () => events.lines.find((l) => /Stopped/.test(l.text)), 10_000, 5)).at;
+    events.stop();
     const fired = await until("firing webhook", () => notes(good, mark).find((x) => x.n.event === "firing"), 10_000, 10);
-    const delay = fired.hit.at - returned;
-    console.log(`[alerts] virsh destroy → webhook: ${fired.hit.at - destroyed} ms from the call, ${delay} ms after it returned`);
+    const delay = fired.hit.at - stoppedAt;
+    console.log(`[alerts] libvirt Stopped event → webhook: ${delay} ms`);
     expect(delay).toBeLessThan(2000);
     expect(signatureValid(secret, fired.hit)).toBe(true);
     expect(signatureValid("wrong", fired.hit)).toBe(false);
@@ -200,4 +218,31 @@ labSuite("libvirt", "alerts: rules, channels and silences against the real lab",
     const hit = notes(good, mark).find((x) => x.n.event === "test");
     expect(hit && signatureValid(secret, hit.hit)).toBe(true);
   });
+  it("a viewer reads alerts and rules; managing them, channels and the delivery log are refused", async () => {
+    expect((await admin.req("POST", "/api/users", { username: "vera", password: "a long enough password", role: "viewer" })).status).toBe(201);
+    const vera = new Client(srv.url);
+    expect((await vera.req("POST", "/api/auth/login", { username: "vera", password: "a long enough password" })).status).toBe(200);
+    const list = await vera.req("GET", "/api/alerts");
+    expect(list.status).toBe(200);
+    expect((list.json.alerts as AlertRow[]).some((a) => a.ruleId === ruleId)).toBe(true);
+    expect((await vera.req("GET", "/api/alerts/rules")).status).toBe(200);
+    expect((await vera.req("GET", "/api/alerts/channels")).status).toBe(403);
+    expect((await vera.req("GET", "/api/alerts/deliveries")).status).toBe(403);
+    expect((await vera.req("POST", "/api/alerts/rules", { name: "x", kind: "vm.stopped" })).status).toBe(403);
+    const endsAt = new Date(Date.now() + 60_000).toISOString();
+    expect((await vera.req("POST", "/api/alerts/silences", { ruleId, endsAt })).status).toBe(403);
+  });
+  it("a delivery still retrying when the server stops is attempted again after its restart", async () => {
+    const deliveries = async () => (await admin.req("GET", `/api/alerts/deliveries?channelId=${hangId}`)).json.deliveries as DeliveryRow[];
+    const row = await until("a retrying delivery", async () => (await deliveries()).find((d) => d.status === "retrying"), 20_000, 250);
+    await srv.stop("SIGTERM", true);
+    srv = await srv.restart();
+    const again = await until(
+      "the same delivery attempted again",
+      async () => (await deliveries()).find((d) => d.id === row.id && d.attempt > row.attempt),
+      60_000,
+      500,
+    );
+    expect(again.error).toMatch(/no answer/);
+  }, 120_000);
 });
