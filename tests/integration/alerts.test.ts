@@ -2,7 +2,7 @@
 // diskless scratch domain destroyed behind Hangar's back with virsh, webhook receivers on
 // loopback (one that never answers), a real SMTP server (smtp-server), and a file-system
 // rule fed by the host's own metrics.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AlertNotification, AlertRow, DeliveryRow } from "../../server/protocol/alerts";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
@@ -11,6 +11,15 @@ import { defineScratch, undefineScratch } from "../helpers/scratch-domains";
 import { bodyText, startHttpReceiver, startSmtp, signatureValid, type HttpReceiver, type SmtpReceiver } from "../helpers/alert-receivers";
 
 const PREFIX = "hx-alerts-";
+const CT = `${PREFIX}ct-1`;
+const podman = (...a: string[]) => execFileSync("podman", a, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+const removeCt = () => {
+  try {
+    podman("rm", "-f", "-t", "0", CT);
+  } catch {
+    /* not there */
+  }
+};
 
 /** `virsh event` for one domain's lifecycle events, each line stamped when it arrived. */
 function lifecycleEvents(name: string) {
@@ -27,7 +36,7 @@ function lifecycleEvents(name: string) {
 }
 const VM = `${PREFIX}web-1`;
 
-labSuite("libvirt", "alerts: rules, channels and silences against the real lab", () => {
+labSuite(["libvirt", "podman"], "alerts: rules, channels and silences against the real lab", () => {
   let srv: TestServer;
   let admin: Client;
   let good: HttpReceiver;
@@ -49,6 +58,7 @@ labSuite("libvirt", "alerts: rules, channels and silences against the real lab",
 
   beforeAll(async () => {
     undefineScratch(PREFIX);
+    removeCt();
     defineScratch(VM);
     [good, hang, smtp] = await Promise.all([startHttpReceiver(), startHttpReceiver({ hang: true }), startSmtp()]);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
@@ -68,6 +78,7 @@ labSuite("libvirt", "alerts: rules, channels and silences against the real lab",
     await srv?.stop();
     await Promise.all([good?.close(), hang?.close(), smtp?.close()]);
     undefineScratch(PREFIX);
+    removeCt();
   });
 
   it("channels: the webhook secret is answered once, then masked; bad config names the field", async () => {
@@ -218,6 +229,24 @@ labSuite("libvirt", "alerts: rules, channels and silences against the real lab",
     const hit = notes(good, mark).find((x) => x.n.event === "test");
     expect(hit && signatureValid(secret, hit.hit)).toBe(true);
   });
+  it("a container killed with podman behind Hangar's back fires; started again resolves", async () => {
+    const r = await admin.req("POST", "/api/alerts/rules", { name: "Container down", kind: "container.stopped", channelIds: [goodId] });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    podman("run", "-d", "--name", CT, "localhost/hangar-busybox:latest", "sh", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done");
+    const shows = (state: string) =>
+      until(`Hangar shows ${CT} ${state}`, async () =>
+        ((await admin.req("GET", "/api/containers")).json.rows as { name: string; state: string }[]).some((c) => c.name === CT && c.state === state),
+      );
+    await shows("running");
+    const mark = good.hits.length;
+    podman("kill", CT);
+    const fired = await until("container alert", () => notes(good, mark).find((x) => x.n.alert.kind === "container.stopped" && x.n.event === "firing"), 10_000, 20);
+    expect(fired.n.alert).toMatchObject({ subjectType: "container", subjectName: CT, hostId });
+    expect(fired.n.url).toBe(`${srv.url}/containers/${hostId}/${fired.n.alert.targetId}`);
+    podman("start", CT);
+    await until("container alert resolved", () => notes(good, mark).find((x) => x.n.alert.kind === "container.stopped" && x.n.event === "resolved"), 10_000, 20);
+  }, 60_000);
+
   it("a viewer reads alerts and rules; managing them, channels and the delivery log are refused", async () => {
     expect((await admin.req("POST", "/api/users", { username: "vera", password: "a long enough password", role: "viewer" })).status).toBe(201);
     const vera = new Client(srv.url);
