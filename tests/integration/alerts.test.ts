@@ -41,6 +41,7 @@ labSuite(["libvirt", "podman"], "alerts: rules, channels and silences against th
   let admin: Client;
   let good: HttpReceiver;
   let hang: HttpReceiver;
+  let ntfy: HttpReceiver;
   let smtp: SmtpReceiver;
   let secret = "";
   let hostId = "";
@@ -60,7 +61,7 @@ labSuite(["libvirt", "podman"], "alerts: rules, channels and silences against th
     undefineScratch(PREFIX);
     removeCt();
     defineScratch(VM);
-    [good, hang, smtp] = await Promise.all([startHttpReceiver(), startHttpReceiver({ hang: true }), startSmtp()]);
+    [good, hang, ntfy, smtp] = await Promise.all([startHttpReceiver(), startHttpReceiver({ hang: true }), startHttpReceiver(), startSmtp()]);
     ({ srv, admin } = await startWithAdmin({ HANGAR_LOCAL_AGENT: "1" }));
     hostId = (
       await until("local host online", async () =>
@@ -76,7 +77,7 @@ labSuite(["libvirt", "podman"], "alerts: rules, channels and silences against th
 
   afterAll(async () => {
     await srv?.stop();
-    await Promise.all([good?.close(), hang?.close(), smtp?.close()]);
+    await Promise.all([good?.close(), hang?.close(), ntfy?.close(), smtp?.close()]);
     undefineScratch(PREFIX);
     removeCt();
   });
@@ -95,6 +96,13 @@ labSuite(["libvirt", "podman"], "alerts: rules, channels and silences against th
       config: { host: "127.0.0.1", port: smtp.port, from: "hangar@lab.test", to: ["ops@lab.test"] },
     });
     expect(mail.status, JSON.stringify(mail.json)).toBe(201);
+    const topic = await admin.req("POST", "/api/alerts/channels", {
+      name: "ops topic",
+      kind: "ntfy",
+      config: { url: ntfy.url },
+      secret: "tk_ntfy_token",
+    });
+    expect(topic.status, JSON.stringify(topic.json)).toBe(201);
     const list = (await admin.req("GET", "/api/alerts/channels")).json.channels as { id: string; secret: string }[];
     expect(list.find((c) => c.id === goodId)!.secret).toBe(`••••${secret.slice(-4)}`);
     expect(JSON.stringify(list)).not.toContain(secret);
@@ -106,7 +114,11 @@ labSuite(["libvirt", "podman"], "alerts: rules, channels and silences against th
     expect(badRule.json.error.fields).toHaveProperty("params.threshold");
 
     // The hanging receiver is listed first: it must not hold up the others.
-    const rule = await admin.req("POST", "/api/alerts/rules", { name: "VM down", kind: "vm.stopped", channelIds: [hangId, goodId, mail.json.id] });
+    const rule = await admin.req("POST", "/api/alerts/rules", {
+      name: "VM down",
+      kind: "vm.stopped",
+      channelIds: [hangId, goodId, mail.json.id, topic.json.id],
+    });
     expect(rule.status, JSON.stringify(rule.json)).toBe(201);
     ruleId = rule.json.id;
   });
@@ -137,6 +149,16 @@ labSuite(["libvirt", "podman"], "alerts: rules, channels and silences against th
     expect(mail.subject).toBe(`[Hangar] FIRING: VM down — ${VM}`);
     expect(mail.to).toEqual(["ops@lab.test"]);
     expect(bodyText(mail.raw)).toContain(`${srv.url}/machines/${hostId}/${uuid}`);
+
+    const post = await until("ntfy post", () => ntfy.hits.find((h) => String(h.headers.title).includes("FIRING")), 10_000);
+    expect(post.headers).toMatchObject({
+      title: `[Hangar] FIRING: VM down - ${VM}`,
+      priority: "high",
+      tags: "rotating_light",
+      authorization: "Bearer tk_ntfy_token",
+    });
+    expect(post.headers.click).toBe(`${srv.url}/machines/${hostId}/${uuid}`);
+    expect(post.body).toContain("stopped unexpectedly");
 
     const listed = await alerts("?state=firing");
     expect(listed.alerts.find((a) => a.id === fired.n.alert.id)).toMatchObject({ state: "firing", silenced: false });
@@ -240,11 +262,21 @@ labSuite(["libvirt", "podman"], "alerts: rules, channels and silences against th
     await shows("running");
     const mark = good.hits.length;
     podman("kill", CT);
-    const fired = await until("container alert", () => notes(good, mark).find((x) => x.n.alert.kind === "container.stopped" && x.n.event === "firing"), 10_000, 20);
+    const fired = await until(
+      "container alert",
+      () => notes(good, mark).find((x) => x.n.alert.kind === "container.stopped" && x.n.event === "firing"),
+      10_000,
+      20,
+    );
     expect(fired.n.alert).toMatchObject({ subjectType: "container", subjectName: CT, hostId });
     expect(fired.n.url).toBe(`${srv.url}/containers/${hostId}/${fired.n.alert.targetId}`);
     podman("start", CT);
-    await until("container alert resolved", () => notes(good, mark).find((x) => x.n.alert.kind === "container.stopped" && x.n.event === "resolved"), 10_000, 20);
+    await until(
+      "container alert resolved",
+      () => notes(good, mark).find((x) => x.n.alert.kind === "container.stopped" && x.n.event === "resolved"),
+      10_000,
+      20,
+    );
   }, 60_000);
 
   it("a viewer reads alerts and rules; managing them, channels and the delivery log are refused", async () => {
