@@ -279,6 +279,82 @@ labSuite(["libvirt", "podman"], "alerts: rules, channels and silences against th
     );
   }, 60_000);
 
+  it("a failed task fires a task.failed rule", async () => {
+    const r = await admin.req("POST", "/api/alerts/rules", {
+      name: "Task failed",
+      kind: "task.failed",
+      params: { kindPrefix: "vm." },
+      channelIds: [goodId],
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    await vmShows("shutoff");
+    const mark = good.hits.length;
+    // Resuming a machine that is off: libvirt refuses, the task fails.
+    await admin.req("POST", `/api/machines/${hostId}/${uuid}/actions`, { action: "resume" });
+    const fired = await until("task alert", () => notes(good, mark).find((x) => x.n.alert.kind === "task.failed"), 15_000, 20);
+    expect(fired.n.alert).toMatchObject({ subjectType: "task", subjectName: `vm.resume ${VM}`, hostId });
+    expect(fired.n.alert.message).toMatch(/^vm\.resume failed/);
+  }, 30_000);
+
+  it("three starts within the window fire a restart-loop rule", async () => {
+    const r = await admin.req("POST", "/api/alerts/rules", {
+      name: "Flapping",
+      kind: "restart.loop",
+      params: { starts: 3, windowSeconds: 120 },
+      channelIds: [goodId],
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const mark = good.hits.length;
+    for (let i = 0; i < 3; i++) {
+      virsh("start", VM);
+      await vmShows("running");
+      if (i < 2) {
+        virsh("destroy", VM);
+        await vmShows("shutoff");
+      }
+    }
+    const fired = await until("restart-loop alert", () => notes(good, mark).find((x) => x.n.alert.kind === "restart.loop"), 10_000, 20);
+    expect(fired.n.alert).toMatchObject({ subjectName: VM, value: 3 });
+    expect((await admin.req("PATCH", `/api/alerts/rules/${r.json.id}`, { enabled: false })).status).toBe(200);
+  }, 90_000);
+
+  it("an agent silent for longer than the rule allows fires; it resolves once the agent speaks again", async () => {
+    const r = await admin.req("POST", "/api/alerts/rules", {
+      name: "Agent quiet",
+      kind: "agent.silent",
+      params: { seconds: 15 },
+      channelIds: [goodId],
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const agent = Number(
+      execFileSync("pgrep", ["-P", String(srv.proc.pid), "-f", "agent.mjs"], { encoding: "utf8" })
+        .trim()
+        .split("\n")[0],
+    );
+    const mark = good.hits.length;
+    process.kill(agent, "SIGSTOP");
+    try {
+      const fired = await until("agent-silent alert", () => notes(good, mark).find((x) => x.n.alert.kind === "agent.silent"), 40_000, 50);
+      expect(fired.n.alert).toMatchObject({ subjectType: "host", hostId });
+      expect(fired.n.alert.message).toMatch(/silent for 1\d s/);
+    } finally {
+      process.kill(agent, "SIGCONT");
+    }
+    await until(
+      "agent-silent resolved",
+      () => notes(good, mark).find((x) => x.n.alert.kind === "agent.silent" && x.n.event === "resolved"),
+      60_000,
+      100,
+    );
+    expect((await admin.req("DELETE", `/api/alerts/rules/${r.json.id}`)).status).toBe(200);
+    await until(
+      "local host online again",
+      async () =>
+        ((await admin.req("GET", "/api/hosts")).json.hosts as { id: string; status: string }[]).some((h) => h.id === hostId && h.status === "online"),
+      60_000,
+    );
+  }, 150_000);
+
   it("a viewer reads alerts and rules; managing them, channels and the delivery log are refused", async () => {
     expect((await admin.req("POST", "/api/users", { username: "vera", password: "a long enough password", role: "viewer" })).status).toBe(201);
     const vera = new Client(srv.url);
