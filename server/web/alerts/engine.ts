@@ -135,7 +135,8 @@ export class AlertEngine {
         const value = vmCpu(s.v);
         const key = `vm:${hostId}:${uuid}`;
         // The subject is only built when the rule is about to start or change an alert.
-        for (const r of vmRules) this.threshold(r, key, () => this.vmSubject(hostId, uuid), value);
+        const subject = () => this.vmSubject(hostId, uuid);
+        for (const r of vmRules) this.threshold(r, key, subject, value);
       }
     }
   }
@@ -250,6 +251,11 @@ export class AlertEngine {
   private threshold(r: CompiledRule, key: string, subject: () => Subject, value: number | null): void {
     if (value === null) return;
     const cond = thresholdCondition(value, r.threshold, r.margin);
+    // The quiet case, by far the most common, allocates nothing.
+    if (cond !== "on" && !this.byRule.get(r.id)?.has(key)) {
+      this.stats.evaluations++;
+      return;
+    }
     // The message is only built when an alert starts or changes (not per quiet sample).
     const message = () => {
       const unit = r.kind === "host.disk" ? " B/s" : "%";
