@@ -29,7 +29,7 @@ export class HeapProbe {
     return new HeapProbe(ws);
   }
 
-  private call<T>(method: string): Promise<T> {
+  private call<T>(method: string, params?: Record<string, unknown>): Promise<T> {
     const id = ++this.id;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, (m) => {
@@ -37,7 +37,7 @@ export class HeapProbe {
         if (m.error) reject(new Error(`${method}: ${JSON.stringify(m.error)}`));
         else resolve(m.result as T);
       });
-      this.ws.send(JSON.stringify({ id, method }));
+      this.ws.send(JSON.stringify({ id, method, params }));
     });
   }
 
@@ -51,6 +51,16 @@ export class HeapProbe {
   async liveMiB(): Promise<number> {
     await this.call("HeapProfiler.collectGarbage");
     return this.usedMiB();
+  }
+
+  /**
+   * Writes a heap snapshot of the process to `file` (a full GC runs first), for
+   * bench/heap-diff.ts. Evaluated inside the process, so the snapshot never crosses the socket.
+   */
+  async snapshot(file: string): Promise<void> {
+    const expression = `process.getBuiltinModule("node:v8").writeHeapSnapshot(${JSON.stringify(file)})`;
+    const r = await this.call<{ exceptionDetails?: unknown }>("Runtime.evaluate", { expression, returnByValue: true });
+    if (r.exceptionDetails) throw new Error(`heap snapshot failed: ${JSON.stringify(r.exceptionDetails)}`);
   }
 
   close(): void {

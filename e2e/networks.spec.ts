@@ -1,13 +1,16 @@
 // An admin defines an isolated network from a host's Networks page (real agent, real
 // libvirtd and dnsmasq), sees it active in the table, opens its (empty) leases, and
-// undefines it behind the confirmation.
+// undefines it behind the confirmation; a network defined and started with virsh shows up
+// on the open page without a reload (libvirt's network events, pushed).
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
 import { guardSpec } from "../tests/helpers/lab-env";
 import { enrollAgent } from "./agent";
 import { signIn } from "./session";
 
 const NAME = `hx-c-e2e-${process.pid}`;
+const OUTSIDE = `hx-prov-e2e-${process.pid}`;
 const virsh = (...a: string[]) => execFileSync("virsh", ["-c", "qemu:///system", ...a], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 let cleanup: (() => void) | null = null;
 
@@ -17,11 +20,12 @@ test.describe.configure({ mode: "serial" });
 test.afterAll(() => {
   cleanup?.();
   for (const cmd of ["net-destroy", "net-undefine"]) {
-    try {
-      virsh(cmd, NAME);
-    } catch {
-      /* already gone */
-    }
+    for (const n of [NAME, OUTSIDE])
+      try {
+        virsh(cmd, n);
+      } catch {
+        /* already gone */
+      }
   }
 });
 
@@ -89,4 +93,35 @@ test("define an isolated network in the UI and see it active; undefine it with c
   await confirm.getByRole("button", { name: "Stop and undefine" }).click();
   await expect(row).toHaveCount(0, { timeout: 30_000 });
   expect(virsh("net-list", "--all", "--name")).not.toContain(NAME);
+});
+
+test("a network defined, started and removed with virsh appears, turns active and goes on the open page, no reload", async ({ page }) => {
+  const base = process.env.HANGAR_E2E_URL!;
+  await signIn(page);
+  const enrolled = await enrollAgent(page.request, `hx-prov-host-${process.pid}`);
+  const stop = cleanup;
+  cleanup = () => {
+    stop?.();
+    enrolled.cleanup();
+  };
+  await expect
+    .poll(async () => ((await (await page.request.get(`${base}/api/hosts/${enrolled.hostId}`)).json()) as { host: { status: string } }).host.status, {
+      timeout: 30_000,
+    })
+    .toBe("online");
+  await page.goto(`${base}/hosts/${enrolled.hostId}/networks`);
+  await expect(page.getByRole("button", { name: "Define network" })).toBeVisible();
+  const row = page.locator(`[data-testid="network-row"][data-network="${OUTSIDE}"]`);
+  await expect(row).toHaveCount(0);
+  const xml = `/tmp/${OUTSIDE}.xml`;
+  fs.writeFileSync(xml, `<network><name>${OUTSIDE}</name><ip address='172.27.${10 + (process.pid % 200)}.1' prefix='24'/></network>`);
+  virsh("net-define", xml);
+  fs.rmSync(xml);
+  // Well within a poll interval the page never had: the event does it.
+  await expect(row.getByTestId("network-state")).toHaveText("inactive", { timeout: 5000 });
+  virsh("net-start", OUTSIDE);
+  await expect(row.getByTestId("network-state")).toHaveText("active", { timeout: 5000 });
+  virsh("net-destroy", OUTSIDE);
+  virsh("net-undefine", OUTSIDE);
+  await expect(row).toHaveCount(0, { timeout: 5000 });
 });

@@ -148,3 +148,34 @@ test("clone through its dialog, then delete the clone with its volume ticked in 
   // The original and its disk are untouched.
   expect(fs.existsSync(path.join(dir, `${VM}-root.qcow2`))).toBe(true);
 });
+
+test("the Disks tab attaches an existing volume picked from the host's pools and volumes with the keyboard alone", async ({ page }) => {
+  const data = `${VM}-data.raw`;
+  virsh("vol-create-as", POOL, data, "2M", "--format", "raw");
+  await signIn(page);
+  await page.goto(`${base()}/machines/${hostId}/${uuid}`);
+  await page.getByRole("tab", { name: /disks/i }).click();
+  const form = page.getByRole("form", { name: "Add a disk" });
+  // No free-text pool or volume: pickers listing what the host has.
+  const source = form.getByLabel("Source");
+  await source.focus();
+  await page.keyboard.press("ArrowDown");
+  await expect(source).toHaveValue("existing");
+  const pool = form.getByRole("combobox", { name: "Pool" });
+  await expect(pool.locator("option", { hasText: POOL })).toHaveCount(1, { timeout: 30_000 });
+  await pool.focus();
+  // Type-ahead, as a keyboard user picks an option of a native select.
+  await page.keyboard.type(POOL);
+  await expect(pool).toHaveValue(POOL);
+  const volume = form.getByRole("combobox", { name: "Volume" });
+  await expect(volume.locator("option", { hasText: data })).toHaveCount(1, { timeout: 30_000 });
+  await page.keyboard.press("Tab");
+  await expect(volume).toBeFocused();
+  await page.keyboard.type(data);
+  await expect(volume).toHaveValue(data);
+  await page.getByRole("button", { name: "Add disk" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(page.locator("[data-applied]")).toBeVisible({ timeout: 30_000 });
+  expect(virsh("dumpxml", "--inactive", VM)).toContain(`<source file='${dir}/${data}'/>`);
+  await expect(page.getByRole("cell", { name: `${dir}/${data}` })).toBeVisible({ timeout: 30_000 });
+});

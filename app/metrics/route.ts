@@ -1,13 +1,14 @@
 import { services, type Services } from "@/server/web/services";
-import { checkMetricsToken } from "@/server/web/metrics/prometheus";
+import { checkMetricsToken, type ScrapeScope } from "@/server/web/metrics/prometheus";
 import { prometheusScrape } from "@/server/web/services/metrics";
-import { bearerValue, TOKEN_PREFIX } from "@/server/web/auth/api-tokens";
+import { bearerValue, TOKEN_PREFIX, type TokenAuth } from "@/server/web/auth/api-tokens";
 import { CLIENT_IP_HEADER } from "@/server/web/http/route";
 
 // Prometheus scrape endpoint. Session cookies are not accepted here. Two credentials work:
 // a personal API token (hgr_…) holding host.read and vm.read (the scrape carries host and
 // machine series), or the shared HANGAR_METRICS_TOKEN; without that variable and without
-// an API token the endpoint is disabled (404).
+// an API token the endpoint is disabled (404). With an API token, the scrape carries only
+// the hosts and machines its owner may read, and only series of permissions the token holds.
 const METRICS_PERMISSIONS = ["host.read", "vm.read"] as const;
 
 export async function GET(req: Request): Promise<Response> {
@@ -15,9 +16,9 @@ export async function GET(req: Request): Promise<Response> {
   const header = req.headers.get("authorization");
   const bearer = bearerValue(header);
   if (bearer?.startsWith(TOKEN_PREFIX)) {
-    const refusal = await apiTokenRefusal(svc, bearer, req.headers.get(CLIENT_IP_HEADER) ?? "");
-    if (refusal) return refusal;
-    return scrape(svc);
+    const r = await apiTokenRefusal(svc, bearer, req.headers.get(CLIENT_IP_HEADER) ?? "");
+    if (r instanceof Response) return r;
+    return scrape(svc, (p, resource) => r.permissions.has(p) && svc.access.can(r.user, p, resource));
   }
   const check = checkMetricsToken(svc.config.metricsToken, header);
   if (check !== "ok") {
@@ -29,7 +30,7 @@ export async function GET(req: Request): Promise<Response> {
   return scrape(svc);
 }
 
-async function apiTokenRefusal(svc: Services, value: string, ip: string): Promise<Response | null> {
+async function apiTokenRefusal(svc: Services, value: string, ip: string): Promise<Response | TokenAuth> {
   const r = await svc.apiTokens.authenticate(value, ip);
   if ("refused" in r) {
     svc.apiTokens.recordFailure({ reason: r.refused, ip, path: "/metrics", token: r.token, user: r.user });
@@ -48,11 +49,11 @@ async function apiTokenRefusal(svc: Services, value: string, ip: string): Promis
       missing ? `this API token lacks the permission ${missing}` : "the token's owner must set up two-factor sign-in first",
     );
   }
-  return null;
+  return r;
 }
 
-async function scrape(svc: Services): Promise<Response> {
-  return new Response(await prometheusScrape(svc), {
+async function scrape(svc: Services, may?: ScrapeScope): Promise<Response> {
+  return new Response(await prometheusScrape(svc, may), {
     headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
   });
 }

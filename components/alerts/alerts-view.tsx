@@ -14,14 +14,14 @@ type Tab = (typeof ALL)[number];
 
 export function AlertsView() {
   const manage = useCan("alert.manage");
-  const tabs = manage ? ALL : (["alerts", "rules", "silences"] as const);
+  const tabs = manage ? ALL : (["alerts", "rules"] as const);
   const [tab, setTab] = useState<Tab>("alerts");
   return (
     <div className="flex flex-col gap-4">
       <Tabs label="Alerts sections" tabs={tabs} value={tab} onChange={setTab} />
       {tab === "alerts" && <AlertsTable />}
       {tab === "rules" && <RulesPanel />}
-      {tab === "silences" && <SilencesPanel />}
+      {tab === "silences" && manage && <SilencesPanel />}
       {tab === "channels" && manage && <ChannelsPanel />}
       {tab === "deliveries" && manage && <DeliveriesPanel />}
     </div>

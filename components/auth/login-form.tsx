@@ -6,8 +6,9 @@ import { api, ApiClientError } from "../lib/api";
 import { prefetchPageData } from "../lib/page-data";
 import { AuthCard, Button, Field } from "../ui/form";
 
-export function LoginForm({ next }: { next: string }) {
-  const [error, setError] = useState<string | null>(null);
+/** `sso`: the OIDC provider's button, when one is configured; `ssoError`: why its last sign-in was refused. */
+export function LoginForm({ next, sso, ssoError }: { next: string; sso: { label: string } | null; ssoError: string | null }) {
+  const [error, setError] = useState<string | null>(ssoError);
   const [busy, setBusy] = useState(false);
   const router = useRouter();
   const qc = useQueryClient();
@@ -110,6 +111,18 @@ export function LoginForm({ next }: { next: string }) {
           {busy ? "Signing in…" : "Sign in"}
         </Button>
       </form>
+      {sso && (
+        <div className="mt-4 flex flex-col gap-4">
+          <p className="text-center text-xs text-slate-500 dark:text-slate-400">or</p>
+          {/* A plain link, not a fetch: the server answers with a redirect to the provider. */}
+          <a
+            href={`/api/auth/oidc/start?next=${encodeURIComponent(next)}`}
+            className="rounded border border-slate-300 bg-white px-3 py-2 text-center text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
+          >
+            Sign in with {sso.label}
+          </a>
+        </div>
+      )}
     </AuthCard>
   );
 }

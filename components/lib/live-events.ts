@@ -5,7 +5,7 @@
 // restarted, or a sequence number is skipped) is everything refetched.
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import type { BrowserEvent, ContainerRow, MachineRow, TaskRow } from "@/server/protocol/browser-events";
+import type { BrowserEvent, ContainerRow, MachineRow, SeqGap, TaskRow } from "@/server/protocol/browser-events";
 import { keys } from "./query-keys";
 import { metricsClient } from "../metrics/metrics-client";
 
@@ -88,6 +88,14 @@ export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
       return;
     case "host.changed":
       void qc.invalidateQueries({ queryKey: keys.hosts.all() });
+      return;
+    case "pools.changed":
+      // Sizes and the volume list may have changed too (a refresh, a pool stopped or gone).
+      void qc.invalidateQueries({ queryKey: keys.storage.pools(e.hostId) });
+      void qc.invalidateQueries({ queryKey: keys.storage.volumes(e.hostId, e.pool) });
+      return;
+    case "networks.changed":
+      void qc.invalidateQueries({ queryKey: keys.networks.list(e.hostId) });
       return;
     case "task.upsert":
       // Networks are not pushed as rows: a finished network task is the cue to re-read them.
@@ -174,7 +182,8 @@ export function useLiveEvents(): LinkState {
         }
         // Samples are frequent and not cached: straight to their subscribers.
         if (e.type === "metrics") return metricsClient.deliver(e.samples);
-        if (e.type === "error" && e.code === "unknown_series") metricsClient.onError(e.series);
+        // A series that does not exist, or that this user may not read: stop asking for it.
+        if (e.type === "error" && (e.code === "unknown_series" || e.code === "forbidden_series")) metricsClient.onError(e.series);
         if (e.type === "hello") {
           // Not resumed (first connect, server restarted, or away too long): whatever
           // changed before this socket opened is only known by refetching.
@@ -183,7 +192,10 @@ export function useLiveEvents(): LinkState {
           lastSeq = e.seq;
         } else if ("seq" in e) {
           if (e.seq <= lastSeq) return; // already applied
-          if (e.seq !== lastSeq + 1) void qc.invalidateQueries();
+          // A scoped user is not sent events outside their scope: the server marks the first
+          // event after such a gap with `prev` (the last seq it sent this socket), so only a
+          // real loss (prev not what we saw last) costs a refetch.
+          if (e.seq !== lastSeq + 1 && (e as SeqGap).prev !== lastSeq) void qc.invalidateQueries();
           lastSeq = e.seq;
         }
         applyEvent(qc, e);

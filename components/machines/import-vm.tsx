@@ -1,8 +1,8 @@
 "use client";
 // Import a VM from a VMDK/VDI/VHDX/VHD/qcow2/raw disk or an OVA that is already in a pool
 // (an upload, a copy): pick host, pools and volume, name it, optionally override CPU and
-// memory; the import runs as one task and its result (converted volume, the OVF's facts)
-// is shown when it ends.
+// memory; the import runs as one task (its progress shown live, cancellable) and its result
+// (converted volume, the OVF's facts) is shown when it ends.
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
@@ -14,6 +14,7 @@ import { useCan } from "../lib/queries";
 import { useHosts, useTasks } from "../lib/resources";
 import { Button, EmptyState, Field } from "../ui/form";
 import { formatMemory } from "./state-badge";
+import { ImportProgress } from "./import-progress";
 
 interface ImportResult extends DiskImportResult {
   plan: {
@@ -272,17 +273,7 @@ export function ImportVm() {
           </Button>
         </div>
       </form>
-      {inFlight && (
-        <div role="status" aria-live="polite" className="flex flex-col gap-2 rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-800">
-          <p>
-            Converting on the host with qemu-img… this takes about as long as copying the disk once. You may leave this page; the task list shows when
-            it ends.
-          </p>
-          <div className="h-2 overflow-hidden rounded bg-slate-200 dark:bg-slate-800">
-            <div className="h-2 w-1/3 animate-pulse rounded bg-sky-600" />
-          </div>
-        </div>
-      )}
+      {inFlight && <ImportProgress taskId={taskId} />}
       {result && (
         <section
           aria-label="Import result"

@@ -1,8 +1,8 @@
 "use client";
 // Fetch functions and query hooks for one host's virtual networks. Rows are re-read after
-// each change and when a network task finishes (live-events), never on a timer; changes made
-// behind Hangar's back (virsh) show on the next fetch, until agents forward libvirt's
-// network events. Leases are read when a network's lease list is opened.
+// each change, when a network task finishes and when the host's agent forwards a libvirt
+// network event (virsh changes too: live-events), never on a timer. Leases are read when a
+// network's lease list is opened.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { TaskRow } from "@/server/protocol/browser-events";
 import type { DhcpLease, NetworkActionSpec, NetworkDefineSpec, NetworkSummary } from "@/server/protocol/network";
@@ -47,12 +47,18 @@ export function useNetworkMutations(hostId: string) {
       onSettled: refresh,
     }),
     action: useMutation({
-      mutationFn: ({ name, action }: { name: string; action: NetworkActionSpec }) =>
-        api<TaskAnswer>(`${base(hostId)}/${enc(name)}/actions`, { method: "POST", body: action, headers: once(`${action.action}:${name}`) }),
+      // force: the user confirmed cutting the running machines named in the dialog (else the server answers 409 naming them).
+      mutationFn: ({ name, action, force }: { name: string; action: NetworkActionSpec; force?: boolean }) =>
+        api<TaskAnswer>(`${base(hostId)}/${enc(name)}/actions${force ? "?force=1" : ""}`, {
+          method: "POST",
+          body: action,
+          headers: once(`${action.action}:${name}`),
+        }),
       onSettled: refresh,
     }),
     undefine: useMutation({
-      mutationFn: (name: string) => api<TaskAnswer>(`${base(hostId)}/${enc(name)}`, { method: "DELETE", headers: once(`undefine:${name}`) }),
+      mutationFn: ({ name, force }: { name: string; force: boolean }) =>
+        api<TaskAnswer>(`${base(hostId)}/${enc(name)}${force ? "?force=1" : ""}`, { method: "DELETE", headers: once(`undefine:${name}`) }),
       onSettled: refresh,
     }),
   };

@@ -68,7 +68,7 @@ export function NetworksView({ hostId }: { hostId: string }) {
   const bridges = networks.data?.bridges ?? NONE_BRIDGES;
   const attached = networks.data?.attached ?? {};
   const runningOn = (n: NetworkSummary | null) => (n ? (attached[n.name] ?? []).filter((m) => m.state === "running") : []);
-  const runAction = (n: string, a: NetworkActionSpec) => track(n, action.mutateAsync({ name: n, action: a }), VERB[a.action]);
+  const runAction = (n: string, a: NetworkActionSpec, force = false) => track(n, action.mutateAsync({ name: n, action: a, force }), VERB[a.action]);
   return (
     <div className="flex flex-col gap-4">
       <Breadcrumb href="/hosts" list="Hosts" here={name} />
@@ -114,7 +114,9 @@ export function NetworksView({ hostId }: { hostId: string }) {
         danger
         onCancel={() => setDoomed(null)}
         onConfirm={() => {
-          if (doomed) track(doomed.name, undefine.mutateAsync(doomed.name), "Undefined");
+          // Forced only when the dialog named running machines (the user agreed to cut them);
+          // one started since is still refused by the server, naming it.
+          if (doomed) track(doomed.name, undefine.mutateAsync({ name: doomed.name, force: runningOn(doomed).length > 0 }), "Undefined");
           setDoomed(null);
         }}
       >
@@ -131,7 +133,7 @@ export function NetworksView({ hostId }: { hostId: string }) {
         danger
         onCancel={() => setStopping(null)}
         onConfirm={() => {
-          if (stopping) runAction(stopping.name, { action: "stop" });
+          if (stopping) runAction(stopping.name, { action: "stop" }, true);
           setStopping(null);
         }}
       >

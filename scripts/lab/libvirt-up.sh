@@ -6,7 +6,9 @@
 . "$(dirname "$0")/common.sh"
 # dnsmasq-base: libvirt runs dnsmasq for the DHCP/DNS of NAT and isolated networks; without
 # it starting such a network fails ("Unable to find 'dnsmasq' binary in $PATH").
-need_pkgs libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base
+# ovmf: UEFI firmware for guests (its descriptors in /usr/share/qemu/firmware make libvirt
+# offer firmware='efi'); without it Hangar offers BIOS only.
+need_pkgs libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils dnsmasq-base ovmf
 
 kvm_opens() { python3 -c 'import os; os.close(os.open("/dev/kvm", os.O_RDWR))' 2>/dev/null; }
 if [ -e /dev/kvm ] && ! kvm_opens; then

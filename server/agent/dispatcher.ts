@@ -36,9 +36,21 @@ export interface AgentContext {
   credential: string;
 }
 
+/**
+ * One call while it runs: `signal` aborts when the server cancels it (the handler stops its
+ * work and cleans up), `progress` reports how far it is (sent to the server, throttled).
+ */
+export interface CallScope {
+  signal: AbortSignal;
+  progress(done: number, total: number | null): void;
+}
+
+/** For calls made outside a server link (tests, tools): never cancelled, progress dropped. */
+export const NO_SCOPE: CallScope = { signal: new AbortController().signal, progress: () => undefined };
+
 /** Generic over the method map so a test can check the table against a changed protocol. */
 export type HandlerTableOf<T extends Record<string, { params: unknown; result: unknown }>> = {
-  [M in keyof T]: (params: T[M]["params"], ctx: AgentContext) => Promise<T[M]["result"]>;
+  [M in keyof T]: (params: T[M]["params"], ctx: AgentContext, call: CallScope) => Promise<T[M]["result"]>;
 };
 export type HandlerTable = HandlerTableOf<Methods>;
 
@@ -109,7 +121,7 @@ function isMethod(name: string): name is MethodName {
   return Object.hasOwn(MethodSchemas, name);
 }
 
-async function call<M extends MethodName>(method: M, raw: unknown, ctx: AgentContext): Promise<AgentReply> {
+async function call<M extends MethodName>(method: M, raw: unknown, ctx: AgentContext, scope: CallScope): Promise<AgentReply> {
   const p = MethodSchemas[method].params.safeParse(raw);
   if (!p.success)
     return {
@@ -120,15 +132,19 @@ async function call<M extends MethodName>(method: M, raw: unknown, ctx: AgentCon
   // this method's schema, which TypeScript cannot follow through the lookup by name.
   const params = p.data as Params<M>;
   const handler: HandlerTable[M] = handlers[method];
-  return { ok: true, result: await handler(params, ctx) };
+  return { ok: true, result: await handler(params, ctx, scope) };
 }
 
-/** Answers one call from the server: unknown methods and invalid params are refused, driver errors keep their code. */
-export async function dispatch(method: string, raw: unknown, ctx: AgentContext): Promise<AgentReply> {
+/**
+ * Answers one call from the server: unknown methods and invalid params are refused, driver
+ * errors keep their code, and a call that failed after the server cancelled it is "cancelled".
+ */
+export async function dispatch(method: string, raw: unknown, ctx: AgentContext, scope: CallScope = NO_SCOPE): Promise<AgentReply> {
   if (!isMethod(method)) return { ok: false, error: { code: "unknown_method", message: `unknown method ${method}` } };
   try {
-    return await call(method, raw, ctx);
+    return await call(method, raw, ctx, scope);
   } catch (err) {
+    if (scope.signal.aborted) return { ok: false, error: { code: "cancelled", message: `${method} was cancelled; what it had written is removed` } };
     return {
       ok: false,
       error:

@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     agentVersion: AGENT_VERSION,
     facts,
     drivers: [driver, containers],
-    dispatch: (method, params) => dispatch(method, params, ctx),
+    dispatch: (method, params, scope) => dispatch(method, params, ctx, scope),
     onDisconnect: () => metrics.watch([]),
   });
   link.start();

@@ -6,7 +6,10 @@ import WebSocket from "ws";
 import { Backoff } from "./backoff";
 import { MAX_FRAME_BYTES, parseFrame, PROTOCOL_VERSION, ServerFrame, type AgentEvent, type HostFacts } from "../protocol";
 import type { AgentDriver } from "./drivers/driver";
-import type { AgentReply } from "./dispatcher";
+import type { AgentReply, CallScope } from "./dispatcher";
+
+/** Progress of one call goes to the server at most this often (the browser's rate too). */
+const PROGRESS_MS = 250;
 
 export interface LinkOptions {
   serverUrl: string;
@@ -16,7 +19,7 @@ export interface LinkOptions {
   /** Their events go to the server; their full state follows every welcome, in this order. */
   drivers: readonly AgentDriver[];
   /** Answers one call (never throws: failures are error replies). */
-  dispatch: (method: string, params: unknown) => Promise<AgentReply>;
+  dispatch: (method: string, params: unknown, scope: CallScope) => Promise<AgentReply>;
   /** The connection dropped: nobody can watch anything while we are apart. */
   onDisconnect?: () => void;
   log?: (msg: string) => void;
@@ -28,6 +31,8 @@ export class ServerLink {
   // not reconnect in lockstep after a server restart.
   private readonly backoff = new Backoff(() => this.connect(), { firstMs: 500, maxMs: 30_000, jitter: true, unref: true });
   private ready = false;
+  /** Calls being answered, by request id: what a cancel frame aborts. */
+  private readonly running = new Map<number, AbortController>();
 
   constructor(private readonly opts: LinkOptions) {
     for (const d of opts.drivers) d.onEvent((e) => this.sendEvent(e));
@@ -105,8 +110,33 @@ export class ServerLink {
       this.log(`server reported: ${f.error.code}: ${f.error.message}`);
       return;
     }
-    const reply = await this.opts.dispatch(f.method, f.params);
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "res", id: f.id, ...reply }));
+    if (f.type === "cancel") {
+      // Unknown ids are calls already answered: nothing to stop.
+      this.running.get(f.id)?.abort();
+      return;
+    }
+    const ctl = new AbortController();
+    this.running.set(f.id, ctl);
+    try {
+      const reply = await this.opts.dispatch(f.method, f.params, this.scope(ws, f.id, ctl.signal));
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "res", id: f.id, ...reply }));
+    } finally {
+      this.running.delete(f.id);
+    }
+  }
+
+  /** The call's progress reports, throttled; the last one (done = total) always goes. */
+  private scope(ws: WebSocket, id: number, signal: AbortSignal): CallScope {
+    let last = 0;
+    return {
+      signal,
+      progress: (done, total) => {
+        const now = Date.now();
+        if (now - last < PROGRESS_MS && done !== total) return;
+        last = now;
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "progress", id, done, total }));
+      },
+    };
   }
 
   sendEvent(event: AgentEvent): void {

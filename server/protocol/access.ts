@@ -11,7 +11,8 @@ export type ScopeType = (typeof SCOPE_TYPES)[number];
  * Permissions that only mean something fleet-wide: a grant of them on a host, VM or tag
  * gives nothing (managing users or reading the whole audit log cannot be "for one VM").
  */
-export const GLOBAL_ONLY: ReadonlySet<Permission> = new Set<Permission>(["user.manage", "audit.read", "audit.manage"]);
+// alert.manage: rules, channels (with their secrets) and silences are fleet configuration.
+export const GLOBAL_ONLY: ReadonlySet<Permission> = new Set<Permission>(["user.manage", "audit.read", "audit.manage", "alert.manage"]);
 
 /** What every signed-in account may do, whatever its roles: its own sessions, tokens, second factor. */
 export const ALWAYS: ReadonlySet<Permission> = new Set<Permission>(["session.manage"]);
@@ -81,3 +82,13 @@ export const TagName = z
   .min(1, "must not be empty")
   .max(48, "at most 48 characters")
   .regex(/^[a-z0-9][a-z0-9._:-]*$/, "lowercase letters, digits, and . _ : - (starting with a letter or digit)");
+
+/**
+ * What a task is checked on: the VM or container it acts on, else its host (pools,
+ * networks, volumes, images are host configuration). A task of no host: fleet-wide only.
+ */
+export function taskResource(t: { targetType: string; targetId: string; hostId: string | null }): Resource | undefined {
+  if (t.hostId === null) return undefined;
+  if (t.targetType === "vm" || t.targetType === "container") return { type: t.targetType, id: t.targetId, hostId: t.hostId };
+  return { type: "host", id: t.hostId };
+}

@@ -46,6 +46,8 @@ export const ERROR_CODES = [
   "libvirt_error",
   "timeout",
   "offline",
+  // The server asked the agent to stop the call (a cancelled task) and it did, cleaning up.
+  "cancelled",
   "internal",
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
@@ -170,6 +172,10 @@ export const AgentEvent = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("domain.changed"), cause: z.string().max(64), domain: DomainSummary }),
   z.strictObject({ kind: z.literal("domain.removed"), uuid: Uuid, name: z.string().max(256) }),
   z.strictObject({ kind: z.literal("libvirt.status"), connected: z.boolean(), error: z.string().max(4096).nullable() }),
+  // A storage pool or virtual network changed (libvirt's lifecycle or pool-refresh event,
+  // whoever made the change): the host's pool or network list is out of date.
+  z.strictObject({ kind: z.literal("pool.changed"), pool: z.string().max(256), cause: z.string().max(64) }),
+  z.strictObject({ kind: z.literal("network.changed"), network: z.string().max(256), cause: z.string().max(64) }),
   z.strictObject({ kind: z.literal("container.inventory"), engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }),
   z.strictObject({ kind: z.literal("container.changed"), cause: z.string().max(64), container: ContainerSummary }),
   z.strictObject({ kind: z.literal("container.removed"), id: ContainerId, name: z.string().max(256) }),
@@ -197,6 +203,14 @@ export const AgentFrame = z.discriminatedUnion("type", [
   AgentHello,
   Response,
   z.strictObject({ type: z.literal("event"), at: z.number(), event: AgentEvent }),
+  // How far a call still running is (e.g. percent of a qemu-img convert: total 100), at
+  // most every 250 ms; the answer follows as usual.
+  z.strictObject({
+    type: z.literal("progress"),
+    id: z.number().int().nonnegative(),
+    done: z.number().nonnegative(),
+    total: z.number().nonnegative().nullable(),
+  }),
   z.strictObject({ type: z.literal("error"), error: RpcError }),
 ]);
 export type AgentFrame = z.infer<typeof AgentFrame>;
@@ -204,6 +218,9 @@ export type AgentFrame = z.infer<typeof AgentFrame>;
 export const ServerFrame = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("welcome"), protocol: z.number().int(), hostId: z.string().max(64), serverTime: z.number() }),
   z.strictObject({ type: z.literal("req"), id: z.number().int().nonnegative(), method: z.string().max(64), params: z.unknown() }),
+  // Stop call `id` (its task was cancelled): the agent aborts it, cleans up, and answers it
+  // with error "cancelled" (or with its result, when it had already finished).
+  z.strictObject({ type: z.literal("cancel"), id: z.number().int().nonnegative() }),
   z.strictObject({ type: z.literal("error"), error: RpcError }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;

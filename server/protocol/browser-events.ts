@@ -31,6 +31,8 @@ const Placement = {
   /** The host is offline: this is the last known state, observed at `observedAt`. */
   stale: z.boolean(),
   observedAt: z.string(),
+  /** Its tags (issue 14): kept by the server, not the agent; scoped rights follow them. */
+  tags: z.array(z.string()),
 };
 
 export const MachineRow = DomainSummary.extend(Placement);
@@ -52,6 +54,7 @@ export const MachineListRow = MachineRow.pick({
   hostName: true,
   stale: true,
   observedAt: true,
+  tags: true,
 });
 export type MachineListRow = z.infer<typeof MachineListRow>;
 
@@ -78,6 +81,16 @@ export type TaskRow = z.infer<typeof TaskRow>;
 /** Browser → server on /ws/events: a keep-alive, answered with pong. (Metric subscriptions: metrics.ts.) */
 export const PingMessage = z.strictObject({ type: z.literal("ping") });
 
+/**
+ * Events with a `seq` may also carry `prev`: a user with scoped rights is sent only the
+ * events of what they may see, so the seqs they receive have gaps. `prev` (the seq this
+ * socket was sent last) says the gap before this event held nothing for them; without it a
+ * skipped seq means something was lost and the client refetches.
+ */
+export interface SeqGap {
+  prev?: number;
+}
+
 export type BrowserEvent =
   // First message of every socket. `seq` is the last event before the ones that follow;
   // `resumed` says the missed events after the client's resume point follow (else the
@@ -102,8 +115,12 @@ export type BrowserEvent =
   // Hosts change rarely (connect, disconnect, facts): the client refetches the host list.
   | { type: "host.changed"; seq: number; hostId: string }
   | { type: "task.upsert"; seq: number; task: TaskRow }
-  // An alert started, fired or resolved. Only its id and state: every socket gets every
-  // event, and what an alert is about is read from GET /api/alerts, which filters by access.
+  // A host's storage pool or virtual network changed (in Hangar or behind its back, e.g.
+  // virsh): lists are not pushed as rows (read when shown), so the client re-reads them.
+  | { type: "pools.changed"; seq: number; hostId: string; pool: string; cause: string }
+  | { type: "networks.changed"; seq: number; hostId: string; network: string; cause: string }
+  // An alert started, fired or resolved: sent to whoever may read its subject; the rows
+  // themselves are read from GET /api/alerts, which filters the same way.
   | { type: "alert.upsert"; seq: number; alertId: string; state: "pending" | "firing" | "resolved" }
 
   // Who is watching a machine's consoles (presence; "take over" closes the others).

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { DomainSummary, Uuid } from "./domain";
 import { PoolName } from "./pool";
 import { VolumeName } from "./volume";
-import { AttachedNetworkName, DISK_FORMATS, ExistingVolumeName } from "./vm-spec";
+import { AttachedNetworkName, DISK_FORMATS, ExistingVolumeName, NicModel } from "./vm-spec";
 
 /** A disk's target name as libvirt names them: vda, sdb, hdc, vdaa… */
 export const DiskTarget = z.string().regex(/^(vd|sd|hd|xvd)[a-z]{1,3}$/, "a disk target such as vda or sdb");
@@ -24,8 +24,7 @@ export const SnapshotName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
 export const DISK_BUSES = ["virtio", "sata", "scsi", "usb"] as const;
 export const DiskBus = z.enum(DISK_BUSES);
 export const DiskFormat = z.enum(DISK_FORMATS);
-export const NIC_MODELS = ["virtio", "e1000", "e1000e", "rtl8139"] as const;
-export const NicModel = z.enum(NIC_MODELS);
+export { NIC_MODELS, NicModel } from "./vm-spec";
 /** What `<os><boot dev=…>` may name, in the order the firmware tries them. */
 export const BOOT_DEVICES = ["hd", "cdrom", "network", "fd"] as const;
 export const BootDevice = z.enum(BOOT_DEVICES);

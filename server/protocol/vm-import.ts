@@ -3,6 +3,7 @@
 // a browser asks for. Shared by agent, server and browser.
 import { z } from "zod";
 import { PoolName } from "./pool";
+import { AttachedNetworkName } from "./vm-spec";
 
 /** What the agent found in the source file by its magic bytes (never by its name). */
 export const SOURCE_FORMATS = ["vmdk", "vdi", "vhdx", "vpc", "qcow2", "raw", "ova"] as const;
@@ -103,5 +104,7 @@ export const VmImportRequest = z.strictObject({
     .max(4 * 1024 * 1024)
     .optional(),
   startNow: z.boolean().optional(),
+  /** The host's network the NIC goes on (the OVF's network names mean nothing here); default: "default". */
+  network: AttachedNetworkName.optional(),
 });
 export type VmImportRequest = z.infer<typeof VmImportRequest>;

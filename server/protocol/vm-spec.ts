@@ -100,8 +100,14 @@ export const VmDisk = z.discriminatedUnion("kind", [
 ]);
 export type VmDisk = z.infer<typeof VmDisk>;
 
+/** NIC models QEMU emulates that guests commonly have drivers for (virtio fastest; e1000 for guests without virtio drivers). */
+export const NIC_MODELS = ["virtio", "e1000", "e1000e", "rtl8139"] as const;
+export const NicModel = z.enum(NIC_MODELS);
+export type NicModel = z.infer<typeof NicModel>;
+
 export const VmNetwork = z.discriminatedUnion("kind", [
-  z.strictObject({ kind: z.literal("network"), name: AttachedNetworkName }),
+  // model: virtio when left out.
+  z.strictObject({ kind: z.literal("network"), name: AttachedNetworkName, model: NicModel.optional() }),
   z.strictObject({ kind: z.literal("none") }),
 ]);
 export type VmNetwork = z.infer<typeof VmNetwork>;

@@ -34,7 +34,29 @@ const EnvSchema = z.object({
   // How often audit rows past the retention setting are pruned.
   HANGAR_AUDIT_PRUNE_SECONDS: num(60 * 60),
   HANGAR_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
+  // OIDC sign-in beside local accounts: off while the issuer is unset (auth/oidc.ts).
+  HANGAR_OIDC_ISSUER: z.string().url().optional(),
+  HANGAR_OIDC_CLIENT_ID: z.string().min(1).max(256).optional(),
+  HANGAR_OIDC_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+  HANGAR_OIDC_GROUPS_CLAIM: z.string().min(1).max(128).default("groups"),
+  HANGAR_OIDC_LABEL: z.string().min(1).max(64).default("single sign-on"),
+  HANGAR_OIDC_SCOPES: z.string().min(1).max(512).default("openid profile groups"),
+  // "claimValue=groupName,…": groups whose oidcClaim is set at start (auth/oidc-groups.ts).
+  HANGAR_OIDC_GROUP_MAP: z.string().max(8192).default(""),
 });
+
+export interface OidcConfig {
+  issuer: URL;
+  clientId: string;
+  /** Null: a public client (PKCE only, no client authentication). */
+  clientSecret: string | null;
+  groupsClaim: string;
+  label: string;
+  /** Asked for at the provider; "openid" is added when missing. */
+  scopes: string;
+  /** claim value → group name */
+  groupMap: Map<string, string>;
+}
 
 export interface Config {
   port: number;
@@ -57,6 +79,8 @@ export interface Config {
   localAgent: boolean;
   metricsToken: string | null;
   auditPruneMs: number;
+  /** Null when HANGAR_OIDC_ISSUER is unset. The redirect URI is derived from the base URL. */
+  oidc: OidcConfig | null;
   dev: boolean;
 }
 
@@ -89,6 +113,46 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     localAgent: e.HANGAR_LOCAL_AGENT === "1",
     metricsToken: e.HANGAR_METRICS_TOKEN ?? null,
     auditPruneMs: e.HANGAR_AUDIT_PRUNE_SECONDS * 1000,
+    oidc: oidcConfig(e),
     dev,
   };
+}
+
+function oidcConfig(e: z.output<typeof EnvSchema>): OidcConfig | null {
+  if (!e.HANGAR_OIDC_ISSUER) return null;
+  const issuer = new URL(e.HANGAR_OIDC_ISSUER);
+  // Tokens and the client secret travel to the issuer: plain HTTP only to this machine
+  // (a provider beside the server, as in the tests), never across a network.
+  if (issuer.protocol !== "https:" && !(issuer.protocol === "http:" && LOOPBACK.has(issuer.hostname)))
+    throw new Error("invalid environment: HANGAR_OIDC_ISSUER: must be https:// (http:// only on a loopback address)");
+  if (!e.HANGAR_OIDC_CLIENT_ID) throw new Error("invalid environment: HANGAR_OIDC_CLIENT_ID: required when HANGAR_OIDC_ISSUER is set");
+  return {
+    issuer,
+    clientId: e.HANGAR_OIDC_CLIENT_ID,
+    clientSecret: e.HANGAR_OIDC_CLIENT_SECRET ?? null,
+    groupsClaim: e.HANGAR_OIDC_GROUPS_CLAIM,
+    label: e.HANGAR_OIDC_LABEL,
+    scopes: e.HANGAR_OIDC_SCOPES.split(/\s+/).includes("openid") ? e.HANGAR_OIDC_SCOPES : `openid ${e.HANGAR_OIDC_SCOPES}`,
+    groupMap: parseGroupMap(e.HANGAR_OIDC_GROUP_MAP),
+  };
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/** "ops=operators, view=viewers" → Map { ops → operators, view → viewers }. */
+export function parseGroupMap(raw: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const part of raw.split(",")) {
+    if (!part.trim()) continue;
+    const i = part.indexOf("=");
+    const claim = part.slice(0, i).trim();
+    const group = part.slice(i + 1).trim();
+    if (i < 0 || !claim || !group || group.length > 64)
+      throw new Error(`invalid environment: HANGAR_OIDC_GROUP_MAP: "${part.trim()}" is not claimValue=groupName (name at most 64 characters)`);
+    // One claim value per group and one group per value: Group.oidcClaim holds one value.
+    if (out.has(claim)) throw new Error(`invalid environment: HANGAR_OIDC_GROUP_MAP: claim value "${claim}" is mapped twice`);
+    if ([...out.values()].includes(group)) throw new Error(`invalid environment: HANGAR_OIDC_GROUP_MAP: group "${group}" is mapped twice`);
+    out.set(claim, group);
+  }
+  return out;
 }

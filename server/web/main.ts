@@ -11,6 +11,8 @@ import { SetupTokens } from "./auth/setup-token";
 import { ApiTokenService } from "./auth/api-tokens";
 import { TotpService } from "./auth/totp";
 import { AccessService } from "./auth/access";
+import { OidcService } from "./auth/oidc";
+import { applyGroupMap } from "./auth/oidc-groups";
 import { setServices, type Services } from "./services";
 import { SocketRegistry } from "./ws/socket-registry";
 import { createUpgradeHandler } from "./ws/upgrade";
@@ -19,6 +21,7 @@ import { agentRoute } from "./ws/agent-socket";
 import { consoleRoute } from "./ws/console-socket";
 import { agentDataRoute } from "./ws/agent-data-socket";
 import { ConsoleBroker } from "./consoles/broker";
+import { watchConsoleRights } from "./consoles/rights-watch";
 import { ConsoleRelay } from "./console-relay/relay-process";
 import { ConsoleTickets } from "./consoles/tickets";
 import { MetricsService } from "./metrics/metrics-service";
@@ -63,8 +66,10 @@ async function main(): Promise<void> {
   const localUrl = `http://127.0.0.1:${config.port}`;
   const totp = new TotpService(db, { maxFailures: config.loginMaxFailures, windowMs: config.loginWindowMs });
   await totp.load();
+  if (config.oidc) await applyGroupMap(db, config.oidc.groupMap);
   const access = new AccessService(db);
-  await access.reload();
+  await access.start();
+  hub.useTags((type, hostId, id) => access.tagsOf({ type, hostId, id }));
   const baseUrl = config.publicUrl?.origin ?? localUrl;
   const alerts = new Alerting(db, bus, access, baseUrl);
   await alerts.start();
@@ -79,6 +84,7 @@ async function main(): Promise<void> {
     loginByAddress: new FailureLimiter(config.loginMaxFailures * 4, config.loginWindowMs),
     apiTokens: new ApiTokenService(db, access),
     access,
+    oidc: config.oidc ? new OidcService(config.oidc, baseUrl) : null,
     totp,
     sockets: new SocketRegistry(config.wsPingMs, (id) => sessions.isAlive(id)),
     bus,
@@ -92,6 +98,8 @@ async function main(): Promise<void> {
     startedAt: started,
   };
   sessions.onRevoke((ids) => svc.sockets.closeSessions(ids, "session revoked"));
+  // Rights withdrawn (here or by another process): consoles, logs and exec no longer allowed close.
+  watchConsoleRights(access, svc.consoles);
   const stopAuditPrune = startAuditPruneJob(db, config.auditPruneMs);
   setServices(svc);
 
@@ -155,6 +163,7 @@ async function main(): Promise<void> {
     hub.close();
     tasks.stop();
     alerts.stop();
+    access.stop();
     stopAuditPrune();
     svc.sockets.closeAll();
     upgrades.close();

@@ -17,6 +17,7 @@ import type { ConsoleBroker } from "./consoles/broker";
 import type { ConsoleTickets } from "./consoles/tickets";
 import type { MetricsService } from "./metrics/metrics-service";
 import type { AccessService } from "./auth/access";
+import type { OidcService } from "./auth/oidc";
 import type { Alerting } from "./alerts/alerting";
 
 export interface Services {
@@ -31,6 +32,8 @@ export interface Services {
   totp: TotpService;
   /** Scoped rights: who may do what on which host, VM, container or tag (auth/access.ts). */
   access: AccessService;
+  /** OIDC sign-in; null when HANGAR_OIDC_ISSUER is unset. */
+  oidc: OidcService | null;
   sockets: SocketRegistry;
   bus: EventBus;
   hub: AgentHub;

@@ -289,6 +289,36 @@ labSuite("libvirt", "virtual networks API", () => {
     expect((await new Client(srv.url).req("GET", base())).status).toBe(401);
   });
 
+  it("refuses to stop or undefine a network running machines use (409 naming them) unless force=1", async () => {
+    virsh("start", vm);
+    try {
+      await until("machine running in the inventory", async () => {
+        const l = await admin.req("GET", base());
+        return l.json.attached?.[nat]?.[0]?.state === "running";
+      });
+      const stop = await admin.req("POST", `${base()}/${nat}/actions`, { action: "stop" });
+      expect(stop.status, JSON.stringify(stop.json)).toBe(409);
+      expect(stop.json.error.message).toContain(`network ${nat} is used by running machines: ${vm}`);
+      expect(stop.json.error.fields.network).toContain(vm);
+      const del = await admin.req("DELETE", `${base()}/${nat}`);
+      expect(del.status, JSON.stringify(del.json)).toBe(409);
+      expect(del.json.error.message).toContain(vm);
+      // Nothing was done: still defined and active, and no task was recorded for the refusals.
+      expect(virsh("net-info", nat)).toMatch(/Active:\s+yes/);
+      const tasks = (await admin.req("GET", "/api/tasks")).json.tasks as { kind: string; targetName: string }[];
+      expect(tasks.filter((t) => t.targetName === nat && (t.kind === "network.stop" || t.kind === "network.undefine"))).toEqual([]);
+      expect((await admin.req("POST", `${base()}/${nat}/actions?force=2`, { action: "stop" })).status).toBe(422);
+      // Forced: the network stops under the running machine.
+      const forced = await act(admin, `${base()}/${nat}/actions?force=1`, { action: "stop" });
+      expect(forced.task, forced.task.error ?? "").toMatchObject({ kind: "network.stop", status: "succeeded" });
+      expect(virsh("net-info", nat)).toMatch(/Active:\s+no/);
+    } finally {
+      virsh("destroy", vm);
+    }
+    // A stopped machine does not hold the network: starting and stopping it again is plain.
+    expect((await act(admin, `${base()}/${nat}/actions`, { action: "start" })).task.status).toBe("succeeded");
+  });
+
   it("undefines an active network (stopping it first) and an inactive one", async () => {
     const bridge = (await row(nat))!.bridge!;
     for (const n of [nat, iso]) {

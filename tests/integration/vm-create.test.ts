@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { LAB_DIR, labSuite, until, virsh } from "../helpers/lab";
 import { collectText, openConsole, ticket } from "../helpers/console";
+import { machineAction } from "../helpers/tasks";
 
 const PREFIX = "hx-d-";
 const GUEST = path.join(LAB_DIR, "guest");
@@ -201,6 +202,38 @@ labSuite("libvirt", "create VMs through the REST API", () => {
     removeDomain(m.uuid);
     virsh("vol-delete", `${name}.qcow2`, "--pool", pool);
   }, 180_000);
+
+  // The lab installs Debian's ovmf (scripts/lab/libvirt-up.sh): libvirt then offers
+  // firmware='efi' and picks OVMF and an NVRAM file itself.
+  it("UEFI where OVMF is installed: the test guest boots through OVMF, with its own NVRAM, removed with it", async () => {
+    const opts = (await admin.req("GET", `/api/machines/${hostId}/create-options`)).json;
+    const ovmf = fs.existsSync("/usr/share/qemu/firmware/60-edk2-x86_64.json");
+    expect(opts.uefi).toBe(ovmf);
+    if (!ovmf) return;
+    const name = `${PREFIX}uefi-${process.pid}`;
+    const r = await create(admin, spec({ name, firmware: "uefi", memoryMiB: 192, startNow: true }));
+    expect(r.status, JSON.stringify(r.json)).toBe(201);
+    const m = r.json.machine;
+    expect(m.state).toBe("running");
+    const c = await openConsole(srv.url, admin.cookie, (await ticket(admin, hostId, m.uuid, { kind: "serial" })).json.protocols);
+    expect(c.status).toBe(101);
+    const out = collectText(c.ws!, "latin1");
+    await until("guest banner on the serial console after OVMF", () => out.text().includes("hangar-guest booted"), 150_000, 200);
+    c.ws!.close();
+    const d = (parser.parse((await admin.req("GET", `/api/machines/${hostId}/${m.uuid}`)).json.xml as string) as { domain: any }).domain;
+    // The definition asks for EFI; the running domain shows what libvirt chose for it.
+    expect(virsh("dumpxml", "--inactive", m.uuid)).toContain("<os firmware='efi'>");
+    expect(d.os.loader["#text"]).toMatch(/^\/usr\/share\/OVMF\/OVMF_CODE.*\.fd$/);
+    expect(d.os.loader["@type"]).toBe("pflash");
+    const nvram = String(d.os.nvram["#text"] ?? d.os.nvram);
+    expect(fs.existsSync(nvram), nvram).toBe(true);
+    // Deleting the machine through Hangar drops its NVRAM too.
+    virsh("destroy", m.uuid);
+    const del = await machineAction(admin, hostId, m.uuid, "undefine");
+    expect(del.task, del.task.error ?? "").toMatchObject({ kind: "vm.undefine", status: "succeeded" });
+    expect(ourDomains().has(m.uuid)).toBe(false);
+    expect(fs.existsSync(nvram)).toBe(false);
+  }, 200_000);
 
   it("an ISO install: the ISO as a read-only SATA CD-ROM booted first, an existing volume as the virtio disk", async () => {
     // Any file serves as a CD-ROM image for libvirt; this one is never booted.

@@ -34,6 +34,8 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hx-f-import-"));
   fs.chmodSync(dir, 0o755);
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), "hx-f-stage-"));
+  // An isolated network of this run for imports that get a NIC (libvirt's "default" may be stopped).
+  const net = `hx-prov-impnet-${process.pid}`;
 
   // virsh 9.0's vol-list has no --name: the table's first column (our names have no spaces).
   const vols = () =>
@@ -109,6 +111,7 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
       execFileSync("qemu-io", ["-f", fmt, "-c", "write -P 0x5a 1M 64k", path.join(dir, file)]);
     }
     ova("good.ova", ovfWith({}), { manifest: "good" });
+    ova("e1000.ova", ovfWith({ nicModel: "E1000" }));
     ova("bad-digest.ova", ovfWith({}), { manifest: "bad-disk" });
     ova("bad-xml.ova", "<Envelope><VirtualSystem>not closed");
     ova("bad-memory.ova", ovfWith({ memory: "lots" }));
@@ -150,6 +153,15 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
         } catch {
           /* not running / gone */
         }
+    for (const a of [
+      ["net-destroy", net],
+      ["net-undefine", net],
+    ])
+      try {
+        virsh(...a);
+      } catch {
+        /* not active / gone */
+      }
     try {
       virsh("pool-destroy", pool);
     } catch {
@@ -213,7 +225,8 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
       firmware: "bios",
       disks: [{ file: "disk1.vmdk", capacity: 64 * 2 ** 20 }],
     });
-    expect(r.plan).toMatchObject({ vcpus: 2, memoryMiB: 256, nics: [{ network: "default", model: "vmxnet3", sourceNetwork: "VM Network" }] });
+    // VMware's paravirtual NIC becomes KVM's: virtio.
+    expect(r.plan).toMatchObject({ vcpus: 2, memoryMiB: 256, nics: [{ network: "default", model: "virtio", sourceNetwork: "VM Network" }] });
     const info = qemuInfo(r.volume.path);
     expect(info).toMatchObject({ format: "qcow2", "virtual-size": 32 * 2 ** 20 });
     // Neither in the directory nor in libvirt's listing (a dir pool lists dotfiles too).
@@ -225,6 +238,27 @@ labSuite("libvirt", "VM import (VMDK, VDI, VHDX, OVA) through the API", () => {
     expect(xml).toMatch(/<vcpu[^>]*>2<\/vcpu>/);
     expect(xml).toMatch(/<memory unit='KiB'>262144<\/memory>/);
     expect(xml).toContain(r.volume.path);
+  });
+
+  it("applies the OVF's NIC model: an E1000 NIC stays e1000 on the network the request names", async () => {
+    const octet = 10 + (process.pid % 200);
+    expect(
+      (await act(admin, `/api/hosts/${hostId}/networks`, { name: net, mode: "isolated", address: `172.28.${octet}.1`, prefix: 24 })).task.status,
+    ).toBe("succeeded");
+    expect((await act(admin, `/api/hosts/${hostId}/networks/${net}/actions`, { action: "start" })).task.status).toBe("succeeded");
+    const r = await imported(body("e1000.ova", "hx-f-e1000", { network: net }));
+    expect(r.ovf.nics).toEqual([{ network: "VM Network", model: "E1000" }]);
+    expect(r.plan.nics).toEqual([{ network: net, model: "e1000", sourceNetwork: "VM Network" }]);
+    const xml = virsh("dumpxml", "hx-f-e1000");
+    expect(xml).toMatch(new RegExp(`<interface type='network'>[\\s\\S]*<source network='${net}'[\\s\\S]*<model type='e1000'/>`));
+    // And through Hangar's own read of the machine.
+    const m = await admin.req("GET", `/api/machines/${hostId}/${virsh("domuuid", "hx-f-e1000").trim()}`);
+    expect(m.status, JSON.stringify(m.json)).toBe(200);
+    expect(m.json.machine.nics).toMatchObject([{ type: "network", source: net, model: "e1000" }]);
+    // A network name that cannot exist is refused naming the field, before any conversion.
+    const bad = await post(body("e1000.ova", "hx-f-badnet", { network: "a/b" }));
+    expect(bad.status, JSON.stringify(bad.json)).toBe(422);
+    expect(bad.json.error.fields).toHaveProperty("network");
   });
 
   it.each([

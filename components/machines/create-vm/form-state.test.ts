@@ -47,6 +47,10 @@ describe("create-VM form", () => {
       "disk.sizeBytes": expect.any(String),
     });
     expect(toSpec({ ...f, bootKind: "disk", diskKind: "none" }).errors).toHaveProperty("disk");
+    // The NIC model chosen goes with the network (virtio unless changed); no network, no NIC.
+    expect(spec?.network).toEqual({ kind: "network", name: "default", model: "virtio" });
+    expect(toSpec({ ...f, nicModel: "e1000" }).spec?.network).toEqual({ kind: "network", name: "default", model: "e1000" });
+    expect(toSpec({ ...f, network: "", nicModel: "e1000" }).spec?.network).toEqual({ kind: "none" });
     expect(landingTab({ ...f, bootKind: "kernel" })).toBe("serial");
     expect(landingTab({ ...f, startNow: false })).toBe("overview");
   });

@@ -1,6 +1,6 @@
 // The wizard's form state and how it becomes a VmSpec: plain strings while typing (an
 // admin may clear a number field), checked and converted only on submit.
-import type { VmCreateOptions, VmSpecInput } from "@/server/protocol/vm-spec";
+import type { NicModel, VmCreateOptions, VmSpecInput } from "@/server/protocol/vm-spec";
 
 export interface FormState {
   name: string;
@@ -21,6 +21,7 @@ export interface FormState {
   existingPool: string;
   existingVolume: string;
   network: string;
+  nicModel: NicModel;
   firmware: "bios" | "uefi";
   startNow: boolean;
 }
@@ -53,6 +54,7 @@ export function defaults(o: VmCreateOptions): FormState {
     existingPool: roomy?.name ?? "",
     existingVolume: "",
     network: net?.name ?? "",
+    nicModel: "virtio",
     firmware: "bios",
     startNow: true,
   };
@@ -98,7 +100,7 @@ export function toSpec(f: FormState): { spec: VmSpecInput | null; errors: Record
       memoryMiB,
       boot,
       disk,
-      network: f.network ? { kind: "network", name: f.network } : { kind: "none" },
+      network: f.network ? { kind: "network", name: f.network, model: f.nicModel } : { kind: "none" },
       firmware: f.firmware,
       startNow: f.startNow,
     },

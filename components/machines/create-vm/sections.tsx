@@ -1,7 +1,7 @@
 "use client";
 // The wizard's sections for boot source, disk and network: each offers only what the host
 // has (create-options), and says so when there is nothing to offer.
-import type { VmCreateOptions } from "@/server/protocol/vm-spec";
+import { NIC_MODELS, type VmCreateOptions } from "@/server/protocol/vm-spec";
 import type { FormState } from "./form-state";
 import { Choice, FieldError, Input, Section, Select } from "./controls";
 
@@ -174,7 +174,7 @@ export function NetworkSection({ o, f, set, errors }: Props) {
         value={f.network}
         onChange={(network) => set({ network })}
         error={errors["network.name"]}
-        hint={o.networks.length ? "A virtio NIC on this libvirt network" : "This host has no libvirt network"}
+        hint={o.networks.length ? "A NIC on this libvirt network" : "This host has no libvirt network"}
       >
         <option value="">No network</option>
         {o.networks.map((n) => (
@@ -184,6 +184,22 @@ export function NetworkSection({ o, f, set, errors }: Props) {
           </option>
         ))}
       </Select>
+      {f.network && (
+        <Select
+          id="network.model"
+          label="NIC model"
+          value={f.nicModel}
+          onChange={(m) => set({ nicModel: m as FormState["nicModel"] })}
+          error={errors["network.model"]}
+          hint="virtio is fastest; e1000 or rtl8139 for guests without virtio drivers (older Windows)"
+        >
+          {NIC_MODELS.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </Select>
+      )}
     </Section>
   );
 }

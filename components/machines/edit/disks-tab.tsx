@@ -1,6 +1,7 @@
 "use client";
 // The machine's disks and CD-ROM drives: grow, remove (asks first), insert or eject media,
-// and add a disk from an existing volume or a new one.
+// and add a disk from an existing volume or a new one. Pools and volumes are picked from the
+// host's lists, never typed.
 import { useState } from "react";
 import type { MachineRow } from "@/server/protocol/browser-events";
 import { DISK_BUSES, type Applied, type VmChange, type VmEditInfo } from "@/server/protocol/vm-edit";
@@ -8,9 +9,9 @@ import { DISK_FORMATS } from "@/server/protocol/vm-spec";
 import { Button } from "../../ui/form";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
 import { AppliedBadge } from "./applied-badge";
+import { box, isIso, PoolPicker, VolumePicker } from "./pickers";
 import { errorText, useVmChange } from "./use-vm-edit";
 
-const box = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
 const GiB = 1024 ** 3;
 const fmt = (b: number | null) => (b === null ? "—" : b >= GiB ? `${(b / GiB).toFixed(1)} GiB` : `${Math.round(b / 1024 ** 2)} MiB`);
 
@@ -19,7 +20,10 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
   const [applied, setApplied] = useState<Applied | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   const [resize, setResize] = useState<Record<string, string>>({});
-  const [media, setMedia] = useState<Record<string, string>>({});
+  const [media, setMedia] = useState<Record<string, { pool: string; volume: string }>>({});
+  const mediumOf = (target: string) => media[target] ?? { pool: "", volume: "" };
+  const setMedium = (target: string, v: Partial<{ pool: string; volume: string }>) =>
+    setMedia((x) => ({ ...x, [target]: { ...(x[target] ?? { pool: "", volume: "" }), ...v } }));
   const [add, setAdd] = useState({
     pool: info.volumes.find((v) => v.pool)?.pool ?? "default",
     volume: "",
@@ -98,20 +102,26 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
                         </Button>
                       ) : (
                         <>
-                          <input
-                            aria-label={`Medium for ${d.target} as pool/volume`}
-                            className={`${box} w-48`}
-                            placeholder="pool/volume.iso"
-                            value={media[d.target] ?? ""}
-                            onChange={(e) => setMedia((x) => ({ ...x, [d.target]: e.target.value }))}
+                          <PoolPicker
+                            hostId={m.hostId}
+                            label={`Pool of the medium for ${d.target}`}
+                            className="w-40"
+                            value={mediumOf(d.target).pool}
+                            onChange={(pool) => setMedium(d.target, { pool })}
+                          />
+                          <VolumePicker
+                            hostId={m.hostId}
+                            pool={mediumOf(d.target).pool}
+                            only={isIso}
+                            label={`ISO image for ${d.target}`}
+                            className="w-56"
+                            value={mediumOf(d.target).volume}
+                            onChange={(volume) => setMedium(d.target, { volume })}
                           />
                           <Button
                             variant="secondary"
-                            disabled={busy || !(media[d.target] ?? "").includes("/")}
-                            onClick={() => {
-                              const [pool, volume] = (media[d.target] ?? "").split("/", 2) as [string, string];
-                              run({ kind: "cdrom.insert", target: d.target, pool, volume });
-                            }}
+                            disabled={busy || !mediumOf(d.target).pool || !mediumOf(d.target).volume}
+                            onClick={() => run({ kind: "cdrom.insert", target: d.target, ...mediumOf(d.target) })}
                           >
                             Insert
                           </Button>
@@ -146,26 +156,41 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
         >
           <h2 className="w-full font-medium">Add a disk</h2>
           <label className="flex flex-col gap-1">
-            Volume
-            <select className={box} value={add.mode} onChange={(e) => setAdd({ ...add, mode: e.target.value })}>
+            Source
+            <select className={box} value={add.mode} onChange={(e) => setAdd({ ...add, mode: e.target.value, volume: "" })}>
               <option value="new">new volume</option>
               <option value="existing">existing volume</option>
             </select>
           </label>
           <label className="flex flex-col gap-1">
             Pool
-            <input className={`${box} w-32`} value={add.pool} onChange={(e) => setAdd({ ...add, pool: e.target.value })} required />
+            <PoolPicker hostId={m.hostId} label="Pool" className="w-44" value={add.pool} onChange={(pool) => setAdd((a) => ({ ...a, pool }))} />
           </label>
-          <label className="flex flex-col gap-1">
-            Volume name
-            <input
-              className={`${box} w-48`}
-              value={add.volume}
-              onChange={(e) => setAdd({ ...add, volume: e.target.value })}
-              placeholder={`${m.name}-data.qcow2`}
-              required
-            />
-          </label>
+          {add.mode === "new" ? (
+            <label className="flex flex-col gap-1">
+              Volume name
+              <input
+                className={`${box} w-48`}
+                value={add.volume}
+                onChange={(e) => setAdd({ ...add, volume: e.target.value })}
+                placeholder={`${m.name}-data.qcow2`}
+                required
+              />
+            </label>
+          ) : (
+            <label className="flex flex-col gap-1">
+              Volume
+              <VolumePicker
+                hostId={m.hostId}
+                pool={add.pool}
+                only={(v) => !isIso(v)}
+                label="Volume"
+                className="w-64"
+                value={add.volume}
+                onChange={(volume) => setAdd((a) => ({ ...a, volume }))}
+              />
+            </label>
+          )}
           {add.mode === "new" && (
             <>
               <label className="flex flex-col gap-1">

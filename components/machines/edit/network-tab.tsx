@@ -1,14 +1,15 @@
 "use client";
-// Network interfaces: link up/down, model, remove (asks first), add on a libvirt network.
+// Network interfaces: link up/down, model, remove (asks first), add on a libvirt network
+// picked from the host's list.
 import { useState } from "react";
 import type { MachineRow } from "@/server/protocol/browser-events";
 import { NIC_MODELS, type Applied, type VmChange, type VmEditInfo } from "@/server/protocol/vm-edit";
 import { Button } from "../../ui/form";
 import { ConfirmDialog } from "../../ui/confirm-dialog";
 import { AppliedBadge } from "./applied-badge";
+import { box, NetworkPicker } from "./pickers";
 import { errorText, useVmChange } from "./use-vm-edit";
 
-const box = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
 type Model = (typeof NIC_MODELS)[number];
 
 export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo; canEdit: boolean }) {
@@ -101,7 +102,7 @@ export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditIn
         >
           <label className="flex flex-col gap-1">
             Network
-            <input className={`${box} w-40`} value={net} onChange={(e) => setNet(e.target.value)} required />
+            <NetworkPicker hostId={m.hostId} label="Network" className="w-48" value={net} onChange={setNet} />
           </label>
           <label className="flex flex-col gap-1">
             Model

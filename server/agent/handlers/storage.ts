@@ -14,7 +14,10 @@ export const storageHandlers: HandlerTableOf<MethodsOf<typeof StorageMethods>> =
   "volume.list": (p, c) => c.hypervisor.storage.listVolumes(p.pool),
   "volume.create": async (p, c) => ({ volume: await c.hypervisor.storage.createVolume(p.pool, p.name, p.format, p.capacity) }),
   "volume.resize": async (p, c) => ({ volume: await c.hypervisor.storage.resizeVolume(p.pool, p.name, p.capacity) }),
-  "volume.clone": async (p, c) => ({ volume: await c.hypervisor.storage.cloneVolume(p.pool, p.name, p.newName) }),
+  // Bytes copied so far go to the server as the call's progress (the task's task.progress).
+  "volume.clone": async (p, c, call) => ({
+    volume: await c.hypervisor.storage.cloneVolume(p.pool, p.name, p.newName, (done, total) => call.progress(done, total)),
+  }),
   "volume.delete": async (p, c) => {
     await c.hypervisor.storage.deleteVolume(p.pool, p.name, p.force);
     return {};

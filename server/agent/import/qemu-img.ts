@@ -60,7 +60,8 @@ export function parseProgress(chunk: string): number[] {
 /**
  * qemu-img convert -p -f <from> -O qcow2 -o compat=1.1 <src> <dst>, reporting progress
  * (0-100) as qemu-img prints it. Resolves when qemu-img exits 0; otherwise rejects with its
- * last error line. `signal` kills it (the caller then removes `dst`).
+ * last error line. `signal` kills it; the promise settles only once qemu-img has exited,
+ * so the caller may remove `dst` knowing nothing writes to it any more.
  */
 export function convertToQcow2(src: string, from: string, dst: string, onProgress?: (pct: number) => void, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -80,9 +81,13 @@ export function convertToQcow2(src: string, from: string, dst: string, onProgres
     p.stderr.setEncoding("utf8").on("data", (c: string) => {
       if (err.length < 16_384) err += c;
     });
-    p.once("error", (e) => reject(new QemuImgError(`cannot run ${QEMU_IMG}: ${e.message}`)));
+    // An abort also emits "error": the answer waits for "close" (the process gone).
+    p.once("error", (e) => {
+      if (!signal?.aborted) reject(new QemuImgError(`cannot run ${QEMU_IMG}: ${e.message}`));
+    });
     p.once("close", (code, sig) => {
-      if (code === 0) resolve();
+      if (signal?.aborted) reject(new QemuImgError(`qemu-img convert was stopped (${sig ?? `exit code ${code}`})`));
+      else if (code === 0) resolve();
       else reject(new QemuImgError(firstLine(err) || `qemu-img convert ended with ${sig ?? `exit code ${code}`}`));
     });
   });

@@ -38,6 +38,19 @@ interface Pending {
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
   method: MethodName;
+  onProgress?: (done: number, total: number | null) => void;
+}
+
+/** What a caller may follow or stop of a long call. */
+export interface CallOptions {
+  /** The agent's progress reports for this call (at most every 250 ms). */
+  onProgress?: (done: number, total: number | null) => void;
+  /**
+   * Aborting asks the agent to stop the call. The promise still settles with the agent's
+   * answer ("cancelled" once it has cleaned up), never before: the caller learns when the
+   * agent's work has really stopped.
+   */
+  signal?: AbortSignal;
 }
 
 export interface AgentConnectionEvents {
@@ -70,17 +83,27 @@ export class AgentConnection {
     ws.on("error", () => undefined);
   }
 
-  call<M extends MethodName>(method: M, params: MethodParams<M>, timeoutMs = 15_000): Promise<MethodResult<M>> {
+  call<M extends MethodName>(method: M, params: MethodParams<M>, timeoutMs = 15_000, opts: CallOptions = {}): Promise<MethodResult<M>> {
     if (this.closed) return Promise.reject(new AgentCallError("offline", "the host's agent is not connected"));
     const id = this.nextId++;
-    return new Promise<MethodResult<M>>((resolve, reject) => {
+    const cancel = () => {
+      if (this.pending.has(id) && !this.closed) this.ws.send(JSON.stringify({ type: "cancel", id }));
+    };
+    const p = new Promise<MethodResult<M>>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(new AgentCallError("timeout", `${method} got no answer within ${timeoutMs} ms`));
       }, timeoutMs);
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, method });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer, method, onProgress: opts.onProgress });
       this.ws.send(JSON.stringify({ type: "req", id, method, params }));
     });
+    if (opts.signal) {
+      const signal = opts.signal;
+      if (signal.aborted) cancel();
+      else signal.addEventListener("abort", cancel, { once: true });
+      void p.catch(() => undefined).finally(() => signal.removeEventListener("abort", cancel));
+    }
+    return p;
   }
 
   close(code = 1000, reason = ""): void {
@@ -135,6 +158,9 @@ export class AgentConnection {
       }
       case "event":
         this.on.event(f.event, f.at);
+        return;
+      case "progress":
+        this.pending.get(f.id)?.onProgress?.(f.done, f.total);
         return;
       case "error":
         console.warn(`[hub] host ${this.hostId}: agent reported: ${f.error.code}: ${f.error.message}`);

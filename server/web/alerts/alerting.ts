@@ -10,6 +10,8 @@ import { AlertEngine, type TransitionEvent } from "./engine";
 import { compileRule, type CompiledRule, type Instance, type Subject } from "./rules";
 import { DeliveryQueue, DEFAULT_DELIVERY, type DeliveryOptions } from "./delivery";
 import type { ChannelTarget } from "./channels";
+import { taskAudience, type Audience } from "../events/audience";
+import { tagKey } from "../auth/access";
 
 interface SilenceEntry {
   ruleId: string | null;
@@ -146,7 +148,10 @@ export class Alerting {
     });
     const deliveries: Parameters<DeliveryQueue["enqueueMany"]>[0] = [];
     for (const { inst, transition: t, at } of list) {
-      this.bus.publish({ type: "alert.upsert", alertId: inst.id, state: t === "cancelled" ? "resolved" : alertFields(inst, t, at).state });
+      this.bus.publish(
+        { type: "alert.upsert", alertId: inst.id, state: t === "cancelled" ? "resolved" : alertFields(inst, t, at).state },
+        audienceOf(inst.subject),
+      );
       if ((t !== "firing" && t !== "resolved") || this.silenced(inst.rule.id, inst.subject.key)) continue;
       const payload = this.notification(notificationAlert(inst, alertFields(inst, t, at)), t);
       for (const channelId of inst.rule.channelIds) deliveries.push({ channelId, event: t, alertId: inst.id, payload });
@@ -212,6 +217,24 @@ export function subjectOf(a: {
     if ((targetType === "vm" || targetType === "container") && targetId) resource = { type: targetType, id: targetId, hostId };
   }
   return { key: a.subjectKey, type, name: a.subjectName, hostId: a.hostId, targetId: a.targetId, resource };
+}
+
+/** Who is told an alert changed: whoever may read its subject, as the alerts list filters. */
+export function audienceOf(s: Subject): Audience {
+  const r = s.resource;
+  if (s.type === "task")
+    return r && r.type !== "host" && r.type !== "task" && r.hostId
+      ? taskAudience({ targetType: r.type, targetId: r.id, hostId: r.hostId, userId: null })
+      : { kind: "fleet", permission: "task.read" };
+  if (!r) return { kind: "fleet", permission: "host.read" };
+  if (r.type === "vm" || r.type === "container")
+    return {
+      kind: "resource",
+      permission: r.type === "vm" ? "vm.read" : "container.read",
+      resource: r,
+      tagKey: tagKey(r.type, r.hostId ?? "", r.id),
+    };
+  return { kind: "resource", permission: "host.read", resource: r, tagKey: null };
 }
 
 function parseJson(s: string): Record<string, unknown> {

@@ -6,6 +6,13 @@
 // event sent, so they live in memory; every verb that changes them calls `reload()` after
 // its write, which bumps `generation` and tells listeners (the sockets re-check what they
 // hold). Per-user grant sets are cached per generation and role.
+// Other writers (another server process on the same PostgreSQL, issue 15; a test or a
+// script writing the tables directly) are seen through one Setting row, "access.generation":
+// every reload() writes a fresh value into it, and every process polls it every 500 ms (a
+// primary-key read) and reloads when it moved. Chosen over a signal or an internal HTTP
+// hook because it needs nothing but the database every process already shares, works the
+// same on SQLite and PostgreSQL, and bounds how late a revocation is seen elsewhere.
+import { randomBytes } from "node:crypto";
 import type { Db, User } from "../db/client";
 import { allows, allowsSomewhere, grantSets, type GrantSets, type GrantsJson, type Resource } from "../../protocol/access";
 import { isRole, permissionsOf, PERMISSIONS, type Permission } from "../../protocol/roles";
@@ -67,16 +74,79 @@ export function computeGrants(user: Who, snap: AccessSnapshot): GrantSets {
 
 export type AccessListener = () => void;
 
+/** The Setting row every reload() moves and every process polls. */
+export const GENERATION_KEY = "access.generation";
+export const GENERATION_POLL_MS = 500;
+
 export class AccessService {
   private snap: AccessSnapshot = EMPTY;
   private gen = 0;
   private readonly cache = new Map<string, { gen: number; role: string; grants: GrantSets }>();
   private readonly listeners = new Set<AccessListener>();
+  /** The generation row's value this process last wrote or loaded after. */
+  private seenMark: string | null = null;
+  private poller: NodeJS.Timeout | null = null;
+  /** Loads run one after another, so an older read never replaces a newer snapshot. */
+  private loading: Promise<void> = Promise.resolve();
 
   constructor(private readonly db: Db) {}
 
-  /** Reads everything from the database; call after any write to assignments, groups, roles or tags. */
+  /**
+   * Call after any write to assignments, groups, custom roles, tags, or a user's role or
+   * status: tells other processes (the generation row) and reloads this one. The row moves
+   * BEFORE this process reads, so a write another process made before its own mark is in
+   * this read, and one made after moves the row again (the next poll reloads).
+   */
   async reload(): Promise<void> {
+    const value = `${Date.now().toString(36)}.${randomBytes(6).toString("base64url")}`;
+    this.seenMark = value;
+    await this.db.setting.upsert({ where: { key: GENERATION_KEY }, create: { key: GENERATION_KEY, value }, update: { value } });
+    await this.load();
+  }
+
+  /** At server start: the current mark, the snapshot, then polling. */
+  async start(pollMs = GENERATION_POLL_MS): Promise<void> {
+    const row = await this.db.setting.findUnique({ where: { key: GENERATION_KEY }, select: { value: true } });
+    this.seenMark = row?.value ?? null;
+    await this.load();
+    this.watch(pollMs);
+  }
+
+  /** Polls the generation row: another process (or a direct write) moved it → reload. */
+  watch(everyMs = GENERATION_POLL_MS): void {
+    if (this.poller) return;
+    this.poller = setInterval(() => void this.poll().catch((err: unknown) => console.error("[access] generation poll failed:", err)), everyMs);
+    this.poller.unref();
+  }
+
+  stop(): void {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = null;
+  }
+
+  private polling = false;
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      const row = await this.db.setting.findUnique({ where: { key: GENERATION_KEY }, select: { value: true } });
+      const mark = row?.value ?? null;
+      if (mark === this.seenMark) return;
+      this.seenMark = mark;
+      await this.load();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Reads everything from the database into a new snapshot (no mark written). */
+  load(): Promise<void> {
+    const next = this.loading.then(() => this.read());
+    this.loading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async read(): Promise<void> {
     const [assignments, members, roles, tags] = await Promise.all([
       this.db.roleAssignment.findMany({ select: { userId: true, groupId: true, role: true, scopeType: true, scopeId: true } }),
       this.db.groupMember.findMany({ select: { userId: true, groupId: true } }),
@@ -101,6 +171,16 @@ export class AccessService {
         console.error("[access] listener failed:", err);
       }
     }
+  }
+
+  /**
+   * The accounts as they are now, for sockets that re-check what they hold when rights
+   * change: a disabled or removed account is left out, a changed role is the new one.
+   */
+  async liveAccounts(ids: readonly string[]): Promise<Map<string, Who>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db.user.findMany({ where: { id: { in: [...ids] }, disabledAt: null }, select: { id: true, role: true } });
+    return new Map(rows.map((u) => [u.id, u]));
   }
 
   /** Bumps with every reload: a socket that cached a decision re-checks when it moves. */

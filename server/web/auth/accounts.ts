@@ -59,7 +59,9 @@ export async function login(svc: Services, body: z.output<typeof LoginBody>, ip:
     throw new ApiError("rate_limited", `Too many failed sign-ins: try again in ${wait} s`, undefined, { "Retry-After": String(wait) });
   }
   const user = await svc.db.user.findUnique({ where: { username: body.username } });
-  const ok = await verifyPassword(user?.passwordHash ?? null, body.password);
+  // An account linked to an OIDC provider has no password here: it is verified like an
+  // unknown name (same time, same answer), whatever its passwordHash holds.
+  const ok = await verifyPassword(user && !user.oidcIssuer ? user.passwordHash : null, body.password);
   if (!user || !ok) {
     svc.loginByAccount.fail(acctKey);
     svc.loginByAddress.fail(ipKey);

@@ -91,13 +91,17 @@ export class TotpService {
     this.policy = { requireAll: p.requireAll, roles: [...p.roles] };
   }
 
-  /** Does the policy ask this user for a second factor? */
-  required(user: Pick<User, "role">): boolean {
+  /**
+   * Does the policy ask this user for a second factor? Never an account that signs in through
+   * an OIDC provider: its second factor is the provider's (services/oidc.ts).
+   */
+  required(user: Pick<User, "role" | "oidcIssuer">): boolean {
+    if (user.oidcIssuer) return false;
     return this.policy.requireAll || this.policy.roles.includes(user.role);
   }
 
   /** Signed in with a password only, but the policy wants a second factor: enrol first. */
-  mustEnrol(user: Pick<User, "role" | "totpSecret">): boolean {
+  mustEnrol(user: Pick<User, "role" | "totpSecret" | "oidcIssuer">): boolean {
     return !user.totpSecret && this.required(user);
   }
 

@@ -6,6 +6,8 @@ import type { IncomingMessage } from "node:http";
 import type { Socket } from "node:net";
 import { CONSOLE_CLOSE, type ConsoleViewer, type StreamKind } from "../../protocol";
 import type { EventBus } from "../events/bus";
+import type { Audience } from "../events/audience";
+import { tagKey } from "../auth/access";
 import type { AgentHub } from "../agents/hub";
 import { hashToken, randomToken, safeEqual } from "../auth/tokens";
 import type { Permission, Resource } from "../auth/permissions";
@@ -22,6 +24,8 @@ interface PendingChannel {
 
 interface Viewer extends ConsoleViewer {
   userId: string;
+  /** Closed for a withdrawn right; still listed until its close arrives from the relay. */
+  revoked?: boolean;
   hostId: string;
   uuid: string;
   ws: RelayedSocket;
@@ -76,7 +80,7 @@ export class ConsoleBroker {
     browser.once("close", () => {
       this.viewers.delete(channel);
       this.cancel(channel);
-      this.publishViewers(v.hostId, v.uuid);
+      this.publishViewers(v.hostId, v.uuid, v.kind);
     });
     if (v.kind === "exec") {
       browser.on("resize", (cols: number, rows: number) => {
@@ -85,7 +89,7 @@ export class ConsoleBroker {
           .catch((e: Error) => console.warn(`[consoles] resize failed: ${e.message}`));
       });
     }
-    this.publishViewers(v.hostId, v.uuid);
+    this.publishViewers(v.hostId, v.uuid, v.kind);
     void this.connect(browser, channel, v);
     return browser;
   }
@@ -149,12 +153,19 @@ export class ConsoleBroker {
   closeForbidden(may: (v: { userId: string; permission: Permission; resource: Resource }) => boolean): number {
     let n = 0;
     for (const v of this.viewers.values()) {
-      const resource: Resource = { type: v.kind === "exec" || v.kind === "logs" ? "container" : "vm", id: v.uuid, hostId: v.hostId };
+      if (v.revoked) continue;
+      const resource: Resource = { type: containerStream(v.kind) ? "container" : "vm", id: v.uuid, hostId: v.hostId };
       if (may({ userId: v.userId, permission: consolePermission(v.kind), resource })) continue;
+      v.revoked = true;
       v.ws.close(CONSOLE_CLOSE.permissionLost, "your permission to this console was withdrawn");
       n++;
     }
     return n;
+  }
+
+  /** The users with a console open (to re-read their accounts when rights change). */
+  userIds(): string[] {
+    return [...new Set([...this.viewers.values()].map((v) => v.userId))];
   }
 
   isPending(channel: string): boolean {
@@ -193,9 +204,21 @@ export class ConsoleBroker {
     this.pending.delete(channel);
   }
 
-  private publishViewers(hostId: string, uuid: string): void {
-    this.bus.publish({ type: "console.viewers", hostId, uuid, viewers: this.viewersOf(hostId, uuid) });
+  /** Presence goes to whoever may see the machine (or the container, for exec and logs). */
+  private publishViewers(hostId: string, uuid: string, kind: StreamKind): void {
+    const type = containerStream(kind) ? "container" : "vm";
+    const audience: Audience = {
+      kind: "resource",
+      permission: type === "vm" ? "vm.read" : "container.read",
+      resource: { type, id: uuid, hostId },
+      tagKey: tagKey(type, hostId, uuid),
+    };
+    this.bus.publish({ type: "console.viewers", hostId, uuid, viewers: this.viewersOf(hostId, uuid) }, audience);
   }
+}
+
+function containerStream(kind: StreamKind): boolean {
+  return kind === "exec" || kind === "logs";
 }
 
 /** What opening a stream of this kind needs. */

@@ -21,7 +21,8 @@ describe("EventBus replay window", () => {
     const seen: string[] = [];
     bus.subscribe((p) => seen.push(p.raw));
     bus.publish(ev("h1"));
-    for (let i = 0; i < 10; i++) bus.transient({ type: "task.progress", taskId: "t", done: i, total: 10 });
+    for (let i = 0; i < 10; i++)
+      bus.transient({ type: "task.progress", taskId: "t", done: i, total: 10 }, { kind: "fleet", permission: "task.read" });
     bus.publish(ev("h2"));
     expect(bus.lastSeq).toBe(2);
     expect(bus.since(bus.epoch, 0)!.map((p) => p.seq)).toEqual([1, 2]);

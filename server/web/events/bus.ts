@@ -3,6 +3,7 @@
 // within it is sent what it missed instead of refetching every list (decision 0004).
 import { randomBytes } from "node:crypto";
 import type { BrowserEvent } from "../../protocol/browser-events";
+import { audienceOf, type Audience } from "./audience";
 
 type Payload = BrowserEvent extends infer E ? (E extends { seq: number } ? Omit<E, "seq"> : never) : never;
 
@@ -12,10 +13,17 @@ export interface Published {
   event: BrowserEvent;
   raw: string;
   at: number;
+  /** Who may receive it, worked out once here (see ./audience.ts), not per socket. */
+  audience: Audience;
+  /** Live only (task progress): no sequence number of its own. */
+  transient?: true;
 }
 type Listener = (p: Published) => void;
-/** What the replay window keeps of an event: its JSON only (half the heap of the object too). */
-export type Kept = Omit<Published, "event">;
+/**
+ * What the replay window keeps of an event: its JSON and audience only (half the heap of
+ * the object too). The audience is kept so that a replay is filtered like the live fan-out.
+ */
+export type Kept = Omit<Published, "event" | "transient">;
 
 export interface ReplayWindow {
   /** Most events kept for replay. */
@@ -50,10 +58,11 @@ export class EventBus {
     this.ring = new Array<Kept | undefined>(window.maxEvents);
   }
 
-  publish(e: Payload): void {
+  /** `audience`: who may see it, when the event alone does not say (a task's owner, a container's console). */
+  publish(e: Payload, audience?: Audience): void {
     const event = { ...e, seq: ++this.seq } as BrowserEvent;
-    const p: Published = { seq: this.seq, event, raw: JSON.stringify(event), at: Date.now() };
-    this.keep({ seq: p.seq, raw: p.raw, at: p.at });
+    const p: Published = { seq: this.seq, event, raw: JSON.stringify(event), at: Date.now(), audience: audience ?? audienceOf(event) };
+    this.keep({ seq: p.seq, raw: p.raw, at: p.at, audience: p.audience });
     for (const l of this.listeners) {
       try {
         l(p);
@@ -68,8 +77,8 @@ export class EventBus {
    * for replay. At several per second during an upload, kept events would push the row
    * changes a reconnecting browser needs out of the replay window.
    */
-  transient(event: Extract<BrowserEvent, { type: "task.progress" }>): void {
-    const p: Published = { seq: this.seq, event, raw: JSON.stringify(event), at: Date.now() };
+  transient(event: Extract<BrowserEvent, { type: "task.progress" }>, audience: Audience): void {
+    const p: Published = { seq: this.seq, event, raw: JSON.stringify(event), at: Date.now(), audience, transient: true };
     for (const l of this.listeners) {
       try {
         l(p);

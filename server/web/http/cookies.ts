@@ -29,3 +29,23 @@ export function clearedSessionCookie(config: Config): string {
   if (config.secureCookies) attrs.push("Secure");
   return attrs.join("; ");
 }
+
+export function oidcFlowCookieName(config: Config): string {
+  return config.secureCookies ? "__Host-hangar_oidc" : "hangar_oidc";
+}
+
+/**
+ * Binds an OIDC sign-in to the browser that started it (its handle, auth/oidc.ts). Lax, not
+ * Strict: the browser must send it on the provider's cross-site redirect to the callback.
+ */
+export function oidcFlowCookie(config: Config, handle: string, maxAgeSeconds: number): string {
+  const attrs = [`${oidcFlowCookieName(config)}=${handle}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${maxAgeSeconds}`];
+  if (config.secureCookies) attrs.push("Secure");
+  return attrs.join("; ");
+}
+
+export function clearedOidcFlowCookie(config: Config): string {
+  const attrs = [`${oidcFlowCookieName(config)}=`, "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=0"];
+  if (config.secureCookies) attrs.push("Secure");
+  return attrs.join("; ");
+}

@@ -31,7 +31,7 @@ export interface MetricsSubscriber {
 
 export class MetricsError extends Error {
   constructor(
-    readonly code: "unknown_series" | "too_many_subscriptions" | "invalid_range",
+    readonly code: "unknown_series" | "forbidden_series" | "too_many_subscriptions" | "invalid_range",
     message: string,
     readonly series: string[] = [],
   ) {
@@ -142,6 +142,11 @@ export class MetricsService {
       openChunks: this.history.openChunks,
       samplesIn: this.stats.samplesIn,
     };
+  }
+
+  /** The series one subscriber holds (re-checked when rights change). */
+  subscribed(sub: MetricsSubscriber): string[] {
+    return [...(this.subs.get(sub) ?? [])];
   }
 
   subscriptionCount(sub: MetricsSubscriber): number {

@@ -3,7 +3,14 @@
 // out, so Prometheus marks them stale instead of repeating a frozen number.
 import { timingSafeEqual } from "node:crypto";
 import { HOST_METRICS, VM_METRICS, parseSeries } from "../../protocol";
+import type { Resource } from "../../protocol/access";
+import type { Permission } from "../../protocol/roles";
 import type { Services } from "../services";
+import { seriesAccess } from "./series-access";
+
+/** What the scraping credential may read (an API token: its owner's rights cut to the token's). */
+export type ScrapeScope = (permission: Permission, resource: Resource) => boolean;
+const EVERYTHING: ScrapeScope = () => true;
 
 const MAX_AGE_MS = 60_000;
 
@@ -51,7 +58,12 @@ const labels = (l: Record<string, string>) =>
     .map(([k, v]) => `${k}="${esc(v)}"`)
     .join(",")}}`;
 
-export function prometheusText(svc: Pick<Services, "hub" | "metrics">, hostNames: Map<string, string>, now = Date.now()): string {
+export function prometheusText(
+  svc: Pick<Services, "hub" | "metrics">,
+  hostNames: Map<string, string>,
+  now = Date.now(),
+  may: ScrapeScope = EVERYTHING,
+): string {
   const families = new Map<string, { help: string; lines: string[] }>();
   const add = (name: string, help: string, l: Record<string, string>, value: number) => {
     let f = families.get(name);
@@ -59,14 +71,17 @@ export function prometheusText(svc: Pick<Services, "hub" | "metrics">, hostNames
     f.lines.push(`${name}${labels(l)} ${Number.isInteger(value) ? value : value.toFixed(4)}`);
   };
   for (const [id, name] of hostNames)
-    add("hangar_host_up", "1 when the host's agent is connected.", { host: name, host_id: id }, svc.hub.isOnline(id) ? 1 : 0);
+    if (may("host.read", { type: "host", id }))
+      add("hangar_host_up", "1 when the host's agent is connected.", { host: name, host_id: id }, svc.hub.isOnline(id) ? 1 : 0);
   for (const m of svc.hub.machines()) {
+    if (!may("vm.read", { type: "vm", id: m.uuid, hostId: m.hostId })) continue;
     add("hangar_vm_running", "1 when the machine runs.", { host: m.hostName, vm: m.name, uuid: m.uuid }, m.state === "running" ? 1 : 0);
   }
   for (const [series, s] of svc.metrics.latestAll()) {
     if (now - s.t > MAX_AGE_MS) continue;
     const ref = parseSeries(series);
-    if (!ref) continue;
+    const needs = seriesAccess(series);
+    if (!ref || !needs || !may(needs.permission, needs.resource)) continue;
     const host = hostNames.get(ref.hostId);
     if (!host) continue;
     const table = ref.kind === "host" ? HOST : ref.kind === "vm" ? VM : null;

@@ -56,9 +56,15 @@ async function checkRefs(svc: Services, scope: z.output<typeof NewRuleBody>["sco
 
 const withChannels = { channels: { select: { channelId: true } } } as const;
 
-export async function listRules(svc: Services): Promise<AlertRuleRow[]> {
+/** The rules that apply where the caller holds alert.read (all of them for a fleet-wide grant). */
+export async function listRules(svc: Services, { user }: Caller): Promise<AlertRuleRow[]> {
   const rows = await svc.db.alertRule.findMany({ include: withChannels, orderBy: { createdAt: "asc" } });
-  return rows.map(ruleRow);
+  const g = svc.access.grants(user);
+  const mine = (r: AlertRule) =>
+    g.global.has("alert.read") ||
+    (r.scopeType === "host" && !!g.hosts.get(r.scopeId)?.has("alert.read")) ||
+    (r.scopeType === "tag" && !!g.tags.get(r.scopeId)?.has("alert.read"));
+  return rows.filter(mine).map(ruleRow);
 }
 
 export async function createRule(svc: Services, { user, ip }: Caller, body: z.output<typeof NewRuleBody>): Promise<AlertRuleRow> {

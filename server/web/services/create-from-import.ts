@@ -1,7 +1,7 @@
 // The second half of an import: a VM defined from the converted volume and the OVF's facts,
 // through the same vm.create agent method (typed VmSpec, domain XML builder, rollback) as
 // the create wizard.
-import { VmSpec, type DiskImportResult, type DomainSummary, type Firmware, type OvfNic, type VmSpecInput } from "../../protocol";
+import { VmSpec, type DiskImportResult, type DomainSummary, type Firmware, type NicModel, type OvfNic, type VmSpecInput } from "../../protocol";
 import type { Services } from "../services";
 
 /** What the import knows about the VM to create. */
@@ -11,7 +11,7 @@ export interface ImportPlan {
   memoryMiB: number;
   firmware: Firmware;
   disk: { pool: string; volume: string; path: string; format: "qcow2" };
-  nics: { network: string; model: string; sourceNetwork: string | null }[];
+  nics: { network: string; model: NicModel; sourceNetwork: string | null }[];
   start: boolean;
 }
 
@@ -19,21 +19,34 @@ export interface ImportPlan {
 export const IMPORT_DEFAULTS = { vcpus: 1, memoryMiB: 1024 } as const;
 
 /**
- * NIC models the guest already has drivers for, as QEMU names them: an imported Windows
- * guest has no virtio driver, so keeping its E1000 keeps it on the network.
+ * The OVF's ResourceSubType as one of the NIC models a VM spec offers: the model the guest
+ * already has drivers for where QEMU emulates it (an imported Windows guest has no virtio
+ * driver, so keeping its E1000 keeps it on the network). VMware's paravirtual VmxNet3 is
+ * replaced by its KVM counterpart, virtio (guests with VMware tools are modern enough to
+ * carry it); an old AMD PCnet guest gets the RTL8139 that such guests ship drivers for.
  */
-const NIC_MODELS: Record<string, string> = { e1000: "e1000", e1000e: "e1000e", vmxnet3: "vmxnet3", pcnet32: "pcnet", virtio: "virtio" };
+const OVF_NIC_MODELS: Record<string, NicModel> = {
+  e1000: "e1000",
+  e1000e: "e1000e",
+  rtl8139: "rtl8139",
+  pcnet32: "rtl8139",
+  vmxnet3: "virtio",
+  virtio: "virtio",
+};
 
-function nicModel(ovf: string | null): string {
-  return NIC_MODELS[(ovf ?? "").toLowerCase()] ?? "virtio";
+export function nicModel(ovf: string | null): NicModel {
+  return OVF_NIC_MODELS[(ovf ?? "").toLowerCase()] ?? "virtio";
 }
 
 /**
  * The plan from request overrides, then the OVF, then defaults. The source's network names
  * (VMware's "VM Network", VirtualBox's "NAT") mean nothing on this host: every NIC goes to
- * libvirt's "default" network and keeps the old name for the record.
+ * the request's network (else libvirt's "default") and keeps the old name for the record.
  */
-export function importPlan(req: { name: string; vcpus?: number; memoryMiB?: number; startNow?: boolean }, imported: DiskImportResult): ImportPlan {
+export function importPlan(
+  req: { name: string; vcpus?: number; memoryMiB?: number; startNow?: boolean; network?: string },
+  imported: DiskImportResult,
+): ImportPlan {
   const ovf = imported.ovf;
   const nics: OvfNic[] = ovf ? ovf.nics : [{ network: null, model: null }];
   return {
@@ -42,15 +55,15 @@ export function importPlan(req: { name: string; vcpus?: number; memoryMiB?: numb
     memoryMiB: req.memoryMiB ?? ovf?.memoryMiB ?? IMPORT_DEFAULTS.memoryMiB,
     firmware: ovf?.firmware ?? "bios",
     disk: { pool: imported.volume.pool, volume: imported.volume.name, path: imported.volume.path, format: "qcow2" },
-    nics: nics.map((n) => ({ network: "default", model: nicModel(n.model), sourceNetwork: n.network })),
+    nics: nics.map((n) => ({ network: req.network ?? "default", model: nicModel(n.model), sourceNetwork: n.network })),
     start: req.startNow ?? false,
   };
 }
 
 /**
  * The create request for vm.create. VmSpec has one NIC on one network: the first OVF NIC goes
- * on `network` when the host has it active (null: no NIC rather than a VM that cannot start),
- * and the OVF's NIC model stays in the plan for the record (VmSpec attaches virtio).
+ * on `network` with its model when the host has the network active (null: no NIC rather than
+ * a VM that cannot start).
  */
 export function importSpec(plan: ImportPlan, network: string | null): VmSpecInput {
   return {
@@ -60,7 +73,7 @@ export function importSpec(plan: ImportPlan, network: string | null): VmSpecInpu
     memoryMiB: plan.memoryMiB,
     boot: { kind: "disk" },
     disk: { kind: "existing", pool: plan.disk.pool, volume: plan.disk.volume },
-    network: network && plan.nics.length ? { kind: "network", name: network } : { kind: "none" },
+    network: network && plan.nics[0] ? { kind: "network", name: network, model: plan.nics[0].model } : { kind: "none" },
     firmware: plan.firmware === "efi" ? "uefi" : "bios",
     startNow: plan.start,
   };

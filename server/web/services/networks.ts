@@ -5,6 +5,27 @@ import type { DomainSummary, NetworkActionSpec, NetworkDefineSpec, NetworkSummar
 import type { Services } from "../services";
 import type { Caller } from "./caller";
 import { getHost } from "./hosts";
+import { ApiError } from "../http/errors";
+
+/** States with a QEMU process behind them: their NICs lose the link when the network goes. */
+const LIVE = new Set<DomainSummary["state"]>(["running", "blocked", "paused", "pmsuspended", "shutdown"]);
+
+/**
+ * Refuses (409 naming them) to stop or undefine a network that live machines use, unless
+ * forced: their guests would lose the link silently. Read from the hub's inventory and the
+ * agent's network list at the time of the request (a VM started since the page was drawn
+ * still counts).
+ */
+async function refuseIfInUse(svc: Services, hostId: string, network: string, force: boolean): Promise<void> {
+  if (force) return;
+  const { networks } = await svc.hub.call(hostId, "network.list", {}, 15_000);
+  const live = (attachedMachines(networks, svc.hub.domains(hostId).values())[network] ?? []).filter((m) => LIVE.has(m.state));
+  if (!live.length) return;
+  const names = live.map((m) => m.name).join(", ");
+  throw new ApiError("conflict", `network ${network} is used by running machines: ${names} (stop them, or force=1 to cut their link)`, {
+    network: `in use by ${names}`,
+  });
+}
 
 export interface AttachedMachine {
   uuid: string;
@@ -70,9 +91,10 @@ export async function defineNetwork(svc: Services, caller: Caller, o: { hostId: 
 export async function networkAction(
   svc: Services,
   caller: Caller,
-  o: { hostId: string; network: string; action: NetworkActionSpec; idempotencyKey: string | null },
+  o: { hostId: string; network: string; action: NetworkActionSpec; force: boolean; idempotencyKey: string | null },
 ) {
   await getHost(svc, o.hostId);
+  if (o.action.action === "stop") await refuseIfInUse(svc, o.hostId, o.network, o.force);
   return svc.tasks.run({
     user: caller.user,
     ip: caller.ip,
@@ -87,9 +109,14 @@ export async function networkAction(
   });
 }
 
-/** Removes a network as a task, stopping it first when active. */
-export async function undefineNetwork(svc: Services, caller: Caller, o: { hostId: string; network: string; idempotencyKey: string | null }) {
+/** Removes a network as a task, stopping it first when active (refused while live machines use it, unless forced). */
+export async function undefineNetwork(
+  svc: Services,
+  caller: Caller,
+  o: { hostId: string; network: string; force: boolean; idempotencyKey: string | null },
+) {
   await getHost(svc, o.hostId);
+  await refuseIfInUse(svc, o.hostId, o.network, o.force);
   return svc.tasks.run({
     user: caller.user,
     ip: caller.ip,

@@ -38,17 +38,23 @@ export async function importVm(svc: Services, caller: Caller, o: { hostId: strin
       idempotencyKey: o.idempotencyKey,
       input: req,
       timeoutMs: IMPORT_TIMEOUT_MS,
-      call: async (timeoutMs) => {
+      // A cancel kills qemu-img on the host (which removes its partial file); one that comes
+      // after the conversion removes the converted volume before any VM is defined.
+      cancellable: true,
+      call: async (timeoutMs, taskId, signal) => {
         const started = Date.now();
         const imported: DiskImportResult = await svc.hub.call(
           o.hostId,
           "disk.import",
           { sourcePool: req.sourcePool, sourceVolume: req.sourceVolume, targetPool: req.targetPool, targetName },
           timeoutMs,
+          // qemu-img's percentage (total 100) as the task's live progress.
+          { signal, onProgress: (done, total) => svc.tasks.progress(taskId, done, total) },
         );
         const plan = importPlan(req, imported);
         let vm: DomainSummary;
         try {
+          signal.throwIfAborted();
           vm = await createFromImport(svc, o.hostId, plan, Math.max(30_000, timeoutMs - (Date.now() - started)));
         } catch (err) {
           await svc.hub

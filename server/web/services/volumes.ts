@@ -26,7 +26,7 @@ function volumeTask(
   o: Target,
   kind: string,
   input: unknown,
-  call: (timeoutMs: number) => Promise<unknown>,
+  call: (timeoutMs: number, taskId: string) => Promise<unknown>,
   timeoutMs?: number,
 ) {
   return namingField(
@@ -69,7 +69,16 @@ export async function resizeVolume(svc: Services, caller: Caller, o: Target & { 
 export async function cloneVolume(svc: Services, caller: Caller, o: Target & { newName: string }) {
   await getHost(svc, o.hostId);
   const params = { pool: o.pool, name: o.volume, newName: o.newName };
-  return volumeTask(svc, caller, o, "volume.clone", params, (t) => svc.hub.call(o.hostId, "volume.clone", params, t), 60 * 60_000);
+  return volumeTask(
+    svc,
+    caller,
+    o,
+    "volume.clone",
+    params,
+    // The agent's bytes-copied reports become the task's live progress.
+    (t, taskId) => svc.hub.call(o.hostId, "volume.clone", params, t, { onProgress: (done, total) => svc.tasks.progress(taskId, done, total) }),
+    60 * 60_000,
+  );
 }
 
 /** Refused (409 naming the domains) while a domain uses the volume, unless force. */

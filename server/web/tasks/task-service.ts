@@ -6,6 +6,7 @@
 import type { TaskRow } from "../../protocol";
 import type { Db, Task, User } from "../db/client";
 import type { EventBus } from "../events/bus";
+import { taskAudience, type Audience } from "../events/audience";
 import type { AgentHub } from "../agents/hub";
 import { isAgentCallError } from "../agents/agent-connection";
 import { ApiError, type ErrorCode } from "../http/errors";
@@ -56,8 +57,13 @@ export interface TaskSpec {
   targetName: string;
   idempotencyKey: string | null;
   input: unknown;
-  /** The agent call, given how long it may take (and the task's id, for progress events). */
-  call: (timeoutMs: number, taskId: string) => Promise<unknown>;
+  /**
+   * The agent call, given how long it may take, the task's id (for progress events) and a
+   * signal that aborts when the task is cancelled (only for `cancellable` tasks).
+   */
+  call: (timeoutMs: number, taskId: string, signal: AbortSignal) => Promise<unknown>;
+  /** POST /api/tasks/<id>/cancel may stop it: the call honours `signal` and cleans up. */
+  cancellable?: boolean;
   /** How long the call may take (default: the configured action timeout); the deadline follows from it. */
   timeoutMs?: number;
   /** What to keep of a successful result (e.g. a new container's id). */
@@ -79,6 +85,10 @@ export class TaskService {
   /** target → the claim in progress: two requests never check and create at once. */
   private readonly claiming = new Map<string, Promise<void>>();
   private sweeper: NodeJS.Timeout | null = null;
+  /** Cancellable tasks running in this process: task id → how to stop it, and who did. */
+  private readonly cancels = new Map<string, { ctl: AbortController; hostId: string; by: string | null }>();
+  /** Who may see the progress of a task in flight (its events carry the task's id only). */
+  private readonly audiences = new Map<string, Audience>();
 
   constructor(
     private readonly db: Db,
@@ -109,14 +119,63 @@ export class TaskService {
     await this.settleUnknown({ hostId, status: { in: ACTIVE } }, "The agent disconnected before the result arrived");
   }
 
-  async list(limit: number): Promise<TaskRow[]> {
-    const rows = await this.db.task.findMany({ orderBy: { createdAt: "desc" }, take: limit, include: withUser });
-    return rows.map(taskRow);
+  /**
+   * The newest `limit` tasks, or with `keep` the newest `limit` of those it keeps (a caller
+   * scoped to a few VMs: read in pages until enough are kept or none are left).
+   */
+  async list(limit: number, keep?: (t: Task) => boolean): Promise<TaskRow[]> {
+    if (!keep) return (await this.db.task.findMany({ orderBy: { createdAt: "desc" }, take: limit, include: withUser })).map(taskRow);
+    const out: TaskRow[] = [];
+    const PAGE = 1000;
+    for (let skip = 0; out.length < limit; skip += PAGE) {
+      const rows = await this.db.task.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip, take: PAGE, include: withUser });
+      for (const r of rows) if (out.length < limit && keep(r)) out.push(taskRow(r));
+      if (rows.length < PAGE) break;
+    }
+    return out;
   }
 
   /** How far a running task is (bytes of an upload): a live event only, nothing stored. */
   progress(taskId: string, done: number, total: number | null): void {
-    this.bus.transient({ type: "task.progress", taskId, done, total });
+    // A task not (or no longer) in flight here: fleet-wide task readers only.
+    this.bus.transient({ type: "task.progress", taskId, done, total }, this.audiences.get(taskId) ?? { kind: "fleet", permission: "task.read" });
+  }
+
+  /**
+   * Asks a running cancellable task to stop. Answers at once (the task ends, "failed" with
+   * who cancelled it, when its agent has stopped and cleaned up: task.upsert tells).
+   * `allowed` checks the caller's permission on the task's host.
+   */
+  async cancel(taskId: string, user: User, ip: string, allowed: (hostId: string) => boolean): Promise<TaskRow> {
+    const t = await this.db.task.findUnique({ where: { id: taskId }, include: withUser });
+    if (!t) throw new ApiError("not_found", `task: no task ${taskId}`, { task: "unknown" });
+    if (!t.hostId || !allowed(t.hostId)) throw new ApiError("forbidden", "You may not cancel this task");
+    const running = this.cancels.get(taskId);
+    if (!running) {
+      const why = ACTIVE.includes(t.status) ? `a ${t.kind} task cannot be cancelled` : `the task already ended (${t.status})`;
+      throw new ApiError("conflict", `task: ${why}`, { task: why });
+    }
+    if (!running.ctl.signal.aborted) {
+      running.by = user.username;
+      running.ctl.abort();
+      void audit(this.db, {
+        actor: user.username,
+        userId: user.id,
+        action: "task.cancel",
+        target: `${t.targetName} (${t.kind} ${t.id})`,
+        outcome: "success",
+        ip,
+        details: { taskId },
+      });
+    }
+    return taskRow(t);
+  }
+
+  /** A call that failed after its task was cancelled ends with who cancelled it. */
+  private cancelled(taskId: string, err: unknown): unknown {
+    const c = this.cancels.get(taskId);
+    if (!c?.ctl.signal.aborted) return err;
+    return new Error(`Cancelled by ${c.by ?? "a user"}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   /** The earlier task for a retried request with the same Idempotency-Key. */
@@ -136,19 +195,24 @@ export class TaskService {
     const claimed = await this.serially(lockKey, () => this.claim(t, lockKey));
     if ("replay" in claimed) return claimed;
     const { task, timeoutMs } = claimed;
-    this.bus.publish({ type: "task.upsert", task: taskRow(task) });
+    this.audiences.set(task.id, taskAudience(task));
+    this.publish(task);
 
     let result: unknown;
+    const ctl = new AbortController();
+    if (t.cancellable) this.cancels.set(task.id, { ctl, hostId: t.hostId, by: null });
     const outcome = t
-      .call(timeoutMs, task.id)
+      .call(timeoutMs, task.id, ctl.signal)
       .then(
         (r) => {
           result = r;
           return this.finish(task.id, "succeeded", null, t.describe?.(r), t.retarget?.(r));
         },
-        (err: unknown) => this.failed(task.id, t, err),
+        (err: unknown) => this.failed(task.id, t, this.cancelled(task.id, err)),
       )
       .finally(() => {
+        this.cancels.delete(task.id);
+        this.audiences.delete(task.id);
         if (this.locks.get(lockKey) === task.id) this.locks.delete(lockKey);
       });
     void audit(this.db, {
@@ -189,8 +253,7 @@ export class TaskService {
       },
       include: withUser,
     });
-    const row = taskRow(t);
-    this.bus.publish({ type: "task.upsert", task: row });
+    const row = this.publish(t);
     return { row, status, errorCode: isAgentCallError(err) ? err.code : null };
   }
 
@@ -289,8 +352,7 @@ export class TaskService {
     for (const { id } of rows) {
       // Only a task still active is changed: a result that arrived meanwhile wins.
       const n = await this.db.task.updateMany({ where: { id, status: { in: ACTIVE } }, data: { status: "unknown", error, finishedAt: null } });
-      if (n.count)
-        this.bus.publish({ type: "task.upsert", task: taskRow(await this.db.task.findUniqueOrThrow({ where: { id }, include: withUser })) });
+      if (n.count) this.publish(await this.db.task.findUniqueOrThrow({ where: { id }, include: withUser }));
     }
     return rows.length;
   }
@@ -310,7 +372,14 @@ export class TaskService {
         data: { status: v.status, error: v.error ?? null, finishedAt: new Date(), resultJson: JSON.stringify({ reconciled: true, state: v.state }) },
         include: withUser,
       });
-      this.bus.publish({ type: "task.upsert", task: taskRow(u) });
+      this.publish(u);
     }
+  }
+
+  /** A task row changed: to whoever may read its target, and to the user who started it. */
+  private publish(t: TaskWithUser): TaskRow {
+    const row = taskRow(t);
+    this.bus.publish({ type: "task.upsert", task: row }, taskAudience(t));
+    return row;
   }
 }

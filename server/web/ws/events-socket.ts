@@ -1,6 +1,9 @@
 // /ws/events: one socket per browser tab. It carries live changes; the client applies them
 // to its query cache. A client that reconnects with `?resume=<epoch>:<seq>` is sent the
 // events it missed, when the bus still holds them, instead of refetching everything.
+// Every event, live or replayed, and every metric series goes to a socket only if its user
+// may see it now (issue 14 point 2: events/audience.ts); when rights change (an assignment,
+// a group, a tag, the user's role or status) the socket re-checks what it holds at once.
 import type { WebSocket } from "ws";
 import type { ValidSession } from "../auth/sessions";
 import type { Services } from "../services";
@@ -11,6 +14,10 @@ import { sessionAuthenticator } from "./upgrade";
 import type { z } from "zod";
 import { describeFields, issueFields, MetricsClientMessage, PingMessage } from "../../protocol";
 import { MetricsError, type MetricsSubscriber } from "../metrics/metrics-service";
+import { maySeeSeries } from "../metrics/series-access";
+import { AudienceFilter, type Viewer } from "../events/audience";
+import { eventForwarder } from "./event-forwarder";
+import { CLOSE_SESSION_ENDED } from "./socket-registry";
 
 export function eventsRoute(svc: Services): WsRoute<ValidSession> {
   return {
@@ -25,19 +32,24 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
         ws.send(raw);
       };
       const send = (e: BrowserEvent) => sendRaw(JSON.stringify(e));
+      // The account as it is now: its role is updated in place when rights change.
+      const viewer: Viewer = { id: auth.user.id, role: auth.user.role };
+      const filter = new AudienceFilter({ access: svc.access, vmOnHost: (hostId, uuid) => !!svc.hub.domain(hostId, uuid) }, viewer);
       // The missed events and the subscription are taken in the same tick, so no event
-      // falls between them. Roles are fleet-wide today: every user may see every event.
+      // falls between them. Replayed events are filtered by today's rights, like live ones.
       const missed = missedEvents(req.url, svc.bus);
+      const helloSeq = svc.bus.lastSeq - (missed?.length ?? 0);
       send({
         type: "hello",
         serverTime: Date.now(),
         user: auth.user.username,
         epoch: svc.bus.epoch,
-        seq: svc.bus.lastSeq - (missed?.length ?? 0),
+        seq: helloSeq,
         resumed: missed !== null,
       });
-      for (const p of missed ?? []) sendRaw(p.raw);
-      const unsubscribe = svc.bus.subscribe((p) => sendRaw(p.raw));
+      const forward = eventForwarder(filter, sendRaw, helloSeq);
+      for (const p of missed ?? []) forward(p);
+      const unsubscribe = svc.bus.subscribe(forward);
       // Metric samples are serialised once per sample and shared by every subscriber.
       const metrics: MetricsSubscriber = {
         send: (raw) => {
@@ -46,8 +58,20 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
           ws.send(raw);
         },
       };
+      // Rights changed somewhere: this account may be gone, or see less (or more) now.
+      const recheck = async () => {
+        const now = (await svc.access.liveAccounts([viewer.id])).get(viewer.id);
+        if (!now) return ws.close(CLOSE_SESSION_ENDED, "account disabled or removed");
+        viewer.role = now.role;
+        const lost = svc.metrics.subscribed(metrics).filter((series) => !maySeeSeries(svc.access, viewer, series));
+        if (!lost.length) return;
+        svc.metrics.unsubscribe(metrics, lost);
+        send({ type: "error", code: "forbidden_series", message: "your permission to these series was withdrawn", series: lost });
+      };
+      const stopWatching = svc.access.onChange(() => void recheck().catch((err: unknown) => console.error("[events] rights re-check failed:", err)));
       ws.on("close", () => {
         unsubscribe();
+        stopWatching();
         svc.metrics.unsubscribe(metrics, null);
       });
       const onMetrics = async (m: MetricsClientMessage) => {
@@ -55,9 +79,22 @@ export function eventsRoute(svc: Services): WsRoute<ValidSession> {
           svc.metrics.unsubscribe(metrics, m.series.length ? m.series : null);
           return send({ type: "metrics.unsubscribed", series: m.series });
         }
+        // Rights first, then existence: a series of a VM this user may not see is refused
+        // the same whether that VM exists or not. On any refusal nothing is subscribed.
+        const forbidden = m.series.filter((series) => !maySeeSeries(svc.access, viewer, series));
+        if (forbidden.length)
+          return send({
+            type: "error",
+            code: "forbidden_series",
+            message: `you may not read: ${forbidden.slice(0, 5).join(", ")}${forbidden.length > 5 ? ", …" : ""}`,
+            series: forbidden,
+          });
+        const checkedAt = svc.access.generation;
         try {
           await svc.metrics.subscribe(metrics, m.series);
           send({ type: "metrics.subscribed", series: m.series });
+          // Rights changed while the subscription waited on the database: check again.
+          if (svc.access.generation !== checkedAt) await recheck();
         } catch (err) {
           if (!(err instanceof MetricsError)) throw err;
           send({ type: "error", code: err.code, message: err.message, series: err.series });

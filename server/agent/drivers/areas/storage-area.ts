@@ -15,7 +15,8 @@ export interface StorageArea {
   createVolume(pool: string, name: string, format: CreateFormat, capacity: number): Promise<VolumeSummary>;
   /** Grow only. */
   resizeVolume(pool: string, name: string, capacity: number): Promise<VolumeSummary>;
-  cloneVolume(pool: string, name: string, newName: string): Promise<VolumeSummary>;
+  /** `onProgress`: bytes copied so far of the total, while the copy runs (where the driver can tell). */
+  cloneVolume(pool: string, name: string, newName: string, onProgress?: (done: number, total: number) => void): Promise<VolumeSummary>;
   /** Refused (conflict) while a domain uses the volume, unless force. */
   deleteVolume(pool: string, name: string, force: boolean): Promise<void>;
 }

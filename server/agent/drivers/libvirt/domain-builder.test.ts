@@ -35,7 +35,7 @@ const cases: [string, DomainPlan][] = [
       name: "hx-d-guest",
       kernel: { kernel: "/var/lib/hangar-lab/guest/vmlinuz", initrd: "/var/lib/hangar-lab/guest/initrd.gz", cmdline: "console=ttyS0" },
       disk: { source: { type: "file", path: "/tmp/pool/hx-d-guest.qcow2" }, format: "qcow2" },
-      network: "default",
+      network: { name: "default", model: "virtio" },
     },
   ],
   [
@@ -49,7 +49,19 @@ const cases: [string, DomainPlan][] = [
       bootOrder: ["cdrom", "hd"],
       cdrom: { type: "file", path: "/srv/iso/debian-12.iso" },
       disk: { source: { type: "block", path: "/dev/vg0/web-1" }, format: "raw" },
-      network: "br-lan",
+      network: { name: "br-lan", model: "virtio" },
+    },
+  ],
+  // An imported guest keeps the NIC model it has drivers for (OVF's E1000).
+  [
+    "imported-e1000-nic",
+    {
+      ...base,
+      name: "imported-win",
+      vcpus: 2,
+      memoryMiB: 2048,
+      disk: { source: { type: "volume", pool: "default", volume: "imported-win.qcow2" }, format: "qcow2" },
+      network: { name: "default", model: "e1000" },
     },
   ],
   ["pool-volumes", { ...base, cdrom: { type: "volume", pool: "iso", volume: "alpine.iso" }, bootOrder: ["cdrom", "hd"] }],
@@ -61,7 +73,7 @@ const cases: [string, DomainPlan][] = [
       title: `Tom & Jerry's "lab" <dev>`,
       description: "line one\n  indented <line> & more\n\tend 🚀 ]]>",
       kernel: { kernel: "/boot/k&<'\".img", initrd: null, cmdline: `console=ttyS0 quiet msg="a<b&c"` },
-      network: `net'"<&>`,
+      network: { name: `net'"<&>`, model: "virtio" },
     },
   ],
 ];
@@ -93,7 +105,7 @@ describe("domain XML builder (golden)", () => {
     expect(d.description).toBe(plan.description);
     expect(d.os.kernel).toBe(plan.kernel!.kernel);
     expect(d.os.cmdline).toBe(plan.kernel!.cmdline);
-    expect(d.devices.interface.source["@network"]).toBe(plan.network);
+    expect(d.devices.interface.source["@network"]).toBe(plan.network!.name);
   });
 
   it("leaves out what the plan does not have: no title, description, disk, NIC or initrd elements", () => {

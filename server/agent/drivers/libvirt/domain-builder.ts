@@ -2,6 +2,7 @@
 // title, description, path and cmdline is a text or attribute value the builder escapes,
 // never pasted into a string, so '<', '&', quotes and emoji stay exactly what was typed.
 import { XMLBuilder } from "fast-xml-parser";
+import type { NicModel } from "../../../protocol";
 
 /** A disk or CD-ROM as libvirt should open it: a file or block device path, or a pool volume. */
 export type DiskSource = { type: "file"; path: string } | { type: "block"; path: string } | { type: "volume"; pool: string; volume: string };
@@ -23,8 +24,8 @@ export interface DomainPlan {
   bootOrder: ("cdrom" | "hd")[];
   disk: { source: DiskSource; format: "qcow2" | "raw" } | null;
   cdrom: DiskSource | null;
-  /** A libvirt virtual network by name, or no NIC. */
-  network: string | null;
+  /** A libvirt virtual network by name and the NIC's emulated model, or no NIC. */
+  network: { name: string; model: NicModel } | null;
 }
 
 type Node = Record<string, unknown>;
@@ -77,7 +78,7 @@ function devices(p: DomainPlan): Node {
     });
   const dev: Node = {};
   if (disks.length) dev.disk = disks;
-  if (p.network) dev.interface = { "@type": "network", source: { "@network": p.network }, model: { "@type": "virtio" } };
+  if (p.network) dev.interface = { "@type": "network", source: { "@network": p.network.name }, model: { "@type": p.network.model } };
   dev.serial = { "@type": "pty", target: { "@port": "0" } };
   dev.console = { "@type": "pty", target: { "@type": "serial", "@port": "0" } };
   // Loopback only: the console reaches VNC through the agent, never from the network.

@@ -29,6 +29,7 @@ import {
   type DomainRef,
 } from "../../libvirt";
 import { DomainEventId, DomainStatsTypes, GetAllDomainStatsFlags, LifecycleEvent, ListDomainsFlags } from "../../libvirt/procedures";
+import { forwardPoolNetworkEvents, registerPoolNetworkEvents } from "./pool-network-events";
 import { DriverError, type DomainActionOptions, type HypervisorDriver } from "../driver";
 import { parseDomainXml, type XmlFacts } from "./domain-xml";
 import type { LibvirtAreaContext } from "./areas/context";
@@ -129,6 +130,7 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
     client.on("agent-lifecycle", (e) => this.onDomainEvent(e.dom, "agent-lifecycle"));
     client.on("metadata-change", (e) => this.onDomainEvent(e.dom, "metadata-change"));
     client.on("balloon-change", (e) => this.onDomainEvent(e.dom, "balloon-change"));
+    forwardPoolNetworkEvents(client, (e) => this.emit(e));
     client.on("close", (err) => {
       if (this.client !== client) return;
       this.client = null;
@@ -151,7 +153,7 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
         DomainEventId.METADATA_CHANGE,
         DomainEventId.BALLOON_CHANGE,
       ];
-      await Promise.all(ids.map((id) => client.registerDomainEvent(id)));
+      await Promise.all([...ids.map((id) => client.registerDomainEvent(id)), registerPoolNetworkEvents(client)]);
     } catch (err) {
       await client.close().catch(() => undefined);
       this.retry(

@@ -2,6 +2,8 @@
 // each of these): list with "used by", create, grow, clone, delete. Checks that libvirt
 // would not make (pool space, shrinking, a volume in use) are made here, before any change,
 // so a refusal leaves nothing half-done.
+import { stat } from "node:fs/promises";
+import path from "node:path";
 import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import type { CreateFormat, PoolSummary, VolumeFormat, VolumeSummary } from "../../../protocol";
 import { DriverError } from "../driver";
@@ -163,8 +165,34 @@ export function resizeVolume(c: LibvirtClient, poolName: string, name: string, c
   );
 }
 
-/** A copy under a new name in the same pool, same format (qcow2 stays compat 1.1), by libvirt itself. */
-export function cloneVolume(c: LibvirtClient, poolName: string, name: string, newName: string): Promise<VolumeSummary> {
+/**
+ * How far a copy is, while libvirt makes it: its file's allocated bytes against the source's
+ * (libvirt's call reports nothing until it returns). Only for file pools, whose volumes sit
+ * side by side in one directory; elsewhere nothing is reported.
+ */
+function watchCopy(file: string, of: number, onProgress: (done: number, total: number) => void): () => void {
+  const timer = setInterval(() => {
+    void stat(file).then(
+      (st) => {
+        if (st.isFile() && st.blocks > 0) onProgress(Math.min(of, st.blocks * 512), of);
+      },
+      () => undefined,
+    );
+  }, 250);
+  return () => clearInterval(timer);
+}
+
+/**
+ * A copy under a new name in the same pool, same format (qcow2 stays compat 1.1), by libvirt
+ * itself; `onProgress` gets the copy's bytes so far of the source's allocation.
+ */
+export function cloneVolume(
+  c: LibvirtClient,
+  poolName: string,
+  name: string,
+  newName: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<VolumeSummary> {
   return wrap(
     (async () => {
       const pool = await activePool(c, poolName);
@@ -174,8 +202,14 @@ export function cloneVolume(c: LibvirtClient, poolName: string, name: string, ne
       if (await taken(c, pool, newName)) throw new DriverError("conflict", `newName: pool ${poolName} already has a volume named ${newName}`);
       await ensureSpace(c, pool, s.allocation, "the copy's");
       const format: CreateFormat = s.format === "qcow2" ? "qcow2" : "raw";
-      const clone = await storageVolCreateXmlFrom(c, pool, volumeXml(newName, format, s.capacity), src, 0, { timeoutMs: CLONE_TIMEOUT_MS });
-      return row(c, clone, users);
+      const stop = onProgress && s.path.startsWith("/") ? watchCopy(path.join(path.dirname(s.path), newName), s.allocation, onProgress) : null;
+      try {
+        const clone = await storageVolCreateXmlFrom(c, pool, volumeXml(newName, format, s.capacity), src, 0, { timeoutMs: CLONE_TIMEOUT_MS });
+        onProgress?.(s.allocation, s.allocation);
+        return row(c, clone, users);
+      } finally {
+        stop?.();
+      }
     })(),
   );
 }

@@ -8,6 +8,8 @@ export interface OvfSampleOptions {
   nics?: string[];
   efi?: boolean;
   diskFile?: string;
+  /** ResourceSubType of every NIC (VMware writes VmxNet3 or E1000). */
+  nicModel?: string;
 }
 
 /** A VMware-style OVF 1.0 (ovf:/rasd:/vssd:/vmw: prefixes, vmw:Config for EFI). */
@@ -20,7 +22,7 @@ export function vmwareOvf(o: OvfSampleOptions = {}): string {
         <rasd:Connection>${n}</rasd:Connection>
         <rasd:ElementName>Network adapter ${i + 1}</rasd:ElementName>
         <rasd:InstanceID>${10 + i}</rasd:InstanceID>
-        <rasd:ResourceSubType>VmxNet3</rasd:ResourceSubType>
+        <rasd:ResourceSubType>${o.nicModel ?? "VmxNet3"}</rasd:ResourceSubType>
         <rasd:ResourceType>10</rasd:ResourceType>
       </Item>`,
     )

@@ -40,7 +40,7 @@ const bytes = (b: bigint): number => (b > BigInt(Number.MAX_SAFE_INTEGER) ? Numb
 
 export function libvirtImport(ctx: LibvirtAreaContext): ImportArea {
   return {
-    importDisk: (p, onProgress) => wrap(importDisk(ctx.need(), p, onProgress)),
+    importDisk: (p, onProgress, signal) => wrap(importDisk(ctx.need(), p, onProgress, signal)),
     discard: (pool, name) => wrap(discard(ctx.need(), pool, name)),
   };
 }
@@ -105,7 +105,12 @@ async function checkSelfContained(file: string, format: string, field: string): 
   return info.virtualSize;
 }
 
-async function importDisk(c: LibvirtClient, p: DiskImportParams, onProgress?: (pct: number) => void): Promise<DiskImportResult> {
+async function importDisk(
+  c: LibvirtClient,
+  p: DiskImportParams,
+  onProgress?: (pct: number) => void,
+  signal?: AbortSignal,
+): Promise<DiskImportResult> {
   const srcPool = await pool(c, p.sourcePool, "sourcePool");
   const dstPool = await pool(c, p.targetPool, "targetPool");
   const dstDir = await poolDir(c, dstPool, "targetPool");
@@ -146,13 +151,16 @@ async function importDisk(c: LibvirtClient, p: DiskImportParams, onProgress?: (p
       format = inner.format;
     }
     await checkSelfContained(input, format, sourceFormat === "ova" ? "ovf.disks[0].file" : "sourceVolume");
+    signal?.throwIfAborted();
     const part = path.join(dstDir, `${TEMP_PREFIX}${randomBytes(6).toString("hex")}.qcow2.part`);
     temps.push(part);
-    await convertToQcow2(input, format, part, onProgress).catch((err: unknown) => {
+    await convertToQcow2(input, format, part, onProgress, signal).catch((err: unknown) => {
       if (err instanceof QemuImgError)
         throw new DriverError("invalid_input", `sourceVolume: qemu-img could not convert it from ${format}: ${err.message}`);
       throw err;
     });
+    // A cancel that came as qemu-img finished still wins: nothing goes under the final name.
+    signal?.throwIfAborted();
     // link() refuses an existing name where rename() would replace it: a file that appeared
     // under the target name meanwhile (another import, a user's copy) is never overwritten.
     const target = path.join(dstDir, p.targetName);

@@ -14,7 +14,7 @@ export function libvirtStorage(ctx: LibvirtAreaContext): StorageArea {
     listVolumes: (pool) => listVolumes(ctx.need(), pool),
     createVolume: (pool, name, format, capacity) => createVolume(ctx.need(), pool, name, format, capacity),
     resizeVolume: (pool, name, capacity) => resizeVolume(ctx.need(), pool, name, capacity),
-    cloneVolume: (pool, name, newName) => cloneVolume(ctx.need(), pool, name, newName),
+    cloneVolume: (pool, name, newName, onProgress) => cloneVolume(ctx.need(), pool, name, newName, onProgress),
     deleteVolume: (pool, name, force) => deleteVolume(ctx.need(), pool, name, force),
   };
 }

@@ -196,7 +196,7 @@ async function plan(c: LibvirtClient, spec: VmSpec) {
     bootOrder: spec.boot.kind === "cdrom" ? ["cdrom", "hd"] : ["hd"],
     disk: disk?.existing ?? null,
     cdrom,
-    network: spec.network.kind === "network" ? spec.network.name : null,
+    network: spec.network.kind === "network" ? { name: spec.network.name, model: spec.network.model ?? "virtio" } : null,
   };
   return { base, newDiskPool: spec.disk.kind === "new" ? disk!.pool : null };
 }
