@@ -8,6 +8,10 @@
 // nothing crossing (evaluation alone), and the rules with 8 alerts firing and 8 resolving
 // every second (evaluation + writes + deliveries); the ratios to the baseline; and the delay
 // from the crossing sample to the webhook's arrival, p50/p95.
+// Measured 2026-12-04 (2 shared cores, load ~3.3 from other work; 30 s phases): CPU 1.9 % /
+// 4.4 % baseline (first / last), 5.8 % rules quiet, 11.1 % with 8 alerts firing and 8
+// resolving each second (480 transitions, 480 webhooks sent); engine 0.42 ms a tick (p50)
+// for 8,000 threshold evaluations; crossing → webhook p50 65 ms, p95 93 ms (n=240).
 // Run: npx tsx bench/alerts.ts   (BENCH_SECONDS=30 per phase, BENCH_VMS=1000)
 import { spawn } from "node:child_process";
 import fs from "node:fs";
