@@ -41,6 +41,8 @@ describe("route scopes", () => {
     expect(unscoped).toEqual([]);
     // The fleet lists, each filtered row by row (server/web/services/visibility.ts).
     expect(filtered.sort()).toEqual([
+      "GET /api/alerts",
+      "GET /api/alerts/rules",
       "GET /api/containers",
       "GET /api/dashboard",
       "GET /api/hosts",

@@ -107,6 +107,10 @@ export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
         return { tasks: [e.task, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
       });
       return;
+    case "alert.upsert":
+      // The event names only the alert: the lists (filtered by access) are read again.
+      void qc.invalidateQueries({ queryKey: keys.alerts.all() });
+      return;
     default:
       return;
   }

@@ -52,4 +52,12 @@ export const keys = {
     list: () => [...keys.tasks.all(), "list"] as const,
   },
   search: (q: string) => ["search", q] as const,
+  alerts: {
+    all: () => ["alerts"] as const,
+    list: (state: string) => [...keys.alerts.all(), "list", state] as const,
+    rules: () => [...keys.alerts.all(), "rules"] as const,
+    channels: () => [...keys.alerts.all(), "channels"] as const,
+    silences: () => [...keys.alerts.all(), "silences"] as const,
+    deliveries: () => [...keys.alerts.all(), "deliveries"] as const,
+  },
 };

@@ -6,6 +6,7 @@ import { NAV } from "./nav";
 import { Logo } from "../ui/logo";
 import { UserMenu } from "./user-menu";
 import { CommandPalette } from "../palette/command-palette";
+import { AlertsBadge } from "../alerts/alerts-badge";
 import { useLiveEvents } from "../lib/live-events";
 import { useGrants } from "../lib/queries";
 import { allowsSomewhere } from "@/server/protocol/access";
@@ -60,6 +61,7 @@ export function AppShell({ username, children }: { username: string; children: R
             {link === "live" ? "Live" : link === "connecting" ? "Connecting…" : "Reconnecting…"}
           </span>
           <CommandPalette />
+          <AlertsBadge />
           <UserMenu username={username} />
         </header>
         <main id="main" className="flex-1 p-6">

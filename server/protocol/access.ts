@@ -10,7 +10,8 @@ export type ScopeType = (typeof SCOPE_TYPES)[number];
  * Permissions that only mean something fleet-wide: a grant of them on a host, VM or tag
  * gives nothing (managing users or reading the whole audit log cannot be "for one VM").
  */
-export const GLOBAL_ONLY: ReadonlySet<Permission> = new Set<Permission>(["user.manage", "audit.read", "audit.manage"]);
+// alert.manage: rules, channels (with their secrets) and silences are fleet configuration.
+export const GLOBAL_ONLY: ReadonlySet<Permission> = new Set<Permission>(["user.manage", "audit.read", "audit.manage", "alert.manage"]);
 
 /** What every signed-in account may do, whatever its roles: its own sessions, tokens, second factor. */
 export const ALWAYS: ReadonlySet<Permission> = new Set<Permission>(["session.manage"]);

@@ -119,6 +119,9 @@ export type BrowserEvent =
   // virsh): lists are not pushed as rows (read when shown), so the client re-reads them.
   | { type: "pools.changed"; seq: number; hostId: string; pool: string; cause: string }
   | { type: "networks.changed"; seq: number; hostId: string; network: string; cause: string }
+  // An alert started, fired or resolved: sent to whoever may read its subject; the rows
+  // themselves are read from GET /api/alerts, which filters the same way.
+  | { type: "alert.upsert"; seq: number; alertId: string; state: "pending" | "firing" | "resolved" }
 
   // Who is watching a machine's consoles (presence; "take over" closes the others).
   | { type: "console.viewers"; seq: number; hostId: string; uuid: string; viewers: ConsoleViewer[] };

@@ -17,12 +17,16 @@ export type Permission =
   | "network.manage"
   | "task.read"
   | "audit.read"
-  | "audit.manage";
+  | "audit.manage"
+  | "alert.read"
+  | "alert.manage";
 
 export const ROLES = ["admin", "operator", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
-const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container.read", "task.read"];
+// alert.read: the alerts page and the header badge; each alert is still shown only to whoever
+// may read its VM, container or host.
+const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container.read", "task.read", "alert.read"];
 /**
  * admin: everything, including hosts, deleting machines, users and the audit log.
  * operator: runs the fleet day to day: power, consoles, containers; cannot add or remove
@@ -50,6 +54,8 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     "audit.read",
     // The audit retention setting: how long the log is kept.
     "audit.manage",
+    // Alert rules, channels (with their secrets) and silences.
+    "alert.manage",
   ]),
   operator: new Set<Permission>([...READ, "vm.power", "vm.console", "vm.create", "vm.edit", "container.manage"]),
   viewer: new Set<Permission>(READ),
@@ -79,6 +85,8 @@ export const PERMISSIONS: readonly Permission[] = [
   // Listed like every other: grants and permissionsOf keep only what is listed here, so
   // without it no one held audit.manage (the retention setting answered 403 to admins).
   "audit.manage",
+  "alert.read",
+  "alert.manage",
   "user.manage",
 ];
 

@@ -42,6 +42,7 @@ import { lingerOnClose } from "./http/lingering-close";
 import { REQUEST_PATH_HEADER } from "./http/request-path";
 import { startCpuProfile } from "./dev/cpu-profile";
 import { startAuditPruneJob } from "./audit-prune-job";
+import { Alerting } from "./alerts/alerting";
 
 const started = Date.now();
 const dev = process.argv.includes("--dev");
@@ -88,6 +89,10 @@ async function main(): Promise<void> {
   await access.start();
   hub.useTags((type, hostId, id) => access.tagsOf({ type, hostId, id }));
   const baseUrl = config.publicUrl?.origin ?? localUrl;
+  const alerts = new Alerting(db, bus, access, baseUrl);
+  await alerts.start();
+  hub.on("metrics", (hostId, _coarse, samples) => alerts.engine.onMetrics(hostId, samples));
+  hub.on("online", (hostId) => void alerts.hostOnline(hostId));
   const svc: Services = {
     config,
     db,
@@ -107,6 +112,7 @@ async function main(): Promise<void> {
     consoleTickets: new ConsoleTickets(db, config.consoleTicketMs),
     metrics,
     leases: new LeaseCache(hub),
+    alerts,
     baseUrl,
     startedAt: started,
   };
@@ -182,6 +188,7 @@ async function main(): Promise<void> {
     void localAgent?.stop();
     hub.close();
     tasks.stop();
+    alerts.stop();
     access.stop();
     stopAuditPrune();
     svc.sockets.closeAll();

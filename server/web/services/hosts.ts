@@ -71,6 +71,8 @@ export async function removeHost(svc: Services, caller: Caller, hostId: string):
   svc.hub.forget(h.id);
   svc.metrics.hostRemoved(h.id);
   await svc.metrics.forgetHost(h.id);
+  // Its alerts resolve: nothing of the host is watched any more.
+  svc.alerts.engine.forgetHost(h.id);
   await audit(svc.db, {
     actor: caller.user.username,
     userId: caller.user.id,
