@@ -6,7 +6,6 @@ import http from "node:http";
 import https from "node:https";
 import net from "node:net";
 import { CHANNEL_TOKEN_HEADER, RAW_UPGRADE, type DomainSummary, type MethodParams } from "../protocol";
-import { createWebSocketStream } from "ws";
 import { DriverError } from "./drivers/driver";
 import type { KubevirtDriver } from "./drivers/kubevirt/kubevirt-driver";
 import type { SerialHub } from "./serial-hub";
@@ -119,10 +118,8 @@ export async function openKubevirtConsole(
 ): Promise<{ endpoint: string }> {
   if (p.kind === "serial") throw new DriverError("invalid_state", `${domain.name}: the serial console of KubeVirt machines is not available here`);
   if (!domain.graphics.some((g) => g.type === "vnc")) throw new DriverError("invalid_state", `${domain.name} has no VNC display`);
-  const ws = await kubevirt.vnc(domain.uuid);
-  const vnc = createWebSocketStream(ws);
-  // Held until the server's side is there: the VNC server greets at once.
-  vnc.pause();
+  // Paused (its bytes held) until the server's side is there: the VNC server greets at once.
+  const { ws, stream: vnc } = await kubevirt.vnc(domain.uuid);
   const data = await dataConnection(serverUrl, credential, p, { destroy: () => ws.terminate() });
   const end = () => {
     vnc.destroy();

@@ -6,7 +6,8 @@
 import http from "node:http";
 import https from "node:https";
 import { KubeConfig, Watch } from "@kubernetes/client-node";
-import WebSocket from "ws";
+import type { Duplex } from "node:stream";
+import WebSocket, { createWebSocketStream } from "ws";
 import { DriverError } from "../driver";
 
 export const KUBEVIRT = "/apis/kubevirt.io/v1";
@@ -74,14 +75,24 @@ export class KubeApi {
     return this.watcher.watch(path, { resourceVersion, allowWatchBookmarks: true }, onEvent, done);
   }
 
-  /** KubeVirt's VNC subresource: a websocket carrying raw RFB (subprotocol plain.kubevirt.io). */
-  async vnc(namespace: string, name: string): Promise<WebSocket> {
+  /**
+   * KubeVirt's VNC subresource: a websocket carrying raw RFB (subprotocol plain.kubevirt.io),
+   * as a byte stream. The stream is made before the socket opens: the VNC server greets at
+   * once, often in the same TCP read as the upgrade answer, and a listener added after
+   * `open` would miss it.
+   */
+  async vnc(namespace: string, name: string): Promise<{ ws: WebSocket; stream: Duplex }> {
     const url = new URL(`${this.server}${SUBRESOURCES}/namespaces/${encodeURIComponent(namespace)}/virtualmachineinstances/${encodeURIComponent(name)}/vnc`);
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     const opts: WebSocket.ClientOptions = {};
     await this.config.applyToHTTPSOptions(opts);
     const ws = new WebSocket(url, ["plain.kubevirt.io"], opts);
     ws.binaryType = "nodebuffer";
+    const stream = createWebSocketStream(ws);
+    stream.pause();
+    // Until a caller pipes it, a failure is reported by the promise below.
+    const early = () => undefined;
+    stream.on("error", early);
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
       ws.once("unexpected-response", (_req, res) => {
@@ -89,7 +100,11 @@ export class KubeApi {
         reject(new DriverError("invalid_state", `the VNC subresource of ${namespace}/${name} answered HTTP ${res.statusCode}`));
       });
       ws.once("error", (e) => reject(new DriverError("invalid_state", `cannot reach the VNC subresource: ${e.message}`)));
+    }).catch((err: unknown) => {
+      stream.destroy();
+      throw err;
     });
-    return ws;
+    stream.off("error", early);
+    return { ws, stream };
   }
 }

@@ -3,6 +3,7 @@
 // becomes a domain.changed with the VM's fresh summary, as libvirt's lifecycle events do.
 // A watch that ends (API servers close them every few minutes) lists again and resumes:
 // the full inventory after it lets the server drop what vanished meanwhile.
+import type { Duplex } from "node:stream";
 import type WebSocket from "ws";
 import type { AgentEvent, DomainAction, DomainSummary } from "../../../protocol";
 import { DriverError, type AgentDriver } from "../driver";
@@ -85,8 +86,8 @@ export class KubevirtDriver extends ReconnectingDriver implements AgentDriver {
     return this.summary(vm);
   }
 
-  /** The VMI's VNC stream (raw RFB in binary frames). */
-  async vnc(uuid: string): Promise<WebSocket> {
+  /** The VMI's VNC display: raw RFB bytes (from binary websocket frames). */
+  async vnc(uuid: string): Promise<{ ws: WebSocket; stream: Duplex }> {
     const vm = this.need(uuid);
     if (!this.vmis.has(kubeName(vm.metadata)))
       throw new DriverError("invalid_state", `${kubeName(vm.metadata)} is not running: no VNC display (start it first)`);
