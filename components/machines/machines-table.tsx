@@ -12,6 +12,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { FilterSelect, SearchBox, STATE_FILTERS } from "../ui/filters";
 import { ACTIONS, actionsFor } from "./actions";
 import { ago, formatMemory, StateBadge } from "./state-badge";
+import { EngineBadge } from "./engine";
 import { useRunAction } from "./use-run-action";
 import { Sparkline } from "../metrics/sparkline";
 
@@ -146,6 +147,7 @@ export function MachinesTable() {
                     className="truncate font-medium text-sky-700 hover:underline dark:text-sky-400"
                   >
                     {m.name}
+                    <EngineBadge engine={m.engine} />
                   </Link>
                   <span>
                     <StateBadge state={m.state} stale={m.stale} />
