@@ -125,7 +125,9 @@ export class KubeReplay {
       res.end(JSON.stringify({ apiVersion: "kubevirt.io/v1", kind: `${KIND[resource]}List`, metadata: { resourceVersion: String(this.rv) }, items }));
       return;
     }
-    const sub = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/(virtualmachines|virtualmachineinstances)\/([^/]+)\/([a-z]+)$/.exec(url.pathname);
+    const sub = /^\/apis\/subresources\.kubevirt\.io\/v1\/namespaces\/([^/]+)\/(virtualmachines|virtualmachineinstances)\/([^/]+)\/([a-z]+)$/.exec(
+      url.pathname,
+    );
     if (req.method === "PUT" && sub) {
       let body = "";
       req.on("data", (c: Buffer) => (body += c.toString()));

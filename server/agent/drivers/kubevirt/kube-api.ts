@@ -82,7 +82,9 @@ export class KubeApi {
    * `open` would miss it.
    */
   async vnc(namespace: string, name: string): Promise<{ ws: WebSocket; stream: Duplex }> {
-    const url = new URL(`${this.server}${SUBRESOURCES}/namespaces/${encodeURIComponent(namespace)}/virtualmachineinstances/${encodeURIComponent(name)}/vnc`);
+    const url = new URL(
+      `${this.server}${SUBRESOURCES}/namespaces/${encodeURIComponent(namespace)}/virtualmachineinstances/${encodeURIComponent(name)}/vnc`,
+    );
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     const opts: WebSocket.ClientOptions = {};
     await this.config.applyToHTTPSOptions(opts);

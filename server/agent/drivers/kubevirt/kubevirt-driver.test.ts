@@ -79,7 +79,10 @@ describe("contract: KubeVirt driver against replayed API answers", () => {
   it("watch events become domain.changed / domain.removed; a watch the server ends is listed again", async () => {
     await boot();
     const vm = fixture("vm-stopped");
-    const vmi = { ...fixture("vmi-running"), metadata: { ...fixture("vmi-running").metadata, name: "vm-cirros", uid: "11111111-2222-4333-8444-555555555555" } };
+    const vmi = {
+      ...fixture("vmi-running"),
+      metadata: { ...fixture("vmi-running").metadata, name: "vm-cirros", uid: "11111111-2222-4333-8444-555555555555" },
+    };
     const changes = () => events.filter((e) => e.kind === "domain.changed" && e.domain.uuid === STOPPED);
     // VM and VMI watches are two streams with no order between them: one event at a time.
     replay.push("MODIFIED", "virtualmachines", { ...vm, status: { printableStatus: "Starting" } });

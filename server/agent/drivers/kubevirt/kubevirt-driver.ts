@@ -117,7 +117,9 @@ export class KubevirtDriver extends ReconnectingDriver implements AgentDriver {
       this.backoff.succeeded();
       this.emit({ kind: "domain.inventory", domains: await this.listDomains() });
       for (const l of lists) {
-        await this.follow(round, `${KUBEVIRT}${l.s}/virtualmachines`, l.vms.metadata?.resourceVersion, (t, o) => this.onVm(t, o as KubeVirtualMachine));
+        await this.follow(round, `${KUBEVIRT}${l.s}/virtualmachines`, l.vms.metadata?.resourceVersion, (t, o) =>
+          this.onVm(t, o as KubeVirtualMachine),
+        );
         await this.follow(round, `${KUBEVIRT}${l.s}/virtualmachineinstances`, l.vmis.metadata?.resourceVersion, (t, o) =>
           this.onVmi(t, o as KubeVirtualMachineInstance),
         );

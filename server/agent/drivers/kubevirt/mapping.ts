@@ -142,8 +142,7 @@ export function toDomainSummary(vm: KubeVirtualMachine, vmi: KubeVirtualMachineI
   const tpl = vm.spec?.template?.spec;
   const domain = tpl?.domain ?? {};
   const cpu = domain.cpu ?? {};
-  const memory =
-    domain.memory?.guest ?? domain.resources?.requests?.memory ?? domain.resources?.limits?.memory ?? undefined;
+  const memory = domain.memory?.guest ?? domain.resources?.requests?.memory ?? domain.resources?.limits?.memory ?? undefined;
   const memoryKiB = quantityKiB(memory);
   const volumes = new Map((tpl?.volumes ?? []).map((v) => [v.name, v]));
   const networks = new Map((tpl?.networks ?? []).map((n) => [n.name, n]));
