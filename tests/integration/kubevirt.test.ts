@@ -75,6 +75,14 @@ labSuite("libvirt", "contract: KubeVirt engine through server and agent", () => 
     expect(replay.puts.length).toBe(puts);
   });
 
+  it("contract: libvirt-only edits (snapshots, edit info) are refused for a KubeVirt VM with a 409 naming it", async () => {
+    for (const path of ["snapshots", "edit"]) {
+      const r = await admin.req("GET", `/api/machines/${hostId}/${RUNNING}/${path}`);
+      expect(r.status, `${path}: ${JSON.stringify(r.json)}`).toBe(409);
+      expect(r.json.error.fields.uuid).toMatch(/KubeVirt/);
+    }
+  });
+
   it("contract: a console ticket for a KubeVirt VM gives the VNC subresource's RFB greeting through server and agent", async () => {
     const t = await ticket(admin, hostId, RUNNING);
     expect(t.status, JSON.stringify(t.json)).toBe(200);
