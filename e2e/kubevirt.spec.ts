@@ -37,8 +37,8 @@ test("contract: KubeVirt VMs show in the machines table with a badge; a watch ev
   await expect(page.getByTestId("live-status")).toHaveAttribute("data-state", "live");
   const link = page.getByRole("link", { name: /default\/vm-cirros/ });
   await expect(link).toBeVisible({ timeout: 30_000 });
-  await expect(link.getByTestId("engine-badge")).toHaveText("KubeVirt");
   const row = page.getByRole("row").filter({ has: link });
+  await expect(row.getByTestId("engine-badge")).toHaveText("KubeVirt");
   await expect(row.getByTestId("state-badge")).toHaveAttribute("data-state", "shutoff");
   replay.push("MODIFIED", "virtualmachines", { ...fixture("vm-stopped"), status: { printableStatus: "Running" } });
   await expect(row.getByTestId("state-badge")).toHaveAttribute("data-state", "running");

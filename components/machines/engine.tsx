@@ -17,7 +17,7 @@ export function EngineBadge({ engine }: { engine: DomainEngine }) {
       data-testid="engine-badge"
       data-engine={engine}
       title="Runs in a Kubernetes cluster through KubeVirt"
-      className="ml-2 inline-flex items-center rounded bg-violet-100 px-1.5 py-0.5 text-[10px] font-medium text-violet-900 dark:bg-violet-900/40 dark:text-violet-200"
+      className="inline-flex shrink-0 items-center rounded bg-violet-100 px-1.5 py-0.5 text-[10px] font-medium text-violet-900 dark:bg-violet-900/40 dark:text-violet-200"
     >
       KubeVirt
     </span>
