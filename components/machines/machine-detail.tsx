@@ -16,6 +16,7 @@ import { EditTab } from "./edit/edit-tabs";
 import { SnapshotsTab } from "./edit/snapshots-tab";
 import { XmlTab } from "./edit/xml-tab";
 import { CloneMachine } from "./edit/clone-machine";
+import { EngineBadge, KUBEVIRT_NOT_HERE, KUBEVIRT_TABS } from "./engine";
 
 // Consoles load noVNC / xterm.js: only when their tab is opened.
 const VncConsole = dynamic(() => import("../console/vnc-console").then((m) => m.VncConsole), {
@@ -45,12 +46,16 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !data) return <EmptyState title="Machine not found">{error?.message}</EmptyState>;
   const m = data.machine;
+  const kubevirt = m.engine === "kubevirt";
+  // A link to a libvirt-only tab (?tab=xml) opens the overview of a KubeVirt machine.
+  const view: Tab = kubevirt && !KUBEVIRT_TABS.has(tab) ? "overview" : tab;
   return (
     <div className="flex flex-col gap-4">
       <Breadcrumb href="/machines" list="Machines" here={m.hostName} />
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{m.name}</h1>
         <StateBadge state={m.state} stale={m.stale} />
+        <EngineBadge engine={m.engine} />
         {m.stale && <span className="text-sm text-amber-600">Host offline: last known state from {ago(m.observedAt)}</span>}
         <div className="ml-auto flex gap-2">
           {!m.stale &&
@@ -60,18 +65,23 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
                 {a.label}
               </Button>
             ))}
-          {canClone && <CloneMachine m={m} />}
-          {canDelete && <DeleteMachine m={m} />}
+          {canClone && !kubevirt && <CloneMachine m={m} />}
+          {canDelete && !kubevirt && <DeleteMachine m={m} />}
         </div>
       </div>
       <Tabs
         label="Machine sections"
-        tabs={TABS.filter((t) => canConsole || (t !== "console" && t !== "serial"))}
-        value={tab}
+        tabs={TABS.filter((t) => (canConsole || (t !== "console" && t !== "serial")) && (!kubevirt || KUBEVIRT_TABS.has(t)))}
+        value={view}
         onChange={setTab}
         labels={{ xml: "XML", serial: "Serial console" }}
       />
-      {tab === "overview" && (
+      {kubevirt && (
+        <p data-testid="kubevirt-note" className="max-w-3xl text-sm text-slate-500">
+          {KUBEVIRT_NOT_HERE}
+        </p>
+      )}
+      {view === "overview" && (
         <>
           <dl className="grid max-w-2xl grid-cols-[10rem_1fr] gap-y-2 text-sm">
             <dt className="text-slate-500">UUID</dt>
@@ -98,17 +108,18 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
                 <input
                   type="checkbox"
                   checked={m.autostart}
-                  disabled={m.stale || !m.persistent || autostart.isPending || !canPower}
+                  disabled={m.stale || !m.persistent || kubevirt || autostart.isPending || !canPower}
+                  title={kubevirt ? "Set by the VM's runStrategy in the cluster" : undefined}
                   onChange={(e) => autostart.mutate({ hostId, uuid, action: "autostart", enabled: e.target.checked })}
                 />
-                start with the host
+                {kubevirt ? "kept running by the cluster (runStrategy)" : "start with the host"}
               </label>
             </dd>
           </dl>
           <MetricPanels series={`vm/${hostId}/${uuid}`} kind="vm" vcpus={m.vcpus} />
         </>
       )}
-      {tab === "console" && (
+      {view === "console" && (
         <VncConsole
           hostId={hostId}
           uuid={uuid}
@@ -117,7 +128,7 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
           hasGraphics={m.graphics.some((g) => g.type === "vnc")}
         />
       )}
-      {tab === "serial" && (
+      {view === "serial" && (
         <SerialConsole
           hostId={hostId}
           uuid={uuid}
@@ -125,7 +136,7 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
           hasSerial={m.serials.length > 0}
         />
       )}
-      {tab === "devices" && (
+      {view === "devices" && (
         <div className="grid gap-4 text-sm md:grid-cols-2">
           <section>
             <h2 className="mb-1 font-medium">Disks</h2>
@@ -183,9 +194,9 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
           </section>
         </div>
       )}
-      {(tab === "settings" || tab === "disks" || tab === "network") && <EditTab m={m} tab={tab} canEdit={canEdit} />}
-      {tab === "snapshots" && <SnapshotsTab m={m} canEdit={canEdit} />}
-      {tab === "xml" && <XmlTab m={m} xml={data.xml} canEdit={canEdit} />}
+      {(view === "settings" || view === "disks" || view === "network") && <EditTab m={m} tab={view} canEdit={canEdit} />}
+      {view === "snapshots" && <SnapshotsTab m={m} canEdit={canEdit} />}
+      {view === "xml" && <XmlTab m={m} xml={data.xml} canEdit={canEdit} />}
       <ConfirmDialog
         open={!!runner.pending}
         title={`${runner.pending?.spec.label ?? ""} ${m.name}?`}

@@ -14,6 +14,7 @@ import { ConfirmDialog } from "../ui/confirm-dialog";
 import { FilterSelect, SearchBox, STATE_FILTERS } from "../ui/filters";
 import { ACTIONS, actionsFor } from "./actions";
 import { ago, formatMemory, StateBadge } from "./state-badge";
+import { EngineBadge } from "./engine";
 import { useRunAction } from "./use-run-action";
 import { Sparkline } from "../metrics/sparkline";
 
@@ -160,6 +161,7 @@ export function MachinesTable() {
                     >
                       {m.name}
                     </Link>
+                    <EngineBadge engine={m.engine} />
                     <TagChips tags={m.tags} />
                   </span>
                   <span>

@@ -14,6 +14,10 @@ export interface AgentConfig {
   metricsIntervalMs: number;
   /** Docker-API socket (Podman or Docker); found automatically when unset. */
   containerSocket: string | null;
+  /** kubeconfig of a cluster running KubeVirt; null: no KubeVirt engine. */
+  kubeconfig: string | null;
+  /** KubeVirt namespaces to manage; empty: every namespace the credentials can list. */
+  kubevirtNamespaces: string[];
 }
 
 function readEnvFile(file: string): Record<string, string> {
@@ -39,6 +43,8 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
       "env-file": { type: "string" },
       "metrics-interval": { type: "string" },
       "container-socket": { type: "string" },
+      kubeconfig: { type: "string" },
+      "kubevirt-namespaces": { type: "string" },
     },
     strict: true,
   });
@@ -59,5 +65,10 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
     stateDir: pick(values.state, "HANGAR_AGENT_STATE") ?? "/var/lib/hangar-agent",
     libvirtUri: pick(values["libvirt-uri"], "HANGAR_LIBVIRT_URI") ?? "qemu:///system",
     libvirtSocket: pick(values["libvirt-socket"], "HANGAR_LIBVIRT_SOCKET"),
+    kubeconfig: pick(values.kubeconfig, "HANGAR_KUBECONFIG") || null,
+    kubevirtNamespaces: (pick(values["kubevirt-namespaces"], "HANGAR_KUBEVIRT_NAMESPACES") ?? "")
+      .split(",")
+      .map((n) => n.trim())
+      .filter(Boolean),
   };
 }

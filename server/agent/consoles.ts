@@ -7,6 +7,7 @@ import https from "node:https";
 import net from "node:net";
 import { CHANNEL_TOKEN_HEADER, RAW_UPGRADE, type DomainSummary, type MethodParams } from "../protocol";
 import { DriverError } from "./drivers/driver";
+import type { KubevirtDriver } from "./drivers/kubevirt/kubevirt-driver";
 import type { SerialHub } from "./serial-hub";
 
 export type ConsoleOpenParams = MethodParams<"console.open">;
@@ -100,6 +101,37 @@ export async function openConsole(
   data.once("close", end);
   data.on("error", end);
   return { endpoint: "path" in ep ? `unix:${ep.path}` : `${ep.host}:${ep.port}` };
+}
+
+/**
+ * A KubeVirt VM's console: its VMI's vnc subresource (a websocket of raw RFB frames from
+ * the Kubernetes API) piped into the same server data connection as a libvirt VNC socket,
+ * so the server and the browser's noVNC see the same byte stream. Stream piping keeps
+ * backpressure both ways (the websocket stream pauses its socket when the server is slow).
+ */
+export async function openKubevirtConsole(
+  serverUrl: string,
+  credential: string,
+  domain: DomainSummary,
+  p: ConsoleOpenParams,
+  kubevirt: KubevirtDriver,
+): Promise<{ endpoint: string }> {
+  if (p.kind === "serial") throw new DriverError("invalid_state", `${domain.name}: the serial console of KubeVirt machines is not available here`);
+  if (!domain.graphics.some((g) => g.type === "vnc")) throw new DriverError("invalid_state", `${domain.name} has no VNC display`);
+  // Paused (its bytes held) until the server's side is there: the VNC server greets at once.
+  const { ws, stream: vnc } = await kubevirt.vnc(domain.uuid);
+  const data = await dataConnection(serverUrl, credential, p, { destroy: () => ws.terminate() });
+  const end = () => {
+    vnc.destroy();
+    data.destroy();
+  };
+  vnc.pipe(data);
+  data.pipe(vnc);
+  vnc.once("close", end);
+  vnc.on("error", end);
+  data.once("close", end);
+  data.on("error", end);
+  return { endpoint: `kubevirt:${domain.name}/vnc` };
 }
 
 /**

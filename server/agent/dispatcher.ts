@@ -5,7 +5,8 @@
 // before a handler runs, so no handler re-casts them.
 import type { z } from "zod";
 import { Methods as MethodSchemas, type HostFacts, type MethodName, type RpcError } from "../protocol";
-import { openConsole } from "./consoles";
+import { openConsole, openKubevirtConsole } from "./consoles";
+import type { KubevirtDriver } from "./drivers/kubevirt/kubevirt-driver";
 import { DriverError, type ContainerEngineDriver, type HypervisorDriver } from "./drivers/driver";
 import type { ContainerStreams } from "./drivers/containers/container-streams";
 import type { MetricsStreamer } from "./metrics/metrics-streamer";
@@ -28,6 +29,8 @@ export type Result<M extends MethodName> = Methods[M]["result"];
 export interface AgentContext {
   facts: () => Promise<HostFacts>;
   hypervisor: HypervisorDriver;
+  /** The KubeVirt engine (also routed to through `hypervisor`), for its VNC stream; null when off. */
+  kubevirt?: KubevirtDriver | null;
   /** Null when this agent manages no container engine. */
   containers: { driver: ContainerEngineDriver; streams: ContainerStreams } | null;
   metrics: MetricsStreamer | null;
@@ -74,7 +77,11 @@ export const handlers: HandlerTable = {
   ...vmCreateHandlers,
   ...vmEditHandlers,
   ...importHandlers,
-  "console.open": async (p, c) => openConsole(c.serverUrl, c.credential, (await c.hypervisor.getDomain(p.uuid)).domain, p, c.serial),
+  "console.open": async (p, c) => {
+    const { domain } = await c.hypervisor.getDomain(p.uuid);
+    if (domain.engine === "kubevirt" && c.kubevirt) return openKubevirtConsole(c.serverUrl, c.credential, domain, p, c.kubevirt);
+    return openConsole(c.serverUrl, c.credential, domain, p, c.serial);
+  },
   "metrics.watch": async (p, c) => ({ watching: c.metrics?.watch(p.targets) ?? 0 }),
   "agent.stats": async (_p, c) => {
     const m = c.metrics?.snapshot() ?? { watched: [], ticks: 0, fineSamples: 0, coarseSamples: 0, lastTickMs: 0 };

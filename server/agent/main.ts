@@ -12,12 +12,15 @@ import { MetricsStreamer } from "./metrics/metrics-streamer";
 import { ContainerDriver } from "./drivers/containers/container-driver";
 import { ContainerStreams } from "./drivers/containers/container-streams";
 import { ContainerSampler } from "./drivers/containers/container-sampler";
+import { KubevirtDriver } from "./drivers/kubevirt/kubevirt-driver";
+import { EngineRouter } from "./drivers/engine-router";
 
 export const AGENT_VERSION = "0.1.0";
 
 async function main(): Promise<void> {
   const cfg = loadAgentConfig(process.argv.slice(2), process.env);
-  const driver = createLibvirtDriver({ uri: cfg.libvirtUri, socketPath: cfg.libvirtSocket });
+  const kubevirt = cfg.kubeconfig ? new KubevirtDriver({ kubeconfig: cfg.kubeconfig, namespaces: cfg.kubevirtNamespaces }) : null;
+  const driver = new EngineRouter(createLibvirtDriver({ uri: cfg.libvirtUri, socketPath: cfg.libvirtSocket }), kubevirt);
   await driver.start();
   const facts = async () => hostFacts(driver.connected ? await driver.versions() : { libvirt: null, qemu: null });
 
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
   const ctx: AgentContext = {
     facts,
     hypervisor: driver,
+    kubevirt,
     containers: { driver: containers, streams },
     metrics,
     serial,

@@ -46,6 +46,7 @@ export type MachineRow = z.infer<typeof MachineRow>;
  */
 export const MachineListRow = MachineRow.pick({
   uuid: true,
+  engine: true,
   name: true,
   state: true,
   vcpus: true,

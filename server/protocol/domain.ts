@@ -36,8 +36,15 @@ export const NicDevice = z.strictObject({
   model: z.string().max(64).nullable(),
 });
 
+/** Which engine on the agent runs the machine: libvirt on the host, or KubeVirt in a cluster. */
+export const DOMAIN_ENGINES = ["libvirt", "kubevirt"] as const;
+export const DomainEngine = z.enum(DOMAIN_ENGINES);
+export type DomainEngine = z.infer<typeof DomainEngine>;
+
 export const DomainSummary = z.strictObject({
   uuid: Uuid,
+  // Defaults to libvirt so that agents from before KubeVirt still validate.
+  engine: DomainEngine.default("libvirt"),
   name: z.string().min(1).max(256),
   id: z.number().int(), // -1 when not running
   state: DomainState,

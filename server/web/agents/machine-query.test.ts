@@ -48,6 +48,8 @@ describe("machine list query", () => {
     const p = toListRow(r);
     expect(p).toEqual({
       uuid: r.uuid,
+      // Absent in the pushed summary: the schema's default (agents from before KubeVirt).
+      engine: "libvirt",
       name: "vm-7",
       state: "running",
       vcpus: 2,

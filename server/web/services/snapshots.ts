@@ -2,12 +2,10 @@
 // tasks on the machine (one at a time per machine, like every other change to it).
 import type { Services } from "../services";
 import type { Caller } from "./caller";
-import { ApiError } from "../http/errors";
-import { SNAPSHOT_TIMEOUT_MS, vmTask, type Ref } from "./vm-edit";
+import { editable, SNAPSHOT_TIMEOUT_MS, vmTask, type Ref } from "./vm-edit";
 
 export async function listSnapshots(svc: Services, ref: Ref) {
-  if (!svc.hub.domain(ref.hostId, ref.uuid))
-    throw new ApiError("not_found", `No machine ${ref.uuid} on host ${ref.hostId}`, { uuid: "unknown machine" });
+  editable(svc, ref);
   return svc.hub.call(ref.hostId, "vm.snapshot.list", { uuid: ref.uuid }, 15_000);
 }
 

@@ -15,9 +15,18 @@ export type Ref = { hostId: string; uuid: string };
 const SNAPSHOT_TIMEOUT_MS = 10 * 60_000;
 const CLONE_TIMEOUT_MS = 60 * 60_000;
 
-function known(svc: Services, ref: Ref) {
+/**
+ * The machine, for an edit of its libvirt definition (settings, disks, NICs, XML, clone,
+ * delete, snapshots). A KubeVirt machine is defined in its cluster: refused here, before
+ * any agent call, rather than failing in the agent's libvirt driver with "no such domain".
+ */
+export function editable(svc: Services, ref: Ref) {
   const d = svc.hub.domain(ref.hostId, ref.uuid);
   if (!d) throw new ApiError("not_found", `No machine ${ref.uuid} on host ${ref.hostId}`, { uuid: "unknown machine" });
+  if (d.engine === "kubevirt")
+    throw new ApiError("conflict", `${d.name} runs in KubeVirt: change its definition in the cluster (kubectl, GitOps)`, {
+      uuid: "a KubeVirt machine: not editable here",
+    });
   return d;
 }
 
@@ -38,7 +47,7 @@ export async function vmTask<M extends MethodName>(svc: Services, caller: Caller
   // A retry answers with its task even when the machine has gone since (delete).
   const replay = await svc.tasks.replay(caller.user, t.idempotencyKey);
   if (replay) return { ...replay, result: undefined };
-  const d = known(svc, ref);
+  const d = editable(svc, ref);
   try {
     return await svc.tasks.run({
       user: caller.user,
@@ -62,7 +71,7 @@ export async function vmTask<M extends MethodName>(svc: Services, caller: Caller
 
 /** Ceilings, description, boot order, NIC links and volumes the edit forms need. */
 export async function machineEditInfo(svc: Services, ref: Ref) {
-  known(svc, ref);
+  editable(svc, ref);
   return svc.hub.call(ref.hostId, "vm.info", { uuid: ref.uuid }, 15_000);
 }
 

@@ -310,6 +310,7 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
     }
     return {
       uuid: dom.uuid,
+      engine: "libvirt",
       name: ref.name,
       // libvirt's own id: -1 unless the domain has a process.
       id: ref.id,
