@@ -16,6 +16,7 @@ import { networkHandlers } from "./handlers/network";
 import { vmCreateHandlers } from "./handlers/vm-create";
 import { vmEditHandlers } from "./handlers/vm-edit";
 import { importHandlers } from "./handlers/import";
+import { backupHandlers } from "./handlers/backup";
 
 type SchemaMap = Record<string, { params: z.ZodType; result: z.ZodType }>;
 /** method name → { params, result } as zod hands them over (defaults applied). */
@@ -74,6 +75,7 @@ export const handlers: HandlerTable = {
   ...vmCreateHandlers,
   ...vmEditHandlers,
   ...importHandlers,
+  ...backupHandlers,
   "console.open": async (p, c) => openConsole(c.serverUrl, c.credential, (await c.hypervisor.getDomain(p.uuid)).domain, p, c.serial),
   "metrics.watch": async (p, c) => ({ watching: c.metrics?.watch(p.targets) ?? 0 }),
   "agent.stats": async (_p, c) => {

@@ -13,3 +13,4 @@ export * from "./container";
 export * from "./issues";
 export * from "./volume";
 export * from "./vm-import";
+export * from "./backup-methods";
