@@ -17,12 +17,15 @@ export type Permission =
   | "network.manage"
   | "task.read"
   | "audit.read"
-  | "audit.manage";
+  | "audit.manage"
+  | "backup.read"
+  | "backup.run"
+  | "backup.manage";
 
 export const ROLES = ["admin", "operator", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
-const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container.read", "task.read"];
+const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container.read", "task.read", "backup.read"];
 /**
  * admin: everything, including hosts, deleting machines, users and the audit log.
  * operator: runs the fleet day to day: power, consoles, containers; cannot add or remove
@@ -32,6 +35,9 @@ const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container
  * vm.manage, an admin's.
  * Only admins manage storage (storage.manage: pools, free-standing volumes, uploads) and
  * networks (network.manage): both are host configuration, like adding a host.
+ * Backup jobs (backup.manage: create, edit, delete, restore) write to directories on the
+ * hosts and define machines: host configuration, an admin's. Operators may run a job now
+ * and pause or resume it (backup.run); everyone sees jobs and runs (backup.read).
  * viewer: sees everything, changes nothing, opens no console.
  */
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
@@ -50,8 +56,10 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     "audit.read",
     // The audit retention setting: how long the log is kept.
     "audit.manage",
+    "backup.run",
+    "backup.manage",
   ]),
-  operator: new Set<Permission>([...READ, "vm.power", "vm.console", "vm.create", "vm.edit", "container.manage"]),
+  operator: new Set<Permission>([...READ, "vm.power", "vm.console", "vm.create", "vm.edit", "container.manage", "backup.run"]),
   viewer: new Set<Permission>(READ),
 };
 
@@ -76,6 +84,9 @@ export const PERMISSIONS: readonly Permission[] = [
   "network.manage",
   "task.read",
   "audit.read",
+  "backup.read",
+  "backup.run",
+  "backup.manage",
   "user.manage",
 ];
 

@@ -35,6 +35,8 @@ import { lingerOnClose } from "./http/lingering-close";
 import { REQUEST_PATH_HEADER } from "./http/request-path";
 import { startCpuProfile } from "./dev/cpu-profile";
 import { startAuditPruneJob } from "./audit-prune-job";
+import { JobScheduler } from "./jobs/scheduler";
+import { jobsClock } from "./jobs/clock";
 
 const started = Date.now();
 const dev = process.argv.includes("--dev");
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
     consoles: new ConsoleBroker(hub, bus, relay),
     consoleTickets: new ConsoleTickets(config.consoleTicketMs),
     metrics,
+    jobs: new JobScheduler(() => svc, jobsClock(config.jobsClockFile ?? undefined), config.jobsTickMs),
     baseUrl,
     startedAt: started,
   };
@@ -135,6 +138,8 @@ async function main(): Promise<void> {
 
   let localAgent: LocalAgent | null = null;
   if (config.localAgent) localAgent = await startLocalAgent(db, { serverUrl: localUrl, root });
+  // After listening: a slot missed while we were down runs once now, for hosts already back.
+  svc.jobs.start();
 
   if ((await db.user.count()) === 0) {
     const token = svc.setup.issue();
@@ -155,6 +160,7 @@ async function main(): Promise<void> {
     void localAgent?.stop();
     hub.close();
     tasks.stop();
+    svc.jobs.stop();
     access.stop();
     stopAuditPrune();
     svc.sockets.closeAll();

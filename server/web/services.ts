@@ -18,6 +18,7 @@ import type { ConsoleTickets } from "./consoles/tickets";
 import type { MetricsService } from "./metrics/metrics-service";
 import type { AccessService } from "./auth/access";
 import type { OidcService } from "./auth/oidc";
+import type { JobScheduler } from "./jobs/scheduler";
 
 export interface Services {
   config: Config;
@@ -40,6 +41,8 @@ export interface Services {
   consoles: ConsoleBroker;
   consoleTickets: ConsoleTickets;
   metrics: MetricsService;
+  /** Scheduled snapshots and backups (jobs/scheduler.ts). */
+  jobs: JobScheduler;
   /** The origin agents and browsers use to reach this server (for enrollment commands). */
   baseUrl: string;
   startedAt: number;
