@@ -38,7 +38,7 @@ function domainXml(name: string, disk: string, format: string): string {
   <features><acpi/></features><on_poweroff>destroy</on_poweroff>
   <devices>
     <disk type='file' device='disk'><driver name='qemu' type='${format}'/><source file='${disk}'/><target dev='vda' bus='virtio'/></disk>
-    <interface type='network'><source network='default'/><model type='virtio'/></interface>
+    <interface type='user'><model type='virtio'/></interface>
     <serial type='pty'><log file='${path.join(LAB_DIR, "logs", `${name}.serial.log`)}' append='off'/><target port='0'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>
   </devices></domain>`;
