@@ -14,3 +14,4 @@ export * from "./issues";
 export * from "./volume";
 export * from "./vm-import";
 export * from "./backup-methods";
+export * from "./backup-jobs";

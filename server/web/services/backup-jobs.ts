@@ -2,7 +2,7 @@
 // the database; the scheduler (jobs/scheduler.ts) claims and runs their slots; run now uses
 // the same claim with a "manual-<time>" slot; a restore is a task defining a new VM.
 import { z } from "zod";
-import { DomainName, HostDir } from "../../protocol";
+import { DomainName, HostDir, type BackupJobRow, type JobRunRow } from "../../protocol";
 import type { BackupJob, JobRun } from "../db/client";
 import type { Services } from "../services";
 import type { Caller } from "./caller";
@@ -38,38 +38,7 @@ export type JobBody = z.infer<typeof JobBody>;
 export const JobPatch = z.strictObject(JobFields).partial();
 export const RestoreBody = z.strictObject({ name: DomainName, start: z.boolean().default(false) });
 
-export interface JobRow {
-  id: string;
-  name: string;
-  kind: string;
-  target: JobBody["target"];
-  targetName: string;
-  cron: string;
-  timeZone: string;
-  retention: Retention;
-  destination: string;
-  paused: boolean;
-  nextRuns: string[];
-  lastRun: RunRow | null;
-}
-
-export interface RunRow {
-  id: string;
-  jobId: string;
-  slot: string;
-  hostId: string;
-  target: string;
-  targetName: string;
-  status: string;
-  taskId: string | null;
-  startedAt: string;
-  finishedAt: string | null;
-  error: string | null;
-  size: number | null;
-  path: string | null;
-}
-
-function runRow(r: JobRun): RunRow {
+function runRow(r: JobRun): JobRunRow {
   return {
     ...r,
     startedAt: r.startedAt.toISOString(),
@@ -91,7 +60,7 @@ function describeTarget(svc: Services, t: JobBody["target"]): string {
   return t.type === "host" ? `host ${t.hostId}` : `tag ${t.tag}`;
 }
 
-function jobRow(svc: Services, j: BackupJob, last: JobRun | null): JobRow {
+function jobRow(svc: Services, j: BackupJob, last: JobRun | null): BackupJobRow {
   const target = targetOf(j);
   return {
     id: j.id,
@@ -148,7 +117,7 @@ async function lastRuns(svc: Services, ids: string[]): Promise<Map<string, JobRu
   return last;
 }
 
-export async function listJobs(svc: Services): Promise<{ rows: JobRow[] }> {
+export async function listJobs(svc: Services): Promise<{ rows: BackupJobRow[] }> {
   const jobs = await svc.db.backupJob.findMany({ orderBy: { name: "asc" } });
   const last = await lastRuns(
     svc,
@@ -163,7 +132,7 @@ async function find(svc: Services, id: string): Promise<BackupJob> {
   return j;
 }
 
-async function row(svc: Services, j: BackupJob): Promise<JobRow> {
+async function row(svc: Services, j: BackupJob): Promise<BackupJobRow> {
   return jobRow(svc, j, (await lastRuns(svc, [j.id])).get(j.id) ?? null);
 }
 
@@ -171,7 +140,7 @@ function audited(svc: Services, caller: Caller, action: string, j: BackupJob, de
   return audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action, target: `${j.name} (${j.id})`, outcome: "success", ip: caller.ip, details });
 }
 
-export async function createJob(svc: Services, caller: Caller, b: JobBody): Promise<JobRow> {
+export async function createJob(svc: Services, caller: Caller, b: JobBody): Promise<BackupJobRow> {
   checkCron(b.cron, b.timeZone);
   checkTarget(svc, b);
   if (await svc.db.backupJob.findUnique({ where: { name: b.name } })) throw new ApiError("conflict", `name: a job named ${b.name} exists`, { name: "taken" });
@@ -180,7 +149,7 @@ export async function createJob(svc: Services, caller: Caller, b: JobBody): Prom
   return row(svc, j);
 }
 
-export async function updateJob(svc: Services, caller: Caller, id: string, patch: z.infer<typeof JobPatch>): Promise<JobRow> {
+export async function updateJob(svc: Services, caller: Caller, id: string, patch: z.infer<typeof JobPatch>): Promise<BackupJobRow> {
   const j = await find(svc, id);
   const cur: JobBody = {
     name: j.name,
@@ -210,14 +179,14 @@ export async function deleteJob(svc: Services, caller: Caller, id: string): Prom
   await audited(svc, caller, "backup.job.delete", j);
 }
 
-export async function listRuns(svc: Services, id: string, limit: number): Promise<{ rows: RunRow[] }> {
+export async function listRuns(svc: Services, id: string, limit: number): Promise<{ rows: JobRunRow[] }> {
   await find(svc, id);
   const runs = await svc.db.jobRun.findMany({ where: { jobId: id }, orderBy: { startedAt: "desc" }, take: limit });
   return { rows: runs.map(runRow) };
 }
 
 /** Runs the job now for each of its VMs (a "manual-<time>" slot, claimed like a scheduled one). */
-export async function runNow(svc: Services, caller: Caller, id: string): Promise<{ rows: RunRow[] }> {
+export async function runNow(svc: Services, caller: Caller, id: string): Promise<{ rows: JobRunRow[] }> {
   const j = await find(svc, id);
   const slot = `manual-${new Date().toISOString()}`;
   const n = await svc.jobs.runSlot(j, slot);
