@@ -155,12 +155,7 @@ labSuite("libvirt", "scheduled backups (real libvirt and qemu-img)", () => {
     const seen = new Set<string>(early.map((r) => r.slot));
     for (let i = 0; i < 3; i++) {
       advance(60_000);
-      await until(
-        `run ${i + 1} succeeded`,
-        async () => (await runs(job.id)).find((r) => !seen.has(r.slot) && r.status === "succeeded"),
-        60_000,
-        200,
-      );
+      await until(`run ${i + 1} succeeded`, async () => (await runs(job.id)).find((r) => !seen.has(r.slot) && r.status === "succeeded"), 60_000, 200);
       for (const r of await runs(job.id)) seen.add(r.slot);
     }
     const all = await runs(job.id);
@@ -221,7 +216,11 @@ labSuite("libvirt", "scheduled backups (real libvirt and qemu-img)", () => {
       30_000,
       50,
     );
-    const agentPid = Number(execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" }).trim().split("\n")[0]);
+    const agentPid = Number(
+      execFileSync("pgrep", ["-f", `agent.mjs --server http://127.0.0.1:${srv.port}`], { encoding: "utf8" })
+        .trim()
+        .split("\n")[0],
+    );
     orphans.push(agentPid);
     await srv.stop("SIGKILL", true);
     srv = await srv.restart();
@@ -229,12 +228,7 @@ labSuite("libvirt", "scheduled backups (real libvirt and qemu-img)", () => {
     expect((await admin.req("POST", "/api/auth/login", ADMIN)).status).toBe(200);
     const task = await finalTask(admin, run.taskId!, { timeoutMs: 60_000 });
     expect(task.status).toBe("failed");
-    const settled = await until(
-      "run settled",
-      async () => (await runs(jobId)).find((r) => r.id === run.id && r.status !== "running"),
-      30_000,
-      200,
-    );
+    const settled = await until("run settled", async () => (await runs(jobId)).find((r) => r.id === run.id && r.status !== "running"), 30_000, 200);
     expect(settled.status).toBe("failed");
     // No backup under the final name; the abandoned agent removed its .partial too.
     expect(finals(dest, BIG).filter((f) => !f.endsWith(".partial"))).toEqual([]);

@@ -66,7 +66,10 @@ export class JobScheduler {
       console.log(`[jobs] ${job.name}: slot ${slot} for ${t.name} claimed`);
       const user = await this.runAs(job);
       if (!user) {
-        await svc.db.jobRun.update({ where: { id: run.id }, data: { status: "failed", error: "the job's creator no longer exists and no admin does", finishedAt: new Date() } });
+        await svc.db.jobRun.update({
+          where: { id: run.id },
+          data: { status: "failed", error: "the job's creator no longer exists and no admin does", finishedAt: new Date() },
+        });
         continue;
       }
       await execute(svc, job, run, t, user);
@@ -100,7 +103,10 @@ export class JobScheduler {
       if (!t && Date.now() - r.startedAt.getTime() < ORPHAN_MS) continue;
       const error = t ? (t.error ?? `the task ended ${t.status}`) : "the run was claimed but its task never started (server stopped)";
       const status = t?.status === "succeeded" ? "succeeded" : "failed";
-      await db.jobRun.updateMany({ where: { id: r.id, status: "running" }, data: { status, error: status === "failed" ? error : null, finishedAt: new Date() } });
+      await db.jobRun.updateMany({
+        where: { id: r.id, status: "running" },
+        data: { status, error: status === "failed" ? error : null, finishedAt: new Date() },
+      });
     }
   }
 }

@@ -90,7 +90,8 @@ function checkCron(cron: string, timeZone: string): void {
 }
 
 function checkTarget(svc: Services, b: Pick<JobBody, "kind" | "target" | "destination">): void {
-  if (b.kind === "backup" && !b.destination) throw new ApiError("invalid", "destination: a backup job needs a directory on the host", { destination: "required for backups" });
+  if (b.kind === "backup" && !b.destination)
+    throw new ApiError("invalid", "destination: a backup job needs a directory on the host", { destination: "required for backups" });
   if (b.target.type === "vm" && !svc.hub.domain(b.target.hostId, b.target.uuid))
     throw new ApiError("invalid", `target: no machine ${b.target.uuid} on host ${b.target.hostId}`, { target: "unknown machine" });
 }
@@ -137,13 +138,22 @@ async function row(svc: Services, j: BackupJob): Promise<BackupJobRow> {
 }
 
 function audited(svc: Services, caller: Caller, action: string, j: BackupJob, details: Record<string, unknown> = {}) {
-  return audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action, target: `${j.name} (${j.id})`, outcome: "success", ip: caller.ip, details });
+  return audit(svc.db, {
+    actor: caller.user.username,
+    userId: caller.user.id,
+    action,
+    target: `${j.name} (${j.id})`,
+    outcome: "success",
+    ip: caller.ip,
+    details,
+  });
 }
 
 export async function createJob(svc: Services, caller: Caller, b: JobBody): Promise<BackupJobRow> {
   checkCron(b.cron, b.timeZone);
   checkTarget(svc, b);
-  if (await svc.db.backupJob.findUnique({ where: { name: b.name } })) throw new ApiError("conflict", `name: a job named ${b.name} exists`, { name: "taken" });
+  if (await svc.db.backupJob.findUnique({ where: { name: b.name } }))
+    throw new ApiError("conflict", `name: a job named ${b.name} exists`, { name: "taken" });
   const j = await svc.db.backupJob.create({ data: { ...data(b), createdBy: caller.user.id } });
   await audited(svc, caller, "backup.job.create", j, { kind: j.kind, cron: j.cron, timeZone: j.timeZone });
   return row(svc, j);
@@ -168,7 +178,13 @@ export async function updateJob(svc: Services, caller: Caller, id: string, patch
     throw new ApiError("conflict", `name: a job named ${next.name} exists`, { name: "taken" });
   // updatedAt moves: a slot before this change is never run (no catch-up after a resume or an edit).
   const u = await svc.db.backupJob.update({ where: { id }, data: data(next) });
-  await audited(svc, caller, patch.paused === undefined || Object.keys(patch).length > 1 ? "backup.job.update" : patch.paused ? "backup.job.pause" : "backup.job.resume", u, patch);
+  await audited(
+    svc,
+    caller,
+    patch.paused === undefined || Object.keys(patch).length > 1 ? "backup.job.update" : patch.paused ? "backup.job.pause" : "backup.job.resume",
+    u,
+    patch,
+  );
   return row(svc, u);
 }
 

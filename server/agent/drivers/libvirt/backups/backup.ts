@@ -54,7 +54,8 @@ export async function backupDomain(
     .map((d) => ({ target: targetOf(d) ?? "disk", source: sourceOf(d), type: attr(d, "type") }))
     .filter((d): d is { target: string; source: string; type: string | null } => d.source !== null);
   for (const d of disks)
-    if (d.type !== "file" && d.type !== "block") throw new DriverError("invalid_state", `disk ${d.target} is of type ${d.type}: only file and block disks are backed up`);
+    if (d.type !== "file" && d.type !== "block")
+      throw new DriverError("invalid_state", `disk ${d.target} is of type ${d.type}: only file and block disks are backed up`);
 
   const vmDir = path.join(dir, dom.name);
   const final = path.join(vmDir, slot);
