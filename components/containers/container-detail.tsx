@@ -1,7 +1,8 @@
 "use client";
 // One container: state and actions, details, live charts, logs, a shell, and the engine's
 // full inspect output.
-import { useCan } from "../lib/queries";
+import { containerTarget, useCan } from "../lib/queries";
+import { TagEditor } from "../ui/tag-editor";
 import dynamic from "next/dynamic";
 import { useState } from "react";
 import { ApiClientError } from "../lib/api";
@@ -70,7 +71,8 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
   const { data, error, isPending } = useContainer(hostId, id);
   const runner = useContainerActions();
   const [tab, setTab] = useState<Tab>("overview");
-  const canManage = useCan("container.manage");
+  // Rights on this container: its host and its tags (the row's, once loaded).
+  const canManage = useCan("container.manage", containerTarget(data?.container ?? { id, hostId }));
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !data) return <EmptyState title="Container not found">{error?.message ?? "It may have been removed."}</EmptyState>;
   const c = data.container;
@@ -109,6 +111,10 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
             <dd className="font-mono">{c.id}</dd>
             <dt className="text-slate-500">Image</dt>
             <dd>{c.image}</dd>
+            <dt className="text-slate-500">Tags</dt>
+            <dd>
+              <TagEditor kind="containers" hostId={hostId} id={c.id} tags={c.tags} editable={canManage} />
+            </dd>
             <dt className="text-slate-500">Command</dt>
             <dd className="font-mono">{c.command || "—"}</dd>
             <dt className="text-slate-500">Created</dt>

@@ -2,7 +2,9 @@
 // Every container of every host: search, state filter, live rows (pushed by the engine's
 // events), CPU sparklines for running ones, actions with confirmation for destructive ones.
 import Link from "next/link";
-import { useCan } from "../lib/queries";
+import { containerTarget, useGrants } from "../lib/queries";
+import { allows } from "@/server/protocol/access";
+import { TagChips } from "../ui/tag-chips";
 import { useMemo, useState } from "react";
 import { useContainers } from "../lib/container-resources";
 import { EmptyState } from "../ui/form";
@@ -25,7 +27,10 @@ export function ContainersTable() {
     [data],
   );
   const runner = useContainerActions();
-  const canManage = useCan("container.manage");
+  // Actions per row: the caller's grants on that container (its host and tags).
+  const grants = useGrants();
+  const canManage = (c: { id: string; hostId: string; tags: string[] }) =>
+    grants !== null && allows(grants, "container.manage", containerTarget(c), c.tags);
   const rows = useMemo(() => {
     const needle = q.trim().toLowerCase();
     return (data?.rows ?? [])
@@ -89,7 +94,10 @@ export function ContainersTable() {
                     >
                       {c.name}
                     </Link>
-                    <div className="font-mono text-xs text-slate-500">{c.id.slice(0, 12)}</div>
+                    <div className="flex items-center gap-2 font-mono text-xs text-slate-500">
+                      {c.id.slice(0, 12)}
+                      <TagChips tags={c.tags} />
+                    </div>
                   </td>
                   <td className="max-w-[16rem] truncate px-3 py-2" title={c.image}>
                     {c.image}
@@ -118,7 +126,7 @@ export function ContainersTable() {
                   <td className="px-3 py-2">
                     <span className="flex flex-wrap gap-1">
                       {!c.stale &&
-                        canManage &&
+                        canManage(c) &&
                         actionsForContainer(c.state).map((a) => (
                           <button
                             key={a.action}

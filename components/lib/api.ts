@@ -47,3 +47,13 @@ function safeJson(text: string): unknown {
     return null;
   }
 }
+
+/** The message of a failed call, with the field it names when there is one. */
+export function errorText(err: unknown): string | null {
+  if (!err) return null;
+  if (err instanceof ApiClientError) {
+    const f = Object.entries(err.fields).filter(([k]) => k !== "task");
+    return f.length ? f.map(([k, v]) => `${k}: ${v}`).join("; ") : err.message;
+  }
+  return (err as Error).message;
+}

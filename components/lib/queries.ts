@@ -1,9 +1,11 @@
 "use client";
 // Fetch functions → query hooks. Components use these hooks, never fetch directly.
+import { useMemo } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./api";
 import { keys } from "./query-keys";
-import { roleCan, type Permission } from "@/server/protocol/roles";
+import type { Permission } from "@/server/protocol/roles";
+import { allows, grantSets, type GrantsJson, type Resource } from "@/server/protocol/access";
 
 export interface PublicUser {
   id: string;
@@ -23,7 +25,7 @@ export interface SessionRow {
   ip: string;
 }
 
-export const fetchMe = () => api<{ user: PublicUser; session: { id: string; expiresAt: string } }>("/api/auth/me");
+export const fetchMe = () => api<{ user: PublicUser; session: { id: string; expiresAt: string }; grants: GrantsJson }>("/api/auth/me");
 export const fetchSessions = () => api<{ sessions: SessionRow[] }>("/api/sessions");
 
 export function useMe() {
@@ -50,7 +52,38 @@ export function useLogout() {
 }
 
 /** Whether the signed-in user's role allows this; the server checks again on every call. */
-export function useCan(permission: Permission): boolean {
+/** A row a permission is checked on, with the tags it carries (machine and container rows have them). */
+export type CanTarget = Resource & { tags?: readonly string[] };
+
+/** The object a machine row's buttons act on. */
+export const vmTarget = (m: { uuid: string; hostId: string; tags?: readonly string[] }): CanTarget => ({
+  type: "vm",
+  id: m.uuid,
+  hostId: m.hostId,
+  tags: m.tags,
+});
+
+/** The object a container row's buttons act on. */
+export const containerTarget = (c: { id: string; hostId: string; tags?: readonly string[] }): CanTarget => ({
+  type: "container",
+  id: c.id,
+  hostId: c.hostId,
+  tags: c.tags,
+});
+
+/**
+ * May the signed-in user do `permission` (on `target`; none: fleet-wide)? The server's own
+ * rule (allows) on the grants /api/auth/me sent, so a button hidden here is one the server
+ * would refuse. Until the grants arrive, nothing is allowed.
+ */
+export function useCan(permission: Permission, target?: CanTarget): boolean {
+  const grants = useGrants();
+  return grants ? allows(grants, permission, target, target?.tags) : false;
+}
+
+/** The caller's grant sets (null while /api/auth/me loads), for checks per row in a loop. */
+export function useGrants() {
   const me = useMe();
-  return me.data ? roleCan(me.data.user.role, permission) : false;
+  const raw = me.data?.grants;
+  return useMemo(() => (raw ? grantSets(raw) : null), [raw]);
 }

@@ -1,5 +1,6 @@
 "use client";
-import { useCan } from "../lib/queries";
+import { useCan, vmTarget } from "../lib/queries";
+import { TagEditor } from "../ui/tag-editor";
 import { useState } from "react";
 import { useMachine, useMachineAction } from "../lib/resources";
 import { Breadcrumb, Tabs } from "../ui/tabs";
@@ -34,11 +35,13 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
   const runner = useRunAction();
   const autostart = useMachineAction();
   const [tab, setTab] = useState<Tab>(initialTab ?? "overview");
-  const canPower = useCan("vm.power");
-  const canDelete = useCan("vm.manage");
-  const canConsole = useCan("vm.console");
-  const canEdit = useCan("vm.edit");
-  const canClone = useCan("vm.create");
+  // Rights on this VM: its host, its UUID and its tags (the row's, once loaded).
+  const target = vmTarget(data?.machine ?? { uuid, hostId });
+  const canPower = useCan("vm.power", target);
+  const canDelete = useCan("vm.manage", target);
+  const canConsole = useCan("vm.console", target);
+  const canEdit = useCan("vm.edit", target);
+  const canClone = useCan("vm.create", target);
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !data) return <EmptyState title="Machine not found">{error?.message}</EmptyState>;
   const m = data.machine;
@@ -83,6 +86,10 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
             <dd>
               {m.virtType} / {m.osType}
             </dd>
+            <dt className="text-slate-500">Tags</dt>
+            <dd>
+              <TagEditor kind="machines" hostId={hostId} id={uuid} tags={m.tags} editable={canEdit} />
+            </dd>
             <dt className="text-slate-500">Persistent</dt>
             <dd>{m.persistent ? "yes" : "no (transient)"}</dd>
             <dt className="text-slate-500">Autostart</dt>
@@ -91,7 +98,7 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
                 <input
                   type="checkbox"
                   checked={m.autostart}
-                  disabled={m.stale || !m.persistent || autostart.isPending}
+                  disabled={m.stale || !m.persistent || autostart.isPending || !canPower}
                   onChange={(e) => autostart.mutate({ hostId, uuid, action: "autostart", enabled: e.target.checked })}
                 />
                 start with the host

@@ -2,7 +2,9 @@
 // All VMs of all hosts in one table: search, filter, sort, bulk actions. Rows are
 // virtualized so 1,000+ machines stay smooth; live changes arrive by push.
 import Link from "next/link";
-import { useCan } from "../lib/queries";
+import { useGrants, vmTarget } from "../lib/queries";
+import { allows, allowsSomewhere } from "@/server/protocol/access";
+import { TagChips } from "../ui/tag-chips";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useMemo, useRef, useState } from "react";
 import type { MachineListRow } from "@/server/protocol/browser-events";
@@ -32,10 +34,14 @@ export function MachinesTable() {
   const { data, isPending, error } = useMachines();
   const [q, setQ] = useState("");
   const [state, setState] = useState("all");
+  const [tag, setTag] = useState("");
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: "name", dir: 1 });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const runner = useRunAction();
-  const canPower = useCan("vm.power");
+  // Power buttons per row: the caller's grants on that VM (its host, UUID and tags).
+  const grants = useGrants();
+  const canPowerSome = grants !== null && allowsSomewhere(grants, "vm.power");
+  const canPower = (m: MachineListRow) => grants !== null && allows(grants, "vm.power", vmTarget(m), m.tags);
   const parent = useRef<HTMLDivElement>(null);
 
   const rows = useMemo(() => {
@@ -43,13 +49,18 @@ export function MachinesTable() {
     const out = (data?.rows ?? []).filter(
       (r) =>
         (state === "all" || (state === "stopped" ? ["shutoff", "shutdown", "crashed"].includes(r.state) : r.state === state)) &&
+        (!tag || r.tags.includes(tag)) &&
         (!needle || r.name.toLowerCase().includes(needle) || r.hostName.toLowerCase().includes(needle) || r.uuid.includes(needle)),
     );
     return out.sort((a, b) => COMPARE[sort.key](a, b) * sort.dir);
-  }, [data, q, state, sort]);
+  }, [data, q, state, tag, sort]);
+  const tagOptions = useMemo(() => {
+    const all = [...new Set((data?.rows ?? []).flatMap((r) => r.tags))].sort();
+    return [["", "All tags"] as const, ...all.map((t) => [t, t] as const)];
+  }, [data]);
 
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 10 });
-  const chosen = rows.filter((r) => selected.has(rowKey(r)));
+  const chosen = rows.filter((r) => selected.has(rowKey(r)) && canPower(r));
   const header = (key: SortKey, label: string) => (
     <button
       type="button"
@@ -73,10 +84,11 @@ export function MachinesTable() {
       <div className="flex flex-wrap items-center gap-2">
         <SearchBox label="Search machines" placeholder="Search name, host or UUID" value={q} onChange={setQ} />
         <FilterSelect label="Filter by state" value={state} onChange={setState} options={STATE_FILTERS} />
+        {tagOptions.length > 1 && <FilterSelect label="Filter by tag" value={tag} onChange={setTag} options={tagOptions} />}
         <span className="text-sm text-slate-500" data-testid="machine-count">
           {rows.length} of {data.total}
         </span>
-        {canPower && chosen.length > 0 && (
+        {canPowerSome && chosen.length > 0 && (
           <div role="toolbar" aria-label="Bulk actions" className="ml-auto flex items-center gap-2">
             <span className="text-sm">{chosen.length} selected</span>
             {ACTIONS.map((a) => {
@@ -140,13 +152,16 @@ export function MachinesTable() {
                     }
                   />
                   {/* No prefetch: every row scrolled into view would cost the server a request. */}
-                  <Link
-                    href={`/machines/${m.hostId}/${m.uuid}`}
-                    prefetch={false}
-                    className="truncate font-medium text-sky-700 hover:underline dark:text-sky-400"
-                  >
-                    {m.name}
-                  </Link>
+                  <span className="flex min-w-0 items-center gap-1">
+                    <Link
+                      href={`/machines/${m.hostId}/${m.uuid}`}
+                      prefetch={false}
+                      className="truncate font-medium text-sky-700 hover:underline dark:text-sky-400"
+                    >
+                      {m.name}
+                    </Link>
+                    <TagChips tags={m.tags} />
+                  </span>
                   <span>
                     <StateBadge state={m.state} stale={m.stale} />
                   </span>
@@ -165,7 +180,7 @@ export function MachinesTable() {
                   </span>
                   <span className="flex gap-1">
                     {!m.stale &&
-                      canPower &&
+                      canPower(m) &&
                       actionsFor(m.state)
                         .slice(0, 3)
                         .map((a) => (

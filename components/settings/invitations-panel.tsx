@@ -1,10 +1,11 @@
 "use client";
-// Invitations (admins only): a one-time link with a role and an expiry, shown once; the
-// pending ones listed and revocable.
+// Invitations (admins only): a one-time link with a role, optionally a group to join, and
+// an expiry, shown once; the pending ones listed and revocable.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, ApiClientError } from "../lib/api";
 import { useCan } from "../lib/queries";
+import { useGroups } from "../lib/access";
 import { keys } from "../lib/query-keys";
 import { Button } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
@@ -14,6 +15,7 @@ import { useToast } from "../ui/toasts";
 interface Invitation {
   id: string;
   role: string;
+  groupId: string | null;
   createdBy: string;
   createdAt: string;
   expiresAt: string;
@@ -34,12 +36,14 @@ export function InvitationsPanel() {
   const toast = useToast();
   const key = [...keys.users(), "invitations"];
   const list = useQuery({ queryKey: key, queryFn: () => api<{ invitations: Invitation[] }>("/api/invitations"), enabled: canManage });
+  const groups = useGroups(canManage);
   const refresh = () => qc.invalidateQueries({ queryKey: key });
   const [link, setLink] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<Invitation | null>(null);
   const create = useMutation({
-    mutationFn: (b: { role: string; expiresInSeconds: number }) => api<{ path: string }>("/api/invitations", { method: "POST", body: b }),
+    mutationFn: (b: { role: string; groupId?: string; expiresInSeconds: number }) =>
+      api<{ path: string }>("/api/invitations", { method: "POST", body: b }),
     onSuccess: (r) => (setLink(window.location.origin + r.path), setError(null)),
     onError: (e) => setError(e instanceof ApiClientError ? e.message : "Could not create the invitation"),
     onSettled: refresh,
@@ -55,7 +59,8 @@ export function InvitationsPanel() {
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
-    create.mutate({ role: String(f.get("role") ?? "viewer"), expiresInSeconds: Number(f.get("expiry") ?? 86_400) });
+    const groupId = String(f.get("group") ?? "");
+    create.mutate({ role: String(f.get("role") ?? "viewer"), ...(groupId ? { groupId } : {}), expiresInSeconds: Number(f.get("expiry") ?? 86_400) });
   };
   const pending = list.data?.invitations ?? [];
   return (
@@ -70,6 +75,18 @@ export function InvitationsPanel() {
             <option value="viewer">viewer</option>
             <option value="operator">operator</option>
             <option value="admin">admin</option>
+            <option value="none">none (only the group&apos;s rights)</option>
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm font-medium">
+          Join group
+          <select name="group" defaultValue="" className={select}>
+            <option value="">no group</option>
+            {groups.data?.groups.map((g) => (
+              <option key={g.id} value={g.id}>
+                {g.name}
+              </option>
+            ))}
           </select>
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
@@ -99,6 +116,7 @@ export function InvitationsPanel() {
           <thead className="text-slate-500">
             <tr>
               <th className="py-2">Role</th>
+              <th>Group</th>
               <th>Created by</th>
               <th>Expires</th>
               <th className="sr-only">Actions</th>
@@ -108,6 +126,7 @@ export function InvitationsPanel() {
             {pending.map((i) => (
               <tr key={i.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="invitation-row">
                 <td className="py-2">{i.role}</td>
+                <td>{groups.data?.groups.find((g) => g.id === i.groupId)?.name ?? (i.groupId ? "(deleted)" : "—")}</td>
                 <td>{i.createdBy}</td>
                 <td>
                   <time dateTime={i.expiresAt}>{new Date(i.expiresAt).toLocaleString()}</time>

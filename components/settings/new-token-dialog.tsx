@@ -4,8 +4,9 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { api, ApiClientError } from "../lib/api";
-import { useMe } from "../lib/queries";
-import { permissionsOf } from "@/server/protocol/roles";
+import { useGrants } from "../lib/queries";
+import { PERMISSIONS } from "@/server/protocol/roles";
+import { allowsSomewhere } from "@/server/protocol/access";
 import { Button, Field } from "../ui/form";
 
 const EXPIRY_DAYS = [7, 30, 90, 180, 366] as const;
@@ -13,9 +14,10 @@ const DEFAULT_PERMISSIONS = ["host.read", "vm.read"];
 
 export function NewTokenDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const me = useMe();
+  const grants = useGrants();
   const qc = useQueryClient();
-  const mine = me.data ? permissionsOf(me.data.user.role) : [];
+  // A token is cut to what its owner holds somewhere (scoped grants included).
+  const mine = grants ? PERMISSIONS.filter((p) => allowsSomewhere(grants, p)) : [];
   const [chosen, setChosen] = useState<string[]>(DEFAULT_PERMISSIONS);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [value, setValue] = useState<string | null>(null);

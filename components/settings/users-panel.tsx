@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, ApiClientError } from "../lib/api";
-import { useMe, type PublicUser } from "../lib/queries";
+import { useCan, useMe, type PublicUser } from "../lib/queries";
 import { keys } from "../lib/query-keys";
 import { Button, Field } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
@@ -15,6 +15,7 @@ const ROLE_HELP: Record<string, string> = {
   admin: "everything, including hosts, deleting machines, users and the audit log",
   operator: "power actions, consoles and containers; no hosts, deletions or users",
   viewer: "sees everything, changes nothing, no consoles",
+  none: "nothing fleet-wide: only what role assignments give (Access below)",
 };
 /** The role choices, for a user's row and for the add-user form. */
 const roleOptions = Object.keys(ROLE_HELP).map((r) => (
@@ -27,7 +28,7 @@ export function UsersPanel() {
   const me = useMe();
   const qc = useQueryClient();
   const toast = useToast();
-  const isAdmin = me.data?.user.role === "admin";
+  const isAdmin = useCan("user.manage");
   const users = useQuery({ queryKey: keys.users(), queryFn: () => api<{ users: PublicUser[] }>("/api/users"), enabled: isAdmin });
   const refresh = () => qc.invalidateQueries({ queryKey: keys.users() });
   const add = useMutation({

@@ -5,16 +5,17 @@ import type { ReactNode } from "react";
 import { NAV } from "./nav";
 import { Logo } from "../ui/logo";
 import { UserMenu } from "./user-menu";
+import { CommandPalette } from "../palette/command-palette";
 import { useLiveEvents } from "../lib/live-events";
-import { useMe } from "../lib/queries";
-import { roleCan } from "@/server/protocol/roles";
+import { useGrants } from "../lib/queries";
+import { allowsSomewhere } from "@/server/protocol/access";
 
 export function AppShell({ username, children }: { username: string; children: ReactNode }) {
   const path = usePathname();
   const router = useRouter();
   const link = useLiveEvents();
-  const role = useMe().data?.user.role;
-  const nav = NAV.filter((item) => !("permission" in item) || (role !== undefined && roleCan(role, item.permission)));
+  const grants = useGrants();
+  const nav = NAV.filter((item) => !("permission" in item) || (grants !== null && allowsSomewhere(grants, item.permission)));
   return (
     <div className="flex min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
@@ -58,6 +59,7 @@ export function AppShell({ username, children }: { username: string; children: R
             />
             {link === "live" ? "Live" : link === "connecting" ? "Connecting…" : "Reconnecting…"}
           </span>
+          <CommandPalette />
           <UserMenu username={username} />
         </header>
         <main id="main" className="flex-1 p-6">

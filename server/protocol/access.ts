@@ -81,3 +81,13 @@ export const TagName = z
   .min(1, "must not be empty")
   .max(48, "at most 48 characters")
   .regex(/^[a-z0-9][a-z0-9._:-]*$/, "lowercase letters, digits, and . _ : - (starting with a letter or digit)");
+
+/**
+ * What a task is checked on: the VM or container it acts on, else its host (pools,
+ * networks, volumes, images are host configuration). A task of no host: fleet-wide only.
+ */
+export function taskResource(t: { targetType: string; targetId: string; hostId: string | null }): Resource | undefined {
+  if (t.hostId === null) return undefined;
+  if (t.targetType === "vm" || t.targetType === "container") return { type: t.targetType, id: t.targetId, hostId: t.hostId };
+  return { type: "host", id: t.hostId };
+}

@@ -31,6 +31,8 @@ const Placement = {
   /** The host is offline: this is the last known state, observed at `observedAt`. */
   stale: z.boolean(),
   observedAt: z.string(),
+  /** Its tags (issue 14): kept by the server, not the agent; scoped rights follow them. */
+  tags: z.array(z.string()),
 };
 
 export const MachineRow = DomainSummary.extend(Placement);
@@ -52,6 +54,7 @@ export const MachineListRow = MachineRow.pick({
   hostName: true,
   stale: true,
   observedAt: true,
+  tags: true,
 });
 export type MachineListRow = z.infer<typeof MachineListRow>;
 

@@ -25,6 +25,7 @@ import { watchConsoleRights } from "./consoles/rights-watch";
 import { ConsoleRelay } from "./console-relay/relay-process";
 import { ConsoleTickets } from "./consoles/tickets";
 import { MetricsService } from "./metrics/metrics-service";
+import { LeaseCache } from "./search/lease-cache";
 import { EventBus } from "./events/bus";
 import { AgentHub } from "./agents/hub";
 import { TaskService } from "./tasks/task-service";
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   if (config.oidc) await applyGroupMap(db, config.oidc.groupMap);
   const access = new AccessService(db);
   await access.start();
+  hub.useTags((type, hostId, id) => access.tagsOf({ type, hostId, id }));
   const baseUrl = config.publicUrl?.origin ?? localUrl;
   const svc: Services = {
     config,
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     consoleTickets: new ConsoleTickets(config.consoleTicketMs),
     metrics,
     jobs: new JobScheduler(() => svc, jobsClock(config.jobsClockFile ?? undefined), config.jobsTickMs),
+    leases: new LeaseCache(hub),
     baseUrl,
     startedAt: started,
   };

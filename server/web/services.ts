@@ -19,6 +19,7 @@ import type { MetricsService } from "./metrics/metrics-service";
 import type { AccessService } from "./auth/access";
 import type { OidcService } from "./auth/oidc";
 import type { JobScheduler } from "./jobs/scheduler";
+import type { LeaseCache } from "./search/lease-cache";
 
 export interface Services {
   config: Config;
@@ -43,6 +44,8 @@ export interface Services {
   metrics: MetricsService;
   /** Scheduled snapshots and backups (jobs/scheduler.ts). */
   jobs: JobScheduler;
+  /** Guest addresses from DHCP leases, for the command palette's search by IP. */
+  leases: LeaseCache;
   /** The origin agents and browsers use to reach this server (for enrollment commands). */
   baseUrl: string;
   startedAt: number;

@@ -60,6 +60,8 @@ export class PeerAgent {
 
   close(): Promise<void> {
     return new Promise((r) => {
+      // The server may have closed it already (the host was removed).
+      if (this.ws.readyState === this.ws.CLOSED) return r();
       this.ws.once("close", () => r());
       this.ws.close();
     });

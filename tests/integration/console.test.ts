@@ -140,6 +140,24 @@ labSuite("libvirt", "VNC console through Hangar", () => {
     expect((await ops.req("GET", `/api/machines/${hostId}/${uuid}`)).status).toBe(200);
   });
 
+  it("a console opened through a tag grant closes when the tag is taken off the VM", async () => {
+    const created = await admin.req("POST", "/api/users", { username: "tagops", password: "another long password", role: "none" });
+    expect(created.status).toBe(201);
+    const grant = { subject: { type: "user", id: created.json.user.id }, role: "operator", scope: { type: "tag", id: "hx-scoperest-console" } };
+    expect((await admin.req("POST", "/api/assignments", grant)).status).toBe(201);
+    const tagops = new Client(srv.url);
+    expect((await tagops.req("POST", "/api/auth/login", { username: "tagops", password: "another long password" })).status).toBe(200);
+    expect((await ticket(tagops, hostId, uuid)).status).toBe(403);
+    expect((await admin.req("PUT", `/api/machines/${hostId}/${uuid}/tags`, { tags: ["hx-scoperest-console"] })).status).toBe(200);
+    const c = await openConsole(srv.url, tagops.cookie, (await ticket(tagops, hostId, uuid)).json.protocols);
+    expect(c.status).toBe(101);
+    expect((await c.first!).toString("latin1")).toMatch(/^RFB/);
+    const closed = closeOf(c.ws!);
+    expect((await admin.req("PUT", `/api/machines/${hostId}/${uuid}/tags`, { tags: [] })).status).toBe(200);
+    expect(await closed).toEqual({ code: 4403, reason: "your permission to this console was withdrawn" });
+    expect((await ticket(tagops, hostId, uuid)).status).toBe(403);
+  });
+
   it("two viewers share a console and see each other; take over closes the other with a reason", async () => {
     const ev = await EventRecorder.open(srv.url, admin.cookie);
     const a = await openConsole(srv.url, admin.cookie, (await ticket(admin, hostId, uuid)).json.protocols);

@@ -193,6 +193,27 @@ describe("invitations, disabling and reset links", () => {
     expect((await vic.req("POST", `/api/users/${vicId}/reset-link`, {})).status).toBe(401);
   });
 
+  it("an invitation may name a group: the invitee joins it and holds only what it gives", async () => {
+    const g = await admin.req("POST", "/api/groups", { name: "night shift" });
+    expect(g.status).toBe(201);
+    const grant = { subject: { type: "group", id: g.json.group.id }, role: "viewer", scope: { type: "tag", id: "night" } };
+    expect((await admin.req("POST", "/api/assignments", grant)).status).toBe(201);
+    const unknown = await admin.req("POST", "/api/invitations", { role: "none", groupId: "no-such-group" });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.fields).toEqual({ groupId: "unknown group" });
+    const r = await admin.req("POST", "/api/invitations", { role: "none", groupId: g.json.group.id });
+    expect(r.status).toBe(201);
+    tokens.push(r.json.token);
+    expect(r.json.invitation).toMatchObject({ role: "none", groupId: g.json.group.id });
+    const nina = new Client(srv.url);
+    expect((await accept(nina, r.json.token, "nina")).status).toBe(201);
+    const me = (await nina.req("GET", "/api/auth/me")).json;
+    expect(me.user.role).toBe("none");
+    expect(me.grants).toMatchObject({ global: [], tags: { night: expect.arrayContaining(["vm.read", "host.read"]) } });
+    const groups = (await admin.req("GET", "/api/groups")).json.groups as { name: string; members: { username: string }[] }[];
+    expect(groups.find((x) => x.name === "night shift")!.members.map((m) => m.username)).toEqual(["nina"]);
+  });
+
   it("audits every step, and no secret reaches the audit log", async () => {
     const events = (await admin.req("GET", "/api/audit?limit=500")).json.events as { action: string; outcome: string }[];
     const actions = new Set(events.map((e) => `${e.action}:${e.outcome}`));

@@ -35,6 +35,8 @@ const ROW_KEYS = [
   "hostName",
   "stale",
   "observedAt",
+  // Hangar's own, not libvirt's (scoped access).
+  "tags",
 ].sort();
 
 function virtType(): string {
@@ -126,7 +128,7 @@ labSuite("libvirt", "machine row and detail tell libvirt's truth", () => {
     const strip = (m: Record<string, unknown> | null) => {
       if (!m) return m;
       const rest = { ...m };
-      for (const k of ["hostId", "hostName", "stale", "observedAt"]) delete rest[k];
+      for (const k of ["hostId", "hostName", "stale", "observedAt", "tags"]) delete rest[k];
       return rest;
     };
     let last: { row: any; detail: any; truth: ReturnType<typeof libvirtTruth> } | null = null;

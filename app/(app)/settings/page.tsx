@@ -5,6 +5,9 @@ import { InvitationsPanel } from "@/components/settings/invitations-panel";
 import { ApiTokensPanel } from "@/components/settings/api-tokens-panel";
 import { TotpPanel } from "@/components/settings/totp-panel";
 import { TotpPolicyPanel } from "@/components/settings/totp-policy-panel";
+import { GroupsPanel } from "@/components/settings/groups-panel";
+import { RolesPanel } from "@/components/settings/roles-panel";
+import { AccessPanel } from "@/components/settings/access-panel";
 
 export default function SettingsPage() {
   return (
@@ -14,6 +17,9 @@ export default function SettingsPage() {
         <TotpPanel />
         <ApiTokensPanel />
         <UsersPanel />
+        <GroupsPanel />
+        <RolesPanel />
+        <AccessPanel />
         <InvitationsPanel />
         <TotpPolicyPanel />
       </div>

@@ -1,4 +1,4 @@
 import { route, json } from "@/server/web/http/route";
 import { dashboard } from "@/server/web/services/metrics";
 
-export const GET = route({ permission: "host.read" }, async ({ svc }) => json(await dashboard(svc)));
+export const GET = route({ permission: "host.read", scope: "filtered" }, async ({ svc, user }) => json(await dashboard(svc, user)));

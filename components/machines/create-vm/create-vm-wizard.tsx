@@ -7,7 +7,8 @@ import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import type { VmCreateOptions } from "@/server/protocol/vm-spec";
 import { ApiClientError } from "../../lib/api";
-import { useCan, useMe } from "../../lib/queries";
+import { useGrants, useMe } from "../../lib/queries";
+import { allows } from "@/server/protocol/access";
 import { useHosts, useMachines, useTasks } from "../../lib/resources";
 import { Button, EmptyState } from "../../ui/form";
 import { Breadcrumb } from "../../ui/tabs";
@@ -18,11 +19,14 @@ import { useCreateOptions, useCreateVm } from "./use-create-vm";
 
 export function CreateVmWizard({ initialHost }: { initialHost?: string | undefined }) {
   const hosts = useHosts();
-  const online = (hosts.data?.hosts ?? []).filter((h) => h.status === "online");
+  // Only hosts the caller may create VMs on (vm.create fleet-wide or on that host).
+  const grants = useGrants();
+  const mayOn = (id: string) => grants !== null && allows(grants, "vm.create", { type: "host", id });
+  const online = (hosts.data?.hosts ?? []).filter((h) => h.status === "online" && mayOn(h.id));
   const [hostId, setHostId] = useState(initialHost ?? "");
   const chosen = online.some((h) => h.id === hostId) ? hostId : (online[0]?.id ?? "");
   const me = useMe();
-  const canCreate = useCan("vm.create");
+  const canCreate = (hosts.data?.hosts ?? []).some((h) => mayOn(h.id)) || (grants !== null && allows(grants, "vm.create"));
   const options = useCreateOptions(canCreate && chosen ? chosen : null);
 
   if (hosts.isPending || me.isPending) return <p className="text-sm text-slate-500">Loading hosts…</p>;

@@ -1,10 +1,11 @@
 "use client";
-// "New VM" on the machines list: only for roles that may create VMs.
+// "New VM" on the machines list: only for those who may create VMs fleet-wide or on a host.
 import Link from "next/link";
-import { useCan } from "../../lib/queries";
+import { useGrants } from "../../lib/queries";
 
 export function NewVmButton() {
-  if (!useCan("vm.create")) return null;
+  const g = useGrants();
+  if (!g || !(g.global.has("vm.create") || [...g.hosts.values()].some((s) => s.has("vm.create")))) return null;
   return (
     <Link href="/machines/new" className="rounded bg-sky-600 px-3 py-2 text-sm font-medium text-white hover:bg-sky-700">
       New VM

@@ -73,12 +73,5 @@ export function useMachineTask(hostId: string, uuid: string) {
   });
 }
 
-/** The message of a failed call, with the field it names when there is one. */
-export function errorText(err: unknown): string | null {
-  if (!err) return null;
-  if (err instanceof ApiClientError) {
-    const f = Object.entries(err.fields).filter(([k]) => k !== "task");
-    return f.length ? f.map(([k, v]) => `${k}: ${v}`).join("; ") : err.message;
-  }
-  return (err as Error).message;
-}
+// The message of a failed call lives with the API client now (the palette shows it too).
+export { errorText } from "../../lib/api";

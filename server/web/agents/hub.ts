@@ -29,12 +29,16 @@ interface HostInventory {
 
 const HEARTBEAT_MS = 4000;
 
+/** The tags of a VM or container (the access service's tag index; the agent knows none). */
+export type TagLookup = (type: "vm" | "container", hostId: string, id: string) => readonly string[];
+
 export class AgentHub {
   private readonly conns = new Map<string, AgentConnection>();
   private readonly inventories = new Map<string, HostInventory>();
   private readonly names = new Map<string, string>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly events = new HubEmitter();
+  private tagsOf: TagLookup = () => [];
 
   constructor(
     private readonly db: Db,
@@ -56,6 +60,19 @@ export class AgentHub {
       }
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
+  }
+
+  /** Where rows get their tags from (set once at start-up, after the access service loaded). */
+  useTags(lookup: TagLookup): void {
+    this.tagsOf = lookup;
+  }
+
+  /** Re-sends a row whose tags changed (the agent did not change it, Hangar did). */
+  republish(type: "vm" | "container", hostId: string, id: string): void {
+    if (type === "vm") {
+      const m = this.machine(hostId, id);
+      if (m) this.bus.publish({ type: "machine.upsert", machine: m });
+    } else this.publishContainer(hostId, id);
   }
 
   /** Subscribes to what the hub learns from agents; returns the unsubscribe. */
@@ -136,23 +153,26 @@ export class AgentHub {
   }
 
   /** Every item of every host, as last reported; rows of offline hosts are stale. */
-  private rows<T extends object>(items: (inv: HostInventory) => Iterable<T>) {
-    const rows: (T & ReturnType<AgentHub["rowMeta"]>)[] = [];
+  private rows<T extends object>(items: (inv: HostInventory) => Iterable<T>, tags: (hostId: string, x: T) => readonly string[]) {
+    const rows: (T & ReturnType<AgentHub["rowMeta"]> & { tags: string[] })[] = [];
     for (const [hostId, inv] of this.inventories) {
       const meta = this.rowMeta(hostId, inv);
-      for (const x of items(inv)) rows.push({ ...x, ...meta });
+      for (const x of items(inv)) rows.push({ ...x, ...meta, tags: [...tags(hostId, x)] });
     }
     return rows;
   }
 
   machines(): MachineRow[] {
-    return this.rows((inv) => inv.domains.values());
+    return this.rows(
+      (inv) => inv.domains.values(),
+      (hostId, d) => this.tagsOf("vm", hostId, d.uuid),
+    );
   }
 
   machine(hostId: string, uuid: string): MachineRow | null {
     const inv = this.inventories.get(hostId);
     const d = inv?.domains.get(uuid);
-    return inv && d ? { ...d, ...this.rowMeta(hostId, inv) } : null;
+    return inv && d ? { ...d, ...this.rowMeta(hostId, inv), tags: [...this.tagsOf("vm", hostId, uuid)] } : null;
   }
 
   engine(hostId: string): EngineInfo | null {
@@ -164,13 +184,16 @@ export class AgentHub {
   }
 
   containers(): ContainerRow[] {
-    return this.rows((inv) => inv.containers.values());
+    return this.rows(
+      (inv) => inv.containers.values(),
+      (hostId, c) => this.tagsOf("container", hostId, c.id),
+    );
   }
 
   container(hostId: string, id: string): ContainerRow | null {
     const inv = this.inventories.get(hostId);
     const c = inv?.containers.get(id) ?? [...(inv?.containers.values() ?? [])].find((x) => x.id.startsWith(id) || x.name === id);
-    return inv && c ? { ...c, ...this.rowMeta(hostId, inv) } : null;
+    return inv && c ? { ...c, ...this.rowMeta(hostId, inv), tags: [...this.tagsOf("container", hostId, c.id)] } : null;
   }
 
   close(): void {

@@ -24,6 +24,7 @@ const row = (name: string): MachineRow =>
     hostName: "host-1",
     stale: false,
     observedAt: new Date(0).toISOString(),
+    tags: name === "vm-2" ? ["web"] : [],
   });
 
 describe("machine list query", () => {
@@ -55,8 +56,14 @@ describe("machine list query", () => {
       hostName: "host-1",
       stale: false,
       observedAt: r.observedAt,
+      tags: [],
     });
     expect(JSON.stringify(p).length).toBeLessThan(JSON.stringify(r).length / 2);
+  });
+
+  it("filters by tag", () => {
+    expect(queryMachines(rows, MachineQuery.parse({ tag: "web" })).rows.map((r) => r.name)).toEqual(["vm-2"]);
+    expect(MachineQuery.safeParse({ tag: "Not A Tag" }).success).toBe(false);
   });
 
   it("still searches by MAC (the server keeps the full rows) in the table view", () => {

@@ -2,11 +2,14 @@
 // rows sends only what is on screen. Names sort naturally (vm-2 before vm-10).
 import { z } from "zod";
 import { DomainState, MachineListRow, type MachineRow } from "../../protocol";
+import { TagName } from "../../protocol/access";
 
 export const MachineQuery = z.strictObject({
   q: z.string().max(200).optional(),
   state: z.union([DomainState, z.literal("stopped")]).optional(),
   host: z.string().max(64).optional(),
+  /** Only machines carrying this tag. */
+  tag: TagName.optional(),
   sort: z.enum(["name", "state", "host", "vcpus", "memory"]).default("name"),
   dir: z.enum(["asc", "desc"]).default("asc"),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -31,6 +34,7 @@ export function queryMachines(rows: MachineRow[], q: MachineQuery): { rows: Mach
   const needle = q.q?.trim().toLowerCase();
   let out = rows.filter((r) => {
     if (q.host && r.hostId !== q.host) return false;
+    if (q.tag && !r.tags.includes(q.tag)) return false;
     if (q.state === "stopped" ? !["shutoff", "shutdown", "crashed"].includes(r.state) : q.state && r.state !== q.state) return false;
     if (
       needle &&

@@ -4,11 +4,18 @@
 import type { Host } from "../db/client";
 import type { Services } from "../services";
 import { hostRow } from "../agents/hosts";
-import type { BusyRow as Busy, FleetSummary } from "../../protocol";
+import type { BusyRow as Busy, FleetSummary, MachineRow } from "../../protocol";
+import type { SeriesRef } from "../../protocol/metrics";
+
+/** Only what one caller may see (issue 14): the machines they read, the series they may rank. */
+export interface SummaryView {
+  machines: MachineRow[];
+  series: (ref: SeriesRef) => boolean;
+}
 
 const STALE_MS = 30_000;
 
-export function fleetSummary(svc: Pick<Services, "hub" | "metrics">, hosts: Host[], now = Date.now()): FleetSummary {
+export function fleetSummary(svc: Pick<Services, "hub" | "metrics">, hosts: Host[], now = Date.now(), view?: SummaryView): FleetSummary {
   const rows = hosts.map((h) => hostRow(h, svc.hub));
   const names = new Map(rows.map((r) => [r.id, r.name]));
   const out: FleetSummary = {
@@ -27,7 +34,7 @@ export function fleetSummary(svc: Pick<Services, "hub" | "metrics">, hosts: Host
       out.memory.hostBytes += r.facts.memoryBytes;
     }
   }
-  for (const m of svc.hub.machines()) {
+  for (const m of view?.machines ?? svc.hub.machines()) {
     if (m.state === "running" || m.state === "paused" || m.state === "blocked") {
       out.machines.running++;
       out.cpu.allocatedVcpus += m.vcpus;
@@ -39,7 +46,7 @@ export function fleetSummary(svc: Pick<Services, "hub" | "metrics">, hosts: Host
     const cpu = s.v[0];
     if (cpu === null || cpu === undefined || now - s.t > STALE_MS) continue;
     const hostName = names.get(s.hostId);
-    if (!hostName) continue;
+    if (!hostName || (view && !view.series(s))) continue;
     if (s.kind === "host") out.busiestHosts.push({ series, name: hostName, hostName, cpu, t: s.t });
     else if (s.kind === "vm")
       out.busiestMachines.push({ series, name: svc.hub.domain(s.hostId, s.target.slice(3))?.name ?? s.target.slice(3), hostName, cpu, t: s.t });

@@ -14,6 +14,8 @@ import { hashToken, randomToken } from "../auth/tokens";
 import { ROLES } from "../auth/permissions";
 import type { Caller } from "./caller";
 import type { Client } from "./sessions";
+import { assertCanGrant, reloadAccess } from "./access-rules";
+import { scopeOf } from "./groups";
 
 export type LinkKind = "invite" | "reset";
 const DAY = 86_400;
@@ -29,7 +31,12 @@ const ExpiresIn = (def: number) =>
     .max(30 * DAY, "at most 30 days")
     .default(def);
 
-export const NewInvitationBody = z.strictObject({ role: z.enum(ROLES), expiresInSeconds: ExpiresIn(3 * DAY) });
+// The role may be "none" when a group gives the rights (issue 14): the invitee joins it.
+export const NewInvitationBody = z.strictObject({
+  role: z.enum([...ROLES, "none"]),
+  groupId: z.string().min(1).max(64).optional(),
+  expiresInSeconds: ExpiresIn(3 * DAY),
+});
 export const NewResetLinkBody = z.strictObject({ expiresInSeconds: ExpiresIn(DAY) });
 export const AcceptInvitationBody = z.strictObject({ token: LinkToken, username: UsernameSchema, password: NewPasswordSchema });
 export const CompleteResetBody = z.strictObject({ token: LinkToken, password: NewPasswordSchema });
@@ -38,10 +45,21 @@ type LinkRow = NonNullable<Awaited<ReturnType<Db["accountLink"]["findUnique"]>>>
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 function publicInvitation(l: LinkRow) {
-  return { id: l.id, role: l.role ?? "viewer", createdBy: l.createdBy, createdAt: l.createdAt.toISOString(), expiresAt: l.expiresAt.toISOString() };
+  return {
+    id: l.id,
+    role: l.role ?? "viewer",
+    groupId: l.groupId,
+    createdBy: l.createdBy,
+    createdAt: l.createdAt.toISOString(),
+    expiresAt: l.expiresAt.toISOString(),
+  };
 }
 
-async function issue(svc: Services, kind: LinkKind, data: { role?: string; userId?: string; createdBy: string; expiresInSeconds: number }) {
+async function issue(
+  svc: Services,
+  kind: LinkKind,
+  data: { role?: string; userId?: string; groupId?: string; createdBy: string; expiresInSeconds: number },
+) {
   const token = randomToken();
   const row = await svc.db.accountLink.create({
     data: {
@@ -49,6 +67,7 @@ async function issue(svc: Services, kind: LinkKind, data: { role?: string; userI
       tokenHash: hashToken(token),
       role: data.role ?? null,
       userId: data.userId ?? null,
+      groupId: data.groupId ?? null,
       createdBy: data.createdBy,
       expiresAt: new Date(Date.now() + data.expiresInSeconds * 1000),
     },
@@ -58,8 +77,14 @@ async function issue(svc: Services, kind: LinkKind, data: { role?: string; userI
 }
 
 export async function createInvitation(svc: Services, { user: actor, ip }: Caller, body: z.output<typeof NewInvitationBody>) {
+  // The link hands out the role and the group's rights: the actor must hold them all.
+  assertCanGrant(svc, actor, body.role, { type: "global" });
+  const group = body.groupId ? await svc.db.group.findUnique({ where: { id: body.groupId }, include: { assignments: true } }) : null;
+  if (body.groupId && !group) throw new ApiError("not_found", `No group ${body.groupId}`, { groupId: "unknown group" });
+  for (const a of group?.assignments ?? []) assertCanGrant(svc, actor, a.role, scopeOf(a));
   const { row, token, path, url } = await issue(svc, "invite", {
     role: body.role,
+    groupId: group?.id,
     createdBy: actor.username,
     expiresInSeconds: body.expiresInSeconds,
   });
@@ -67,7 +92,7 @@ export async function createInvitation(svc: Services, { user: actor, ip }: Calle
     actor: actor.username,
     userId: actor.id,
     action: "invitation.create",
-    target: `invitation ${row.id} (${body.role})`,
+    target: `invitation ${row.id} (${body.role}${group ? `, group ${group.name}` : ""})`,
     outcome: "success",
     ip,
     details: { expiresAt: row.expiresAt.toISOString() },
@@ -153,9 +178,13 @@ export async function acceptInvitation(svc: Services, body: z.output<typeof Acce
       if (await tx.user.findUnique({ where: { username: body.username } }))
         throw new ApiError("conflict", `A user named ${body.username} already exists: pick another name`, taken);
       const user = await tx.user.create({ data: { username: body.username, passwordHash, role: link.role ?? "viewer" } });
+      // The group may have been deleted since the link was made: then there is nothing to join.
+      if (link.groupId && (await tx.group.findUnique({ where: { id: link.groupId } })))
+        await tx.groupMember.create({ data: { groupId: link.groupId, userId: user.id } });
       return { user, link };
     })
     .catch((err: unknown) => refused(svc, "invitation.accept", body.username, client.ip, err));
+  if (link.groupId) await reloadAccess(svc);
   await audit(svc.db, {
     actor: user.username,
     userId: user.id,

@@ -6,6 +6,8 @@ import { audit } from "../audit";
 import { ApiError } from "../http/errors";
 import { authorize } from "../auth/permissions";
 import type { Caller, SessionCaller } from "./caller";
+import type { User } from "../db/client";
+import { visibleContainers } from "./visibility";
 
 type Ref = { hostId: string; id: string };
 
@@ -16,9 +18,9 @@ function knownContainer(svc: Services, ref: Ref) {
   return c;
 }
 
-/** Every container of every host, as last reported (rows of offline hosts are stale). */
-export function listContainers(svc: Services) {
-  const rows = svc.hub.containers();
+/** Every container the caller may read, as last reported (rows of offline hosts are stale). */
+export function listContainers(svc: Services, user: User) {
+  const rows = visibleContainers(svc, user);
   return { rows, total: rows.length };
 }
 

@@ -7,7 +7,10 @@ import { audit } from "../audit";
 import { ApiError } from "../http/errors";
 import { createHost, enroll, hostRow, renewEnrollment } from "../agents/hosts";
 import { enrollCommand } from "../agents/enroll-command";
+import { reloadAccess } from "./access-rules";
 import type { Caller } from "./caller";
+import type { User } from "../db/client";
+import { visibleContainers, visibleHostIds, visibleMachines } from "./visibility";
 
 async function knownHost(svc: Services, hostId: string): Promise<Host> {
   const h = await svc.db.host.findUnique({ where: { id: hostId } });
@@ -15,9 +18,25 @@ async function knownHost(svc: Services, hostId: string): Promise<Host> {
   return h;
 }
 
-export async function listHosts(svc: Services): Promise<HostRow[]> {
+/**
+ * The hosts the caller may see (host.read on it, or a VM or container on it they may read;
+ * see visibleHostIds). Without host.read fleet-wide, a host's counts are of what they see.
+ */
+export async function listHosts(svc: Services, user: User): Promise<HostRow[]> {
   const hosts = await svc.db.host.findMany({ orderBy: { name: "asc" } });
-  return hosts.map((h) => hostRow(h, svc.hub));
+  if (svc.access.can(user, "host.read") && svc.access.can(user, "vm.read") && svc.access.can(user, "container.read"))
+    return hosts.map((h) => hostRow(h, svc.hub));
+  const shown = visibleHostIds(
+    svc,
+    user,
+    hosts.map((h) => h.id),
+  );
+  const count = (rows: { hostId: string }[], id: string) => rows.reduce((n, r) => n + (r.hostId === id ? 1 : 0), 0);
+  const machines = visibleMachines(svc, user);
+  const containers = visibleContainers(svc, user);
+  return hosts
+    .filter((h) => shown.has(h.id))
+    .map((h) => ({ ...hostRow(h, svc.hub), machineCount: count(machines, h.id), containerCount: count(containers, h.id) }));
 }
 
 export async function getHost(svc: Services, hostId: string): Promise<HostRow> {
@@ -43,6 +62,12 @@ export async function addHost(svc: Services, caller: Caller, name: string, origi
 export async function removeHost(svc: Services, caller: Caller, hostId: string): Promise<void> {
   const h = await knownHost(svc, hostId);
   await svc.db.host.delete({ where: { id: h.id } });
+  // Its tags and the grants on it go too: a host enrolled later gets a new id, never these.
+  await svc.db.$transaction([
+    svc.db.resourceTag.deleteMany({ where: { hostId: h.id } }),
+    svc.db.roleAssignment.deleteMany({ where: { scopeType: "host", scopeId: h.id } }),
+  ]);
+  await reloadAccess(svc);
   svc.hub.forget(h.id);
   svc.metrics.hostRemoved(h.id);
   await svc.metrics.forgetHost(h.id);

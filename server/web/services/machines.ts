@@ -9,11 +9,14 @@ import { authorize } from "../auth/permissions";
 import { isAgentCallError } from "../agents/agent-connection";
 import { queryMachines, type MachineQuery } from "../agents/machine-query";
 import type { Caller, SessionCaller } from "./caller";
+import type { User } from "../db/client";
+import { visibleMachines } from "./visibility";
 
 type Ref = { hostId: string; uuid: string };
 
-export function listMachines(svc: Services, query: MachineQuery) {
-  return queryMachines(svc.hub.machines(), query);
+/** The machines the caller may read (vm.read on each), filtered, sorted and paged. */
+export function listMachines(svc: Services, user: User, query: MachineQuery) {
+  return queryMachines(visibleMachines(svc, user), query);
 }
 
 /** The machine as last reported, and its XML when its host is online (null if the agent cannot say). */

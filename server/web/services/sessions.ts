@@ -7,6 +7,7 @@ import { audit } from "../audit";
 import { ApiError } from "../http/errors";
 import { createFirstAdmin, login, publicUser, type LoginBody, type SetupBody } from "../auth/accounts";
 import type { Caller, SessionCaller } from "./caller";
+import { grantsJson } from "../../protocol/access";
 
 /** Where a request comes from, kept on its session for the sessions list. */
 export interface Client {
@@ -55,8 +56,13 @@ export async function signOut(svc: Services, caller: SessionCaller): Promise<voi
   await audit(svc.db, { actor: caller.user.username, userId: caller.user.id, action: "auth.logout", outcome: "success", ip: caller.ip });
 }
 
-export function currentSession(user: User, session: Session) {
-  return { user: publicUser(user), session: { id: session.id, expiresAt: session.expiresAt.toISOString() } };
+/** Who is signed in, and everything they may do where (the browser hides what would be refused). */
+export function currentSession(svc: Services, user: User, session: Session) {
+  return {
+    user: publicUser(user),
+    session: { id: session.id, expiresAt: session.expiresAt.toISOString() },
+    grants: grantsJson(svc.access.grants(user)),
+  };
 }
 
 /** The caller's own live sessions, the one this request came in marked current. */

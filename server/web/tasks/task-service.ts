@@ -119,9 +119,20 @@ export class TaskService {
     await this.settleUnknown({ hostId, status: { in: ACTIVE } }, "The agent disconnected before the result arrived");
   }
 
-  async list(limit: number): Promise<TaskRow[]> {
-    const rows = await this.db.task.findMany({ orderBy: { createdAt: "desc" }, take: limit, include: withUser });
-    return rows.map(taskRow);
+  /**
+   * The newest `limit` tasks, or with `keep` the newest `limit` of those it keeps (a caller
+   * scoped to a few VMs: read in pages until enough are kept or none are left).
+   */
+  async list(limit: number, keep?: (t: Task) => boolean): Promise<TaskRow[]> {
+    if (!keep) return (await this.db.task.findMany({ orderBy: { createdAt: "desc" }, take: limit, include: withUser })).map(taskRow);
+    const out: TaskRow[] = [];
+    const PAGE = 1000;
+    for (let skip = 0; out.length < limit; skip += PAGE) {
+      const rows = await this.db.task.findMany({ orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip, take: PAGE, include: withUser });
+      for (const r of rows) if (out.length < limit && keep(r)) out.push(taskRow(r));
+      if (rows.length < PAGE) break;
+    }
+    return out;
   }
 
   /** How far a running task is (bytes of an upload): a live event only, nothing stored. */

@@ -1,6 +1,6 @@
 import { route, json } from "@/server/web/http/route";
 import { currentSession } from "@/server/web/services/sessions";
 
-export const GET = route({ permission: "session.manage", session: "required", enrolment: true }, async ({ user, session }) =>
-  json(currentSession(user, session)),
+export const GET = route({ permission: "session.manage", session: "required", enrolment: true }, async ({ svc, user, session }) =>
+  json(currentSession(svc, user, session)),
 );

@@ -14,4 +14,8 @@ const Query = z.strictObject({
 });
 
 // History of one series on a regular grid (null = nothing observed: the host was offline).
-export const GET = route({ permission: "host.read", query: Query }, async ({ svc, query }) => json(await seriesHistory(svc, query)));
+// Reading it needs host.read on the host, vm.read on the VM or container.read on the
+// container (checked by the service); host.read on any scope reaches the route.
+export const GET = route({ permission: "host.read", scope: "filtered", query: Query }, async ({ svc, user, query }) =>
+  json(await seriesHistory(svc, user, query)),
+);
