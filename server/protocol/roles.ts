@@ -84,15 +84,12 @@ export const PERMISSIONS: readonly Permission[] = [
   "network.manage",
   "task.read",
   "audit.read",
-<<<<<<< HEAD
-  "backup.read",
-  "backup.run",
-  "backup.manage",
-=======
   // Listed like every other: grants and permissionsOf keep only what is listed here, so
   // without it no one held audit.manage (the retention setting answered 403 to admins).
   "audit.manage",
->>>>>>> main
+  "backup.read",
+  "backup.run",
+  "backup.manage",
   "user.manage",
 ];
 
