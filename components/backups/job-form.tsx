@@ -60,15 +60,20 @@ export function JobForm({ onDone }: { onDone: () => void }) {
     >
       <Field label="Name" name="job-name" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} required />
       <label className="flex flex-col gap-1 text-sm font-medium">
-        Kind
-        <select className={select} value={kind} onChange={(e) => setKind(e.target.value as "backup" | "snapshot")}>
+        <span id="job-kind-label">Kind</span>
+        <select aria-labelledby="job-kind-label" className={select} value={kind} onChange={(e) => setKind(e.target.value as "backup" | "snapshot")}>
           <option value="backup">Full backup (disks + XML to a directory)</option>
           <option value="snapshot">Snapshot (libvirt)</option>
         </select>
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium">
-        Target
-        <select className={select} value={targetType} onChange={(e) => setTargetType(e.target.value as BackupTarget["type"])}>
+        <span id="job-target-label">Target</span>
+        <select
+          aria-labelledby="job-target-label"
+          className={select}
+          value={targetType}
+          onChange={(e) => setTargetType(e.target.value as BackupTarget["type"])}
+        >
           <option value="vm">One machine</option>
           <option value="host">Every machine of a host</option>
           <option value="tag">Every machine with a tag</option>
@@ -76,8 +81,8 @@ export function JobForm({ onDone }: { onDone: () => void }) {
       </label>
       {targetType === "vm" && (
         <label className="flex flex-col gap-1 text-sm font-medium">
-          Machine
-          <select className={select} value={vm} onChange={(e) => setVm(e.target.value)}>
+          <span id="job-machine-label">Machine</span>
+          <select aria-labelledby="job-machine-label" className={select} value={vm} onChange={(e) => setVm(e.target.value)}>
             <option value="">Choose…</option>
             {rows.map((r) => (
               <option key={`${r.hostId}/${r.uuid}`} value={`${r.hostId}/${r.uuid}`}>
@@ -89,8 +94,8 @@ export function JobForm({ onDone }: { onDone: () => void }) {
       )}
       {targetType === "host" && (
         <label className="flex flex-col gap-1 text-sm font-medium">
-          Host
-          <select className={select} value={vm} onChange={(e) => setVm(e.target.value)}>
+          <span id="job-host-label">Host</span>
+          <select aria-labelledby="job-host-label" className={select} value={vm} onChange={(e) => setVm(e.target.value)}>
             {hosts.map((h) => (
               <option key={h} value={h}>
                 {rows.find((r) => r.hostId === h)?.hostName ?? h}
