@@ -11,6 +11,8 @@ const EnvSchema = z.object({
   // Public origin (e.g. https://hangar.example.com). When unset, the Host header of each
   // request defines the origin that browsers must send.
   HANGAR_PUBLIC_URL: z.string().url().optional(),
+  // With several servers on one PostgreSQL: where the others reach this one (decision 0005).
+  HANGAR_INTERNAL_URL: z.string().url().optional(),
   HANGAR_SESSION_IDLE_SECONDS: num(30 * 60),
   HANGAR_SESSION_MAX_SECONDS: num(12 * 60 * 60),
   HANGAR_LOGIN_MAX_FAILURES: num(5),
@@ -66,6 +68,7 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: URL | null;
+  internalUrl: string | null;
   databaseUrl: string;
   secureCookies: boolean;
   sessionIdleMs: number;
@@ -102,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HANGAR_HOST,
     publicUrl,
+    internalUrl: e.HANGAR_INTERNAL_URL ?? null,
     databaseUrl: databaseUrl(env),
     secureCookies: publicUrl?.protocol === "https:",
     sessionIdleMs: e.HANGAR_SESSION_IDLE_SECONDS * 1000,

@@ -1,6 +1,7 @@
 // Hangar's server process: one port for Next (pages and API routes) and the three
 // websocket paths. Start: `node dist/server.js` (or `tsx server/web/main.ts --dev`).
 import http from "node:http";
+import os from "node:os";
 import next from "next";
 import { loadConfig } from "./config";
 import { createDb } from "./db/client";
@@ -27,6 +28,11 @@ import { ConsoleTickets } from "./consoles/tickets";
 import { MetricsService } from "./metrics/metrics-service";
 import { LeaseCache } from "./search/lease-cache";
 import { EventBus } from "./events/bus";
+import { ClusterBus } from "./cluster/cluster-bus";
+import { EventRelay } from "./cluster/event-relay";
+import { ServerRegistry } from "./cluster/server-registry";
+import { isPostgresUrl } from "./db/url";
+import { answerHealth, HEALTH_PATHS } from "./http/health";
 import { AgentHub } from "./agents/hub";
 import { TaskService } from "./tasks/task-service";
 import { startLocalAgent, type LocalAgent } from "./agents/local-agent";
@@ -50,16 +56,27 @@ async function main(): Promise<void> {
   if (m.applied.length) console.log(`[hangar] applied migrations: ${m.applied.join(", ")}`);
   const db = createDb(config.databaseUrl);
   const sessions = new SessionService(db, { idleMs: config.sessionIdleMs, maxMs: config.sessionMaxMs });
-  const bus = new EventBus();
+  // On PostgreSQL other servers may share the database: events cross through it (decision 0005).
+  const bus = isPostgresUrl(config.databaseUrl) ? new ClusterBus() : new EventBus();
+  const events = bus instanceof ClusterBus ? await EventRelay.start(config.databaseUrl, bus, db) : null;
   const hub = new AgentHub(db, bus);
   const metrics = new MetricsService(db, hub, bus);
   await metrics.start();
-  const tasks = new TaskService(db, bus, hub, config.actionTimeoutMs);
+  const peers = events ? new ServerRegistry(db, events.serverId, config.internalUrl ?? `http://${os.hostname()}:${config.port}`) : null;
+  await peers?.start();
+  const tasks = new TaskService(db, bus, hub, config.actionTimeoutMs, peers);
+  peers?.onDead((ids, hostIds) => {
+    void tasks.serversDead(ids).catch((err: unknown) => console.error("[tasks] settling a dead server's tasks failed:", err));
+    // Browsers refetch those hosts: their agents are gone until they reconnect somewhere.
+    for (const hostId of hostIds) bus.publish({ type: "host.changed", hostId });
+  });
   const settled = await tasks.start();
   if (settled) console.log(`[hangar] ${settled} task(s) left running by the last run are unknown until their agents report`);
   // Everything that follows what agents report is wired here, once.
   hub.on("metrics", (hostId, coarse, samples) => metrics.ingest(hostId, coarse, samples));
   hub.on("online", (hostId) => metrics.hostOnline(hostId));
+  hub.on("online", (hostId) => void peers?.hold(hostId).catch((err: unknown) => console.error("[cluster] presence write failed:", err)));
+  hub.on("offline", (hostId) => void peers?.release(hostId).catch((err: unknown) => console.error("[cluster] presence removal failed:", err)));
   hub.on("offline", (hostId) => void tasks.hostOffline(hostId));
   hub.on("domains", (hostId, domains) => void tasks.reconcile(hostId, { domains }));
   hub.on("containers", (hostId, containers) => void tasks.reconcile(hostId, { containers }));
@@ -78,8 +95,8 @@ async function main(): Promise<void> {
     db,
     sessions,
     setup: new SetupTokens(config.setupTokenMs),
-    loginByAccount: new FailureLimiter(config.loginMaxFailures, config.loginWindowMs),
-    loginByAddress: new FailureLimiter(config.loginMaxFailures * 4, config.loginWindowMs),
+    loginByAccount: new FailureLimiter(db, "login-account", config.loginMaxFailures, config.loginWindowMs),
+    loginByAddress: new FailureLimiter(db, "login-address", config.loginMaxFailures * 4, config.loginWindowMs),
     apiTokens: new ApiTokenService(db, access),
     access,
     oidc: config.oidc ? new OidcService(config.oidc, baseUrl) : null,
@@ -89,7 +106,7 @@ async function main(): Promise<void> {
     hub,
     tasks,
     consoles: new ConsoleBroker(hub, bus, relay),
-    consoleTickets: new ConsoleTickets(config.consoleTicketMs),
+    consoleTickets: new ConsoleTickets(db, config.consoleTicketMs),
     metrics,
     jobs: new JobScheduler(() => svc, jobsClock(config.jobsClockFile ?? undefined), config.jobsTickMs),
     leases: new LeaseCache(hub),
@@ -111,6 +128,7 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  const health = { db, migrations: m.total, consoleRelay: () => relay.available, events: events ? () => events.listening : null };
   const server = http.createServer((req, res) => {
     // The client address comes from the socket (or a trusted proxy), never from a header
     // the client chose.
@@ -123,6 +141,7 @@ async function main(): Promise<void> {
     // Where a signed-out visitor was going, for the sign-in page's ?next=.
     req.headers[REQUEST_PATH_HEADER] = req.url ?? "/";
     setSecurityHeaders(req, res, dev, config.secureCookies);
+    if (HEALTH_PATHS.has((req.url ?? "").split("?")[0]!)) return void answerHealth(req, res, health);
     void handle(req, res);
   });
   const upgrades = createUpgradeHandler(
@@ -158,7 +177,12 @@ async function main(): Promise<void> {
     // History still in memory is written before the database closes.
     void stopProfile?.();
     const flushed = metrics.stop().catch((err: unknown) => console.error("[hangar] metric history flush failed:", err));
-    const finish = () => void flushed.then(() => db.$disconnect()).finally(() => process.exit(0));
+    const finish = () =>
+      void flushed
+        .then(() => peers?.stop())
+        .then(() => events?.stop())
+        .then(() => db.$disconnect())
+        .finally(() => process.exit(0));
     server.close(finish);
     void localAgent?.stop();
     hub.close();

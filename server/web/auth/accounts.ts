@@ -53,7 +53,7 @@ export async function createFirstAdmin(svc: Services, body: z.output<typeof Setu
 export async function login(svc: Services, body: z.output<typeof LoginBody>, ip: string): Promise<User> {
   const acctKey = `acct:${body.username.toLowerCase()}`;
   const ipKey = `ip:${ip}`;
-  const wait = Math.max(svc.loginByAccount.retryAfter(acctKey), svc.loginByAddress.retryAfter(ipKey));
+  const wait = Math.max(await svc.loginByAccount.retryAfter(acctKey), await svc.loginByAddress.retryAfter(ipKey));
   if (wait > 0) {
     await audit(svc.db, { actor: body.username, action: "auth.login", outcome: "denied", ip, details: { reason: "rate limited" } });
     throw new ApiError("rate_limited", `Too many failed sign-ins: try again in ${wait} s`, undefined, { "Retry-After": String(wait) });
@@ -63,13 +63,13 @@ export async function login(svc: Services, body: z.output<typeof LoginBody>, ip:
   // unknown name (same time, same answer), whatever its passwordHash holds.
   const ok = await verifyPassword(user && !user.oidcIssuer ? user.passwordHash : null, body.password);
   if (!user || !ok) {
-    svc.loginByAccount.fail(acctKey);
-    svc.loginByAddress.fail(ipKey);
+    await svc.loginByAccount.fail(acctKey);
+    await svc.loginByAddress.fail(ipKey);
     await audit(svc.db, { actor: body.username, userId: user?.id ?? null, action: "auth.login", outcome: "failure", ip });
     // One message for unknown user and wrong password: no account enumeration.
     throw new ApiError("unauthenticated", "Wrong username or password");
   }
-  svc.loginByAccount.reset(acctKey);
+  await svc.loginByAccount.reset(acctKey);
   // Said only after a correct password: the message tells nothing to someone guessing, and
   // spares the real owner a futile password reset (docs/decisions/account-links-and-audit.md).
   if (user.disabledAt) {

@@ -1,7 +1,8 @@
 // TOTP second factor (RFC 6238: SHA-1, 6 digits, 30 s, ±1 step of clock drift) through the
-// otpauth library, plus what lives in memory around it: sign-in challenges, the throttle on
-// wrong codes and a cached copy of the "who must enrol" policy (read on every request, so
-// it must not cost a query).
+// otpauth library, plus what lives around it: sign-in challenges and the throttle on wrong
+// codes (in the database: the two steps of a sign-in may reach two servers, decision 0005)
+// and a cached copy of the "who must enrol" policy (read on every request, so it must not
+// cost a query).
 import crypto from "node:crypto";
 import { Secret, TOTP } from "otpauth";
 import type { Db, User } from "../db/client";
@@ -13,7 +14,8 @@ const ISSUER = "Hangar";
 export const RECOVERY_CODES = 10;
 /** A sign-in challenge (password accepted, code pending) lives this long. */
 const CHALLENGE_MS = 5 * 60_000;
-const MAX_CHALLENGES = 10_000;
+/** How often expired challenges are deleted. */
+const SWEEP_MS = 60_000;
 
 export function newTotpSecret(): string {
   return new Secret({ size: 20 }).base32;
@@ -61,7 +63,7 @@ export interface TotpPolicyValue {
 }
 
 export class TotpService {
-  private readonly challenges = new Map<string, { userId: string; expiresAt: number }>();
+  private lastSweep = 0;
   private policy: TotpPolicyValue = { requireAll: false, roles: [] };
   readonly byAccount: FailureLimiter;
   readonly byAddress: FailureLimiter;
@@ -72,8 +74,8 @@ export class TotpService {
     private readonly now: () => number = Date.now,
   ) {
     // Like passwords: a handful per account, more per address (many users behind one NAT).
-    this.byAccount = new FailureLimiter(limits.maxFailures, limits.windowMs, now);
-    this.byAddress = new FailureLimiter(limits.maxFailures * 4, limits.windowMs, now);
+    this.byAccount = new FailureLimiter(db, "totp-account", limits.maxFailures, limits.windowMs, now);
+    this.byAddress = new FailureLimiter(db, "totp-address", limits.maxFailures * 4, limits.windowMs, now);
   }
 
   async load(): Promise<void> {
@@ -106,32 +108,26 @@ export class TotpService {
   }
 
   /** A one-time handle for the second sign-in step, bound to the user who passed the password. */
-  openChallenge(userId: string): string {
+  async openChallenge(userId: string): Promise<string> {
     const now = this.now();
-    if (this.challenges.size >= MAX_CHALLENGES) {
-      for (const [k, c] of this.challenges) if (c.expiresAt <= now) this.challenges.delete(k);
-      // Still full: drop the oldest (Map keeps insertion order) rather than grow without bound.
-      if (this.challenges.size >= MAX_CHALLENGES) this.challenges.delete(this.challenges.keys().next().value!);
+    if (now - this.lastSweep > SWEEP_MS) {
+      this.lastSweep = now;
+      await this.db.signInChallenge.deleteMany({ where: { expiresAt: { lte: new Date(now) } } });
     }
     const token = randomToken();
-    this.challenges.set(hashToken(token), { userId, expiresAt: now + CHALLENGE_MS });
+    await this.db.signInChallenge.create({ data: { hash: hashToken(token), userId, expiresAt: new Date(now + CHALLENGE_MS) } });
     return token;
   }
 
   /** The user a live challenge belongs to (it stays open for another try), or null. */
-  challengeUser(token: string): string | null {
-    const key = hashToken(token);
-    const c = this.challenges.get(key);
-    if (!c) return null;
-    if (c.expiresAt <= this.now()) {
-      this.challenges.delete(key);
-      return null;
-    }
+  async challengeUser(token: string): Promise<string | null> {
+    const c = await this.db.signInChallenge.findUnique({ where: { hash: hashToken(token) } });
+    if (!c || c.expiresAt.getTime() <= this.now()) return null;
     return c.userId;
   }
 
-  closeChallenge(token: string): void {
-    this.challenges.delete(hashToken(token));
+  async closeChallenge(token: string): Promise<void> {
+    await this.db.signInChallenge.deleteMany({ where: { hash: hashToken(token) } });
   }
 }
 

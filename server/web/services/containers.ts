@@ -131,7 +131,7 @@ export async function containerConsoleTicket(
   if (c.stale) throw new ApiError("unavailable", "The host is offline");
   if (body.kind === "exec" && c.state !== "running")
     throw new ApiError("conflict", `${c.name} is ${c.state}: start it to open a shell`, { kind: "container not running" });
-  const ticket = svc.consoleTickets.issue({
+  const ticket = await svc.consoleTickets.issue({
     userId: caller.user.id,
     sessionId: caller.session.id,
     hostId: ref.hostId,

@@ -103,7 +103,7 @@ export async function renewHostEnrollment(svc: Services, caller: Caller, hostId:
  */
 export async function enrollAgent(svc: Services, token: string, facts: HostFacts | undefined, ip: string) {
   const key = `enroll:${ip}`;
-  const wait = svc.loginByAddress.retryAfter(key);
+  const wait = await svc.loginByAddress.retryAfter(key);
   if (wait > 0) throw new ApiError("rate_limited", `Too many failed enrollments: try again in ${wait} s`, undefined, { "Retry-After": String(wait) });
   try {
     const { host, credential } = await enroll(svc.db, token, facts);
@@ -111,7 +111,7 @@ export async function enrollAgent(svc: Services, token: string, facts: HostFacts
     svc.bus.publish({ type: "host.changed", hostId: host.id });
     return { hostId: host.id, credential, name: host.name };
   } catch (err) {
-    svc.loginByAddress.fail(key);
+    await svc.loginByAddress.fail(key);
     await audit(svc.db, { actor: "agent", action: "host.enroll", outcome: "denied", ip });
     throw err;
   }

@@ -82,7 +82,7 @@ export async function machineConsoleTicket(svc: Services, caller: SessionCaller,
   if (body.kind === "vnc" && !m.graphics.some((g) => g.type === "vnc"))
     throw new ApiError("conflict", `${m.name} has no VNC graphics device`, { kind: "no VNC device" });
   if (body.kind === "serial" && !m.serials.length) throw new ApiError("conflict", `${m.name} has no serial console`, { kind: "no serial device" });
-  const ticket = svc.consoleTickets.issue({
+  const ticket = await svc.consoleTickets.issue({
     userId: caller.user.id,
     sessionId: caller.session.id,
     hostId: ref.hostId,

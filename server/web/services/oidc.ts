@@ -49,7 +49,7 @@ export function safeNext(next: string | undefined): string {
 /** GET /api/auth/oidc/start: a new flow; its handle goes into the browser's cookie. */
 export async function startOidcSignIn(svc: Services, next: string | undefined, ip: string): Promise<{ handle: string; url: string }> {
   const oidc = oidcOf(svc);
-  if (svc.loginByAddress.retryAfter(`ip:${ip}`) > 0) {
+  if ((await svc.loginByAddress.retryAfter(`ip:${ip}`)) > 0) {
     await refused(svc, ip, "rate_limited", "rate limited");
     throw new OidcSignInError("rate_limited");
   }
@@ -74,7 +74,7 @@ export async function finishOidcSignIn(
 ): Promise<{ token: string; next: string; user: User }> {
   const oidc = oidcOf(svc);
   const ipKey = `ip:${client.ip}`;
-  if (svc.loginByAddress.retryAfter(ipKey) > 0) {
+  if ((await svc.loginByAddress.retryAfter(ipKey)) > 0) {
     await refused(svc, client.ip, "rate_limited", "rate limited");
     throw new OidcSignInError("rate_limited");
   }
@@ -83,7 +83,7 @@ export async function finishOidcSignIn(
     id = await oidc.finish(handle, search);
   } catch (err) {
     if (!isOidcError(err)) throw err;
-    if (err.reason !== "unavailable") svc.loginByAddress.fail(ipKey);
+    if (err.reason !== "unavailable") await svc.loginByAddress.fail(ipKey);
     await refused(svc, client.ip, err.reason, err.message);
     throw new OidcSignInError(err.reason);
   }

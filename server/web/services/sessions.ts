@@ -41,7 +41,7 @@ export async function signIn(
   client: Client,
 ): Promise<{ user: ReturnType<typeof publicUser>; token: string } | { totpRequired: true; challenge: string }> {
   const user = await login(svc, body, client.ip);
-  if (user.totpSecret) return { totpRequired: true, challenge: svc.totp.openChallenge(user.id) };
+  if (user.totpSecret) return { totpRequired: true, challenge: await svc.totp.openChallenge(user.id) };
   return { user: publicUser(user), token: await openSession(svc, user, client) };
 }
 

@@ -58,7 +58,7 @@ export async function startEnrolment(svc: Services, { user, ip }: Caller) {
 export async function confirmEnrolment(svc: Services, { user, ip }: Caller, code: string) {
   if (user.totpSecret) throw new ApiError("conflict", "Two-factor sign-in is already on");
   if (!user.totpPending) throw new ApiError("conflict", "Start enrolment first", { code: "no enrolment in progress" });
-  throttled(svc, user, ip);
+  await throttled(svc, user, ip);
   const step = acceptCode(user.totpPending, code, null);
   if (step === null) return wrongFactor(svc, user, ip, "totp.enrol_confirm");
   const codes = newRecoveryCodes();
@@ -70,7 +70,7 @@ export async function confirmEnrolment(svc: Services, { user, ip }: Caller, code
     svc.db.recoveryCode.deleteMany({ where: { userId: user.id } }),
     svc.db.recoveryCode.createMany({ data: codes.map((c) => ({ userId: user.id, codeHash: recoveryHash(c) })) }),
   ]);
-  passed(svc, user, ip);
+  await passed(svc, user, ip);
   await audit(svc.db, { actor: user.username, userId: user.id, action: "totp.enable", outcome: "success", ip });
   // Shown once: only their hashes are kept.
   return { recoveryCodes: codes };
@@ -122,7 +122,7 @@ export async function setTotpPolicy(svc: Services, { user, ip }: Caller, body: z
 
 /** The second sign-in step: the challenge from the password step plus a code or a recovery code. */
 export async function finishTotpLogin(svc: Services, body: z.output<typeof TotpLoginBody>, client: Client) {
-  const userId = svc.totp.challengeUser(body.challenge);
+  const userId = await svc.totp.challengeUser(body.challenge);
   const user = userId ? await svc.db.user.findUnique({ where: { id: userId } }) : null;
   if (!user?.totpSecret) {
     await audit(svc.db, {
@@ -135,7 +135,7 @@ export async function finishTotpLogin(svc: Services, body: z.output<typeof TotpL
     throw new ApiError("unauthenticated", "This sign-in has expired: enter your password again", { challenge: "expired or unknown" });
   }
   const how = await checkSecondFactor(svc, user, client.ip, body, "auth.totp");
-  svc.totp.closeChallenge(body.challenge);
+  await svc.totp.closeChallenge(body.challenge);
   const { token } = await svc.sessions.create(user.id, { userAgent: client.userAgent, ip: client.ip });
   await audit(svc.db, {
     actor: user.username,
@@ -177,14 +177,14 @@ async function clearTotp(svc: Services, userId: string) {
 
 /** Checks a code (not replayed) or spends a recovery code; throttled, audited when wrong. */
 async function checkSecondFactor(svc: Services, user: User, ip: string, f: Factor, action: string): Promise<"code" | "recovery code"> {
-  throttled(svc, user, ip);
+  await throttled(svc, user, ip);
   if (f.recoveryCode !== undefined) {
     const { count } = await svc.db.recoveryCode.updateMany({
       where: { userId: user.id, codeHash: recoveryHash(f.recoveryCode), usedAt: null },
       data: { usedAt: new Date() },
     });
     if (count !== 1) return wrongFactor(svc, user, ip, action, "recovery code");
-    passed(svc, user, ip);
+    await passed(svc, user, ip);
     return "recovery code";
   }
   const step = acceptCode(user.totpSecret!, f.code ?? "", user.totpLastStep);
@@ -198,25 +198,25 @@ async function checkSecondFactor(svc: Services, user: User, ip: string, f: Facto
       })
     ).count === 1;
   if (!won) return wrongFactor(svc, user, ip, action, "code");
-  passed(svc, user, ip);
+  await passed(svc, user, ip);
   return "code";
 }
 
-function throttled(svc: Services, user: User, ip: string): void {
-  const wait = Math.max(svc.totp.byAccount.retryAfter(user.id), svc.totp.byAddress.retryAfter(ip));
+async function throttled(svc: Services, user: User, ip: string): Promise<void> {
+  const wait = Math.max(await svc.totp.byAccount.retryAfter(user.id), await svc.totp.byAddress.retryAfter(ip));
   if (wait > 0) {
     void audit(svc.db, { actor: user.username, userId: user.id, action: "auth.totp", outcome: "denied", ip, details: { reason: "rate limited" } });
     throw new ApiError("rate_limited", `Too many wrong codes: try again in ${wait} s`, undefined, { "Retry-After": String(wait) });
   }
 }
 
-function passed(svc: Services, user: User, _ip: string): void {
-  svc.totp.byAccount.reset(user.id);
+async function passed(svc: Services, user: User, _ip: string): Promise<void> {
+  await svc.totp.byAccount.reset(user.id);
 }
 
 async function wrongFactor(svc: Services, user: User, ip: string, action: string, what = "code"): Promise<never> {
-  svc.totp.byAccount.fail(user.id);
-  svc.totp.byAddress.fail(ip);
+  await svc.totp.byAccount.fail(user.id);
+  await svc.totp.byAddress.fail(ip);
   await audit(svc.db, { actor: user.username, userId: user.id, action, outcome: "failure", ip, details: { reason: `wrong or used ${what}` } });
   // 401 in the sign-in step (like a wrong password); 422 when signed in, so the browser does not take it for a lost session.
   throw new ApiError(action === "auth.totp" ? "unauthenticated" : "invalid", `Wrong or already used ${what}`, {

@@ -79,6 +79,12 @@ const SWEEP_MS = 10_000;
 const ACTIVE = ["queued", "running"];
 const withUser = { user: { select: { username: true } } } as const;
 
+/** This server among its peers (cluster/server-registry.ts). */
+export interface TaskOwner {
+  serverId: string;
+  live: () => Promise<string[]>;
+}
+
 export class TaskService {
   /** target → task id; guards the check-then-create window inside this process. */
   private readonly locks = new Map<string, string>();
@@ -96,6 +102,8 @@ export class TaskService {
     private readonly hub: AgentHub,
     /** How long an action may take when its spec does not say (config actionTimeoutMs). */
     private readonly defaultTimeoutMs = 120_000,
+    /** With peers on one PostgreSQL: this server, and which servers are alive. */
+    private readonly owner: TaskOwner | null = null,
   ) {}
 
   /**
@@ -104,7 +112,9 @@ export class TaskService {
    * keeps any task from outliving its deadline.
    */
   async start(): Promise<number> {
-    const n = await this.settleUnknown({ status: { in: ACTIVE } }, "The server restarted before the result arrived");
+    // With peers, only the tasks of servers that are gone: the live ones still run theirs.
+    const orphaned = this.owner ? { OR: [{ serverId: null }, { serverId: { notIn: await this.owner.live() } }] } : {};
+    const n = await this.settleUnknown({ status: { in: ACTIVE }, ...orphaned }, "The server restarted before the result arrived");
     this.sweeper = setInterval(() => void this.sweep().catch((err: unknown) => console.error("[tasks] sweep failed:", err)), SWEEP_MS);
     this.sweeper.unref();
     return n;
@@ -112,6 +122,15 @@ export class TaskService {
 
   stop(): void {
     if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  /** Servers that stopped beating: their tasks in flight can no longer be confirmed. */
+  async serversDead(ids: string[]): Promise<void> {
+    const rows = await this.db.task.findMany({ where: { serverId: { in: ids }, status: { in: ACTIVE } }, select: { id: true, hostId: true } });
+    if (!rows.length) return;
+    await this.settleUnknown({ id: { in: rows.map((r) => r.id) }, status: { in: ACTIVE } }, "The server running it stopped answering");
+    for (const hostId of new Set(rows.map((t) => t.hostId)))
+      if (hostId && this.hub.isOnline(hostId)) await this.reconcile(hostId, this.observed(hostId));
   }
 
   /** The agent went away: tasks in flight on it can no longer be confirmed. */
@@ -293,6 +312,7 @@ export class TaskService {
         deadlineAt: new Date(Date.now() + timeoutMs + DEADLINE_GRACE_MS),
         idempotencyKey: t.idempotencyKey,
         inputJson: JSON.stringify(t.input),
+        serverId: this.owner?.serverId ?? null,
       },
       include: withUser,
     });

@@ -29,7 +29,7 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
       const who = { actor: session.user.username, userId: session.user.id };
       const ticket = ticketFromProtocols(req.headers["sec-websocket-protocol"]);
       if (!ticket) return { status: 401, message: "A console ticket is required", audit: { ...who, reason: "ticket-missing" } };
-      const r = svc.consoleTickets.redeem(ticket);
+      const r = await svc.consoleTickets.redeem(ticket);
       const c = r.claims;
       const target = c ? `console ${c.kind} ${c.uuid} on ${c.hostId}` : undefined;
       const owner = c ? { ticketUserId: c.userId, ticketSessionId: c.sessionId.slice(0, 8) } : undefined;
