@@ -101,6 +101,8 @@ export function applyEvent(qc: QueryClient, e: BrowserEvent): void {
       // Networks are not pushed as rows: a finished network task is the cue to re-read them.
       if (e.task.targetType === "network" && e.task.hostId && (e.task.status === "succeeded" || e.task.status === "failed"))
         void qc.invalidateQueries({ queryKey: keys.networks.list(e.task.hostId) });
+      // A backup job's run is a task: its start and end move the job's last run and its runs list.
+      if (e.task.kind === "vm.backup" || e.task.kind === "vm.snapshot.create") void qc.invalidateQueries({ queryKey: keys.backups.all() });
       qc.setQueryData<{ tasks: TaskRow[] }>(keys.tasks.list(), (old) => {
         if (!old) return old;
         const rest = old.tasks.filter((t) => t.id !== e.task.id);

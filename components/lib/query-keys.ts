@@ -39,6 +39,12 @@ export const keys = {
     pools: (hostId: string) => [...keys.storage.all(), "pools", hostId] as const,
     volumes: (hostId: string, pool: string) => [...keys.storage.all(), "volumes", hostId, pool] as const,
   },
+  backups: {
+    all: () => ["backups"] as const,
+    jobs: () => [...keys.backups.all(), "jobs"] as const,
+    runs: (jobId: string) => [...keys.backups.all(), "runs", jobId] as const,
+    preview: (cron: string, timeZone: string) => [...keys.backups.all(), "preview", cron, timeZone] as const,
+  },
   // Scoped access (Settings → Groups, Roles, Access; tag pickers).
   access: {
     all: () => ["access"] as const,

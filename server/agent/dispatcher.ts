@@ -17,6 +17,7 @@ import { networkHandlers } from "./handlers/network";
 import { vmCreateHandlers } from "./handlers/vm-create";
 import { vmEditHandlers } from "./handlers/vm-edit";
 import { importHandlers } from "./handlers/import";
+import { backupHandlers } from "./handlers/backup";
 
 type SchemaMap = Record<string, { params: z.ZodType; result: z.ZodType }>;
 /** method name → { params, result } as zod hands them over (defaults applied). */
@@ -77,6 +78,7 @@ export const handlers: HandlerTable = {
   ...vmCreateHandlers,
   ...vmEditHandlers,
   ...importHandlers,
+  ...backupHandlers,
   "console.open": async (p, c) => {
     const { domain } = await c.hypervisor.getDomain(p.uuid);
     if (domain.engine === "kubevirt" && c.kubevirt) return openKubevirtConsole(c.serverUrl, c.credential, domain, p, c.kubevirt);

@@ -11,6 +11,13 @@ import type { AgentReply, CallScope } from "./dispatcher";
 /** Progress of one call goes to the server at most this often (the browser's rate too). */
 const PROGRESS_MS = 250;
 
+/**
+ * Calls whose result only means something to the server that asked: a backup finished
+ * after its server went away would be a complete directory no run records (the server
+ * has failed that run at its restart), so these are aborted, and clean up, when the link drops.
+ */
+const ABANDONED_WITH_LINK = new Set(["vm.backup", "backup.restore"]);
+
 export interface LinkOptions {
   serverUrl: string;
   credential: string;
@@ -33,6 +40,8 @@ export class ServerLink {
   private ready = false;
   /** Calls being answered, by request id: what a cancel frame aborts. */
   private readonly running = new Map<number, AbortController>();
+  /** The ids of running calls of ABANDONED_WITH_LINK methods. */
+  private readonly tied = new Set<number>();
 
   constructor(private readonly opts: LinkOptions) {
     for (const d of opts.drivers) d.onEvent((e) => this.sendEvent(e));
@@ -69,6 +78,7 @@ export class ServerLink {
     ws.on("error", (err) => this.log(`connection error: ${err.message}`));
     ws.on("close", (code, reason) => {
       this.ready = false;
+      for (const id of this.tied) this.running.get(id)?.abort();
       this.opts.onDisconnect?.();
       if (this.ws === ws) this.ws = null;
       if (this.backoff.stopped) return;
@@ -117,11 +127,13 @@ export class ServerLink {
     }
     const ctl = new AbortController();
     this.running.set(f.id, ctl);
+    if (ABANDONED_WITH_LINK.has(f.method)) this.tied.add(f.id);
     try {
       const reply = await this.opts.dispatch(f.method, f.params, this.scope(ws, f.id, ctl.signal));
       if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: "res", id: f.id, ...reply }));
     } finally {
       this.running.delete(f.id);
+      this.tied.delete(f.id);
     }
   }
 

@@ -15,6 +15,7 @@ import { NetworkMethods } from "./network-methods";
 import { VmCreateMethods } from "./vm-create-methods";
 import { VmEditMethods } from "./vm-edit-methods";
 import { ImportMethods } from "./import-methods";
+import { BackupMethods } from "./backup-methods";
 import { AgentTarget, MetricSample } from "./metrics";
 import {
   ContainerAction,
@@ -92,6 +93,7 @@ export const Methods = {
   ...VmCreateMethods,
   ...VmEditMethods,
   ...ImportMethods,
+  ...BackupMethods,
   // ---- containers (Docker Engine API: Podman or Docker) ----
   "container.list": { params: z.strictObject({}), result: z.strictObject({ engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }) },
   "container.inspect": {

@@ -14,3 +14,5 @@ export * from "./issues";
 export * from "./volume";
 export * from "./vm-import";
 export * from "./alerts";
+export * from "./backup-methods";
+export * from "./backup-jobs";

@@ -19,14 +19,17 @@ export type Permission =
   | "audit.read"
   | "audit.manage"
   | "alert.read"
-  | "alert.manage";
+  | "alert.manage"
+  | "backup.read"
+  | "backup.run"
+  | "backup.manage";
 
 export const ROLES = ["admin", "operator", "viewer"] as const;
 export type Role = (typeof ROLES)[number];
 
 // alert.read: the alerts page and the header badge; each alert is still shown only to whoever
 // may read its VM, container or host.
-const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container.read", "task.read", "alert.read"];
+const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container.read", "task.read", "alert.read", "backup.read"];
 /**
  * admin: everything, including hosts, deleting machines, users and the audit log.
  * operator: runs the fleet day to day: power, consoles, containers; cannot add or remove
@@ -36,6 +39,9 @@ const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container
  * vm.manage, an admin's.
  * Only admins manage storage (storage.manage: pools, free-standing volumes, uploads) and
  * networks (network.manage): both are host configuration, like adding a host.
+ * Backup jobs (backup.manage: create, edit, delete, restore) write to directories on the
+ * hosts and define machines: host configuration, an admin's. Operators may run a job now
+ * and pause or resume it (backup.run); everyone sees jobs and runs (backup.read).
  * viewer: sees everything, changes nothing, opens no console.
  */
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
@@ -56,8 +62,10 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     "audit.manage",
     // Alert rules, channels (with their secrets) and silences.
     "alert.manage",
+    "backup.run",
+    "backup.manage",
   ]),
-  operator: new Set<Permission>([...READ, "vm.power", "vm.console", "vm.create", "vm.edit", "container.manage"]),
+  operator: new Set<Permission>([...READ, "vm.power", "vm.console", "vm.create", "vm.edit", "container.manage", "backup.run"]),
   viewer: new Set<Permission>(READ),
 };
 
@@ -87,6 +95,9 @@ export const PERMISSIONS: readonly Permission[] = [
   "audit.manage",
   "alert.read",
   "alert.manage",
+  "backup.read",
+  "backup.run",
+  "backup.manage",
   "user.manage",
 ];
 

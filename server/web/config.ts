@@ -35,6 +35,10 @@ const EnvSchema = z.object({
   // Bearer token for GET /metrics (Prometheus). Unset: the endpoint is disabled (404).
   // How often audit rows past the retention setting are pruned.
   HANGAR_AUDIT_PRUNE_SECONDS: num(60 * 60),
+  // How often the backup scheduler looks for due slots (server/web/jobs/scheduler.ts).
+  HANGAR_JOBS_TICK_MS: num(5000),
+  // Tests only: a file holding an offset (ms) the scheduler adds to the clock (jobs/clock.ts).
+  HANGAR_JOBS_CLOCK_FILE: z.string().min(1).optional(),
   HANGAR_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").max(256).optional(),
   // OIDC sign-in beside local accounts: off while the issuer is unset (auth/oidc.ts).
   HANGAR_OIDC_ISSUER: z.string().url().optional(),
@@ -82,6 +86,8 @@ export interface Config {
   localAgent: boolean;
   metricsToken: string | null;
   auditPruneMs: number;
+  jobsTickMs: number;
+  jobsClockFile: string | null;
   /** Null when HANGAR_OIDC_ISSUER is unset. The redirect URI is derived from the base URL. */
   oidc: OidcConfig | null;
   dev: boolean;
@@ -117,6 +123,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     localAgent: e.HANGAR_LOCAL_AGENT === "1",
     metricsToken: e.HANGAR_METRICS_TOKEN ?? null,
     auditPruneMs: e.HANGAR_AUDIT_PRUNE_SECONDS * 1000,
+    jobsTickMs: e.HANGAR_JOBS_TICK_MS,
+    jobsClockFile: e.HANGAR_JOBS_CLOCK_FILE ?? null,
     oidc: oidcConfig(e),
     dev,
   };

@@ -43,6 +43,8 @@ import { REQUEST_PATH_HEADER } from "./http/request-path";
 import { startCpuProfile } from "./dev/cpu-profile";
 import { startAuditPruneJob } from "./audit-prune-job";
 import { Alerting } from "./alerts/alerting";
+import { JobScheduler } from "./jobs/scheduler";
+import { jobsClock } from "./jobs/clock";
 
 const started = Date.now();
 const dev = process.argv.includes("--dev");
@@ -111,6 +113,7 @@ async function main(): Promise<void> {
     consoles: new ConsoleBroker(hub, bus, relay),
     consoleTickets: new ConsoleTickets(db, config.consoleTicketMs),
     metrics,
+    jobs: new JobScheduler(() => svc, jobsClock(config.jobsClockFile ?? undefined), config.jobsTickMs),
     leases: new LeaseCache(hub),
     alerts,
     baseUrl,
@@ -163,6 +166,8 @@ async function main(): Promise<void> {
 
   let localAgent: LocalAgent | null = null;
   if (config.localAgent) localAgent = await startLocalAgent(db, { serverUrl: localUrl, root });
+  // After listening: a slot missed while we were down runs once now, for hosts already back.
+  svc.jobs.start();
 
   if ((await db.user.count()) === 0) {
     const token = svc.setup.issue();
@@ -189,6 +194,7 @@ async function main(): Promise<void> {
     hub.close();
     tasks.stop();
     alerts.stop();
+    svc.jobs.stop();
     access.stop();
     stopAuditPrune();
     svc.sockets.closeAll();

@@ -18,6 +18,7 @@ import type { ConsoleTickets } from "./consoles/tickets";
 import type { MetricsService } from "./metrics/metrics-service";
 import type { AccessService } from "./auth/access";
 import type { OidcService } from "./auth/oidc";
+import type { JobScheduler } from "./jobs/scheduler";
 import type { LeaseCache } from "./search/lease-cache";
 import type { Alerting } from "./alerts/alerting";
 
@@ -42,6 +43,8 @@ export interface Services {
   consoles: ConsoleBroker;
   consoleTickets: ConsoleTickets;
   metrics: MetricsService;
+  /** Scheduled snapshots and backups (jobs/scheduler.ts). */
+  jobs: JobScheduler;
   /** Guest addresses from DHCP leases, for the command palette's search by IP. */
   leases: LeaseCache;
   /** Alert rules, their evaluation and the notification queue (alerts/). */

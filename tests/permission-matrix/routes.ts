@@ -121,6 +121,16 @@ export const ROUTES: Record<string, Row> = {
   "GET /api/setup": PUBLIC,
   "POST /api/setup": PUBLIC,
   "GET /api/tasks": { permission: "task.read", target: "filtered" },
+  // Backup jobs target VMs, hosts and tags and write to host directories: fleet-wide only.
+  "GET /api/backup-jobs": { permission: "backup.read", target: "global" },
+  "POST /api/backup-jobs": { permission: "backup.manage", target: "global" },
+  "GET /api/backup-jobs/preview": { permission: "backup.read", target: "global" },
+  "PATCH /api/backup-jobs/[id]": { permission: "backup.manage", target: "global" },
+  "DELETE /api/backup-jobs/[id]": { permission: "backup.manage", target: "global" },
+  "POST /api/backup-jobs/[id]/run": { permission: "backup.run", target: "global" },
+  "POST /api/backup-jobs/[id]/pause": { permission: "backup.run", target: "global" },
+  "GET /api/backup-jobs/[id]/runs": { permission: "backup.read", target: "global" },
+  "POST /api/backup-runs/[id]/restore": { permission: "backup.manage", target: "global" },
   // Checked again on the task's host by the service.
   "POST /api/tasks/[id]/cancel": { permission: "vm.create", target: "filtered" },
   "DELETE /api/tokens/[id]": { permission: "session.manage", target: "own" },

@@ -20,6 +20,7 @@ import type { NetworkArea } from "./areas/network-area";
 import type { VmCreateArea } from "./areas/vm-create-area";
 import type { VmEditArea } from "./areas/vm-edit-area";
 import type { ImportArea } from "./areas/import-area";
+import type { BackupArea } from "./areas/backup-area";
 
 export class DriverError extends Error {
   constructor(
@@ -64,6 +65,7 @@ export interface HypervisorDriver extends AgentDriver {
   readonly vmCreate: VmCreateArea;
   readonly vmEdit: VmEditArea;
   readonly imports: ImportArea;
+  readonly backups: BackupArea;
   versions(): Promise<{ libvirt: string | null; qemu: string | null }>;
   /**
    * Bulk statistics of running domains in one call: every domain when `uuids` is null,

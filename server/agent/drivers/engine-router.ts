@@ -38,6 +38,10 @@ export class EngineRouter implements HypervisorDriver {
   get vmEdit() {
     return this.libvirt.vmEdit;
   }
+  /** Backups copy libvirt disks with qemu-img: libvirt's only (KubeVirt has its own snapshots). */
+  get backups() {
+    return this.libvirt.backups;
+  }
   get imports() {
     return this.libvirt.imports;
   }

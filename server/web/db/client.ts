@@ -7,7 +7,7 @@ import { PrismaClient as PostgresClient } from "./generated/postgres/client";
 import { isPostgresUrl, sqliteFileFromUrl } from "./url";
 
 export type Db = SqliteClient;
-export type { User, Session, Host, Task, AuditEvent, ApiToken } from "./generated/sqlite/client";
+export type { User, Session, Host, Task, AuditEvent, ApiToken, BackupJob, JobRun } from "./generated/sqlite/client";
 
 export function createDb(url: string): Db {
   if (isPostgresUrl(url)) {

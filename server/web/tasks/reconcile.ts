@@ -78,6 +78,9 @@ function vmVerdict(t: UnsettledTask, domains: ReadonlyMap<string, DomainSummary>
     const made = [...domains.values()].find((d) => d.name === t.targetId);
     return made ? { status: "succeeded", state: made.state, error: null } : judged(false, "absent");
   }
+  // The agent abandons a backup whose server went away and removes its partial copy.
+  if (t.kind === "vm.backup")
+    return { status: "failed", state: "abandoned", error: "The backup was abandoned when the server went away (no backup was kept)" };
   // Edits, XML, snapshots, clones and deletions with volumes: the row cannot prove them.
   if (/^vm\.(edit|xml|snapshot|clone|delete)(\.|$)/.test(t.kind)) return unconfirmable(`${t.kind} is not confirmed from the inventory`);
   const action = t.kind.replace(/^vm\./, "");

@@ -39,6 +39,7 @@ import { libvirtNetwork } from "./areas/network";
 import { libvirtVmCreate } from "./areas/vm-create";
 import { libvirtVmEdit } from "./areas/vm-edit";
 import { libvirtImport } from "./areas/import";
+import { libvirtBackups } from "./areas/backup";
 import { ReconnectingDriver } from "../reconnecting-driver";
 import { KeyedQueue } from "../../keyed-queue";
 
@@ -98,6 +99,7 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
   readonly vmCreate = libvirtVmCreate(this.area);
   readonly vmEdit = libvirtVmEdit(this.area);
   readonly imports = libvirtImport(this.area);
+  readonly backups = libvirtBackups(this.area);
 
   constructor(private readonly o: LibvirtDriverOptions) {
     super("libvirt", { firstMs: 250, maxMs: 5000 }, o.log);
