@@ -21,6 +21,22 @@ export interface Row {
 const PUBLIC: Row = { target: "public" };
 
 export const ROUTES: Record<string, Row> = {
+  // Alerts (issue 16): managing rules, channels and silences is fleet-wide; lists are cut to
+  // the alerts and rules of what the caller may read.
+  "GET /api/alerts": { permission: "alert.read", target: "filtered" },
+  "GET /api/alerts/rules": { permission: "alert.read", target: "filtered" },
+  "POST /api/alerts/rules": { permission: "alert.manage", target: "global" },
+  "PATCH /api/alerts/rules/[id]": { permission: "alert.manage", target: "global" },
+  "DELETE /api/alerts/rules/[id]": { permission: "alert.manage", target: "global" },
+  "GET /api/alerts/channels": { permission: "alert.manage", target: "global" },
+  "POST /api/alerts/channels": { permission: "alert.manage", target: "global" },
+  "PATCH /api/alerts/channels/[id]": { permission: "alert.manage", target: "global" },
+  "DELETE /api/alerts/channels/[id]": { permission: "alert.manage", target: "global" },
+  "POST /api/alerts/channels/[id]/test": { permission: "alert.manage", target: "global" },
+  "GET /api/alerts/silences": { permission: "alert.manage", target: "global" },
+  "POST /api/alerts/silences": { permission: "alert.manage", target: "global" },
+  "DELETE /api/alerts/silences/[id]": { permission: "alert.manage", target: "global" },
+  "GET /api/alerts/deliveries": { permission: "alert.manage", target: "global" },
   // Scoped access management (issue 14): fleet-wide user.manage.
   "GET /api/assignments": { permission: "user.manage", target: "global" },
   "POST /api/assignments": { permission: "user.manage", target: "global" },
