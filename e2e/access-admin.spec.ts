@@ -4,7 +4,7 @@
 // A real agent on this machine reports the lab's libvirt VMs.
 import { expect, test, type Page } from "@playwright/test";
 import { guardSpec } from "../tests/helpers/lab-env";
-import { enrollAgent } from "./agent";
+import { enrollAgent, removeHost } from "./agent";
 import { signIn } from "./session";
 
 const PREFIX = "hx-scoperest";
@@ -24,10 +24,7 @@ let vmUuid = "";
 // The agent stops and its host goes: the specs that follow expect the lab's VMs on one host.
 test.afterAll(async ({ browser }) => {
   cleanup?.();
-  if (!hostId) return;
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page);
-  await page.request.delete(`${base()}/api/hosts/${hostId}`, { headers: headers() });
+  await removeHost(browser, hostId);
 });
 
 const base = () => process.env.HANGAR_E2E_URL!;

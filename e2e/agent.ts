@@ -4,7 +4,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { APIRequestContext } from "@playwright/test";
+import type { APIRequestContext, Browser } from "@playwright/test";
+import { signIn } from "./session";
 
 export async function enrollAgent(request: APIRequestContext, name: string): Promise<{ hostId: string; agent: ChildProcess; cleanup: () => void }> {
   const base = process.env.HANGAR_E2E_URL!;
@@ -26,4 +27,18 @@ export async function enrollAgent(request: APIRequestContext, name: string): Pro
       fs.rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Removes a spec's host once its agent has stopped: the specs that follow expect the lab's
+ * VMs on one online host, and an offline host keeps its last rows (shown stale) otherwise.
+ */
+export async function removeHost(browser: Browser, hostId: string): Promise<void> {
+  if (!hostId) return;
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page);
+  const base = process.env.HANGAR_E2E_URL!;
+  await page.request.delete(`${base}/api/hosts/${encodeURIComponent(hostId)}`, { headers: { "X-Hangar-CSRF": "1", Origin: base } });
+  await ctx.close();
 }

@@ -3,16 +3,21 @@
 // agent's metrics, and the alert is silenced from its row.
 import { expect, test } from "@playwright/test";
 import { signIn } from "./session";
-import { enrollAgent } from "./agent";
+import { enrollAgent, removeHost } from "./agent";
 
 let cleanup: (() => void) | null = null;
-test.afterAll(() => cleanup?.());
+let hostId = "";
+test.afterAll(async ({ browser }) => {
+  cleanup?.();
+  await removeHost(browser, hostId);
+});
 
 test("a rule made in the form fires from real metrics; the badge counts it live; silence it from its row", async ({ page }) => {
   const base = process.env.HANGAR_E2E_URL!;
   await signIn(page);
   const enrolled = await enrollAgent(page.request, `hx-alerts-host-${process.pid}`);
   cleanup = enrolled.cleanup;
+  hostId = enrolled.hostId;
   await expect
     .poll(async () => ((await (await page.request.get(`${base}/api/hosts/${enrolled.hostId}`)).json()) as { host: { status: string } }).host.status, {
       timeout: 30_000,

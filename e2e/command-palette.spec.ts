@@ -8,7 +8,7 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { guardSpec } from "../tests/helpers/lab-env";
 import { signIn } from "./session";
-import { enrollAgent } from "./agent";
+import { enrollAgent, removeHost } from "./agent";
 
 const VM = `hx-palette-e2e-${process.pid}`;
 const virsh = (...a: string[]) => execFileSync("virsh", ["-c", "qemu:///system", ...a], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -57,12 +57,7 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async ({ browser }) => {
   cleanup();
-  // The specs that follow expect the lab's VMs on one host: this one goes.
-  if (hostId) {
-    const page = await (await browser.newContext()).newPage();
-    await signIn(page);
-    await page.request.delete(`${base()}/api/hosts/${hostId}`, { headers: headers() });
-  }
+  await removeHost(browser, hostId);
   try {
     virsh("destroy", VM);
   } catch {

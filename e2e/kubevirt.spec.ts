@@ -5,7 +5,7 @@
 import { expect, test } from "@playwright/test";
 import { guardSpec } from "../tests/helpers/lab-env";
 import { documentedCluster, fixture, type KubeReplay } from "../tests/helpers/kube-replay";
-import { enrollAgent } from "./agent";
+import { enrollAgent, removeHost } from "./agent";
 import { E2E_ADMIN, signIn } from "./session";
 
 guardSpec(test, "libvirt");
@@ -13,6 +13,7 @@ test.describe.configure({ mode: "serial" });
 
 let replay: KubeReplay;
 let cleanup: (() => void) | null = null;
+let hostId = "";
 
 test.beforeAll(async ({ request }) => {
   replay = await documentedCluster().start();
@@ -22,13 +23,14 @@ test.beforeAll(async ({ request }) => {
   const headers = { "X-Hangar-CSRF": "1", Origin: base };
   if ((await request.post(`${base}/api/setup`, { data: { token: process.env.HANGAR_E2E_SETUP_TOKEN, ...E2E_ADMIN }, headers })).status() !== 201)
     await request.post(`${base}/api/auth/login`, { data: E2E_ADMIN, headers });
-  ({ cleanup } = await enrollAgent(request, "hx-kubevirt-host"));
+  ({ cleanup, hostId } = await enrollAgent(request, "hx-kubevirt-host"));
   delete process.env.HANGAR_KUBECONFIG;
 });
 
-test.afterAll(async () => {
+test.afterAll(async ({ browser }) => {
   cleanup?.();
   await replay?.stop();
+  await removeHost(browser, hostId);
 });
 
 test("contract: KubeVirt VMs show in the machines table with a badge; a watch event changes the row live", async ({ page }) => {

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { guardSpec } from "../tests/helpers/lab-env";
-import { enrollAgent } from "./agent";
+import { enrollAgent, removeHost } from "./agent";
 import { signIn } from "./session";
 
 const P = `hx-scoped-e2e-${process.pid}`;
@@ -110,11 +110,7 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async ({ browser }) => {
   cleanup?.();
   removeAll();
-  if (!hostId) return;
-  // The specs that follow expect the lab's VMs on one host: this one goes.
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page);
-  await page.request.delete(`${base()}/api/hosts/${hostId}`, { headers: headers() });
+  await removeHost(browser, hostId);
 });
 
 /** Every frame the page's event socket receives, as text. */

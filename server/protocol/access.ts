@@ -11,7 +11,16 @@ export type ScopeType = (typeof SCOPE_TYPES)[number];
  * gives nothing (managing users or reading the whole audit log cannot be "for one VM").
  */
 // alert.manage: rules, channels (with their secrets) and silences are fleet configuration.
-export const GLOBAL_ONLY: ReadonlySet<Permission> = new Set<Permission>(["user.manage", "audit.read", "audit.manage", "alert.manage"]);
+// Backup jobs aim at a VM, a tag or a host and write to host directories: fleet-wide only too.
+export const GLOBAL_ONLY: ReadonlySet<Permission> = new Set<Permission>([
+  "user.manage",
+  "audit.read",
+  "audit.manage",
+  "alert.manage",
+  "backup.read",
+  "backup.run",
+  "backup.manage",
+]);
 
 /** What every signed-in account may do, whatever its roles: its own sessions, tokens, second factor. */
 export const ALWAYS: ReadonlySet<Permission> = new Set<Permission>(["session.manage"]);

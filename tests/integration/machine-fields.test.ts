@@ -37,6 +37,8 @@ const ROW_KEYS = [
   "observedAt",
   // Hangar's own, not libvirt's (scoped access).
   "tags",
+  // Which engine reports it (libvirt here; KubeVirt machines say kubevirt).
+  "engine",
 ].sort();
 
 function virtType(): string {
@@ -128,7 +130,7 @@ labSuite("libvirt", "machine row and detail tell libvirt's truth", () => {
     const strip = (m: Record<string, unknown> | null) => {
       if (!m) return m;
       const rest = { ...m };
-      for (const k of ["hostId", "hostName", "stale", "observedAt", "tags"]) delete rest[k];
+      for (const k of ["hostId", "hostName", "stale", "observedAt", "tags", "engine"]) delete rest[k];
       return rest;
     };
     let last: { row: any; detail: any; truth: ReturnType<typeof libvirtTruth> } | null = null;
@@ -148,7 +150,7 @@ labSuite("libvirt", "machine row and detail tell libvirt's truth", () => {
     const { row, detail, truth } = last!;
     expect(Object.keys(row).sort()).toEqual(ROW_KEYS);
     expect(strip(row)).toEqual(truth.summary);
-    expect(row).toMatchObject({ hostId, hostName, stale: false });
+    expect(row).toMatchObject({ hostId, hostName, stale: false, engine: "libvirt" });
     expect(Date.parse(row.observedAt)).toBeLessThanOrEqual(Date.now());
     expect(hostName).toBe(virsh("hostname"));
     expect(Object.keys(detail.machine).sort()).toEqual(ROW_KEYS);

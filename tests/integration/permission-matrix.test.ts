@@ -21,7 +21,7 @@ import { labSuite, until } from "../helpers/lab";
 type Scope = "global" | "host" | "vm" | "tag";
 const SCOPES: Scope[] = ["global", "host", "vm", "tag"];
 /** Only fleet-wide grants of these count (the rule restated here, not imported). */
-const FLEET_ONLY = new Set(["user.manage", "audit.read", "audit.manage", "alert.manage"]);
+const FLEET_ONLY = new Set(["user.manage", "audit.read", "audit.manage", "alert.manage", "backup.read", "backup.run", "backup.manage"]);
 
 // The objects each scope covers, filled in by beforeAll: a pending host (host scope), two VMs
 // of libvirt's test driver on the local agent's host (one assigned by UUID, one tagged) and a

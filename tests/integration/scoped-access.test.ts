@@ -228,8 +228,8 @@ describe("scoped access", () => {
     // A user manager who reads everything and operates host A only.
     const um = await admin.req("POST", "/api/roles", {
       name: "user manager",
-      // Everything a viewer holds (granting viewer below needs all of it), alert.read included.
-      permissions: ["user.manage", "host.read", "vm.read", "container.read", "task.read", "alert.read"],
+      // Everything a viewer holds (granting viewer below needs all of it), alert.read and backup.read included.
+      permissions: ["user.manage", "host.read", "vm.read", "container.read", "task.read", "alert.read", "backup.read"],
     });
     expect(um.status).toBe(201);
     expect((await assign(admin, { type: "user", id: ids.mgr! }, um.json.role.id, { type: "global" })).status).toBe(201);
