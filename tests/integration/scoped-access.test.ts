@@ -231,7 +231,7 @@ describe("scoped access", () => {
       // Everything a viewer holds (granting viewer below needs all of it), alert.read and backup.read included.
       permissions: ["user.manage", "host.read", "vm.read", "container.read", "task.read", "alert.read", "backup.read"],
     });
-    expect(um.status).toBe(201);
+    expect(um.status, JSON.stringify(um.json)).toBe(201);
     expect((await assign(admin, { type: "user", id: ids.mgr! }, um.json.role.id, { type: "global" })).status).toBe(201);
     expect((await assign(admin, { type: "user", id: ids.mgr! }, "operator", { type: "host", id: hostA.hostId })).status).toBe(201);
     expect((await assign(mgr, { type: "user", id: ids.vera! }, "operator", { type: "host", id: hostA.hostId })).status).toBe(201);

@@ -8,7 +8,7 @@ import type { User } from "../db/client";
 import { ApiError } from "../http/errors";
 import { closeRevokedConsoles } from "../consoles/rights-watch";
 import { rolePermissions } from "../auth/access";
-import type { Resource } from "../../protocol/access";
+import { GLOBAL_ONLY, type Resource } from "../../protocol/access";
 import { TagName } from "../../protocol/tags";
 import { PERMISSIONS, type Permission } from "../../protocol/roles";
 
@@ -53,6 +53,8 @@ export function missingToGrant(svc: Services, actor: User, perms: readonly Permi
   const g = svc.access.grants(actor);
   return perms.filter((p) => {
     if (svc.access.can(actor, p)) return false;
+    // A fleet-only permission in a role given on a host, VM or tag conveys nothing there.
+    if (scope.type !== "global" && GLOBAL_ONLY.has(p)) return false;
     if (scope.type === "tag") return !g.tags.get(scope.id)?.has(p);
     return scope.type === "global" || !svc.access.can(actor, p, r);
   });
