@@ -160,3 +160,17 @@ export const ROUTES: Record<string, Row> = {
   "GET /api/users": { permission: "user.manage", target: "global" },
   "POST /api/users": { permission: "user.manage", target: "global" },
 };
+
+/**
+ * Socket kinds, run like the routes: opening the event socket, and subscribing on it to the
+ * live metrics of a host, a VM or a container (refused by name: forbidden_series). Consoles,
+ * logs and exec start with a ticket from their REST route above, and their sockets check the
+ * same grants again (tests/integration/scope-sockets.test.ts: a ticket taken before a right
+ * was removed is refused at the upgrade).
+ */
+export const SOCKETS: Record<string, Row> = {
+  "WS /ws/events": { permission: "session.manage", target: "own" },
+  "WS metrics.subscribe host/<hostId>": { permission: "host.read", target: "host" },
+  "WS metrics.subscribe vm/<hostId>/<uuid>": { permission: "vm.read", target: "vm" },
+  "WS metrics.subscribe ct/<hostId>/<id>": { permission: "container.read", target: "container" },
+};
