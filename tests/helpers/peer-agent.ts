@@ -18,6 +18,29 @@ export const PEER_FACTS = {
   kvm: { usable: false, reason: "test" },
 };
 
+/** A shut-off, deviceless domain as a peer reports it; tests override what they look at. */
+export function peerDomain(over: { uuid: string; name: string; memoryKiB?: number }) {
+  const memoryKiB = over.memoryKiB ?? 1024;
+  return {
+    uuid: over.uuid,
+    name: over.name,
+    id: -1,
+    state: "shutoff",
+    stateReason: 0,
+    vcpus: 1,
+    memoryKiB,
+    maxMemoryKiB: memoryKiB,
+    autostart: false,
+    persistent: true,
+    virtType: "qemu",
+    osType: "hvm",
+    graphics: [],
+    serials: [],
+    disks: [],
+    nics: [],
+  };
+}
+
 export class PeerAgent {
   readonly watches: string[][] = [];
   private constructor(

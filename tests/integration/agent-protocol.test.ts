@@ -3,6 +3,7 @@
 // (The real agent against real libvirt is tested in agent-libvirt.test.ts.)
 import type WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { peerDomain } from "../helpers/peer-agent";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { nextMessage, tryUpgrade } from "../helpers/ws";
 
@@ -19,24 +20,7 @@ const FACTS = {
   kvm: { usable: false, reason: "test" },
 };
 const UUID = "11111111-2222-3333-4444-555555555555";
-const DOMAIN = {
-  uuid: UUID,
-  name: "peer-vm",
-  id: -1,
-  state: "shutoff",
-  stateReason: 0,
-  vcpus: 1,
-  memoryKiB: 1024,
-  maxMemoryKiB: 1024,
-  autostart: false,
-  persistent: true,
-  virtType: "qemu",
-  osType: "hvm",
-  graphics: [],
-  serials: [],
-  disks: [],
-  nics: [],
-};
+const DOMAIN = peerDomain({ uuid: UUID, name: "peer-vm" });
 
 describe("agent endpoint", () => {
   let srv: TestServer;

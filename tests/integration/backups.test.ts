@@ -13,7 +13,7 @@ import type { TaskRow } from "../../server/protocol";
 import { ADMIN, Client, startServer, startWithAdmin, type TestServer } from "../helpers/server";
 import { guestReady, LAB_DIR, labSuite, until, virsh } from "../helpers/lab";
 import { finalTask } from "../helpers/tasks";
-import { PeerAgent } from "../helpers/peer-agent";
+import { PeerAgent, peerDomain } from "../helpers/peer-agent";
 
 const VM = "hx-backups-vm";
 const BIG = "hx-backups-big";
@@ -280,24 +280,7 @@ labSuite("postgres", "two servers on one database never run the same slot", () =
     const pa = await PeerAgent.enroll(admin, "hx-backups-peer");
     peers.push(pa, await PeerAgent.connect(b.url, pa.hostId, pa.credential));
     // Each connection reports the same two machines; every snapshot call either server makes is recorded.
-    const domain = (n: number) => ({
-      uuid: `00000000-0000-4000-8000-00000000000${n}`,
-      name: `hx-backups-pg-vm${n}`,
-      id: -1,
-      state: "shutoff",
-      stateReason: 0,
-      vcpus: 1,
-      memoryKiB: 65536,
-      maxMemoryKiB: 65536,
-      autostart: false,
-      persistent: true,
-      virtType: "qemu",
-      osType: "hvm",
-      graphics: [],
-      serials: [],
-      disks: [],
-      nics: [],
-    });
+    const domain = (n: number) => peerDomain({ uuid: `00000000-0000-4000-8000-00000000000${n}`, name: `hx-backups-pg-vm${n}`, memoryKiB: 65536 });
     const calls: string[] = [];
     for (const p of peers) {
       p.event({ kind: "domain.inventory", domains: [domain(1), domain(2)] });

@@ -5,29 +5,12 @@
 // containers are what the peer reports; an action reaches the peer, which refuses it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, startWithAdmin, type TestServer } from "../helpers/server";
-import { PeerAgent } from "../helpers/peer-agent";
+import { PeerAgent, peerDomain } from "../helpers/peer-agent";
 import { until } from "../helpers/lab";
 
 const PASSWORD = "a long enough password";
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-const domain = (n: number, name: string) => ({
-  uuid: uuid(n),
-  name,
-  id: -1,
-  state: "shutoff",
-  stateReason: 0,
-  vcpus: 1,
-  memoryKiB: 1024,
-  maxMemoryKiB: 1024,
-  autostart: false,
-  persistent: true,
-  virtType: "qemu",
-  osType: "hvm",
-  graphics: [],
-  serials: [],
-  disks: [],
-  nics: [],
-});
+const domain = (n: number, name: string) => peerDomain({ uuid: uuid(n), name });
 const container = (n: number, name: string) => ({
   id: String(n).repeat(64).slice(0, 64),
   name,

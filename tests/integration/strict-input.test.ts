@@ -6,30 +6,13 @@
 import type WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, Client, startWithAdmin, type TestServer } from "../helpers/server";
-import { PEER_FACTS, PeerAgent } from "../helpers/peer-agent";
+import { PEER_FACTS, PeerAgent, peerDomain } from "../helpers/peer-agent";
 import { closed, nextMessage, tryUpgrade } from "../helpers/ws";
 import { domState, ensureOff, until, labSuite } from "../helpers/lab";
 import { collectText, openConsole } from "../helpers/console";
 
 const UUID = "11111111-2222-3333-4444-555555555555";
-const DOMAIN = {
-  uuid: UUID,
-  name: "peer-vm",
-  id: -1,
-  state: "shutoff",
-  stateReason: 0,
-  vcpus: 1,
-  memoryKiB: 1024,
-  maxMemoryKiB: 1024,
-  autostart: false,
-  persistent: true,
-  virtType: "qemu",
-  osType: "hvm",
-  graphics: [],
-  serials: [],
-  disks: [],
-  nics: [],
-};
+const DOMAIN = peerDomain({ uuid: UUID, name: "peer-vm" });
 
 describe("strict input (REST, /ws/events, agent frames)", () => {
   let srv: TestServer;
