@@ -156,7 +156,14 @@ test("sees only the tagged VM and container, starts it, and hears nothing of the
   await page.goto(`${base()}/machines/${hostId}/${uuid[VM_IN]}`);
   await expect.poll(() => frames.some((f) => f.includes('"type":"metrics"') && f.includes(uuid[VM_IN]!)), { timeout: 30_000 }).toBe(true);
   virsh("destroy", VM_OUT);
-  await page.waitForTimeout(2_000);
+  // Then a change it may see: events reach the socket in order, so once this one is there,
+  // anything sent about the other VM before it would be there too.
+  virsh("destroy", VM_IN);
+  await expect
+    .poll(() => frames.some((f) => f.includes('"type":"machine.upsert"') && f.includes(uuid[VM_IN]!) && f.includes('"state":"shutoff"')), {
+      timeout: 15_000,
+    })
+    .toBe(true);
   const seen = frames.slice(mark);
   expect(seen.some((f) => f.includes(uuid[VM_IN]!))).toBe(true);
   expect(seen.filter((f) => f.includes(uuid[VM_OUT]!) || f.includes(VM_OUT) || f.includes(ctId[CT_OUT]!))).toEqual([]);
