@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   HANGAR_PUBLIC_URL: z.string().url().optional(),
   // With several servers on one PostgreSQL: where the others reach this one (decision 0005).
   HANGAR_INTERNAL_URL: z.string().url().optional(),
+  // Shared by the servers of one cluster; authenticates their internal routes (cluster/internal-auth.ts).
+  HANGAR_CLUSTER_SECRET: z.string().min(32, "must be at least 32 characters").max(512).optional(),
   HANGAR_SESSION_IDLE_SECONDS: num(30 * 60),
   HANGAR_SESSION_MAX_SECONDS: num(12 * 60 * 60),
   HANGAR_LOGIN_MAX_FAILURES: num(5),
@@ -69,6 +71,8 @@ export interface Config {
   host: string;
   publicUrl: URL | null;
   internalUrl: string | null;
+  /** Null: no internal routes; a host held by another server is unreachable from this one. */
+  clusterSecret: string | null;
   databaseUrl: string;
   secureCookies: boolean;
   sessionIdleMs: number;
@@ -106,6 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HANGAR_HOST,
     publicUrl,
     internalUrl: e.HANGAR_INTERNAL_URL ?? null,
+    clusterSecret: e.HANGAR_CLUSTER_SECRET ?? null,
     databaseUrl: databaseUrl(env),
     secureCookies: publicUrl?.protocol === "https:",
     sessionIdleMs: e.HANGAR_SESSION_IDLE_SECONDS * 1000,
