@@ -56,10 +56,10 @@ function literals(elements: MessageFormatElement[], out: string[]): void {
   }
 }
 
-// What Intl writes around numbers and dates in Spanish, and units that are the same in
-// every language.
+// What Intl writes around numbers and dates in Spanish; units, key caps and the product's
+// name, the same in every language.
 const NEUTRAL =
-  /\b(?:ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic|hace|dentro de|a las|B|KiB|MiB|GiB|TiB|PiB|ms|s|min|h|d|%|p\.\s?m\.|a\.\s?m\.)\b\.?/gi;
+  /\b(?:Hangar|Ctrl|Cmd|Esc|K|ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic|hace|dentro de|a las|B|KiB|MiB|GiB|TiB|PiB|ms|s|min|h|d|%|p\.\s?m\.|a\.\s?m\.)\b\.?/gi;
 const ADDRESSES =
   /\b(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?:[0-9a-f]{2}:){5}[0-9a-f]{2}|\d{1,3}(?:\.\d{1,3}){3}(?:\/\d+)?|[0-9a-f]{12,64})\b/gi;
 
