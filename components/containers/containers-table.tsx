@@ -11,12 +11,14 @@ import { useMemo, useState } from "react";
 import { useContainers } from "../lib/container-resources";
 import { EmptyState } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
-import { FilterSelect, SearchBox, STATE_FILTERS } from "../ui/filters";
+import { FilterSelect, SearchBox } from "../ui/filters";
 import { Sparkline } from "../metrics/sparkline";
 import { actionsForContainer, ContainerStateBadge } from "./container-state";
 import { useContainerActions } from "./use-container-actions";
 
 const collator = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
+// "stopped" stands for exited, dead and created (the filter below).
+const STATE_FILTERS = ["all", "running", "paused", "stopped"] as const;
 
 export function ContainersTable() {
   const { data, isPending, error } = useContainers();
@@ -33,6 +35,7 @@ export function ContainersTable() {
   const tConfirm = useTranslations("containers.confirm");
   const tc = useTranslations("common");
   const f = useFormat();
+  const tStateFilter = useTranslations("containers.table.stateFilter");
   // Actions per row: the caller's grants on that container (its host and tags).
   const grants = useGrants();
   const canManage = (c: { id: string; hostId: string; tags: string[] }) =>
@@ -59,7 +62,12 @@ export function ContainersTable() {
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2">
         <SearchBox label={t("table.search")} placeholder={t("table.searchPlaceholder")} value={q} onChange={setQ} />
-        <FilterSelect label={t("table.filterState")} value={state} onChange={setState} options={STATE_FILTERS} />
+        <FilterSelect
+          label={t("table.filterState")}
+          value={state}
+          onChange={setState}
+          options={STATE_FILTERS.map((s) => [s, tStateFilter(s)] as const)}
+        />
         {hosts.length > 1 && (
           <FilterSelect label={t("table.filterHost")} value={host} onChange={setHost} options={[["all", t("table.allHosts")], ...hosts]} />
         )}
