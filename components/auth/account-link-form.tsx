@@ -5,12 +5,14 @@ import { useState, type FormEvent } from "react";
 import { useTranslations } from "next-intl";
 import { api, ApiClientError } from "../lib/api";
 import { AuthCard, Button, Field } from "../ui/form";
+import { useRoleName } from "../settings/role-name";
 
 type Kind = "invite" | "reset";
 
 export function AccountLinkForm({ kind, token, role, username }: { kind: Kind; token: string; role?: string; username?: string }) {
   const t = useTranslations("auth");
   const tc = useTranslations("common");
+  const roleName = useRoleName();
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -59,7 +61,7 @@ export function AccountLinkForm({ kind, token, role, username }: { kind: Kind; t
   return (
     <AuthCard title={kind === "invite" ? t("link.inviteTitle") : username ? t("link.resetTitle", { username }) : t("link.resetTitleAnonymous")}>
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
-        {kind === "invite" ? (role ? t("link.inviteIntro", { role }) : t("link.inviteIntroNoRole")) : t("link.resetIntro")}
+        {kind === "invite" ? (role ? t("link.inviteIntro", { role: roleName(role) }) : t("link.inviteIntroNoRole")) : t("link.resetIntro")}
       </p>
       <form onSubmit={submit} method="post" className="flex flex-col gap-4" noValidate>
         {kind === "invite" && (
