@@ -29,11 +29,13 @@ export function AppShell({ username, children }: { username: string; children: R
         className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
       >
         <div className="flex items-center gap-2 px-4 py-4 text-lg font-semibold">
+          {/* i18n-ignore: the product name */}
           <Logo className="h-6 w-6 text-sky-600" /> Hangar
         </div>
         <ul className="flex flex-col gap-1 px-2">
           {nav.map((item) => {
             const active = item.href === "/" ? path === "/" : path.startsWith(item.href);
+            const label = t(`nav.${item.key}`);
             return (
               <li key={item.href}>
                 <Link
@@ -49,7 +51,7 @@ export function AppShell({ username, children }: { username: string; children: R
                   <span aria-hidden className="w-4 text-center">
                     {item.icon}
                   </span>
-                  {t(`nav.${item.key}`)}
+                  {label}
                 </Link>
               </li>
             );

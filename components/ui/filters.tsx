@@ -34,11 +34,14 @@ export function FilterSelect({
   const t = useTranslations("common");
   return (
     <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} className={`px-2 ${FIELD}`}>
-      {options.map(([v, text]) => (
-        <option key={v} value={v}>
-          {typeof text === "string" ? text : t(`states.${text.state}`)}
-        </option>
-      ))}
+      {options.map(([v, text]) => {
+        const shown = typeof text === "string" ? text : t(`states.${text.state}`);
+        return (
+          <option key={v} value={v}>
+            {shown}
+          </option>
+        );
+      })}
     </select>
   );
 }
