@@ -56,7 +56,7 @@ async function visibleTexts(page: Page): Promise<string[]> {
 
 /** What the API says about this fleet: names and values a page may show as they are. */
 async function fleetData(page: Page): Promise<string[]> {
-  const paths = ["/api/hosts", "/api/machines", "/api/containers", "/api/tasks", "/api/users", "/api/auth/me", "/api/tags"];
+  const paths = ["/api/hosts", "/api/machines", "/api/containers", "/api/tasks", "/api/users", "/api/auth/me", "/api/tags", "/api/audit"];
   const answers = await Promise.all(paths.map(async (p) => page.request.get(base() + p).then((r) => (r.ok() ? r.json() : null))));
   return dataStrings(answers);
 }
