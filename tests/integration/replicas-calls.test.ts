@@ -10,6 +10,7 @@ import { Client } from "../helpers/server";
 import { EventRecorder } from "../helpers/events";
 import { defineScratch, undefineScratch } from "../helpers/scratch-domains";
 import { machineAction } from "../helpers/tasks";
+import { PeerAgent, peerDomain } from "../helpers/peer-agent";
 import { createDb } from "@/server/web/db/client";
 import { CLUSTER_HEADER } from "@/server/web/cluster/internal-auth";
 import type { HostRow, MachineRow } from "../../server/protocol";
@@ -227,5 +228,114 @@ labSuite(["postgres", "libvirt"], "without HANGAR_CLUSTER_SECRET, a server knows
     expect((await onB.req("GET", `/api/hosts/${host.id}/pools`)).status).toBe(503);
     const r = await fetch(`${cluster.servers[0]!.url}/internal/inventory`, { headers: { [CLUSTER_HEADER]: "anything" } });
     expect(r.status).toBe(403);
+  });
+});
+
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+const container = (n: number, name: string) => ({
+  id: String(n).repeat(64).slice(0, 64),
+  name,
+  image: "localhost/mini:latest",
+  imageId: "sha256:0",
+  command: "sh",
+  state: "running",
+  status: "Up",
+  createdAt: new Date(0).toISOString(),
+  ports: [],
+  health: null,
+});
+
+labSuite("postgres", "the inventory mirror with a scripted agent on A: containers, scoped rows, metric demand, an agent that moves", () => {
+  let cluster: Cluster;
+  let onA: Client;
+  let onB: Client;
+  let agent: PeerAgent;
+  beforeAll(async () => {
+    cluster = await startCluster(2, { HANGAR_CLUSTER_SECRET: SECRET });
+    onA = cluster.admin;
+    onB = on(cluster.servers[1]!.url, onA);
+    agent = await PeerAgent.enroll(onA, `${PREFIX}peer`);
+    agent.event({ kind: "domain.inventory", domains: [peerDomain({ uuid: uuid(1), name: "vm-1" }), peerDomain({ uuid: uuid(2), name: "vm-2" })] });
+    agent.event({ kind: "container.inventory", engine: null, containers: [container(1, "ct-1"), container(2, "ct-2")] });
+  }, 60_000);
+  afterAll(async () => {
+    await agent?.close();
+    await cluster?.stop();
+  });
+
+  it("B lists the containers A's agent reported, and a change A hears reaches B's list", async () => {
+    await until("containers on B", async () => (await onB.req("GET", "/api/containers")).json.rows.length === 2);
+    agent.event({ kind: "container.removed", id: container(2, "").id, name: "ct-2" });
+    agent.event({ kind: "domain.removed", uuid: uuid(2), name: "vm-2" });
+    await until("removals on B", async () => (await onB.req("GET", "/api/containers")).json.rows.length === 1);
+    await until("machine removal on B", async () => (await onB.req("GET", "/api/machines")).json.rows.length === 1);
+    agent.event({ kind: "domain.changed", cause: "defined", domain: peerDomain({ uuid: uuid(2), name: "vm-2" }) });
+    await until("vm-2 back on B", async () => (await onB.req("GET", "/api/machines")).json.rows.length === 2);
+  });
+
+  it("a user scoped to a tag sees on B exactly the tagged VM and container of A's host", async () => {
+    const password = "a long enough password";
+    const r = await onA.req("POST", "/api/users", { username: "hx-xcall-otto", password, role: "none" });
+    expect(r.status).toBe(201);
+    expect(
+      (
+        await onA.req("POST", "/api/assignments", {
+          subject: { type: "user", id: r.json.user.id },
+          role: "operator",
+          scope: { type: "tag", id: "web" },
+        })
+      ).status,
+    ).toBe(201);
+    // Tagged through B: the tag is a row, the machine is A's.
+    expect((await onB.req("PUT", `/api/machines/${agent.hostId}/${uuid(1)}/tags`, { tags: ["web"] })).status).toBe(200);
+    expect((await onB.req("PUT", `/api/containers/${agent.hostId}/${container(1, "").id}/tags`, { tags: ["web"] })).status).toBe(200);
+    const otto = new Client(cluster.servers[1]!.url);
+    expect((await otto.req("POST", "/api/auth/login", { username: "hx-xcall-otto", password })).status).toBe(200);
+    await until("otto's rows on B", async () => {
+      const rows = (await otto.req("GET", "/api/machines")).json.rows as MachineRow[];
+      return rows.length === 1 && rows[0]!.name === "vm-1" ? rows : null;
+    });
+    expect(((await otto.req("GET", "/api/containers")).json.rows as { name: string }[]).map((c) => c.name)).toEqual(["ct-1"]);
+  });
+
+  it("the agent streams the union of what A's and B's browsers watch; B's demand leaves with B's subscriber", async () => {
+    const recA = await EventRecorder.open(onA.base, onA.cookie);
+    const recB = await EventRecorder.open(onB.base, onB.cookie);
+    recA.ws.send(JSON.stringify({ type: "metrics.subscribe", series: [`host/${agent.hostId}`] }));
+    await until("A's watch", () => agent.watches.at(-1)?.join(",") === "host", 5_000, 20);
+    recB.ws.send(JSON.stringify({ type: "metrics.subscribe", series: [`vm/${agent.hostId}/${uuid(1)}`] }));
+    await until("A's and B's watch", () => agent.watches.at(-1)?.join(",") === `host,vm:${uuid(1)}`, 5_000, 20);
+    // A sample of B's target reaches B's browser (through A), A's target stays A's.
+    agent.event({
+      kind: "metrics.samples",
+      coarse: false,
+      samples: [{ target: `vm:${uuid(1)}`, t: Date.now(), v: [1, 1, 512, 512, 256, 0, 0, 0, 0, 0, 0] }],
+    });
+    const got = await recB.waitFor(
+      "vm sample on B",
+      (e) => e.type === "metrics" && e.samples.some((s) => s.series === `vm/${agent.hostId}/${uuid(1)}`),
+      0,
+      5_000,
+    );
+    expect(got.type).toBe("metrics");
+    recB.close();
+    await until("B's demand gone", () => agent.watches.at(-1)?.join(",") === "host", 5_000, 20);
+    recA.close();
+  });
+
+  it("an agent that moves from A to B is listed by both: local on B, mirrored on A", async () => {
+    await agent.close();
+    await until(
+      "offline on B",
+      async () => ((await onB.req("GET", "/api/hosts")).json.hosts as HostRow[]).find((h) => h.id === agent.hostId)?.status === "offline",
+    );
+    agent = await PeerAgent.connect(onB.base, agent.hostId, agent.credential);
+    agent.event({ kind: "domain.inventory", domains: [peerDomain({ uuid: uuid(3), name: "vm-3" })] });
+    for (const c of [onA, onB])
+      await until("online, with its new inventory", async () => {
+        const h = ((await c.req("GET", "/api/hosts")).json.hosts as HostRow[]).find((x) => x.id === agent.hostId);
+        const rows = (await c.req("GET", "/api/machines")).json.rows as MachineRow[];
+        return h?.status === "online" && rows.map((r) => `${r.name}:${r.stale}`).join(",") === "vm-3:false";
+      });
   });
 });
