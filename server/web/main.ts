@@ -68,9 +68,9 @@ async function main(): Promise<void> {
   const reachable = config.host === "0.0.0.0" || config.host === "::" ? os.hostname() : config.host;
   const peers = events ? new ServerRegistry(db, events.serverId, config.internalUrl ?? `http://${reachable}:${config.port}`) : null;
   await peers?.start();
-  // Hosts held by peers: mirrored inventory, calls and metric demand over one hop (decision 0005).
-  const calls = await startCalls({ config, db, bus, hub, events, peers, metrics });
   const tasks = new TaskService(db, bus, hub, config.actionTimeoutMs, peers);
+  // Hosts held by peers: mirrored inventory, calls, cancels and metric demand over one hop (decision 0005).
+  const calls = await startCalls({ config, db, bus, hub, events, peers, metrics, tasks });
   peers?.onDead((ids, hostIds) => {
     void tasks.serversDead(ids).catch((err: unknown) => console.error("[tasks] settling a dead server's tasks failed:", err));
     // Browsers refetch those hosts: their agents are gone until they reconnect somewhere.

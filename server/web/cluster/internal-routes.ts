@@ -5,6 +5,7 @@
 //   POST /internal/agent-call             one call on this server's hub, NDJSON answer
 //   POST /internal/agent-cancel           cancel a call /internal/agent-call is running
 //   POST /internal/metrics-watch          a peer's metric demand, samples streamed back
+//   POST /internal/task-cancel            cancel a task this server runs (asked on another)
 // A server answering here runs only its own agents' calls: it never forwards again, so a
 // request crosses at most one hop. Internal websockets are another module's.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -12,6 +13,7 @@ import { z } from "zod";
 import { AgentTarget, ERROR_CODES, Methods, type MethodName, type RpcError } from "../../protocol";
 import { isAgentCallError } from "../agents/agent-connection";
 import type { AgentHub } from "../agents/hub";
+import type { TaskService } from "../tasks/task-service";
 import { CLUSTER_HEADER, INTERNAL_PREFIX, isClusterRequest } from "./internal-auth";
 import type { CallLine, InventoryAnswer, SampleLine } from "./peer-calls";
 
@@ -26,6 +28,7 @@ const CallBody = z.strictObject({
   timeoutMs: z.number().int().positive().max(MAX_TIMEOUT_MS),
 });
 const CancelBody = z.strictObject({ callId: z.string().max(64) });
+const TaskCancelBody = z.strictObject({ taskId: z.string().min(1).max(64), by: z.string().min(1).max(256) });
 const WatchBody = z.strictObject({ hostId: z.string().min(1).max(64), targets: z.array(AgentTarget).max(20_000) });
 
 class BadRequest extends Error {}
@@ -67,6 +70,7 @@ export class InternalRoutes {
     private readonly secret: string | null,
     private readonly serverId: string,
     private readonly hub: AgentHub,
+    private readonly tasks: Pick<TaskService, "cancelHere"> | null = null,
   ) {}
 
   /** Answers the request when its path is internal (true), else leaves it to Next (false). */
@@ -100,6 +104,10 @@ export class InternalRoutes {
       const ctl = this.running.get(callId);
       ctl?.abort();
       return answer(res, ctl ? 204 : 404);
+    }
+    if (at === "POST /internal/task-cancel") {
+      const { taskId, by } = await readJson(req, TaskCancelBody);
+      return answer(res, this.tasks?.cancelHere(taskId, by) ? 204 : 404);
     }
     if (at === "POST /internal/metrics-watch") return this.metricsWatch(await readJson(req, WatchBody), res);
     answer(res, 404, { error: `no internal route ${at}` });

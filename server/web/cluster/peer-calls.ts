@@ -114,6 +114,17 @@ export class PeerCalls {
     }
   }
 
+  /** Asks the server running a task to cancel it; false when it runs no such task (any more). */
+  async cancelTask(url: string, taskId: string, by: string): Promise<boolean> {
+    const res = await fetch(`${url}/internal/task-cancel`, {
+      method: "POST",
+      headers: this.headers(),
+      body: JSON.stringify({ taskId, by }),
+      signal: AbortSignal.timeout(INVENTORY_TIMEOUT_MS),
+    });
+    return res.status === 204;
+  }
+
   /**
    * Streams the samples of `targets` of a host from the peer (which adds them to its
    * agent's watch) until `signal` aborts or the peer ends the stream (the agent left it).

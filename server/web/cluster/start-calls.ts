@@ -7,6 +7,7 @@ import type { Config } from "../config";
 import type { Db } from "../db/client";
 import type { EventBus } from "../events/bus";
 import type { MetricsService } from "../metrics/metrics-service";
+import type { TaskService } from "../tasks/task-service";
 import { ClusterBus } from "./cluster-bus";
 import type { EventRelay } from "./event-relay";
 import { InternalRoutes } from "./internal-routes";
@@ -28,20 +29,27 @@ export async function startCalls(o: {
   events: EventRelay | null;
   peers: ServerRegistry | null;
   metrics: MetricsService;
+  tasks: TaskService;
 }): Promise<ClusterCalls> {
   const { config, hub } = o;
-  const routes = new InternalRoutes(config.clusterSecret, o.peers?.serverId ?? "", hub);
+  const routes = new InternalRoutes(config.clusterSecret, o.peers?.serverId ?? "", hub, o.tasks);
   if (!o.peers || !o.events || !config.clusterSecret || !(o.bus instanceof ClusterBus)) return { routes, mirror: null, stop: () => undefined };
+  const calls = new PeerCalls(config.clusterSecret);
   const mirror = new InventoryMirror({
     db: o.db,
     bus: o.bus,
     registry: o.peers,
-    calls: new PeerCalls(config.clusterSecret),
+    calls,
     isLocal: (hostId) => hub.isLocal(hostId),
     // Live samples only: the holder records the history of its hosts.
     onSamples: (hostId, samples) => o.metrics.ingest(hostId, false, samples),
   });
   hub.useRemote(mirror);
+  // A cancel asked of this server for a task another live server runs goes to that server.
+  o.tasks.forwardCancels(async (serverId, taskId, by) => {
+    const s = await o.db.server.findUnique({ where: { id: serverId }, select: { url: true } });
+    return !!s && (await calls.cancelTask(s.url, taskId, by).catch(() => false));
+  });
   o.events.onResync(() => mirror.resync());
   o.peers.onDead((ids) => mirror.serversDead(ids));
   await mirror.start();
