@@ -323,6 +323,46 @@ labSuite("postgres", "the inventory mirror with a scripted agent on A: container
     recA.close();
   });
 
+  it("an import asked of B streams the agent's progress from A to B's browser; a cancel asked of A reaches the agent through B", async () => {
+    // From here on this test answers the agent's calls itself: progress every 50 ms until cancelled.
+    agent.ws.removeAllListeners("message");
+    let cancelled = 0;
+    agent.ws.on("message", (d) => {
+      const f = JSON.parse(String(d)) as { type: string; id: number; method?: string };
+      if (f.type === "req" && f.method === "disk.import") {
+        let done = 0;
+        const t = setInterval(() => agent.ws.send(JSON.stringify({ type: "progress", id: f.id, done: (done += 5), total: 100 })), 50);
+        agent.ws.on("message", (c) => {
+          const g = JSON.parse(String(c)) as { type: string; id: number };
+          if (g.type !== "cancel" || g.id !== f.id) return;
+          clearInterval(t);
+          cancelled++;
+          agent.ws.send(
+            JSON.stringify({ type: "res", id: f.id, ok: false, error: { code: "cancelled", message: "qemu-img stopped, partial file removed" } }),
+          );
+        });
+      } else if (f.type === "req") agent.ws.send(JSON.stringify({ type: "res", id: f.id, ok: true, result: { watching: 0 } }));
+    });
+    const recB = await EventRecorder.open(onB.base, onB.cookie);
+    const r = await onB.req("POST", `/api/machines/${agent.hostId}/import`, {
+      sourcePool: "default",
+      sourceVolume: "disk.vmdk",
+      targetPool: "default",
+      name: "hx-xcall-imp",
+    });
+    expect(r.status, JSON.stringify(r.json)).toBe(202);
+    const taskId = r.json.task.id as string;
+    await until("progress on B", () => recB.events.filter((e) => e.type === "task.progress" && e.taskId === taskId).length >= 3, 10_000, 20);
+    // Cancelled on A: A does not run the task, B does; the cancel crosses to B, B's call to A, A's to the agent.
+    const c = await onA.req("POST", `/api/tasks/${taskId}/cancel`);
+    expect(c.status, JSON.stringify(c.json)).toBe(202);
+    const end = await recB.waitFor("task end on B", (e) => e.type === "task.upsert" && e.task.id === taskId && e.task.status === "failed", 0, 10_000);
+    if (end.type !== "task.upsert") throw new Error("unreachable");
+    expect(end.task.error).toMatch(/^Cancelled by admin/);
+    expect(cancelled).toBe(1);
+    recB.close();
+  });
+
   it("an agent that moves from A to B is listed by both: local on B, mirrored on A", async () => {
     await agent.close();
     await until(
