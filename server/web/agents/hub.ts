@@ -139,7 +139,7 @@ export class AgentHub {
     if (method === "metrics.watch")
       return this.watchFor(LOCAL, hostId, (params as MethodParams<"metrics.watch">).targets) as Promise<MethodResult<M>>;
     const c = this.conns.get(hostId);
-    if (!c?.isOpen) throw new AgentCallError("offline", `host ${this.hostName(hostId)} is offline (its agent is not connected)`);
+    if (!c?.isOpen) throw this.offline(hostId);
     return c.call(method, params, timeoutMs, opts);
   }
 
@@ -151,7 +151,7 @@ export class AgentHub {
 
   private sendWatch(hostId: string): Promise<MethodResult<"metrics.watch">> {
     const c = this.conns.get(hostId);
-    if (!c?.isOpen) return Promise.reject(new AgentCallError("offline", `host ${this.hostName(hostId)} is offline (its agent is not connected)`));
+    if (!c?.isOpen) return Promise.reject(this.offline(hostId));
     return c.call("metrics.watch", { targets: this.demand.union(hostId) }, 10_000);
   }
 
@@ -173,6 +173,10 @@ export class AgentHub {
       });
     }
     return out;
+  }
+
+  private offline(hostId: string): AgentCallError {
+    return new AgentCallError("offline", `host ${this.hostName(hostId)} is offline (its agent is not connected)`);
   }
 
   private hostName(hostId: string): string {
