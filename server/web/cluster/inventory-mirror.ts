@@ -45,6 +45,7 @@ export class InventoryMirror implements RemoteHosts {
   private readonly hosts = new Map<string, Mirrored>();
   /** Live peers already seeded from; cleared to re-seed everything. */
   private readonly seeded = new Set<string>();
+  private readonly refused = new Set<string>();
   private readonly refreshTimers = new Map<string, NodeJS.Timeout>();
   private readonly watches = new Map<string, AbortController>();
   private timer: NodeJS.Timeout | null = null;
@@ -149,7 +150,14 @@ export class InventoryMirror implements RemoteHosts {
       const ids = new Set(live.map((s) => s.id));
       const gone = [...new Set([...this.hosts.values()].map((h) => h.serverId))].filter((id) => !ids.has(id));
       if (gone.length) this.serversDead(gone);
-      for (const s of live) if (!this.seeded.has(s.id)) await this.seed(s.id, s.url);
+      for (const s of live)
+        if (!this.seeded.has(s.id))
+          await this.seed(s.id, s.url).catch((err: unknown) => {
+            // Retried every heartbeat; said once per peer (a peer without our secret refuses each time).
+            if (this.refused.has(s.id)) return;
+            this.refused.add(s.id);
+            this.failed(`seed from ${s.url}`, err);
+          });
     });
     this.polling = this.polling.catch((err: unknown) => this.failed("poll", err));
     return this.polling;
