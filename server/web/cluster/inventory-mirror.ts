@@ -167,6 +167,7 @@ export class InventoryMirror implements RemoteHosts {
     const from = this.logged;
     const answer = await this.d.calls.inventory(url);
     this.seeded.add(serverId);
+    this.refused.delete(serverId);
     this.stats.seeds++;
     const reported = new Set<string>();
     for (const s of answer.hosts) {
