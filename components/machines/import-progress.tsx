@@ -12,9 +12,7 @@ export function ImportProgress({ taskId }: { taskId: string }) {
   const pct = progress?.total ? Math.min(100, (progress.done / progress.total) * 100) : null;
   return (
     <div role="status" aria-live="polite" className="flex flex-col gap-2 rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-800">
-      <p>
-        {cancel.isSuccess ? t("cancelling") : pct === null ? t("converting") : t("convertingPct", { pct: Math.round(pct) })}
-      </p>
+      <p>{cancel.isSuccess ? t("cancelling") : pct === null ? t("converting") : t("convertingPct", { pct: Math.round(pct) })}</p>
       <div
         role="progressbar"
         aria-label={t("conversion")}

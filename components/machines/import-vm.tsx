@@ -118,7 +118,11 @@ function ResultView({ r }: { r: ImportResult }) {
           <dt className="text-slate-500">{t("firmware")}</dt>
           <dd>{r.ovf.firmware.toUpperCase()}</dd>
           <dt className="text-slate-500">{t("nics")}</dt>
-          <dd>{r.ovf.nics.length ? r.ovf.nics.map((n) => t("nicOn", { model: n.model ?? t("nic"), network: n.network ?? "—" })).join(", ") : t("noNics")}</dd>
+          <dd>
+            {r.ovf.nics.length
+              ? r.ovf.nics.map((n) => t("nicOn", { model: n.model ?? t("nic"), network: n.network ?? "—" })).join(", ")
+              : t("noNics")}
+          </dd>
           <dt className="text-slate-500">{t("disks")}</dt>
           <dd>
             {r.ovf.disks.map((d) => d.file).join(", ")}
@@ -136,11 +140,7 @@ function ResultView({ r }: { r: ImportResult }) {
           nics: r.plan.nics.length,
         })}
       </p>
-      {!r.created && (
-        <p className="rounded bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-          {t("notCreated")}
-        </p>
-      )}
+      {!r.created && <p className="rounded bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200">{t("notCreated")}</p>}
     </div>
   );
 }
@@ -186,8 +186,7 @@ export function ImportVm() {
   }, [taskId, task, result, hostId, t]);
 
   if (!canImport) return <EmptyState title={t("forbiddenTitle")}>{t("forbiddenText")}</EmptyState>;
-  if (hosts.isSuccess && online.length === 0)
-    return <EmptyState title={t("noHostTitle")}>{t("noHostText")}</EmptyState>;
+  if (hosts.isSuccess && online.length === 0) return <EmptyState title={t("noHostTitle")}>{t("noHostText")}</EmptyState>;
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -279,9 +278,7 @@ export function ImportVm() {
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" name="startNow" /> {t("startNow")}
         </label>
-        <p className="text-xs text-slate-500">
-          {t("formatsHelp")}
-        </p>
+        <p className="text-xs text-slate-500">{t("formatsHelp")}</p>
         {formError && (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">
             {formError}

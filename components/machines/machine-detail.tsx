@@ -72,7 +72,7 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
             canPower &&
             actionsFor(m.state).map((a) => (
               <Button key={a.action} variant={a.confirm ? "danger" : "secondary"} onClick={() => runner.run(a, [m])}>
-                {t(`actions.${a.action}`)}
+                {runner.label(a.action)}
               </Button>
             ))}
           {canClone && !kubevirt && <CloneMachine m={m} />}
@@ -94,14 +94,12 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
       {view === "overview" && (
         <>
           <dl className="grid max-w-2xl grid-cols-[10rem_1fr] gap-y-2 text-sm">
-            <dt className="text-slate-500">UUID</dt>
+            <dt className="text-slate-500">{t("detail.uuid")}</dt>
             <dd className="font-mono">{m.uuid}</dd>
             <dt className="text-slate-500">{t("detail.vcpus")}</dt>
             <dd>{m.vcpus}</dd>
             <dt className="text-slate-500">{t("detail.memory")}</dt>
-            <dd>
-              {t("detail.memoryOfMax", { memory: formatMemory(m.memoryKiB, f.locale), max: formatMemory(m.maxMemoryKiB, f.locale) })}
-            </dd>
+            <dd>{t("detail.memoryOfMax", { memory: formatMemory(m.memoryKiB, f.locale), max: formatMemory(m.maxMemoryKiB, f.locale) })}</dd>
             <dt className="text-slate-500">{t("detail.type")}</dt>
             <dd>
               {m.virtType} / {m.osType}
@@ -209,13 +207,13 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
       {view === "xml" && <XmlTab m={m} xml={data.xml} canEdit={canEdit} />}
       <ConfirmDialog
         open={!!runner.pending}
-        title={runner.pending ? t("confirmOne", { action: t(`actions.${runner.pending.spec.action}`), name: m.name }) : ""}
-        confirmLabel={runner.pending ? t(`actions.${runner.pending.spec.action}`) : tc("actions.confirm")}
+        title={runner.pending ? t("confirmOne", { action: runner.label(runner.pending.spec.action), name: m.name }) : ""}
+        confirmLabel={runner.pending ? runner.label(runner.pending.spec.action) : tc("actions.confirm")}
         danger
         onConfirm={runner.confirm}
         onCancel={runner.cancel}
       >
-        {runner.pending?.spec.confirm && t(`actionConfirm.${runner.pending.spec.confirm}`)}
+        {runner.pending && runner.warning(runner.pending.spec)}
       </ConfirmDialog>
     </div>
   );

@@ -80,10 +80,7 @@ export function MachinesTable() {
 
   if (error) return <EmptyState title={t("table.loadFailed")}>{error.message}</EmptyState>;
   if (isPending) return <p className="text-sm text-slate-500">{t("table.loading")}</p>;
-  if (!data.rows.length)
-    return (
-      <EmptyState title={t("table.emptyTitle")}>{t("table.emptyText")}</EmptyState>
-    );
+  if (!data.rows.length) return <EmptyState title={t("table.emptyTitle")}>{t("table.emptyText")}</EmptyState>;
 
   return (
     <div className="flex flex-col gap-3">
@@ -101,7 +98,7 @@ export function MachinesTable() {
               const targets = chosen.filter((m) => a.when.includes(m.state) && !m.stale);
               return (
                 <Button key={a.action} variant={a.confirm ? "danger" : "secondary"} disabled={!targets.length} onClick={() => runner.run(a, targets)}>
-                  {t(`actions.${a.action}`)}
+                  {runner.label(a.action)}
                   {targets.length && targets.length !== chosen.length ? ` (${targets.length})` : ""}
                 </Button>
               );
@@ -174,7 +171,9 @@ export function MachinesTable() {
                   </span>
                   <span className="truncate" title={m.stale ? t("table.staleTitle", { ago: ago(m.observedAt, f.locale, tc("never")) }) : undefined}>
                     {m.hostName}
-                    {m.stale && <span className="ml-1 text-xs text-amber-600">{t("table.staleNote", { ago: ago(m.observedAt, f.locale, tc("never")) })}</span>}
+                    {m.stale && (
+                      <span className="ml-1 text-xs text-amber-600">{t("table.staleNote", { ago: ago(m.observedAt, f.locale, tc("never")) })}</span>
+                    )}
                   </span>
                   <span>{m.vcpus}</span>
                   <span>{formatMemory(m.memoryKiB, f.locale)}</span>
@@ -196,9 +195,9 @@ export function MachinesTable() {
                             type="button"
                             className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
                             onClick={() => runner.run(a, [m])}
-                            aria-label={t("actionOn", { action: t(`actions.${a.action}`), name: m.name })}
+                            aria-label={t("actionOn", { action: runner.label(a.action), name: m.name })}
                           >
-                            {t(`actions.${a.action}`)}
+                            {runner.label(a.action)}
                           </button>
                         ))}
                   </span>
@@ -213,16 +212,16 @@ export function MachinesTable() {
         title={
           runner.pending
             ? runner.pending.targets.length === 1
-              ? t("confirmOne", { action: t(`actions.${runner.pending.spec.action}`), name: runner.pending.targets[0]!.name })
-              : t("confirmMany", { action: t(`actions.${runner.pending.spec.action}`), count: runner.pending.targets.length })
+              ? t("confirmOne", { action: runner.label(runner.pending.spec.action), name: runner.pending.targets[0]!.name })
+              : t("confirmMany", { action: runner.label(runner.pending.spec.action), count: runner.pending.targets.length })
             : ""
         }
-        confirmLabel={runner.pending ? t(`actions.${runner.pending.spec.action}`) : tc("actions.confirm")}
+        confirmLabel={runner.pending ? runner.label(runner.pending.spec.action) : tc("actions.confirm")}
         danger
         onConfirm={runner.confirm}
         onCancel={runner.cancel}
       >
-        {runner.pending?.spec.confirm && t(`actionConfirm.${runner.pending.spec.confirm}`)}
+        {runner.pending && runner.warning(runner.pending.spec)}
       </ConfirmDialog>
     </div>
   );

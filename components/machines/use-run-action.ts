@@ -24,6 +24,9 @@ export function useRunAction() {
   };
 
   return {
+    /** The button text of an action, and the warning a destructive one asks with. */
+    label: (action: ActionSpec["action"]) => t(`actions.${action}`),
+    warning: (spec: ActionSpec) => (spec.confirm ? t(`actionConfirm.${spec.confirm}`) : null),
     run(spec: ActionSpec, targets: MachineListRow[]) {
       if (spec.confirm) setPending({ spec, targets });
       else void execute(spec, targets);

@@ -146,6 +146,7 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
             error={errors.name}
             required
             autoFocus
+            // i18n-ignore: an example name
             placeholder="web-1"
             maxLength={200}
           />
@@ -208,9 +209,7 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
             {errors.firmware && <span className="text-xs text-red-600">{errors.firmware}</span>}
           </div>
         </div>
-        <p className="text-xs text-slate-500">
-          {o.virtType === "kvm" ? t("runsKvm") : t("runsTcg")}
-        </p>
+        <p className="text-xs text-slate-500">{o.virtType === "kvm" ? t("runsKvm") : t("runsTcg")}</p>
       </Section>
       <DiskSection o={o} f={f} set={set} errors={errors} />
       <NetworkSection o={o} f={f} set={set} errors={errors} />

@@ -64,15 +64,7 @@ const int = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN);
 
 /** What the browser can already tell is wrong: keys of machines.create.validation. */
 export type FormErrorKey =
-  | "nameRequired"
-  | "vcpus"
-  | "memory"
-  | "chooseIso"
-  | "chooseKernel"
-  | "diskSize"
-  | "choosePool"
-  | "chooseVolume"
-  | "diskNeeded";
+  "nameRequired" | "vcpus" | "memory" | "chooseIso" | "chooseKernel" | "diskSize" | "choosePool" | "chooseVolume" | "diskNeeded";
 
 /** The spec to send, or the fields the browser can already tell are wrong (the server checks everything again). */
 export function toSpec(f: FormState): { spec: VmSpecInput | null; errors: Record<string, FormErrorKey> } {

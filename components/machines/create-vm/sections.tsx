@@ -69,13 +69,7 @@ export function BootSection({ o, f, set, errors }: Props) {
               </option>
             ))}
           </Select>
-          <Input
-            id="boot.cmdline"
-            label={t("cmdline")}
-            value={f.cmdline}
-            onChange={(cmdline) => set({ cmdline })}
-            error={errors["boot.cmdline"]}
-          />
+          <Input id="boot.cmdline" label={t("cmdline")} value={f.cmdline} onChange={(cmdline) => set({ cmdline })} error={errors["boot.cmdline"]} />
         </div>
       )}
     </Section>

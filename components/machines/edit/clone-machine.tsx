@@ -52,9 +52,7 @@ export function CloneMachine({ m }: { m: MachineRow }) {
             required
           />
         </label>
-        <p className="mt-2">
-          {t("text")}
-        </p>
+        <p className="mt-2">{t("text")}</p>
       </ConfirmDialog>
     </>
   );

@@ -84,6 +84,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
                           type="number"
                           min={1}
                           step="any"
+                          // i18n-ignore: a unit
                           placeholder="GiB"
                           value={resize[d.target] ?? ""}
                           onChange={(e) => setResize((r) => ({ ...r, [d.target]: e.target.value }))}
@@ -178,6 +179,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
                 className={`${box} w-48`}
                 value={add.volume}
                 onChange={(e) => setAdd({ ...add, volume: e.target.value })}
+                // i18n-ignore: an example file name
                 placeholder={`${m.name}-data.qcow2`}
                 required
               />

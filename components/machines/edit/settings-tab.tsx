@@ -48,9 +48,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
           {t("cpuMemory")}
         </h2>
         <p className="text-xs text-slate-500">
-          {running
-            ? t("runningHelp", { maxVcpus: info.maxVcpus, maxMiB: info.maxMemoryMiB })
-            : t("stoppedHelp", { hostMiB: info.hostMemoryMiB })}
+          {running ? t("runningHelp", { maxVcpus: info.maxVcpus, maxMiB: info.maxMemoryMiB }) : t("stoppedHelp", { hostMiB: info.hostMemoryMiB })}
         </p>
         <form
           className="flex flex-wrap items-center gap-2"
@@ -72,9 +70,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
             className={input}
             disabled={disabled}
           />
-          <span className="text-xs text-slate-500">
-            {t("vcpusNow", { now: m.vcpus, boot: info.configVcpus, max: info.maxVcpus })}
-          </span>
+          <span className="text-xs text-slate-500">{t("vcpusNow", { now: m.vcpus, boot: info.configVcpus, max: info.maxVcpus })}</span>
           {canEdit && (
             <Button type="submit" variant="secondary" disabled={disabled || !vcpus}>
               {t("saveVcpus")}
@@ -191,7 +187,12 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
                   <Button variant="secondary" aria-label={t("moveUp", { device: d })} disabled={disabled || i === 0} onClick={() => move(i, -1)}>
                     ↑
                   </Button>
-                  <Button variant="secondary" aria-label={t("moveDown", { device: d })} disabled={disabled || i === boot.length - 1} onClick={() => move(i, 1)}>
+                  <Button
+                    variant="secondary"
+                    aria-label={t("moveDown", { device: d })}
+                    disabled={disabled || i === boot.length - 1}
+                    onClick={() => move(i, 1)}
+                  >
                     ↓
                   </Button>
                   <Button

@@ -64,9 +64,7 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
           {errorText(error)}
         </p>
       )}
-      {data && data.snapshots.length === 0 && (
-        <EmptyState title={t("emptyTitle")}>{t("emptyText")}</EmptyState>
-      )}
+      {data && data.snapshots.length === 0 && <EmptyState title={t("emptyTitle")}>{t("emptyText")}</EmptyState>}
       {data && data.snapshots.length > 0 && (
         <ul aria-label={t("list")} className="flex max-w-4xl flex-col">
           {treeOrder(data.snapshots).map(({ s, depth }) => (
@@ -127,6 +125,7 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
               className={box}
               value={form.name}
               onChange={(e) => setForm({ ...form, name: e.target.value })}
+              // i18n-ignore: an example name
               placeholder="before-upgrade"
               pattern="[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
               required
@@ -151,7 +150,9 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
       </ConfirmDialog>
       <ConfirmDialog
         open={confirm !== null}
-        title={confirm?.op === "revert" ? t("revertTitle", { name: m.name, snapshot: confirm.name }) : t("deleteTitle", { snapshot: confirm?.name ?? "" })}
+        title={
+          confirm?.op === "revert" ? t("revertTitle", { name: m.name, snapshot: confirm.name }) : t("deleteTitle", { snapshot: confirm?.name ?? "" })
+        }
         confirmLabel={confirm?.op === "revert" ? t("revertConfirm") : t("deleteConfirm")}
         danger
         onCancel={() => setConfirm(null)}

@@ -25,9 +25,7 @@ export function XmlTab({ m, xml, canEdit }: { m: MachineRow; xml: string | null;
             <Button variant="secondary" disabled={m.stale || !info.data} onClick={() => (setDraft(info.data?.configXml ?? xml), setSaved(false))}>
               {t("edit")}
             </Button>
-            {saved && (
-              <span className="ml-2 text-sm text-green-700 dark:text-green-400">{t("saved")}</span>
-            )}
+            {saved && <span className="ml-2 text-sm text-green-700 dark:text-green-400">{t("saved")}</span>}
           </div>
         )}
         <pre className="max-h-[70vh] overflow-auto rounded bg-slate-900 p-3 font-mono text-xs text-slate-100">{xml}</pre>
@@ -35,9 +33,7 @@ export function XmlTab({ m, xml, canEdit }: { m: MachineRow; xml: string | null;
     );
   return (
     <div className="flex flex-col gap-2">
-      {running && (
-        <p className="text-sm text-amber-700 dark:text-amber-400">{t("editingRunning")}</p>
-      )}
+      {running && <p className="text-sm text-amber-700 dark:text-amber-400">{t("editingRunning")}</p>}
       <textarea
         aria-label={t("label", { name: m.name })}
         spellCheck={false}
