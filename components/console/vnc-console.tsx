@@ -39,6 +39,7 @@ export function VncConsole({
   const [vncUp, setVncUp] = useState(false);
   const t = useTranslations("console");
   const tc = useTranslations("common");
+  const comboLabel = (id: (typeof COMBOS)[number]["id"]) => t(`combos.${id}`);
 
   // noVNC must be loaded before the socket opens: the VNC server speaks first, and a
   // greeting that arrives before RFB listens would be lost.
@@ -134,8 +135,7 @@ export function VncConsole({
           </Button>
         )}
         <Button variant="secondary" onClick={() => rfb.current?.sendCtrlAltDel()} disabled={state !== "connected"}>
-          {/* i18n-ignore: key names */}
-          Ctrl+Alt+Del
+          {t("ctrlAltDel")}
         </Button>
         <div className="relative">
           <Button
@@ -154,13 +154,13 @@ export function VncConsole({
             >
               {COMBOS.map((c) => (
                 <button
-                  key={c.label}
+                  key={c.id}
                   role="menuitem"
                   type="button"
                   className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-800"
                   onClick={() => (setKeysOpen(false), sendCombo(c.keys))}
                 >
-                  {c.label}
+                  {comboLabel(c.id)}
                 </button>
               ))}
             </div>

@@ -19,8 +19,7 @@ export function EngineBadge({ engine }: { engine: DomainEngine }) {
       title={t("badgeTitle")}
       className="inline-flex shrink-0 items-center rounded bg-violet-100 px-1.5 py-0.5 text-[10px] font-medium text-violet-900 dark:bg-violet-900/40 dark:text-violet-200"
     >
-      {/* i18n-ignore: a product name */}
-      KubeVirt
+      {t("badge")}
     </span>
   );
 }

@@ -146,8 +146,7 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
             error={errors.name}
             required
             autoFocus
-            // i18n-ignore: an example name
-            placeholder="web-1"
+            placeholder={t("namePlaceholder")}
             maxLength={200}
           />
           <Input id="title" label={t("vmTitle")} value={f.title} onChange={(title) => set({ title })} error={errors.title} />
@@ -202,8 +201,8 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
               value={f.firmware}
               onChange={(firmware) => set({ firmware })}
               options={[
-                { value: "bios", label: "BIOS" },
-                { value: "uefi", label: "UEFI", disabled: !o.uefi, hint: t("noOvmf") },
+                { value: "bios", label: t("bios") },
+                { value: "uefi", label: t("uefi"), disabled: !o.uefi, hint: t("noOvmf") },
               ]}
             />
             {errors.firmware && <span className="text-xs text-red-600">{errors.firmware}</span>}

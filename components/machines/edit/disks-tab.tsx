@@ -179,8 +179,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
                 className={`${box} w-48`}
                 value={add.volume}
                 onChange={(e) => setAdd({ ...add, volume: e.target.value })}
-                // i18n-ignore: an example file name
-                placeholder={`${m.name}-data.qcow2`}
+                placeholder={t("volumeNamePlaceholder", { name: m.name })}
                 required
               />
             </label>

@@ -125,8 +125,7 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
               className={box}
               value={form.name}
               onChange={(e) => setForm({ ...form, name: e.target.value })}
-              // i18n-ignore: an example name
-              placeholder="before-upgrade"
+              placeholder={t("namePlaceholder")}
               pattern="[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
               required
             />
