@@ -25,6 +25,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
   const running = m.state === "running" || m.state === "paused";
   const s = useSave(m);
   const t = useTranslations("machines.settings");
+  const dev = (d: BootDev) => t(`bootDevice.${d}`);
   const [vcpus, setVcpus] = useState(String(info.configVcpus));
   const [mib, setMib] = useState(String(Math.round(m.memoryKiB / 1024)));
   const [desc, setDesc] = useState(info.description);
@@ -181,15 +182,15 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
           {boot.map((d, i) => (
             <li key={d} className="flex items-center gap-2">
               <span className="w-6 text-slate-500">{i + 1}.</span>
-              <span className="w-20 font-mono">{d}</span>
+              <span className="w-20 font-mono">{dev(d)}</span>
               {canEdit && (
                 <>
-                  <Button variant="secondary" aria-label={t("moveUp", { device: d })} disabled={disabled || i === 0} onClick={() => move(i, -1)}>
+                  <Button variant="secondary" aria-label={t("moveUp", { device: dev(d) })} disabled={disabled || i === 0} onClick={() => move(i, -1)}>
                     ↑
                   </Button>
                   <Button
                     variant="secondary"
-                    aria-label={t("moveDown", { device: d })}
+                    aria-label={t("moveDown", { device: dev(d) })}
                     disabled={disabled || i === boot.length - 1}
                     onClick={() => move(i, 1)}
                   >
@@ -197,7 +198,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
                   </Button>
                   <Button
                     variant="secondary"
-                    aria-label={t("removeDevice", { device: d })}
+                    aria-label={t("removeDevice", { device: dev(d) })}
                     disabled={disabled || boot.length === 1}
                     onClick={() => setBoot((b) => b.filter((x) => x !== d))}
                   >
@@ -212,7 +213,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
           <div className="flex flex-wrap items-center gap-2">
             {BOOT_DEVICES.filter((d) => !boot.includes(d)).map((d) => (
               <Button key={d} variant="secondary" disabled={disabled} onClick={() => setBoot((b) => [...b, d])}>
-                + {d}
+                {t("addDevice", { device: dev(d) })}
               </Button>
             ))}
             <Button variant="secondary" disabled={disabled} onClick={() => s.save("boot.order", { kind: "boot.order", devices: boot })}>
