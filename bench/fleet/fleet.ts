@@ -101,7 +101,14 @@ export class Fleet {
     const urls = [...servers.slice(s), ...servers.slice(0, s)];
     const proc = spawn(
       process.execPath,
-      [AGENT, "--server", urls.join(","), "--enroll", created.json.enrollToken as string, "--state", stateDir, "--libvirt-uri", `test://${nodeFile}`],
+      // `--flag=value`: a token may start with "-" (base64url).
+      [
+        AGENT,
+        `--server=${urls.join(",")}`,
+        `--enroll=${created.json.enrollToken as string}`,
+        `--state=${stateDir}`,
+        `--libvirt-uri=test://${nodeFile}`,
+      ],
       {
         cwd: ROOT,
         env: {
