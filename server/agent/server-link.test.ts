@@ -15,8 +15,11 @@ interface FakeServer {
   close: () => Promise<void>;
 }
 
-/** Answers /ws/agent with a welcome after the hello; `status` refuses the upgrade instead. */
-async function fakeServer(status?: number): Promise<FakeServer> {
+/**
+ * Answers /ws/agent with a welcome after the hello; `status` refuses the upgrade instead;
+ * `pingMs` pings each agent that often (as the real hub does, every 4 s).
+ */
+async function fakeServer(status?: number, pingMs?: number): Promise<FakeServer> {
   const server = http.createServer();
   const wss = new WebSocketServer({ noServer: true });
   const me: FakeServer = { url: "", hellos: 0, sockets: new Set(), close: async () => undefined };
@@ -24,7 +27,11 @@ async function fakeServer(status?: number): Promise<FakeServer> {
     if (status) return void socket.end(`HTTP/1.1 ${status} Refused\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       me.sockets.add(ws);
-      ws.on("close", () => me.sockets.delete(ws));
+      const pinger = pingMs ? setInterval(() => ws.ping(), pingMs) : null;
+      ws.on("close", () => {
+        me.sockets.delete(ws);
+        if (pinger) clearInterval(pinger);
+      });
       ws.on("message", (d) => {
         if ((JSON.parse(String(d)) as { type: string }).type !== "hello") return;
         me.hellos++;
@@ -59,9 +66,10 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-function link(urls: string[]): ServerLink {
+function link(urls: string[], silenceMs?: number): ServerLink {
   const l = new ServerLink({
     serverUrls: urls,
+    silenceMs,
     credential: "c",
     agentVersion: "test",
     facts: async () => ({}) as never,
@@ -106,5 +114,19 @@ describe("ServerLink failover", () => {
     await until("first hello", () => a.hellos === 1);
     for (const ws of a.sockets) ws.terminate();
     await until("hello again", () => a.hellos === 2, 3000);
+  });
+
+  it("a server that goes silent (hung, or its network gone) is left for the next one; one that pings is kept", async () => {
+    const silent = await fakeServer();
+    const pinging = await fakeServer(undefined, 50);
+    servers.push(silent, pinging);
+    const l = link([silent.url, pinging.url], 400);
+    await until("hello on the silent server", () => silent.hellos === 1);
+    // Cut after 400 ms of silence (checked every 200 ms), then on to the next address.
+    await until("hello on the pinging server", () => pinging.hellos === 1, 3000);
+    expect(silent.sockets.size).toBe(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(pinging.hellos).toBe(1);
+    expect(l.url).toBe(pinging.url);
   });
 });

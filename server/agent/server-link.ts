@@ -32,6 +32,12 @@ export interface LinkOptions {
   dispatch: (method: string, params: unknown, scope: CallScope) => Promise<AgentReply>;
   /** The connection dropped: nobody can watch anything while we are apart. */
   onDisconnect?: () => void;
+  /**
+   * A connection on which nothing (not even the server's ping, every 4 s) arrived this
+   * long is cut and the next server tried: a server that hangs, or whose machine vanished
+   * from the network, never closes the TCP connection itself.
+   */
+  silenceMs?: number;
   log?: (msg: string) => void;
 }
 
@@ -47,6 +53,9 @@ export class ServerLink {
   private readonly tied = new Set<number>();
   /** Index in serverUrls of the server dialled last (the one data channels must reach). */
   private current = 0;
+  /** When the current connection last heard from the server. */
+  private heardAt = 0;
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: LinkOptions) {
     if (!opts.serverUrls.length) throw new Error("ServerLink needs at least one server URL");
@@ -62,10 +71,25 @@ export class ServerLink {
   }
 
   start(): void {
+    const silence = this.opts.silenceMs ?? 15_000;
+    const every = Math.min(5000, silence / 2);
+    let tick = Date.now();
+    this.watchdog = setInterval(() => {
+      const late = Date.now() - tick > 2 * every;
+      tick = Date.now();
+      // A late tick means our own event loop was blocked: the server's pings may be
+      // waiting unread (timers run before I/O), so that round says nothing about it.
+      const ws = this.ws;
+      if (late || ws?.readyState !== WebSocket.OPEN || Date.now() - this.heardAt <= silence) return;
+      this.log(`nothing from ${this.url} for ${Math.round((Date.now() - this.heardAt) / 1000)} s: reconnecting`);
+      ws.terminate();
+    }, every);
+    this.watchdog.unref();
     this.connect();
   }
 
   async stop(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
     this.backoff.stop();
     this.ws?.close(1000, "agent stopping");
   }
@@ -83,7 +107,11 @@ export class ServerLink {
     });
     this.ws = ws;
     ws.on("open", () => void this.onOpen(ws));
-    ws.on("message", (data) => void this.onMessage(ws, String(data)));
+    ws.on("message", (data) => {
+      this.heardAt = Date.now();
+      void this.onMessage(ws, String(data));
+    });
+    ws.on("ping", () => (this.heardAt = Date.now()));
     ws.on("unexpected-response", (_req, res) => {
       this.log(`server refused the connection: HTTP ${res.statusCode}`);
       res.resume();
@@ -108,6 +136,7 @@ export class ServerLink {
   }
 
   private async onOpen(ws: WebSocket): Promise<void> {
+    this.heardAt = Date.now();
     this.backoff.succeeded();
     this.log(`connected to ${this.url}`);
     const facts = await this.opts.facts();
