@@ -45,7 +45,8 @@ const PREFIX = "hx-fleet-bench-";
 const AGENT_MIB = 95;
 /** Left for the servers, PostgreSQL, this process and whatever else shares the machine. */
 const MARGIN_MIB = 3072;
-const IDLE_MS = 5000;
+// A whole agent sampling period (history every 10 s): a shorter window swings with it.
+const IDLE_MS = 10_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (v: number[], unit = "ms") => `p50 ${pct(v, 50).toFixed(1)} ${unit}, p95 ${pct(v, 95).toFixed(1)} ${unit} (n=${v.length})`;
 

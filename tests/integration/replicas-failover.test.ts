@@ -1,10 +1,12 @@
-// A server that dies (issue 15 point 1, decision 0005 "Server death"): two real servers on
-// one PostgreSQL, a real agent process (the built agent, on libvirt's test driver) given
-// both addresses and connected to A, a browser-like event client on B. A is killed with
-// SIGKILL while a task it started is waiting for the agent: the agent says hello to B
-// within seconds, B publishes the host and shows it online, its presence row moves to B,
-// the task A was running ends unknown and is judged from the agent's inventory, and a
-// new power action through B on that host works.
+// A server that dies (issue 15 point 1, decision 0005 "Server death"): three real servers
+// on one PostgreSQL, real agent processes (the built agent, on libvirt's test driver), each
+// given every address starting with its home server, a browser-like event client on B.
+// A is killed with SIGKILL while a task it started waits for its agent: the agent says
+// hello to B within seconds, B publishes the host and shows it online, its presence row
+// moves to B, the task A was running ends unknown (B and C both settle it) and is judged
+// from the agent's inventory, and a new power action through B works. Then C dies while
+// its agent is frozen past the death detection: B shows that host offline, then online
+// once the agent is back and has walked its list (C, A dead) to B.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { labSuite, until } from "../helpers/lab";
 import { startCluster, type Cluster } from "../helpers/cluster";
@@ -24,12 +26,12 @@ labSuite(["postgres", "libvirt"], "agent failover when its server dies", () => {
   let evB: EventRecorder;
 
   beforeAll(async () => {
-    cluster = await startCluster(2);
+    cluster = await startCluster(3);
     db = createDb(cluster.db.url);
     onB = signedIn(cluster.admin, cluster.servers[1]!.url);
     evB = await EventRecorder.open(onB.base, onB.cookie);
-    // One agent whose list is "A,B": it enrolls on A and connects there first.
-    fleet = await Fleet.start({ servers: cluster.servers.map((s) => s.url), admin: cluster.admin, agents: 1, vmsPerAgent: 3, prefix: PREFIX });
+    // Agent i enrolls on and connects first to server i: lists "A,B,C", "B,C,A", "C,A,B".
+    fleet = await Fleet.start({ servers: cluster.servers.map((s) => s.url), admin: cluster.admin, agents: 3, vmsPerAgent: 3, prefix: PREFIX });
     await fleet.online(60_000);
   }, 120_000);
   afterAll(async () => {
@@ -114,4 +116,32 @@ labSuite(["postgres", "libvirt"], "agent failover when its server dies", () => {
       if (!resumed) process.kill(agent.proc.pid!, "SIGCONT");
     }
   }, 120_000);
+
+  it("an agent frozen past the death detection: B shows its host offline when it finds C dead, online once the agent is back", async () => {
+    const agent = fleet.agents[2]!;
+    const c = cluster.servers[2]!;
+    expect(agent.home).toBe(c.url);
+    expect(await hostOn(signedIn(cluster.admin, c.url), agent.hostId)).toBe("online");
+    process.kill(agent.proc.pid!, "SIGSTOP");
+    try {
+      const m = evB.mark;
+      await c.stop("SIGKILL");
+      const killedAt = Date.now();
+      // The survivors find C dead after ~10 s of silence and publish its agents' hosts.
+      const gone = await evB.waitFor("host.changed on B (C dead)", (e) => e.type === "host.changed" && e.hostId === agent.hostId, m, 30_000);
+      expect(await hostOn(onB, agent.hostId)).toBe("offline");
+      expect(await db.agentPresence.findUnique({ where: { hostId: agent.hostId } })).toBeNull();
+      const m2 = evB.mark;
+      process.kill(agent.proc.pid!, "SIGCONT");
+      const resumedAt = Date.now();
+      await evB.waitFor("host.changed on B (agent back)", (e) => e.type === "host.changed" && e.hostId === agent.hostId, m2, 15_000);
+      await until("host online on B", async () => (await hostOn(onB, agent.hostId)) === "online", 15_000, 50);
+      console.log(
+        `replicas-failover: kill -9 C, frozen agent → host.changed (offline) on B ${gone.receivedAt - killedAt} ms; ` +
+          `SIGCONT → online on B ${Date.now() - resumedAt} ms (list C, A both dead, then B)`,
+      );
+    } finally {
+      process.kill(agent.proc.pid!, "SIGCONT");
+    }
+  }, 90_000);
 });
