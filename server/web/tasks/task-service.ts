@@ -126,7 +126,13 @@ export class TaskService {
 
   /** Servers that stopped beating: their tasks in flight can no longer be confirmed. */
   async serversDead(ids: string[]): Promise<void> {
-    const rows = await this.db.task.findMany({ where: { serverId: { in: ids }, status: { in: ACTIVE } }, select: { id: true, hostId: true } });
+    // Unknown ones too: every survivor runs this, and the one that settles them first may
+    // not hold the agent, which may already have reconnected to this server (whose
+    // inventory then came before the tasks were unknown, so nothing else would judge them).
+    const rows = await this.db.task.findMany({
+      where: { serverId: { in: ids }, OR: [{ status: { in: ACTIVE } }, { status: "unknown", finishedAt: null }] },
+      select: { id: true, hostId: true },
+    });
     if (!rows.length) return;
     await this.settleUnknown({ id: { in: rows.map((r) => r.id) }, status: { in: ACTIVE } }, "The server running it stopped answering");
     for (const hostId of new Set(rows.map((t) => t.hostId)))
