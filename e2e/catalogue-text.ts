@@ -83,9 +83,10 @@ export class CatalogueText {
   }
 
   /** The texts that are neither catalogue messages nor data. */
-  foreign(texts: string[], data: Iterable<string>): string[] {
-    const excused = [...new Set(data)]
-      .filter((d) => d.trim().length > 0 && !this.english.has(d.trim().toLowerCase()))
+  foreign(texts: string[], data: FleetData): string[] {
+    // A name is data whatever it reads like (libvirt's network is called "default").
+    const excused = [...new Set([...data.values.filter((d) => !this.english.has(d.trim().toLowerCase())), ...data.names])]
+      .filter((d) => d.trim().length > 0)
       .sort((a, b) => b.length - a.length);
     return texts.filter((raw) => {
       const t = ws(raw).trim();
@@ -99,10 +100,19 @@ export class CatalogueText {
   }
 }
 
+export interface FleetData {
+  /** Values of name-like fields: names the admin or libvirt gave. */
+  names: string[];
+  /** Every other string value. */
+  values: string[];
+}
+
+const NAME_KEYS = new Set(["name", "username", "hostname", "path", "bridge", "image", "actor", "target"]);
+
 /** Every string value in a JSON answer (names, ids, paths…): what a page may show as data. */
-export function dataStrings(value: unknown, out: string[] = []): string[] {
-  if (typeof value === "string") out.push(value);
-  else if (Array.isArray(value)) for (const v of value) dataStrings(v, out);
-  else if (value && typeof value === "object") for (const v of Object.values(value)) dataStrings(v, out);
+export function dataStrings(value: unknown, out: FleetData = { names: [], values: [] }, key = ""): FleetData {
+  if (typeof value === "string") (NAME_KEYS.has(key) ? out.names : out.values).push(value);
+  else if (Array.isArray(value)) for (const v of value) dataStrings(v, out, key);
+  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) dataStrings(v, out, k);
   return out;
 }

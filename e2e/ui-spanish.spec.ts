@@ -6,7 +6,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { guardSpec } from "../tests/helpers/lab-env";
 import { enrollAgent, removeHost } from "./agent";
-import { CatalogueText, dataStrings } from "./catalogue-text";
+import { CatalogueText, dataStrings, type FleetData } from "./catalogue-text";
 import { signIn } from "./session";
 
 guardSpec(test, "libvirt");
@@ -55,7 +55,7 @@ async function visibleTexts(page: Page): Promise<string[]> {
 }
 
 /** What the API says about this fleet: names and values a page may show as they are. */
-async function fleetData(page: Page): Promise<string[]> {
+async function fleetData(page: Page): Promise<FleetData> {
   const paths = ["/api/hosts", "/api/machines", "/api/containers", "/api/tasks", "/api/users", "/api/auth/me", "/api/tags", "/api/audit"];
   const get = (p: string) => page.request.get(base() + p).then((r) => (r.ok() ? (r.json() as Promise<unknown>) : null));
   const host = `/api/hosts/${hostId}`;
