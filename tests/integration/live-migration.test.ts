@@ -71,7 +71,7 @@ labSuite("libvirt", "live migration between two libvirt hosts", () => {
   let hostB = "";
   let hostC = "";
   let uuid = "";
-  const agents: { proc: ChildProcess; state: string }[] = [];
+  const agents: { proc: ChildProcess; state: string; name: string }[] = [];
 
   /** Adds a host through the API and runs the enrollment command Hangar gives, against one daemon. */
   async function enrollReal(name: string, socket: string, migrationUri: string): Promise<string> {
@@ -89,7 +89,7 @@ labSuite("libvirt", "live migration between two libvirt hosts", () => {
       stdio: ["ignore", fs.openSync(path.join(state, "agent.log"), "a"), fs.openSync(path.join(state, "agent.log"), "a")],
       detached: true,
     });
-    agents.push({ proc, state });
+    agents.push({ proc, state, name });
     const id = r.json.host.id as string;
     await until(`${name} online with libvirt`, async () => {
       const h = (await admin.req("GET", `/api/hosts/${id}`)).json.host;
@@ -143,7 +143,11 @@ labSuite("libvirt", "live migration between two libvirt hosts", () => {
     // The agents' own logs, for a failure's story.
     for (const a of agents) console.log(fs.readFileSync(path.join(a.state, "agent.log"), "utf8").slice(-3000));
     for (const a of agents) {
-      if (a.proc.pid) process.kill(-a.proc.pid, "SIGTERM");
+      try {
+        if (a.proc.pid) process.kill(-a.proc.pid, "SIGTERM");
+      } catch {
+        /* already stopped */
+      }
       fs.rmSync(a.state, { recursive: true, force: true });
     }
     await srv?.stop();
@@ -172,6 +176,25 @@ labSuite("libvirt", "live migration between two libvirt hosts", () => {
     expect(stateOn(URI_A)).toBe("running");
     expect(stateOn(URI_B)).toBeNull();
   });
+
+  it("refuses a target its libvirtd cannot reach, and a second record of the same libvirtd; the guest stays", async () => {
+    // A host whose agent names a URI the source daemon cannot open (and it runs on the second daemon).
+    const lost = await enrollReal("hx-migrate-lost", SOCK_B, "qemu+unix:///system?socket=/nonexistent/libvirt-sock");
+    const r = await migrate({ targetHostId: lost });
+    expect(r.status, JSON.stringify(r.json)).toBe(422);
+    expect(r.json.error.fields.targetHostId).toMatch(/cannot reach qemu\+unix:\/\/\/system\?socket=\/nonexistent/);
+    // One libvirtd behind two host records: libvirt's host UUID says they are one host.
+    const twin = await enrollReal("hx-migrate-twin", SOCK_A, URI_A);
+    const t = await migrate({ targetHostId: twin });
+    expect(t.status, JSON.stringify(t.json)).toBe(400);
+    expect(t.json.error.fields.targetHostId).toMatch(/same libvirt host/);
+    expect(stateOn(URI_A)).toBe("running");
+    expect(stateOn(URI_B)).toBeNull();
+    expect((await machineOn(hostA))?.state).toBe("running");
+    // Both agents stop and their hosts go: the next tests see one record per daemon.
+    for (const a of agents.filter((x) => x.name === "hx-migrate-lost" || x.name === "hx-migrate-twin")) if (a.proc.pid) process.kill(-a.proc.pid, "SIGTERM");
+    for (const id of [lost, twin]) expect((await admin.req("DELETE", `/api/hosts/${id}`)).status).toBeLessThan(300);
+  }, 120_000);
 
   it("a cancel mid-way aborts libvirt's job: the guest keeps running on the source, nothing on the target", async () => {
     const mark = ev.mark;
@@ -221,6 +244,7 @@ labSuite("libvirt", "live migration between two libvirt hosts", () => {
     expect((await finalTask(admin, back.json.task.id, { recorder: ev, from: mark, timeoutMs: 120_000 })).status).toBe("succeeded");
     expect(stateOn(URI_A)).toBe("running");
     expect(stateOn(URI_B)).toBeNull();
+    await until("gone from host B's inventory", async () => !(await machineOn(hostB)));
     expect(await uptimeVia(hostA)).toBeGreaterThan(after);
   }, 240_000);
 

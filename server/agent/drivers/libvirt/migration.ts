@@ -43,7 +43,6 @@ export async function migrateDomain(
     (o.persist ? MigrateFlags.PERSIST_DEST : 0) |
     (o.undefineSource ? MigrateFlags.UNDEFINE_SOURCE : 0);
   const started = Date.now();
-  let jobSeen = false;
   let processed: number | null = null;
   let settled = false;
   // No client-side timeout: a big VM on a slow link takes as long as it takes; the server's
@@ -57,7 +56,6 @@ export async function migrateDomain(
       if (signal.aborted) await domainAbortJob(c, dom).catch(() => undefined);
       const job = await domainGetJobStats(c, dom).catch(() => null);
       if (job && (job.type === JobType.BOUNDED || job.type === JobType.UNBOUNDED)) {
-        jobSeen = true;
         const done = num(job.stats.data_processed);
         const total = num(job.stats.data_total);
         if (done !== null) {
@@ -72,7 +70,9 @@ export async function migrateDomain(
   try {
     await perform;
   } catch (err) {
-    throw migrationError(err, o.destinationUri, jobSeen);
+    // libvirt's job exists from the first phase on, before the destination is dialled: only
+    // bytes sent say the destination was reached.
+    throw migrationError(err, o.destinationUri, (processed ?? 0) > 0);
   } finally {
     await poll;
   }
@@ -80,10 +80,10 @@ export async function migrateDomain(
 }
 
 /** libvirt's refusal, naming the request's destination where the destination is the cause. */
-function migrationError(err: unknown, uri: string, jobSeen: boolean): DriverError {
+function migrationError(err: unknown, uri: string, sentData: boolean): DriverError {
   if (!(err instanceof LibvirtError)) return toDriverError(err);
   if (/same host/i.test(err.message)) return fieldError("destinationUri", `${err.message} (both host records reach one libvirtd)`);
-  if (!jobSeen && UNREACHABLE.has(err.code)) return fieldError("destinationUri", `the source libvirtd cannot reach ${uri}: ${err.message}`);
+  if (!sentData && UNREACHABLE.has(err.code)) return fieldError("destinationUri", `the source libvirtd cannot reach ${uri}: ${err.message}`);
   if (err.code === ErrorCode.CPU_INCOMPATIBLE) return fieldError("destinationUri", `the target host's CPU cannot run this VM: ${err.message}`);
   if (err.code === ErrorCode.MIGRATE_UNSAFE) return new DriverError("invalid_state", err.message);
   if (err.code === ErrorCode.OPERATION_ABORTED) return new DriverError("cancelled", `migration aborted; the VM keeps running here: ${err.message}`);
