@@ -16,6 +16,7 @@ import { EditTab } from "./edit/edit-tabs";
 import { SnapshotsTab } from "./edit/snapshots-tab";
 import { XmlTab } from "./edit/xml-tab";
 import { CloneMachine } from "./edit/clone-machine";
+import { MigrateMachine } from "./migrate-dialog";
 import { EngineBadge, KUBEVIRT_NOT_HERE, KUBEVIRT_TABS } from "./engine";
 
 // Consoles load noVNC / xterm.js: only when their tab is opened.
@@ -43,6 +44,7 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
   const canConsole = useCan("vm.console", target);
   const canEdit = useCan("vm.edit", target);
   const canClone = useCan("vm.create", target);
+  const canMigrate = useCan("vm.migrate", target);
   if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
   if (error || !data) return <EmptyState title="Machine not found">{error?.message}</EmptyState>;
   const m = data.machine;
@@ -65,6 +67,7 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
                 {a.label}
               </Button>
             ))}
+          {canMigrate && !kubevirt && <MigrateMachine m={m} />}
           {canClone && !kubevirt && <CloneMachine m={m} />}
           {canDelete && !kubevirt && <DeleteMachine m={m} />}
         </div>

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { BrowserEvent, TaskRow } from "../../server/protocol";
-import { Client, startWithAdmin, type TestServer } from "../helpers/server";
+import { type Client, startWithAdmin, type TestServer } from "../helpers/server";
 import { EventRecorder } from "../helpers/events";
 import { LAB_DIR, labSuite, until } from "../helpers/lab";
 import { collectText, openConsole, ticket } from "../helpers/console";
@@ -36,7 +36,10 @@ function stateOn(uri: string): string | null {
 }
 function removeEverywhere(): void {
   for (const uri of [URI_A, URI_B]) {
-    for (const cmd of [["destroy", VM], ["undefine", VM]]) {
+    for (const cmd of [
+      ["destroy", VM],
+      ["undefine", VM],
+    ]) {
       try {
         virshOn(uri, ...cmd);
       } catch {
@@ -91,10 +94,15 @@ labSuite("libvirt", "live migration between two libvirt hosts", () => {
     });
     agents.push({ proc, state, name });
     const id = r.json.host.id as string;
-    await until(`${name} online with libvirt`, async () => {
-      const h = (await admin.req("GET", `/api/hosts/${id}`)).json.host;
-      return h?.status === "online" && h.libvirtConnected === true && h.facts?.migrationUri === migrationUri;
-    }, 60_000, 200);
+    await until(
+      `${name} online with libvirt`,
+      async () => {
+        const h = (await admin.req("GET", `/api/hosts/${id}`)).json.host;
+        return h?.status === "online" && h.libvirtConnected === true && h.facts?.migrationUri === migrationUri;
+      },
+      60_000,
+      200,
+    );
     return id;
   }
 
@@ -105,7 +113,11 @@ labSuite("libvirt", "live migration between two libvirt hosts", () => {
   const migrate = (body: Record<string, unknown>, hostId = hostA) => admin.req("POST", `/api/machines/${hostId}/${uuid}/migrate`, body);
   const migrateTasks = async () => ((await admin.req("GET", "/api/tasks?limit=1000")).json.tasks as TaskRow[]).filter((t) => t.kind === "vm.migrate");
   const progressOf = (taskId: string, from: number) =>
-    ev.events.slice(from).filter((e): e is Extract<BrowserEvent, { type: "task.progress" }> & { receivedAt: number } => e.type === "task.progress" && e.taskId === taskId);
+    ev.events
+      .slice(from)
+      .filter(
+        (e): e is Extract<BrowserEvent, { type: "task.progress" }> & { receivedAt: number } => e.type === "task.progress" && e.taskId === taskId,
+      );
 
   /** The guest's uptime in seconds, read through Hangar's serial console of the host it is on. */
   async function uptimeVia(hostId: string): Promise<number> {
@@ -134,8 +146,18 @@ labSuite("libvirt", "live migration between two libvirt hosts", () => {
     hostB = await enrollReal("hx-migrate-b", SOCK_B, URI_B);
     // A host that never connects: offline as a target.
     hostC = (await admin.req("POST", "/api/hosts", { name: "hx-migrate-c" })).json.host.id;
-    uuid = (await until("guest running on host A", async () => (await machineOn(hostA))?.state === "running" && machineOn(hostA))).uuid;
-    await until("guest booted to its shell", () => fs.existsSync(SERIAL_LOG) && fs.readFileSync(SERIAL_LOG, "latin1").includes("hangar-guest:"), 90_000, 250);
+    uuid = (
+      await until("guest running on host A", async () => {
+        const row = await machineOn(hostA);
+        return row?.state === "running" ? row : null;
+      })
+    ).uuid;
+    await until(
+      "guest booted to its shell",
+      () => fs.existsSync(SERIAL_LOG) && fs.readFileSync(SERIAL_LOG, "latin1").includes("hangar-guest:"),
+      90_000,
+      250,
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -192,7 +214,8 @@ labSuite("libvirt", "live migration between two libvirt hosts", () => {
     expect(stateOn(URI_B)).toBeNull();
     expect((await machineOn(hostA))?.state).toBe("running");
     // Both agents stop and their hosts go: the next tests see one record per daemon.
-    for (const a of agents.filter((x) => x.name === "hx-migrate-lost" || x.name === "hx-migrate-twin")) if (a.proc.pid) process.kill(-a.proc.pid, "SIGTERM");
+    for (const a of agents.filter((x) => x.name === "hx-migrate-lost" || x.name === "hx-migrate-twin"))
+      if (a.proc.pid) process.kill(-a.proc.pid, "SIGTERM");
     for (const id of [lost, twin]) expect((await admin.req("DELETE", `/api/hosts/${id}`)).status).toBeLessThan(300);
   }, 120_000);
 
@@ -233,7 +256,12 @@ labSuite("libvirt", "live migration between two libvirt hosts", () => {
     expect(stateOn(URI_A)).toBeNull();
     // Both inventories follow by events: removed from A, running on B, same uuid.
     await ev.waitFor("removed from host A", (e) => e.type === "machine.remove" && e.hostId === hostA && e.uuid === uuid, mark, 30_000);
-    await ev.waitFor("running on host B", (e) => e.type === "machine.upsert" && e.machine.hostId === hostB && e.machine.uuid === uuid && e.machine.state === "running", mark, 30_000);
+    await ev.waitFor(
+      "running on host B",
+      (e) => e.type === "machine.upsert" && e.machine.hostId === hostB && e.machine.uuid === uuid && e.machine.state === "running",
+      mark,
+      30_000,
+    );
     expect(await machineOn(hostA)).toBeUndefined();
     // Not rebooted: its uptime went on from where it was.
     const after = await uptimeVia(hostB);

@@ -4,8 +4,8 @@
 // comes from the target host's facts (that agent's HANGAR_MIGRATION_URI), never from the
 // request. Afterwards both inventories follow from each host's own libvirt events: the VM
 // disappears from the source's and appears in the target's.
-import { z } from "zod";
-import { HostFacts, MigrateRequest, type MigrateResult } from "../../protocol";
+import type { z } from "zod";
+import { HostFacts, type MigrateRequest, type MigrateResult } from "../../protocol";
 import type { Services } from "../services";
 import { authorize } from "../auth/permissions";
 import { refusalField } from "../http/agent-errors";
@@ -39,7 +39,8 @@ export async function migrateMachine(svc: Services, caller: Caller, m: MigrateMa
   if (prior) return prior;
   const vm = svc.hub.domain(m.hostId, m.uuid);
   if (!vm) throw new ApiError("not_found", `No machine ${m.uuid} on this host`, { uuid: "unknown machine" });
-  if (vm.engine === "kubevirt") throw new ApiError("conflict", `${vm.name} runs on KubeVirt, which migrates its VMs inside the cluster`, { uuid: "KubeVirt machine" });
+  if (vm.engine === "kubevirt")
+    throw new ApiError("conflict", `${vm.name} runs on KubeVirt, which migrates its VMs inside the cluster`, { uuid: "KubeVirt machine" });
   if (vm.state !== "running" && vm.state !== "paused")
     throw new ApiError("conflict", `${vm.name} is ${vm.state}: only a running VM migrates live`, { uuid: `${vm.state}, not running` });
   const { targetHostId } = m.req;
@@ -54,11 +55,15 @@ export async function migrateMachine(svc: Services, caller: Caller, m: MigrateMa
   const source = factsOf((await svc.db.host.findUnique({ where: { id: m.hostId }, select: { factsJson: true } }))?.factsJson ?? "{}");
   if (!facts?.libvirtVersion || !svc.hub.libvirtConnected(targetHostId)) throw bad("conflict", `host ${target.name} has no libvirt connected`);
   if (!facts.migrationUri)
-    throw bad("conflict", `host ${target.name} accepts no migrations: set HANGAR_MIGRATION_URI in its agent's settings to the libvirt URI other hosts reach it at`);
+    throw bad(
+      "conflict",
+      `host ${target.name} accepts no migrations: set HANGAR_MIGRATION_URI in its agent's settings to the libvirt URI other hosts reach it at`,
+    );
   if (facts.libvirtHostUuid && facts.libvirtHostUuid === source?.libvirtHostUuid)
     throw bad("bad_request", `host ${target.name} is the same libvirt host as this one (one libvirtd, two host records)`);
   if (source && facts.arch !== source.arch) throw bad("conflict", `host ${target.name} is ${facts.arch}, this VM runs on ${source.arch}`);
-  if (vm.virtType === "kvm" && !facts.kvm.usable) throw bad("conflict", `host ${target.name} cannot run KVM guests (${facts.kvm.reason ?? "KVM unusable"})`);
+  if (vm.virtType === "kvm" && !facts.kvm.usable)
+    throw bad("conflict", `host ${target.name} cannot run KVM guests (${facts.kvm.reason ?? "KVM unusable"})`);
   for (const d of svc.hub.domains(targetHostId).values())
     if (d.uuid === vm.uuid || d.name === vm.name) throw bad("conflict", `host ${target.name} already has a machine ${d.name} (${d.uuid})`);
   const destinationUri = facts.migrationUri;

@@ -1,0 +1,137 @@
+"use client";
+// Live migration of a running VM to another libvirt host: pick the target, confirm, then
+// libvirt's progress (bytes sent of total) with Cancel (the VM then stays here). When the
+// task succeeds the VM lives on the target host, so the page follows it there.
+// All of this dialog's UI text is in this one file (translated at merge).
+import { useEffect, useState } from "react";
+import { useRouter } from "next/navigation";
+import type { MachineRow } from "@/server/protocol/browser-events";
+import { useHosts, useTasks } from "../lib/resources";
+import { useCancelTask, useTaskProgress } from "../lib/task-progress";
+import { api, errorText } from "../lib/api";
+import { Button } from "../ui/form";
+import { ConfirmDialog } from "../ui/confirm-dialog";
+import { useToast } from "../ui/toasts";
+import { machinePath } from "./edit/use-vm-edit";
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+export function MigrateMachine({ m }: { m: MachineRow }) {
+  const [open, setOpen] = useState(false);
+  const [target, setTarget] = useState("");
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const hosts = useHosts();
+  const tasks = useTasks();
+  const progress = useTaskProgress(taskId);
+  const cancel = useCancelTask();
+  const toast = useToast();
+  const router = useRouter();
+  const task = taskId ? tasks.data?.tasks.find((t) => t.id === taskId) : undefined;
+  const targets = (hosts.data?.hosts ?? []).filter((h) => h.id !== m.hostId && h.status === "online" && h.libvirtConnected && h.facts?.migrationUri);
+
+  // The task's end arrives as task.upsert in the task list: follow the VM, or say why not.
+  useEffect(() => {
+    if (!task || task.status === "queued" || task.status === "running") return;
+    const to = targets.find((h) => h.id === target);
+    setTaskId(null);
+    if (task.status === "succeeded") {
+      toast(`${m.name} now runs on ${to?.name ?? "the target host"}`, "success");
+      router.push(`/machines/${encodeURIComponent(target)}/${encodeURIComponent(m.uuid)}`);
+    } else toast(`Migration failed: ${task.error ?? task.status}`, "error");
+  }, [task, targets, target, m.name, m.uuid, router, toast]);
+
+  if (m.stale || m.engine === "kubevirt" || !["running", "paused"].includes(m.state)) return null;
+  const pct = progress?.total ? Math.min(100, (100 * progress.done) / progress.total) : null;
+
+  const start = async () => {
+    setOpen(false);
+    setSending(true);
+    try {
+      const a = await api<{ task: { id: string; status: string; error: string | null } }>(`${machinePath(m.hostId, m.uuid)}/migrate`, {
+        method: "POST",
+        body: { targetHostId: target },
+        headers: { "Idempotency-Key": `ui:${crypto.randomUUID()}` },
+      });
+      setTaskId(a.task.id);
+      void tasks.refetch();
+    } catch (e) {
+      toast(`Migration refused: ${errorText(e)}`, "error");
+    } finally {
+      setSending(false);
+    }
+  };
+
+  if (taskId)
+    return (
+      <div role="status" aria-live="polite" className="flex items-center gap-2 text-sm">
+        <span>
+          {cancel.isSuccess
+            ? "Cancelling…"
+            : `Migrating${pct === null ? "…" : `: ${pct.toFixed(0)}% (${mib(progress!.done)} of ${mib(progress!.total!)})`}`}
+        </span>
+        <div
+          role="progressbar"
+          aria-label="Migration"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={pct === null ? undefined : Math.round(pct)}
+          className="h-2 w-24 overflow-hidden rounded bg-slate-200 dark:bg-slate-800"
+        >
+          <div
+            className={`h-2 rounded bg-sky-600 ${pct === null ? "w-1/3 animate-pulse" : ""}`}
+            style={pct === null ? undefined : { width: `${pct}%` }}
+          />
+        </div>
+        <Button variant="secondary" disabled={cancel.isPending || cancel.isSuccess} onClick={() => cancel.mutate(taskId)}>
+          Cancel migration
+        </Button>
+      </div>
+    );
+  return (
+    <>
+      <Button
+        variant="secondary"
+        disabled={sending}
+        onClick={() => {
+          setTarget(targets[0]?.id ?? "");
+          setOpen(true);
+        }}
+      >
+        Migrate…
+      </Button>
+      <ConfirmDialog
+        open={open}
+        title={`Migrate ${m.name}`}
+        confirmLabel="Migrate"
+        confirmDisabled={!target}
+        onCancel={() => setOpen(false)}
+        onConfirm={() => void start()}
+      >
+        {targets.length ? (
+          <label className="flex flex-col gap-1">
+            Target host
+            <select
+              className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+              value={target}
+              onChange={(e) => setTarget(e.target.value)}
+            >
+              {targets.map((h) => (
+                <option key={h.id} value={h.id}>
+                  {h.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : (
+          <p>
+            No other host can take it: a target must be online, with libvirt connected and a migration URI set (HANGAR_MIGRATION_URI on its agent).
+          </p>
+        )}
+        <p className="mt-2">
+          The VM keeps running while its memory is copied; its disks must be on storage both hosts see. It stops being defined on this host.
+        </p>
+      </ConfirmDialog>
+    </>
+  );
+}
