@@ -11,7 +11,13 @@ export function libvirtMigration(ctx: LibvirtAreaContext): MigrationArea {
       wrap(
         (async () => {
           const c = ctx.need();
-          return migrateDomain(c, await domainLookupByUuid(c, uuid), o, signal, onProgress);
+          const dom = await domainLookupByUuid(c, uuid);
+          const r = await migrateDomain(c, dom, o, signal, onProgress);
+          // libvirt's "stopped (migrated)" event can be read while the source definition still
+          // exists, and no later event is promised for its removal: re-read the domain once
+          // libvirt has finished, so the row goes (or shows shut off, when the source keeps it).
+          ctx.changed(dom, "migrated");
+          return r;
         })(),
       ),
     hostUuid: async () => {
