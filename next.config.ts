@@ -1,4 +1,8 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
+
+// The language of each page comes from app/i18n/request.ts (user, cookie, Accept-Language).
+const withNextIntl = createNextIntlPlugin("./app/i18n/request.ts");
 
 const config: NextConfig = {
   poweredByHeader: false,
@@ -11,4 +15,4 @@ const config: NextConfig = {
   turbopack: { root: import.meta.dirname },
 };
 
-export default config;
+export default withNextIntl(config);

@@ -1,13 +1,14 @@
 "use client";
 // Alerts, firing first, with a silence button (rule + subject, until a chosen end time).
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { useFormat } from "../i18n/format";
 import type { AlertRow } from "@/server/protocol/alerts";
 import { alertApi, useAlertMutation, useAlerts, type AlertFilter } from "../lib/alerts";
 import { useCan } from "../lib/queries";
 import { Button, EmptyState } from "../ui/form";
 import { Tabs } from "../ui/tabs";
 import { useToast } from "../ui/toasts";
-import { ago } from "../machines/state-badge";
 
 const STATE: Record<string, string> = { firing: "text-red-600", pending: "text-amber-600", resolved: "text-green-700 dark:text-green-400" };
 
@@ -22,15 +23,17 @@ function SilenceForm({ alert, onDone }: { alert: AlertRow; onDone: () => void })
   const [until, setUntil] = useState(inAnHour);
   const [comment, setComment] = useState("");
   const create = useAlertMutation(alertApi.createSilence);
+  const t = useTranslations("alerts.alerts");
+  const tc = useTranslations("common");
   const submit = () =>
     create.mutate(
       { ruleId: alert.ruleId, subjectKey: alert.subjectKey, endsAt: new Date(until).toISOString(), comment },
-      { onSuccess: () => (toast("Silenced", "success"), onDone()), onError: (e) => toast(e.message, "error") },
+      { onSuccess: () => (toast(t("silencedToast"), "success"), onDone()), onError: (e) => toast(e.message, "error") },
     );
   return (
     <div className="flex flex-wrap items-end gap-2 p-2" data-testid="silence-form">
       <label className="flex flex-col text-xs">
-        Until
+        {t("until")}
         <input
           type="datetime-local"
           value={until}
@@ -39,7 +42,7 @@ function SilenceForm({ alert, onDone }: { alert: AlertRow; onDone: () => void })
         />
       </label>
       <label className="flex flex-col text-xs">
-        Comment
+        {t("comment")}
         <input
           value={comment}
           onChange={(e) => setComment(e.target.value)}
@@ -48,10 +51,10 @@ function SilenceForm({ alert, onDone }: { alert: AlertRow; onDone: () => void })
         />
       </label>
       <Button onClick={submit} disabled={create.isPending}>
-        Silence
+        {t("silence")}
       </Button>
       <Button variant="secondary" onClick={onDone}>
-        Cancel
+        {tc("actions.cancel")}
       </Button>
     </div>
   );
@@ -62,22 +65,31 @@ export function AlertsTable() {
   const { data, isPending } = useAlerts(filter);
   const manage = useCan("alert.manage");
   const [silencing, setSilencing] = useState<string | null>(null);
+  const t = useTranslations("alerts.alerts");
+  const tState = useTranslations("alerts.state");
+  const f = useFormat();
   return (
     <div className="flex flex-col gap-3">
-      <Tabs label="Which alerts" tabs={["active", "resolved", "all"] as const} value={filter} onChange={setFilter} />
+      <Tabs
+        label={t("which")}
+        tabs={["active", "resolved", "all"] as const}
+        labels={{ active: t("filter.active"), resolved: t("filter.resolved"), all: t("filter.all") }}
+        value={filter}
+        onChange={setFilter}
+      />
       {isPending ? (
-        <p className="text-sm text-slate-500">Loading alerts…</p>
+        <p className="text-sm text-slate-500">{t("loading")}</p>
       ) : !data?.alerts.length ? (
-        <EmptyState title={filter === "active" ? "Nothing is firing" : "No alerts"}>Alerts of the rules you may see appear here live.</EmptyState>
+        <EmptyState title={filter === "active" ? t("nothingFiring") : t("none")}>{t("emptyText")}</EmptyState>
       ) : (
         <table className="w-full rounded-lg border border-slate-200 bg-white text-left text-sm dark:border-slate-800 dark:bg-slate-900">
           <thead className="text-slate-500">
             <tr>
-              <th className="p-2">State</th>
-              <th>Rule</th>
-              <th>Subject</th>
-              <th>Message</th>
-              <th>Since</th>
+              <th className="p-2">{t("state")}</th>
+              <th>{t("rule")}</th>
+              <th>{t("subject")}</th>
+              <th>{t("message")}</th>
+              <th>{t("since")}</th>
               <th />
             </tr>
           </thead>
@@ -91,17 +103,17 @@ export function AlertsTable() {
                 className="border-t border-slate-100 align-top dark:border-slate-800"
               >
                 <td className={`p-2 font-medium ${STATE[a.state]}`}>
-                  {a.state}
-                  {a.silenced && <span className="ml-1 text-xs text-slate-500">(silenced)</span>}
+                  {tState(a.state)}
+                  {a.silenced && <span className="ml-1 text-xs text-slate-500">{t("silenced")}</span>}
                 </td>
                 <td>{a.ruleName}</td>
                 <td>{a.subjectName}</td>
                 <td className="max-w-md">{a.message}</td>
-                <td title={a.firingAt ?? a.since}>{ago(a.resolvedAt ?? a.firingAt ?? a.since)}</td>
+                <td title={a.firingAt ?? a.since}>{f.ago(a.resolvedAt ?? a.firingAt ?? a.since)}</td>
                 <td className="p-1 text-right">
                   {manage && a.state !== "resolved" && !a.silenced && silencing !== a.id && (
                     <Button variant="secondary" onClick={() => setSilencing(a.id)}>
-                      Silence…
+                      {t("silenceButton")}
                     </Button>
                   )}
                   {silencing === a.id && <SilenceForm alert={a} onDone={() => setSilencing(null)} />}

@@ -1,6 +1,7 @@
 "use client";
 // The alerts page: alerts (firing first), and for whoever manages alerts the rules,
 // channels, silences and delivery log.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useCan } from "../lib/queries";
 import { Tabs } from "../ui/tabs";
@@ -16,9 +17,22 @@ export function AlertsView() {
   const manage = useCan("alert.manage");
   const tabs = manage ? ALL : (["alerts", "rules"] as const);
   const [tab, setTab] = useState<Tab>("alerts");
+  const t = useTranslations("alerts.view");
   return (
     <div className="flex flex-col gap-4">
-      <Tabs label="Alerts sections" tabs={tabs} value={tab} onChange={setTab} />
+      <Tabs
+        label={t("sections")}
+        tabs={tabs}
+        labels={{
+          alerts: t("tabs.alerts"),
+          rules: t("tabs.rules"),
+          silences: t("tabs.silences"),
+          channels: t("tabs.channels"),
+          deliveries: t("tabs.deliveries"),
+        }}
+        value={tab}
+        onChange={setTab}
+      />
       {tab === "alerts" && <AlertsTable />}
       {tab === "rules" && <RulesPanel />}
       {tab === "silences" && manage && <SilencesPanel />}

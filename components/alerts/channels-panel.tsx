@@ -1,6 +1,7 @@
 "use client";
 // Notification channels: the list (send test, delete), a form for a new one, and the
 // secret of a new webhook shown once.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { CHANNEL_KINDS, type ChannelKind } from "@/server/protocol/alert-kinds";
 import { ApiClientError } from "../lib/api";
@@ -29,12 +30,14 @@ function NewChannelForm({ onSecret }: { onSecret: (s: string) => void }) {
   const [f, setF] = useState<Record<string, string>>({ name: "", url: "", host: "", port: "25", from: "", to: "", username: "", secret: "" });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const create = useAlertMutation(alertApi.createChannel);
+  const t = useTranslations("alerts.channels");
+  const tKind = useTranslations("alerts.channels.kindValue");
   const set = (k: string) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const submit = () =>
     create.mutate(
       { name: f.name, kind, config: configOf(kind, f), ...(f.secret ? { secret: f.secret } : {}) },
       {
-        onSuccess: (c) => (toast("Channel created", "success"), setErrors({}), kind === "webhook" && onSecret(c.secret)),
+        onSuccess: (c) => (toast(t("created"), "success"), setErrors({}), kind === "webhook" && onSecret(c.secret)),
         onError: (e) => (setErrors(e instanceof ApiClientError ? e.fields : {}), toast(e.message, "error")),
       },
     );
@@ -42,11 +45,11 @@ function NewChannelForm({ onSecret }: { onSecret: (s: string) => void }) {
     <form
       className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
       onSubmit={(e) => (e.preventDefault(), submit())}
-      aria-label="New channel"
+      aria-label={t("form")}
     >
-      <Field label="Name" name="channel-name" value={f.name} onChange={set("name")} error={errors.name} required />
+      <Field label={t("name")} name="channel-name" value={f.name} onChange={set("name")} error={errors.name} required />
       <label className="flex flex-col gap-1 text-sm font-medium">
-        Kind
+        {t("kind")}
         <select
           className="rounded border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900"
           value={kind}
@@ -55,25 +58,31 @@ function NewChannelForm({ onSecret }: { onSecret: (s: string) => void }) {
         >
           {CHANNEL_KINDS.map((k) => (
             <option key={k} value={k}>
-              {k}
+              {tKind(k)}
             </option>
           ))}
         </select>
       </label>
       {kind !== "email" ? (
-        <Field label={kind === "ntfy" ? "Topic URL" : "URL"} name="channel-url" value={f.url} onChange={set("url")} error={errors["config.url"]} />
+        <Field
+          label={kind === "ntfy" ? t("topicUrl") : t("url")}
+          name="channel-url"
+          value={f.url}
+          onChange={set("url")}
+          error={errors["config.url"]}
+        />
       ) : (
         <>
-          <Field label="SMTP host" name="channel-host" value={f.host} onChange={set("host")} error={errors["config.host"]} />
-          <Field label="Port" name="channel-port" type="number" value={f.port} onChange={set("port")} error={errors["config.port"]} />
-          <Field label="From" name="channel-from" value={f.from} onChange={set("from")} error={errors["config.from"]} />
-          <Field label="To (comma-separated)" name="channel-to" value={f.to} onChange={set("to")} error={errors["config.to"]} />
-          <Field label="SMTP user (optional)" name="channel-user" value={f.username} onChange={set("username")} />
+          <Field label={t("smtpHost")} name="channel-host" value={f.host} onChange={set("host")} error={errors["config.host"]} />
+          <Field label={t("port")} name="channel-port" type="number" value={f.port} onChange={set("port")} error={errors["config.port"]} />
+          <Field label={t("from")} name="channel-from" value={f.from} onChange={set("from")} error={errors["config.from"]} />
+          <Field label={t("to")} name="channel-to" value={f.to} onChange={set("to")} error={errors["config.to"]} />
+          <Field label={t("smtpUser")} name="channel-user" value={f.username} onChange={set("username")} />
         </>
       )}
       {kind !== "webhook" && (
         <Field
-          label={kind === "email" ? "SMTP password" : "Access token (optional)"}
+          label={kind === "email" ? t("smtpPassword") : t("accessToken")}
           name="channel-secret"
           type="password"
           value={f.secret}
@@ -82,7 +91,7 @@ function NewChannelForm({ onSecret }: { onSecret: (s: string) => void }) {
       )}
       <div className="col-span-2">
         <Button type="submit" disabled={create.isPending}>
-          Create channel
+          {t("create")}
         </Button>
       </div>
     </form>
@@ -95,23 +104,25 @@ export function ChannelsPanel() {
   const [secret, setSecret] = useState<string | null>(null);
   const remove = useAlertMutation(alertApi.deleteChannel);
   const test = useAlertMutation(alertApi.testChannel);
+  const t = useTranslations("alerts.channels");
+  const tKind = useTranslations("alerts.channels.kindValue");
   const target = (c: { kind: string; config: Record<string, unknown> }) =>
     c.kind === "email" ? `${String(c.config.host)}:${String(c.config.port)} → ${(c.config.to as string[]).join(", ")}` : String(c.config.url);
   return (
     <div className="flex flex-col gap-4">
-      {secret && <CopyOnce label="Webhook signing secret" value={secret} onDone={() => setSecret(null)} />}
+      {secret && <CopyOnce label={t("secretLabel")} value={secret} onDone={() => setSecret(null)} />}
       {isPending ? (
-        <p className="text-sm text-slate-500">Loading channels…</p>
+        <p className="text-sm text-slate-500">{t("loading")}</p>
       ) : !data?.channels.length ? (
-        <EmptyState title="No channels">Webhooks (signed with HMAC-SHA256), e-mail over SMTP and ntfy topics.</EmptyState>
+        <EmptyState title={t("emptyTitle")}>{t("emptyText")}</EmptyState>
       ) : (
         <table className="w-full rounded-lg border border-slate-200 bg-white text-left text-sm dark:border-slate-800 dark:bg-slate-900">
           <thead className="text-slate-500">
             <tr>
-              <th className="p-2">Name</th>
-              <th>Kind</th>
-              <th>Target</th>
-              <th>Secret</th>
+              <th className="p-2">{t("name")}</th>
+              <th>{t("kind")}</th>
+              <th>{t("target")}</th>
+              <th>{t("secret")}</th>
               <th />
             </tr>
           </thead>
@@ -119,20 +130,22 @@ export function ChannelsPanel() {
             {data.channels.map((c) => (
               <tr key={c.id} data-testid="channel-row" className="border-t border-slate-100 dark:border-slate-800">
                 <td className="p-2">{c.name}</td>
-                <td>{c.kind}</td>
+                <td>{tKind(c.kind)}</td>
                 <td className="max-w-xs truncate font-mono text-xs">{target(c)}</td>
                 <td className="font-mono text-xs">{c.secret || "—"}</td>
                 <td className="flex justify-end gap-2 p-1">
                   <Button
                     variant="secondary"
                     onClick={() =>
-                      test.mutate(c.id, { onSuccess: (r) => toast(r.ok ? "Test sent" : `Test failed: ${r.error}`, r.ok ? "success" : "error") })
+                      test.mutate(c.id, {
+                        onSuccess: (r) => toast(r.ok ? t("testSent") : t("testFailed", { error: r.error ?? "" }), r.ok ? "success" : "error"),
+                      })
                     }
                   >
-                    Send test
+                    {t("sendTest")}
                   </Button>
                   <Button variant="danger" onClick={() => remove.mutate(c.id)}>
-                    Delete
+                    {t("delete")}
                   </Button>
                 </td>
               </tr>

@@ -1,5 +1,6 @@
 "use client";
 // Alert rules: the list (enable, delete) and a form for a new one, with the fields its kind takes.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { RULE_KINDS, THRESHOLD_KINDS, type RuleKind } from "@/server/protocol/alert-kinds";
 import type { AlertRuleRow } from "@/server/protocol/alerts";
@@ -9,22 +10,26 @@ import { useCan } from "../lib/queries";
 import { Button, EmptyState, Field } from "../ui/form";
 import { useToast } from "../ui/toasts";
 
-const KIND_LABEL: Record<RuleKind, string> = {
-  "vm.stopped": "VM stopped unexpectedly",
-  "container.stopped": "Container stopped unexpectedly",
-  "restart.loop": "Restart loop",
-  "container.unhealthy": "Container unhealthy",
-  "host.cpu": "Host CPU above %",
-  "host.memory": "Host memory above %",
-  "host.disk": "Host disk I/O above bytes/s",
-  "host.fs": "Host file system above %",
-  "vm.cpu": "VM CPU above %",
-  "agent.silent": "Agent silent",
-  "task.failed": "Task failed",
-};
+// Catalogue keys of the rule kinds (a "." in a key would nest it).
+const KIND_KEY = {
+  "vm.stopped": "vmStopped",
+  "container.stopped": "containerStopped",
+  "restart.loop": "restartLoop",
+  "container.unhealthy": "containerUnhealthy",
+  "host.cpu": "hostCpu",
+  "host.memory": "hostMemory",
+  "host.disk": "hostDisk",
+  "host.fs": "hostFs",
+  "vm.cpu": "vmCpu",
+  "agent.silent": "agentSilent",
+  "task.failed": "taskFailed",
+} as const satisfies Record<RuleKind, string>;
 
-function scopeText(r: AlertRuleRow): string {
-  return r.scope.type === "everything" ? "everything" : `${r.scope.type} ${r.scope.id}`;
+type Translate = ReturnType<typeof useTranslations<"alerts.rules">>;
+
+function scopeText(r: AlertRuleRow, t: Translate): string {
+  if (r.scope.type === "everything") return t("scopeEverything");
+  return r.scope.type === "host" ? t("scopeHost", { id: r.scope.id }) : t("scopeTag", { id: r.scope.id });
 }
 
 function paramsOf(kind: RuleKind, f: Record<string, string>): Record<string, unknown> {
@@ -52,6 +57,8 @@ function NewRuleForm() {
   const [picked, setPicked] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const create = useAlertMutation(alertApi.createRule);
+  const t = useTranslations("alerts.rules");
+  const tKind = useTranslations("alerts.rules.kind");
   const set = (k: string) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
   const submit = () =>
     create.mutate(
@@ -64,7 +71,7 @@ function NewRuleForm() {
         channelIds: picked,
       },
       {
-        onSuccess: () => (toast("Rule created", "success"), setErrors({}), setF({ ...f, name: "" })),
+        onSuccess: () => (toast(t("created"), "success"), setErrors({}), setF({ ...f, name: "" })),
         onError: (e) => (setErrors(e instanceof ApiClientError ? e.fields : {}), toast(e.message, "error")),
       },
     );
@@ -73,22 +80,22 @@ function NewRuleForm() {
     <form
       className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
       onSubmit={(e) => (e.preventDefault(), submit())}
-      aria-label="New alert rule"
+      aria-label={t("form")}
     >
-      <Field label="Name" name="rule-name" value={f.name} onChange={set("name")} error={errors.name} required />
+      <Field label={t("name")} name="rule-name" value={f.name} onChange={set("name")} error={errors.name} required />
       <label className="flex flex-col gap-1 text-sm font-medium">
-        Kind
+        {t("kindLabel")}
         <select className={sel} value={kind} onChange={(e) => setKind(e.target.value as RuleKind)} name="rule-kind">
           {RULE_KINDS.map((k) => (
             <option key={k} value={k}>
-              {KIND_LABEL[k]}
+              {tKind(KIND_KEY[k])}
             </option>
           ))}
         </select>
       </label>
       {THRESHOLD_KINDS.has(kind) && (
         <Field
-          label="Threshold"
+          label={t("threshold")}
           name="rule-threshold"
           type="number"
           value={f.threshold}
@@ -96,12 +103,12 @@ function NewRuleForm() {
           error={errors["params.threshold"]}
         />
       )}
-      {kind === "host.fs" && <Field label="Mount point (empty: the fullest)" name="rule-mount" value={f.mount ?? ""} onChange={set("mount")} />}
+      {kind === "host.fs" && <Field label={t("mount")} name="rule-mount" value={f.mount ?? ""} onChange={set("mount")} />}
       {kind === "restart.loop" && (
         <>
-          <Field label="Starts" name="rule-starts" type="number" value={f.starts} onChange={set("starts")} error={errors["params.starts"]} />
+          <Field label={t("starts")} name="rule-starts" type="number" value={f.starts} onChange={set("starts")} error={errors["params.starts"]} />
           <Field
-            label="Within (s)"
+            label={t("within")}
             name="rule-window"
             type="number"
             value={f.windowSeconds}
@@ -112,7 +119,7 @@ function NewRuleForm() {
       )}
       {kind === "agent.silent" && (
         <Field
-          label="Silent for (s)"
+          label={t("silentFor")}
           name="rule-seconds"
           type="number"
           value={f.seconds}
@@ -120,28 +127,19 @@ function NewRuleForm() {
           error={errors["params.seconds"]}
         />
       )}
-      {kind === "task.failed" && (
-        <Field label="Task kind starts with (optional)" name="rule-prefix" value={f.kindPrefix ?? ""} onChange={set("kindPrefix")} />
-      )}
-      <Field
-        label="For (s) before firing"
-        name="rule-for"
-        type="number"
-        value={f.forSeconds}
-        onChange={set("forSeconds")}
-        error={errors.forSeconds}
-      />
+      {kind === "task.failed" && <Field label={t("taskPrefix")} name="rule-prefix" value={f.kindPrefix ?? ""} onChange={set("kindPrefix")} />}
+      <Field label={t("forSeconds")} name="rule-for" type="number" value={f.forSeconds} onChange={set("forSeconds")} error={errors.forSeconds} />
       <label className="flex flex-col gap-1 text-sm font-medium">
-        Scope
+        {t("scope")}
         <select className={sel} value={f.scopeType} onChange={set("scopeType")} name="rule-scope">
-          <option value="everything">Everything</option>
-          <option value="host">One host</option>
-          <option value="tag">A tag</option>
+          <option value="everything">{t("scopeOption.everything")}</option>
+          <option value="host">{t("scopeOption.host")}</option>
+          <option value="tag">{t("scopeOption.tag")}</option>
         </select>
       </label>
       {f.scopeType !== "everything" && (
         <Field
-          label={f.scopeType === "host" ? "Host id" : "Tag"}
+          label={f.scopeType === "host" ? t("hostId") : t("tag")}
           name="rule-scope-id"
           value={f.scopeId}
           onChange={set("scopeId")}
@@ -149,8 +147,8 @@ function NewRuleForm() {
         />
       )}
       <fieldset className="col-span-2 flex flex-wrap gap-3 text-sm">
-        <legend className="mb-1 font-medium">Notify</legend>
-        {channels.length === 0 && <span className="text-slate-500">No channels yet (Channels tab)</span>}
+        <legend className="mb-1 font-medium">{t("notify")}</legend>
+        {channels.length === 0 && <span className="text-slate-500">{t("noChannels")}</span>}
         {channels.map((c) => (
           <label key={c.id} className="flex items-center gap-1">
             <input
@@ -158,13 +156,13 @@ function NewRuleForm() {
               checked={picked.includes(c.id)}
               onChange={(e) => setPicked(e.target.checked ? [...picked, c.id] : picked.filter((x) => x !== c.id))}
             />
-            {c.name} ({c.kind})
+            {t("channelOption", { name: c.name, kind: c.kind })}
           </label>
         ))}
       </fieldset>
       <div className="col-span-2">
         <Button type="submit" disabled={create.isPending}>
-          Create rule
+          {t("create")}
         </Button>
       </div>
     </form>
@@ -176,21 +174,23 @@ export function RulesPanel() {
   const manage = useCan("alert.manage");
   const patch = useAlertMutation(alertApi.patchRule);
   const remove = useAlertMutation(alertApi.deleteRule);
+  const t = useTranslations("alerts.rules");
+  const tKind = useTranslations("alerts.rules.kind");
   return (
     <div className="flex flex-col gap-4">
       {isPending ? (
-        <p className="text-sm text-slate-500">Loading rules…</p>
+        <p className="text-sm text-slate-500">{t("loading")}</p>
       ) : !data?.rules.length ? (
-        <EmptyState title="No alert rules">A rule watches machines, containers, hosts or tasks and notifies its channels.</EmptyState>
+        <EmptyState title={t("emptyTitle")}>{t("emptyText")}</EmptyState>
       ) : (
         <table className="w-full rounded-lg border border-slate-200 bg-white text-left text-sm dark:border-slate-800 dark:bg-slate-900">
           <thead className="text-slate-500">
             <tr>
-              <th className="p-2">Name</th>
-              <th>Kind</th>
-              <th>Scope</th>
-              <th>For</th>
-              <th>Enabled</th>
+              <th className="p-2">{t("name")}</th>
+              <th>{t("kindLabel")}</th>
+              <th>{t("scope")}</th>
+              <th>{t("for")}</th>
+              <th>{t("enabled")}</th>
               <th />
             </tr>
           </thead>
@@ -198,13 +198,13 @@ export function RulesPanel() {
             {data.rules.map((r) => (
               <tr key={r.id} data-testid="rule-row" className="border-t border-slate-100 dark:border-slate-800">
                 <td className="p-2">{r.name}</td>
-                <td>{KIND_LABEL[r.kind] ?? r.kind}</td>
-                <td>{scopeText(r)}</td>
-                <td>{r.forSeconds} s</td>
+                <td>{r.kind in KIND_KEY ? tKind(KIND_KEY[r.kind]) : r.kind}</td>
+                <td>{scopeText(r, t)}</td>
+                <td>{t("seconds", { s: r.forSeconds })}</td>
                 <td>
                   <input
                     type="checkbox"
-                    aria-label={`Enable ${r.name}`}
+                    aria-label={t("enable", { name: r.name })}
                     checked={r.enabled}
                     disabled={!manage}
                     onChange={(e) => patch.mutate({ id: r.id, enabled: e.target.checked })}
@@ -213,7 +213,7 @@ export function RulesPanel() {
                 <td className="p-1 text-right">
                   {manage && (
                     <Button variant="danger" onClick={() => remove.mutate(r.id)}>
-                      Delete
+                      {t("delete")}
                     </Button>
                   )}
                 </td>

@@ -1,23 +1,32 @@
 "use client";
 // The Backups page: jobs with their next run and last outcome; run now, pause/resume,
 // delete (confirmed); a job's runs open below it.
+import { useTranslations } from "next-intl";
 import { Fragment, useState } from "react";
+import { useFormat, type Format } from "../i18n/format";
 import type { BackupJobRow } from "@/server/protocol";
 import { useBackupJobs, useDeleteJob, usePauseJob, useRunJob } from "../lib/backups";
 import { useCan } from "../lib/queries";
 import { Button, EmptyState } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { JobForm } from "./job-form";
-import { JobRuns, RUN_STATUS } from "./job-runs";
+import { JobRuns, RUN_STATUS, useRunStatusText } from "./job-runs";
 
-const when = (iso: string | undefined, timeZone: string) =>
-  iso ? new Date(iso).toLocaleString(undefined, { timeZone, dateStyle: "medium", timeStyle: "short" }) : "—";
+type Translate = ReturnType<typeof useTranslations<"backups.jobs">>;
 
-function retentionText(j: BackupJobRow): string {
+const when = (iso: string | undefined, timeZone: string, f: Format) => (iso ? f.date(iso, "datetime", timeZone) : "—");
+
+function retentionText(j: BackupJobRow, t: Translate): string {
   const r = j.retention;
-  const parts = [r.last && `last ${r.last}`, r.daily && `${r.daily} daily`, r.weekly && `${r.weekly} weekly`].filter(Boolean);
-  return parts.length ? parts.join(", ") : "keep all";
+  const parts = [
+    r.last && t("keepLast", { n: r.last }),
+    r.daily && t("keepDaily", { n: r.daily }),
+    r.weekly && t("keepWeekly", { n: r.weekly }),
+  ].filter(Boolean);
+  return parts.length ? parts.join(", ") : t("keepAll");
 }
+
+const isJobKind = (k: string): k is "backup" | "snapshot" => k === "backup" || k === "snapshot";
 
 export function BackupJobs() {
   const jobs = useBackupJobs();
@@ -29,29 +38,33 @@ export function BackupJobs() {
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<BackupJobRow | null>(null);
-  if (jobs.isPending) return <p className="text-sm text-slate-500">Loading backup jobs…</p>;
+  const t = useTranslations("backups.jobs");
+  const tKind = useTranslations("backups.jobs.kindValue");
+  const f = useFormat();
+  const statusText = useRunStatusText();
+  if (jobs.isPending) return <p className="text-sm text-slate-500">{t("loading")}</p>;
   const rows = jobs.data?.rows ?? [];
   return (
     <div className="flex flex-col gap-4">
       {canManage && !creating && (
         <div>
-          <Button onClick={() => setCreating(true)}>New job</Button>
+          <Button onClick={() => setCreating(true)}>{t("newJob")}</Button>
         </div>
       )}
       {creating && <JobForm onDone={() => setCreating(false)} />}
       {!rows.length ? (
-        <EmptyState title="No backup jobs">Scheduled snapshots and full backups of machines, tags or hosts appear here.</EmptyState>
+        <EmptyState title={t("emptyTitle")}>{t("emptyText")}</EmptyState>
       ) : (
         <table className="w-full rounded-lg border border-slate-200 bg-white text-left text-sm dark:border-slate-800 dark:bg-slate-900">
           <thead className="text-slate-500">
             <tr>
-              <th className="p-2">Job</th>
-              <th>Kind</th>
-              <th>Target</th>
-              <th>Schedule</th>
-              <th>Retention</th>
-              <th>Next run</th>
-              <th>Last run</th>
+              <th className="p-2">{t("job")}</th>
+              <th>{t("kind")}</th>
+              <th>{t("target")}</th>
+              <th>{t("schedule")}</th>
+              <th>{t("retention")}</th>
+              <th>{t("nextRun")}</th>
+              <th>{t("lastRun")}</th>
               <th />
             </tr>
           </thead>
@@ -68,28 +81,28 @@ export function BackupJobs() {
                       {j.name}
                     </button>
                   </td>
-                  <td>{j.kind}</td>
+                  <td>{isJobKind(j.kind) ? tKind(j.kind) : j.kind}</td>
                   <td>{j.targetName}</td>
                   <td className="font-mono">
                     {j.cron} <span className="font-sans text-slate-500">({j.timeZone})</span>
                   </td>
-                  <td>{retentionText(j)}</td>
-                  <td>{j.paused ? <span className="text-amber-600">paused</span> : when(j.nextRuns[0], j.timeZone)}</td>
-                  <td className={j.lastRun ? RUN_STATUS[j.lastRun.status] : ""}>{j.lastRun?.status ?? "—"}</td>
+                  <td>{retentionText(j, t)}</td>
+                  <td>{j.paused ? <span className="text-amber-600">{t("paused")}</span> : when(j.nextRuns[0], j.timeZone, f)}</td>
+                  <td className={j.lastRun ? RUN_STATUS[j.lastRun.status] : ""}>{j.lastRun ? statusText(j.lastRun.status) : "—"}</td>
                   <td className="flex gap-1 py-1">
                     {canRun && (
                       <>
                         <Button variant="secondary" disabled={run.isPending} onClick={() => run.mutate(j.id)}>
-                          Run now
+                          {t("runNow")}
                         </Button>
                         <Button variant="secondary" onClick={() => pause.mutate({ id: j.id, paused: !j.paused })}>
-                          {j.paused ? "Resume" : "Pause"}
+                          {j.paused ? t("resume") : t("pause")}
                         </Button>
                       </>
                     )}
                     {canManage && (
                       <Button variant="danger" onClick={() => setDeleting(j)}>
-                        Delete
+                        {t("delete")}
                       </Button>
                     )}
                   </td>
@@ -108,13 +121,13 @@ export function BackupJobs() {
       )}
       <ConfirmDialog
         open={deleting !== null}
-        title={`Delete job ${deleting?.name ?? ""}?`}
-        confirmLabel="Delete job"
+        title={t("deleteTitle", { name: deleting?.name ?? "" })}
+        confirmLabel={t("deleteConfirm")}
         danger
         onCancel={() => setDeleting(null)}
         onConfirm={() => deleting && del.mutate(deleting.id, { onSuccess: () => setDeleting(null) })}
       >
-        <p className="text-sm">The schedule and its run history go; backups and snapshots already made stay on the hosts.</p>
+        <p className="text-sm">{t("deleteText")}</p>
       </ConfirmDialog>
     </div>
   );

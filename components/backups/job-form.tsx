@@ -1,7 +1,9 @@
 "use client";
 // Create a backup or snapshot job: target, cron with a preview of its next three runs in
 // the chosen time zone (computed by the server, as the scheduler will), retention, directory.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { useFormat } from "../i18n/format";
 import type { BackupTarget } from "@/server/protocol";
 import { useCreateJob, useCronPreview } from "../lib/backups";
 import { useMachines } from "../lib/resources";
@@ -25,6 +27,9 @@ export function JobForm({ onDone }: { onDone: () => void }) {
   const [weekly, setWeekly] = useState("");
   const [destination, setDestination] = useState("/var/lib/hangar-backups");
   const preview = useCronPreview(cron, timeZone);
+  const t = useTranslations("backups.form");
+  const tc = useTranslations("common");
+  const f = useFormat();
   const rows = machines.data?.rows ?? [];
   const hosts = [...new Set(rows.map((r) => r.hostId))];
   const fields: Record<string, string> = create.error instanceof ApiClientError ? create.error.fields : {};
@@ -51,39 +56,39 @@ export function JobForm({ onDone }: { onDone: () => void }) {
 
   return (
     <form
-      aria-label="New backup job"
+      aria-label={t("label")}
       className="grid max-w-2xl gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
       onSubmit={(e) => {
         e.preventDefault();
         submit();
       }}
     >
-      <Field label="Name" name="job-name" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} required />
+      <Field label={t("name")} name="job-name" value={name} onChange={(e) => setName(e.target.value)} error={fields.name} required />
       <label className="flex flex-col gap-1 text-sm font-medium">
-        <span id="job-kind-label">Kind</span>
+        <span id="job-kind-label">{t("kind")}</span>
         <select aria-labelledby="job-kind-label" className={select} value={kind} onChange={(e) => setKind(e.target.value as "backup" | "snapshot")}>
-          <option value="backup">Full backup (disks + XML to a directory)</option>
-          <option value="snapshot">Snapshot (libvirt)</option>
+          <option value="backup">{t("kindBackup")}</option>
+          <option value="snapshot">{t("kindSnapshot")}</option>
         </select>
       </label>
       <label className="flex flex-col gap-1 text-sm font-medium">
-        <span id="job-target-label">Target</span>
+        <span id="job-target-label">{t("target")}</span>
         <select
           aria-labelledby="job-target-label"
           className={select}
           value={targetType}
           onChange={(e) => setTargetType(e.target.value as BackupTarget["type"])}
         >
-          <option value="vm">One machine</option>
-          <option value="host">Every machine of a host</option>
-          <option value="tag">Every machine with a tag</option>
+          <option value="vm">{t("targetVm")}</option>
+          <option value="host">{t("targetHost")}</option>
+          <option value="tag">{t("targetTag")}</option>
         </select>
       </label>
       {targetType === "vm" && (
         <label className="flex flex-col gap-1 text-sm font-medium">
-          <span id="job-machine-label">Machine</span>
+          <span id="job-machine-label">{t("machine")}</span>
           <select aria-labelledby="job-machine-label" className={select} value={vm} onChange={(e) => setVm(e.target.value)}>
-            <option value="">Choose…</option>
+            <option value="">{t("choose")}</option>
             {rows.map((r) => (
               <option key={`${r.hostId}/${r.uuid}`} value={`${r.hostId}/${r.uuid}`}>
                 {r.name}
@@ -94,7 +99,7 @@ export function JobForm({ onDone }: { onDone: () => void }) {
       )}
       {targetType === "host" && (
         <label className="flex flex-col gap-1 text-sm font-medium">
-          <span id="job-host-label">Host</span>
+          <span id="job-host-label">{t("host")}</span>
           <select aria-labelledby="job-host-label" className={select} value={vm} onChange={(e) => setVm(e.target.value)}>
             {hosts.map((h) => (
               <option key={h} value={h}>
@@ -104,31 +109,25 @@ export function JobForm({ onDone }: { onDone: () => void }) {
           </select>
         </label>
       )}
-      {targetType === "tag" && <Field label="Tag" name="job-tag" value={tag} onChange={(e) => setTag(e.target.value)} />}
+      {targetType === "tag" && <Field label={t("tag")} name="job-tag" value={tag} onChange={(e) => setTag(e.target.value)} />}
       {fields.target && <p className="text-sm text-red-600">{fields.target}</p>}
-      <Field label="Schedule (cron)" name="job-cron" value={cron} onChange={(e) => setCron(e.target.value)} error={fields.cron} />
-      <Field label="Time zone" name="job-tz" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} error={fields.timeZone} />
+      <Field label={t("cron")} name="job-cron" value={cron} onChange={(e) => setCron(e.target.value)} error={fields.cron} />
+      <Field label={t("timeZone")} name="job-tz" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} error={fields.timeZone} />
       <div className="text-sm" aria-live="polite" data-testid="cron-preview">
         {preview.error ? (
           <span className="text-red-600">{preview.error.message}</span>
         ) : (
-          <>
-            Next runs:{" "}
-            {(preview.data?.nextRuns ?? [])
-              .map((t) => new Date(t).toLocaleString(undefined, { timeZone, dateStyle: "medium", timeStyle: "short" }))
-              .join(" · ")}{" "}
-            ({timeZone})
-          </>
+          t("nextRuns", { runs: (preview.data?.nextRuns ?? []).map((at) => f.date(at, "datetime", timeZone)).join(" · "), timeZone })
         )}
       </div>
       <div className="grid grid-cols-3 gap-2">
-        <Field label="Keep last" name="keep-last" inputMode="numeric" value={last} onChange={(e) => setLast(e.target.value)} />
-        <Field label="Daily (days)" name="keep-daily" inputMode="numeric" value={daily} onChange={(e) => setDaily(e.target.value)} />
-        <Field label="Weekly (weeks)" name="keep-weekly" inputMode="numeric" value={weekly} onChange={(e) => setWeekly(e.target.value)} />
+        <Field label={t("keepLast")} name="keep-last" inputMode="numeric" value={last} onChange={(e) => setLast(e.target.value)} />
+        <Field label={t("daily")} name="keep-daily" inputMode="numeric" value={daily} onChange={(e) => setDaily(e.target.value)} />
+        <Field label={t("weekly")} name="keep-weekly" inputMode="numeric" value={weekly} onChange={(e) => setWeekly(e.target.value)} />
       </div>
       {kind === "backup" && (
         <Field
-          label="Directory on the host"
+          label={t("destination")}
           name="job-dest"
           value={destination}
           onChange={(e) => setDestination(e.target.value)}
@@ -138,10 +137,10 @@ export function JobForm({ onDone }: { onDone: () => void }) {
       {create.error && !Object.keys(fields).length && <p className="text-sm text-red-600">{create.error.message}</p>}
       <div className="flex gap-2">
         <Button type="submit" disabled={create.isPending}>
-          Create job
+          {t("create")}
         </Button>
         <Button variant="secondary" onClick={onDone}>
-          Cancel
+          {tc("actions.cancel")}
         </Button>
       </div>
     </form>

@@ -4,13 +4,14 @@
 import { containerTarget, useCan } from "../lib/queries";
 import { TagEditor } from "../ui/tag-editor";
 import dynamic from "next/dynamic";
+import { useTranslations } from "next-intl";
+import { useFormat } from "../i18n/format";
 import { useState } from "react";
 import { ApiClientError } from "../lib/api";
 import { useContainer, useRenameContainer } from "../lib/container-resources";
 import { Breadcrumb, Tabs } from "../ui/tabs";
 import { Button, EmptyState } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
-import { ago } from "../machines/state-badge";
 import { MetricPanels } from "../metrics/metric-panels";
 import { actionsForContainer, ContainerStateBadge } from "./container-state";
 import { useContainerActions } from "./use-container-actions";
@@ -19,7 +20,10 @@ import { LogViewer } from "./log-viewer";
 // xterm.js loads only when the terminal tab opens.
 const ExecTerminal = dynamic(() => import("./exec-terminal").then((m) => m.ExecTerminal), {
   ssr: false,
-  loading: () => <p className="text-sm text-slate-500">Loading terminal…</p>,
+  loading: function Loading() {
+    const t = useTranslations("containers");
+    return <p className="text-sm text-slate-500">{t("detail.loadingTerminal")}</p>;
+  },
 });
 
 type Tab = "overview" | "logs" | "terminal" | "inspect";
@@ -29,10 +33,12 @@ function Rename({ hostId, id, name }: { hostId: string; id: string; name: string
   const [value, setValue] = useState(name);
   const [error, setError] = useState<string | null>(null);
   const rename = useRenameContainer();
+  const t = useTranslations("containers");
+  const tc = useTranslations("common");
   if (!editing)
     return (
       <Button variant="secondary" onClick={() => (setValue(name), setEditing(true))}>
-        Rename
+        {t("detail.rename")}
       </Button>
     );
   return (
@@ -50,17 +56,17 @@ function Rename({ hostId, id, name }: { hostId: string; id: string; name: string
       }}
     >
       <input
-        aria-label="New name"
+        aria-label={t("detail.newName")}
         value={value}
         onChange={(e) => setValue(e.target.value)}
         autoFocus
         className="rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
       />
       <Button type="submit" disabled={rename.isPending}>
-        Save
+        {tc("actions.save")}
       </Button>
       <Button type="button" variant="secondary" onClick={() => setEditing(false)}>
-        Cancel
+        {tc("actions.cancel")}
       </Button>
       {error && <span className="text-sm text-red-600">{error}</span>}
     </form>
@@ -71,10 +77,15 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
   const { data, error, isPending } = useContainer(hostId, id);
   const runner = useContainerActions();
   const [tab, setTab] = useState<Tab>("overview");
+  const t = useTranslations("containers");
+  const tActions = useTranslations("containers.actions");
+  const tConfirm = useTranslations("containers.confirm");
+  const tc = useTranslations("common");
+  const f = useFormat();
   // Rights on this container: its host and its tags (the row's, once loaded).
   const canManage = useCan("container.manage", containerTarget(data?.container ?? { id, hostId }));
-  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (error || !data) return <EmptyState title="Container not found">{error?.message ?? "It may have been removed."}</EmptyState>;
+  if (isPending) return <p className="text-sm text-slate-500">{tc("loading")}</p>;
+  if (error || !data) return <EmptyState title={t("detail.notFound")}>{error?.message ?? t("detail.maybeRemoved")}</EmptyState>;
   const c = data.container;
   const info = data.inspect as {
     Config?: { Env?: string[]; Cmd?: string[] | null };
@@ -82,7 +93,7 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
   } | null;
   return (
     <div className="flex flex-col gap-4">
-      <Breadcrumb href="/containers" list="Containers" here={c.hostName} />
+      <Breadcrumb href="/containers" list={t("detail.list")} here={c.hostName} />
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{c.name}</h1>
         <ContainerStateBadge state={c.state} stale={c.stale} health={c.health} />
@@ -93,48 +104,58 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
             canManage &&
             actionsForContainer(c.state).map((a) => (
               <Button key={a.action} variant={a.confirm ? "danger" : "secondary"} onClick={() => runner.run(a, c)}>
-                {a.label}
+                {tActions(a.action)}
               </Button>
             ))}
         </div>
       </div>
       <Tabs
-        label="Container sections"
-        tabs={(["overview", "logs", "terminal", "inspect"] as const).filter((t) => canManage || t !== "terminal")}
+        label={t("detail.sections")}
+        tabs={(["overview", "logs", "terminal", "inspect"] as const).filter((s) => canManage || s !== "terminal")}
+        labels={{
+          overview: t("detail.tabs.overview"),
+          logs: t("detail.tabs.logs"),
+          terminal: t("detail.tabs.terminal"),
+          inspect: t("detail.tabs.inspect"),
+        }}
         value={tab}
         onChange={setTab}
       />
       {tab === "overview" && (
         <>
           <dl className="grid max-w-3xl grid-cols-[10rem_1fr] gap-y-2 text-sm">
-            <dt className="text-slate-500">Id</dt>
+            <dt className="text-slate-500">{t("detail.id")}</dt>
             <dd className="font-mono">{c.id}</dd>
-            <dt className="text-slate-500">Image</dt>
+            <dt className="text-slate-500">{t("detail.image")}</dt>
             <dd>{c.image}</dd>
-            <dt className="text-slate-500">Tags</dt>
+            <dt className="text-slate-500">{t("detail.tags")}</dt>
             <dd>
               <TagEditor kind="containers" hostId={hostId} id={c.id} tags={c.tags} editable={canManage} />
             </dd>
-            <dt className="text-slate-500">Command</dt>
+            <dt className="text-slate-500">{t("detail.command")}</dt>
             <dd className="font-mono">{c.command || "—"}</dd>
-            <dt className="text-slate-500">Created</dt>
-            <dd>{ago(c.createdAt)}</dd>
-            <dt className="text-slate-500">Ports</dt>
+            <dt className="text-slate-500">{t("detail.created")}</dt>
+            <dd>{f.ago(c.createdAt)}</dd>
+            <dt className="text-slate-500">{t("detail.ports")}</dt>
             <dd className="font-mono">
               {c.ports
                 .map((p) => (p.publicPort ? `${p.ip ?? "0.0.0.0"}:${p.publicPort} → ${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`))
                 .join(", ") || "—"}
             </dd>
-            <dt className="text-slate-500">Restart policy</dt>
-            <dd>{info?.HostConfig?.RestartPolicy?.Name || "no"}</dd>
-            <dt className="text-slate-500">Limits</dt>
+            <dt className="text-slate-500">{t("detail.restartPolicy")}</dt>
+            <dd>{info?.HostConfig?.RestartPolicy?.Name || t("detail.restartNone")}</dd>
+            <dt className="text-slate-500">{t("detail.limits")}</dt>
             <dd>
-              {info?.HostConfig?.Memory ? `${Math.round(info.HostConfig.Memory / 1048576)} MiB` : "no memory limit"},{" "}
-              {info?.HostConfig?.NanoCpus ? `${info.HostConfig.NanoCpus / 1e9} CPUs` : "no CPU limit"}
+              {t("detail.limitsLine", {
+                memory: info?.HostConfig?.Memory
+                  ? t("detail.memoryLimit", { mib: f.number(Math.round(info.HostConfig.Memory / 1048576)) })
+                  : t("detail.noMemoryLimit"),
+                cpu: info?.HostConfig?.NanoCpus ? t("detail.cpuLimit", { cpus: info.HostConfig.NanoCpus / 1e9 }) : t("detail.noCpuLimit"),
+              })}
             </dd>
-            <dt className="text-slate-500">Volumes</dt>
+            <dt className="text-slate-500">{t("detail.volumes")}</dt>
             <dd className="font-mono">{info?.HostConfig?.Binds?.join(", ") || "—"}</dd>
-            <dt className="text-slate-500">Environment</dt>
+            <dt className="text-slate-500">{t("detail.environment")}</dt>
             <dd className="font-mono text-xs">{info?.Config?.Env?.map((e) => <div key={e}>{e}</div>) ?? "—"}</dd>
           </dl>
           <MetricPanels series={`ct/${hostId}/${c.id}`} kind="ct" />
@@ -148,17 +169,17 @@ export function ContainerDetail({ hostId, id }: { hostId: string; id: string }) 
             {JSON.stringify(data.inspect, null, 2)}
           </pre>
         ) : (
-          <p className="text-sm text-slate-500">Available while the host is online.</p>
+          <p className="text-sm text-slate-500">{t("detail.inspectOffline")}</p>
         ))}
       <ConfirmDialog
         open={!!runner.pending}
-        title={`${runner.pending?.spec.label ?? ""} ${c.name}?`}
-        confirmLabel={runner.pending?.spec.label ?? "Confirm"}
+        title={runner.pending ? t("confirm.title", { action: tActions(runner.pending.spec.action), name: c.name }) : ""}
+        confirmLabel={runner.pending ? tActions(runner.pending.spec.action) : tc("actions.confirm")}
         danger
         onConfirm={runner.confirm}
         onCancel={runner.cancel}
       >
-        {runner.pending?.spec.confirm}
+        {runner.pending?.spec.confirm && tConfirm(runner.pending.spec.confirm)}
       </ConfirmDialog>
     </div>
   );

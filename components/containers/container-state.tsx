@@ -1,3 +1,5 @@
+"use client";
+import { useTranslations } from "next-intl";
 import type { ContainerState } from "@/server/protocol/container";
 import type { ContainerAction } from "@/server/protocol/container";
 
@@ -12,16 +14,26 @@ const STYLE: Record<ContainerState, string> = {
   unknown: "bg-slate-100 text-slate-700",
 };
 
+const HEALTH = ["healthy", "unhealthy", "starting"] as const;
+const isKnownHealth = (h: string): h is (typeof HEALTH)[number] => (HEALTH as readonly string[]).includes(h);
+
 export function ContainerStateBadge({ state, stale, health }: { state: ContainerState; stale?: boolean; health?: string | null }) {
+  const t = useTranslations("containers");
+  const tState = useTranslations("containers.state");
+  const tHealth = useTranslations("containers.health");
   return (
     <span
       data-testid="container-state"
       data-state={state}
       className={`inline-flex items-center gap-1 rounded px-2 py-0.5 text-xs font-medium capitalize ${STYLE[state]} ${stale ? "opacity-50" : ""}`}
-      title={stale ? "Last known state: host offline" : undefined}
+      title={stale ? t("state.staleTitle") : undefined}
     >
-      {state}
-      {health && <span className={health === "healthy" ? "text-green-700" : health === "unhealthy" ? "text-red-700" : ""}>({health})</span>}
+      {tState(state)}
+      {health && (
+        <span className={health === "healthy" ? "text-green-700" : health === "unhealthy" ? "text-red-700" : ""}>
+          ({isKnownHealth(health) ? tHealth(health) : health})
+        </span>
+      )}
       {stale && " ?"}
     </span>
   );
@@ -29,35 +41,19 @@ export function ContainerStateBadge({ state, stale, health }: { state: Container
 
 export interface ContainerActionSpec {
   action: ContainerAction;
-  label: string;
   when: ContainerState[];
-  /** Destructive actions ask first; the text says what happens. */
-  confirm?: string;
+  /** Destructive actions ask first; the text (containers.confirm.<key>) says what happens. */
+  confirm?: "stop" | "restart" | "kill" | "remove";
 }
 
 export const CONTAINER_ACTION_SPECS: ContainerActionSpec[] = [
-  { action: "start", label: "Start", when: ["created", "exited", "dead"] },
-  { action: "stop", label: "Stop", when: ["running", "restarting"], confirm: "The main process gets SIGTERM, then SIGKILL after 10 s." },
-  {
-    action: "restart",
-    label: "Restart",
-    when: ["running", "exited", "created"],
-    confirm: "The container is stopped (SIGTERM, then SIGKILL after 10 s) and started again.",
-  },
-  { action: "pause", label: "Pause", when: ["running"] },
-  { action: "unpause", label: "Resume", when: ["paused"] },
-  {
-    action: "kill",
-    label: "Kill",
-    when: ["running", "paused", "restarting"],
-    confirm: "The main process gets SIGKILL at once: unsaved work inside is lost.",
-  },
-  {
-    action: "remove",
-    label: "Remove",
-    when: ["created", "exited", "dead", "running", "paused", "restarting", "unknown"],
-    confirm: "The container and its writable layer are deleted (running ones are stopped first). Named volumes are kept.",
-  },
+  { action: "start", when: ["created", "exited", "dead"] },
+  { action: "stop", when: ["running", "restarting"], confirm: "stop" },
+  { action: "restart", when: ["running", "exited", "created"], confirm: "restart" },
+  { action: "pause", when: ["running"] },
+  { action: "unpause", when: ["paused"] },
+  { action: "kill", when: ["running", "paused", "restarting"], confirm: "kill" },
+  { action: "remove", when: ["created", "exited", "dead", "running", "paused", "restarting", "unknown"], confirm: "remove" },
 ];
 
 export const actionsForContainer = (state: ContainerState) => CONTAINER_ACTION_SPECS.filter((a) => a.when.includes(state));

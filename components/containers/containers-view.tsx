@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useCan } from "../lib/queries";
 import { Tabs } from "../ui/tabs";
@@ -11,12 +12,19 @@ export function ContainersView() {
   const [tab, setTab] = useState<"containers" | "images">("containers");
   const [creating, setCreating] = useState(false);
   const canManage = useCan("container.manage");
+  const t = useTranslations("containers");
   return (
     <div className="flex flex-col gap-4">
-      <Tabs label="Containers sections" tabs={["containers", "images"] as const} value={tab} onChange={setTab}>
+      <Tabs
+        label={t("view.sections")}
+        tabs={["containers", "images"] as const}
+        labels={{ containers: t("view.tabs.containers"), images: t("view.tabs.images") }}
+        value={tab}
+        onChange={setTab}
+      >
         {tab === "containers" && !creating && canManage && (
           <div className="ml-auto pb-1">
-            <Button onClick={() => setCreating(true)}>New container</Button>
+            <Button onClick={() => setCreating(true)}>{t("view.newContainer")}</Button>
           </div>
         )}
       </Tabs>

@@ -1,6 +1,7 @@
 "use client";
 // Create a container from an image: name, command, env, ports, volumes, restart policy and
 // limits. Field errors from the server (zod or the engine's reason) show under the field.
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
 import type { ContainerCreateSpec } from "@/server/protocol/container";
 import { ApiClientError } from "../lib/api";
@@ -20,11 +21,12 @@ const lines = (s: string) =>
     .map((l) => l.trim())
     .filter(Boolean);
 
+/** The line that does not parse (the form words the message in the reader's language). */
 export function parsePorts(s: string): { spec: NonNullable<ContainerCreateSpec["ports"]>; error: string | null } {
   const spec: NonNullable<ContainerCreateSpec["ports"]> = [];
   for (const l of lines(s)) {
     const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3}):)?(\d+):(\d+)(?:\/(tcp|udp))?$/.exec(l);
-    if (!m) return { spec, error: `"${l}": use HOST:CONTAINER, e.g. 8080:80 or 127.0.0.1:8080:80/udp` };
+    if (!m) return { spec, error: l };
     spec.push({ hostIp: m[1], hostPort: Number(m[2]), containerPort: Number(m[3]), protocol: (m[4] as "tcp" | "udp" | undefined) ?? "tcp" });
   }
   return { spec, error: null };
@@ -34,7 +36,7 @@ export function parseVolumes(s: string): { spec: NonNullable<ContainerCreateSpec
   const spec: NonNullable<ContainerCreateSpec["volumes"]> = [];
   for (const l of lines(s)) {
     const [source, target, mode] = l.split(":");
-    if (!source || !target || (mode && mode !== "ro" && mode !== "rw")) return { spec, error: `"${l}": use SOURCE:/path/in/container[:ro]` };
+    if (!source || !target || (mode && mode !== "ro" && mode !== "rw")) return { spec, error: l };
     spec.push({ source, target, readOnly: mode === "ro" });
   }
   return { spec, error: null };
@@ -48,6 +50,9 @@ export function CreateContainer({ onDone }: { onDone: () => void }) {
   const images = useImages(chosen || null);
   const create = useCreateContainer();
   const toast = useToast();
+  const t = useTranslations("containers");
+  const tCreateRestartPolicy = useTranslations("containers.create.restartPolicy");
+  const tc = useTranslations("common");
   const [errors, setErrors] = useState<Record<string, string>>({});
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -57,9 +62,9 @@ export function CreateContainer({ onDone }: { onDone: () => void }) {
     const ports = parsePorts(get("ports"));
     const volumes = parseVolumes(get("volumes"));
     const local: Record<string, string> = {};
-    if (ports.error) local.ports = ports.error;
-    if (volumes.error) local.volumes = volumes.error;
-    if (!get("image")) local.image = "required";
+    if (ports.error !== null) local.ports = t("create.portError", { line: ports.error });
+    if (volumes.error !== null) local.volumes = t("create.volumeError", { line: volumes.error });
+    if (!get("image")) local.image = t("create.required");
     setErrors(local);
     if (Object.keys(local).length) return;
     const spec: Partial<ContainerCreateSpec> = {
@@ -78,7 +83,7 @@ export function CreateContainer({ onDone }: { onDone: () => void }) {
       { hostId: chosen, spec },
       {
         onSuccess: (r) => {
-          toast(r.container ? `Created ${(r.container as { name: string }).name}` : "Creating… (see Tasks)", "success");
+          toast(r.container ? t("create.created", { name: (r.container as { name: string }).name }) : t("create.creatingTask"), "success");
           onDone();
         },
         onError: (err) => {
@@ -93,12 +98,12 @@ export function CreateContainer({ onDone }: { onDone: () => void }) {
     );
   };
 
-  if (!withEngine.length) return <p className="text-sm text-slate-500">No online host has a container engine (Podman or Docker) yet.</p>;
+  if (!withEngine.length) return <p className="text-sm text-slate-500">{t("create.noEngine")}</p>;
   const area = "w-full rounded border border-slate-300 bg-white px-3 py-1.5 font-mono text-sm dark:border-slate-700 dark:bg-slate-900";
   return (
-    <form onSubmit={submit} noValidate aria-label="Create container" className="grid gap-3 md:grid-cols-2">
+    <form onSubmit={submit} noValidate aria-label={t("create.label")} className="grid gap-3 md:grid-cols-2">
       <label className="flex flex-col gap-1 text-sm">
-        Host
+        {t("create.host")}
         <select
           value={chosen}
           onChange={(e) => setHostId(e.target.value)}
@@ -112,7 +117,7 @@ export function CreateContainer({ onDone }: { onDone: () => void }) {
         </select>
       </label>
       <div>
-        <Field label="Image" name="image" list="image-choices" placeholder="e.g. docker.io/library/nginx:1.27" required error={errors.image} />
+        <Field label={t("create.image")} name="image" list="image-choices" placeholder={t("create.imagePlaceholder")} required error={errors.image} />
         <datalist id="image-choices">
           {images.data?.images
             .flatMap((i) => i.tags)
@@ -121,42 +126,46 @@ export function CreateContainer({ onDone }: { onDone: () => void }) {
             ))}
         </datalist>
       </div>
-      <Field label="Name (optional)" name="name" placeholder="web-1" error={errors.name} />
-      <Field label="Command (optional)" name="cmd" placeholder='sh -c "echo hi; sleep 3600"' error={errors.cmd} />
+      {/* i18n-ignore: example values, the same in every language */}
+      <Field label={t("create.name")} name="name" placeholder="web-1" error={errors.name} />
+      {/* i18n-ignore */}
+      <Field label={t("create.command")} name="cmd" placeholder='sh -c "echo hi; sleep 3600"' error={errors.cmd} />
       <label className="flex flex-col gap-1 text-sm">
-        Environment (KEY=value per line)
+        {t("create.env")}
         <textarea name="env" rows={3} className={area} aria-invalid={!!errors.env} />
         {errors.env && <span className="text-xs text-red-600">{errors.env}</span>}
       </label>
       <label className="flex flex-col gap-1 text-sm">
-        Ports (HOST:CONTAINER[/udp] per line)
+        {t("create.ports")}
         <textarea name="ports" rows={3} className={area} placeholder="8080:80" aria-invalid={!!errors.ports} />
         {errors.ports && <span className="text-xs text-red-600">{errors.ports}</span>}
       </label>
       <label className="flex flex-col gap-1 text-sm">
-        Volumes (SOURCE:/path[:ro] per line)
+        {t("create.volumes")}
+        {/* i18n-ignore: an example path */}
         <textarea name="volumes" rows={2} className={area} placeholder="/srv/data:/data" aria-invalid={!!errors.volumes} />
         {errors.volumes && <span className="text-xs text-red-600">{errors.volumes}</span>}
       </label>
       <div className="grid grid-cols-3 gap-2">
         <label className="flex flex-col gap-1 text-sm">
-          Restart
+          {t("create.restart")}
           <select
             name="restart"
             defaultValue="no"
             className="rounded border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900"
           >
-            <option value="no">never</option>
-            <option value="on-failure">on failure</option>
-            <option value="unless-stopped">unless stopped</option>
-            <option value="always">always</option>
+            {(["no", "on-failure", "unless-stopped", "always"] as const).map((p) => (
+              <option key={p} value={p}>
+                {tCreateRestartPolicy(p)}
+              </option>
+            ))}
           </select>
         </label>
-        <Field label="Memory (MiB)" name="memory" type="number" min={6} error={errors.memoryBytes} />
-        <Field label="CPUs" name="cpus" type="number" step="0.1" min={0.01} error={errors.cpus} />
+        <Field label={t("create.memory")} name="memory" type="number" min={6} error={errors.memoryBytes} />
+        <Field label={t("create.cpus")} name="cpus" type="number" step="0.1" min={0.01} error={errors.cpus} />
       </div>
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" name="start" defaultChecked /> Start it now
+        <input type="checkbox" name="start" defaultChecked /> {t("create.startNow")}
       </label>
       {errors.form && (
         <p role="alert" className="text-sm text-red-600 md:col-span-2">
@@ -165,10 +174,10 @@ export function CreateContainer({ onDone }: { onDone: () => void }) {
       )}
       <div className="flex gap-2 md:col-span-2">
         <Button type="submit" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create container"}
+          {create.isPending ? t("create.creating") : t("create.submit")}
         </Button>
         <Button type="button" variant="secondary" onClick={onDone}>
-          Cancel
+          {tc("actions.cancel")}
         </Button>
       </div>
     </form>

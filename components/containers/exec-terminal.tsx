@@ -1,6 +1,7 @@
 "use client";
 // An in-browser shell in a running container: xterm.js over the console path with a
 // one-time ticket; the terminal's size follows the panel and is sent as a resize message.
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef } from "react";
 import { useConsoleSocket } from "../console/use-console-socket";
 import { useXterm } from "../console/use-xterm";
@@ -10,6 +11,7 @@ export function ExecTerminal({ hostId, id, running }: { hostId: string; id: stri
   const host = useRef<HTMLDivElement>(null);
   const socket = useRef<WebSocket | null>(null);
   const size = useRef({ cols: 100, rows: 30 });
+  const t = useTranslations("containers");
 
   const sendSize = () => {
     const ws = socket.current;
@@ -51,21 +53,21 @@ export function ExecTerminal({ hostId, id, running }: { hostId: string; id: stri
     }
   }, [running, conn]);
 
-  if (!running) return <p className="text-sm text-slate-500">Start the container to open a shell in it.</p>;
+  if (!running) return <p className="text-sm text-slate-500">{t("exec.startFirst")}</p>;
   return (
     <div className="flex flex-col gap-2" data-testid="exec-terminal" data-state={conn.state}>
       <div className="flex items-center gap-3 text-sm">
         <span>
           {conn.state === "connected"
-            ? "Connected: /bin/sh"
+            ? t("exec.connected")
             : conn.state === "connecting"
-              ? "Connecting…"
+              ? t("exec.connecting")
               : conn.reason
-                ? `Closed: ${conn.reason}`
-                : "Not connected"}
+                ? t("exec.closed", { reason: conn.reason })
+                : t("exec.notConnected")}
         </span>
         <Button variant="secondary" onClick={() => conn.reconnect()} disabled={conn.state === "connecting" || conn.state === "connected"}>
-          {conn.state === "disconnected" ? "Open a new shell" : "Open shell"}
+          {conn.state === "disconnected" ? t("exec.openNew") : t("exec.open")}
         </Button>
       </div>
       <div ref={host} data-testid="exec-screen" className="h-[28rem] w-full overflow-hidden rounded bg-slate-900 p-1" />

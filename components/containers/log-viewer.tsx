@@ -2,6 +2,7 @@
 // Live logs of a container: the last 500 lines, then new ones as they are written, with
 // timestamps and stderr marked; search filters what is shown; the browser keeps at most
 // MAX_LINES (older ones are dropped, the download has everything).
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useConsoleSocket } from "../console/use-console-socket";
 
@@ -21,6 +22,8 @@ export function LogViewer({ hostId, id, name }: { hostId: string; id: string; na
   const box = useRef<HTMLDivElement>(null);
   const counter = useRef(0);
   const partial = useRef("");
+  const t = useTranslations("containers");
+  const tLogsConnState = useTranslations("containers.logs.connState");
 
   const onSocket = useCallback((ws: WebSocket) => {
     setLines([]);
@@ -59,25 +62,25 @@ export function LogViewer({ hostId, id, name }: { hostId: string; id: string; na
     <div className="flex flex-col gap-2" data-testid="log-viewer" data-state={conn.state}>
       <div className="flex flex-wrap items-center gap-3 text-sm">
         <input
-          aria-label="Search logs"
-          placeholder="Search"
+          aria-label={t("logs.search")}
+          placeholder={t("logs.searchPlaceholder")}
           value={q}
           onChange={(e) => setQ(e.target.value)}
           className="w-64 rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
         />
         <label className="flex items-center gap-1">
-          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> {t("logs.follow")}
         </label>
         <span className="text-slate-500">
-          {conn.state === "connected" ? "live" : conn.state} · {shown.length} of {lines.length} lines
-          {lines.length >= MAX_LINES ? ` (last ${MAX_LINES} kept)` : ""}
+          {conn.state === "connected" ? t("logs.live") : tLogsConnState(conn.state)} · {t("logs.count", { shown: shown.length, total: lines.length })}
+          {lines.length >= MAX_LINES ? t("logs.kept", { max: String(MAX_LINES) }) : ""}
         </span>
         <a
           className="ml-auto text-sky-700 hover:underline dark:text-sky-400"
           href={`/api/containers/${encodeURIComponent(hostId)}/${encodeURIComponent(id)}/logs?tail=100000&download=1`}
           download={`${name}.log`}
         >
-          Download
+          {t("logs.download")}
         </a>
       </div>
       <div
@@ -95,7 +98,7 @@ export function LogViewer({ hostId, id, name }: { hostId: string; id: string; na
             {l.text}
           </div>
         ))}
-        {!lines.length && <p className="text-slate-500">{conn.state === "connected" ? "No output yet." : (conn.reason ?? "Connecting…")}</p>}
+        {!lines.length && <p className="text-slate-500">{conn.state === "connected" ? t("logs.noOutput") : (conn.reason ?? t("logs.connecting"))}</p>}
       </div>
     </div>
   );

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { ContainerRow } from "@/server/protocol/browser-events";
 import { useContainerAction } from "../lib/container-resources";
@@ -9,11 +10,13 @@ import type { ContainerActionSpec } from "./container-state";
 export function useContainerActions() {
   const mutation = useContainerAction();
   const toast = useToast();
+  const t = useTranslations("containers");
+  const tActions = useTranslations("containers.actions");
   const [pending, setPending] = useState<{ spec: ContainerActionSpec; c: ContainerRow } | null>(null);
   const execute = (spec: ContainerActionSpec, c: ContainerRow) =>
     mutation.mutate(
       { hostId: c.hostId, id: c.id, action: spec.action },
-      { onError: (err) => toast(`${spec.label} ${c.name}: ${err.message}`, "error") },
+      { onError: (err) => toast(t("actionFailed", { action: tActions(spec.action), name: c.name, message: err.message }), "error") },
     );
   return {
     run(spec: ContainerActionSpec, c: ContainerRow) {

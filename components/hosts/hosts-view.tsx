@@ -1,18 +1,22 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
+import { useFormat } from "../i18n/format";
 import { useCan } from "../lib/queries";
 import type { HostRow } from "@/server/protocol/browser-events";
 import { ApiClientError } from "../lib/api";
 import { useAddHost, useHosts, useRemoveHost, useRenewEnrollment } from "../lib/resources";
 import { Button, EmptyState, Field } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
-import { ago, formatMemory } from "../machines/state-badge";
 import Link from "next/link";
 import { Sparkline } from "../metrics/sparkline";
 import { HOST_METRICS } from "@/server/protocol/metric-names";
+import { memoryText, useHostStatusText } from "./host-status";
 
 function CopyCommand({ command }: { command: string }) {
   const [copied, setCopied] = useState(false);
+  const t = useTranslations("hosts.enroll");
+  const tc = useTranslations("common");
   return (
     <div className="flex flex-col gap-2">
       <pre
@@ -28,10 +32,10 @@ function CopyCommand({ command }: { command: string }) {
             void navigator.clipboard?.writeText(command).then(() => setCopied(true));
           }}
         >
-          {copied ? "Copied" : "Copy command"}
+          {copied ? tc("actions.copied") : t("copy")}
         </Button>
       </div>
-      <p className="text-xs text-slate-500">Run it as root on the new host (Node.js 20+). The token inside works once, for one hour.</p>
+      <p className="text-xs text-slate-500">{t("help")}</p>
     </div>
   );
 }
@@ -39,36 +43,35 @@ function CopyCommand({ command }: { command: string }) {
 function AddHost() {
   const add = useAddHost();
   const [fieldError, setFieldError] = useState<string | undefined>();
+  const t = useTranslations("hosts.add");
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const name = String(new FormData(e.currentTarget).get("name") ?? "");
     setFieldError(undefined);
-    add.mutate(name, { onError: (err) => setFieldError(err instanceof ApiClientError ? (err.fields.name ?? err.message) : "Failed") });
+    add.mutate(name, { onError: (err) => setFieldError(err instanceof ApiClientError ? (err.fields.name ?? err.message) : t("failed")) });
   };
   return (
     <section aria-labelledby="add-host-h" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <h2 id="add-host-h" className="mb-3 font-medium">
-        Add a host
+        {t("title")}
       </h2>
       {add.data ? (
         <div className="flex flex-col gap-2">
-          <p className="text-sm">
-            Host <strong>{add.data.host.name}</strong> is waiting for its agent. Run this on it:
-          </p>
+          <p className="text-sm">{t.rich("waiting", { name: add.data.host.name, b: (c) => <strong>{c}</strong> })}</p>
           <CopyCommand command={add.data.command} />
           <div>
             <Button variant="secondary" onClick={() => add.reset()}>
-              Add another
+              {t("another")}
             </Button>
           </div>
         </div>
       ) : (
         <form onSubmit={submit} className="flex items-end gap-2" noValidate>
           <div className="w-72">
-            <Field label="Host name" name="name" placeholder="e.g. rack1-node3" required error={fieldError} />
+            <Field label={t("name")} name="name" placeholder={t("placeholder")} required error={fieldError} />
           </div>
           <Button type="submit" disabled={add.isPending}>
-            Add host
+            {t("submit")}
           </Button>
         </form>
       )}
@@ -81,6 +84,9 @@ function HostCard({ h }: { h: HostRow }) {
   const renew = useRenewEnrollment();
   const [confirm, setConfirm] = useState(false);
   const canManage = useCan("host.manage");
+  const t = useTranslations("hosts.card");
+  const f = useFormat();
+  const statusText = useHostStatusText();
   const dot = h.status === "online" ? "bg-green-500" : h.status === "pending" ? "bg-amber-400" : "bg-red-500";
   return (
     <li
@@ -98,59 +104,57 @@ function HostCard({ h }: { h: HostRow }) {
             </Link>
           </h3>
           <span data-testid="host-status" className="text-sm text-slate-500">
-            {h.status === "online" ? "online" : h.status === "pending" ? "waiting for agent" : `offline, last seen ${ago(h.lastSeenAt)}`}
+            {statusText(h)}
           </span>
         </div>
         {h.status === "online" && (
           <div className="flex items-center gap-4 text-xs text-slate-500">
             <span className="flex items-center gap-1">
-              CPU <Sparkline series={`host/${h.id}`} index={0} unit="percent" max={100} label={`CPU of ${h.name}`} />
+              {t("cpu")} <Sparkline series={`host/${h.id}`} index={0} unit="percent" max={100} label={t("cpuOf", { name: h.name })} />
             </span>
             <span className="flex items-center gap-1">
-              Memory{" "}
+              {t("memory")}{" "}
               <Sparkline
                 series={`host/${h.id}`}
                 index={HOST_METRICS.indexOf("mem.used")}
                 unit="bytes"
                 max={h.facts?.memoryBytes}
-                label={`Memory used on ${h.name}`}
+                label={t("memoryOf", { name: h.name })}
               />
             </span>
           </div>
         )}
         <div className={`flex gap-2 ${canManage ? "" : "hidden"}`}>
           <Button variant="secondary" onClick={() => renew.mutate(h.id)}>
-            New enrollment command
+            {t("renew")}
           </Button>
           <Button variant="danger" onClick={() => setConfirm(true)}>
-            Remove
+            {t("remove")}
           </Button>
         </div>
       </div>
       {h.facts && (
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-1 text-sm md:grid-cols-4">
-          <dt className="text-slate-500">OS</dt>
+          <dt className="text-slate-500">{t("os")}</dt>
           <dd>{h.facts.os}</dd>
-          <dt className="text-slate-500">Kernel</dt>
+          <dt className="text-slate-500">{t("kernel")}</dt>
           <dd>{h.facts.kernel}</dd>
-          <dt className="text-slate-500">CPU</dt>
-          <dd>
-            {h.facts.cpuCount} × {h.facts.cpuModel}
-          </dd>
-          <dt className="text-slate-500">Memory</dt>
-          <dd>{formatMemory(h.facts.memoryBytes / 1024)}</dd>
-          <dt className="text-slate-500">libvirt / QEMU</dt>
+          <dt className="text-slate-500">{t("cpuFact")}</dt>
+          <dd>{t("cpuValue", { count: h.facts.cpuCount, model: h.facts.cpuModel })}</dd>
+          <dt className="text-slate-500">{t("memoryFact")}</dt>
+          <dd>{memoryText(h.facts.memoryBytes, f)}</dd>
+          <dt className="text-slate-500">{t("versions")}</dt>
           <dd>
             {h.facts.libvirtVersion ?? "—"} / {h.facts.qemuVersion ?? "—"}
-            {h.libvirtConnected === false && <span className="ml-1 text-red-600">(libvirt unreachable)</span>}
+            {h.libvirtConnected === false && <span className="ml-1 text-red-600">{t("libvirtUnreachable")}</span>}
           </dd>
-          <dt className="text-slate-500">KVM</dt>
-          <dd>{h.facts.kvm.usable ? "usable" : `not usable (${h.facts.kvm.reason ?? "?"}): software emulation`}</dd>
-          <dt className="text-slate-500">Machines</dt>
+          <dt className="text-slate-500">{t("kvm")}</dt>
+          <dd>{h.facts.kvm.usable ? t("kvmUsable") : t("kvmUnusable", { reason: h.facts.kvm.reason ?? "?" })}</dd>
+          <dt className="text-slate-500">{t("machines")}</dt>
           <dd>{h.machineCount}</dd>
-          <dt className="text-slate-500">Containers</dt>
-          <dd>{h.engine ? `${h.containerCount} on ${h.engine.kind} ${h.engine.version}` : "no engine found"}</dd>
-          <dt className="text-slate-500">Agent</dt>
+          <dt className="text-slate-500">{t("containers")}</dt>
+          <dd>{h.engine ? t("containersValue", { count: h.containerCount, kind: h.engine.kind, version: h.engine.version }) : t("noEngine")}</dd>
+          <dt className="text-slate-500">{t("agent")}</dt>
           <dd>{h.agentVersion || "—"}</dd>
         </dl>
       )}
@@ -161,13 +165,13 @@ function HostCard({ h }: { h: HostRow }) {
       )}
       <ConfirmDialog
         open={confirm}
-        title={`Remove host ${h.name}?`}
-        confirmLabel="Remove host"
+        title={t("removeTitle", { name: h.name })}
+        confirmLabel={t("removeConfirm")}
         danger
         onCancel={() => setConfirm(false)}
         onConfirm={() => (setConfirm(false), remove.mutate(h.id))}
       >
-        Its agent is disconnected and its credential revoked. Its VMs keep running; they just leave Hangar.
+        {t("removeText")}
       </ConfirmDialog>
     </li>
   );
@@ -176,13 +180,14 @@ function HostCard({ h }: { h: HostRow }) {
 export function HostsView() {
   const canManage = useCan("host.manage");
   const { data, isPending } = useHosts();
+  const t = useTranslations("hosts.list");
   return (
     <div className="flex flex-col gap-4">
       {canManage && <AddHost />}
       {isPending ? (
-        <p className="text-sm text-slate-500">Loading hosts…</p>
+        <p className="text-sm text-slate-500">{t("loading")}</p>
       ) : !data?.hosts.length ? (
-        <EmptyState title="No hosts yet">Add a host above and run the command it shows on that machine.</EmptyState>
+        <EmptyState title={t("emptyTitle")}>{t("emptyText")}</EmptyState>
       ) : (
         <ul className="flex flex-col gap-3">
           {data.hosts.map((h) => (

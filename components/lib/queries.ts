@@ -1,5 +1,6 @@
 "use client";
 // Fetch functions → query hooks. Components use these hooks, never fetch directly.
+import type { Locale } from "@/server/protocol/locales";
 import { useMemo } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./api";
@@ -25,7 +26,8 @@ export interface SessionRow {
   ip: string;
 }
 
-export const fetchMe = () => api<{ user: PublicUser; session: { id: string; expiresAt: string }; grants: GrantsJson }>("/api/auth/me");
+export const fetchMe = () =>
+  api<{ user: PublicUser; session: { id: string; expiresAt: string }; grants: GrantsJson; preferences: { locale: Locale | null } }>("/api/auth/me");
 export const fetchSessions = () => api<{ sessions: SessionRow[] }>("/api/sessions");
 
 export function useMe() {

@@ -2,6 +2,7 @@
 // Define a virtual network: mode first (NAT, isolated, host bridge), then what that mode
 // needs, prefilled with a subnet no existing network uses. The server checks everything
 // again; its field errors (zod's, or the agent's "bridge: … does not exist") show under the field.
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { NetworkDefineSpec, NetworkSummary } from "@/server/protocol/network";
 import { ApiClientError } from "../lib/api";
@@ -11,15 +12,8 @@ import { useNetworkMutations } from "./network-resources";
 import { rangeFor, suggestName, suggestSubnet } from "./suggest";
 
 type Mode = NetworkDefineSpec["mode"];
-const MODES: { value: Mode; label: string; help: string }[] = [
-  { value: "nat", label: "NAT", help: "Guests reach outside through the host's address; the host hands out addresses by DHCP." },
-  { value: "isolated", label: "Isolated", help: "Guests talk to each other and to the host only; no route outside." },
-  {
-    value: "bridge",
-    label: "Host bridge",
-    help: "Guests join the host's LAN through an existing Linux bridge (e.g. br0); the LAN's DHCP serves them.",
-  },
-];
+// Labels and help texts: networks.mode.<mode> and networks.modeHelp.<mode>.
+const MODES: readonly Mode[] = ["nat", "isolated", "bridge"];
 
 /** The agent prefixes its own field refusals ("bridge: …", "address: …"): show them under that field. */
 function fieldOf(message: string): string | null {
@@ -50,6 +44,10 @@ export function DefineNetworkDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const { define, action } = useNetworkMutations(hostId);
   const toast = useToast();
+  const t = useTranslations("networks.define");
+  const tc = useTranslations("common");
+  const tMode = useTranslations("networks.mode");
+  const tHelp = useTranslations("networks.modeHelp");
   const [mode, setMode] = useState<Mode>("nat");
   const [v, setV] = useState({ name: "", address: "", prefix: "24", dhcpStart: "", dhcpEnd: "", bridge: "br0" });
   const [dhcp, setDhcp] = useState(true);
@@ -102,8 +100,8 @@ export function DefineNetworkDialog({
     setErrors({});
     define.mutate(spec, {
       onSuccess: (r) => {
-        if (r.task.status === "failed") return setErrors({ form: r.task.error ?? "Define failed" });
-        toast(r.task.status === "succeeded" ? `Defined ${spec.name}` : `Defining ${spec.name}… (see Tasks)`, "success");
+        if (r.task.status === "failed") return setErrors({ form: r.task.error ?? t("failed") });
+        toast(r.task.status === "succeeded" ? t("defined", { name: spec.name }) : t("defining", { name: spec.name }), "success");
         // Still defining (202): starting now would find the network busy; the admin starts it from the table.
         if (startNow && r.task.status === "succeeded")
           // A refused start (e.g. dnsmasq missing) is toasted by the app-wide mutation error handler.
@@ -129,17 +127,17 @@ export function DefineNetworkDialog({
       className="m-auto w-[34rem] max-w-[95vw] rounded-lg border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
       <h2 id="define-network-title" className="mb-3 text-lg font-semibold">
-        Define network
+        {t("title")}
       </h2>
-      <form onSubmit={submit} noValidate aria-label="Define network" className="flex flex-col gap-3">
-        <Field label="Name" name="name" value={v.name} onChange={set("name")} required maxLength={64} error={errors.name} autoFocus />
+      <form onSubmit={submit} noValidate aria-label={t("title")} className="flex flex-col gap-3">
+        <Field label={t("name")} name="name" value={v.name} onChange={set("name")} required maxLength={64} error={errors.name} autoFocus />
         <fieldset className="flex flex-col gap-1">
-          <legend className="text-sm font-medium">Mode</legend>
+          <legend className="text-sm font-medium">{t("mode")}</legend>
           {MODES.map((m) => (
-            <label key={m.value} className="flex items-start gap-2 text-sm">
-              <input type="radio" name="mode" value={m.value} checked={mode === m.value} onChange={() => setMode(m.value)} className="mt-1" />
+            <label key={m} className="flex items-start gap-2 text-sm">
+              <input type="radio" name="mode" value={m} checked={mode === m} onChange={() => setMode(m)} className="mt-1" />
               <span>
-                <span className="font-medium">{m.label}</span> <span className="text-slate-500">{m.help}</span>
+                <span className="font-medium">{tMode(m)}</span> <span className="text-slate-500">{tHelp(m)}</span>
               </span>
             </label>
           ))}
@@ -148,31 +146,40 @@ export function DefineNetworkDialog({
         {routed ? (
           <>
             <div className="grid grid-cols-[1fr_6rem] gap-3">
-              <Field label="Host address" name="address" value={v.address} onChange={set("address")} inputMode="decimal" error={errors.address} />
-              <Field label="Prefix" name="prefix" type="number" min={8} max={30} value={v.prefix} onChange={set("prefix")} error={errors.prefix} />
+              <Field label={t("address")} name="address" value={v.address} onChange={set("address")} inputMode="decimal" error={errors.address} />
+              <Field
+                label={t("prefix")}
+                name="prefix"
+                type="number"
+                min={8}
+                max={30}
+                value={v.prefix}
+                onChange={set("prefix")}
+                error={errors.prefix}
+              />
             </div>
             <label className="flex items-center gap-2 text-sm">
               <input type="checkbox" checked={dhcp} onChange={(e) => setDhcp(e.target.checked)} />
-              Hand out addresses by DHCP
+              {t("dhcp")}
             </label>
             {dhcp && (
               <div className="grid grid-cols-2 gap-3">
                 <Field
-                  label="DHCP start"
+                  label={t("dhcpStart")}
                   name="dhcpStart"
                   value={v.dhcpStart}
                   onChange={set("dhcpStart")}
                   inputMode="decimal"
                   error={errors.dhcpStart}
                 />
-                <Field label="DHCP end" name="dhcpEnd" value={v.dhcpEnd} onChange={set("dhcpEnd")} inputMode="decimal" error={errors.dhcpEnd} />
+                <Field label={t("dhcpEnd")} name="dhcpEnd" value={v.dhcpEnd} onChange={set("dhcpEnd")} inputMode="decimal" error={errors.dhcpEnd} />
               </div>
             )}
           </>
         ) : (
           <div className="flex flex-col gap-1">
             <Field
-              label="Host bridge"
+              label={t("bridge")}
               name="bridge"
               value={v.bridge}
               onChange={set("bridge")}
@@ -185,16 +192,12 @@ export function DefineNetworkDialog({
                 <option key={b} value={b} />
               ))}
             </datalist>
-            <p className="text-xs text-slate-500">
-              {candidates.length
-                ? `Bridges on this host: ${candidates.join(", ")}`
-                : "This host has no Linux bridge of its own yet: create one (e.g. br0 with the uplink enslaved) before defining a bridged network."}
-            </p>
+            <p className="text-xs text-slate-500">{candidates.length ? t("bridges", { bridges: candidates.join(", ") }) : t("noBridges")}</p>
           </div>
         )}
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={startNow} onChange={(e) => setStartNow(e.target.checked)} />
-          Start it now
+          {t("startNow")}
         </label>
         {errors.form && (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">
@@ -203,10 +206,10 @@ export function DefineNetworkDialog({
         )}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>
-            Cancel
+            {tc("actions.cancel")}
           </Button>
           <Button type="submit" disabled={define.isPending}>
-            {define.isPending ? "Defining…" : "Define"}
+            {define.isPending ? t("submitting") : t("submit")}
           </Button>
         </div>
       </form>

@@ -1,12 +1,13 @@
 "use client";
 // One row per network: state, mode, subnet, DHCP range, autostart, the actions the role
 // may take, and an expandable list of the DHCP leases dnsmasq handed out.
+import { useTranslations } from "next-intl";
 import { Fragment, useState } from "react";
+import { useFormat } from "../i18n/format";
 import { NetworkName, type NetworkActionSpec, type NetworkSummary } from "@/server/protocol/network";
 import { Button } from "../ui/form";
 import { useNetworkLeases, type AttachedMachine } from "./network-resources";
-
-const MODE_LABEL: Record<NetworkSummary["mode"], string> = { nat: "NAT", isolated: "Isolated", bridge: "Host bridge", other: "Other" };
+import { useVmStateText } from "./vm-state";
 
 function subnetOf(n: NetworkSummary): string {
   return n.ipv4 ? `${n.ipv4.address}/${n.ipv4.prefix}` : "—";
@@ -14,22 +15,19 @@ function subnetOf(n: NetworkSummary): string {
 
 function Leases({ hostId, name, active }: { hostId: string; name: string; active: boolean }) {
   const q = useNetworkLeases(hostId, name, true);
-  if (q.isPending) return <p className="text-sm text-slate-500">Loading leases…</p>;
+  const t = useTranslations("networks.leases");
+  const f = useFormat();
+  if (q.isPending) return <p className="text-sm text-slate-500">{t("loading")}</p>;
   if (q.error) return <p className="text-sm text-red-600">{q.error.message}</p>;
-  if (!q.data.leases.length)
-    return (
-      <p className="text-sm text-slate-500">
-        {active ? "No DHCP leases yet: no guest has asked for an address." : "The network is stopped: no leases."}
-      </p>
-    );
+  if (!q.data.leases.length) return <p className="text-sm text-slate-500">{active ? t("noneActive") : t("noneStopped")}</p>;
   return (
-    <table className="w-full text-left text-xs" aria-label={`DHCP leases of ${name}`}>
+    <table className="w-full text-left text-xs" aria-label={t("label", { name })}>
       <thead className="text-slate-500">
         <tr>
-          <th className="px-2 py-1 font-medium">MAC</th>
-          <th className="px-2 py-1 font-medium">Address</th>
-          <th className="px-2 py-1 font-medium">Hostname</th>
-          <th className="px-2 py-1 font-medium">Expires</th>
+          <th className="px-2 py-1 font-medium">{t("mac")}</th>
+          <th className="px-2 py-1 font-medium">{t("address")}</th>
+          <th className="px-2 py-1 font-medium">{t("hostname")}</th>
+          <th className="px-2 py-1 font-medium">{t("expires")}</th>
         </tr>
       </thead>
       <tbody>
@@ -39,8 +37,8 @@ function Leases({ hostId, name, active }: { hostId: string; name: string; active
             <td className="px-2 py-1 font-mono">
               {l.ip}/{l.prefix}
             </td>
-            <td className="px-2 py-1">{l.hostname ?? <span className="text-slate-500">unknown</span>}</td>
-            <td className="px-2 py-1">{l.expiresAt ? new Date(l.expiresAt).toLocaleString() : "never"}</td>
+            <td className="px-2 py-1">{l.hostname ?? <span className="text-slate-500">{t("unknown")}</span>}</td>
+            <td className="px-2 py-1">{l.expiresAt ? f.date(l.expiresAt) : t("never")}</td>
           </tr>
         ))}
       </tbody>
@@ -49,12 +47,14 @@ function Leases({ hostId, name, active }: { hostId: string; name: string; active
 }
 
 function MachineList({ machines }: { machines: readonly AttachedMachine[] }) {
-  if (!machines.length) return <span className="text-slate-500">none</span>;
+  const t = useTranslations("networks.table");
+  const stateText = useVmStateText();
+  if (!machines.length) return <span className="text-slate-500">{t("none")}</span>;
   const running = machines.filter((m) => m.state === "running").length;
   return (
-    <span title={machines.map((m) => `${m.name} (${m.state})`).join("\n")}>
+    <span title={machines.map((m) => `${m.name} (${stateText(m.state)})`).join("\n")}>
       {machines.length}
-      {running ? <span className="text-slate-500"> ({running} running)</span> : null}
+      {running ? <span className="text-slate-500">{t("running", { count: running })}</span> : null}
     </span>
   );
 }
@@ -79,6 +79,8 @@ export function NetworksTable({
   onUndefine: (n: NetworkSummary) => void;
 }) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
+  const t = useTranslations("networks.table");
+  const tMode = useTranslations("networks.mode");
   const toggle = (name: string) =>
     setOpen((s) => {
       const next = new Set(s);
@@ -88,20 +90,20 @@ export function NetworksTable({
   return (
     <table
       className="w-full rounded-lg border border-slate-200 bg-white text-left text-sm dark:border-slate-800 dark:bg-slate-900"
-      aria-label="Networks"
+      aria-label={t("label")}
     >
       <thead className="text-slate-500">
         <tr>
-          <th className="px-3 py-2 font-medium">Name</th>
-          <th className="px-3 py-2 font-medium">State</th>
-          <th className="px-3 py-2 font-medium">Mode</th>
-          <th className="px-3 py-2 font-medium">Bridge</th>
-          <th className="px-3 py-2 font-medium">Subnet</th>
-          <th className="px-3 py-2 font-medium">DHCP range</th>
-          <th className="px-3 py-2 font-medium">Machines</th>
-          <th className="px-3 py-2 font-medium">Autostart</th>
+          <th className="px-3 py-2 font-medium">{t("name")}</th>
+          <th className="px-3 py-2 font-medium">{t("state")}</th>
+          <th className="px-3 py-2 font-medium">{t("mode")}</th>
+          <th className="px-3 py-2 font-medium">{t("bridge")}</th>
+          <th className="px-3 py-2 font-medium">{t("subnet")}</th>
+          <th className="px-3 py-2 font-medium">{t("dhcpRange")}</th>
+          <th className="px-3 py-2 font-medium">{t("machines")}</th>
+          <th className="px-3 py-2 font-medium">{t("autostart")}</th>
           <th className="px-3 py-2 font-medium">
-            <span className="sr-only">Actions</span>
+            <span className="sr-only">{t("actions")}</span>
           </th>
         </tr>
       </thead>
@@ -121,17 +123,17 @@ export function NetworksTable({
                     aria-expanded={expanded}
                     aria-controls={`leases-${n.uuid}`}
                     className="flex items-center gap-1 font-medium hover:underline"
-                    title="Show DHCP leases"
+                    title={t("showLeases")}
                   >
                     <span aria-hidden>{expanded ? "▾" : "▸"}</span>
                     {n.name}
                   </button>
-                  {!n.persistent && <span className="ml-5 text-xs text-slate-500">transient</span>}
+                  {!n.persistent && <span className="ml-5 text-xs text-slate-500">{t("transient")}</span>}
                 </td>
                 <td className="px-3 py-2" data-testid="network-state">
-                  <span className={n.active ? "text-green-700 dark:text-green-400" : "text-slate-500"}>{n.active ? "active" : "inactive"}</span>
+                  <span className={n.active ? "text-green-700 dark:text-green-400" : "text-slate-500"}>{n.active ? t("active") : t("inactive")}</span>
                 </td>
-                <td className="px-3 py-2">{MODE_LABEL[n.mode]}</td>
+                <td className="px-3 py-2">{tMode(n.mode)}</td>
                 <td className="px-3 py-2 font-mono text-xs">{n.bridge ?? "—"}</td>
                 <td className="px-3 py-2 font-mono text-xs">{subnetOf(n)}</td>
                 <td className="px-3 py-2 font-mono text-xs">{n.dhcp ? `${n.dhcp.start} – ${n.dhcp.end}` : "—"}</td>
@@ -146,18 +148,18 @@ export function NetworksTable({
                         checked={n.autostart}
                         disabled={isBusy}
                         onChange={(e) => onAction(n.name, { action: "autostart", enabled: e.target.checked })}
-                        aria-label={`Autostart ${n.name} with the host`}
+                        aria-label={t("autostartLabel", { name: n.name })}
                       />
-                      {n.autostart ? "on" : "off"}
+                      {n.autostart ? t("on") : t("off")}
                     </label>
                   ) : n.autostart ? (
-                    "on"
+                    t("on")
                   ) : (
-                    "off"
+                    t("off")
                   )}
                 </td>
                 <td className="px-3 py-2 text-right whitespace-nowrap">
-                  {canManage && !manageable && <span className="text-xs text-slate-500">manage with virsh (name not supported)</span>}
+                  {canManage && !manageable && <span className="text-xs text-slate-500">{t("unsupported")}</span>}
                   {manageable && (
                     <div className="flex justify-end gap-2">
                       {n.active ? (
@@ -165,22 +167,22 @@ export function NetworksTable({
                           variant="secondary"
                           disabled={isBusy}
                           onClick={() => onAction(n.name, { action: "stop" })}
-                          aria-label={`Stop ${n.name}`}
+                          aria-label={t("stopLabel", { name: n.name })}
                         >
-                          Stop
+                          {t("stop")}
                         </Button>
                       ) : (
                         <Button
                           variant="secondary"
                           disabled={isBusy}
                           onClick={() => onAction(n.name, { action: "start" })}
-                          aria-label={`Start ${n.name}`}
+                          aria-label={t("startLabel", { name: n.name })}
                         >
-                          Start
+                          {t("start")}
                         </Button>
                       )}
-                      <Button variant="danger" disabled={isBusy} onClick={() => onUndefine(n)} aria-label={`Undefine ${n.name}`}>
-                        Undefine
+                      <Button variant="danger" disabled={isBusy} onClick={() => onUndefine(n)} aria-label={t("undefineLabel", { name: n.name })}>
+                        {t("undefine")}
                       </Button>
                     </div>
                   )}

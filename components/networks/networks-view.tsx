@@ -1,6 +1,7 @@
 "use client";
 // One host's virtual networks: the table, a define dialog for admins, start/stop/autostart,
 // and undefine behind a confirmation that says what an active network's guests lose.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { NetworkActionSpec, NetworkSummary } from "@/server/protocol/network";
 import { useCan } from "../lib/queries";
@@ -13,21 +14,24 @@ import { useToast } from "../ui/toasts";
 import { DefineNetworkDialog } from "./define-network-dialog";
 import { useNetworkMutations, useNetworks, type AttachedMachine } from "./network-resources";
 import { NetworksTable } from "./networks-table";
+import { useVmStateText } from "./vm-state";
 
 // Stable empties: the dialog re-reads its defaults only when these really change.
 const NONE: NetworkSummary[] = [];
 const NONE_BRIDGES: string[] = [];
-const VERB: Record<NetworkActionSpec["action"], string> = { start: "Started", stop: "Stopped", autostart: "Autostart set for" };
+type Done = NetworkActionSpec["action"] | "undefine";
 
 function Attached({ machines }: { machines: readonly AttachedMachine[] }) {
+  const t = useTranslations("networks.view");
+  const stateText = useVmStateText();
   if (!machines.length) return null;
   return (
     <span className="mt-2 block">
-      Machines with a NIC on it:{" "}
+      {t("attached")}{" "}
       {machines.map((m, i) => (
         <span key={m.uuid}>
           {i ? ", " : ""}
-          <span className="font-medium">{m.name}</span> ({m.state})
+          <span className="font-medium">{m.name}</span> {t("machineState", { state: stateText(m.state) })}
         </span>
       ))}
     </span>
@@ -44,14 +48,16 @@ export function NetworksView({ hostId }: { hostId: string }) {
   const [doomed, setDoomed] = useState<NetworkSummary | null>(null);
   const [stopping, setStopping] = useState<NetworkSummary | null>(null);
   const [busy, setBusy] = useState<ReadonlySet<string>>(new Set());
+  const t = useTranslations("networks.view");
+  const tDone = useTranslations("networks.view.done");
 
-  const track = (name: string, p: Promise<{ task: { status: string; error: string | null } }>, done: string) => {
+  const track = (name: string, p: Promise<{ task: { status: string; error: string | null } }>, done: Done) => {
     setBusy((s) => new Set(s).add(name));
     p.then(
       (r) =>
         r.task.status === "failed"
-          ? toast(`${name}: ${r.task.error ?? "failed"}`, "error")
-          : toast(r.task.status === "succeeded" ? `${done} ${name}` : `${name}: working… (see Tasks)`, "success"),
+          ? toast(t("taskFailed", { name, error: r.task.error ?? t("failed") }), "error")
+          : toast(r.task.status === "succeeded" ? tDone(done, { name }) : t("working", { name }), "success"),
       // A refusal is already toasted by the app-wide mutation error handler.
       () => undefined,
     ).finally(() =>
@@ -68,28 +74,24 @@ export function NetworksView({ hostId }: { hostId: string }) {
   const bridges = networks.data?.bridges ?? NONE_BRIDGES;
   const attached = networks.data?.attached ?? {};
   const runningOn = (n: NetworkSummary | null) => (n ? (attached[n.name] ?? []).filter((m) => m.state === "running") : []);
-  const runAction = (n: string, a: NetworkActionSpec, force = false) => track(n, action.mutateAsync({ name: n, action: a, force }), VERB[a.action]);
+  const runAction = (n: string, a: NetworkActionSpec, force = false) => track(n, action.mutateAsync({ name: n, action: a, force }), a.action);
   return (
     <div className="flex flex-col gap-4">
-      <Breadcrumb href="/hosts" list="Hosts" here={name} />
+      <Breadcrumb href="/hosts" list={t("hosts")} here={name} />
       <h1 className="text-2xl font-semibold">{name}</h1>
       <HostSections hostId={hostId} />
       <div className="flex items-center justify-between gap-3">
-        <h2 className="text-lg font-medium">Virtual networks</h2>
-        {canManage && <Button onClick={() => setDefining(true)}>Define network</Button>}
+        <h2 className="text-lg font-medium">{t("title")}</h2>
+        {canManage && <Button onClick={() => setDefining(true)}>{t("define")}</Button>}
       </div>
       {networks.isPending ? (
-        <p className="text-sm text-slate-500">Loading networks…</p>
+        <p className="text-sm text-slate-500">{t("loading")}</p>
       ) : networks.error ? (
         <p role="alert" className="text-sm text-red-600">
-          Could not read the host&apos;s networks: {networks.error.message}
+          {t("loadFailed", { message: networks.error.message })}
         </p>
       ) : rows.length === 0 ? (
-        <EmptyState title="No virtual networks">
-          {canManage
-            ? "Define a NAT or isolated network for guests, or one that joins an existing host bridge."
-            : "An admin can define networks here."}
-        </EmptyState>
+        <EmptyState title={t("emptyTitle")}>{canManage ? t("emptyManage") : t("emptyRead")}</EmptyState>
       ) : (
         <NetworksTable
           hostId={hostId}
@@ -109,27 +111,25 @@ export function NetworksView({ hostId }: { hostId: string }) {
       {canManage && <DefineNetworkDialog hostId={hostId} open={defining} existing={rows} bridges={bridges} onClose={() => setDefining(false)} />}
       <ConfirmDialog
         open={doomed !== null}
-        title={`Undefine ${doomed?.name ?? ""}?`}
-        confirmLabel={doomed?.active ? "Stop and undefine" : "Undefine"}
+        title={t("undefineTitle", { name: doomed?.name ?? "" })}
+        confirmLabel={doomed?.active ? t("stopAndUndefine") : t("undefine")}
         danger
         onCancel={() => setDoomed(null)}
         onConfirm={() => {
           // Forced only when the dialog named running machines (the user agreed to cut them);
           // one started since is still refused by the server, naming it.
-          if (doomed) track(doomed.name, undefine.mutateAsync({ name: doomed.name, force: runningOn(doomed).length > 0 }), "Undefined");
+          if (doomed) track(doomed.name, undefine.mutateAsync({ name: doomed.name, force: runningOn(doomed).length > 0 }), "undefine");
           setDoomed(null);
         }}
       >
-        {doomed?.active
-          ? "The network is active: it is stopped first, and guests attached to it lose their link until they are moved to another network. "
-          : ""}
-        Its definition is removed from the host; this cannot be undone.
+        {doomed?.active ? t("undefineActive") : ""}
+        {t("undefineText")}
         <Attached machines={doomed ? (attached[doomed.name] ?? []) : []} />
       </ConfirmDialog>
       <ConfirmDialog
         open={stopping !== null}
-        title={`Stop ${stopping?.name ?? ""}?`}
-        confirmLabel="Stop network"
+        title={t("stopTitle", { name: stopping?.name ?? "" })}
+        confirmLabel={t("stopConfirm")}
         danger
         onCancel={() => setStopping(null)}
         onConfirm={() => {
@@ -137,7 +137,7 @@ export function NetworksView({ hostId }: { hostId: string }) {
           setStopping(null);
         }}
       >
-        Running machines on this network lose their link until it is started again.
+        {t("stopText")}
         <Attached machines={runningOn(stopping)} />
       </ConfirmDialog>
     </div>

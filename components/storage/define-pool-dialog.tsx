@@ -1,5 +1,6 @@
 "use client";
 // Define a directory pool: a name and an absolute path (created when the pool first starts).
+import { useTranslations } from "next-intl";
 import { FieldError, FormDialog, inputClass } from "./form-dialog";
 import { poolsPath, useStorageChange } from "./storage-queries";
 import { useFormErrors } from "./use-form-errors";
@@ -7,6 +8,7 @@ import { useFormErrors } from "./use-form-errors";
 export function DefinePoolDialog({ hostId, open, onClose }: { hostId: string; open: boolean; onClose: () => void }) {
   const change = useStorageChange(hostId);
   const errors = useFormErrors();
+  const t = useTranslations("storage");
   const close = () => {
     errors.reset();
     onClose();
@@ -15,26 +17,26 @@ export function DefinePoolDialog({ hostId, open, onClose }: { hostId: string; op
     const name = String(f.get("name") ?? "").trim();
     const path = String(f.get("path") ?? "").trim();
     const local: Record<string, string> = {};
-    if (!name) local.name = "Give the pool a name";
-    if (!path.startsWith("/")) local.path = "An absolute path, e.g. /var/lib/libvirt/images/fast";
+    if (!name) local.name = t("define.nameRequired");
+    if (!path.startsWith("/")) local.path = t("define.pathInvalid");
     if (Object.keys(local).length) return errors.setLocal(local);
     change.mutate(
-      { path: poolsPath(hostId), method: "POST", body: { name, path }, label: `Define pool ${name}` },
+      { path: poolsPath(hostId), method: "POST", body: { name, path }, label: t("task.definePool", { name }) },
       { onSuccess: close, onError: (e) => errors.fail(e, ["name", "path"]) },
     );
   };
   return (
     <FormDialog
       open={open}
-      title="Define a directory pool"
-      submitLabel="Define"
+      title={t("define.title")}
+      submitLabel={t("define.submit")}
       busy={change.isPending}
       error={errors.general}
       onSubmit={submit}
       onCancel={close}
     >
       <label htmlFor="pool-name" className="text-sm font-medium">
-        Name
+        {t("define.name")}
       </label>
       <input
         id="pool-name"
@@ -42,25 +44,27 @@ export function DefinePoolDialog({ hostId, open, onClose }: { hostId: string; op
         className={inputClass}
         required
         maxLength={64}
+        // i18n-ignore: an example name
         placeholder="fast"
         aria-invalid={!!errors.fields.name}
         aria-describedby="pool-name-error"
       />
       <FieldError id="pool-name" error={errors.fields.name} />
       <label htmlFor="pool-path" className="text-sm font-medium">
-        Directory on the host
+        {t("define.path")}
       </label>
       <input
         id="pool-path"
         name="path"
         className={`${inputClass} font-mono`}
         required
+        // i18n-ignore: an example path
         placeholder="/var/lib/libvirt/images/fast"
         aria-invalid={!!errors.fields.path}
         aria-describedby="pool-path-error"
       />
       <FieldError id="pool-path" error={errors.fields.path} />
-      <p className="text-xs text-slate-500">The pool is defined stopped; starting it creates the directory when missing.</p>
+      <p className="text-xs text-slate-500">{t("define.help")}</p>
     </FormDialog>
   );
 }

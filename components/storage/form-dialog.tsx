@@ -1,6 +1,7 @@
 "use client";
 // A modal form on <dialog> (focus trapped, Escape cancels) for the storage dialogs: the
 // server's field errors show under their fields, anything else above the buttons.
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, type FormEvent, type ReactNode } from "react";
 import { Button } from "../ui/form";
 
@@ -25,6 +26,8 @@ export function FormDialog({
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const t = useTranslations("storage");
+  const tc = useTranslations("common");
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -56,10 +59,10 @@ export function FormDialog({
           )}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={onCancel}>
-              Cancel
+              {tc("actions.cancel")}
             </Button>
             <Button type="submit" disabled={busy}>
-              {busy ? "Working…" : submitLabel}
+              {busy ? t("dialog.working") : submitLabel}
             </Button>
           </div>
         </form>

@@ -3,15 +3,7 @@
 export const SIZE_UNITS = { MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 } as const;
 export type SizeUnit = keyof typeof SIZE_UNITS;
 
-export function formatBytes(v: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 && i > 0 ? 1 : 0)} ${units[i]}`;
-}
+// Printing sizes is components/i18n/format.ts (useFormat().bytes): in the reader's language.
 
 /** "10" + GiB → bytes, whole; null when not a positive number. */
 export function parseSize(value: string, unit: SizeUnit): number | null {

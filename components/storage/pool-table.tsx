@@ -1,9 +1,10 @@
 "use client";
 // The host's pools: capacity bar, state, autostart, and the pool verbs for those who may
 // manage storage (others see the same table without buttons).
+import { useTranslations } from "next-intl";
 import type { PoolSummary } from "@/server/protocol/pool";
+import { useFormat } from "../i18n/format";
 import { Button } from "../ui/form";
-import { formatBytes } from "./format";
 
 const STATE_STYLE: Record<PoolSummary["state"], string> = {
   running: "bg-green-100 text-green-900 dark:bg-green-900/40 dark:text-green-200",
@@ -16,6 +17,8 @@ const STATE_STYLE: Record<PoolSummary["state"], string> = {
 export function CapacityBar({ used, total, label }: { used: number; total: number; label: string }) {
   const pct = total > 0 ? Math.min(100, (used / total) * 100) : 0;
   const tone = pct > 90 ? "bg-red-600" : pct > 75 ? "bg-amber-500" : "bg-sky-600";
+  const t = useTranslations("storage");
+  const f = useFormat();
   return (
     <div className="flex min-w-40 flex-col gap-1">
       <div
@@ -28,9 +31,7 @@ export function CapacityBar({ used, total, label }: { used: number; total: numbe
       >
         <div className={`h-2 rounded ${tone}`} style={{ width: `${pct}%` }} />
       </div>
-      <span className="text-xs text-slate-500">
-        {formatBytes(used)} of {formatBytes(total)} used
-      </span>
+      <span className="text-xs text-slate-500">{t("pools.used", { used: f.bytes(used), total: f.bytes(total) })}</span>
     </div>
   );
 }
@@ -56,19 +57,21 @@ export function PoolTable({
   busy: boolean;
   verbs: PoolVerbs;
 }) {
+  const t = useTranslations("storage");
+  const tState = useTranslations("storage.pools.stateValue");
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
       <table className="w-full text-left text-sm">
-        <caption className="sr-only">Storage pools</caption>
+        <caption className="sr-only">{t("pools.caption")}</caption>
         <thead className="bg-slate-50 text-xs uppercase text-slate-500 dark:bg-slate-900">
           <tr>
-            <th className="px-3 py-2">Name</th>
-            <th className="px-3 py-2">State</th>
-            <th className="px-3 py-2">Capacity</th>
-            <th className="px-3 py-2">Volumes</th>
-            <th className="px-3 py-2">Path</th>
-            <th className="px-3 py-2">Autostart</th>
-            {canManage && <th className="px-3 py-2 text-right">Actions</th>}
+            <th className="px-3 py-2">{t("pools.name")}</th>
+            <th className="px-3 py-2">{t("pools.state")}</th>
+            <th className="px-3 py-2">{t("pools.capacity")}</th>
+            <th className="px-3 py-2">{t("pools.volumes")}</th>
+            <th className="px-3 py-2">{t("pools.path")}</th>
+            <th className="px-3 py-2">{t("pools.autostart")}</th>
+            {canManage && <th className="px-3 py-2 text-right">{t("pools.actions")}</th>}
           </tr>
         </thead>
         <tbody>
@@ -89,7 +92,7 @@ export function PoolTable({
                     className="text-left font-medium text-sky-700 hover:underline disabled:text-slate-500 disabled:no-underline dark:text-sky-400"
                     onClick={() => onSelect(p.name)}
                     disabled={!running}
-                    title={running ? `Show the volumes of ${p.name}` : "Start the pool to see its volumes"}
+                    title={running ? t("pools.showVolumes", { name: p.name }) : t("pools.startToSee")}
                   >
                     {p.name}
                   </button>
@@ -97,12 +100,12 @@ export function PoolTable({
                 </td>
                 <td className="px-3 py-2">
                   <span data-testid="pool-state" className={`rounded px-2 py-0.5 text-xs font-medium ${STATE_STYLE[p.state]}`}>
-                    {p.state}
+                    {tState(p.state)}
                   </span>
                 </td>
                 <td className="px-3 py-2">
                   {running ? (
-                    <CapacityBar used={p.allocation} total={p.capacity} label={`${p.name} used space`} />
+                    <CapacityBar used={p.allocation} total={p.capacity} label={t("pools.usedSpace", { name: p.name })} />
                   ) : (
                     <span className="text-slate-500">—</span>
                   )}
@@ -120,14 +123,14 @@ export function PoolTable({
                         checked={p.autostart}
                         disabled={busy}
                         onChange={(e) => verbs.autostart(p, e.target.checked)}
-                        aria-label={`Start ${p.name} with the host`}
+                        aria-label={t("pools.autostartLabel", { name: p.name })}
                       />
-                      {p.autostart ? "On" : "Off"}
+                      {p.autostart ? t("pools.on") : t("pools.off")}
                     </label>
                   ) : p.autostart ? (
-                    "On"
+                    t("pools.on")
                   ) : (
-                    "Off"
+                    t("pools.off")
                   )}
                 </td>
                 {canManage && (
@@ -135,26 +138,21 @@ export function PoolTable({
                     <div className="flex justify-end gap-1">
                       {running ? (
                         <>
-                          <Button
-                            variant="secondary"
-                            disabled={busy}
-                            onClick={() => verbs.action(p, "refresh")}
-                            title="Rescan the directory for files added by hand"
-                          >
-                            Refresh
+                          <Button variant="secondary" disabled={busy} onClick={() => verbs.action(p, "refresh")} title={t("pools.refreshTitle")}>
+                            {t("pools.refresh")}
                           </Button>
                           <Button variant="secondary" disabled={busy} onClick={() => verbs.action(p, "stop")}>
-                            Stop
+                            {t("pools.stop")}
                           </Button>
                         </>
                       ) : (
                         <Button variant="secondary" disabled={busy} onClick={() => verbs.action(p, "start")}>
-                          Start
+                          {t("pools.start")}
                         </Button>
                       )}
                       {p.persistent && (
                         <Button variant="danger" disabled={busy} onClick={() => verbs.undefine(p)}>
-                          Remove
+                          {t("pools.remove")}
                         </Button>
                       )}
                     </div>

@@ -2,6 +2,7 @@
 // Fetch functions and query hooks for a host's pools and volumes. Every change is a task:
 // the POST answers with it, and the list is refetched when the task ends (its task.upsert
 // event lands in the tasks list, which live-events keeps current).
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { PoolSummary } from "@/server/protocol/pool";
@@ -45,16 +46,17 @@ function useTaskEnd(hostId: string) {
   const toast = useToast();
   const tasks = useTasks();
   const waiting = useRef(new Map<string, string>());
+  const tr = useTranslations("storage");
 
   const ended = useCallback(
     (t: TaskRow, label: string) => {
       void qc.invalidateQueries({ queryKey: keys.storage.pools(hostId) });
       void qc.invalidateQueries({ queryKey: [...keys.storage.all(), "volumes", hostId] });
-      if (t.status === "failed") toast(`${label} failed: ${t.error ?? "unknown error"}`, "error");
-      else if (t.status === "unknown") toast(`${label}: result unknown (${t.error ?? "no answer"})`, "error");
-      else toast(`${label}: done`, "success");
+      if (t.status === "failed") toast(tr("task.failed", { label, error: t.error ?? tr("task.unknownError") }), "error");
+      else if (t.status === "unknown") toast(tr("task.unknown", { label, error: t.error ?? tr("task.noAnswer") }), "error");
+      else toast(tr("task.done", { label }), "success");
     },
-    [qc, hostId, toast],
+    [qc, hostId, toast, tr],
   );
 
   useEffect(() => {
@@ -79,7 +81,7 @@ export interface StorageChange {
   path: string;
   method: "POST" | "DELETE";
   body?: unknown;
-  /** What the toast calls it: "Create disk.qcow2". */
+  /** What the toast calls it, in the reader's language: "Create disk.qcow2". */
   label: string;
 }
 

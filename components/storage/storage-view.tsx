@@ -1,6 +1,7 @@
 "use client";
 // A host's storage: its pools (define, start/stop, refresh, autostart, remove) and the
 // volumes of the selected running pool. Change buttons show only for storage.manage.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { PoolSummary } from "@/server/protocol/pool";
 import { HostSections } from "../hosts/host-sections";
@@ -21,6 +22,8 @@ export function StorageView({ hostId }: { hostId: string }) {
   const canManage = useCan("storage.manage");
   const change = useStorageChange(hostId);
   const toast = useToast();
+  const t = useTranslations("storage");
+  const tPoolAction = useTranslations("storage.task.poolAction");
   const [picked, setPicked] = useState<string | null>(null);
   const [defining, setDefining] = useState(false);
   const [removing, setRemoving] = useState<PoolSummary | null>(null);
@@ -31,7 +34,7 @@ export function StorageView({ hostId }: { hostId: string }) {
   const run = (p: PoolSummary, body: unknown, label: string) =>
     change.mutate(
       { path: `${poolPath(hostId, p.name)}/actions`, method: "POST", body, label },
-      { onError: (e) => toast(`${label}: ${e.message}`, "error") },
+      { onError: (e) => toast(t("view.failed", { label, message: e.message }), "error") },
     );
 
   const confirmRemove = () => {
@@ -39,27 +42,27 @@ export function StorageView({ hostId }: { hostId: string }) {
     setRemoving(null);
     if (!p) return;
     change.mutate(
-      { path: poolPath(hostId, p.name), method: "DELETE", label: `Remove pool ${p.name}` },
-      { onError: (e) => toast(`Remove ${p.name}: ${e.message}`, "error") },
+      { path: poolPath(hostId, p.name), method: "DELETE", label: t("task.removePool", { name: p.name }) },
+      { onError: (e) => toast(t("view.removeFailed", { name: p.name, message: e.message }), "error") },
     );
   };
 
   return (
     <div className="flex flex-col gap-4">
-      <Breadcrumb href="/hosts" list="Hosts" here={host.data?.host.name ?? hostId} />
+      <Breadcrumb href="/hosts" list={t("view.hosts")} here={host.data?.host.name ?? hostId} />
       <HostSections hostId={hostId} />
       <div className="flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">Storage</h1>
-        {canManage && <Button onClick={() => setDefining(true)}>Define pool</Button>}
+        <h1 className="text-2xl font-semibold">{t("view.title")}</h1>
+        {canManage && <Button onClick={() => setDefining(true)}>{t("view.definePool")}</Button>}
       </div>
       {pools.isPending ? (
-        <p className="text-sm text-slate-500">Loading pools…</p>
+        <p className="text-sm text-slate-500">{t("view.loading")}</p>
       ) : pools.isError ? (
         <p role="alert" className="text-sm text-red-600">
-          Could not list the pools: {pools.error.message}
+          {t("view.loadFailed", { message: pools.error.message })}
         </p>
       ) : rows.length === 0 ? (
-        <EmptyState title="No storage pools on this host">{canManage ? "Define a directory pool to hold disk images." : null}</EmptyState>
+        <EmptyState title={t("view.emptyTitle")}>{canManage ? t("view.emptyText") : null}</EmptyState>
       ) : (
         <PoolTable
           pools={rows}
@@ -68,8 +71,9 @@ export function StorageView({ hostId }: { hostId: string }) {
           canManage={canManage}
           busy={change.isPending}
           verbs={{
-            action: (p, action) => run(p, { action }, `${action[0]!.toUpperCase()}${action.slice(1)} pool ${p.name}`),
-            autostart: (p, enabled) => run(p, { action: "autostart", enabled }, `Autostart ${enabled ? "on" : "off"} for ${p.name}`),
+            action: (p, action) => run(p, { action }, tPoolAction(action, { name: p.name })),
+            autostart: (p, enabled) =>
+              run(p, { action: "autostart", enabled }, enabled ? t("task.autostartOn", { name: p.name }) : t("task.autostartOff", { name: p.name })),
             undefine: setRemoving,
           }}
         />
@@ -80,18 +84,16 @@ export function StorageView({ hostId }: { hostId: string }) {
           <DefinePoolDialog hostId={hostId} open={defining} onClose={() => setDefining(false)} />
           <ConfirmDialog
             open={removing !== null}
-            title={`Remove pool ${removing?.name ?? ""}?`}
-            confirmLabel="Remove pool"
+            title={t("view.removeTitle", { name: removing?.name ?? "" })}
+            confirmLabel={t("view.removeConfirm")}
             danger
             onConfirm={confirmRemove}
             onCancel={() => setRemoving(null)}
           >
-            <p>Hangar forgets the pool; its directory {removing?.path} and any files in it stay on the host.</p>
-            {removing?.state === "running" && <p className="mt-2">It is running: it will be stopped first.</p>}
+            <p>{t("view.removeText", { path: removing?.path ?? "" })}</p>
+            {removing?.state === "running" && <p className="mt-2">{t("view.removeRunning")}</p>}
             {removing && (removing.volumes ?? 0) > 0 && (
-              <p className="mt-2 font-medium text-red-700 dark:text-red-400">
-                It holds {removing.volumes} volume{removing.volumes === 1 ? "" : "s"}: delete them first, or the removal is refused.
-              </p>
+              <p className="mt-2 font-medium text-red-700 dark:text-red-400">{t("view.removeHolds", { count: removing.volumes ?? 0 })}</p>
             )}
           </ConfirmDialog>
         </>

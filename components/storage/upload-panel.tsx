@@ -3,11 +3,12 @@
 // name (the file's by default, refused as the server would refuse it), a progress bar with
 // rate and ETA, Cancel, "replace?" when the name is taken, and the SHA-256 at the end.
 // Hidden for roles without storage.manage.
+import { useTranslations } from "next-intl";
 import { useRef, useState, type DragEvent, type KeyboardEvent } from "react";
+import { useFormat } from "../i18n/format";
 import { volumeNameProblem, type VolumeUploadResult } from "@/server/protocol/upload-methods";
 import { useCan } from "../lib/queries";
 import { rateOf, startVolumeUpload, UploadError, type VolumeUpload } from "../lib/volume-upload";
-import { formatValue } from "../metrics/format";
 import { Button } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 
@@ -20,13 +21,15 @@ type Phase =
 
 const RATE_WINDOW_MS = 3000;
 
-function duration(seconds: number): string {
+type Translate = ReturnType<typeof useTranslations<"storage">>;
+
+function duration(seconds: number, t: Translate): string {
   if (!Number.isFinite(seconds) || seconds < 0) return "—";
   const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t("upload.seconds", { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  if (m < 60) return t("upload.minutes", { m, s: s % 60 });
+  return t("upload.hours", { h: Math.floor(m / 60), m: m % 60 });
 }
 
 export function UploadPanel({ hostId, pool, onDone }: { hostId: string; pool: string; onDone?: (v: VolumeUploadResult) => void }) {
@@ -39,6 +42,9 @@ export function UploadPanel({ hostId, pool, onDone }: { hostId: string; pool: st
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [askReplace, setAskReplace] = useState(false);
   const [copied, setCopied] = useState(false);
+  const t = useTranslations("storage");
+  const tc = useTranslations("common");
+  const f = useFormat();
   if (!allowed) return null;
 
   const busy = phase.kind === "sending" || phase.kind === "finishing";
@@ -101,15 +107,15 @@ export function UploadPanel({ hostId, pool, onDone }: { hostId: string; pool: st
 
   return (
     <section
-      aria-label={`Upload into ${pool}`}
+      aria-label={t("upload.region", { pool })}
       className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
     >
-      <h3 className="text-sm font-semibold">Upload an ISO or disk image</h3>
+      <h3 className="text-sm font-semibold">{t("upload.title")}</h3>
       <div
         role="button"
         tabIndex={busy ? -1 : 0}
         aria-disabled={busy}
-        aria-label="Choose a file to upload, or drop it here"
+        aria-label={t("upload.drop")}
         onClick={() => !busy && input.current?.click()}
         onKeyDown={onKey}
         onDragOver={(e) => {
@@ -124,10 +130,10 @@ export function UploadPanel({ hostId, pool, onDone }: { hostId: string; pool: st
       >
         {file ? (
           <span>
-            <span className="font-medium">{file.name}</span> · {formatValue(file.size, "bytes")}
+            <span className="font-medium">{file.name}</span> · {f.bytes(file.size)}
           </span>
         ) : (
-          <span className="text-slate-500">Drop an .iso, .qcow2 or .raw file here, or click to choose one</span>
+          <span className="text-slate-500">{t("upload.dropHint")}</span>
         )}
         <input
           ref={input}
@@ -140,7 +146,7 @@ export function UploadPanel({ hostId, pool, onDone }: { hostId: string; pool: st
       </div>
       {file && (
         <label className="flex flex-col gap-1 text-sm">
-          Volume name
+          {t("upload.volumeName")}
           <input
             value={name}
             disabled={busy}
@@ -158,36 +164,44 @@ export function UploadPanel({ hostId, pool, onDone }: { hostId: string; pool: st
       )}
       <div className="flex items-center gap-2">
         <Button disabled={!file || !!nameProblem || busy} onClick={() => run(false)}>
-          Upload
+          {t("upload.upload")}
         </Button>
         {busy && (
           <Button variant="secondary" onClick={() => current.current?.abort()}>
-            Cancel
+            {tc("actions.cancel")}
           </Button>
         )}
       </div>
       {phase.kind === "sending" && (
         <div className="flex flex-col gap-1 text-sm" aria-live="polite">
-          <progress className="w-full" value={phase.sent} max={phase.total || 1} aria-label="Upload progress" />
+          <progress className="w-full" value={phase.sent} max={phase.total || 1} aria-label={t("upload.progress")} />
           <span className="text-slate-600 dark:text-slate-300">
-            {phase.total ? Math.floor((phase.sent / phase.total) * 100) : 0} % · {formatValue(phase.sent, "bytes")} of{" "}
-            {formatValue(phase.total, "bytes")}
-            {phase.rate ? ` · ${(phase.rate / 1e6).toFixed(1)} MB/s · ${duration((phase.total - phase.sent) / phase.rate)} left` : ""}
+            {t("upload.sent", {
+              percent: phase.total ? Math.floor((phase.sent / phase.total) * 100) : 0,
+              sent: f.bytes(phase.sent),
+              total: f.bytes(phase.total),
+            })}
+            {phase.rate ? t("upload.rate", { rate: f.number(phase.rate / 1e6, 1), left: duration((phase.total - phase.sent) / phase.rate, t) }) : ""}
           </span>
         </div>
       )}
       {phase.kind === "finishing" && (
         <div className="flex flex-col gap-1 text-sm" aria-live="polite">
-          <progress className="w-full" value={1} max={1} aria-label="Upload progress" />
-          <span className="text-slate-600 dark:text-slate-300">100 % sent · the host is writing the last bytes…</span>
+          <progress className="w-full" value={1} max={1} aria-label={t("upload.progress")} />
+          <span className="text-slate-600 dark:text-slate-300">{t("upload.finishing")}</span>
         </div>
       )}
       {phase.kind === "done" && (
         <div className="flex flex-col gap-1 text-sm" role="status">
           <span className="text-green-700 dark:text-green-400">
-            {phase.volume.replaced ? "Replaced" : "Uploaded"} {phase.volume.name} ({phase.volume.format}, {formatValue(phase.volume.bytes, "bytes")})
+            {t(phase.volume.replaced ? "upload.replaced" : "upload.uploaded", {
+              name: phase.volume.name,
+              format: phase.volume.format,
+              size: f.bytes(phase.volume.bytes),
+            })}
           </span>
           <span className="flex items-center gap-2">
+            {/* i18n-ignore: the algorithm's name, the same in every language */}
             SHA-256
             <code className="break-all rounded bg-slate-100 px-1 py-0.5 text-xs dark:bg-slate-800" data-testid="upload-sha256">
               {phase.volume.sha256}
@@ -201,7 +215,7 @@ export function UploadPanel({ hostId, pool, onDone }: { hostId: string; pool: st
                 )
               }
             >
-              {copied ? "Copied" : "Copy"}
+              {copied ? tc("actions.copied") : tc("actions.copy")}
             </Button>
           </span>
         </div>
@@ -213,8 +227,8 @@ export function UploadPanel({ hostId, pool, onDone }: { hostId: string; pool: st
       )}
       <ConfirmDialog
         open={askReplace}
-        title={`Replace ${name}?`}
-        confirmLabel="Replace volume"
+        title={t("upload.replaceTitle", { name })}
+        confirmLabel={t("upload.replaceConfirm")}
         danger
         onCancel={() => setAskReplace(false)}
         onConfirm={() => {
@@ -222,8 +236,7 @@ export function UploadPanel({ hostId, pool, onDone }: { hostId: string; pool: st
           run(true);
         }}
       >
-        Pool {pool} already has a volume named {name}. Its content is replaced by this file once the upload is complete; a machine using it sees the
-        new content.
+        {t("upload.replaceText", { pool, name })}
       </ConfirmDialog>
     </section>
   );

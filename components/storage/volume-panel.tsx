@@ -2,7 +2,9 @@
 // One running pool's volumes: the table, its dialogs, and the delete confirmation that names
 // the machines using the volume (deleting one in use needs an explicit "anyway"), and the
 // upload of an ISO or disk image into the pool.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { useFormat } from "../i18n/format";
 import { useQueryClient } from "@tanstack/react-query";
 import { keys } from "../lib/query-keys";
 import type { PoolSummary } from "@/server/protocol/pool";
@@ -10,7 +12,6 @@ import type { VolumeSummary } from "@/server/protocol/volume";
 import { Button } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { useToast } from "../ui/toasts";
-import { formatBytes } from "./format";
 import { useStorageChange, useVolumes, volumePath } from "./storage-queries";
 import { UploadPanel } from "./upload-panel";
 import { CloneVolumeDialog, CreateVolumeDialog, ResizeVolumeDialog } from "./volume-dialogs";
@@ -27,6 +28,8 @@ export function VolumePanel({ hostId, pool, canManage }: { hostId: string; pool:
   const [anyway, setAnyway] = useState(false);
   const [uploading, setUploading] = useState(false);
   const qc = useQueryClient();
+  const t = useTranslations("storage");
+  const f = useFormat();
   // The list's own pool row is fresher than the pools table's (read with the volumes).
   const livePool = q.data?.pool ?? pool;
 
@@ -36,8 +39,12 @@ export function VolumePanel({ hostId, pool, canManage }: { hostId: string; pool:
     if (!v) return;
     const force = v.usedBy.length > 0 && anyway;
     change.mutate(
-      { path: `${volumePath(hostId, pool.name, v.name)}${force ? "?force=1" : ""}`, method: "DELETE", label: `Delete ${v.name}` },
-      { onError: (e) => toast(`Delete ${v.name}: ${e.message}`, "error") },
+      {
+        path: `${volumePath(hostId, pool.name, v.name)}${force ? "?force=1" : ""}`,
+        method: "DELETE",
+        label: t("task.deleteVolume", { name: v.name }),
+      },
+      { onError: (e) => toast(t("volumes.deleteFailed", { name: v.name, message: e.message }), "error") },
     );
   };
 
@@ -45,15 +52,15 @@ export function VolumePanel({ hostId, pool, canManage }: { hostId: string; pool:
     <section aria-labelledby="volumes-title" className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id="volumes-title" className="text-lg font-semibold">
-          Volumes in {pool.name}
-          <span className="ml-2 text-sm font-normal text-slate-500">{formatBytes(livePool.available)} free</span>
+          {t("volumes.title", { pool: pool.name })}
+          <span className="ml-2 text-sm font-normal text-slate-500">{t("volumes.free", { size: f.bytes(livePool.available) })}</span>
         </h2>
         {canManage && (
           <div className="flex gap-2">
             <Button variant="secondary" aria-expanded={uploading} aria-controls="volume-upload" onClick={() => setUploading((u) => !u)}>
-              {uploading ? "Hide upload" : "Upload image"}
+              {uploading ? t("volumes.hideUpload") : t("volumes.uploadImage")}
             </Button>
-            <Button onClick={() => setCreating(true)}>New volume</Button>
+            <Button onClick={() => setCreating(true)}>{t("volumes.newVolume")}</Button>
           </div>
         )}
       </div>
@@ -76,10 +83,10 @@ export function VolumePanel({ hostId, pool, canManage }: { hostId: string; pool:
         </div>
       )}
       {q.isPending ? (
-        <p className="text-sm text-slate-500">Loading volumes…</p>
+        <p className="text-sm text-slate-500">{t("volumes.loading")}</p>
       ) : q.isError ? (
         <p role="alert" className="text-sm text-red-600">
-          Could not list the volumes: {q.error.message}
+          {t("volumes.loadFailed", { message: q.error.message })}
         </p>
       ) : (
         <VolumeTable
@@ -103,24 +110,26 @@ export function VolumePanel({ hostId, pool, canManage }: { hostId: string; pool:
           <CloneVolumeDialog hostId={hostId} pool={livePool} volume={cloning} onClose={() => setCloning(null)} />
           <ConfirmDialog
             open={deleting !== null}
-            title={`Delete ${deleting?.name ?? ""}?`}
-            confirmLabel="Delete"
+            title={t("volumes.deleteTitle", { name: deleting?.name ?? "" })}
+            confirmLabel={t("volumes.deleteConfirm")}
             danger
             confirmDisabled={!!deleting && deleting.usedBy.length > 0 && !anyway}
             onConfirm={confirmDelete}
             onCancel={() => setDeleting(null)}
           >
-            <p>The file {deleting?.path} and its data are removed for good.</p>
+            <p>{t("volumes.deleteText", { path: deleting?.path ?? "" })}</p>
             {deleting && deleting.usedBy.length > 0 ? (
               <div className="mt-2" data-testid="delete-used-by">
-                <p className="font-medium text-red-700 dark:text-red-400">Used by: {deleting.usedBy.map((u) => u.name).join(", ")}</p>
+                <p className="font-medium text-red-700 dark:text-red-400">
+                  {t("volumes.usedBy", { names: deleting.usedBy.map((u) => u.name).join(", ") })}
+                </p>
                 <label className="mt-1 inline-flex items-center gap-2">
                   <input type="checkbox" checked={anyway} onChange={(e) => setAnyway(e.target.checked)} />
-                  Delete anyway (those machines will fail to start with this disk)
+                  {t("volumes.deleteAnyway")}
                 </label>
               </div>
             ) : (
-              <p className="mt-2">No machine uses it.</p>
+              <p className="mt-2">{t("volumes.unused")}</p>
             )}
           </ConfirmDialog>
         </>

@@ -2,9 +2,10 @@
 // The volumes of one running pool, with who uses each and the volume verbs for those who
 // may manage storage.
 import Link from "next/link";
+import { useTranslations } from "next-intl";
+import { useFormat } from "../i18n/format";
 import type { VolumeSummary } from "@/server/protocol/volume";
 import { Button, EmptyState } from "../ui/form";
-import { formatBytes } from "./format";
 
 export interface VolumeVerbs {
   resize(v: VolumeSummary): void;
@@ -38,24 +39,21 @@ export function VolumeTable({
   canManage: boolean;
   verbs: VolumeVerbs;
 }) {
-  if (!volumes.length)
-    return (
-      <EmptyState title="No volumes in this pool">
-        {canManage ? "Create one, or copy an image into its directory and refresh the pool." : null}
-      </EmptyState>
-    );
+  const t = useTranslations("storage");
+  const f = useFormat();
+  if (!volumes.length) return <EmptyState title={t("volumes.emptyTitle")}>{canManage ? t("volumes.emptyText") : null}</EmptyState>;
   return (
     <div className="overflow-x-auto rounded-lg border border-slate-200 dark:border-slate-800">
       <table className="w-full text-left text-sm">
-        <caption className="sr-only">Volumes</caption>
+        <caption className="sr-only">{t("volumes.caption")}</caption>
         <thead className="bg-slate-50 text-xs uppercase text-slate-500 dark:bg-slate-900">
           <tr>
-            <th className="px-3 py-2">Name</th>
-            <th className="px-3 py-2">Format</th>
-            <th className="px-3 py-2 text-right">Size</th>
-            <th className="px-3 py-2 text-right">On disk</th>
-            <th className="px-3 py-2">Used by</th>
-            {canManage && <th className="px-3 py-2 text-right">Actions</th>}
+            <th className="px-3 py-2">{t("volumes.name")}</th>
+            <th className="px-3 py-2">{t("volumes.format")}</th>
+            <th className="px-3 py-2 text-right">{t("volumes.size")}</th>
+            <th className="px-3 py-2 text-right">{t("volumes.onDisk")}</th>
+            <th className="px-3 py-2">{t("volumes.usedByColumn")}</th>
+            {canManage && <th className="px-3 py-2 text-right">{t("volumes.actions")}</th>}
           </tr>
         </thead>
         <tbody>
@@ -68,8 +66,8 @@ export function VolumeTable({
                 </div>
               </td>
               <td className="px-3 py-2">{v.format}</td>
-              <td className="px-3 py-2 text-right tabular-nums">{formatBytes(v.capacity)}</td>
-              <td className="px-3 py-2 text-right tabular-nums">{formatBytes(v.allocation)}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{f.bytes(v.capacity)}</td>
+              <td className="px-3 py-2 text-right tabular-nums">{f.bytes(v.allocation)}</td>
               <td className="px-3 py-2">
                 <UsedBy hostId={hostId} volume={v} />
               </td>
@@ -78,14 +76,14 @@ export function VolumeTable({
                   <div className="flex justify-end gap-1">
                     {v.format !== "iso" && (
                       <Button variant="secondary" onClick={() => verbs.resize(v)}>
-                        Grow
+                        {t("volumes.grow")}
                       </Button>
                     )}
                     <Button variant="secondary" onClick={() => verbs.clone(v)}>
-                      Clone
+                      {t("volumes.clone")}
                     </Button>
-                    <Button variant="danger" onClick={() => verbs.remove(v)} aria-label={`Delete ${v.name}`}>
-                      Delete
+                    <Button variant="danger" onClick={() => verbs.remove(v)} aria-label={t("volumes.deleteLabel", { name: v.name })}>
+                      {t("volumes.delete")}
                     </Button>
                   </div>
                 </td>

@@ -67,6 +67,7 @@ export const ROUTES: Record<string, Row> = {
   "GET /api/auth/oidc/callback": PUBLIC,
   "POST /api/auth/logout": { permission: "session.manage", target: "own" },
   "GET /api/auth/me": { permission: "session.manage", target: "own" },
+  "PATCH /api/auth/me": { permission: "session.manage", target: "own" },
   "POST /api/auth/totp/confirm": { permission: "session.manage", target: "own" },
   "POST /api/auth/totp/disable": { permission: "session.manage", target: "own" },
   "GET /api/auth/totp/policy": { permission: "user.manage", target: "global" },

@@ -1,9 +1,11 @@
+import { getTranslations } from "next-intl/server";
 import { AlertsView } from "@/components/alerts/alerts-view";
 import { Page } from "@/components/ui/form";
 
-export default function AlertsPage() {
+export default async function AlertsPage() {
+  const t = await getTranslations("alerts");
   return (
-    <Page title="Alerts">
+    <Page title={t("page.title")}>
       <AlertsView />
     </Page>
   );

@@ -1,9 +1,11 @@
+import { getTranslations } from "next-intl/server";
 import { BackupJobs } from "@/components/backups/backup-jobs";
 import { Page } from "@/components/ui/form";
 
-export default function BackupsPage() {
+export default async function BackupsPage() {
+  const t = await getTranslations("backups");
   return (
-    <Page title="Backups">
+    <Page title={t("page.title")}>
       <BackupJobs />
     </Page>
   );

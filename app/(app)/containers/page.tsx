@@ -1,9 +1,11 @@
-import { Page } from "@/components/ui/form";
+import { getTranslations } from "next-intl/server";
 import { ContainersView } from "@/components/containers/containers-view";
+import { Page } from "@/components/ui/form";
 
-export default function ContainersPage() {
+export default async function ContainersPage() {
+  const t = await getTranslations("containers");
   return (
-    <Page title="Containers">
+    <Page title={t("page.title")}>
       <ContainersView />
     </Page>
   );

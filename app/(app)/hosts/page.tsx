@@ -1,9 +1,11 @@
+import { getTranslations } from "next-intl/server";
 import { HostsView } from "@/components/hosts/hosts-view";
 import { Page } from "@/components/ui/form";
 
-export default function HostsPage() {
+export default async function HostsPage() {
+  const t = await getTranslations("hosts");
   return (
-    <Page title="Hosts">
+    <Page title={t("page.title")}>
       <HostsView />
     </Page>
   );

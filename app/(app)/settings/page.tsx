@@ -1,4 +1,5 @@
 import { SessionsPanel } from "@/components/settings/sessions-panel";
+import { PreferencesPanel } from "@/components/settings/preferences-panel";
 import { Page } from "@/components/ui/form";
 import { UsersPanel } from "@/components/settings/users-panel";
 import { InvitationsPanel } from "@/components/settings/invitations-panel";
@@ -13,6 +14,7 @@ export default function SettingsPage() {
   return (
     <Page title="Settings">
       <div className="flex flex-col gap-4">
+        <PreferencesPanel />
         <SessionsPanel />
         <TotpPanel />
         <ApiTokensPanel />

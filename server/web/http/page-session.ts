@@ -1,4 +1,5 @@
 // Session check for server-rendered pages (the API has its own in route.ts).
+import { cache } from "react";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { services } from "../services";
@@ -16,11 +17,19 @@ export async function requirePageSession(): Promise<ValidSession> {
 /** A signed-in session, whether or not the TOTP policy still sends it to enrolment. */
 export async function requireEnrolmentSession(): Promise<ValidSession> {
   const svc = services();
-  const token = (await cookies()).get(sessionCookieName(svc.config))?.value;
-  const valid = await svc.sessions.validate(token);
+  const valid = await pageSession();
   if (!valid) redirect((await svc.db.user.count()) === 0 ? "/setup" : await loginUrl());
   return valid;
 }
+
+/**
+ * This request's session, or null; looked up once per request (React's cache), since the
+ * layout and the i18n request config (the user's language) both ask.
+ */
+export const pageSession = cache(async (): Promise<ValidSession | null> => {
+  const svc = services();
+  return svc.sessions.validate((await cookies()).get(sessionCookieName(svc.config))?.value);
+});
 
 /** The sign-in page, told where the user was going, so that signing in lands there. */
 async function loginUrl(): Promise<string> {

@@ -62,6 +62,8 @@ export function currentSession(svc: Services, user: User, session: Session) {
     user: publicUser(user),
     session: { id: session.id, expiresAt: session.expiresAt.toISOString() },
     grants: grantsJson(svc.access.grants(user)),
+    // null: no choice made, the browser's language decides (Settings shows "Browser default").
+    preferences: { locale: user.locale },
   };
 }
 
