@@ -1,18 +1,20 @@
 "use client";
 // Live migration of a running VM to another libvirt host: pick the target, confirm, then
 // libvirt's progress (bytes sent of total) with Cancel (the VM then stays here). When the
-// task succeeds the VM lives on the target host, so the page follows it there.
+// task succeeds the VM lives on the target host, so the page follows it there: the task is
+// followed outside React's lifetime, because this page's machine (and this component) goes
+// away as soon as the source host reports it gone, which may be before the task's end.
 // All of this dialog's UI text is in this one file (translated at merge).
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { useRouter } from "next/navigation";
 import type { MachineRow } from "@/server/protocol/browser-events";
-import { useHosts, useTasks } from "../lib/resources";
+import { useHosts } from "../lib/resources";
 import { useCancelTask, useTaskProgress } from "../lib/task-progress";
 import { api, errorText } from "../lib/api";
 import { Button } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { useToast } from "../ui/toasts";
-import { machinePath } from "./edit/use-vm-edit";
+import { machinePath, settle } from "./edit/use-vm-edit";
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
@@ -22,24 +24,11 @@ export function MigrateMachine({ m }: { m: MachineRow }) {
   const [taskId, setTaskId] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const hosts = useHosts();
-  const tasks = useTasks();
   const progress = useTaskProgress(taskId);
   const cancel = useCancelTask();
   const toast = useToast();
   const router = useRouter();
-  const task = taskId ? tasks.data?.tasks.find((t) => t.id === taskId) : undefined;
   const targets = (hosts.data?.hosts ?? []).filter((h) => h.id !== m.hostId && h.status === "online" && h.libvirtConnected && h.facts?.migrationUri);
-
-  // The task's end arrives as task.upsert in the task list: follow the VM, or say why not.
-  useEffect(() => {
-    if (!task || task.status === "queued" || task.status === "running") return;
-    const to = targets.find((h) => h.id === target);
-    setTaskId(null);
-    if (task.status === "succeeded") {
-      toast(`${m.name} now runs on ${to?.name ?? "the target host"}`, "success");
-      router.push(`/machines/${encodeURIComponent(target)}/${encodeURIComponent(m.uuid)}`);
-    } else toast(`Migration failed: ${task.error ?? task.status}`, "error");
-  }, [task, targets, target, m.name, m.uuid, router, toast]);
 
   if (m.stale || m.engine === "kubevirt" || !["running", "paused"].includes(m.state)) return null;
   const pct = progress?.total ? Math.min(100, (100 * progress.done) / progress.total) : null;
@@ -47,18 +36,22 @@ export function MigrateMachine({ m }: { m: MachineRow }) {
   const start = async () => {
     setOpen(false);
     setSending(true);
+    const to = targets.find((h) => h.id === target);
     try {
-      const a = await api<{ task: { id: string; status: string; error: string | null } }>(`${machinePath(m.hostId, m.uuid)}/migrate`, {
+      const a = await api<Parameters<typeof settle>[0]>(`${machinePath(m.hostId, m.uuid)}/migrate`, {
         method: "POST",
         body: { targetHostId: target },
         headers: { "Idempotency-Key": `ui:${crypto.randomUUID()}` },
       });
       setTaskId(a.task.id);
-      void tasks.refetch();
+      await settle(a);
+      toast(`${m.name} now runs on ${to?.name ?? "the target host"}`, "success");
+      router.push(`/machines/${encodeURIComponent(target)}/${encodeURIComponent(m.uuid)}`);
     } catch (e) {
-      toast(`Migration refused: ${errorText(e)}`, "error");
+      toast(`Migration failed: ${errorText(e)}`, "error");
     } finally {
       setSending(false);
+      setTaskId(null);
     }
   };
 
