@@ -92,7 +92,7 @@ test.afterAll(async ({ browser }) => {
 
 test("Migrate… moves the running VM to the other host and the page follows it there", async ({ page }) => {
   await signIn(page);
-  await page.goto(`/machines/${encodeURIComponent(hostA)}/${uuid}`);
+  await page.goto(`${base()}/machines/${encodeURIComponent(hostA)}/${uuid}`);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(VM);
   await page.getByRole("button", { name: "Migrate…" }).click();
   const dialog = page.getByRole("dialog");
