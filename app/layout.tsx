@@ -13,6 +13,7 @@ export const dynamic = "force-dynamic";
 // Icons live in public/ (rendered from public/icon.svg by scripts/render-icons.mjs).
 export const metadata: Metadata = {
   title: "Hangar",
+  // i18n-ignore: metadata stays English (one title and description for every reader and crawler)
   description: "Virtual machines and containers across your hosts",
   manifest: "/manifest.webmanifest",
   icons: {

@@ -7,6 +7,8 @@ import net from "node:net";
 export class CuttableProxy {
   private readonly open = new Set<net.Socket>();
   private cut = false;
+  /** Where new connections go (retarget: a balancer's health check moving to another server). */
+  private target = 0;
 
   private constructor(
     private readonly server: net.Server,
@@ -17,7 +19,7 @@ export class CuttableProxy {
     let proxy: CuttableProxy | null = null;
     const server = net.createServer((client) => {
       if (!proxy || proxy.cut) return client.resetAndDestroy();
-      const upstream = net.connect(targetPort, "127.0.0.1");
+      const upstream = net.connect(proxy.target, "127.0.0.1");
       for (const s of [client, upstream]) {
         proxy.open.add(s);
         s.on("close", () => proxy?.open.delete(s));
@@ -30,6 +32,7 @@ export class CuttableProxy {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     proxy = new CuttableProxy(server, (server.address() as net.AddressInfo).port);
+    proxy.target = targetPort;
     return proxy;
   }
 
@@ -45,6 +48,11 @@ export class CuttableProxy {
 
   restore(): void {
     this.cut = false;
+  }
+
+  /** New connections go to `port` from now on; open ones stay where they are. */
+  retarget(port: number): void {
+    this.target = port;
   }
 
   async close(): Promise<void> {

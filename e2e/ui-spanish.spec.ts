@@ -56,8 +56,14 @@ async function visibleTexts(page: Page): Promise<string[]> {
 
 /** What the API says about this fleet: names and values a page may show as they are. */
 async function fleetData(page: Page): Promise<string[]> {
-  const paths = ["/api/hosts", "/api/machines", "/api/containers", "/api/tasks", "/api/users", "/api/auth/me", "/api/tags"];
-  const answers = await Promise.all(paths.map(async (p) => page.request.get(base() + p).then((r) => (r.ok() ? r.json() : null))));
+  const paths = ["/api/hosts", "/api/machines", "/api/containers", "/api/tasks", "/api/users", "/api/auth/me", "/api/tags", "/api/audit"];
+  const get = (p: string) => page.request.get(base() + p).then((r) => (r.ok() ? (r.json() as Promise<unknown>) : null));
+  const host = `/api/hosts/${hostId}`;
+  const pools = ((await get(`${host}/pools`)) as { pools?: { name: string }[] } | null)?.pools ?? [];
+  const answers = await Promise.all([
+    ...[...paths, `${host}/pools`, `${host}/networks`, `${host}/images`].map(get),
+    ...pools.map((p) => get(`${host}/pools/${encodeURIComponent(p.name)}/volumes`)),
+  ]);
   return dataStrings(answers);
 }
 

@@ -61,6 +61,7 @@ async function scrape(svc: Services, may?: ScrapeScope): Promise<Response> {
 function error(status: number, code: string, message: string): Response {
   return new Response(JSON.stringify({ error: { code, message } }), {
     status,
+    // i18n-ignore: an HTTP header value
     headers: { "content-type": "application/json", ...(status === 401 ? { "www-authenticate": 'Bearer realm="hangar-metrics"' } : {}) },
   });
 }

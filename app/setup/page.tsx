@@ -1,4 +1,5 @@
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { SetupForm } from "@/components/auth/setup-form";
 import { AuthCard } from "@/components/ui/form";
 import { services } from "@/server/web/services";
@@ -11,13 +12,11 @@ export default async function SetupPage({ searchParams }: { searchParams: Promis
   // Once an admin exists, setup is closed for good.
   if (!(await setupNeeded(svc))) redirect("/login");
   const { token } = await searchParams;
+  const t = await getTranslations("auth.setup");
   if (typeof token !== "string" || !svc.setup.check(token)) {
     return (
-      <AuthCard title="Setup link needed">
-        <p className="text-sm">
-          Open the one-time setup URL that the Hangar server printed to its console when it started. Links expire after an hour and work once; restart
-          the server for a new one.
-        </p>
+      <AuthCard title={t("linkNeededTitle")}>
+        <p className="text-sm">{t("linkNeeded")}</p>
       </AuthCard>
     );
   }

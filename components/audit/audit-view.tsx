@@ -4,6 +4,8 @@
 // download sends the same filters to /api/audit/export.
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { Fragment, useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
+import { useFormat } from "../i18n/format";
 import { api, ApiClientError } from "../lib/api";
 import { keys } from "../lib/query-keys";
 import { Button, EmptyState } from "../ui/form";
@@ -23,6 +25,9 @@ export interface AuditRow {
 type Filters = Partial<Record<"user" | "resource" | "action" | "outcome" | "from" | "to", string>>;
 
 const input = "rounded border border-slate-300 bg-white px-2 py-1.5 text-sm font-normal dark:border-slate-700 dark:bg-slate-900";
+const OUTCOMES = ["success", "failure", "denied"] as const;
+type Outcome = (typeof OUTCOMES)[number];
+const isOutcome = (o: string): o is Outcome => (OUTCOMES as readonly string[]).includes(o);
 const OUTCOME_STYLE: Record<string, string> = {
   success: "text-green-700 dark:text-green-400",
   failure: "text-red-700 dark:text-red-400",
@@ -45,6 +50,9 @@ function toIso(local: FormDataEntryValue | null): string | undefined {
 }
 
 export function AuditView() {
+  const t = useTranslations("audit");
+  const tc = useTranslations("common");
+  const fmt = useFormat();
   const [filters, setFilters] = useState<Filters>({});
   const [open, setOpen] = useState<Set<string>>(new Set());
   const q = useInfiniteQuery({
@@ -80,50 +88,55 @@ export function AuditView() {
     });
 
   if (q.error instanceof ApiClientError && q.error.status === 403) {
-    return <EmptyState title="No access">Reading the audit log needs the audit.read permission (admins).</EmptyState>;
+    return <EmptyState title={t("noAccessTitle")}>{t("noAccess")}</EmptyState>;
   }
   return (
     <div className="flex flex-col gap-4">
-      <form onSubmit={apply} onReset={() => setFilters({})} aria-label="Audit filters" className="flex flex-wrap items-end gap-2">
+      <form onSubmit={apply} onReset={() => setFilters({})} aria-label={t("filters.label")} className="flex flex-wrap items-end gap-2">
         <label className="flex flex-col gap-1 text-xs font-medium">
-          User
-          <input name="user" className={input} placeholder="exact username" autoComplete="off" />
+          {t("filters.user")}
+          <input name="user" className={input} placeholder={t("filters.userPlaceholder")} autoComplete="off" />
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium">
-          Resource
-          <input name="resource" className={input} placeholder="part of the target" autoComplete="off" />
+          {t("filters.resource")}
+          <input name="resource" className={input} placeholder={t("filters.resourcePlaceholder")} autoComplete="off" />
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium">
-          Action
-          <input name="action" className={input} placeholder="auth or auth.login" autoComplete="off" />
+          {t("filters.action")}
+          <input name="action" className={input} placeholder={t("filters.actionPlaceholder")} autoComplete="off" />
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium">
-          Result
+          {t("filters.result")}
           <select name="outcome" className={input} defaultValue="">
-            <option value="">any</option>
-            <option value="success">success</option>
-            <option value="failure">failure</option>
-            <option value="denied">denied</option>
+            <option value="">{t("filters.any")}</option>
+            {OUTCOMES.map((o) => {
+              const label = t(`outcome.${o}`);
+              return (
+                <option key={o} value={o}>
+                  {label}
+                </option>
+              );
+            })}
           </select>
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium">
-          From
+          {t("filters.from")}
           <input name="from" type="datetime-local" className={input} />
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium">
-          To
+          {t("filters.to")}
           <input name="to" type="datetime-local" className={input} />
         </label>
-        <Button type="submit">Apply</Button>
+        <Button type="submit">{tc("actions.apply")}</Button>
         <Button type="reset" variant="secondary">
-          Clear
+          {t("filters.clear")}
         </Button>
         <a
           href={`/api/audit/export${queryString(filters)}`}
           download
           className="ml-auto rounded border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
         >
-          Download CSV
+          {t("downloadCsv")}
         </a>
       </form>
       {q.error && !(q.error instanceof ApiClientError && q.error.status === 403) && (
@@ -132,62 +145,65 @@ export function AuditView() {
         </p>
       )}
       {q.isPending ? (
-        <p className="text-sm text-slate-500">Loading…</p>
+        <p className="text-sm text-slate-500">{tc("loading")}</p>
       ) : rows.length === 0 ? (
-        <EmptyState title="No entries">Nothing in the audit log matches these filters.</EmptyState>
+        <EmptyState title={t("emptyTitle")}>{t("empty")}</EmptyState>
       ) : (
-        <table className="w-full text-left text-sm" aria-label="Audit log">
+        <table className="w-full text-left text-sm" aria-label={t("table")}>
           <thead className="text-slate-500">
             <tr>
-              <th className="py-2">When</th>
-              <th>Who</th>
-              <th>Action</th>
-              <th>Resource</th>
-              <th>Result</th>
-              <th>From</th>
-              <th className="sr-only">Details</th>
+              <th className="py-2">{t("columns.when")}</th>
+              <th>{t("columns.who")}</th>
+              <th>{t("columns.action")}</th>
+              <th>{t("columns.resource")}</th>
+              <th>{t("columns.result")}</th>
+              <th>{t("columns.from")}</th>
+              <th className="sr-only">{t("columns.details")}</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
-              <Fragment key={r.id}>
-                <tr className="border-t border-slate-100 align-baseline dark:border-slate-800" data-testid="audit-row" data-actor={r.actor}>
-                  <td className="whitespace-nowrap py-1.5">
-                    <time dateTime={r.at}>{new Date(r.at).toLocaleString()}</time>
-                  </td>
-                  <td>{r.actor}</td>
-                  <td className="font-mono text-xs">{r.action}</td>
-                  <td className="break-all">{r.target}</td>
-                  <td className={OUTCOME_STYLE[r.outcome] ?? ""}>{r.outcome}</td>
-                  <td className="font-mono text-xs">{r.ip}</td>
-                  <td className="text-right">
-                    {Object.keys(r.details).length > 0 && (
-                      <button
-                        type="button"
-                        aria-expanded={open.has(r.id)}
-                        onClick={() => toggle(r.id)}
-                        className="text-xs text-sky-700 underline dark:text-sky-400"
-                      >
-                        {open.has(r.id) ? "Hide details" : "Details"}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-                {open.has(r.id) && (
-                  <tr>
-                    <td colSpan={7} className="pb-2">
-                      <pre className="overflow-x-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">{JSON.stringify(r.details, null, 2)}</pre>
+            {rows.map((r) => {
+              const outcome = isOutcome(r.outcome) ? t(`outcome.${r.outcome}`) : r.outcome;
+              return (
+                <Fragment key={r.id}>
+                  <tr className="border-t border-slate-100 align-baseline dark:border-slate-800" data-testid="audit-row" data-actor={r.actor}>
+                    <td className="whitespace-nowrap py-1.5">
+                      <time dateTime={r.at}>{t("at", { date: fmt.date(r.at, "date"), time: fmt.date(r.at, "time") })}</time>
+                    </td>
+                    <td>{r.actor}</td>
+                    <td className="font-mono text-xs">{r.action}</td>
+                    <td className="break-all">{r.target}</td>
+                    <td className={OUTCOME_STYLE[r.outcome] ?? ""}>{outcome}</td>
+                    <td className="font-mono text-xs">{r.ip}</td>
+                    <td className="text-right">
+                      {Object.keys(r.details).length > 0 && (
+                        <button
+                          type="button"
+                          aria-expanded={open.has(r.id)}
+                          onClick={() => toggle(r.id)}
+                          className="text-xs text-sky-700 underline dark:text-sky-400"
+                        >
+                          {open.has(r.id) ? t("hideDetails") : t("details")}
+                        </button>
+                      )}
                     </td>
                   </tr>
-                )}
-              </Fragment>
-            ))}
+                  {open.has(r.id) && (
+                    <tr>
+                      <td colSpan={7} className="pb-2">
+                        <pre className="overflow-x-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">{JSON.stringify(r.details, null, 2)}</pre>
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
+              );
+            })}
           </tbody>
         </table>
       )}
       {q.hasNextPage && (
         <Button variant="secondary" onClick={() => void q.fetchNextPage()} disabled={q.isFetchingNextPage}>
-          {q.isFetchingNextPage ? "Loading…" : "Load older entries"}
+          {q.isFetchingNextPage ? tc("loading") : t("loadOlder")}
         </Button>
       )}
       <RetentionSetting />

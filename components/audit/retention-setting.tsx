@@ -2,6 +2,7 @@
 // How long the audit log is kept. Everyone who reads the log sees it; audit.manage changes it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
 import { api } from "../lib/api";
 import { useCan } from "../lib/queries";
 import { keys } from "../lib/query-keys";
@@ -14,6 +15,8 @@ interface Retention {
 }
 
 export function RetentionSetting() {
+  const t = useTranslations("audit.retention");
+  const tc = useTranslations("common");
   const canManage = useCan("audit.manage");
   const qc = useQueryClient();
   const toast = useToast();
@@ -22,7 +25,7 @@ export function RetentionSetting() {
   const [error, setError] = useState<string | null>(null);
   const save = useMutation({
     mutationFn: (days: number | null) => api<Retention & { pruned: number }>("/api/settings/audit-retention", { method: "PUT", body: { days } }),
-    onSuccess: (res) => (toast(`Retention saved${res.pruned ? `: ${res.pruned} older entries removed` : ""}`, "success"), setError(null)),
+    onSuccess: (res) => (toast(res.pruned ? t("savedPruned", { count: res.pruned }) : t("saved"), "success"), setError(null)),
     onError: (e) => setError(e.message),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.audit() }),
   });
@@ -36,15 +39,15 @@ export function RetentionSetting() {
   return (
     <section aria-labelledby="retention-h" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <h2 id="retention-h" className="mb-2 text-base font-medium">
-        Retention
+        {t("title")}
       </h2>
       <p className="mb-2 text-sm text-slate-600 dark:text-slate-400">
-        {r.data.days === null ? "Entries are kept forever." : `Entries older than ${r.data.days} days are removed (checked hourly).`}
+        {r.data.days === null ? t("forever") : t("olderRemoved", { days: r.data.days })}
       </p>
       {canManage && (
-        <form onSubmit={submit} className="flex flex-wrap items-end gap-2" aria-label="Audit retention" key={String(r.data.days)}>
+        <form onSubmit={submit} className="flex flex-wrap items-end gap-2" aria-label={t("form")} key={String(r.data.days)}>
           <label className="flex flex-col gap-1 text-xs font-medium">
-            Keep for (days)
+            {t("keepFor")}
             <input
               name="days"
               type="number"
@@ -55,10 +58,10 @@ export function RetentionSetting() {
             />
           </label>
           <label className="flex items-center gap-1 text-sm">
-            <input name="forever" type="checkbox" defaultChecked={r.data.days === null} /> keep forever
+            <input name="forever" type="checkbox" defaultChecked={r.data.days === null} /> {t("keepForever")}
           </label>
           <Button type="submit" disabled={save.isPending}>
-            Save
+            {tc("actions.save")}
           </Button>
           {error && (
             <p role="alert" className="w-full text-sm text-red-600">

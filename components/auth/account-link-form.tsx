@@ -2,12 +2,17 @@
 // The forms behind /invite/<token> (choose a username and password, then signed in) and
 // /reset/<token> (choose a new password, then sign in with it).
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
 import { api, ApiClientError } from "../lib/api";
 import { AuthCard, Button, Field } from "../ui/form";
+import { useRoleName } from "../settings/role-name";
 
 type Kind = "invite" | "reset";
 
 export function AccountLinkForm({ kind, token, role, username }: { kind: Kind; token: string; role?: string; username?: string }) {
+  const t = useTranslations("auth");
+  const tc = useTranslations("common");
+  const roleName = useRoleName();
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -18,7 +23,7 @@ export function AccountLinkForm({ kind, token, role, username }: { kind: Kind; t
     const form = new FormData(e.currentTarget);
     const password = String(form.get("password") ?? "");
     if (password !== form.get("confirm")) {
-      setFields({ confirm: "The passwords differ" });
+      setFields({ confirm: t("fields.passwordsDiffer") });
       return;
     }
     setBusy(true);
@@ -38,32 +43,32 @@ export function AccountLinkForm({ kind, token, role, username }: { kind: Kind; t
         const { token: tokenField, ...rest } = err.fields;
         setFields(rest);
         setError(tokenField || !Object.keys(rest).length ? err.message : null);
-      } else setError("Something went wrong: try again");
+      } else setError(t("link.failed"));
     }
     setBusy(false);
   }
 
   if (done) {
     return (
-      <AuthCard title="Password changed">
-        <p className="mb-4 text-sm">Your new password is set and every earlier session of yours has been signed out.</p>
+      <AuthCard title={t("link.changedTitle")}>
+        <p className="mb-4 text-sm">{t("link.changed")}</p>
         <a href="/login" className="text-sm font-medium text-sky-700 underline dark:text-sky-400">
-          Sign in
+          {t("link.signIn")}
         </a>
       </AuthCard>
     );
   }
   return (
-    <AuthCard title={kind === "invite" ? "Join Hangar" : `New password for ${username ?? "your account"}`}>
+    <AuthCard title={kind === "invite" ? t("link.inviteTitle") : username ? t("link.resetTitle", { username }) : t("link.resetTitleAnonymous")}>
       <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
-        {kind === "invite"
-          ? `You were invited as ${role ?? "a user"}. Choose your username and password; this link works once.`
-          : "Choose a new password. This link works once; all your other sessions will be signed out."}
+        {kind === "invite" ? (role ? t("link.inviteIntro", { role: roleName(role) }) : t("link.inviteIntroNoRole")) : t("link.resetIntro")}
       </p>
       <form onSubmit={submit} method="post" className="flex flex-col gap-4" noValidate>
-        {kind === "invite" && <Field label="Username" name="username" autoComplete="username" required autoFocus error={fields.username} />}
+        {kind === "invite" && (
+          <Field label={t("fields.username")} name="username" autoComplete="username" required autoFocus error={fields.username} />
+        )}
         <Field
-          label="Password (12 characters or more)"
+          label={t("fields.newPassword")}
           name="password"
           type="password"
           autoComplete="new-password"
@@ -72,14 +77,14 @@ export function AccountLinkForm({ kind, token, role, username }: { kind: Kind; t
           autoFocus={kind === "reset"}
           error={fields.password}
         />
-        <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required error={fields.confirm} />
+        <Field label={t("fields.repeatPassword")} name="confirm" type="password" autoComplete="new-password" required error={fields.confirm} />
         {error && (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">
             {error}
           </p>
         )}
         <Button type="submit" disabled={busy}>
-          {busy ? "Saving…" : kind === "invite" ? "Create my account" : "Set password"}
+          {busy ? tc("actions.saving") : kind === "invite" ? t("link.createAccount") : t("link.setPassword")}
         </Button>
       </form>
     </AuthCard>

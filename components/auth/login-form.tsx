@@ -1,6 +1,7 @@
 "use client";
 import { useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
 import { useQueryClient } from "@tanstack/react-query";
 import { api, ApiClientError } from "../lib/api";
 import { prefetchPageData } from "../lib/page-data";
@@ -8,6 +9,7 @@ import { AuthCard, Button, Field } from "../ui/form";
 
 /** `sso`: the OIDC provider's button, when one is configured; `ssoError`: why its last sign-in was refused. */
 export function LoginForm({ next, sso, ssoError }: { next: string; sso: { label: string } | null; ssoError: string | null }) {
+  const t = useTranslations("auth");
   const [error, setError] = useState<string | null>(ssoError);
   const [busy, setBusy] = useState(false);
   const router = useRouter();
@@ -45,7 +47,7 @@ export function LoginForm({ next, sso, ssoError }: { next: string; sso: { label:
       }
       proceed();
     } catch (err) {
-      setError(err instanceof ApiClientError ? err.message : "Sign-in failed");
+      setError(err instanceof ApiClientError ? err.message : t("login.failed"));
       setBusy(false);
     }
   }
@@ -61,18 +63,18 @@ export function LoginForm({ next, sso, ssoError }: { next: string; sso: { label:
     } catch (err) {
       // An expired challenge: start again from the password.
       if (err instanceof ApiClientError && err.fields.challenge) setChallenge(null);
-      setError(err instanceof ApiClientError ? err.message : "Sign-in failed");
+      setError(err instanceof ApiClientError ? err.message : t("login.failed"));
       setBusy(false);
     }
   }
 
   if (challenge) {
     return (
-      <AuthCard title="Two-factor sign-in">
+      <AuthCard title={t("factor.title")}>
         <form onSubmit={submitCode} method="post" className="flex flex-col gap-4" noValidate>
           <Field
             key={useRecovery ? "recovery" : "code"}
-            label={useRecovery ? "Recovery code" : "6-digit code from your authenticator app"}
+            label={useRecovery ? t("factor.recoveryCode") : t("factor.code")}
             name="factor"
             autoComplete="one-time-code"
             inputMode={useRecovery ? "text" : "numeric"}
@@ -85,10 +87,10 @@ export function LoginForm({ next, sso, ssoError }: { next: string; sso: { label:
             </p>
           )}
           <Button type="submit" disabled={busy}>
-            {busy ? "Checking…" : "Verify"}
+            {busy ? t("factor.checking") : t("factor.verify")}
           </Button>
           <Button variant="secondary" onClick={() => (setUseRecovery((r) => !r), setError(null))}>
-            {useRecovery ? "Use a code from the app" : "Use a recovery code"}
+            {useRecovery ? t("factor.useApp") : t("factor.useRecovery")}
           </Button>
         </form>
       </AuthCard>
@@ -96,30 +98,30 @@ export function LoginForm({ next, sso, ssoError }: { next: string; sso: { label:
   }
 
   return (
-    <AuthCard title="Sign in to Hangar">
+    <AuthCard title={t("login.title")}>
       {/* POST even without JavaScript (scripts blocked or not yet loaded): a native GET
           would put the password into the URL, the history and access logs. */}
       <form onSubmit={submit} method="post" className="flex flex-col gap-4" noValidate>
-        <Field label="Username" name="username" autoComplete="username" required autoFocus />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required />
+        <Field label={t("fields.username")} name="username" autoComplete="username" required autoFocus />
+        <Field label={t("fields.password")} name="password" type="password" autoComplete="current-password" required />
         {error && (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">
             {error}
           </p>
         )}
         <Button type="submit" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
+          {busy ? t("login.submitting") : t("login.submit")}
         </Button>
       </form>
       {sso && (
         <div className="mt-4 flex flex-col gap-4">
-          <p className="text-center text-xs text-slate-500 dark:text-slate-400">or</p>
+          <p className="text-center text-xs text-slate-500 dark:text-slate-400">{t("login.or")}</p>
           {/* A plain link, not a fetch: the server answers with a redirect to the provider. */}
           <a
             href={`/api/auth/oidc/start?next=${encodeURIComponent(next)}`}
             className="rounded border border-slate-300 bg-white px-3 py-2 text-center text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
           >
-            Sign in with {sso.label}
+            {t("login.sso", { provider: sso.label })}
           </a>
         </div>
       )}

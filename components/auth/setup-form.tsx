@@ -1,9 +1,11 @@
 "use client";
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
 import { api, ApiClientError } from "../lib/api";
 import { AuthCard, Button, Field } from "../ui/form";
 
 export function SetupForm({ token }: { token: string }) {
+  const t = useTranslations("auth");
   const [fields, setFields] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -13,7 +15,7 @@ export function SetupForm({ token }: { token: string }) {
     const form = new FormData(e.currentTarget);
     const password = String(form.get("password") ?? "");
     if (password !== form.get("confirm")) {
-      setFields({ confirm: "The passwords differ" });
+      setFields({ confirm: t("fields.passwordsDiffer") });
       return;
     }
     setBusy(true);
@@ -27,22 +29,20 @@ export function SetupForm({ token }: { token: string }) {
         setFields(err.fields);
         // Field errors show beside their fields; the summary is for everything else.
         setError(Object.keys(err.fields).length ? null : err.message);
-      } else setError("Setup failed");
+      } else setError(t("setup.failed"));
       setBusy(false);
     }
   }
 
   return (
-    <AuthCard title="Create the first admin">
-      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
-        This one-time page creates Hangar&apos;s first administrator. The link stops working once used.
-      </p>
+    <AuthCard title={t("setup.title")}>
+      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">{t("setup.intro")}</p>
       {/* POST even without JavaScript (scripts blocked or not yet loaded): a native GET
           would put the password into the URL, the history and access logs. */}
       <form onSubmit={submit} method="post" className="flex flex-col gap-4" noValidate>
-        <Field label="Username" name="username" autoComplete="username" required autoFocus error={fields.username} />
+        <Field label={t("fields.username")} name="username" autoComplete="username" required autoFocus error={fields.username} />
         <Field
-          label="Password (12 characters or more)"
+          label={t("fields.newPassword")}
           name="password"
           type="password"
           autoComplete="new-password"
@@ -50,14 +50,14 @@ export function SetupForm({ token }: { token: string }) {
           required
           error={fields.password}
         />
-        <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required error={fields.confirm} />
+        <Field label={t("fields.repeatPassword")} name="confirm" type="password" autoComplete="new-password" required error={fields.confirm} />
         {error && (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">
             {error}
           </p>
         )}
         <Button type="submit" disabled={busy}>
-          {busy ? "Creating…" : "Create admin"}
+          {busy ? t("setup.submitting") : t("setup.submit")}
         </Button>
       </form>
     </AuthCard>

@@ -1,11 +1,15 @@
 "use client";
 // Who else is watching this machine's console (pushed as console.viewers events).
+import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
+import { useFormat } from "../i18n/format";
 import type { BrowserEvent } from "@/server/protocol/browser-events";
 import type { ConsoleViewer } from "@/server/protocol/console";
 
 export function ConsoleViewers({ hostId, uuid }: { hostId: string; uuid: string }) {
   const [viewers, setViewers] = useState<ConsoleViewer[]>([]);
+  const t = useTranslations("console.viewers");
+  const f = useFormat();
   useEffect(() => {
     const on = (e: Event) => {
       const ev = (e as CustomEvent<BrowserEvent>).detail;
@@ -19,9 +23,9 @@ export function ConsoleViewers({ hostId, uuid }: { hostId: string; uuid: string 
     <span
       data-testid="console-viewers"
       className="ml-auto text-xs text-amber-700 dark:text-amber-400"
-      title={viewers.map((v) => `${v.user} (${v.kind}) since ${new Date(v.since).toLocaleTimeString()}`).join("\n")}
+      title={viewers.map((v) => t("since", { user: v.user, kind: v.kind, time: f.date(v.since, "time") })).join("\n")}
     >
-      {viewers.length} viewers: {[...new Set(viewers.map((v) => v.user))].join(", ")}
+      {t("list", { count: viewers.length, users: [...new Set(viewers.map((v) => v.user))].join(", ") })}
     </span>
   );
 }

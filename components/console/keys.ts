@@ -9,9 +9,10 @@ export const KEY = {
   Return: 0xff0d,
 } as const;
 
-export const COMBOS: { label: string; keys: [number, string][] }[] = [
+/** Key combos of the Keys menu; their labels are console.combos.<id> (key caps differ by language). */
+export const COMBOS: { id: "ctrlAltF1" | "ctrlAltF2" | "ctrlAltBackspace" | "altTab"; keys: [number, string][] }[] = [
   {
-    label: "Ctrl+Alt+F1",
+    id: "ctrlAltF1",
     keys: [
       [KEY.ControlLeft, "ControlLeft"],
       [KEY.AltLeft, "AltLeft"],
@@ -19,7 +20,7 @@ export const COMBOS: { label: string; keys: [number, string][] }[] = [
     ],
   },
   {
-    label: "Ctrl+Alt+F2",
+    id: "ctrlAltF2",
     keys: [
       [KEY.ControlLeft, "ControlLeft"],
       [KEY.AltLeft, "AltLeft"],
@@ -27,7 +28,7 @@ export const COMBOS: { label: string; keys: [number, string][] }[] = [
     ],
   },
   {
-    label: "Ctrl+Alt+Backspace",
+    id: "ctrlAltBackspace",
     keys: [
       [KEY.ControlLeft, "ControlLeft"],
       [KEY.AltLeft, "AltLeft"],
@@ -35,7 +36,7 @@ export const COMBOS: { label: string; keys: [number, string][] }[] = [
     ],
   },
   {
-    label: "Alt+Tab",
+    id: "altTab",
     keys: [
       [KEY.AltLeft, "AltLeft"],
       [KEY.Tab, "Tab"],

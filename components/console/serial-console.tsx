@@ -1,6 +1,7 @@
 "use client";
 // The serial console: xterm.js on a websocket relayed to the VM's serial port (one libvirt
 // console session per VM, shared by all viewers). xterm is loaded only here, on first use.
+import { useTranslations } from "next-intl";
 import { useCallback, useRef, useState } from "react";
 import { Button } from "../ui/form";
 import { useConsoleSocket } from "./use-console-socket";
@@ -12,6 +13,7 @@ export function SerialConsole({ hostId, uuid, running, hasSerial }: { hostId: st
   const host = useRef<HTMLDivElement>(null);
   const socket = useRef<WebSocket | null>(null);
   const [paste, setPaste] = useState("");
+  const t = useTranslations("console");
 
   const term = useXterm(host, socket);
 
@@ -45,25 +47,27 @@ export function SerialConsole({ hostId, uuid, running, hasSerial }: { hostId: st
     void navigator.clipboard?.writeText(lines.join("\n").trimEnd());
   };
 
-  if (!hasSerial) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">This machine has no serial console.</p>;
-  if (!running) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">The machine is off: start it to use the console.</p>;
+  if (!hasSerial) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">{t("noSerial")}</p>;
+  if (!running) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">{t("off")}</p>;
   return (
     <div data-testid="serial-console" data-state={conn.state} className="flex flex-col gap-2">
-      <div role="toolbar" aria-label="Serial console controls" className="flex flex-wrap items-center gap-2 text-sm">
+      <div role="toolbar" aria-label={t("serialControls")} className="flex flex-wrap items-center gap-2 text-sm">
         <span role="status" className={conn.state === "connected" ? "text-green-700 dark:text-green-400" : "text-slate-500"}>
           {conn.state === "connected"
-            ? "Connected"
+            ? t("connected")
             : conn.state === "connecting"
-              ? "Connecting…"
-              : `Disconnected${conn.reason ? `: ${conn.reason}` : ""}`}
+              ? t("connecting")
+              : conn.reason
+                ? t("disconnectedBecause", { reason: conn.reason })
+                : t("disconnected")}
         </span>
         {conn.state === "disconnected" && (
           <Button variant="secondary" onClick={() => conn.reconnect(conn.takenOver)}>
-            {conn.takenOver ? "Take over" : "Reconnect"}
+            {conn.takenOver ? t("takeOver") : t("reconnect")}
           </Button>
         )}
         <Button variant="secondary" onClick={copyAll}>
-          Copy all
+          {t("copyAll")}
         </Button>
       </div>
       <div
@@ -74,14 +78,14 @@ export function SerialConsole({ hostId, uuid, running, hasSerial }: { hostId: st
       />
       <div className="flex items-start gap-2">
         <textarea
-          aria-label="Text to paste into the serial console"
+          aria-label={t("serialPasteLabel")}
           value={paste}
           onChange={(e) => setPaste(e.target.value)}
           rows={2}
           className="w-full max-w-xl rounded border border-slate-300 p-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"
         />
         <Button variant="secondary" onClick={() => void sendPaste()} disabled={!paste || conn.state !== "connected"}>
-          Paste
+          {t("paste")}
         </Button>
       </div>
     </div>

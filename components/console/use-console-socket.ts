@@ -2,6 +2,7 @@
 // Opens a console websocket with a fresh one-time ticket, and reconnects after unexpected
 // closes (VM reboot, agent restart, network) with backoff. A take-over by another viewer
 // (close code 4001) is not retried automatically.
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiClientError } from "../lib/api";
 
@@ -36,6 +37,10 @@ export function useConsoleSocket(opts: ConsoleSocketOptions) {
   const stopped = useRef(false);
   const latest = useRef(opts);
   latest.current = opts;
+  // The close reasons it writes itself, in the page's language (connect() outlives renders).
+  const t = useTranslations("console.socket");
+  const tr = useRef(t);
+  tr.current = t;
 
   const connect = useCallback(async (takeover = false) => {
     const o = latest.current;
@@ -49,7 +54,7 @@ export function useConsoleSocket(opts: ConsoleSocketOptions) {
       t = await api<Ticket>(url, { method: "POST", body: o.ticketUrl ? { kind: o.kind, ...o.extra?.() } : { kind: o.kind, takeover } });
     } catch (err) {
       setState("disconnected");
-      setReason(err instanceof ApiClientError ? err.message : "Could not get a console ticket");
+      setReason(err instanceof ApiClientError ? err.message : tr.current("ticketFailed"));
       return;
     }
     const proto = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -69,10 +74,10 @@ export function useConsoleSocket(opts: ConsoleSocketOptions) {
       setState("disconnected");
       if (ev.code === 4001) {
         setTakenOver(true);
-        setReason(ev.reason || "Another viewer took over this console");
+        setReason(ev.reason || tr.current("takenOver"));
         return;
       }
-      setReason(ev.reason || (ev.code === 1006 ? "Connection lost" : `Closed (${ev.code})`));
+      setReason(ev.reason || (ev.code === 1006 ? tr.current("lost") : tr.current("closed", { code: ev.code })));
       if (stopped.current || !latest.current.enabled) return;
       const delay = Math.min(10_000, 2000 * 2 ** attempt.current++);
       retry.current = setTimeout(() => void connect(), delay);

@@ -2,6 +2,7 @@
 // The graphical console: noVNC on a websocket that Hangar's server relays to the VM's VNC
 // server through the host's agent. noVNC is imported only here, on first use, so other
 // pages stay light. Keyboard input goes to the guest only while the screen has focus.
+import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type RFB from "@novnc/novnc";
 import { Button } from "../ui/form";
@@ -36,6 +37,9 @@ export function VncConsole({
   // "Connected" means the VNC handshake finished (noVNC's 'connect'), not merely that the
   // websocket opened: a console whose host side never answers stays "Connecting…".
   const [vncUp, setVncUp] = useState(false);
+  const t = useTranslations("console");
+  const tc = useTranslations("common");
+  const comboLabel = (id: (typeof COMBOS)[number]["id"]) => t(`combos.${id}`);
 
   // noVNC must be loaded before the socket opens: the VNC server speaks first, and a
   // greeting that arrives before RFB listens would be lost.
@@ -97,12 +101,18 @@ export function VncConsole({
     if (refocus) r.focus();
   };
 
-  if (!hasGraphics) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">This machine has no graphics device.</p>;
-  if (!running) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">The machine is off: start it to use the console.</p>;
+  if (!hasGraphics) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">{t("noGraphics")}</p>;
+  if (!running) return <p className="rounded border border-dashed p-6 text-sm text-slate-500">{t("off")}</p>;
 
   const state = conn.state === "connected" && !vncUp ? "connecting" : conn.state;
   const stateText =
-    state === "connected" ? "Connected" : state === "connecting" ? "Connecting…" : `Disconnected${conn.reason ? `: ${conn.reason}` : ""}`;
+    state === "connected"
+      ? t("connected")
+      : state === "connecting"
+        ? t("connecting")
+        : conn.reason
+          ? t("disconnectedBecause", { reason: conn.reason })
+          : t("disconnected");
   return (
     <div
       ref={wrapper}
@@ -110,22 +120,22 @@ export function VncConsole({
       data-state={state}
       className={`flex flex-col gap-2 ${popout ? "h-screen p-2" : ""} bg-white dark:bg-slate-950`}
     >
-      <div role="toolbar" aria-label="Console controls" className="flex flex-wrap items-center gap-2 text-sm">
+      <div role="toolbar" aria-label={t("controls")} className="flex flex-wrap items-center gap-2 text-sm">
         <span role="status" className={state === "connected" ? "text-green-700 dark:text-green-400" : "text-slate-500"}>
           {stateText}
         </span>
         {conn.state === "disconnected" && (
           <Button variant="secondary" onClick={() => conn.reconnect(false)}>
-            Reconnect
+            {t("reconnect")}
           </Button>
         )}
         {conn.takenOver && (
           <Button variant="secondary" onClick={() => conn.reconnect(true)}>
-            Take over
+            {t("takeOver")}
           </Button>
         )}
         <Button variant="secondary" onClick={() => rfb.current?.sendCtrlAltDel()} disabled={state !== "connected"}>
-          Ctrl+Alt+Del
+          {t("ctrlAltDel")}
         </Button>
         <div className="relative">
           <Button
@@ -135,7 +145,7 @@ export function VncConsole({
             onClick={() => setKeysOpen((o) => !o)}
             disabled={state !== "connected"}
           >
-            Keys ▾
+            {t("keys")}
           </Button>
           {keysOpen && (
             <div
@@ -144,38 +154,38 @@ export function VncConsole({
             >
               {COMBOS.map((c) => (
                 <button
-                  key={c.label}
+                  key={c.id}
                   role="menuitem"
                   type="button"
                   className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 dark:hover:bg-slate-800"
                   onClick={() => (setKeysOpen(false), sendCombo(c.keys))}
                 >
-                  {c.label}
+                  {comboLabel(c.id)}
                 </button>
               ))}
             </div>
           )}
         </div>
         <Button variant="secondary" onClick={() => setPasteOpen((o) => !o)} disabled={state !== "connected"}>
-          Paste text
+          {t("pasteText")}
         </Button>
         <Button variant="secondary" aria-pressed={scale} onClick={() => setScale((s) => !s)}>
-          {scale ? "1:1" : "Scale to fit"}
+          {scale ? "1:1" : t("scale")}
         </Button>
         <Button variant="secondary" aria-pressed={viewOnly} onClick={() => setViewOnly((v) => !v)}>
-          {viewOnly ? "Allow input" : "View only"}
+          {viewOnly ? t("allowInput") : t("viewOnly")}
         </Button>
         <Button variant="secondary" onClick={() => void wrapper.current?.requestFullscreen?.()}>
-          Fullscreen
+          {t("fullscreen")}
         </Button>
-        <Button variant="secondary" aria-label="On-screen keyboard" onClick={() => touchInput.current?.focus()} disabled={state !== "connected"}>
+        <Button variant="secondary" aria-label={t("onScreenKeyboard")} onClick={() => touchInput.current?.focus()} disabled={state !== "connected"}>
           ⌨
         </Button>
         {/* Focusing a text field is what brings up a touch device's keyboard; what is typed
             there is forwarded to the guest as keystrokes and the field is emptied. */}
         <input
           ref={touchInput}
-          aria-label="Type into the guest"
+          aria-label={t("typeInto")}
           className="h-0 w-0 opacity-0"
           autoCapitalize="off"
           autoCorrect="off"
@@ -194,7 +204,7 @@ export function VncConsole({
         />
         {!popout && (
           <a className="text-sky-700 hover:underline dark:text-sky-400" href={`/console/${hostId}/${uuid}`} target="_blank" rel="noopener">
-            Pop out ↗
+            {t("popOut")}
           </a>
         )}
         <ConsoleViewers hostId={hostId} uuid={uuid} />
@@ -202,28 +212,28 @@ export function VncConsole({
       {pasteOpen && (
         <div className="flex items-start gap-2">
           <textarea
-            aria-label="Text to type into the guest"
+            aria-label={t("pasteLabel")}
             value={paste}
             onChange={(e) => setPaste(e.target.value)}
             rows={3}
             className="w-full max-w-xl rounded border border-slate-300 p-2 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"
           />
-          <Button onClick={() => void typeText(paste).then(() => setPasteOpen(false))}>Type it</Button>
+          <Button onClick={() => void typeText(paste).then(() => setPasteOpen(false))}>{t("typeIt")}</Button>
         </div>
       )}
-      <p className="text-xs text-slate-500">Click the screen to type into the guest; keys go to it only while it has focus.</p>
+      <p className="text-xs text-slate-500">{t("focusHint")}</p>
       <div ref={screen} data-testid="vnc-screen" className={`${popout ? "flex-1" : "h-[60vh]"} w-full overflow-hidden rounded bg-black`} />
       {clipboard && (
         <div className="flex items-center gap-2 text-sm">
-          <span className="text-slate-500">Guest clipboard:</span>
+          <span className="text-slate-500">{t("clipboardLabel")}</span>
           <input
             readOnly
             value={clipboard}
-            aria-label="Guest clipboard"
+            aria-label={t("clipboard")}
             className="flex-1 rounded border px-2 py-1 font-mono text-xs dark:bg-slate-900"
           />
           <Button variant="secondary" onClick={() => void navigator.clipboard?.writeText(clipboard)}>
-            Copy
+            {tc("actions.copy")}
           </Button>
         </div>
       )}

@@ -35,6 +35,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     }
     // The TOTP policy wants a second factor first: every other call is refused until then.
     if (res.status === 403 && e?.fields?.totp && typeof window !== "undefined") window.location.assign("/enrol-totp");
+    // i18n-ignore: stands in for the server's error text when it sent none (API errors stay English)
     throw new ApiClientError(res.status, e?.code ?? "http_error", e?.message ?? `Request failed (${res.status})`, e?.fields);
   }
   return data as T;

@@ -95,8 +95,10 @@ export function uploadImage(
         /* not JSON */
       }
       if (xhr.status >= 200 && xhr.status < 300) resolve({ images: body.images ?? [] });
+      // i18n-ignore: stands in for the server's error text when it sent none (API errors stay English)
       else reject(new Error(body.error?.message ?? `Upload failed (${xhr.status})`));
     };
+    // i18n-ignore: transport failures reported like API errors (English, as the server's)
     xhr.onerror = () => reject(new Error("Upload failed: connection lost"));
     xhr.send(file);
   });

@@ -36,9 +36,12 @@ export function startVolumeUpload(
         /* not JSON */
       }
       if (xhr.status >= 200 && xhr.status < 300 && body.volume) resolve(body.volume);
+      // i18n-ignore: stands in for the server's error text when it sent none (API errors stay English)
       else reject(new UploadError(body.error?.message ?? `Upload failed (HTTP ${xhr.status})`, xhr.status, body.error?.fields));
     };
+    // i18n-ignore: transport failures reported like API errors (English, as the server's)
     xhr.onerror = () => reject(new UploadError("Upload failed: the connection was lost", 0));
+    // i18n-ignore: as above
     xhr.onabort = () => reject(new UploadError("Upload cancelled", 0));
     xhr.send(o.file);
   });

@@ -1,31 +1,23 @@
 import type { DomainAction, DomainState } from "@/server/protocol/domain";
 
+/** The power actions offered as buttons (labels: machines.actions.<action>). */
+export type ButtonAction = Exclude<DomainAction, "undefine" | "autostart">;
+
 export interface ActionSpec {
-  action: DomainAction;
-  label: string;
-  /** Destructive actions ask first. */
-  confirm?: string;
+  action: ButtonAction;
+  /** Destructive actions ask first (text: machines.actionConfirm.<action>). */
+  confirm?: "reset" | "destroy";
   when: DomainState[];
 }
 
 export const ACTIONS: ActionSpec[] = [
-  { action: "start", label: "Start", when: ["shutoff", "crashed"] },
-  { action: "shutdown", label: "Shut down", when: ["running"] },
-  { action: "reboot", label: "Reboot", when: ["running"] },
-  { action: "suspend", label: "Pause", when: ["running"] },
-  { action: "resume", label: "Resume", when: ["paused"] },
-  {
-    action: "reset",
-    label: "Reset",
-    when: ["running", "paused"],
-    confirm: "Reset is like pressing the reset button: unsaved data in the guest is lost.",
-  },
-  {
-    action: "destroy",
-    label: "Force off",
-    when: ["running", "paused", "shutdown", "crashed", "pmsuspended", "blocked"],
-    confirm: "Force off cuts the power: unsaved data in the guest is lost.",
-  },
+  { action: "start", when: ["shutoff", "crashed"] },
+  { action: "shutdown", when: ["running"] },
+  { action: "reboot", when: ["running"] },
+  { action: "suspend", when: ["running"] },
+  { action: "resume", when: ["paused"] },
+  { action: "reset", when: ["running", "paused"], confirm: "reset" },
+  { action: "destroy", when: ["running", "paused", "shutdown", "crashed", "pmsuspended", "blocked"], confirm: "destroy" },
 ];
 
 export function actionsFor(state: DomainState): ActionSpec[] {

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { MachineRow } from "@/server/protocol/browser-events";
@@ -19,6 +20,7 @@ export function DeleteMachine({ m }: { m: MachineRow }) {
   const info = useEditInfo(m.hostId, m.uuid, open && !offline);
   const router = useRouter();
   const toast = useToast();
+  const t = useTranslations("machines.delete");
   if (offline) return null;
   const volumes = info.data?.volumes ?? [];
   const picked = chosen ?? new Set(volumes.filter((v) => v.device === "disk" && v.pool).map((v) => v.path));
@@ -31,12 +33,12 @@ export function DeleteMachine({ m }: { m: MachineRow }) {
   return (
     <>
       <Button variant="danger" disabled={busy} onClick={() => (setChosen(null), setOpen(true))}>
-        {busy ? "Deleting…" : "Delete…"}
+        {busy ? t("busy") : t("button")}
       </Button>
       <ConfirmDialog
         open={open}
-        title={`Delete ${m.name}?`}
-        confirmLabel={picked.size ? `Delete machine and ${picked.size} volume${picked.size > 1 ? "s" : ""}` : "Delete machine"}
+        title={t("title", { name: m.name })}
+        confirmLabel={picked.size ? t("confirmWithVolumes", { count: picked.size }) : t("confirm")}
         danger
         onCancel={() => setOpen(false)}
         onConfirm={() => {
@@ -46,22 +48,22 @@ export function DeleteMachine({ m }: { m: MachineRow }) {
             () => router.push("/machines"),
             (e: unknown) => {
               setBusy(false);
-              toast(`Delete failed: ${errorText(e)}`, "error");
+              toast(t("failed", { error: errorText(e) ?? "" }), "error");
             },
           );
         }}
       >
-        <p>The machine&apos;s definition and its snapshots are removed from {m.hostName}. This cannot be undone.</p>
-        {info.isPending && <p className="mt-2 text-slate-500">Reading its volumes…</p>}
+        <p>{t("text", { host: m.hostName })}</p>
+        {info.isPending && <p className="mt-2 text-slate-500">{t("readingVolumes")}</p>}
         {volumes.length > 0 && (
           <fieldset className="mt-3 flex flex-col gap-1">
-            <legend className="mb-1 font-medium">Also delete these volumes:</legend>
+            <legend className="mb-1 font-medium">{t("alsoVolumes")}</legend>
             {volumes.map((v) => (
               <label key={v.path} className="flex items-start gap-2">
                 <input type="checkbox" checked={picked.has(v.path)} disabled={!v.pool} onChange={(e) => toggle(v.path, e.target.checked)} />
                 <span>
                   <span className="font-mono text-xs break-all">{v.path}</span> ({v.target}, {v.device}
-                  {v.pool ? `, pool ${v.pool}` : ", not in a pool"})
+                  {v.pool ? t("inPool", { pool: v.pool }) : t("notInPool")})
                 </span>
               </label>
             ))}

@@ -2,10 +2,12 @@
 // Says which hosts cannot vouch for their machines right now: the agent is offline, or it
 // is online but cannot reach libvirt (degraded). Their rows show the last known state
 // until the agent reports again; hosts refetch on every host.changed event.
+import { useTranslations } from "next-intl";
 import { useHosts } from "../lib/resources";
 
 export function HostHealthBanner() {
   const hosts = useHosts().data?.hosts ?? [];
+  const t = useTranslations("machines.health");
   const troubled = hosts.filter((h) => h.status === "offline" || (h.status === "online" && h.libvirtConnected === false));
   if (!troubled.length) return null;
   return (
@@ -15,8 +17,7 @@ export function HostHealthBanner() {
     >
       {troubled.map((h) => (
         <li key={h.id} data-testid="host-degraded" data-host={h.name} data-reason={h.status === "offline" ? "offline" : "libvirt"}>
-          {h.status === "offline" ? `Host ${h.name} is offline` : `Host ${h.name} is degraded: its agent cannot reach libvirt`}; its machines show
-          their last known state.
+          {h.status === "offline" ? t("offline", { name: h.name }) : t("degraded", { name: h.name })}
         </li>
       ))}
     </ul>

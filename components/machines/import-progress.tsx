@@ -1,23 +1,21 @@
 "use client";
 // An import while qemu-img converts: its percentage as the agent reports it, and Cancel
 // (qemu-img is stopped on the host and nothing it wrote stays).
+import { useTranslations } from "next-intl";
 import { useCancelTask, useTaskProgress } from "../lib/task-progress";
 import { Button } from "../ui/form";
 
 export function ImportProgress({ taskId }: { taskId: string }) {
   const progress = useTaskProgress(taskId);
   const cancel = useCancelTask();
+  const t = useTranslations("machines.import");
   const pct = progress?.total ? Math.min(100, (progress.done / progress.total) * 100) : null;
   return (
     <div role="status" aria-live="polite" className="flex flex-col gap-2 rounded-lg border border-slate-200 p-4 text-sm dark:border-slate-800">
-      <p>
-        {cancel.isSuccess
-          ? "Cancelling: stopping qemu-img and removing what it wrote…"
-          : `Converting on the host with qemu-img${pct === null ? "…" : `: ${pct.toFixed(0)}%.`} This takes about as long as copying the disk once. You may leave this page; the task list shows when it ends.`}
-      </p>
+      <p>{cancel.isSuccess ? t("cancelling") : pct === null ? t("converting") : t("convertingPct", { pct: Math.round(pct) })}</p>
       <div
         role="progressbar"
-        aria-label="Conversion"
+        aria-label={t("conversion")}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={pct === null ? undefined : Math.round(pct)}
@@ -31,7 +29,7 @@ export function ImportProgress({ taskId }: { taskId: string }) {
       </div>
       <div>
         <Button variant="secondary" disabled={cancel.isPending || cancel.isSuccess} onClick={() => cancel.mutate(taskId)}>
-          Cancel import
+          {t("cancel")}
         </Button>
       </div>
     </div>

@@ -5,6 +5,8 @@
 // (converted volume, the OVF's facts) is shown when it ends.
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import Link from "next/link";
+import { useTranslations } from "next-intl";
+import { useFormat } from "../i18n/format";
 import { useQuery } from "@tanstack/react-query";
 import type { PoolSummary } from "@/server/protocol/pool";
 import type { TaskRow } from "@/server/protocol/browser-events";
@@ -32,13 +34,14 @@ const selectClass = "rounded border border-slate-300 bg-white px-3 py-2 text-sm 
 
 /** Shown next to the machines list to those who may import. */
 export function ImportVmLink() {
+  const t = useTranslations("machines.import");
   if (!useCan("vm.create")) return null;
   return (
     <Link
       href="/machines/import"
       className="self-start rounded border border-slate-300 px-3 py-2 text-sm hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
     >
-      Import a VM…
+      {t("link")}
     </Link>
   );
 }
@@ -87,47 +90,65 @@ function Select({
 }
 
 function ResultView({ r }: { r: ImportResult }) {
+  const t = useTranslations("machines.import");
+  const { locale } = useFormat();
+  const notStated = t("notStated");
   return (
     <div className="flex flex-col gap-2 text-sm" data-testid="import-result">
       <p>
-        Converted <strong>{r.sourceFormat.toUpperCase()}</strong> into <code>{r.volume.path}</code> (qcow2, {formatMemory(r.volume.capacity / 1024)}).
+        {t.rich("converted", {
+          format: r.sourceFormat.toUpperCase(),
+          path: r.volume.path,
+          size: formatMemory(r.volume.capacity / 1024, locale),
+          strong: (c) => <strong>{c}</strong>,
+          code: (c) => <code>{c}</code>,
+        })}
       </p>
       {r.ovf ? (
         <dl className="grid grid-cols-[10rem_1fr] gap-x-4 gap-y-1">
-          <dt className="text-slate-500">Name in the OVF</dt>
+          <dt className="text-slate-500">{t("ovfName")}</dt>
           <dd>{r.ovf.name ?? "—"}</dd>
-          <dt className="text-slate-500">vCPUs / memory</dt>
+          <dt className="text-slate-500">{t("ovfCpuMemory")}</dt>
           <dd>
-            {r.ovf.vcpus ?? "not stated"} / {r.ovf.memoryMiB !== null ? formatMemory(r.ovf.memoryMiB * 1024) : "not stated"}
+            {t("ovfCpuMemoryValue", {
+              vcpus: r.ovf.vcpus ?? notStated,
+              memory: r.ovf.memoryMiB !== null ? formatMemory(r.ovf.memoryMiB * 1024, locale) : notStated,
+            })}
           </dd>
-          <dt className="text-slate-500">Firmware</dt>
+          <dt className="text-slate-500">{t("firmware")}</dt>
           <dd>{r.ovf.firmware.toUpperCase()}</dd>
-          <dt className="text-slate-500">Network adapters</dt>
-          <dd>{r.ovf.nics.length ? r.ovf.nics.map((n) => `${n.model ?? "NIC"} on ${n.network ?? "—"}`).join(", ") : "none"}</dd>
-          <dt className="text-slate-500">Disks</dt>
+          <dt className="text-slate-500">{t("nics")}</dt>
+          <dd>
+            {r.ovf.nics.length
+              ? r.ovf.nics.map((n) => t("nicOn", { model: n.model ?? t("nic"), network: n.network ?? "—" })).join(", ")
+              : t("noNics")}
+          </dd>
+          <dt className="text-slate-500">{t("disks")}</dt>
           <dd>
             {r.ovf.disks.map((d) => d.file).join(", ")}
-            {r.ovf.disks.length > 1 && " (only the first, the boot disk, was imported)"}
+            {r.ovf.disks.length > 1 && ` ${t("onlyFirstDisk")}`}
           </dd>
         </dl>
       ) : (
-        <p className="text-slate-500">No OVF: CPU and memory come from the form or the defaults.</p>
+        <p className="text-slate-500">{t("noOvf")}</p>
       )}
       <p>
-        The VM: {r.plan.vcpus} vCPU{r.plan.vcpus === 1 ? "" : "s"}, {formatMemory(r.plan.memoryMiB * 1024)}, {r.plan.firmware.toUpperCase()},{" "}
-        {r.plan.nics.length} NIC{r.plan.nics.length === 1 ? "" : "s"} on the default network.
+        {t("plan", {
+          vcpus: r.plan.vcpus,
+          memory: formatMemory(r.plan.memoryMiB * 1024, locale),
+          firmware: r.plan.firmware.toUpperCase(),
+          nics: r.plan.nics.length,
+        })}
       </p>
-      {!r.created && (
-        <p className="rounded bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-          The disk is ready. Defining the VM from it is not available on this server yet; the volume stays in the pool.
-        </p>
-      )}
+      {!r.created && <p className="rounded bg-amber-50 p-2 text-amber-900 dark:bg-amber-950 dark:text-amber-200">{t("notCreated")}</p>}
     </div>
   );
 }
 
 export function ImportVm() {
   const canImport = useCan("vm.create");
+  const t = useTranslations("machines.import");
+  const tc = useTranslations("common");
   const hosts = useHosts();
   const online = useMemo(() => (hosts.data?.hosts ?? []).filter((h) => h.status === "online"), [hosts.data]);
   const [hostId, setHostId] = useState("");
@@ -156,17 +177,16 @@ export function ImportVm() {
   useEffect(() => {
     if (!taskId || !task || !FINAL.has(task.status) || result) return;
     if (task.status !== "succeeded") {
-      setFormError(task.error ?? `The import ended ${task.status}`);
+      setFormError(task.error ?? t("ended", { status: task.status }));
       return;
     }
     void api<{ result: ImportResult | null }>(`/api/machines/${encodeURIComponent(hostId)}/import?task=${encodeURIComponent(taskId)}`).then((r) =>
       setResult(r.result),
     );
-  }, [taskId, task, result, hostId]);
+  }, [taskId, task, result, hostId, t]);
 
-  if (!canImport) return <EmptyState title="Importing VMs needs the vm.create permission">Ask an administrator or operator.</EmptyState>;
-  if (hosts.isSuccess && online.length === 0)
-    return <EmptyState title="No host is online">Imports run on a host&apos;s agent; connect one first.</EmptyState>;
+  if (!canImport) return <EmptyState title={t("forbiddenTitle")}>{t("forbiddenText")}</EmptyState>;
+  if (hosts.isSuccess && online.length === 0) return <EmptyState title={t("noHostTitle")}>{t("noHostText")}</EmptyState>;
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -199,7 +219,7 @@ export function ImportVm() {
         delete fields.task;
         setErrors(fields);
         setFormError(err.message);
-      } else setFormError("The import could not be started");
+      } else setFormError(t("startFailed"));
     } finally {
       setBusy(false);
     }
@@ -214,54 +234,51 @@ export function ImportVm() {
         className="flex flex-col gap-3 rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
       >
         <Select
-          label="Host"
+          label={t("host")}
           name="hostId"
           value={hostId}
           onChange={setHostId}
           options={online.map((h) => ({ value: h.id, label: h.name }))}
-          empty="No host online"
+          empty={t("noHostOnline")}
         />
         <div className="grid grid-cols-2 gap-3">
           <Select
-            label="Source pool"
+            label={t("sourcePool")}
             name="sourcePool"
             value={sourcePool}
             onChange={setSourcePool}
             options={running.map((p) => ({ value: p.name, label: p.name }))}
             error={errors.sourcePool}
-            empty={pools.isLoading ? "Loading…" : "No running pool"}
+            empty={pools.isLoading ? tc("loading") : t("noRunningPool")}
           />
           <Field
-            label="Disk or OVA in that pool"
+            label={t("sourceVolume")}
             name="sourceVolume"
-            placeholder="e.g. appliance.ova"
+            placeholder={t("sourceVolumePlaceholder")}
             required
             error={errors.sourceVolume ?? Object.entries(errors).find(([k]) => k.startsWith("ovf"))?.[1]}
           />
         </div>
         <div className="grid grid-cols-2 gap-3">
-          <Field label="New VM name" name="name" placeholder="e.g. web-01" required error={errors.name} />
+          <Field label={t("name")} name="name" placeholder={t("namePlaceholder")} required error={errors.name} />
           <Select
-            label="Convert into pool"
+            label={t("targetPool")}
             name="targetPool"
             value={targetPool}
             onChange={setTargetPool}
             options={dirPools.map((p) => ({ value: p.name, label: p.name }))}
             error={errors.targetPool}
-            empty="No running directory pool"
+            empty={t("noDirPool")}
           />
         </div>
         <div className="grid grid-cols-2 gap-3">
-          <Field label="vCPUs (default: the OVF's, else 1)" name="vcpus" type="number" min={1} max={256} error={errors.vcpus} />
-          <Field label="Memory MiB (default: the OVF's, else 1024)" name="memoryMiB" type="number" min={16} step={16} error={errors.memoryMiB} />
+          <Field label={t("vcpus")} name="vcpus" type="number" min={1} max={256} error={errors.vcpus} />
+          <Field label={t("memory")} name="memoryMiB" type="number" min={16} step={16} error={errors.memoryMiB} />
         </div>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="startNow" /> Start the VM once it is defined
+          <input type="checkbox" name="startNow" /> {t("startNow")}
         </label>
-        <p className="text-xs text-slate-500">
-          VMDK, VDI, VHDX, VHD, qcow2 or raw disks and OVAs are recognised by their content. The disk is converted to qcow2; the source stays as it
-          is.
-        </p>
+        <p className="text-xs text-slate-500">{t("formatsHelp")}</p>
         {formError && (
           <p role="alert" className="text-sm text-red-600 dark:text-red-400">
             {formError}
@@ -269,14 +286,14 @@ export function ImportVm() {
         )}
         <div>
           <Button type="submit" disabled={busy || !!inFlight || !hostId || !targetPool}>
-            {busy || inFlight ? "Importing…" : "Import"}
+            {busy || inFlight ? t("busy") : t("submit")}
           </Button>
         </div>
       </form>
       {inFlight && <ImportProgress taskId={taskId} />}
       {result && (
         <section
-          aria-label="Import result"
+          aria-label={t("result")}
           className="rounded-lg border border-emerald-300 bg-emerald-50 p-4 dark:border-emerald-800 dark:bg-emerald-950"
         >
           <ResultView r={result} />

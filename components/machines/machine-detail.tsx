@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useCan, vmTarget } from "../lib/queries";
 import { TagEditor } from "../ui/tag-editor";
 import { useState } from "react";
@@ -17,17 +18,23 @@ import { SnapshotsTab } from "./edit/snapshots-tab";
 import { XmlTab } from "./edit/xml-tab";
 import { CloneMachine } from "./edit/clone-machine";
 import { MigrateMachine } from "./migrate-dialog";
-import { EngineBadge, KUBEVIRT_NOT_HERE, KUBEVIRT_TABS } from "./engine";
+import { EngineBadge, KUBEVIRT_TABS } from "./engine";
+import { useFormat } from "../i18n/format";
 
 // Consoles load noVNC / xterm.js: only when their tab is opened.
 const VncConsole = dynamic(() => import("../console/vnc-console").then((m) => m.VncConsole), {
   ssr: false,
-  loading: () => <p className="text-sm text-slate-500">Loading console…</p>,
+  loading: () => <ConsoleLoading />,
 });
 const SerialConsole = dynamic(() => import("../console/serial-console").then((m) => m.SerialConsole), {
   ssr: false,
-  loading: () => <p className="text-sm text-slate-500">Loading console…</p>,
+  loading: () => <ConsoleLoading />,
 });
+
+function ConsoleLoading() {
+  const t = useTranslations("machines.detail");
+  return <p className="text-sm text-slate-500">{t("loadingConsole")}</p>;
+}
 
 export type Tab = "overview" | "settings" | "disks" | "network" | "snapshots" | "console" | "serial" | "devices" | "xml";
 const TABS = ["overview", "settings", "disks", "network", "snapshots", "console", "serial", "devices", "xml"] as const;
@@ -37,6 +44,9 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
   const runner = useRunAction();
   const autostart = useMachineAction();
   const [tab, setTab] = useState<Tab>(initialTab ?? "overview");
+  const t = useTranslations("machines");
+  const tc = useTranslations("common");
+  const f = useFormat();
   // Rights on this VM: its host, its UUID and its tags (the row's, once loaded).
   const target = vmTarget(data?.machine ?? { uuid, hostId });
   const canPower = useCan("vm.power", target);
@@ -45,26 +55,26 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
   const canEdit = useCan("vm.edit", target);
   const canClone = useCan("vm.create", target);
   const canMigrate = useCan("vm.migrate", target);
-  if (isPending) return <p className="text-sm text-slate-500">Loading…</p>;
-  if (error || !data) return <EmptyState title="Machine not found">{error?.message}</EmptyState>;
+  if (isPending) return <p className="text-sm text-slate-500">{tc("loading")}</p>;
+  if (error || !data) return <EmptyState title={t("detail.notFound")}>{error?.message}</EmptyState>;
   const m = data.machine;
   const kubevirt = m.engine === "kubevirt";
   // A link to a libvirt-only tab (?tab=xml) opens the overview of a KubeVirt machine.
   const view: Tab = kubevirt && !KUBEVIRT_TABS.has(tab) ? "overview" : tab;
   return (
     <div className="flex flex-col gap-4">
-      <Breadcrumb href="/machines" list="Machines" here={m.hostName} />
+      <Breadcrumb href="/machines" list={t("title")} here={m.hostName} />
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold">{m.name}</h1>
         <StateBadge state={m.state} stale={m.stale} />
         <EngineBadge engine={m.engine} />
-        {m.stale && <span className="text-sm text-amber-600">Host offline: last known state from {ago(m.observedAt)}</span>}
+        {m.stale && <span className="text-sm text-amber-600">{t("detail.staleSince", { ago: ago(m.observedAt, f.locale, tc("never")) })}</span>}
         <div className="ml-auto flex gap-2">
           {!m.stale &&
             canPower &&
             actionsFor(m.state).map((a) => (
               <Button key={a.action} variant={a.confirm ? "danger" : "secondary"} onClick={() => runner.run(a, [m])}>
-                {a.label}
+                {runner.label(a.action)}
               </Button>
             ))}
           {canMigrate && !kubevirt && <MigrateMachine m={m} />}
@@ -73,49 +83,47 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
         </div>
       </div>
       <Tabs
-        label="Machine sections"
-        tabs={TABS.filter((t) => (canConsole || (t !== "console" && t !== "serial")) && (!kubevirt || KUBEVIRT_TABS.has(t)))}
+        label={t("detail.sections")}
+        tabs={TABS.filter((s) => (canConsole || (s !== "console" && s !== "serial")) && (!kubevirt || KUBEVIRT_TABS.has(s)))}
         value={view}
         onChange={setTab}
-        labels={{ xml: "XML", serial: "Serial console" }}
+        labels={Object.fromEntries(TABS.map((s) => [s, t(`detail.tabs.${s}`)]))}
       />
       {kubevirt && (
         <p data-testid="kubevirt-note" className="max-w-3xl text-sm text-slate-500">
-          {KUBEVIRT_NOT_HERE}
+          {t("engine.notHere")}
         </p>
       )}
       {view === "overview" && (
         <>
           <dl className="grid max-w-2xl grid-cols-[10rem_1fr] gap-y-2 text-sm">
-            <dt className="text-slate-500">UUID</dt>
+            <dt className="text-slate-500">{t("detail.uuid")}</dt>
             <dd className="font-mono">{m.uuid}</dd>
-            <dt className="text-slate-500">vCPUs</dt>
+            <dt className="text-slate-500">{t("detail.vcpus")}</dt>
             <dd>{m.vcpus}</dd>
-            <dt className="text-slate-500">Memory</dt>
-            <dd>
-              {formatMemory(m.memoryKiB)} (max {formatMemory(m.maxMemoryKiB)})
-            </dd>
-            <dt className="text-slate-500">Type</dt>
+            <dt className="text-slate-500">{t("detail.memory")}</dt>
+            <dd>{t("detail.memoryOfMax", { memory: formatMemory(m.memoryKiB, f.locale), max: formatMemory(m.maxMemoryKiB, f.locale) })}</dd>
+            <dt className="text-slate-500">{t("detail.type")}</dt>
             <dd>
               {m.virtType} / {m.osType}
             </dd>
-            <dt className="text-slate-500">Tags</dt>
+            <dt className="text-slate-500">{t("detail.tags")}</dt>
             <dd>
               <TagEditor kind="machines" hostId={hostId} id={uuid} tags={m.tags} editable={canEdit} />
             </dd>
-            <dt className="text-slate-500">Persistent</dt>
-            <dd>{m.persistent ? "yes" : "no (transient)"}</dd>
-            <dt className="text-slate-500">Autostart</dt>
+            <dt className="text-slate-500">{t("detail.persistent")}</dt>
+            <dd>{m.persistent ? tc("yes") : t("detail.transient")}</dd>
+            <dt className="text-slate-500">{t("detail.autostart")}</dt>
             <dd>
               <label className="inline-flex items-center gap-2">
                 <input
                   type="checkbox"
                   checked={m.autostart}
                   disabled={m.stale || !m.persistent || kubevirt || autostart.isPending || !canPower}
-                  title={kubevirt ? "Set by the VM's runStrategy in the cluster" : undefined}
+                  title={kubevirt ? t("detail.autostartKubevirtTitle") : undefined}
                   onChange={(e) => autostart.mutate({ hostId, uuid, action: "autostart", enabled: e.target.checked })}
                 />
-                {kubevirt ? "kept running by the cluster (runStrategy)" : "start with the host"}
+                {kubevirt ? t("detail.autostartKubevirt") : t("detail.autostartLabel")}
               </label>
             </dd>
           </dl>
@@ -142,22 +150,22 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
       {view === "devices" && (
         <div className="grid gap-4 text-sm md:grid-cols-2">
           <section>
-            <h2 className="mb-1 font-medium">Disks</h2>
+            <h2 className="mb-1 font-medium">{t("detail.disks")}</h2>
             {m.disks.length ? (
               <ul>
                 {m.disks.map((d) => (
                   <li key={d.target}>
                     {d.target} ({d.device}
-                    {d.bus ? `, ${d.bus}` : ""}) {d.source ?? "no media"}
+                    {d.bus ? `, ${d.bus}` : ""}) {d.source ?? t("detail.noMedia")}
                   </li>
                 ))}
               </ul>
             ) : (
-              <p className="text-slate-500">No disks (direct kernel boot or diskless).</p>
+              <p className="text-slate-500">{t("detail.noDisks")}</p>
             )}
           </section>
           <section>
-            <h2 className="mb-1 font-medium">Network interfaces</h2>
+            <h2 className="mb-1 font-medium">{t("detail.nics")}</h2>
             {m.nics.length ? (
               <ul>
                 {m.nics.map((n, i) => (
@@ -167,11 +175,11 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
                 ))}
               </ul>
             ) : (
-              <p className="text-slate-500">No network interfaces.</p>
+              <p className="text-slate-500">{t("detail.noNics")}</p>
             )}
           </section>
           <section>
-            <h2 className="mb-1 font-medium">Graphics</h2>
+            <h2 className="mb-1 font-medium">{t("detail.graphics")}</h2>
             {m.graphics.length ? (
               m.graphics.map((g, i) => (
                 <p key={i}>
@@ -180,11 +188,11 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
                 </p>
               ))
             ) : (
-              <p className="text-slate-500">No graphics device.</p>
+              <p className="text-slate-500">{t("detail.noGraphics")}</p>
             )}
           </section>
           <section>
-            <h2 className="mb-1 font-medium">Serial consoles</h2>
+            <h2 className="mb-1 font-medium">{t("detail.serials")}</h2>
             {m.serials.length ? (
               m.serials.map((s, i) => (
                 <p key={i}>
@@ -192,7 +200,7 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
                 </p>
               ))
             ) : (
-              <p className="text-slate-500">No serial console.</p>
+              <p className="text-slate-500">{t("detail.noSerial")}</p>
             )}
           </section>
         </div>
@@ -202,13 +210,13 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
       {view === "xml" && <XmlTab m={m} xml={data.xml} canEdit={canEdit} />}
       <ConfirmDialog
         open={!!runner.pending}
-        title={`${runner.pending?.spec.label ?? ""} ${m.name}?`}
-        confirmLabel={runner.pending?.spec.label ?? "Confirm"}
+        title={runner.pending ? t("confirmOne", { action: runner.label(runner.pending.spec.action), name: m.name }) : ""}
+        confirmLabel={runner.pending ? runner.label(runner.pending.spec.action) : tc("actions.confirm")}
         danger
         onConfirm={runner.confirm}
         onCancel={runner.cancel}
       >
-        {runner.pending?.spec.confirm}
+        {runner.pending && runner.warning(runner.pending.spec)}
       </ConfirmDialog>
     </div>
   );

@@ -2,6 +2,8 @@
 // All VMs of all hosts in one table: search, filter, sort, bulk actions. Rows are
 // virtualized so 1,000+ machines stay smooth; live changes arrive by push.
 import Link from "next/link";
+import { useTranslations } from "next-intl";
+import { useFormat } from "../i18n/format";
 import { useGrants, vmTarget } from "../lib/queries";
 import { allows, allowsSomewhere } from "@/server/protocol/access";
 import { TagChips } from "../ui/tag-chips";
@@ -39,6 +41,9 @@ export function MachinesTable() {
   const [sort, setSort] = useState<{ key: SortKey; dir: 1 | -1 }>({ key: "name", dir: 1 });
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const runner = useRunAction();
+  const t = useTranslations("machines");
+  const tc = useTranslations("common");
+  const f = useFormat();
   // Power buttons per row: the caller's grants on that VM (its host, UUID and tags).
   const grants = useGrants();
   const canPowerSome = grants !== null && allowsSomewhere(grants, "vm.power");
@@ -57,8 +62,8 @@ export function MachinesTable() {
   }, [data, q, state, tag, sort]);
   const tagOptions = useMemo(() => {
     const all = [...new Set((data?.rows ?? []).flatMap((r) => r.tags))].sort();
-    return [["", "All tags"] as const, ...all.map((t) => [t, t] as const)];
-  }, [data]);
+    return [["", t("table.allTags")] as const, ...all.map((tg) => [tg, tg] as const)];
+  }, [data, t]);
 
   const virtual = useVirtualizer({ count: rows.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 10 });
   const chosen = rows.filter((r) => selected.has(rowKey(r)) && canPower(r));
@@ -73,30 +78,27 @@ export function MachinesTable() {
     </button>
   );
 
-  if (error) return <EmptyState title="Could not load machines">{error.message}</EmptyState>;
-  if (isPending) return <p className="text-sm text-slate-500">Loading machines…</p>;
-  if (!data.rows.length)
-    return (
-      <EmptyState title="No machines yet">Machines appear here as soon as an enrolled host reports its VMs. Add a host on the Hosts page.</EmptyState>
-    );
+  if (error) return <EmptyState title={t("table.loadFailed")}>{error.message}</EmptyState>;
+  if (isPending) return <p className="text-sm text-slate-500">{t("table.loading")}</p>;
+  if (!data.rows.length) return <EmptyState title={t("table.emptyTitle")}>{t("table.emptyText")}</EmptyState>;
 
   return (
     <div className="flex flex-col gap-3">
       <div className="flex flex-wrap items-center gap-2">
-        <SearchBox label="Search machines" placeholder="Search name, host or UUID" value={q} onChange={setQ} />
-        <FilterSelect label="Filter by state" value={state} onChange={setState} options={STATE_FILTERS} />
-        {tagOptions.length > 1 && <FilterSelect label="Filter by tag" value={tag} onChange={setTag} options={tagOptions} />}
+        <SearchBox label={t("table.searchLabel")} placeholder={t("table.searchPlaceholder")} value={q} onChange={setQ} />
+        <FilterSelect label={t("table.filterState")} value={state} onChange={setState} options={STATE_FILTERS} />
+        {tagOptions.length > 1 && <FilterSelect label={t("table.filterTag")} value={tag} onChange={setTag} options={tagOptions} />}
         <span className="text-sm text-slate-500" data-testid="machine-count">
-          {rows.length} of {data.total}
+          {t("table.count", { shown: rows.length, total: data.total })}
         </span>
         {canPowerSome && chosen.length > 0 && (
-          <div role="toolbar" aria-label="Bulk actions" className="ml-auto flex items-center gap-2">
-            <span className="text-sm">{chosen.length} selected</span>
+          <div role="toolbar" aria-label={t("table.bulkActions")} className="ml-auto flex items-center gap-2">
+            <span className="text-sm">{t("table.selected", { count: chosen.length })}</span>
             {ACTIONS.map((a) => {
               const targets = chosen.filter((m) => a.when.includes(m.state) && !m.stale);
               return (
                 <Button key={a.action} variant={a.confirm ? "danger" : "secondary"} disabled={!targets.length} onClick={() => runner.run(a, targets)}>
-                  {a.label}
+                  {runner.label(a.action)}
                   {targets.length && targets.length !== chosen.length ? ` (${targets.length})` : ""}
                 </Button>
               );
@@ -106,24 +108,24 @@ export function MachinesTable() {
       </div>
       <div
         role="table"
-        aria-label="Machines"
+        aria-label={t("title")}
         aria-rowcount={rows.length}
         className="rounded-lg border border-slate-200 bg-white text-sm dark:border-slate-800 dark:bg-slate-900"
       >
         <div role="row" className={`${GRID} h-10 border-b border-slate-200 text-slate-500 dark:border-slate-800`}>
           <input
             type="checkbox"
-            aria-label="Select all shown"
+            aria-label={t("table.selectAll")}
             checked={chosen.length > 0 && chosen.length === rows.length}
             onChange={(e) => setSelected(e.target.checked ? new Set(rows.map(rowKey)) : new Set())}
           />
-          {header("name", "Name")}
-          {header("state", "State")}
-          {header("host", "Host")}
-          {header("vcpus", "vCPUs")}
-          {header("memory", "Memory")}
-          <span title="% of the machine's vCPUs, last minute">CPU</span>
-          <span>Actions</span>
+          {header("name", t("table.name"))}
+          {header("state", t("table.state"))}
+          {header("host", t("table.host"))}
+          {header("vcpus", t("table.vcpus"))}
+          {header("memory", t("table.memory"))}
+          <span title={t("table.cpuTitle")}>{t("table.cpu")}</span>
+          <span>{t("table.actions")}</span>
         </div>
         <div ref={parent} className="max-h-[70vh] overflow-auto">
           <div style={{ height: virtual.getTotalSize(), position: "relative" }}>
@@ -141,7 +143,7 @@ export function MachinesTable() {
                 >
                   <input
                     type="checkbox"
-                    aria-label={`Select ${m.name}`}
+                    aria-label={t("table.selectOne", { name: m.name })}
                     checked={selected.has(k)}
                     onChange={(e) =>
                       setSelected((s) => {
@@ -167,15 +169,17 @@ export function MachinesTable() {
                   <span>
                     <StateBadge state={m.state} stale={m.stale} />
                   </span>
-                  <span className="truncate" title={m.stale ? `Host offline; last seen ${ago(m.observedAt)}` : undefined}>
+                  <span className="truncate" title={m.stale ? t("table.staleTitle", { ago: ago(m.observedAt, f.locale, tc("never")) }) : undefined}>
                     {m.hostName}
-                    {m.stale && <span className="ml-1 text-xs text-amber-600">(offline, {ago(m.observedAt)})</span>}
+                    {m.stale && (
+                      <span className="ml-1 text-xs text-amber-600">{t("table.staleNote", { ago: ago(m.observedAt, f.locale, tc("never")) })}</span>
+                    )}
                   </span>
                   <span>{m.vcpus}</span>
-                  <span>{formatMemory(m.memoryKiB)}</span>
+                  <span>{formatMemory(m.memoryKiB, f.locale)}</span>
                   <span>
                     {m.state === "running" && !m.stale ? (
-                      <Sparkline series={`vm/${m.hostId}/${m.uuid}`} index={0} unit="percent" max={100} label={`CPU of ${m.name}`} />
+                      <Sparkline series={`vm/${m.hostId}/${m.uuid}`} index={0} unit="percent" max={100} label={t("table.cpuOf", { name: m.name })} />
                     ) : (
                       <span className="text-xs text-slate-400">—</span>
                     )}
@@ -191,9 +195,9 @@ export function MachinesTable() {
                             type="button"
                             className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800"
                             onClick={() => runner.run(a, [m])}
-                            aria-label={`${a.label} ${m.name}`}
+                            aria-label={t("actionOn", { action: runner.label(a.action), name: m.name })}
                           >
-                            {a.label}
+                            {runner.label(a.action)}
                           </button>
                         ))}
                   </span>
@@ -205,13 +209,19 @@ export function MachinesTable() {
       </div>
       <ConfirmDialog
         open={!!runner.pending}
-        title={`${runner.pending?.spec.label ?? ""} ${runner.pending?.targets.length === 1 ? runner.pending.targets[0]!.name : `${runner.pending?.targets.length ?? 0} machines`}?`}
-        confirmLabel={runner.pending?.spec.label ?? "Confirm"}
+        title={
+          runner.pending
+            ? runner.pending.targets.length === 1
+              ? t("confirmOne", { action: runner.label(runner.pending.spec.action), name: runner.pending.targets[0]!.name })
+              : t("confirmMany", { action: runner.label(runner.pending.spec.action), count: runner.pending.targets.length })
+            : ""
+        }
+        confirmLabel={runner.pending ? runner.label(runner.pending.spec.action) : tc("actions.confirm")}
         danger
         onConfirm={runner.confirm}
         onCancel={runner.cancel}
       >
-        {runner.pending?.spec.confirm}
+        {runner.pending && runner.warning(runner.pending.spec)}
       </ConfirmDialog>
     </div>
   );

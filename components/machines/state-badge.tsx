@@ -1,4 +1,7 @@
+"use client";
+import { useTranslations } from "next-intl";
 import type { DomainState } from "@/server/protocol/domain";
+import { formatAgo, formatNumber } from "../i18n/format";
 
 const STYLE: Record<DomainState, string> = {
   running: "bg-green-100 text-green-900 dark:bg-green-900/40 dark:text-green-200",
@@ -11,41 +14,28 @@ const STYLE: Record<DomainState, string> = {
   nostate: "bg-slate-100 text-slate-700",
 };
 
-const LABEL: Record<DomainState, string> = {
-  running: "Running",
-  paused: "Paused",
-  shutoff: "Shut off",
-  shutdown: "Shutting down",
-  crashed: "Crashed",
-  pmsuspended: "Suspended",
-  blocked: "Blocked",
-  nostate: "No state",
-};
-
 export function StateBadge({ state, stale }: { state: DomainState; stale?: boolean }) {
+  const t = useTranslations("machines.state");
   return (
     <span
       data-testid="state-badge"
       data-state={state}
       className={`inline-flex items-center rounded px-2 py-0.5 text-xs font-medium ${STYLE[state]} ${stale ? "opacity-50" : ""}`}
-      title={stale ? "Last known state: host offline" : undefined}
+      title={stale ? t("stale") : undefined}
     >
-      {LABEL[state]}
+      {t(state)}
       {stale && " ?"}
     </span>
   );
 }
 
-export function formatMemory(kib: number): string {
-  if (kib >= 1024 * 1024) return `${(kib / 1024 / 1024).toFixed(1)} GiB`;
-  return `${Math.round(kib / 1024)} MiB`;
+/** Guest memory as the machine pages print it: whole MiB below a GiB, one decimal above. */
+export function formatMemory(kib: number, locale = "en"): string {
+  if (kib >= 1024 * 1024) return `${formatNumber(kib / 1024 / 1024, locale, 1)} GiB`;
+  return `${formatNumber(Math.round(kib / 1024), locale, 0)} MiB`;
 }
 
-export function ago(iso: string | null): string {
-  if (!iso) return "never";
-  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
-  return new Date(iso).toLocaleString();
+/** "5 s ago" in the reader's language; `never` is what to print for a missing time. */
+export function ago(iso: string | null, locale = "en", never = "never"): string {
+  return iso ? formatAgo(iso, locale) : never;
 }

@@ -1,4 +1,5 @@
 "use client";
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { MachineListRow } from "@/server/protocol/browser-events";
 import { useMachineAction } from "../lib/resources";
@@ -9,6 +10,7 @@ import type { ActionSpec } from "./actions";
 export function useRunAction() {
   const mutation = useMachineAction();
   const toast = useToast();
+  const t = useTranslations("machines");
   const [pending, setPending] = useState<{ spec: ActionSpec; targets: MachineListRow[] } | null>(null);
 
   const execute = async (spec: ActionSpec, targets: MachineListRow[]) => {
@@ -16,12 +18,15 @@ export function useRunAction() {
     const failed = results.filter((r) => r.status === "rejected").length;
     if (targets.length > 1)
       toast(
-        `${spec.label}: ${targets.length - failed} of ${targets.length} started${failed ? `, ${failed} failed` : ""}`,
+        t("bulkResult", { action: t(`actions.${spec.action}`), started: targets.length - failed, total: targets.length, failed }),
         failed ? "error" : "success",
       );
   };
 
   return {
+    /** The button text of an action, and the warning a destructive one asks with. */
+    label: (action: ActionSpec["action"]) => t(`actions.${action}`),
+    warning: (spec: ActionSpec) => (spec.confirm ? t(`actionConfirm.${spec.confirm}`) : null),
     run(spec: ActionSpec, targets: MachineListRow[]) {
       if (spec.confirm) setPending({ spec, targets });
       else void execute(spec, targets);

@@ -2,7 +2,9 @@
 // A uPlot time-series chart. Sized to its container; hover shows values with units in the
 // legend; null values are drawn as gaps. Updates reuse the instance (setData), so a live
 // chart costs one redraw per second.
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
+import { useFormat } from "../i18n/format";
 import type uPlot from "uplot";
 import { formatValue, type Unit } from "./format";
 import { loadUPlot, themeColors } from "./uplot-loader";
@@ -35,6 +37,8 @@ export function Chart({
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const [width, setWidth] = useState(0);
+  const { locale } = useFormat();
+  const t = useTranslations("metrics");
   const aligned = (): uPlot.AlignedData => [data.t, ...lines.map((l) => data.values[l.index] ?? data.t.map(() => null))];
 
   useEffect(() => {
@@ -52,7 +56,7 @@ export function Chart({
     void loadUPlot().then((UPlot) => {
       if (cancelled) return;
       const c = themeColors();
-      const fmt = (_u: uPlot, v: number | null) => formatValue(v, unit);
+      const fmt = (_u: uPlot, v: number | null) => formatValue(v, unit, locale);
       const opts: uPlot.Options = {
         width,
         height: HEIGHT,
@@ -61,10 +65,10 @@ export function Chart({
         scales: { x: { time: true }, y: max !== undefined ? { range: [0, max] } : { range: (_u, _min, hi) => [0, hi > 0 ? hi * 1.1 : 1] } },
         axes: [
           { stroke: c.axis, grid: { stroke: c.grid } },
-          { stroke: c.axis, grid: { stroke: c.grid }, size: 70, values: (_u, ticks) => ticks.map((v) => formatValue(v, unit)) },
+          { stroke: c.axis, grid: { stroke: c.grid }, size: 70, values: (_u, ticks) => ticks.map((v) => formatValue(v, unit, locale)) },
         ],
         series: [
-          { label: "Time" },
+          { label: t("time") },
           ...lines.map((l) => ({
             label: l.label,
             stroke: l.color,
@@ -86,7 +90,7 @@ export function Chart({
     };
     // Rebuilt only when the shape changes; data updates go through setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [width, unit, max, lines.map((l) => l.label).join()]);
+  }, [width, unit, max, locale, lines.map((l) => l.label).join()]);
 
   useEffect(() => {
     plot.current?.setData(aligned());

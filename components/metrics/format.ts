@@ -1,29 +1,22 @@
-// Units for metric values: what a number means is always printed with it.
+// Units for metric values: what a number means is always printed with it, in the reader's
+// language ("1.5 GiB/s" / "1,5 GiB/s"). The locale defaults to English for callers that
+// have not passed theirs yet.
+import { formatBytes, formatNumber, formatPercent } from "../i18n/format";
+
 export type Unit = "percent" | "bytes" | "rate" | "ops" | "load";
 
-export function formatValue(v: number | null | undefined, unit: Unit): string {
+export function formatValue(v: number | null | undefined, unit: Unit, locale = "en"): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return "—";
   switch (unit) {
     case "percent":
-      return `${v.toFixed(v < 10 ? 1 : 0)} %`;
+      return formatPercent(v, locale);
     case "bytes":
-      return bytes(v);
+      return formatBytes(v, locale);
     case "rate":
-      return `${bytes(v)}/s`;
+      return `${formatBytes(v, locale)}/s`;
     case "ops":
-      return `${v < 10 ? v.toFixed(1) : Math.round(v)} ops/s`;
+      return `${formatNumber(v, locale, v < 10 ? 1 : 0)} ops/s`;
     case "load":
-      return v.toFixed(2);
+      return formatNumber(v, locale, 2);
   }
-}
-
-function bytes(v: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  // Small values keep a decimal so axis ticks (0.5, 1, 1.5 B/s) stay distinct.
-  return `${v.toFixed(v < 10 && (i > 0 || !Number.isInteger(v)) ? 1 : 0)} ${units[i]}`;
 }

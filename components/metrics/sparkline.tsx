@@ -1,7 +1,9 @@
 "use client";
 // A table-cell sparkline of one metric's last minute, live. Gaps stay gaps; the current
 // value is printed next to it, greyed when stale.
+import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
+import { useFormat } from "../i18n/format";
 import type uPlot from "uplot";
 import type { SeriesSample } from "@/server/protocol/metrics";
 import { FINE_INTERVAL_MS } from "@/server/protocol/metric-names";
@@ -17,6 +19,8 @@ export function Sparkline({ series, index, unit, max, label }: { series: string;
   const buf = useRef<{ t: number[]; v: (number | null)[] }>({ t: [], v: [] });
   const [last, setLast] = useState<{ v: number | null; t: number } | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const t = useTranslations("metrics");
+  const f = useFormat();
 
   useEffect(() => {
     let cancelled = false;
@@ -67,12 +71,8 @@ export function Sparkline({ series, index, unit, max, label }: { series: string;
   return (
     <span className="inline-flex items-center gap-2" data-testid="sparkline" data-series={series}>
       <span ref={el} aria-hidden className="inline-block h-6 w-24 overflow-hidden rounded bg-slate-100 dark:bg-slate-800" />
-      <span
-        className={`w-16 text-xs tabular-nums ${stale ? "text-slate-400" : ""}`}
-        aria-label={label}
-        title={stale ? "no recent sample (stale)" : undefined}
-      >
-        {last ? formatValue(last.v, unit) : "—"}
+      <span className={`w-16 text-xs tabular-nums ${stale ? "text-slate-400" : ""}`} aria-label={label} title={stale ? t("sparkStale") : undefined}>
+        {last ? formatValue(last.v, unit, f.locale) : "—"}
       </span>
     </span>
   );

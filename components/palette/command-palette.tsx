@@ -5,6 +5,7 @@
 // would offer to this user (palette-actions.ts), and go through the same API calls.
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 import type { SearchHit } from "@/server/protocol/search";
 import { useGrants } from "../lib/queries";
 import { useSearch } from "../lib/search";
@@ -20,9 +21,13 @@ interface Option {
   action: PaletteAction;
 }
 
-const KIND_LABEL: Record<SearchHit["kind"], string> = { vm: "VM", container: "Container", host: "Host", task: "Task", user: "User" };
+// The fields the server's search matches besides the name (server/web/services/search.ts).
+const MATCH_FIELDS = ["uuid", "tag", "mac", "ip", "id", "image"] as const;
+type MatchField = (typeof MATCH_FIELDS)[number];
+const isMatchField = (f: string): f is MatchField => (MATCH_FIELDS as readonly string[]).includes(f);
 
 export function CommandPalette() {
+  const t = useTranslations("palette");
   const [open, setOpen] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -48,11 +53,11 @@ export function CommandPalette() {
         className="flex items-center gap-2 rounded border border-slate-300 px-2 py-1 text-xs text-slate-500 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-800"
         aria-keyshortcuts="Control+K Meta+K"
       >
-        Search… <kbd className="rounded bg-slate-100 px-1 font-sans dark:bg-slate-800">Ctrl K</kbd>
+        {t("open")} <kbd className="rounded bg-slate-100 px-1 font-sans dark:bg-slate-800">{t("shortcut")}</kbd>
       </button>
       <dialog
         ref={dialog}
-        aria-label="Command palette"
+        aria-label={t("title")}
         onClose={() => setOpen(false)}
         className="m-auto mt-24 w-[36rem] max-w-[92vw] rounded-lg border border-slate-200 bg-white p-0 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
       >
@@ -63,6 +68,7 @@ export function CommandPalette() {
 }
 
 function PaletteBody({ close }: { close: () => void }) {
+  const t = useTranslations("palette");
   const [input, setInput] = useState("");
   const [active, setActive] = useState(0);
   const listId = useId();
@@ -90,8 +96,9 @@ function PaletteBody({ close }: { close: () => void }) {
     const r = o.action.run;
     close();
     if (r.type === "navigate") return router.push(r.href);
-    const done = { onError: (e: unknown) => toast(`${o.action.label} ${o.hit.title} failed: ${errorText(e)}`, "error") };
-    toast(`${o.action.label}: ${o.hit.title}…`);
+    const action = t(`actions.${o.action.key}`);
+    const done = { onError: (e: unknown) => toast(t("failed", { action, name: o.hit.title, error: errorText(e) ?? "" }), "error") };
+    toast(t("started", { action, name: o.hit.title }));
     if (r.type === "vm") vmAction.mutate({ hostId: r.hostId, uuid: r.uuid, action: r.action }, done);
     else containerAction.mutate({ hostId: r.hostId, id: r.id, action: r.action }, done);
   };
@@ -117,49 +124,50 @@ function PaletteBody({ close }: { close: () => void }) {
         aria-controls={listId}
         aria-activedescendant={current?.id}
         aria-autocomplete="list"
-        aria-label="Search hosts, machines, containers, tasks and users, or type an action first (restart web-3)"
-        placeholder="Search, or type an action first: restart web-3, console db-1"
+        aria-label={t("inputLabel")}
+        placeholder={t("placeholder")}
         value={input}
         onChange={(e) => setInput(e.target.value)}
         className="w-full border-b border-slate-200 bg-transparent px-4 py-3 text-sm outline-none dark:border-slate-700"
       />
-      <ul id={listId} role="listbox" aria-label="Results" className="max-h-96 overflow-y-auto py-1">
-        {options.map((o, i) => (
-          <li
-            key={o.id}
-            id={o.id}
-            role="option"
-            aria-selected={i === active}
-            onMouseEnter={() => setActive(i)}
-            onClick={() => run(o)}
-            className={`flex cursor-pointer items-center gap-3 px-4 py-2 text-sm ${i === active ? "bg-sky-100 dark:bg-sky-900/40" : ""}`}
-          >
-            <span className="w-20 shrink-0 text-xs text-slate-500">{KIND_LABEL[o.hit.kind]}</span>
-            <span className="min-w-0 flex-1">
-              <span className="font-medium">{o.action.key === "open" ? o.hit.title : `${o.action.label} ${o.hit.title}`}</span>
-              <span className="ml-2 text-xs text-slate-500">{o.hit.subtitle}</span>
-              {o.hit.match && (
-                <span className="ml-2 text-xs text-slate-500">
-                  {o.hit.match.field}: {o.hit.match.value}
-                </span>
-              )}
-            </span>
-            {o.action.key !== "open" && <span className="text-xs text-slate-400">action</span>}
-          </li>
-        ))}
+      <ul id={listId} role="listbox" aria-label={t("results")} className="max-h-96 overflow-y-auto py-1">
+        {options.map((o, i) => {
+          const kind = t(`kind.${o.hit.kind}`);
+          const title = o.action.key === "open" ? o.hit.title : t("actionOn", { action: t(`actions.${o.action.key}`), name: o.hit.title });
+          const field = o.hit.match && (isMatchField(o.hit.match.field) ? t(`field.${o.hit.match.field}`) : o.hit.match.field);
+          return (
+            <li
+              key={o.id}
+              id={o.id}
+              role="option"
+              aria-selected={i === active}
+              onMouseEnter={() => setActive(i)}
+              onClick={() => run(o)}
+              className={`flex cursor-pointer items-center gap-3 px-4 py-2 text-sm ${i === active ? "bg-sky-100 dark:bg-sky-900/40" : ""}`}
+            >
+              <span className="w-20 shrink-0 text-xs text-slate-500">{kind}</span>
+              <span className="min-w-0 flex-1">
+                <span className="font-medium">{title}</span>
+                <span className="ml-2 text-xs text-slate-500">{o.hit.subtitle}</span>
+                {o.hit.match && <span className="ml-2 text-xs text-slate-500">{t("match", { field: field ?? "", value: o.hit.match.value })}</span>}
+              </span>
+              {o.action.key !== "open" && <span className="text-xs text-slate-400">{t("actionBadge")}</span>}
+            </li>
+          );
+        })}
       </ul>
       <p className="border-t border-slate-200 px-4 py-2 text-xs text-slate-500 dark:border-slate-700" aria-live="polite">
         {!text
-          ? "↑ ↓ to move, Enter to run, Esc to close"
+          ? t("hint")
           : search.isError
-            ? `Search failed: ${errorText(search.error)}`
+            ? t("searchFailed", { error: errorText(search.error) ?? "" })
             : search.isFetching && !options.length
-              ? "Searching…"
+              ? t("searching")
               : options.length
-                ? `${options.length} result${options.length === 1 ? "" : "s"}`
+                ? t("count", { count: options.length })
                 : verb
-                  ? `Nothing you may ${verb} matches “${text}”`
-                  : `Nothing matches “${text}”`}
+                  ? t("nothingFor", { verb, text })
+                  : t("nothing", { text })}
       </p>
     </div>
   );

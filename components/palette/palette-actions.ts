@@ -13,10 +13,13 @@ export type PaletteRun =
   | { type: "vm"; hostId: string; uuid: string; action: DomainAction }
   | { type: "container"; hostId: string; id: string; action: ContainerAction };
 
+type VmVerb = "start" | "shutdown" | "reboot" | "suspend" | "resume";
+type ContainerVerb = "start" | "stop" | "restart";
+/** What an action is; its label is palette.actions.<key> in the catalogues ("Open", "Restart", …). */
+export type PaletteActionKey = "open" | "console" | "logs" | VmVerb | ContainerVerb;
+
 export interface PaletteAction {
-  key: string;
-  /** "Open", "Restart", … */
-  label: string;
+  key: PaletteActionKey;
   /** The verbs a query may start with to pick this action. */
   verbs: readonly string[];
   run: PaletteRun;
@@ -42,17 +45,17 @@ export function hrefOf(h: SearchHit): string {
 
 // Only actions a row's buttons offer without a confirmation: forcing off or deleting stays on
 // the page, behind its dialog.
-const VM_ACTIONS: { action: DomainAction; label: string; verbs: string[]; when: string[] }[] = [
-  { action: "start", label: "Start", verbs: ["start", "boot"], when: ["shutoff", "crashed"] },
-  { action: "shutdown", label: "Shut down", verbs: ["shutdown", "stop"], when: ["running"] },
-  { action: "reboot", label: "Restart", verbs: ["restart", "reboot"], when: ["running"] },
-  { action: "suspend", label: "Pause", verbs: ["pause", "suspend"], when: ["running"] },
-  { action: "resume", label: "Resume", verbs: ["resume", "unpause"], when: ["paused"] },
+const VM_ACTIONS: { action: DomainAction & VmVerb; verbs: string[]; when: string[] }[] = [
+  { action: "start", verbs: ["start", "boot"], when: ["shutoff", "crashed"] },
+  { action: "shutdown", verbs: ["shutdown", "stop"], when: ["running"] },
+  { action: "reboot", verbs: ["restart", "reboot"], when: ["running"] },
+  { action: "suspend", verbs: ["pause", "suspend"], when: ["running"] },
+  { action: "resume", verbs: ["resume", "unpause"], when: ["paused"] },
 ];
-const CONTAINER_ACTIONS: { action: ContainerAction; label: string; verbs: string[]; when: string[] }[] = [
-  { action: "start", label: "Start", verbs: ["start"], when: ["created", "exited", "dead"] },
-  { action: "stop", label: "Stop", verbs: ["stop", "shutdown"], when: ["running"] },
-  { action: "restart", label: "Restart", verbs: ["restart", "reboot"], when: ["running"] },
+const CONTAINER_ACTIONS: { action: ContainerAction & ContainerVerb; verbs: string[]; when: string[] }[] = [
+  { action: "start", verbs: ["start"], when: ["created", "exited", "dead"] },
+  { action: "stop", verbs: ["stop", "shutdown"], when: ["running"] },
+  { action: "restart", verbs: ["restart", "reboot"], when: ["running"] },
 ];
 
 /** Every verb a query may start with. */
@@ -77,26 +80,25 @@ export function actionsFor(h: SearchHit, grants: GrantSets | null, verb: string 
   const target =
     h.kind === "vm" || h.kind === "container" || h.kind === "host" ? { type: h.kind, id: h.id, hostId: h.hostId ?? undefined } : undefined;
   const may = (p: Permission) => allows(grants, p, target, h.tags);
-  const out: PaletteAction[] = [{ key: "open", label: "Open", verbs: ["open", "go"], run: { type: "navigate", href: hrefOf(h) } }];
+  const out: PaletteAction[] = [{ key: "open", verbs: ["open", "go"], run: { type: "navigate", href: hrefOf(h) } }];
   if (h.kind === "vm") {
     if (h.state === "running" && may("vm.console"))
       out.push({
         key: "console",
-        label: "Open console",
         verbs: ["console"],
         run: { type: "navigate", href: `/console/${enc(h.hostId!)}/${enc(h.id)}` },
       });
     if (may("vm.power"))
       for (const a of VM_ACTIONS)
         if (a.when.includes(h.state ?? ""))
-          out.push({ key: a.action, label: a.label, verbs: a.verbs, run: { type: "vm", hostId: h.hostId!, uuid: h.id, action: a.action } });
+          out.push({ key: a.action, verbs: a.verbs, run: { type: "vm", hostId: h.hostId!, uuid: h.id, action: a.action } });
   }
   if (h.kind === "container") {
-    if (may("container.read")) out.push({ key: "logs", label: "Logs", verbs: ["logs"], run: { type: "navigate", href: `${hrefOf(h)}#logs` } });
+    if (may("container.read")) out.push({ key: "logs", verbs: ["logs"], run: { type: "navigate", href: `${hrefOf(h)}#logs` } });
     if (may("container.manage"))
       for (const a of CONTAINER_ACTIONS)
         if (a.when.includes(h.state ?? ""))
-          out.push({ key: a.action, label: a.label, verbs: a.verbs, run: { type: "container", hostId: h.hostId!, id: h.id, action: a.action } });
+          out.push({ key: a.action, verbs: a.verbs, run: { type: "container", hostId: h.hostId!, id: h.id, action: a.action } });
   }
   return verb ? out.filter((a) => a.verbs.includes(verb)) : out;
 }

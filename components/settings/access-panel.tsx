@@ -3,6 +3,7 @@
 // a host, one VM or a tag). Rights are the union of what covers a resource. Removing one
 // asks first; the server refuses what would leave no full admin, or grants more than you hold.
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
 import { api, ApiClientError } from "../lib/api";
 import { useAccessWrite, useAssignments, useGroups, useRoles, useTagNames, useUsers, type AssignmentRow, type Scope } from "../lib/access";
 import { useHosts, useMachines } from "../lib/resources";
@@ -11,10 +12,13 @@ import { Button, EmptyState } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { useToast } from "../ui/toasts";
 import { Panel, SELECT } from "./panel";
+import { useRoleName } from "./role-name";
 
 type ScopeType = Scope["type"];
 
 export function AccessPanel() {
+  const t = useTranslations("settings.access");
+  const roleName = useRoleName();
   const canManage = useCan("user.manage");
   const list = useAssignments(canManage);
   const hosts = useHosts();
@@ -26,41 +30,42 @@ export function AccessPanel() {
   const hostName = (id: string) => hosts.data?.hosts.find((h) => h.id === id)?.name ?? id;
   const vmName = (id: string) => machines.data?.rows.find((m) => m.uuid === id)?.name ?? id;
   const where = (s: Scope) =>
-    s.type === "global" ? "everything" : s.type === "host" ? `host ${hostName(s.id)}` : s.type === "vm" ? `VM ${vmName(s.id)}` : `tag ${s.id}`;
+    s.type === "global"
+      ? t("scope.global")
+      : s.type === "host"
+        ? t("scope.host", { name: hostName(s.id) })
+        : s.type === "vm"
+          ? t("scope.vm", { name: vmName(s.id) })
+          : t("scope.tag", { name: s.id });
   const rows = list.data?.assignments ?? [];
   return (
-    <Panel id="access" title="Access">
+    <Panel id="access" title={t("title")}>
       {list.error && <p className="text-sm text-red-600">{list.error.message}</p>}
       {!list.isPending && !rows.length ? (
-        <EmptyState title="No role assignments">
-          Everyone has only their account&apos;s role. Give a user or a group a role on a host, a VM or a tag below.
-        </EmptyState>
+        <EmptyState title={t("emptyTitle")}>{t("empty")}</EmptyState>
       ) : (
-        <table className="mb-4 w-full text-left text-sm" aria-label="Role assignments">
+        <table className="mb-4 w-full text-left text-sm" aria-label={t("table")}>
           <thead className="text-slate-500">
             <tr>
-              <th className="py-2">Who</th>
-              <th>Role</th>
-              <th>On</th>
-              <th className="sr-only">Actions</th>
+              <th className="py-2">{t("who")}</th>
+              <th>{t("role")}</th>
+              <th>{t("on")}</th>
+              <th className="sr-only">{t("actions")}</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((a) => (
               <tr key={a.id} data-testid="assignment-row" className="border-t border-slate-100 dark:border-slate-800">
-                <td className="py-2">
-                  {a.subject.type === "group" ? "group " : ""}
-                  {a.subject.name}
-                </td>
-                <td>{a.roleName}</td>
+                <td className="py-2">{a.subject.type === "group" ? t("subjectGroup", { name: a.subject.name }) : a.subject.name}</td>
+                <td>{roleName(a.roleName)}</td>
                 <td>{where(a.scope)}</td>
                 <td className="flex justify-end py-1">
                   <Button
                     variant="danger"
                     onClick={() => setConfirm(a)}
-                    aria-label={`Remove ${a.roleName} of ${a.subject.name} on ${where(a.scope)}`}
+                    aria-label={t("removeLabel", { role: roleName(a.roleName), name: a.subject.name, scope: where(a.scope) })}
                   >
-                    Remove
+                    {t("remove")}
                   </Button>
                 </td>
               </tr>
@@ -71,19 +76,21 @@ export function AccessPanel() {
       <NewAssignment />
       <ConfirmDialog
         open={!!confirm}
-        title={`Remove ${confirm?.roleName ?? ""} of ${confirm?.subject.name ?? ""}?`}
-        confirmLabel="Remove assignment"
+        title={t("removeTitle", { role: roleName(confirm?.roleName ?? ""), name: confirm?.subject.name ?? "" })}
+        confirmLabel={t("removeConfirm")}
         danger
         onCancel={() => setConfirm(null)}
         onConfirm={() => (confirm && remove.mutate(confirm.id, { onError: (e) => toast(e.message, "error") }), setConfirm(null))}
       >
-        {confirm && `What it gives on ${where(confirm.scope)} ends with the next request.`}
+        {confirm && t("removeBody", { scope: where(confirm.scope) })}
       </ConfirmDialog>
     </Panel>
   );
 }
 
 function NewAssignment() {
+  const t = useTranslations("settings.access");
+  const roleName = useRoleName();
   const users = useUsers();
   const groups = useGroups();
   const roles = useRoles();
@@ -106,7 +113,7 @@ function NewAssignment() {
     create.mutate(
       { subject: { type: subjectType, id: String(f.get("subject") ?? "") }, role: String(f.get("role") ?? ""), scope },
       {
-        onSuccess: () => toast("Role assigned", "success"),
+        onSuccess: () => toast(t("assigned"), "success"),
         onError: (err) => setErrors(err instanceof ApiClientError ? { ...err.fields, form: err.message } : { form: err.message }),
       },
     );
@@ -117,24 +124,24 @@ function NewAssignment() {
       : (groups.data?.groups ?? []).map((g) => [g.id, g.name] as const);
   const label = "flex flex-col gap-1 text-sm font-medium";
   return (
-    <form onSubmit={submit} noValidate aria-label="New role assignment" className="flex flex-col gap-2">
-      <h3 className="font-medium">Assign a role</h3>
+    <form onSubmit={submit} noValidate aria-label={t("new")} className="flex flex-col gap-2">
+      <h3 className="font-medium">{t("newHeading")}</h3>
       <div className="flex flex-wrap items-end gap-2">
         <label className={label}>
-          Who
+          {t("who")}
           <select
-            aria-label="Subject type"
+            aria-label={t("subjectType")}
             className={SELECT}
             value={subjectType}
             onChange={(e) => setSubjectType(e.target.value as "user" | "group")}
           >
-            <option value="group">group</option>
-            <option value="user">user</option>
+            <option value="group">{t("subject.group")}</option>
+            <option value="user">{t("subject.user")}</option>
           </select>
         </label>
         <label className={label}>
-          {subjectType === "user" ? "User" : "Group"}
-          <select name="subject" aria-label={subjectType === "user" ? "User" : "Group"} className={SELECT} key={subjectType}>
+          {subjectType === "user" ? t("user") : t("group")}
+          <select name="subject" aria-label={subjectType === "user" ? t("user") : t("group")} className={SELECT} key={subjectType}>
             {subjects.map(([id, name]) => (
               <option key={id} value={id}>
                 {name}
@@ -143,28 +150,28 @@ function NewAssignment() {
           </select>
         </label>
         <label className={label}>
-          Role
-          <select name="role" aria-label="Role" className={SELECT}>
+          {t("role")}
+          <select name="role" aria-label={t("role")} className={SELECT}>
             {roles.data?.roles.map((r) => (
               <option key={r.id} value={r.id}>
-                {r.name}
+                {r.builtIn ? roleName(r.name) : r.name}
               </option>
             ))}
           </select>
         </label>
         <label className={label}>
-          On
-          <select aria-label="Scope type" className={SELECT} value={scopeType} onChange={(e) => setScopeType(e.target.value as ScopeType)}>
-            <option value="tag">a tag</option>
-            <option value="host">a host</option>
-            <option value="vm">one VM</option>
-            <option value="global">everything</option>
+          {t("on")}
+          <select aria-label={t("scopeType")} className={SELECT} value={scopeType} onChange={(e) => setScopeType(e.target.value as ScopeType)}>
+            <option value="tag">{t("scopeOption.tag")}</option>
+            <option value="host">{t("scopeOption.host")}</option>
+            <option value="vm">{t("scopeOption.vm")}</option>
+            <option value="global">{t("scopeOption.global")}</option>
           </select>
         </label>
         {scopeType === "host" && (
           <label className={label}>
-            Host
-            <select name="scopeId" aria-label="Host" className={SELECT}>
+            {t("host")}
+            <select name="scopeId" aria-label={t("host")} className={SELECT}>
               {hosts.data?.hosts.map((h) => (
                 <option key={h.id} value={h.id}>
                   {h.name}
@@ -175,11 +182,11 @@ function NewAssignment() {
         )}
         {scopeType === "vm" && (
           <label className={label}>
-            VM
-            <select name="scopeId" aria-label="VM" className={SELECT}>
+            {t("vm")}
+            <select name="scopeId" aria-label={t("vm")} className={SELECT}>
               {machines.data?.rows.map((m) => (
                 <option key={`${m.hostId}/${m.uuid}`} value={m.uuid}>
-                  {m.name} ({m.hostName})
+                  {t("vmOption", { name: m.name, host: m.hostName })}
                 </option>
               ))}
             </select>
@@ -187,8 +194,15 @@ function NewAssignment() {
         )}
         {scopeType === "tag" && (
           <label className={label}>
-            Tag
-            <input name="scopeId" aria-label="Tag" list="assignment-tags" autoComplete="off" placeholder="e.g. web" className={SELECT} />
+            {t("tag")}
+            <input
+              name="scopeId"
+              aria-label={t("tag")}
+              list="assignment-tags"
+              autoComplete="off"
+              placeholder={t("tagPlaceholder")}
+              className={SELECT}
+            />
             <datalist id="assignment-tags">
               {tags.data?.tags.map((t) => (
                 <option key={t.name} value={t.name} />
@@ -197,10 +211,10 @@ function NewAssignment() {
           </label>
         )}
         <Button type="submit" disabled={create.isPending || !subjects.length}>
-          Assign
+          {t("assign")}
         </Button>
       </div>
-      {!subjects.length && <p className="text-sm text-slate-500">No {subjectType === "user" ? "users" : "groups"} yet.</p>}
+      {!subjects.length && <p className="text-sm text-slate-500">{subjectType === "user" ? t("noUsers") : t("noGroups")}</p>}
       {(errors["scope.id"] || errors["subject.id"] || errors.role) && (
         <p className="text-sm text-red-600">{[errors["subject.id"], errors.role, errors["scope.id"]].filter(Boolean).join("; ")}</p>
       )}

@@ -3,6 +3,8 @@
 // see when each was last used, revoke. Admins can switch to everyone's tokens.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
+import { useFormat } from "../i18n/format";
 import { api } from "../lib/api";
 import { useCan } from "../lib/queries";
 import { keys } from "../lib/query-keys";
@@ -26,6 +28,9 @@ export interface TokenRow {
 }
 
 export function ApiTokensPanel() {
+  const t = useTranslations("settings.tokens");
+  const tc = useTranslations("common");
+  const f = useFormat();
   const isAdmin = useCan("user.manage");
   const [scope, setScope] = useState<"mine" | "all">("mine");
   const qc = useQueryClient();
@@ -36,7 +41,7 @@ export function ApiTokensPanel() {
   });
   const revoke = useMutation({
     mutationFn: (id: string) => api(`/api/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }),
-    onSuccess: () => toast("Token revoked", "success"),
+    onSuccess: () => toast(t("revoked"), "success"),
     onError: (e) => toast(e.message, "error"),
     onSettled: () => qc.invalidateQueries({ queryKey: ["tokens"] }),
   });
@@ -48,69 +53,77 @@ export function ApiTokensPanel() {
     <section aria-labelledby="tokens-h" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <div className="mb-3 flex flex-wrap items-center gap-3">
         <h2 id="tokens-h" className="text-lg font-medium">
-          API tokens
+          {t("title")}
         </h2>
         {isAdmin && (
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" checked={scope === "all"} onChange={(e) => setScope(e.target.checked ? "all" : "mine")} />
-            Everyone&apos;s tokens
+            {t("everyone")}
           </label>
         )}
         <span className="grow" />
-        <Button onClick={() => setCreating(true)}>New token</Button>
+        <Button onClick={() => setCreating(true)}>{t("new")}</Button>
       </div>
-      <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-        For scripts and Prometheus: send <code>Authorization: Bearer hgr_…</code>. A token never holds more than its owner can do right now.
-      </p>
+      <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">{t.rich("intro", { code: (c) => <code>{c}</code> })}</p>
       {tokens.isPending ? (
-        <p className="text-sm text-slate-500">Loading…</p>
+        <p className="text-sm text-slate-500">{tc("loading")}</p>
       ) : tokens.isError ? (
         <p role="alert" className="text-sm text-red-600">
           {tokens.error.message}
         </p>
       ) : rows.length === 0 ? (
         <p className="text-sm text-slate-500" data-testid="tokens-empty">
-          No API tokens yet.
+          {t("empty")}
         </p>
       ) : (
-        <table className="w-full text-left text-sm" aria-label="API tokens">
+        <table className="w-full text-left text-sm" aria-label={t("title")}>
           <thead className="text-slate-500">
             <tr>
-              <th className="py-2">Name</th>
-              {scope === "all" && <th>Owner</th>}
-              <th>Permissions</th>
-              <th>Expires</th>
-              <th>Last used</th>
-              <th className="sr-only">Actions</th>
+              <th className="py-2">{t("name")}</th>
+              {scope === "all" && <th>{t("owner")}</th>}
+              <th>{t("permissions")}</th>
+              <th>{t("expires")}</th>
+              <th>{t("lastUsed")}</th>
+              <th className="sr-only">{t("actions")}</th>
             </tr>
           </thead>
           <tbody>
-            {rows.map((t) => (
-              <tr key={t.id} data-testid="token-row" data-token={t.name} className="border-t border-slate-100 align-top dark:border-slate-800">
+            {rows.map((row) => (
+              <tr key={row.id} data-testid="token-row" data-token={row.name} className="border-t border-slate-100 align-top dark:border-slate-800">
                 <td className="py-2">
-                  {t.name}
-                  <div className="font-mono text-xs text-slate-500">{t.hint}…</div>
+                  {row.name}
+                  <div className="font-mono text-xs text-slate-500">{row.hint}…</div>
                 </td>
-                {scope === "all" && <td>{t.owner}</td>}
+                {scope === "all" && <td>{row.owner}</td>}
                 <td className="max-w-xs">
-                  {t.permissions.map((p) => (
+                  {row.permissions.map((p) => (
                     <span
                       key={p}
-                      title={t.effective.includes(p) ? undefined : "its owner no longer holds this: not in effect"}
-                      className={`mr-1 inline-block rounded px-1 text-xs ${t.effective.includes(p) ? "bg-slate-100 dark:bg-slate-800" : "bg-amber-100 text-amber-900 line-through"}`}
+                      title={row.effective.includes(p) ? undefined : t("notInEffect")}
+                      className={`mr-1 inline-block rounded px-1 text-xs ${row.effective.includes(p) ? "bg-slate-100 dark:bg-slate-800" : "bg-amber-100 text-amber-900 line-through"}`}
                     >
                       {p}
                     </span>
                   ))}
                 </td>
-                <td className={t.expired ? "text-red-600" : undefined}>
-                  {t.expired ? "expired " : ""}
-                  {new Date(t.expiresAt).toLocaleDateString()}
+                <td className={row.expired ? "text-red-600" : undefined}>
+                  {row.expired ? t("expiredOn", { date: f.date(row.expiresAt, "date") }) : f.date(row.expiresAt, "date")}
                 </td>
-                <td>{t.lastUsedAt ? `${new Date(t.lastUsedAt).toLocaleString()}${t.lastUsedIp ? ` from ${t.lastUsedIp}` : ""}` : "never"}</td>
+                <td>
+                  {row.lastUsedAt
+                    ? row.lastUsedIp
+                      ? t("usedFrom", { at: f.date(row.lastUsedAt), ip: row.lastUsedIp })
+                      : f.date(row.lastUsedAt)
+                    : tc("never")}
+                </td>
                 <td className="text-right">
-                  <Button variant="danger" onClick={() => setConfirm(t)} disabled={revoke.isPending} aria-label={`Revoke token ${t.name}`}>
-                    Revoke
+                  <Button
+                    variant="danger"
+                    onClick={() => setConfirm(row)}
+                    disabled={revoke.isPending}
+                    aria-label={t("revokeToken", { name: row.name })}
+                  >
+                    {t("revoke")}
                   </Button>
                 </td>
               </tr>
@@ -121,8 +134,8 @@ export function ApiTokensPanel() {
       <NewTokenDialog open={creating} onClose={() => setCreating(false)} />
       <ConfirmDialog
         open={!!confirm}
-        title={`Revoke the token "${confirm?.name ?? ""}"?`}
-        confirmLabel="Revoke"
+        title={t("revokeTitle", { name: confirm?.name ?? "" })}
+        confirmLabel={t("revoke")}
         danger
         onCancel={() => setConfirm(null)}
         onConfirm={() => {
@@ -130,7 +143,7 @@ export function ApiTokensPanel() {
           setConfirm(null);
         }}
       >
-        Scripts using it are refused from their next request. This cannot be undone.
+        {t("revokeBody")}
       </ConfirmDialog>
     </section>
   );

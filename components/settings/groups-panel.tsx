@@ -2,6 +2,7 @@
 // Groups of users (user.manage): create, rename, delete with confirmation, add and remove
 // members. What a group may do is given on the Access panel.
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
 import { api, ApiClientError } from "../lib/api";
 import { useAccessWrite, useGroups, useUsers, type GroupRow } from "../lib/access";
 import { useCan } from "../lib/queries";
@@ -11,6 +12,8 @@ import { useToast } from "../ui/toasts";
 import { Panel, SELECT } from "./panel";
 
 export function GroupsPanel() {
+  const t = useTranslations("settings.groups");
+  const tc = useTranslations("common");
   const canManage = useCan("user.manage");
   const groups = useGroups(canManage);
   const users = useUsers(canManage);
@@ -36,36 +39,34 @@ export function GroupsPanel() {
     create.mutate(
       { name: String(f.get("name") ?? ""), description: String(f.get("description") ?? "") },
       {
-        onSuccess: () => (form.reset(), toast("Group created", "success")),
+        onSuccess: () => (form.reset(), toast(t("created"), "success")),
         onError: (err) => setErrors(err instanceof ApiClientError ? { ...err.fields, form: err.message } : { form: err.message }),
       },
     );
   };
   const list = groups.data?.groups ?? [];
   return (
-    <Panel id="groups" title="Groups">
+    <Panel id="groups" title={t("title")}>
       {groups.error && <p className="text-sm text-red-600">{groups.error.message}</p>}
-      {!groups.isPending && !list.length && <EmptyState title="No groups yet">Create one below, then give it a role on the Access panel.</EmptyState>}
-      <ul className="mb-4 flex flex-col gap-3" aria-label="Groups">
+      {!groups.isPending && !list.length && <EmptyState title={t("emptyTitle")}>{t("empty")}</EmptyState>}
+      <ul className="mb-4 flex flex-col gap-3" aria-label={t("title")}>
         {list.map((g) => (
           <li key={g.id} data-testid="group-row" data-group={g.name} className="rounded border border-slate-100 p-3 dark:border-slate-800">
             <div className="flex items-center gap-2">
               <strong>{g.name}</strong>
               {g.description && <span className="text-sm text-slate-500">{g.description}</span>}
-              <span className="ml-auto text-xs text-slate-500">
-                {g.assignments} assignment{g.assignments === 1 ? "" : "s"}
-              </span>
+              <span className="ml-auto text-xs text-slate-500">{t("assignments", { count: g.assignments })}</span>
               <Button variant="danger" onClick={() => setConfirm(g)}>
-                Delete
+                {tc("actions.delete")}
               </Button>
             </div>
-            <ul className="mt-2 flex flex-wrap items-center gap-1" aria-label={`Members of ${g.name}`}>
+            <ul className="mt-2 flex flex-wrap items-center gap-1" aria-label={t("members", { name: g.name })}>
               {g.members.map((m) => (
                 <li key={m.id} className="flex items-center gap-1 rounded bg-slate-100 px-2 py-0.5 text-xs dark:bg-slate-800">
                   {m.username}
                   <button
                     type="button"
-                    aria-label={`Remove ${m.username} from ${g.name}`}
+                    aria-label={t("removeMember", { user: m.username, group: g.name })}
                     className="rounded px-1 text-slate-500 hover:bg-slate-200 dark:hover:bg-slate-700"
                     onClick={() => removeMember.mutate({ group: g.id, userId: m.id }, { onError: fail })}
                   >
@@ -73,15 +74,15 @@ export function GroupsPanel() {
                   </button>
                 </li>
               ))}
-              {!g.members.length && <li className="text-xs text-slate-500">No members</li>}
+              {!g.members.length && <li className="text-xs text-slate-500">{t("noMembers")}</li>}
               <li>
                 <select
-                  aria-label={`Add a member to ${g.name}`}
+                  aria-label={t("addMember", { name: g.name })}
                   className={`${SELECT} py-0.5 text-xs`}
                   value=""
                   onChange={(e) => e.target.value && addMember.mutate({ group: g.id, userId: e.target.value }, { onError: fail })}
                 >
-                  <option value="">add member…</option>
+                  <option value="">{t("addMemberOption")}</option>
                   {users.data?.users
                     .filter((u) => !g.members.some((m) => m.id === u.id))
                     .map((u) => (
@@ -95,23 +96,23 @@ export function GroupsPanel() {
           </li>
         ))}
       </ul>
-      <form onSubmit={submit} noValidate className="grid items-end gap-2 md:grid-cols-3" aria-label="New group">
-        <Field label="Group name" id="group-name" name="name" autoComplete="off" error={errors.name} />
-        <Field label="Description" id="group-description" name="description" autoComplete="off" error={errors.description} />
+      <form onSubmit={submit} noValidate className="grid items-end gap-2 md:grid-cols-3" aria-label={t("new")}>
+        <Field label={t("name")} id="group-name" name="name" autoComplete="off" error={errors.name} />
+        <Field label={t("description")} id="group-description" name="description" autoComplete="off" error={errors.description} />
         <Button type="submit" disabled={create.isPending}>
-          Create group
+          {t("create")}
         </Button>
         {errors.form && <p className="text-sm text-red-600 md:col-span-3">{errors.form}</p>}
       </form>
       <ConfirmDialog
         open={!!confirm}
-        title={`Delete group ${confirm?.name ?? ""}?`}
-        confirmLabel="Delete group"
+        title={t("deleteTitle", { name: confirm?.name ?? "" })}
+        confirmLabel={t("deleteConfirm")}
         danger
         onCancel={() => setConfirm(null)}
         onConfirm={() => (confirm && remove.mutate(confirm.id, { onError: fail }), setConfirm(null))}
       >
-        Its members lose what the group&apos;s {confirm?.assignments ?? 0} assignment(s) gave them. The users themselves stay.
+        {t("deleteBody", { count: confirm?.assignments ?? 0 })}
       </ConfirmDialog>
     </Panel>
   );

@@ -3,6 +3,8 @@
 // an expiry, shown once; the pending ones listed and revocable.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
+import { useFormat } from "../i18n/format";
 import { api, ApiClientError } from "../lib/api";
 import { useCan } from "../lib/queries";
 import { useGroups } from "../lib/access";
@@ -11,6 +13,7 @@ import { Button } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { CopyOnce } from "../ui/copy-once";
 import { useToast } from "../ui/toasts";
+import { useRoleName } from "./role-name";
 
 interface Invitation {
   id: string;
@@ -21,16 +24,20 @@ interface Invitation {
   expiresAt: string;
 }
 
+/** The expiry choices: how many hours or days, and in seconds. */
 const EXPIRY = [
-  { label: "1 hour", seconds: 3600 },
-  { label: "24 hours", seconds: 86_400 },
-  { label: "3 days", seconds: 3 * 86_400 },
-  { label: "7 days", seconds: 7 * 86_400 },
+  { hours: 1, seconds: 3600 },
+  { hours: 24, seconds: 86_400 },
+  { days: 3, seconds: 3 * 86_400 },
+  { days: 7, seconds: 7 * 86_400 },
 ];
 
 const select = "rounded border border-slate-300 bg-white px-2 py-2 text-sm font-normal dark:border-slate-700 dark:bg-slate-900";
 
 export function InvitationsPanel() {
+  const t = useTranslations("settings.invitations");
+  const fmt = useFormat();
+  const roleName = useRoleName();
   const canManage = useCan("user.manage");
   const qc = useQueryClient();
   const toast = useToast();
@@ -45,12 +52,12 @@ export function InvitationsPanel() {
     mutationFn: (b: { role: string; groupId?: string; expiresInSeconds: number }) =>
       api<{ path: string }>("/api/invitations", { method: "POST", body: b }),
     onSuccess: (r) => (setLink(window.location.origin + r.path), setError(null)),
-    onError: (e) => setError(e instanceof ApiClientError ? e.message : "Could not create the invitation"),
+    onError: (e) => setError(e instanceof ApiClientError ? e.message : t("createFailed")),
     onSettled: refresh,
   });
   const revoke = useMutation({
     mutationFn: (id: string) => api(`/api/invitations/${encodeURIComponent(id)}`, { method: "DELETE" }),
-    onSuccess: () => toast("Invitation revoked", "success"),
+    onSuccess: () => toast(t("revoked"), "success"),
     onError: (e) => toast(e.message, "error"),
     onSettled: refresh,
   });
@@ -66,22 +73,22 @@ export function InvitationsPanel() {
   return (
     <section aria-labelledby="inv-h" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <h2 id="inv-h" className="mb-3 text-lg font-medium">
-        Invitations
+        {t("title")}
       </h2>
-      <form onSubmit={submit} className="mb-3 flex flex-wrap items-end gap-2" aria-label="Invite someone">
+      <form onSubmit={submit} className="mb-3 flex flex-wrap items-end gap-2" aria-label={t("form")}>
         <label className="flex flex-col gap-1 text-sm font-medium">
-          Role
+          {t("role")}
           <select name="role" defaultValue="viewer" className={select}>
-            <option value="viewer">viewer</option>
-            <option value="operator">operator</option>
-            <option value="admin">admin</option>
-            <option value="none">none (only the group&apos;s rights)</option>
+            <option value="viewer">{roleName("viewer")}</option>
+            <option value="operator">{roleName("operator")}</option>
+            <option value="admin">{roleName("admin")}</option>
+            <option value="none">{t("roleNone", { role: roleName("none") })}</option>
           </select>
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
-          Join group
+          {t("joinGroup")}
           <select name="group" defaultValue="" className={select}>
-            <option value="">no group</option>
+            <option value="">{t("noGroup")}</option>
             {groups.data?.groups.map((g) => (
               <option key={g.id} value={g.id}>
                 {g.name}
@@ -90,17 +97,17 @@ export function InvitationsPanel() {
           </select>
         </label>
         <label className="flex flex-col gap-1 text-sm font-medium">
-          Expires after
+          {t("expiresAfter")}
           <select name="expiry" defaultValue={String(3 * 86_400)} className={select}>
             {EXPIRY.map((x) => (
               <option key={x.seconds} value={x.seconds}>
-                {x.label}
+                {x.hours ? t("hours", { count: x.hours }) : t("days", { count: x.days ?? 0 })}
               </option>
             ))}
           </select>
         </label>
         <Button type="submit" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create invitation link"}
+          {create.isPending ? t("creating") : t("create")}
         </Button>
       </form>
       {error && (
@@ -108,32 +115,32 @@ export function InvitationsPanel() {
           {error}
         </p>
       )}
-      {link && <CopyOnce label="Invitation link" value={link} onDone={() => setLink(null)} />}
+      {link && <CopyOnce label={t("link")} value={link} onDone={() => setLink(null)} />}
       {pending.length === 0 ? (
-        <p className="mt-3 text-sm text-slate-500">No pending invitations.</p>
+        <p className="mt-3 text-sm text-slate-500">{t("empty")}</p>
       ) : (
-        <table className="mt-3 w-full text-left text-sm" aria-label="Pending invitations">
+        <table className="mt-3 w-full text-left text-sm" aria-label={t("pending")}>
           <thead className="text-slate-500">
             <tr>
-              <th className="py-2">Role</th>
-              <th>Group</th>
-              <th>Created by</th>
-              <th>Expires</th>
-              <th className="sr-only">Actions</th>
+              <th className="py-2">{t("role")}</th>
+              <th>{t("group")}</th>
+              <th>{t("createdBy")}</th>
+              <th>{t("expires")}</th>
+              <th className="sr-only">{t("actions")}</th>
             </tr>
           </thead>
           <tbody>
             {pending.map((i) => (
               <tr key={i.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="invitation-row">
-                <td className="py-2">{i.role}</td>
-                <td>{groups.data?.groups.find((g) => g.id === i.groupId)?.name ?? (i.groupId ? "(deleted)" : "—")}</td>
+                <td className="py-2">{roleName(i.role)}</td>
+                <td>{groups.data?.groups.find((g) => g.id === i.groupId)?.name ?? (i.groupId ? t("deletedGroup") : "—")}</td>
                 <td>{i.createdBy}</td>
                 <td>
-                  <time dateTime={i.expiresAt}>{new Date(i.expiresAt).toLocaleString()}</time>
+                  <time dateTime={i.expiresAt}>{fmt.date(i.expiresAt)}</time>
                 </td>
                 <td className="text-right">
                   <Button variant="secondary" onClick={() => setConfirm(i)}>
-                    Revoke
+                    {t("revoke")}
                   </Button>
                 </td>
               </tr>
@@ -143,13 +150,13 @@ export function InvitationsPanel() {
       )}
       <ConfirmDialog
         open={!!confirm}
-        title="Revoke this invitation?"
-        confirmLabel="Revoke invitation"
+        title={t("revokeTitle")}
+        confirmLabel={t("revokeConfirm")}
         danger
         onCancel={() => setConfirm(null)}
         onConfirm={() => (confirm && revoke.mutate(confirm.id), setConfirm(null))}
       >
-        The link stops working at once. Whoever has it sees that it was revoked.
+        {t("revokeBody")}
       </ConfirmDialog>
     </section>
   );

@@ -3,6 +3,7 @@
 // holds. On success the value is shown once, with a copy button, and never again.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
 import { api, ApiClientError } from "../lib/api";
 import { useGrants } from "../lib/queries";
 import { PERMISSIONS } from "@/server/protocol/roles";
@@ -13,6 +14,8 @@ const EXPIRY_DAYS = [7, 30, 90, 180, 366] as const;
 const DEFAULT_PERMISSIONS = ["host.read", "vm.read"];
 
 export function NewTokenDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  const t = useTranslations("settings.newToken");
+  const tc = useTranslations("common");
   const ref = useRef<HTMLDialogElement>(null);
   const grants = useGrants();
   const qc = useQueryClient();
@@ -71,27 +74,27 @@ export function NewTokenDialog({ open, onClose }: { open: boolean; onClose: () =
       className="m-auto w-[34rem] max-w-[92vw] rounded-lg border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-black/40 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
       <h2 id="new-token-h" className="mb-3 text-lg font-semibold">
-        {value ? "Your new API token" : "New API token"}
+        {value ? t("yourNew") : t("title")}
       </h2>
       {value ? (
         <div className="flex flex-col gap-3">
-          <p className="text-sm">Copy it now: it is shown only this once. Hangar keeps only a hash of it.</p>
+          <p className="text-sm">{t("shownOnce")}</p>
           <code data-testid="token-value" className="block rounded bg-slate-100 p-2 font-mono text-sm break-all select-all dark:bg-slate-800">
             {value}
           </code>
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => void copy()}>
-              {copied ? "Copied" : "Copy"}
+              {copied ? tc("actions.copied") : tc("actions.copy")}
             </Button>
-            <Button onClick={close}>Done</Button>
+            <Button onClick={close}>{tc("actions.done")}</Button>
           </div>
         </div>
       ) : (
         <form onSubmit={submit} className="flex flex-col gap-3" noValidate>
-          <Field label="Name" name="name" required maxLength={80} placeholder="e.g. prometheus" error={errors.name} autoFocus />
+          <Field label={t("name")} name="name" required maxLength={80} placeholder={t("namePlaceholder")} error={errors.name} autoFocus />
           <div className="flex flex-col gap-1">
             <label htmlFor="token-expiry" className="text-sm font-medium">
-              Expires in
+              {t("expiresIn")}
             </label>
             <select
               id="token-expiry"
@@ -101,13 +104,13 @@ export function NewTokenDialog({ open, onClose }: { open: boolean; onClose: () =
             >
               {EXPIRY_DAYS.map((d) => (
                 <option key={d} value={d}>
-                  {d === 366 ? "1 year" : `${d} days`}
+                  {d === 366 ? t("oneYear") : t("days", { count: d })}
                 </option>
               ))}
             </select>
           </div>
           <fieldset>
-            <legend className="mb-1 text-sm font-medium">Permissions (only those you hold)</legend>
+            <legend className="mb-1 text-sm font-medium">{t("permissions")}</legend>
             <div className="grid grid-cols-2 gap-1 text-sm">
               {mine.map((p) => (
                 <label key={p} className="flex items-center gap-2">
@@ -131,10 +134,10 @@ export function NewTokenDialog({ open, onClose }: { open: boolean; onClose: () =
           )}
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={close}>
-              Cancel
+              {tc("actions.cancel")}
             </Button>
             <Button type="submit" disabled={create.isPending || chosen.length === 0}>
-              {create.isPending ? "Creating…" : "Create token"}
+              {create.isPending ? t("creating") : t("create")}
             </Button>
           </div>
         </form>

@@ -3,6 +3,7 @@
 // secret), confirms with a code, and gets ten recovery codes, shown this once.
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
 import { api, ApiClientError } from "../lib/api";
 import { Button, Field } from "../ui/form";
 
@@ -13,6 +14,8 @@ interface Enrolment {
 }
 
 export function TotpEnrol({ onDone, onCancel }: { onDone: () => void; onCancel?: () => void }) {
+  const t = useTranslations("settings.totpEnrol");
+  const tc = useTranslations("common");
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -30,9 +33,7 @@ export function TotpEnrol({ onDone, onCancel }: { onDone: () => void; onCancel?:
   if (codes) {
     return (
       <div className="flex flex-col gap-3">
-        <p className="text-sm">
-          Two-factor sign-in is on. Keep these recovery codes somewhere safe: each signs you in once if you lose your device. They are shown only now.
-        </p>
+        <p className="text-sm">{t("codesIntro")}</p>
         <ol data-testid="recovery-codes" className="grid grid-cols-2 gap-1 rounded bg-slate-100 p-3 font-mono text-sm dark:bg-slate-800">
           {codes.map((c) => (
             <li key={c}>{c}</li>
@@ -40,9 +41,9 @@ export function TotpEnrol({ onDone, onCancel }: { onDone: () => void; onCancel?:
         </ol>
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={() => void navigator.clipboard.writeText(codes.join("\n")).catch(() => undefined)}>
-            Copy codes
+            {t("copyCodes")}
           </Button>
-          <Button onClick={onDone}>I have saved them</Button>
+          <Button onClick={onDone}>{t("saved")}</Button>
         </div>
       </div>
     );
@@ -50,7 +51,7 @@ export function TotpEnrol({ onDone, onCancel }: { onDone: () => void; onCancel?:
   if (!enrolment) {
     return (
       <div className="flex flex-col gap-3">
-        <p className="text-sm">Use an authenticator app (FreeOTP, Aegis, Google Authenticator, 1Password…) to get a 6-digit code at each sign-in.</p>
+        <p className="text-sm">{t("intro")}</p>
         {error && (
           <p role="alert" className="text-sm text-red-600">
             {error}
@@ -58,11 +59,11 @@ export function TotpEnrol({ onDone, onCancel }: { onDone: () => void; onCancel?:
         )}
         <div className="flex gap-2">
           <Button onClick={() => (setError(null), start.mutate())} disabled={start.isPending}>
-            {start.isPending ? "Preparing…" : "Set up two-factor sign-in"}
+            {start.isPending ? t("preparing") : t("setUp")}
           </Button>
           {onCancel && (
             <Button variant="secondary" onClick={onCancel}>
-              Cancel
+              {tc("actions.cancel")}
             </Button>
           )}
         </div>
@@ -76,16 +77,16 @@ export function TotpEnrol({ onDone, onCancel }: { onDone: () => void; onCancel?:
   };
   return (
     <form onSubmit={submit} className="flex max-w-md flex-col gap-3" noValidate>
-      <p className="text-sm">Scan this code with your authenticator app, or type the secret into it.</p>
-      <img src={enrolment.qr} alt="QR code for your authenticator app" width={192} height={192} className="self-center rounded bg-white p-2" />
+      <p className="text-sm">{t("scan")}</p>
+      <img src={enrolment.qr} alt={t("qrAlt")} width={192} height={192} className="self-center rounded bg-white p-2" />
       <div className="text-sm">
-        Secret:{" "}
+        {t("secret")}{" "}
         <code data-testid="totp-secret" className="font-mono break-all select-all">
           {enrolment.secret}
         </code>
       </div>
       <Field
-        label="Code from the app"
+        label={t("code")}
         name="code"
         inputMode="numeric"
         autoComplete="one-time-code"
@@ -97,11 +98,11 @@ export function TotpEnrol({ onDone, onCancel }: { onDone: () => void; onCancel?:
       />
       <div className="flex gap-2">
         <Button type="submit" disabled={confirm.isPending}>
-          {confirm.isPending ? "Checking…" : "Turn on"}
+          {confirm.isPending ? t("checking") : t("turnOn")}
         </Button>
         {onCancel && (
           <Button variant="secondary" onClick={onCancel}>
-            Cancel
+            {tc("actions.cancel")}
           </Button>
         )}
       </div>

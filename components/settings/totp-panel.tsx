@@ -3,6 +3,8 @@
 // recovery code, unless your role requires it).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
+import { useFormat } from "../i18n/format";
 import { api, ApiClientError } from "../lib/api";
 import { keys } from "../lib/query-keys";
 import { Button, Field } from "../ui/form";
@@ -18,6 +20,9 @@ export interface TotpStatus {
 }
 
 export function TotpPanel() {
+  const t = useTranslations("settings.totp");
+  const tc = useTranslations("common");
+  const f = useFormat();
   const qc = useQueryClient();
   const toast = useToast();
   const status = useQuery({ queryKey: keys.totp(), queryFn: () => api<TotpStatus>("/api/auth/totp") });
@@ -26,7 +31,7 @@ export function TotpPanel() {
   const [error, setError] = useState<string | null>(null);
   const disable = useMutation({
     mutationFn: (b: { code: string } | { recoveryCode: string }) => api("/api/auth/totp/disable", { method: "POST", body: b }),
-    onSuccess: () => (toast("Two-factor sign-in turned off", "success"), refresh()),
+    onSuccess: () => (toast(t("turnedOff"), "success"), refresh()),
     onError: (e) => setError(e instanceof ApiClientError ? (Object.values(e.fields)[0] ?? e.message) : e.message),
   });
   const s = status.data;
@@ -40,23 +45,22 @@ export function TotpPanel() {
   return (
     <section aria-labelledby="totp-h" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <h2 id="totp-h" className="mb-3 text-lg font-medium">
-        Two-factor sign-in
+        {t("title")}
       </h2>
       {!s ? (
-        <p className="text-sm text-slate-500">{status.isError ? status.error.message : "Loading…"}</p>
+        <p className="text-sm text-slate-500">{status.isError ? status.error.message : tc("loading")}</p>
       ) : s.enabled ? (
         <div className="flex flex-col gap-3 text-sm">
           <p data-testid="totp-status">
-            On since {s.enabledAt ? new Date(s.enabledAt).toLocaleDateString() : "—"}; {s.recoveryCodesLeft} recovery code
-            {s.recoveryCodesLeft === 1 ? "" : "s"} left.
-            {s.recoveryCodesLeft <= 3 && " Running low: turn it off and on again for a fresh set."}
+            {t("onSince", { since: s.enabledAt ? f.date(s.enabledAt, "date") : "—", count: s.recoveryCodesLeft })}
+            {s.recoveryCodesLeft <= 3 && ` ${t("runningLow")}`}
           </p>
           {s.required ? (
-            <p className="text-slate-500">Your role requires it, so it cannot be turned off here. An admin can reset it if you lose your device.</p>
+            <p className="text-slate-500">{t("requiredOn")}</p>
           ) : (
             <form onSubmit={submit} className="flex flex-wrap items-end gap-2" noValidate>
               <Field
-                label={useRecovery ? "Recovery code" : "Current code"}
+                label={useRecovery ? t("recoveryCode") : t("currentCode")}
                 name="factor"
                 autoComplete="one-time-code"
                 inputMode={useRecovery ? "text" : "numeric"}
@@ -64,17 +68,17 @@ export function TotpPanel() {
                 error={error ?? undefined}
               />
               <Button type="submit" variant="danger" disabled={disable.isPending}>
-                Turn off
+                {t("turnOff")}
               </Button>
               <Button variant="secondary" onClick={() => setUseRecovery((r) => !r)}>
-                {useRecovery ? "Use a code instead" : "Use a recovery code"}
+                {useRecovery ? t("useCode") : t("useRecovery")}
               </Button>
             </form>
           )}
         </div>
       ) : (
         <div className="flex flex-col gap-3 text-sm">
-          <p data-testid="totp-status">Off. {s.required && "Your role requires it: set it up now."}</p>
+          <p data-testid="totp-status">{s.required ? t("offRequired") : t("off")}</p>
           <TotpEnrol onDone={() => void refresh()} />
         </div>
       )}

@@ -3,6 +3,7 @@
 // user's second factor when they lost their device.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
+import { useTranslations } from "next-intl";
 import { api } from "../lib/api";
 import { useCan, useMe, type PublicUser } from "../lib/queries";
 import { keys } from "../lib/query-keys";
@@ -10,6 +11,7 @@ import { ROLES } from "@/server/protocol/roles";
 import { Button } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { useToast } from "../ui/toasts";
+import { useRoleName } from "./role-name";
 
 interface Policy {
   requireAll: boolean;
@@ -17,6 +19,9 @@ interface Policy {
 }
 
 export function TotpPolicyPanel() {
+  const t = useTranslations("settings.totpPolicy");
+  const tc = useTranslations("common");
+  const roleName = useRoleName();
   const isAdmin = useCan("user.manage");
   const me = useMe();
   const mine = useQuery({ queryKey: keys.totp(), queryFn: () => api<{ enabled: boolean }>("/api/auth/totp"), enabled: isAdmin });
@@ -30,7 +35,7 @@ export function TotpPolicyPanel() {
   }, [policy.data]);
   const save = useMutation({
     mutationFn: (p: Policy) => api<Policy>("/api/auth/totp/policy", { method: "PUT", body: p }),
-    onSuccess: () => toast("Two-factor policy saved", "success"),
+    onSuccess: () => toast(t("saved"), "success"),
     onError: (e) => toast(e.message, "error"),
     onSettled: () => qc.invalidateQueries({ queryKey: ["totp"] }),
   });
@@ -38,7 +43,7 @@ export function TotpPolicyPanel() {
   const [confirmReset, setConfirmReset] = useState(false);
   const reset = useMutation({
     mutationFn: (id: string) => api(`/api/users/${encodeURIComponent(id)}/totp`, { method: "DELETE" }),
-    onSuccess: () => toast("Second factor reset: the user sets it up again at next sign-in", "success"),
+    onSuccess: () => toast(t("resetDone"), "success"),
     onError: (e) => toast(e.message, "error"),
   });
   if (!isAdmin) return null;
@@ -51,18 +56,16 @@ export function TotpPolicyPanel() {
   return (
     <section aria-labelledby="totp-policy-h" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <h2 id="totp-policy-h" className="mb-3 text-lg font-medium">
-        Two-factor policy
+        {t("title")}
       </h2>
       {!draft ? (
-        <p className="text-sm text-slate-500">Loading…</p>
+        <p className="text-sm text-slate-500">{tc("loading")}</p>
       ) : (
         <fieldset className="mb-4 flex flex-col gap-2 text-sm">
-          <legend className="mb-1 text-slate-600 dark:text-slate-400">
-            Users it covers who have no second factor can do nothing but set one up after signing in.
-          </legend>
+          <legend className="mb-1 text-slate-600 dark:text-slate-400">{t("legend")}</legend>
           <label className="flex items-center gap-2">
             <input type="checkbox" checked={draft.requireAll} onChange={(e) => setDraft({ ...draft, requireAll: e.target.checked })} />
-            Require it for everyone
+            {t("requireAll")}
           </label>
           {ROLES.map((r) => (
             <label key={r} className="flex items-center gap-2">
@@ -72,17 +75,17 @@ export function TotpPolicyPanel() {
                 checked={draft.requireAll || draft.roles.includes(r)}
                 onChange={(e) => setDraft({ ...draft, roles: e.target.checked ? [...draft.roles, r] : draft.roles.filter((x) => x !== r) })}
               />
-              Require it for {r}s
+              {t("requireRole", { role: roleName(r) })}
             </label>
           ))}
           {lockSelf && (
             <p role="note" className="text-amber-700 dark:text-amber-400">
-              This covers you and you have no second factor yet: after saving you will be asked to set yours up before anything else.
+              {t("coversYou")}
             </p>
           )}
           <div>
             <Button onClick={() => save.mutate(draft)} disabled={!dirty || save.isPending}>
-              Save policy
+              {t("save")}
             </Button>
           </div>
         </fieldset>
@@ -90,7 +93,7 @@ export function TotpPolicyPanel() {
       <div className="flex flex-wrap items-end gap-2 text-sm">
         <div className="flex flex-col gap-1">
           <label htmlFor="totp-reset-user" className="font-medium">
-            Reset a user&apos;s second factor (lost device)
+            {t("resetLabel")}
           </label>
           <select
             id="totp-reset-user"
@@ -98,7 +101,7 @@ export function TotpPolicyPanel() {
             onChange={(e) => setResetUser(e.target.value)}
             className="rounded border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-900"
           >
-            <option value="">Choose a user…</option>
+            <option value="">{t("chooseUser")}</option>
             {users.data?.users.map((u) => (
               <option key={u.id} value={u.id}>
                 {u.username}
@@ -107,13 +110,13 @@ export function TotpPolicyPanel() {
           </select>
         </div>
         <Button variant="danger" disabled={!resetUser || reset.isPending} onClick={() => setConfirmReset(true)}>
-          Reset
+          {t("reset")}
         </Button>
       </div>
       <ConfirmDialog
         open={confirmReset}
-        title={`Reset ${resetName}'s second factor?`}
-        confirmLabel="Reset"
+        title={t("resetTitle", { name: resetName })}
+        confirmLabel={t("reset")}
         danger
         onCancel={() => setConfirmReset(false)}
         onConfirm={() => {
@@ -121,8 +124,7 @@ export function TotpPolicyPanel() {
           setConfirmReset(false);
         }}
       >
-        Their authenticator app and recovery codes stop working. They sign in with the password alone until they set it up again (at once, if the
-        policy requires it).
+        {t("resetBody")}
       </ConfirmDialog>
     </section>
   );

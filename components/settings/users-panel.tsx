@@ -3,6 +3,7 @@
 // issue a password reset link (shown once), remove users.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { useTranslations } from "next-intl";
 import { api, ApiClientError } from "../lib/api";
 import { useCan, useMe, type PublicUser } from "../lib/queries";
 import { keys } from "../lib/query-keys";
@@ -10,21 +11,14 @@ import { Button, Field } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { useToast } from "../ui/toasts";
 import { CopyOnce } from "../ui/copy-once";
+import { useRoleName } from "./role-name";
 
-const ROLE_HELP: Record<string, string> = {
-  admin: "everything, including hosts, deleting machines, users and the audit log",
-  operator: "power actions, consoles and containers; no hosts, deletions or users",
-  viewer: "sees everything, changes nothing, no consoles",
-  none: "nothing fleet-wide: only what role assignments give (Access below)",
-};
-/** The role choices, for a user's row and for the add-user form. */
-const roleOptions = Object.keys(ROLE_HELP).map((r) => (
-  <option key={r} value={r}>
-    {r}
-  </option>
-));
+/** The account roles, in the order the choices and their help are listed. */
+const ACCOUNT_ROLES = ["admin", "operator", "viewer", "none"] as const;
 
 export function UsersPanel() {
+  const t = useTranslations("settings.users");
+  const roleName = useRoleName();
   const me = useMe();
   const qc = useQueryClient();
   const toast = useToast();
@@ -48,7 +42,7 @@ export function UsersPanel() {
   const setStatus = useMutation({
     mutationFn: ({ id, disabled }: { id: string; disabled: boolean }) =>
       api(`/api/users/${encodeURIComponent(id)}/status`, { method: "PUT", body: { disabled } }),
-    onSuccess: (_r, v) => toast(v.disabled ? "User disabled: their sessions ended" : "User enabled", "success"),
+    onSuccess: (_r, v) => toast(v.disabled ? t("disabledToast") : t("enabledToast"), "success"),
     onSettled: refresh,
     onError: (e) => toast(e.message, "error"),
   });
@@ -62,6 +56,12 @@ export function UsersPanel() {
   const [confirm, setConfirm] = useState<PublicUser | null>(null);
   const [confirmDisable, setConfirmDisable] = useState<PublicUser | null>(null);
   if (!isAdmin) return null;
+  // The role choices, for a user's row and for the add-user form.
+  const roleOptions = ACCOUNT_ROLES.map((r) => (
+    <option key={r} value={r}>
+      {roleName(r)}
+    </option>
+  ));
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -71,7 +71,7 @@ export function UsersPanel() {
     add.mutate(
       { username: String(f.get("username") ?? ""), password: String(f.get("password") ?? ""), role: String(f.get("role") ?? "viewer") },
       {
-        onSuccess: () => (form.reset(), toast("User added", "success")),
+        onSuccess: () => (form.reset(), toast(t("added"), "success")),
         onError: (err) =>
           setErrors(
             err instanceof ApiClientError ? { ...err.fields, form: Object.keys(err.fields).length ? "" : err.message } : { form: err.message },
@@ -82,15 +82,15 @@ export function UsersPanel() {
   return (
     <section aria-labelledby="users-h" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
       <h2 id="users-h" className="mb-3 text-lg font-medium">
-        Team
+        {t("title")}
       </h2>
-      <table className="mb-4 w-full text-left text-sm" aria-label="Users">
+      <table className="mb-4 w-full text-left text-sm" aria-label={t("table")}>
         <thead className="text-slate-500">
           <tr>
-            <th className="py-2">User</th>
-            <th>Role</th>
-            <th>Status</th>
-            <th className="sr-only">Actions</th>
+            <th className="py-2">{t("user")}</th>
+            <th>{t("role")}</th>
+            <th>{t("status")}</th>
+            <th className="sr-only">{t("actions")}</th>
           </tr>
         </thead>
         <tbody>
@@ -98,11 +98,11 @@ export function UsersPanel() {
             <tr key={u.id} className="border-t border-slate-100 dark:border-slate-800" data-testid="user-row" data-user={u.username}>
               <td className="py-2">
                 {u.username}
-                {u.id === me.data?.user.id && <span className="ml-1 text-xs text-slate-500">(you)</span>}
+                {u.id === me.data?.user.id && <span className="ml-1 text-xs text-slate-500">{t("you")}</span>}
               </td>
               <td>
                 <select
-                  aria-label={`Role of ${u.username}`}
+                  aria-label={t("roleOf", { name: u.username })}
                   value={u.role}
                   onChange={(e) => setRole.mutate({ id: u.id, role: e.target.value })}
                   className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
@@ -112,33 +112,28 @@ export function UsersPanel() {
               </td>
               <td>
                 {u.disabled ? (
-                  <span className="rounded bg-slate-200 px-2 py-0.5 text-xs dark:bg-slate-700">disabled</span>
+                  <span className="rounded bg-slate-200 px-2 py-0.5 text-xs dark:bg-slate-700">{t("disabled")}</span>
                 ) : (
-                  <span className="text-xs text-green-700 dark:text-green-400">active</span>
+                  <span className="text-xs text-green-700 dark:text-green-400">{t("active")}</span>
                 )}
               </td>
               <td className="flex justify-end gap-2 py-1">
-                <Button
-                  variant="secondary"
-                  onClick={() => resetLink.mutate(u)}
-                  disabled={resetLink.isPending}
-                  title="A one-time link that sets a new password"
-                >
-                  Reset link
+                <Button variant="secondary" onClick={() => resetLink.mutate(u)} disabled={resetLink.isPending} title={t("resetLinkTitle")}>
+                  {t("resetLink")}
                 </Button>
                 {u.id !== me.data?.user.id &&
                   (u.disabled ? (
                     <Button variant="secondary" onClick={() => setStatus.mutate({ id: u.id, disabled: false })}>
-                      Enable
+                      {t("enable")}
                     </Button>
                   ) : (
                     <Button variant="secondary" onClick={() => setConfirmDisable(u)}>
-                      Disable
+                      {t("disable")}
                     </Button>
                   ))}
                 {u.id !== me.data?.user.id && (
                   <Button variant="danger" onClick={() => setConfirm(u)}>
-                    Remove
+                    {t("remove")}
                   </Button>
                 )}
               </td>
@@ -146,12 +141,12 @@ export function UsersPanel() {
           ))}
         </tbody>
       </table>
-      {reset && <CopyOnce label={`Password reset link for ${reset.username} (24 h)`} value={reset.url} onDone={() => setReset(null)} />}
-      <form onSubmit={submit} noValidate className="grid items-end gap-2 md:grid-cols-4" aria-label="Add user">
-        <Field label="Username" name="username" autoComplete="off" error={errors.username} />
-        <Field label="Password (12+ characters)" name="password" type="password" autoComplete="new-password" error={errors.password} />
+      {reset && <CopyOnce label={t("resetLinkFor", { name: reset.username })} value={reset.url} onDone={() => setReset(null)} />}
+      <form onSubmit={submit} noValidate className="grid items-end gap-2 md:grid-cols-4" aria-label={t("add")}>
+        <Field label={t("username")} name="username" autoComplete="off" error={errors.username} />
+        <Field label={t("password")} name="password" type="password" autoComplete="new-password" error={errors.password} />
         <label className="flex flex-col gap-1 text-sm font-medium">
-          Role
+          {t("role")}
           <select
             name="role"
             defaultValue="viewer"
@@ -161,36 +156,35 @@ export function UsersPanel() {
           </select>
         </label>
         <Button type="submit" disabled={add.isPending}>
-          Add user
+          {t("add")}
         </Button>
         {errors.form && <p className="text-sm text-red-600 md:col-span-4">{errors.form}</p>}
       </form>
       <ul className="mt-3 text-xs text-slate-500">
-        {Object.entries(ROLE_HELP).map(([r, h]) => (
-          <li key={r}>
-            <strong>{r}</strong>: {h}
-          </li>
-        ))}
+        {ACCOUNT_ROLES.map((r) => {
+          const key = `roleHelp.${r}` as const;
+          return <li key={r}>{t.rich(key, { role: roleName(r), b: (c) => <strong>{c}</strong> })}</li>;
+        })}
       </ul>
       <ConfirmDialog
         open={!!confirm}
-        title={`Remove ${confirm?.username ?? ""}?`}
-        confirmLabel="Remove user"
+        title={t("removeTitle", { name: confirm?.username ?? "" })}
+        confirmLabel={t("removeConfirm")}
         danger
         onCancel={() => setConfirm(null)}
         onConfirm={() => (confirm && remove.mutate(confirm.id), setConfirm(null))}
       >
-        Their sessions end at once and their open consoles close. Their tasks and audit entries stay.
+        {t("removeBody")}
       </ConfirmDialog>
       <ConfirmDialog
         open={!!confirmDisable}
-        title={`Disable ${confirmDisable?.username ?? ""}?`}
-        confirmLabel="Disable user"
+        title={t("disableTitle", { name: confirmDisable?.username ?? "" })}
+        confirmLabel={t("disableConfirm")}
         danger
         onCancel={() => setConfirmDisable(null)}
         onConfirm={() => (confirmDisable && setStatus.mutate({ id: confirmDisable.id, disabled: true }), setConfirmDisable(null))}
       >
-        Their sessions end at once, their open consoles and live views close, and they cannot sign in until you enable the account again.
+        {t("disableBody")}
       </ConfirmDialog>
     </section>
   );

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname, useRouter } from "next/navigation";
 import type { ReactNode } from "react";
+import { useTranslations } from "next-intl";
 import { NAV } from "./nav";
 import { Logo } from "../ui/logo";
 import { UserMenu } from "./user-menu";
@@ -12,6 +13,7 @@ import { useGrants } from "../lib/queries";
 import { allowsSomewhere } from "@/server/protocol/access";
 
 export function AppShell({ username, children }: { username: string; children: ReactNode }) {
+  const t = useTranslations("shell");
   const path = usePathname();
   const router = useRouter();
   const link = useLiveEvents();
@@ -20,15 +22,20 @@ export function AppShell({ username, children }: { username: string; children: R
   return (
     <div className="flex min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
-        Skip to content
+        {t("skipToContent")}
       </a>
-      <nav aria-label="Main" className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <nav
+        aria-label={t("mainNav")}
+        className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+      >
         <div className="flex items-center gap-2 px-4 py-4 text-lg font-semibold">
+          {/* i18n-ignore: the product name */}
           <Logo className="h-6 w-6 text-sky-600" /> Hangar
         </div>
         <ul className="flex flex-col gap-1 px-2">
           {nav.map((item) => {
             const active = item.href === "/" ? path === "/" : path.startsWith(item.href);
+            const label = t(`nav.${item.key}`);
             return (
               <li key={item.href}>
                 <Link
@@ -44,7 +51,7 @@ export function AppShell({ username, children }: { username: string; children: R
                   <span aria-hidden className="w-4 text-center">
                     {item.icon}
                   </span>
-                  {item.label}
+                  {label}
                 </Link>
               </li>
             );
@@ -53,12 +60,12 @@ export function AppShell({ username, children }: { username: string; children: R
       </nav>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex h-14 items-center justify-end gap-4 border-b border-slate-200 bg-white px-4 dark:border-slate-800 dark:bg-slate-900">
-          <span data-testid="live-status" data-state={link} className="text-xs text-slate-500" title="Live updates from the server">
+          <span data-testid="live-status" data-state={link} className="text-xs text-slate-500" title={t("live.title")}>
             <span
               aria-hidden
               className={`mr-1 inline-block h-2 w-2 rounded-full ${link === "live" ? "bg-green-500" : link === "connecting" ? "bg-amber-400" : "bg-red-500"}`}
             />
-            {link === "live" ? "Live" : link === "connecting" ? "Connecting…" : "Reconnecting…"}
+            {link === "live" ? t("live.live") : link === "connecting" ? t("live.connecting") : t("live.reconnecting")}
           </span>
           <CommandPalette />
           <AlertsBadge />

@@ -1,12 +1,13 @@
+// The main navigation; each item's label is shell.nav.<key> in the catalogues.
 export const NAV = [
-  { href: "/", label: "Dashboard", icon: "▦" },
-  { href: "/hosts", label: "Hosts", icon: "▤" },
-  { href: "/machines", label: "Machines", icon: "◫" },
-  { href: "/containers", label: "Containers", icon: "⬡" },
-  { href: "/tasks", label: "Tasks", icon: "☰" },
-  { href: "/alerts", label: "Alerts", icon: "⚠", permission: "alert.read" },
-  { href: "/backups", label: "Backups", icon: "⛁", permission: "backup.read" },
+  { href: "/", key: "dashboard", icon: "▦" },
+  { href: "/hosts", key: "hosts", icon: "▤" },
+  { href: "/machines", key: "machines", icon: "◫" },
+  { href: "/containers", key: "containers", icon: "⬡" },
+  { href: "/tasks", key: "tasks", icon: "☰" },
+  { href: "/alerts", key: "alerts", icon: "⚠", permission: "alert.read" },
+  { href: "/backups", key: "backups", icon: "⛁", permission: "backup.read" },
   // Shown only to whoever may read it (admins): see AppShell.
-  { href: "/audit", label: "Audit", icon: "✎", permission: "audit.read" },
-  { href: "/settings", label: "Settings", icon: "⚙" },
+  { href: "/audit", key: "audit", icon: "✎", permission: "audit.read" },
+  { href: "/settings", key: "settings", icon: "⚙" },
 ] as const;

@@ -1,9 +1,11 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 import { useLogout } from "../lib/queries";
 
 export function UserMenu({ username }: { username: string }) {
+  const t = useTranslations("shell");
   const [open, setOpen] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
   const logout = useLogout();
@@ -40,7 +42,7 @@ export function UserMenu({ username }: { username: string }) {
             className="block px-3 py-2 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
             onClick={() => setOpen(false)}
           >
-            Settings
+            {t("nav.settings")}
           </Link>
           <button
             role="menuitem"
@@ -48,7 +50,7 @@ export function UserMenu({ username }: { username: string }) {
             className="block w-full px-3 py-2 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
             onClick={() => logout.mutate()}
           >
-            Sign out
+            {t("signOut")}
           </button>
         </div>
       )}

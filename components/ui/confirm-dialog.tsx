@@ -1,5 +1,6 @@
 "use client";
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useTranslations } from "next-intl";
 import { Button } from "./form";
 
 /** A modal confirmation built on <dialog>: focus is trapped, Escape cancels. */
@@ -23,6 +24,7 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
+  const t = useTranslations("common");
   const ref = useRef<HTMLDialogElement>(null);
   // One id per dialog: a page may hold several (a panel's own next to the page's), and a
   // shared id would give them all the first one's title as their accessible name.
@@ -46,7 +48,7 @@ export function ConfirmDialog({
       <div className="mb-4 text-sm text-slate-600 dark:text-slate-300">{children}</div>
       <div className="flex justify-end gap-2">
         <Button variant="secondary" onClick={onCancel} autoFocus>
-          Cancel
+          {t("actions.cancel")}
         </Button>
         <Button variant={danger ? "danger" : "primary"} onClick={onConfirm} disabled={confirmDisabled}>
           {confirmLabel}

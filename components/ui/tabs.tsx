@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { useTranslations } from "next-intl";
 
 /** A row of tabs (role=tablist); labels are capitalized unless given. */
 export function Tabs<T extends string>({
@@ -39,8 +40,9 @@ export function Tabs<T extends string>({
 
 /** "List / where": the way back to a list page from a detail page. */
 export function Breadcrumb({ href, list, here }: { href: string; list: string; here: string }) {
+  const t = useTranslations("common");
   return (
-    <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+    <nav aria-label={t("breadcrumb")} className="text-sm text-slate-500">
       <Link href={href} className="hover:underline">
         {list}
       </Link>{" "}

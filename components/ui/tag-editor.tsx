@@ -3,6 +3,7 @@
 // on Enter (suggestions: the tags in use). Keyboard only works: Tab to a chip's ×, Enter
 // or Space removes it; Backspace in the empty field removes the last one.
 import { useId, useState, type KeyboardEvent } from "react";
+import { useTranslations } from "next-intl";
 import { ApiClientError } from "../lib/api";
 import { useSetTags, useTagNames } from "../lib/access";
 
@@ -21,6 +22,7 @@ export function TagEditor({
   tags: readonly string[];
   editable: boolean;
 }) {
+  const tc = useTranslations("common");
   const listId = useId();
   const [draft, setDraft] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +40,7 @@ export function TagEditor({
     const t = draft.trim().toLowerCase();
     if (!t) return;
     if (!TAG_RE.test(t) || t.length > 48) {
-      setError("Tags are lowercase letters, digits and . _ : - (up to 48, starting with a letter or digit)");
+      setError(tc("tags.invalid"));
       return;
     }
     if (tags.includes(t)) return setDraft("");
@@ -52,14 +54,14 @@ export function TagEditor({
   };
   return (
     <div className="flex flex-col gap-1" data-testid="tag-editor">
-      <ul className="flex flex-wrap items-center gap-1" aria-label="Tags">
+      <ul className="flex flex-wrap items-center gap-1" aria-label={tc("tags.list")}>
         {tags.map((t) => (
           <li key={t} className="flex items-center gap-1 rounded bg-slate-100 px-2 py-0.5 text-xs dark:bg-slate-800">
             {t}
             {editable && (
               <button
                 type="button"
-                aria-label={`Remove tag ${t}`}
+                aria-label={tc("tags.remove", { tag: t })}
                 disabled={save.isPending}
                 onClick={() => put(tags.filter((x) => x !== t))}
                 className="rounded px-1 text-slate-500 hover:bg-slate-200 hover:text-slate-900 focus:outline-2 dark:hover:bg-slate-700"
@@ -69,12 +71,12 @@ export function TagEditor({
             )}
           </li>
         ))}
-        {!tags.length && <li className="text-xs text-slate-500">No tags</li>}
+        {!tags.length && <li className="text-xs text-slate-500">{tc("tags.none")}</li>}
         {editable && (
           <li>
             <input
-              aria-label="Add tag"
-              placeholder="add tag…"
+              aria-label={tc("tags.add")}
+              placeholder={tc("tags.addPlaceholder")}
               list={listId}
               value={draft}
               disabled={save.isPending}

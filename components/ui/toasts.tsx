@@ -1,5 +1,6 @@
 "use client";
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { useTranslations } from "next-intl";
 
 type Tone = "error" | "success" | "info";
 interface Toast {
@@ -17,6 +18,7 @@ export function useToast() {
 let nextId = 1;
 
 export function ToastProvider({ children }: { children: ReactNode }) {
+  const tc = useTranslations("common");
   const [toasts, setToasts] = useState<Toast[]>([]);
   const push = useCallback((text: string, tone: Tone = "info") => {
     const id = nextId++;
@@ -39,7 +41,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
               <span>{t.text}</span>
               <button
                 type="button"
-                aria-label="Dismiss"
+                aria-label={tc("actions.dismiss")}
                 className="opacity-60 hover:opacity-100"
                 onClick={() => setToasts((x) => x.filter((y) => y.id !== t.id))}
               >

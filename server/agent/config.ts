@@ -4,7 +4,13 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 
 export interface AgentConfig {
+  /** The first of serverUrls: where enrollment goes first. */
   serverUrl: string;
+  /**
+   * Every server the agent may connect to, tried in turn when one is lost (replicas on one
+   * database, decision 0005); one entry for a single server or a load balancer address.
+   */
+  serverUrls: string[];
   enrollToken: string | null;
   credential: string | null;
   stateDir: string;
@@ -35,6 +41,25 @@ function readEnvFile(file: string): Record<string, string> {
   return out;
 }
 
+/** `--server` / HANGAR_SERVER_URL: one address or a comma-separated list, each http(s). */
+export function parseServerUrls(raw: string | null): string[] {
+  const urls = (raw ?? "")
+    .split(",")
+    .map((u) => u.trim())
+    .filter(Boolean);
+  if (!urls.length) throw new Error("--server URL (or HANGAR_SERVER_URL) is required");
+  for (const u of urls) {
+    let proto = "";
+    try {
+      proto = new URL(u).protocol;
+    } catch {
+      // reported below
+    }
+    if (proto !== "http:" && proto !== "https:") throw new Error(`--server: ${JSON.stringify(u)} is not an http(s) URL`);
+  }
+  return [...new Set(urls)];
+}
+
 export function loadAgentConfig(argv: string[], env: Record<string, string | undefined>): AgentConfig {
   const { values } = parseArgs({
     args: argv,
@@ -56,14 +81,14 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
   });
   const file = readEnvFile(values["env-file"] ?? env.HANGAR_AGENT_ENV_FILE ?? "/etc/hangar-agent.env");
   const pick = (flag: string | undefined, key: string) => flag ?? env[key] ?? file[key] ?? null;
-  const serverUrl = pick(values.server, "HANGAR_SERVER_URL");
-  if (!serverUrl) throw new Error("--server URL (or HANGAR_SERVER_URL) is required");
+  const serverUrls = parseServerUrls(pick(values.server, "HANGAR_SERVER_URL"));
   const interval = Number(pick(values["metrics-interval"], "HANGAR_METRICS_INTERVAL_MS") ?? 1000);
   // Between 250 ms (cost) and 10 s (the history interval).
   if (!Number.isInteger(interval) || interval < 250 || interval > 10_000)
     throw new Error("--metrics-interval must be an integer number of milliseconds between 250 and 10000");
   return {
-    serverUrl,
+    serverUrl: serverUrls[0]!,
+    serverUrls,
     metricsIntervalMs: interval,
     containerSocket: pick(values["container-socket"], "HANGAR_CONTAINER_SOCKET"),
     enrollToken: pick(values.enroll ?? values.token, "HANGAR_ENROLL_TOKEN"),

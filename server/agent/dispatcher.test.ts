@@ -24,7 +24,7 @@ const base: AgentContext = {
 };
 const withEngine: AgentContext = {
   ...base,
-  containers: { driver: engine, streams: new ContainerStreams("http://127.0.0.1:9", "x") },
+  containers: { driver: engine, streams: new ContainerStreams(() => "http://127.0.0.1:9", "x") },
   metrics: new MetricsStreamer(hypervisor, quiet, 1000),
 };
 const UUID = "0b1e8d0e-6a4f-4a57-9d8e-2f0c1e7b9a11";

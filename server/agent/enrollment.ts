@@ -15,12 +15,28 @@ export function loadCredential(stateDir: string): { credential: string; serverUr
   }
 }
 
-export async function enroll(serverUrl: string, token: string, facts: HostFacts, stateDir: string): Promise<string> {
-  const res = await fetch(new URL("/api/agent/enroll", serverUrl), {
-    method: "POST",
-    headers: { "Content-Type": "application/json", "X-Hangar-CSRF": "1" },
-    body: JSON.stringify({ token, facts }),
-  });
+/**
+ * Enrolls at the first server that answers: enrollment tokens and credentials are rows of
+ * the shared database, so any replica accepts them. A refusal is final; only a server
+ * that cannot be reached moves on to the next address.
+ */
+export async function enroll(serverUrls: readonly string[], token: string, facts: HostFacts, stateDir: string): Promise<string> {
+  let res: Response | null = null;
+  let serverUrl = serverUrls[0]!;
+  for (const url of serverUrls) {
+    serverUrl = url;
+    try {
+      res = await fetch(new URL("/api/agent/enroll", url), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Hangar-CSRF": "1" },
+        body: JSON.stringify({ token, facts }),
+      });
+      break;
+    } catch (err) {
+      console.log(`[agent] enrollment: ${url} unreachable (${(err as Error).message})`);
+    }
+  }
+  if (!res) throw new Error(`enrollment failed: no server reachable (${serverUrls.join(", ")})`);
   const body = (await res.json().catch(() => null)) as unknown;
   if (!res.ok) {
     const msg = (body as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`;

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
 
   let credential = cfg.credential ?? loadCredential(cfg.stateDir)?.credential ?? null;
   if (cfg.enrollToken) {
-    credential = await enroll(cfg.serverUrl, cfg.enrollToken, await facts(), cfg.stateDir);
+    credential = await enroll(cfg.serverUrls, cfg.enrollToken, await facts(), cfg.stateDir);
     console.log(`[agent] enrolled; credential saved in ${cfg.stateDir}`);
   }
   if (!credential) throw new Error("no credential: enroll this host first (--enroll TOKEN from the Hosts page)");
@@ -41,7 +41,9 @@ async function main(): Promise<void> {
   let link: ServerLink | null = null;
   const metrics = new MetricsStreamer(driver, (e) => link?.sendEvent(e), cfg.metricsIntervalMs);
   metrics.sources.push(new ContainerSampler(containers));
-  const streams = new ContainerStreams(cfg.serverUrl, credential);
+  // Data channels (consoles, uploads, streams) dial the server the link is on now.
+  const serverNow = () => link?.url ?? cfg.serverUrl;
+  const streams = new ContainerStreams(serverNow, credential);
   const ctx: AgentContext = {
     facts,
     hypervisor: driver,
@@ -49,11 +51,13 @@ async function main(): Promise<void> {
     containers: { driver: containers, streams },
     metrics,
     serial,
-    serverUrl: cfg.serverUrl,
+    get serverUrl() {
+      return serverNow();
+    },
     credential,
   };
   link = new ServerLink({
-    serverUrl: cfg.serverUrl,
+    serverUrls: cfg.serverUrls,
     credential,
     agentVersion: AGENT_VERSION,
     facts,

@@ -1,7 +1,9 @@
 // The agent's websocket to the server, and only the transport: dials out (the agent never
 // listens), says hello, hands each call to the dispatcher and sends its answer, forwards
 // driver events, and reconnects with jittered backoff. On every connect the server gets
-// each driver's full state first, then live events.
+// each driver's full state first, then live events. With several servers (replicas on one
+// database, decision 0005) a lost or refused connection moves on to the next address, so
+// an agent whose server died is back on another one after its first, short retry.
 import WebSocket from "ws";
 import { Backoff } from "./backoff";
 import { MAX_FRAME_BYTES, parseFrame, PROTOCOL_VERSION, ServerFrame, type AgentEvent, type HostFacts } from "../protocol";
@@ -19,7 +21,8 @@ const PROGRESS_MS = 250;
 const ABANDONED_WITH_LINK = new Set(["vm.backup", "backup.restore"]);
 
 export interface LinkOptions {
-  serverUrl: string;
+  /** Tried in turn, starting with the first; one entry for one server or a load balancer. */
+  serverUrls: readonly string[];
   credential: string;
   agentVersion: string;
   facts: () => Promise<HostFacts>;
@@ -29,6 +32,12 @@ export interface LinkOptions {
   dispatch: (method: string, params: unknown, scope: CallScope) => Promise<AgentReply>;
   /** The connection dropped: nobody can watch anything while we are apart. */
   onDisconnect?: () => void;
+  /**
+   * A connection on which nothing (not even the server's ping, every 4 s) arrived this
+   * long is cut and the next server tried: a server that hangs, or whose machine vanished
+   * from the network, never closes the TCP connection itself.
+   */
+  silenceMs?: number;
   log?: (msg: string) => void;
 }
 
@@ -42,16 +51,45 @@ export class ServerLink {
   private readonly running = new Map<number, AbortController>();
   /** The ids of running calls of ABANDONED_WITH_LINK methods. */
   private readonly tied = new Set<number>();
+  /** Index in serverUrls of the server dialled last (the one data channels must reach). */
+  private current = 0;
+  /** When the current connection last heard from the server. */
+  private heardAt = 0;
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: LinkOptions) {
+    if (!opts.serverUrls.length) throw new Error("ServerLink needs at least one server URL");
     for (const d of opts.drivers) d.onEvent((e) => this.sendEvent(e));
   }
 
+  /**
+   * The server this link is (or is about to be) connected to. Console, upload and stream
+   * channels are registered on the server that asked for them, so they dial this one.
+   */
+  get url(): string {
+    return this.opts.serverUrls[this.current]!;
+  }
+
   start(): void {
+    const silence = this.opts.silenceMs ?? 15_000;
+    const every = Math.min(5000, silence / 2);
+    let tick = Date.now();
+    this.watchdog = setInterval(() => {
+      const late = Date.now() - tick > 2 * every;
+      tick = Date.now();
+      // A late tick means our own event loop was blocked: the server's pings may be
+      // waiting unread (timers run before I/O), so that round says nothing about it.
+      const ws = this.ws;
+      if (late || ws?.readyState !== WebSocket.OPEN || Date.now() - this.heardAt <= silence) return;
+      this.log(`nothing from ${this.url} for ${Math.round((Date.now() - this.heardAt) / 1000)} s: reconnecting`);
+      ws.terminate();
+    }, every);
+    this.watchdog.unref();
     this.connect();
   }
 
   async stop(): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
     this.backoff.stop();
     this.ws?.close(1000, "agent stopping");
   }
@@ -61,7 +99,7 @@ export class ServerLink {
   }
 
   private connect(): void {
-    const url = this.opts.serverUrl.replace(/^http/, "ws").replace(/\/$/, "") + "/ws/agent";
+    const url = this.url.replace(/^http/, "ws").replace(/\/$/, "") + "/ws/agent";
     const ws = new WebSocket(url, {
       headers: { Authorization: `Bearer ${this.opts.credential}` },
       maxPayload: MAX_FRAME_BYTES,
@@ -69,11 +107,18 @@ export class ServerLink {
     });
     this.ws = ws;
     ws.on("open", () => void this.onOpen(ws));
-    ws.on("message", (data) => void this.onMessage(ws, String(data)));
+    ws.on("message", (data) => {
+      this.heardAt = Date.now();
+      void this.onMessage(ws, String(data));
+    });
+    ws.on("ping", () => (this.heardAt = Date.now()));
     ws.on("unexpected-response", (_req, res) => {
       this.log(`server refused the connection: HTTP ${res.statusCode}`);
       res.resume();
       if (res.statusCode === 401) this.log("the host credential was rejected: re-enroll this host from the Hosts page");
+      // With this listener ws leaves the handshake pending: end it, so that "close" follows
+      // and the next server is tried (a balancer answers 502/503 while no server is up).
+      ws.terminate();
     });
     ws.on("error", (err) => this.log(`connection error: ${err.message}`));
     ws.on("close", (code, reason) => {
@@ -82,14 +127,18 @@ export class ServerLink {
       this.opts.onDisconnect?.();
       if (this.ws === ws) this.ws = null;
       if (this.backoff.stopped) return;
-      this.log(`disconnected (${code}${reason.length ? ` ${reason.toString()}` : ""})`);
+      this.log(`disconnected from ${this.url} (${code}${reason.length ? ` ${reason.toString()}` : ""})`);
+      // Lost or refused: the next attempt goes to the next server. A drop after a working
+      // connection retries after the first (short) step, since backoff was reset on open.
+      this.current = (this.current + 1) % this.opts.serverUrls.length;
       this.backoff.schedule();
     });
   }
 
   private async onOpen(ws: WebSocket): Promise<void> {
+    this.heardAt = Date.now();
     this.backoff.succeeded();
-    this.log("connected to server");
+    this.log(`connected to ${this.url}`);
     const facts = await this.opts.facts();
     ws.send(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, agentVersion: this.opts.agentVersion, facts }));
   }

@@ -31,6 +31,7 @@ import { EventBus } from "./events/bus";
 import { ClusterBus } from "./cluster/cluster-bus";
 import { EventRelay } from "./cluster/event-relay";
 import { ServerRegistry } from "./cluster/server-registry";
+import { startCalls } from "./cluster/start-calls";
 import { isPostgresUrl } from "./db/url";
 import { answerHealth, HEALTH_PATHS } from "./http/health";
 import { AgentHub } from "./agents/hub";
@@ -63,9 +64,13 @@ async function main(): Promise<void> {
   const hub = new AgentHub(db, bus);
   const metrics = new MetricsService(db, hub, bus);
   await metrics.start();
-  const peers = events ? new ServerRegistry(db, events.serverId, config.internalUrl ?? `http://${os.hostname()}:${config.port}`) : null;
+  // A server bound to one address is reached there; one on every address by its host name.
+  const reachable = config.host === "0.0.0.0" || config.host === "::" ? os.hostname() : config.host;
+  const peers = events ? new ServerRegistry(db, events.serverId, config.internalUrl ?? `http://${reachable}:${config.port}`) : null;
   await peers?.start();
   const tasks = new TaskService(db, bus, hub, config.actionTimeoutMs, peers);
+  // Hosts held by peers: mirrored inventory, calls, cancels and metric demand over one hop (decision 0005).
+  const calls = await startCalls({ config, db, bus, hub, events, peers, metrics, tasks });
   peers?.onDead((ids, hostIds) => {
     void tasks.serversDead(ids).catch((err: unknown) => console.error("[tasks] settling a dead server's tasks failed:", err));
     // Browsers refetch those hosts: their agents are gone until they reconnect somewhere.
@@ -148,6 +153,7 @@ async function main(): Promise<void> {
     req.headers[REQUEST_PATH_HEADER] = req.url ?? "/";
     setSecurityHeaders(req, res, dev, config.secureCookies);
     if (HEALTH_PATHS.has((req.url ?? "").split("?")[0]!)) return void answerHealth(req, res, health);
+    if (calls.routes.handle(req, res)) return;
     void handle(req, res);
   });
   const upgrades = createUpgradeHandler(
@@ -192,6 +198,7 @@ async function main(): Promise<void> {
     server.close(finish);
     void localAgent?.stop();
     hub.close();
+    calls.stop();
     tasks.stop();
     alerts.stop();
     svc.jobs.stop();

@@ -1,9 +1,11 @@
+import { getTranslations } from "next-intl/server";
 import { AuditView } from "@/components/audit/audit-view";
 import { Page } from "@/components/ui/form";
 
-export default function AuditPage() {
+export default async function AuditPage() {
+  const t = await getTranslations("audit");
   return (
-    <Page title="Audit log">
+    <Page title={t("title")}>
       <AuditView />
     </Page>
   );

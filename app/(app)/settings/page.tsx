@@ -1,3 +1,4 @@
+import { getTranslations } from "next-intl/server";
 import { SessionsPanel } from "@/components/settings/sessions-panel";
 import { PreferencesPanel } from "@/components/settings/preferences-panel";
 import { Page } from "@/components/ui/form";
@@ -10,9 +11,10 @@ import { GroupsPanel } from "@/components/settings/groups-panel";
 import { RolesPanel } from "@/components/settings/roles-panel";
 import { AccessPanel } from "@/components/settings/access-panel";
 
-export default function SettingsPage() {
+export default async function SettingsPage() {
+  const t = await getTranslations("settings");
   return (
-    <Page title="Settings">
+    <Page title={t("title")}>
       <div className="flex flex-col gap-4">
         <PreferencesPanel />
         <SessionsPanel />

@@ -1,9 +1,11 @@
+import { getTranslations } from "next-intl/server";
 import { TasksTable } from "@/components/tasks/tasks-table";
 import { Page } from "@/components/ui/form";
 
-export default function TasksPage() {
+export default async function TasksPage() {
+  const t = await getTranslations("tasks");
   return (
-    <Page title="Tasks">
+    <Page title={t("title")}>
       <TasksTable />
     </Page>
   );

@@ -5,6 +5,8 @@
 // name. While the task runs the form shows progress, then opens the new VM's console.
 import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
+import { useTranslations } from "next-intl";
+import { useFormat } from "../../i18n/format";
 import type { VmCreateOptions } from "@/server/protocol/vm-spec";
 import { ApiClientError } from "../../lib/api";
 import { useGrants, useMe } from "../../lib/queries";
@@ -19,6 +21,7 @@ import { useCreateOptions, useCreateVm } from "./use-create-vm";
 
 export function CreateVmWizard({ initialHost }: { initialHost?: string | undefined }) {
   const hosts = useHosts();
+  const t = useTranslations("machines");
   // Only hosts the caller may create VMs on (vm.create fleet-wide or on that host).
   const grants = useGrants();
   const mayOn = (id: string) => grants !== null && allows(grants, "vm.create", { type: "host", id });
@@ -29,19 +32,19 @@ export function CreateVmWizard({ initialHost }: { initialHost?: string | undefin
   const canCreate = (hosts.data?.hosts ?? []).some((h) => mayOn(h.id)) || (grants !== null && allows(grants, "vm.create"));
   const options = useCreateOptions(canCreate && chosen ? chosen : null);
 
-  if (hosts.isPending || me.isPending) return <p className="text-sm text-slate-500">Loading hosts…</p>;
+  if (hosts.isPending || me.isPending) return <p className="text-sm text-slate-500">{t("create.loadingHosts")}</p>;
   return (
     <div className="flex max-w-4xl flex-col gap-4">
-      <Breadcrumb href="/machines" list="Machines" here="New VM" />
-      <h1 className="text-2xl font-semibold">New virtual machine</h1>
+      <Breadcrumb href="/machines" list={t("title")} here={t("create.newVm")} />
+      <h1 className="text-2xl font-semibold">{t("create.title")}</h1>
       {!canCreate ? (
-        <EmptyState title="You may not create VMs">Creating machines needs the operator or admin role.</EmptyState>
+        <EmptyState title={t("create.forbiddenTitle")}>{t("create.forbiddenText")}</EmptyState>
       ) : !online.length ? (
-        <EmptyState title="No host is online">A VM is created on a host whose agent is connected. Add or reconnect a host first.</EmptyState>
+        <EmptyState title={t("create.noHostTitle")}>{t("create.noHostText")}</EmptyState>
       ) : (
         <>
-          <Section title="Host">
-            <Select id="host" label="Create on" value={chosen} onChange={setHostId}>
+          <Section title={t("create.host")}>
+            <Select id="host" label={t("create.createOn")} value={chosen} onChange={setHostId}>
               {online.map((h) => (
                 <option key={h.id} value={h.id}>
                   {h.name}
@@ -49,10 +52,10 @@ export function CreateVmWizard({ initialHost }: { initialHost?: string | undefin
               ))}
             </Select>
           </Section>
-          {options.isPending && <p className="text-sm text-slate-500">Asking the host what it offers…</p>}
+          {options.isPending && <p className="text-sm text-slate-500">{t("create.askingHost")}</p>}
           {options.error && (
             <p role="alert" className="text-sm text-red-600">
-              Could not read the host&apos;s options: {options.error.message}
+              {t("create.optionsFailed", { error: options.error.message })}
             </p>
           )}
           {/* A new host means new pools and limits: the form starts over from its defaults. */}
@@ -65,6 +68,9 @@ export function CreateVmWizard({ initialHost }: { initialHost?: string | undefin
 
 function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
   const router = useRouter();
+  const t = useTranslations("machines.create");
+  const tc = useTranslations("common");
+  const fmt = useFormat();
   const [f, setF] = useState<FormState>(() => defaults(o));
   const set = (p: Partial<FormState>) => setF((old) => ({ ...old, ...p }));
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -90,7 +96,7 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
   useEffect(() => {
     if (made) open(made.uuid);
     else if (task && (task.status === "failed" || task.status === "unknown")) {
-      setErrors({ form: task.error ?? `Creating the machine ${task.status}` });
+      setErrors({ form: task.error ?? t("ended", { status: task.status }) });
       setTaskId(null);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- open() reads refs; only the task's outcome matters
@@ -105,7 +111,7 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const { spec, errors: local } = toSpec(f);
-    setErrors(local);
+    setErrors(Object.fromEntries(Object.entries(local).map(([k, v]) => [k, t(`validation.${v}`)])));
     if (!spec) return;
     submitted.current = f;
     setStartedAt(Date.now());
@@ -127,27 +133,27 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
   };
 
   const busy = create.isPending || taskId !== null;
-  const memHint = `This host has ${o.memoryMiB.toLocaleString()} MiB`;
+  const memHint = t("memoryHint", { mib: fmt.number(o.memoryMiB) });
   return (
-    <form ref={formRef} onSubmit={submit} noValidate aria-label="New virtual machine" aria-busy={busy} className="flex flex-col gap-4">
-      <Section title="Name and description">
+    <form ref={formRef} onSubmit={submit} noValidate aria-label={t("title")} aria-busy={busy} className="flex flex-col gap-4">
+      <Section title={t("nameSection")}>
         <div className="grid gap-3 md:grid-cols-2">
           <Input
             id="name"
-            label="Name"
+            label={t("name")}
             value={f.name}
             onChange={(name) => set({ name })}
             error={errors.name}
             required
             autoFocus
-            placeholder="web-1"
+            placeholder={t("namePlaceholder")}
             maxLength={200}
           />
-          <Input id="title" label="Title (optional)" value={f.title} onChange={(title) => set({ title })} error={errors.title} />
+          <Input id="title" label={t("vmTitle")} value={f.title} onChange={(title) => set({ title })} error={errors.title} />
         </div>
         <div className="flex flex-col gap-1 text-sm">
           <label htmlFor="description" className="font-medium">
-            Description (optional)
+            {t("description")}
           </label>
           <textarea
             id="description"
@@ -162,22 +168,22 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
         </div>
       </Section>
       <BootSection o={o} f={f} set={set} errors={errors} />
-      <Section title="CPU and memory">
+      <Section title={t("cpuSection")}>
         <div className="grid gap-3 md:grid-cols-3">
           <Input
             id="vcpus"
-            label="vCPUs"
+            label={t("vcpus")}
             type="number"
             min={1}
             max={o.cpus}
             value={f.vcpus}
             onChange={(vcpus) => set({ vcpus })}
             error={errors.vcpus}
-            hint={`This host has ${o.cpus} CPUs`}
+            hint={t("cpuHint", { count: o.cpus })}
           />
           <Input
             id="memoryMiB"
-            label="Memory (MiB)"
+            label={t("memory")}
             type="number"
             min={64}
             max={o.memoryMiB}
@@ -188,31 +194,28 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
             hint={memHint}
           />
           <div className="flex flex-col gap-1 text-sm">
-            <span className="font-medium">Firmware</span>
+            <span className="font-medium">{t("firmware")}</span>
             <Choice
               name="firmware"
-              legend="Firmware"
+              legend={t("firmware")}
               value={f.firmware}
               onChange={(firmware) => set({ firmware })}
               options={[
-                { value: "bios", label: "BIOS" },
-                { value: "uefi", label: "UEFI", disabled: !o.uefi, hint: "OVMF is not installed on this host" },
+                { value: "bios", label: t("bios") },
+                { value: "uefi", label: t("uefi"), disabled: !o.uefi, hint: t("noOvmf") },
               ]}
             />
             {errors.firmware && <span className="text-xs text-red-600">{errors.firmware}</span>}
           </div>
         </div>
-        <p className="text-xs text-slate-500">
-          Runs as {o.virtType === "kvm" ? "KVM (hardware virtualization)" : "QEMU emulation (TCG): KVM is not usable on this host, guests run slower"}
-          .
-        </p>
+        <p className="text-xs text-slate-500">{o.virtType === "kvm" ? t("runsKvm") : t("runsTcg")}</p>
       </Section>
       <DiskSection o={o} f={f} set={set} errors={errors} />
       <NetworkSection o={o} f={f} set={set} errors={errors} />
       <label className="flex items-center gap-2 text-sm">
-        <input type="checkbox" checked={f.startNow} onChange={(e) => set({ startNow: e.target.checked })} /> Start it now and open its console
+        <input type="checkbox" checked={f.startNow} onChange={(e) => set({ startNow: e.target.checked })} /> {t("startNow")}
       </label>
-      <p className="text-xs text-slate-500">Graphics: VNC on 127.0.0.1 of the host (reached through Hangar only), plus a serial console.</p>
+      <p className="text-xs text-slate-500">{t("graphicsNote")}</p>
       {errors.form && (
         <p role="alert" className="text-sm text-red-600">
           {errors.form}
@@ -221,10 +224,10 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
       {busy && <Progress startedAt={startedAt} f={submitted.current ?? f} queued={taskId !== null} />}
       <div className="flex gap-2">
         <Button type="submit" disabled={busy}>
-          {busy ? "Creating…" : "Create VM"}
+          {busy ? t("busy") : t("submit")}
         </Button>
         <Button type="button" variant="secondary" onClick={() => router.push("/machines")} disabled={create.isPending}>
-          Cancel
+          {tc("actions.cancel")}
         </Button>
       </div>
     </form>
@@ -233,18 +236,17 @@ function VmForm({ hostId, o }: { hostId: string; o: VmCreateOptions }) {
 
 function Progress({ startedAt, f, queued }: { startedAt: number | null; f: FormState; queued: boolean }) {
   const [now, setNow] = useState(() => Date.now());
+  const t = useTranslations("machines.create.progress");
   useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), 500);
-    return () => clearInterval(t);
+    const i = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(i);
   }, []);
-  const steps = [f.diskKind === "new" ? "creating the disk" : null, "defining the machine", f.startNow ? "starting it" : null]
-    .filter(Boolean)
-    .join(", ");
+  const steps = [f.diskKind === "new" ? t("disk") : null, t("define"), f.startNow ? t("start") : null].filter(Boolean).join(", ");
   const s = startedAt ? Math.max(0, Math.round((now - startedAt) / 1000)) : 0;
   return (
     <p role="status" aria-live="polite" className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
       <span className="inline-block h-3 w-3 animate-spin rounded-full border-2 border-sky-600 border-t-transparent" aria-hidden />
-      Creating {f.name}: {steps}… {s} s{queued ? " (still running on the host; you may leave this page, the task continues)" : ""}
+      {queued ? t("queued", { name: f.name, steps, seconds: s }) : t("running", { name: f.name, steps, seconds: s })}
     </p>
   );
 }

@@ -62,34 +62,38 @@ export function defaults(o: VmCreateOptions): FormState {
 
 const int = (s: string) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN);
 
+/** What the browser can already tell is wrong: keys of machines.create.validation. */
+export type FormErrorKey =
+  "nameRequired" | "vcpus" | "memory" | "chooseIso" | "chooseKernel" | "diskSize" | "choosePool" | "chooseVolume" | "diskNeeded";
+
 /** The spec to send, or the fields the browser can already tell are wrong (the server checks everything again). */
-export function toSpec(f: FormState): { spec: VmSpecInput | null; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
-  if (!f.name.trim()) errors.name = "A name is required";
+export function toSpec(f: FormState): { spec: VmSpecInput | null; errors: Record<string, FormErrorKey> } {
+  const errors: Record<string, FormErrorKey> = {};
+  if (!f.name.trim()) errors.name = "nameRequired";
   const vcpus = int(f.vcpus);
-  if (!(vcpus >= 1)) errors.vcpus = "A whole number, at least 1";
+  if (!(vcpus >= 1)) errors.vcpus = "vcpus";
   const memoryMiB = int(f.memoryMiB);
-  if (!(memoryMiB >= 64)) errors.memoryMiB = "A whole number of MiB, at least 64";
+  if (!(memoryMiB >= 64)) errors.memoryMiB = "memory";
   let boot: VmSpecInput["boot"];
   if (f.bootKind === "cdrom") {
-    if (!f.isoVolume) errors["boot.volume"] = "Choose an ISO image";
+    if (!f.isoVolume) errors["boot.volume"] = "chooseIso";
     boot = { kind: "cdrom", pool: f.isoPool, volume: f.isoVolume };
   } else if (f.bootKind === "kernel") {
-    if (!f.kernel) errors["boot.kernel"] = "Choose a kernel";
+    if (!f.kernel) errors["boot.kernel"] = "chooseKernel";
     boot = { kind: "kernel", kernel: f.kernel, initrd: f.initrd || null, cmdline: f.cmdline };
   } else boot = { kind: "disk" };
   let disk: VmSpecInput["disk"] = { kind: "none" };
   if (f.diskKind === "new") {
     const gib = Number(f.diskGiB);
-    if (!(gib > 0)) errors["disk.sizeBytes"] = "A size in GiB, more than 0";
-    if (!f.diskPool) errors["disk.pool"] = "Choose a pool";
+    if (!(gib > 0)) errors["disk.sizeBytes"] = "diskSize";
+    if (!f.diskPool) errors["disk.pool"] = "choosePool";
     // Whole MiB, as the server wants.
     disk = { kind: "new", pool: f.diskPool, sizeBytes: Math.max(1, Math.round(gib * 1024)) * 1024 * 1024, format: f.diskFormat };
   } else if (f.diskKind === "existing") {
-    if (!f.existingVolume) errors["disk.volume"] = "Choose a volume";
+    if (!f.existingVolume) errors["disk.volume"] = "chooseVolume";
     disk = { kind: "existing", pool: f.existingPool, volume: f.existingVolume };
   }
-  if (f.bootKind === "disk" && f.diskKind === "none") errors.disk = "Booting from disk needs a disk";
+  if (f.bootKind === "disk" && f.diskKind === "none") errors.disk = "diskNeeded";
   if (Object.keys(errors).length) return { spec: null, errors };
   return {
     spec: {

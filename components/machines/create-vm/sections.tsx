@@ -1,37 +1,42 @@
 "use client";
 // The wizard's sections for boot source, disk and network: each offers only what the host
 // has (create-options), and says so when there is nothing to offer.
+import { useTranslations } from "next-intl";
 import { NIC_MODELS, type VmCreateOptions } from "@/server/protocol/vm-spec";
 import type { FormState } from "./form-state";
 import { Choice, FieldError, Input, Section, Select } from "./controls";
+import { useFormat, type Format } from "../../i18n/format";
 
 type Props = { o: VmCreateOptions; f: FormState; set: (p: Partial<FormState>) => void; errors: Record<string, string> };
 
-export function gib(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(bytes >= 10 * 1024 ** 3 ? 0 : 1)} GiB`;
+export function gib(bytes: number, f: Format): string {
+  return `${f.number(bytes / 1024 ** 3, bytes >= 10 * 1024 ** 3 ? 0 : 1)} GiB`;
 }
 
 const base = (p: string) => p.split("/").pop() ?? p;
 
 export function BootSection({ o, f, set, errors }: Props) {
+  const t = useTranslations("machines.create.boot");
+  const tc = useTranslations("machines.create");
+  const fmt = useFormat();
   const isos = o.pools.filter((p) => p.active).flatMap((p) => p.volumes.filter((v) => v.iso).map((v) => ({ pool: p.name, ...v })));
   return (
-    <Section title="Boot source">
+    <Section title={t("title")}>
       <Choice
         name="boot"
-        legend="Boot source"
+        legend={t("title")}
         value={f.bootKind}
         onChange={(bootKind) => set({ bootKind, ...(bootKind === "disk" && f.diskKind === "none" ? { diskKind: "existing" } : {}) })}
         options={[
-          { value: "cdrom", label: "Install from an ISO", disabled: !isos.length, hint: "no ISO in any active pool" },
-          { value: "kernel", label: "Direct kernel boot", disabled: !o.kernels.length, hint: "no kernel in the agent's kernel directories" },
-          { value: "disk", label: "Boot an existing disk" },
+          { value: "cdrom", label: t("cdrom"), disabled: !isos.length, hint: t("noIso") },
+          { value: "kernel", label: t("kernel"), disabled: !o.kernels.length, hint: t("noKernel") },
+          { value: "disk", label: t("disk") },
         ]}
       />
       {f.bootKind === "cdrom" && (
         <Select
           id="boot.volume"
-          label="ISO image"
+          label={t("iso")}
           value={f.isoVolume ? `${f.isoPool}\u0000${f.isoVolume}` : ""}
           onChange={(v) => {
             const [isoPool = "", isoVolume = ""] = v.split("\u0000");
@@ -39,38 +44,32 @@ export function BootSection({ o, f, set, errors }: Props) {
           }}
           error={errors["boot.volume"] ?? errors["boot.pool"]}
         >
-          <option value="">Choose…</option>
+          <option value="">{tc("choose")}</option>
           {isos.map((i) => (
             <option key={`${i.pool}/${i.name}`} value={`${i.pool}\u0000${i.name}`}>
-              {i.name} ({i.pool}, {gib(i.capacity)})
+              {t("isoOption", { name: i.name, pool: i.pool, size: gib(i.capacity, fmt) })}
             </option>
           ))}
         </Select>
       )}
       {f.bootKind === "kernel" && (
         <div className="grid gap-3 md:grid-cols-3">
-          <Select id="boot.kernel" label="Kernel" value={f.kernel} onChange={(kernel) => set({ kernel })} error={errors["boot.kernel"]}>
+          <Select id="boot.kernel" label={t("kernelFile")} value={f.kernel} onChange={(kernel) => set({ kernel })} error={errors["boot.kernel"]}>
             {o.kernels.map((k) => (
               <option key={k} value={k}>
                 {base(k)}
               </option>
             ))}
           </Select>
-          <Select id="boot.initrd" label="Initrd" value={f.initrd} onChange={(initrd) => set({ initrd })} error={errors["boot.initrd"]}>
-            <option value="">None</option>
+          <Select id="boot.initrd" label={t("initrd")} value={f.initrd} onChange={(initrd) => set({ initrd })} error={errors["boot.initrd"]}>
+            <option value="">{t("noInitrd")}</option>
             {o.initrds.map((k) => (
               <option key={k} value={k}>
                 {base(k)}
               </option>
             ))}
           </Select>
-          <Input
-            id="boot.cmdline"
-            label="Kernel command line"
-            value={f.cmdline}
-            onChange={(cmdline) => set({ cmdline })}
-            error={errors["boot.cmdline"]}
-          />
+          <Input id="boot.cmdline" label={t("cmdline")} value={f.cmdline} onChange={(cmdline) => set({ cmdline })} error={errors["boot.cmdline"]} />
         </div>
       )}
     </Section>
@@ -78,20 +77,23 @@ export function BootSection({ o, f, set, errors }: Props) {
 }
 
 export function DiskSection({ o, f, set, errors }: Props) {
+  const t = useTranslations("machines.create.disk");
+  const tc = useTranslations("machines.create");
+  const fmt = useFormat();
   const active = o.pools.filter((p) => p.active);
   const pool = active.find((p) => p.name === f.diskPool);
   const existing = active.find((p) => p.name === f.existingPool);
   return (
-    <Section title="Disk">
+    <Section title={t("title")}>
       <Choice
         name="disk"
-        legend="Disk"
+        legend={t("title")}
         value={f.diskKind}
         onChange={(diskKind) => set({ diskKind })}
         options={[
-          { value: "new", label: "New volume", disabled: !active.length, hint: "no active storage pool" },
-          { value: "existing", label: "Existing volume", disabled: !active.length, hint: "no active storage pool" },
-          { value: "none", label: "No disk" },
+          { value: "new", label: t("new"), disabled: !active.length, hint: t("noPool") },
+          { value: "existing", label: t("existing"), disabled: !active.length, hint: t("noPool") },
+          { value: "none", label: t("none") },
         ]}
       />
       <FieldError id="disk" error={errors.disk} />
@@ -99,11 +101,11 @@ export function DiskSection({ o, f, set, errors }: Props) {
         <div className="grid gap-3 md:grid-cols-3">
           <Select
             id="disk.pool"
-            label="Pool"
+            label={t("pool")}
             value={f.diskPool}
             onChange={(diskPool) => set({ diskPool })}
             error={errors["disk.pool"]}
-            hint={pool && `${gib(pool.available)} free`}
+            hint={pool && t("free", { size: gib(pool.available, fmt) })}
           >
             {active.map((p) => (
               <option key={p.name} value={p.name}>
@@ -113,7 +115,7 @@ export function DiskSection({ o, f, set, errors }: Props) {
           </Select>
           <Input
             id="disk.sizeBytes"
-            label="Size (GiB)"
+            label={t("size")}
             type="number"
             min={0.001}
             step="any"
@@ -122,9 +124,9 @@ export function DiskSection({ o, f, set, errors }: Props) {
             onChange={(diskGiB) => set({ diskGiB })}
             error={errors["disk.sizeBytes"]}
           />
-          <Select id="disk.format" label="Format" value={f.diskFormat} onChange={(v) => set({ diskFormat: v as FormState["diskFormat"] })}>
-            <option value="qcow2">qcow2 (thin, snapshots)</option>
-            <option value="raw">raw (sparse file)</option>
+          <Select id="disk.format" label={t("format")} value={f.diskFormat} onChange={(v) => set({ diskFormat: v as FormState["diskFormat"] })}>
+            <option value="qcow2">{t("qcow2")}</option>
+            <option value="raw">{t("raw")}</option>
           </Select>
         </div>
       )}
@@ -132,7 +134,7 @@ export function DiskSection({ o, f, set, errors }: Props) {
         <div className="grid gap-3 md:grid-cols-2">
           <Select
             id="disk.existingPool"
-            label="Pool"
+            label={t("pool")}
             value={f.existingPool}
             onChange={(existingPool) => set({ existingPool, existingVolume: "" })}
             error={errors["disk.pool"]}
@@ -145,17 +147,17 @@ export function DiskSection({ o, f, set, errors }: Props) {
           </Select>
           <Select
             id="disk.volume"
-            label="Volume"
+            label={t("volume")}
             value={f.existingVolume}
             onChange={(existingVolume) => set({ existingVolume })}
             error={errors["disk.volume"]}
           >
-            <option value="">{existing?.volumes.some((v) => !v.iso) ? "Choose…" : "No volume in this pool"}</option>
+            <option value="">{existing?.volumes.some((v) => !v.iso) ? tc("choose") : t("noVolume")}</option>
             {existing?.volumes
               .filter((v) => !v.iso)
               .map((v) => (
                 <option key={v.name} value={v.name}>
-                  {v.name} ({gib(v.capacity)})
+                  {t("volumeOption", { name: v.name, size: gib(v.capacity, fmt) })}
                 </option>
               ))}
           </Select>
@@ -166,32 +168,32 @@ export function DiskSection({ o, f, set, errors }: Props) {
 }
 
 export function NetworkSection({ o, f, set, errors }: Props) {
+  const t = useTranslations("machines.create.network");
   return (
-    <Section title="Network">
+    <Section title={t("title")}>
       <Select
         id="network.name"
-        label="Virtual network"
+        label={t("network")}
         value={f.network}
         onChange={(network) => set({ network })}
         error={errors["network.name"]}
-        hint={o.networks.length ? "A NIC on this libvirt network" : "This host has no libvirt network"}
+        hint={o.networks.length ? t("hint") : t("noNetworks")}
       >
-        <option value="">No network</option>
+        <option value="">{t("none")}</option>
         {o.networks.map((n) => (
           <option key={n.name} value={n.name}>
-            {n.name}
-            {n.active ? "" : " (inactive)"}
+            {n.active ? n.name : t("inactive", { name: n.name })}
           </option>
         ))}
       </Select>
       {f.network && (
         <Select
           id="network.model"
-          label="NIC model"
+          label={t("model")}
           value={f.nicModel}
           onChange={(m) => set({ nicModel: m as FormState["nicModel"] })}
           error={errors["network.model"]}
-          hint="virtio is fastest; e1000 or rtl8139 for guests without virtio drivers (older Windows)"
+          hint={t("modelHint")}
         >
           {NIC_MODELS.map((m) => (
             <option key={m} value={m}>

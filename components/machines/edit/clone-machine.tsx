@@ -1,5 +1,6 @@
 "use client";
 // Clone a stopped machine: asks for the new name; libvirt copies each disk into its pool.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import type { MachineRow } from "@/server/protocol/browser-events";
@@ -14,16 +15,17 @@ export function CloneMachine({ m }: { m: MachineRow }) {
   const task = useMachineTask(m.hostId, m.uuid);
   const toast = useToast();
   const router = useRouter();
+  const t = useTranslations("machines.clone");
   if (m.stale || !m.persistent || !["shutoff", "crashed"].includes(m.state)) return null;
   return (
     <>
       <Button variant="secondary" disabled={task.isPending} onClick={() => setOpen(true)}>
-        {task.isPending ? "Cloning…" : "Clone…"}
+        {task.isPending ? t("busy") : t("button")}
       </Button>
       <ConfirmDialog
         open={open}
-        title={`Clone ${m.name}`}
-        confirmLabel="Clone"
+        title={t("title", { name: m.name })}
+        confirmLabel={t("confirm")}
         onCancel={() => setOpen(false)}
         onConfirm={() => {
           setOpen(false);
@@ -32,16 +34,16 @@ export function CloneMachine({ m }: { m: MachineRow }) {
             {
               onSuccess: (a) => {
                 const r = a.result as { domain?: { uuid: string } } | null;
-                toast(`${name} created`, "success");
+                toast(t("created", { name }), "success");
                 if (r?.domain) router.push(`/machines/${encodeURIComponent(m.hostId)}/${r.domain.uuid}`);
               },
-              onError: (e) => toast(`Clone failed: ${errorText(e)}`, "error"),
+              onError: (e) => toast(t("failed", { error: errorText(e) ?? "" }), "error"),
             },
           );
         }}
       >
         <label className="flex flex-col gap-1">
-          New machine name
+          {t("newName")}
           <input
             className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
             value={name}
@@ -50,9 +52,7 @@ export function CloneMachine({ m }: { m: MachineRow }) {
             required
           />
         </label>
-        <p className="mt-2">
-          Each disk is copied into its own pool under a name derived from the new one; CD-ROM media are shared. New UUID and MAC addresses.
-        </p>
+        <p className="mt-2">{t("text")}</p>
       </ConfirmDialog>
     </>
   );

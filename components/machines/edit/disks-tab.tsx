@@ -2,7 +2,10 @@
 // The machine's disks and CD-ROM drives: grow, remove (asks first), insert or eject media,
 // and add a disk from an existing volume or a new one. Pools and volumes are picked from the
 // host's lists, never typed.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { useFormat } from "../../i18n/format";
+import { formatMemory } from "../state-badge";
 import type { MachineRow } from "@/server/protocol/browser-events";
 import { DISK_BUSES, type Applied, type VmChange, type VmEditInfo } from "@/server/protocol/vm-edit";
 import { DISK_FORMATS } from "@/server/protocol/vm-spec";
@@ -13,10 +16,12 @@ import { box, isIso, PoolPicker, VolumePicker } from "./pickers";
 import { errorText, useVmChange } from "./use-vm-edit";
 
 const GiB = 1024 ** 3;
-const fmt = (b: number | null) => (b === null ? "—" : b >= GiB ? `${(b / GiB).toFixed(1)} GiB` : `${Math.round(b / 1024 ** 2)} MiB`);
 
 export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo; canEdit: boolean }) {
   const change = useVmChange(m.hostId, m.uuid);
+  const t = useTranslations("machines.disks");
+  const { locale } = useFormat();
+  const fmt = (b: number | null) => (b === null ? "—" : formatMemory(b / 1024, locale));
   const [applied, setApplied] = useState<Applied | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   const [resize, setResize] = useState<Record<string, string>>({});
@@ -39,7 +44,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
   return (
     <div className="flex flex-col gap-4 text-sm">
       <div className="flex items-center gap-2" aria-live="polite">
-        {change.isPending && <span className="text-slate-500">Applying…</span>}
+        {change.isPending && <span className="text-slate-500">{t("applying")}</span>}
         {!change.isPending && <AppliedBadge applied={applied} />}
         {change.error && (
           <p role="alert" className="text-red-600">
@@ -48,17 +53,17 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
         )}
       </div>
       {m.disks.length === 0 ? (
-        <p className="text-slate-500">No disks or drives.</p>
+        <p className="text-slate-500">{t("none")}</p>
       ) : (
         <table className="w-full max-w-5xl text-left">
           <thead className="text-xs text-slate-500">
             <tr>
-              <th className="py-1">Target</th>
-              <th>Device</th>
-              <th>Bus</th>
-              <th>Source</th>
-              <th>Size</th>
-              {canEdit && <th>Actions</th>}
+              <th className="py-1">{t("target")}</th>
+              <th>{t("device")}</th>
+              <th>{t("bus")}</th>
+              <th>{t("source")}</th>
+              <th>{t("size")}</th>
+              {canEdit && <th>{t("actions")}</th>}
             </tr>
           </thead>
           <tbody>
@@ -67,18 +72,19 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
                 <td className="py-1 font-mono">{d.target}</td>
                 <td>{d.device}</td>
                 <td>{d.bus ?? "—"}</td>
-                <td className="font-mono text-xs break-all">{d.source ?? (d.device === "cdrom" ? "empty" : "—")}</td>
+                <td className="font-mono text-xs break-all">{d.source ?? (d.device === "cdrom" ? t("empty") : "—")}</td>
                 <td>{fmt(vol(d.target)?.capacity ?? null)}</td>
                 {canEdit && (
                   <td className="flex flex-wrap gap-1 py-1">
                     {d.device === "disk" && (
                       <>
                         <input
-                          aria-label={`New size of ${d.target} in GiB`}
+                          aria-label={t("newSize", { target: d.target })}
                           className={`${box} w-20`}
                           type="number"
                           min={1}
                           step="any"
+                          // i18n-ignore: a unit
                           placeholder="GiB"
                           value={resize[d.target] ?? ""}
                           onChange={(e) => setResize((r) => ({ ...r, [d.target]: e.target.value }))}
@@ -88,23 +94,23 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
                           disabled={busy || !resize[d.target]}
                           onClick={() => run({ kind: "disk.resize", target: d.target, sizeBytes: Math.round(Number(resize[d.target]) * GiB) })}
                         >
-                          Grow
+                          {t("grow")}
                         </Button>
                         <Button variant="danger" disabled={busy} onClick={() => setRemoving(d.target)}>
-                          Remove…
+                          {t("remove")}
                         </Button>
                       </>
                     )}
                     {d.device === "cdrom" &&
                       (d.source ? (
                         <Button variant="secondary" disabled={busy} onClick={() => run({ kind: "cdrom.eject", target: d.target })}>
-                          Eject
+                          {t("eject")}
                         </Button>
                       ) : (
                         <>
                           <PoolPicker
                             hostId={m.hostId}
-                            label={`Pool of the medium for ${d.target}`}
+                            label={t("mediumPool", { target: d.target })}
                             className="w-40"
                             value={mediumOf(d.target).pool}
                             onChange={(pool) => setMedium(d.target, { pool })}
@@ -113,7 +119,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
                             hostId={m.hostId}
                             pool={mediumOf(d.target).pool}
                             only={isIso}
-                            label={`ISO image for ${d.target}`}
+                            label={t("mediumIso", { target: d.target })}
                             className="w-56"
                             value={mediumOf(d.target).volume}
                             onChange={(volume) => setMedium(d.target, { volume })}
@@ -123,7 +129,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
                             disabled={busy || !mediumOf(d.target).pool || !mediumOf(d.target).volume}
                             onClick={() => run({ kind: "cdrom.insert", target: d.target, ...mediumOf(d.target) })}
                           >
-                            Insert
+                            {t("insert")}
                           </Button>
                         </>
                       ))}
@@ -137,7 +143,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
       {canEdit && (
         <form
           className="flex max-w-5xl flex-wrap items-end gap-2 rounded border border-slate-200 p-3 dark:border-slate-800"
-          aria-label="Add a disk"
+          aria-label={t("addTitle")}
           onSubmit={(e) => {
             e.preventDefault();
             const bus = add.bus as (typeof DISK_BUSES)[number];
@@ -154,37 +160,37 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
             );
           }}
         >
-          <h2 className="w-full font-medium">Add a disk</h2>
+          <h2 className="w-full font-medium">{t("addTitle")}</h2>
           <label className="flex flex-col gap-1">
-            Source
+            {t("source")}
             <select className={box} value={add.mode} onChange={(e) => setAdd({ ...add, mode: e.target.value, volume: "" })}>
-              <option value="new">new volume</option>
-              <option value="existing">existing volume</option>
+              <option value="new">{t("newVolume")}</option>
+              <option value="existing">{t("existingVolume")}</option>
             </select>
           </label>
           <label className="flex flex-col gap-1">
-            Pool
-            <PoolPicker hostId={m.hostId} label="Pool" className="w-44" value={add.pool} onChange={(pool) => setAdd((a) => ({ ...a, pool }))} />
+            {t("pool")}
+            <PoolPicker hostId={m.hostId} label={t("pool")} className="w-44" value={add.pool} onChange={(pool) => setAdd((a) => ({ ...a, pool }))} />
           </label>
           {add.mode === "new" ? (
             <label className="flex flex-col gap-1">
-              Volume name
+              {t("volumeName")}
               <input
                 className={`${box} w-48`}
                 value={add.volume}
                 onChange={(e) => setAdd({ ...add, volume: e.target.value })}
-                placeholder={`${m.name}-data.qcow2`}
+                placeholder={t("volumeNamePlaceholder", { name: m.name })}
                 required
               />
             </label>
           ) : (
             <label className="flex flex-col gap-1">
-              Volume
+              {t("volume")}
               <VolumePicker
                 hostId={m.hostId}
                 pool={add.pool}
                 only={(v) => !isIso(v)}
-                label="Volume"
+                label={t("volume")}
                 className="w-64"
                 value={add.volume}
                 onChange={(volume) => setAdd((a) => ({ ...a, volume }))}
@@ -194,7 +200,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
           {add.mode === "new" && (
             <>
               <label className="flex flex-col gap-1">
-                Size (GiB)
+                {t("sizeGib")}
                 <input
                   className={`${box} w-20`}
                   type="number"
@@ -206,7 +212,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
                 />
               </label>
               <label className="flex flex-col gap-1">
-                Format
+                {t("format")}
                 <select className={box} value={add.format} onChange={(e) => setAdd({ ...add, format: e.target.value })}>
                   {DISK_FORMATS.map((f) => (
                     <option key={f}>{f}</option>
@@ -216,7 +222,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
             </>
           )}
           <label className="flex flex-col gap-1">
-            Bus
+            {t("bus")}
             <select className={box} value={add.bus} onChange={(e) => setAdd({ ...add, bus: e.target.value })}>
               {DISK_BUSES.map((b) => (
                 <option key={b}>{b}</option>
@@ -224,14 +230,14 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
             </select>
           </label>
           <Button type="submit" disabled={busy || !add.volume}>
-            Add disk
+            {t("add")}
           </Button>
         </form>
       )}
       <ConfirmDialog
         open={removing !== null}
-        title={`Remove disk ${removing ?? ""} from ${m.name}?`}
-        confirmLabel="Remove disk"
+        title={t("removeTitle", { target: removing ?? "", name: m.name })}
+        confirmLabel={t("removeConfirm")}
         danger
         onCancel={() => setRemoving(null)}
         onConfirm={() => {
@@ -239,7 +245,7 @@ export function DisksTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo
           setRemoving(null);
         }}
       >
-        The disk is detached{m.state === "running" ? " (the guest is asked to release it first)" : ""}. Its volume stays in the pool.
+        {m.state === "running" ? t("removeTextRunning") : t("removeText")}
       </ConfirmDialog>
     </div>
   );

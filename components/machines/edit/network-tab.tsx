@@ -1,6 +1,7 @@
 "use client";
 // Network interfaces: link up/down, model, remove (asks first), add on a libvirt network
 // picked from the host's list.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { MachineRow } from "@/server/protocol/browser-events";
 import { NIC_MODELS, type Applied, type VmChange, type VmEditInfo } from "@/server/protocol/vm-edit";
@@ -14,6 +15,7 @@ type Model = (typeof NIC_MODELS)[number];
 
 export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo; canEdit: boolean }) {
   const change = useVmChange(m.hostId, m.uuid);
+  const t = useTranslations("machines.nics");
   const [applied, setApplied] = useState<Applied | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
   const [net, setNet] = useState("default");
@@ -24,7 +26,7 @@ export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditIn
   return (
     <div className="flex flex-col gap-4 text-sm">
       <div className="flex items-center gap-2" aria-live="polite">
-        {change.isPending && <span className="text-slate-500">Applying…</span>}
+        {change.isPending && <span className="text-slate-500">{t("applying")}</span>}
         {!change.isPending && <AppliedBadge applied={applied} />}
         {change.error && (
           <p role="alert" className="text-red-600">
@@ -33,16 +35,16 @@ export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditIn
         )}
       </div>
       {info.nics.length === 0 ? (
-        <p className="text-slate-500">No network interfaces.</p>
+        <p className="text-slate-500">{t("none")}</p>
       ) : (
         <table className="w-full max-w-4xl text-left">
           <thead className="text-xs text-slate-500">
             <tr>
-              <th className="py-1">MAC</th>
-              <th>Network</th>
-              <th>Model</th>
-              <th>Link</th>
-              {canEdit && <th>Actions</th>}
+              <th className="py-1">{t("mac")}</th>
+              <th>{t("network")}</th>
+              <th>{t("model")}</th>
+              <th>{t("link")}</th>
+              {canEdit && <th>{t("actions")}</th>}
             </tr>
           </thead>
           <tbody>
@@ -53,13 +55,13 @@ export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditIn
                 <td>
                   {canEdit ? (
                     <select
-                      aria-label={`Model of ${n.mac}`}
+                      aria-label={t("modelOf", { mac: n.mac })}
                       className={box}
                       value={n.model ?? ""}
                       disabled={busy}
                       onChange={(e) => run({ kind: "nic.model", mac: n.mac, model: e.target.value as Model })}
                     >
-                      {!NIC_MODELS.includes(n.model as Model) && <option value={n.model ?? ""}>{n.model ?? "default"}</option>}
+                      {!NIC_MODELS.includes(n.model as Model) && <option value={n.model ?? ""}>{n.model ?? t("defaultModel")}</option>}
                       {NIC_MODELS.map((x) => (
                         <option key={x}>{x}</option>
                       ))}
@@ -76,13 +78,13 @@ export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditIn
                       disabled={!canEdit || busy}
                       onChange={(e) => run({ kind: "nic.link", mac: n.mac, up: e.target.checked })}
                     />
-                    {n.up ? "up" : "down"}
+                    {n.up ? t("up") : t("down")}
                   </label>
                 </td>
                 {canEdit && (
                   <td>
                     <Button variant="danger" disabled={busy} onClick={() => setRemoving(n.mac)}>
-                      Remove…
+                      {t("remove")}
                     </Button>
                   </td>
                 )}
@@ -93,7 +95,7 @@ export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditIn
       )}
       {canEdit && (
         <form
-          aria-label="Add a network interface"
+          aria-label={t("addTitle")}
           className="flex flex-wrap items-end gap-2"
           onSubmit={(e) => {
             e.preventDefault();
@@ -101,11 +103,11 @@ export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditIn
           }}
         >
           <label className="flex flex-col gap-1">
-            Network
-            <NetworkPicker hostId={m.hostId} label="Network" className="w-48" value={net} onChange={setNet} />
+            {t("network")}
+            <NetworkPicker hostId={m.hostId} label={t("network")} className="w-48" value={net} onChange={setNet} />
           </label>
           <label className="flex flex-col gap-1">
-            Model
+            {t("model")}
             <select className={box} value={model} onChange={(e) => setModel(e.target.value as Model)}>
               {NIC_MODELS.map((x) => (
                 <option key={x}>{x}</option>
@@ -113,14 +115,14 @@ export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditIn
             </select>
           </label>
           <Button type="submit" disabled={busy || !net}>
-            Add interface
+            {t("add")}
           </Button>
         </form>
       )}
       <ConfirmDialog
         open={removing !== null}
-        title={`Remove interface ${removing ?? ""}?`}
-        confirmLabel="Remove interface"
+        title={t("removeTitle", { mac: removing ?? "" })}
+        confirmLabel={t("removeConfirm")}
         danger
         onCancel={() => setRemoving(null)}
         onConfirm={() => {
@@ -128,7 +130,7 @@ export function NetworkTab({ m, info, canEdit }: { m: MachineRow; info: VmEditIn
           setRemoving(null);
         }}
       >
-        The guest loses this network connection{m.state === "running" ? " now" : " from its next start"}.
+        {m.state === "running" ? t("removeTextRunning") : t("removeText")}
       </ConfirmDialog>
     </div>
   );

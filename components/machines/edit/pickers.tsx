@@ -3,14 +3,20 @@
 // native <select>s (keyboard and screen-reader friendly as they come), fed by the same
 // queries as the Storage and Networks pages, so what those list can be attached here and
 // their live updates reach these lists too.
+import { useTranslations } from "next-intl";
 import { useEffect } from "react";
+import { useFormat } from "../../i18n/format";
+import { formatMemory } from "../state-badge";
 import type { VolumeSummary } from "@/server/protocol/volume";
 import { usePools, useVolumes } from "../../storage/storage-queries";
 import { useNetworks } from "../../networks/network-resources";
 
 export const box = "rounded border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900";
-const GiB = 1024 ** 3;
-const size = (b: number) => (b >= GiB ? `${(b / GiB).toFixed(1)} GiB` : `${Math.round(b / 1024 ** 2)} MiB`);
+/** A volume or pool size as the machine pages print sizes. */
+function useSize() {
+  const { locale } = useFormat();
+  return (b: number) => formatMemory(b / 1024, locale);
+}
 
 interface PickerProps {
   hostId: string;
@@ -23,7 +29,9 @@ interface PickerProps {
 
 /** A placeholder option while loading, failed, or with nothing to offer (disabled: never a value). */
 function Status({ pending, error, empty }: { pending: boolean; error: Error | null; empty: string | null }) {
-  const text = pending ? "Loading…" : error ? `Could not list: ${error.message}` : empty;
+  const t = useTranslations("machines.pickers");
+  const tc = useTranslations("common");
+  const text = pending ? tc("loading") : error ? t("listFailed", { error: error.message }) : empty;
   return text ? (
     <option value="" disabled>
       {text}
@@ -42,6 +50,8 @@ function useFirstWhenMissing(value: string, offered: readonly string[] | undefin
 /** The host's running pools (only they have volumes to attach or room for new ones). */
 export function PoolPicker({ hostId, value, onChange, label, className }: PickerProps) {
   const pools = usePools(hostId);
+  const t = useTranslations("machines.pickers");
+  const size = useSize();
   const active = pools.data?.pools.filter((p) => p.state === "running");
   useFirstWhenMissing(
     value,
@@ -50,10 +60,10 @@ export function PoolPicker({ hostId, value, onChange, label, className }: Picker
   );
   return (
     <select aria-label={label} className={`${box} ${className ?? ""}`} value={value} onChange={(e) => onChange(e.target.value)} required>
-      <Status pending={pools.isPending} error={pools.error} empty={active && !active.length ? "No running pool" : null} />
+      <Status pending={pools.isPending} error={pools.error} empty={active && !active.length ? t("noPool") : null} />
       {active?.map((p) => (
         <option key={p.name} value={p.name}>
-          {p.name} ({size(p.available)} free)
+          {t("poolOption", { name: p.name, free: size(p.available) })}
         </option>
       ))}
     </select>
@@ -71,6 +81,8 @@ export function VolumePicker({
   only,
 }: PickerProps & { pool: string; only?: (v: VolumeSummary) => boolean }) {
   const vols = useVolumes(hostId, pool || null);
+  const t = useTranslations("machines.pickers");
+  const size = useSize();
   const offered = vols.data?.volumes.filter((v) => !only || only(v));
   useFirstWhenMissing(
     value,
@@ -89,11 +101,13 @@ export function VolumePicker({
       <Status
         pending={!!pool && vols.isPending}
         error={vols.error}
-        empty={!pool ? "Choose a pool" : offered && !offered.length ? "No volume" : null}
+        empty={!pool ? t("choosePool") : offered && !offered.length ? t("noVolume") : null}
       />
       {offered?.map((v) => (
         <option key={v.name} value={v.name}>
-          {v.name} ({v.format}, {size(v.capacity)}){v.usedBy.length ? ` — used by ${v.usedBy.map((u) => u.name).join(", ")}` : ""}
+          {v.usedBy.length
+            ? t("volumeOptionUsed", { name: v.name, format: v.format, size: size(v.capacity), users: v.usedBy.map((u) => u.name).join(", ") })
+            : t("volumeOption", { name: v.name, format: v.format, size: size(v.capacity) })}
         </option>
       ))}
     </select>
@@ -103,6 +117,7 @@ export function VolumePicker({
 /** The host's libvirt networks; inactive ones are offered too, marked (a NIC may wait for its network's start). */
 export function NetworkPicker({ hostId, value, onChange, label, className }: PickerProps) {
   const nets = useNetworks(hostId);
+  const t = useTranslations("machines.pickers");
   const all = nets.data?.networks;
   useFirstWhenMissing(
     value,
@@ -111,11 +126,10 @@ export function NetworkPicker({ hostId, value, onChange, label, className }: Pic
   );
   return (
     <select aria-label={label} className={`${box} ${className ?? ""}`} value={value} onChange={(e) => onChange(e.target.value)} required>
-      <Status pending={nets.isPending} error={nets.error} empty={all && !all.length ? "No network on this host" : null} />
+      <Status pending={nets.isPending} error={nets.error} empty={all && !all.length ? t("noNetwork") : null} />
       {all?.map((n) => (
         <option key={n.name} value={n.name}>
-          {n.name} ({n.mode}
-          {n.active ? "" : ", stopped"})
+          {n.active ? t("networkOption", { name: n.name, mode: n.mode }) : t("networkOptionStopped", { name: n.name, mode: n.mode })}
         </option>
       ))}
     </select>

@@ -1,6 +1,7 @@
 "use client";
 // CPU, memory, autostart, description and boot order of one machine. Each setting saves on
 // its own (one task each) and then says where it took effect: now, or at the next boot.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
 import type { MachineRow } from "@/server/protocol/browser-events";
 import { BOOT_DEVICES, type Applied, type VmChange, type VmEditInfo } from "@/server/protocol/vm-edit";
@@ -23,6 +24,8 @@ const isBootDev = (d: string): d is BootDev => (BOOT_DEVICES as readonly string[
 export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditInfo; canEdit: boolean }) {
   const running = m.state === "running" || m.state === "paused";
   const s = useSave(m);
+  const t = useTranslations("machines.settings");
+  const dev = (d: BootDev) => t(`bootDevice.${d}`);
   const [vcpus, setVcpus] = useState(String(info.configVcpus));
   const [mib, setMib] = useState(String(Math.round(m.memoryKiB / 1024)));
   const [desc, setDesc] = useState(info.description);
@@ -43,12 +46,10 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
     <div className="flex max-w-3xl flex-col gap-6 text-sm">
       <section aria-labelledby="cpu-h" className="flex flex-col gap-2">
         <h2 id="cpu-h" className="font-medium">
-          CPU and memory
+          {t("cpuMemory")}
         </h2>
         <p className="text-xs text-slate-500">
-          {running
-            ? `Running: vCPUs can be added live up to ${info.maxVcpus}, memory lowered or raised live up to ${info.maxMemoryMiB} MiB (the balloon); more needs a shutdown. Live memory changes move the balloon: the guest gives memory back only if it runs a balloon driver.`
-            : `Stopped: changes are written to the definition and apply at the next start (memory up to the host's ${info.hostMemoryMiB} MiB).`}
+          {running ? t("runningHelp", { maxVcpus: info.maxVcpus, maxMiB: info.maxMemoryMiB }) : t("stoppedHelp", { hostMiB: info.hostMemoryMiB })}
         </p>
         <form
           className="flex flex-wrap items-center gap-2"
@@ -58,7 +59,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
           }}
         >
           <label htmlFor="vm-vcpus" className="w-24">
-            vCPUs
+            {t("vcpus")}
           </label>
           <input
             id="vm-vcpus"
@@ -70,12 +71,10 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
             className={input}
             disabled={disabled}
           />
-          <span className="text-xs text-slate-500">
-            now {m.vcpus}, at boot {info.configVcpus}, max {info.maxVcpus}
-          </span>
+          <span className="text-xs text-slate-500">{t("vcpusNow", { now: m.vcpus, boot: info.configVcpus, max: info.maxVcpus })}</span>
           {canEdit && (
             <Button type="submit" variant="secondary" disabled={disabled || !vcpus}>
-              Save vCPUs
+              {t("saveVcpus")}
             </Button>
           )}
           <AppliedBadge applied={s.applied.vcpus} />
@@ -93,7 +92,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
           }}
         >
           <label htmlFor="vm-memory" className="w-24">
-            Memory (MiB)
+            {t("memory")}
           </label>
           <input
             id="vm-memory"
@@ -106,11 +105,11 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
             disabled={disabled}
           />
           <span className="text-xs text-slate-500">
-            now {Math.round(m.memoryKiB / 1024)} MiB, max {Math.round(m.maxMemoryKiB / 1024)} MiB
+            {t("memoryNow", { now: Math.round(m.memoryKiB / 1024), max: Math.round(m.maxMemoryKiB / 1024) })}
           </span>
           {canEdit && (
             <Button type="submit" variant="secondary" disabled={disabled || !mib}>
-              Save memory
+              {t("saveMemory")}
             </Button>
           )}
           <AppliedBadge applied={s.applied.memory} />
@@ -124,7 +123,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
 
       <section aria-labelledby="auto-h" className="flex flex-col gap-2">
         <h2 id="auto-h" className="font-medium">
-          Autostart
+          {t("autostart")}
         </h2>
         <label className="inline-flex items-center gap-2">
           <input
@@ -133,7 +132,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
             disabled={disabled || !m.persistent}
             onChange={(e) => s.save("autostart", { kind: "autostart", enabled: e.target.checked })}
           />
-          Start this machine when the host starts
+          {t("autostartLabel")}
         </label>
         {s.err("autostart") && (
           <p role="alert" className="text-red-600">
@@ -144,7 +143,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
 
       <section aria-labelledby="desc-h" className="flex flex-col gap-2">
         <h2 id="desc-h" className="font-medium">
-          Description
+          {t("description")}
         </h2>
         <textarea
           aria-labelledby="desc-h"
@@ -154,7 +153,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
           onChange={(e) => setDesc(e.target.value)}
           disabled={disabled}
           className="rounded border border-slate-300 bg-white p-2 dark:border-slate-700 dark:bg-slate-900"
-          placeholder="What this machine is for, who owns it…"
+          placeholder={t("descriptionPlaceholder")}
         />
         {canEdit && (
           <div className="flex items-center gap-2">
@@ -163,7 +162,7 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
               disabled={disabled || desc === info.description}
               onClick={() => s.save("description", { kind: "description", text: desc })}
             >
-              Save description
+              {t("saveDescription")}
             </Button>
             {s.err("description") && (
               <p role="alert" className="text-red-600">
@@ -176,25 +175,30 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
 
       <section aria-labelledby="boot-h" className="flex flex-col gap-2">
         <h2 id="boot-h" className="font-medium">
-          Boot order
+          {t("boot")}
         </h2>
-        <p className="text-xs text-slate-500">The firmware tries these in order. Takes effect at the next boot.</p>
+        <p className="text-xs text-slate-500">{t("bootHelp")}</p>
         <ol className="flex flex-col gap-1">
           {boot.map((d, i) => (
             <li key={d} className="flex items-center gap-2">
               <span className="w-6 text-slate-500">{i + 1}.</span>
-              <span className="w-20 font-mono">{d}</span>
+              <span className="w-20 font-mono">{dev(d)}</span>
               {canEdit && (
                 <>
-                  <Button variant="secondary" aria-label={`Move ${d} up`} disabled={disabled || i === 0} onClick={() => move(i, -1)}>
+                  <Button variant="secondary" aria-label={t("moveUp", { device: dev(d) })} disabled={disabled || i === 0} onClick={() => move(i, -1)}>
                     ↑
                   </Button>
-                  <Button variant="secondary" aria-label={`Move ${d} down`} disabled={disabled || i === boot.length - 1} onClick={() => move(i, 1)}>
+                  <Button
+                    variant="secondary"
+                    aria-label={t("moveDown", { device: dev(d) })}
+                    disabled={disabled || i === boot.length - 1}
+                    onClick={() => move(i, 1)}
+                  >
                     ↓
                   </Button>
                   <Button
                     variant="secondary"
-                    aria-label={`Remove ${d}`}
+                    aria-label={t("removeDevice", { device: dev(d) })}
                     disabled={disabled || boot.length === 1}
                     onClick={() => setBoot((b) => b.filter((x) => x !== d))}
                   >
@@ -209,11 +213,11 @@ export function SettingsTab({ m, info, canEdit }: { m: MachineRow; info: VmEditI
           <div className="flex flex-wrap items-center gap-2">
             {BOOT_DEVICES.filter((d) => !boot.includes(d)).map((d) => (
               <Button key={d} variant="secondary" disabled={disabled} onClick={() => setBoot((b) => [...b, d])}>
-                + {d}
+                {t("addDevice", { device: dev(d) })}
               </Button>
             ))}
             <Button variant="secondary" disabled={disabled} onClick={() => s.save("boot.order", { kind: "boot.order", devices: boot })}>
-              Save boot order
+              {t("saveBoot")}
             </Button>
             <AppliedBadge applied={s.applied["boot.order"]} />
             {s.err("boot.order") && (

@@ -1,7 +1,9 @@
 "use client";
 // Snapshot tree of one machine: create (with the guest's memory when it runs), revert and
 // delete, each asking first.
+import { useTranslations } from "next-intl";
 import { useState } from "react";
+import { useFormat } from "../../i18n/format";
 import type { MachineRow } from "@/server/protocol/browser-events";
 import type { SnapshotRow } from "@/server/protocol/vm-edit";
 import { Button, EmptyState } from "../../ui/form";
@@ -32,6 +34,9 @@ export function treeOrder(rows: SnapshotRow[]): { s: SnapshotRow; depth: number 
 export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }) {
   const { data, error, isPending } = useSnapshots(m.hostId, m.uuid);
   const task = useMachineTask(m.hostId, m.uuid);
+  const t = useTranslations("machines.snapshots");
+  const tc = useTranslations("common");
+  const f = useFormat();
   const running = m.state === "running" || m.state === "paused";
   const [creating, setCreating] = useState(false);
   const [form, setForm] = useState({ name: "", description: "" });
@@ -43,27 +48,25 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
       <div className="flex items-center gap-2">
         {canEdit && (
           <Button disabled={busy} onClick={() => setCreating(true)}>
-            Take snapshot…
+            {t("take")}
           </Button>
         )}
-        {task.isPending && <span className="text-slate-500">Working…</span>}
+        {task.isPending && <span className="text-slate-500">{t("working")}</span>}
         {task.error && (
           <p role="alert" className="text-red-600">
             {errorText(task.error)}
           </p>
         )}
       </div>
-      {isPending && <p className="text-slate-500">Loading…</p>}
+      {isPending && <p className="text-slate-500">{tc("loading")}</p>}
       {error && (
         <p role="alert" className="text-red-600">
           {errorText(error)}
         </p>
       )}
-      {data && data.snapshots.length === 0 && (
-        <EmptyState title="No snapshots">A snapshot keeps the disks (and, of a running machine, its memory) to return to later.</EmptyState>
-      )}
+      {data && data.snapshots.length === 0 && <EmptyState title={t("emptyTitle")}>{t("emptyText")}</EmptyState>}
       {data && data.snapshots.length > 0 && (
-        <ul aria-label="Snapshots" className="flex max-w-4xl flex-col">
+        <ul aria-label={t("list")} className="flex max-w-4xl flex-col">
           {treeOrder(data.snapshots).map(({ s, depth }) => (
             <li
               key={s.name}
@@ -79,20 +82,21 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
                 </span>
               )}
               <span className="font-mono font-medium">{s.name}</span>
-              {s.parent && <span className="sr-only">child of {s.parent}</span>}
-              {s.current && <span className="rounded bg-sky-100 px-1.5 text-xs text-sky-800 dark:bg-sky-900 dark:text-sky-100">current</span>}
+              {s.parent && <span className="sr-only">{t("childOf", { parent: s.parent })}</span>}
+              {s.current && <span className="rounded bg-sky-100 px-1.5 text-xs text-sky-800 dark:bg-sky-900 dark:text-sky-100">{t("current")}</span>}
               <span className="text-xs text-slate-500">
-                {new Date(s.createdAt).toLocaleString()} · {s.state}
-                {s.hasMemory ? " · with memory" : " · disks only"}
+                {s.hasMemory
+                  ? t("metaWithMemory", { date: f.date(s.createdAt), state: s.state })
+                  : t("metaDisksOnly", { date: f.date(s.createdAt), state: s.state })}
               </span>
               {s.description && <span className="text-xs text-slate-600 dark:text-slate-400">{s.description}</span>}
               {canEdit && (
                 <span className="ml-auto flex gap-1">
                   <Button variant="secondary" disabled={busy} onClick={() => setConfirm({ op: "revert", name: s.name })}>
-                    Revert…
+                    {t("revert")}
                   </Button>
                   <Button variant="danger" disabled={busy} onClick={() => setConfirm({ op: "delete", name: s.name })}>
-                    Delete…
+                    {t("delete")}
                   </Button>
                 </span>
               )}
@@ -102,8 +106,8 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
       )}
       <ConfirmDialog
         open={creating}
-        title={`Snapshot of ${m.name}`}
-        confirmLabel="Take snapshot"
+        title={t("createTitle", { name: m.name })}
+        confirmLabel={t("createConfirm")}
         onCancel={() => setCreating(false)}
         onConfirm={() => {
           setCreating(false);
@@ -116,28 +120,27 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
       >
         <div className="flex flex-col gap-2">
           <label className="flex flex-col gap-1">
-            Name
+            {t("name")}
             <input
               className={box}
               value={form.name}
               onChange={(e) => setForm({ ...form, name: e.target.value })}
-              placeholder="before-upgrade"
+              placeholder={t("namePlaceholder")}
               pattern="[A-Za-z0-9][A-Za-z0-9._-]{0,63}"
               required
             />
           </label>
           <label className="flex flex-col gap-1">
-            Description
+            {t("description")}
             <input className={box} value={form.description} maxLength={4096} onChange={(e) => setForm({ ...form, description: e.target.value })} />
           </label>
           {running && (
             <label className="inline-flex items-start gap-2">
               <input type="checkbox" checked disabled aria-describedby="snap-memory-why" />
               <span>
-                Include memory
+                {t("includeMemory")}
                 <span id="snap-memory-why" className="block text-xs text-slate-500">
-                  A running machine&apos;s snapshot always holds its memory (libvirt cannot snapshot only the disks of a running guest); reverting
-                  resumes it running. Shut the machine down for a disks-only snapshot.
+                  {t("includeMemoryWhy")}
                 </span>
               </span>
             </label>
@@ -146,8 +149,10 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
       </ConfirmDialog>
       <ConfirmDialog
         open={confirm !== null}
-        title={confirm?.op === "revert" ? `Revert ${m.name} to ${confirm.name}?` : `Delete snapshot ${confirm?.name ?? ""}?`}
-        confirmLabel={confirm?.op === "revert" ? "Revert" : "Delete snapshot"}
+        title={
+          confirm?.op === "revert" ? t("revertTitle", { name: m.name, snapshot: confirm.name }) : t("deleteTitle", { snapshot: confirm?.name ?? "" })
+        }
+        confirmLabel={confirm?.op === "revert" ? t("revertConfirm") : t("deleteConfirm")}
         danger
         onCancel={() => setConfirm(null)}
         onConfirm={() => {
@@ -160,9 +165,7 @@ export function SnapshotsTab({ m, canEdit }: { m: MachineRow; canEdit: boolean }
           setConfirm(null);
         }}
       >
-        {confirm?.op === "revert"
-          ? "Disks, definition and (for a snapshot with memory) the running state go back to the snapshot. Changes made since are lost."
-          : "The snapshot is removed; snapshots taken after it stay and hang under its parent."}
+        {confirm?.op === "revert" ? t("revertText") : t("deleteText")}
       </ConfirmDialog>
     </div>
   );

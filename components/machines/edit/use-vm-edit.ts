@@ -26,6 +26,7 @@ export async function settle(a: TaskAnswer): Promise<TaskAnswer> {
     const found = (await api<{ tasks: TaskRow[] }>("/api/tasks?limit=200")).tasks.find((t) => t.id === task.id);
     if (found) task = found;
   }
+  // i18n-ignore: stands in for the task's own (server, English) error text when it has none
   if (task.status !== "succeeded") throw new ApiClientError(500, "task_failed", task.error ?? `The task ended ${task.status}`);
   return { ...a, task };
 }

@@ -1,5 +1,7 @@
 // The agent hub: one live connection per host, the fleet's inventory as the agents last
 // reported it, and calls to agents with timeouts. A call to an offline host fails at once.
+// With peer servers (decision 0005) the hub also reads the cluster's inventory mirror for
+// hosts whose agent another server holds, and sends their calls there (one hop).
 import type { WebSocket } from "ws";
 import type {
   AgentEvent,
@@ -17,15 +19,8 @@ import type { Db } from "../db/client";
 import type { EventBus } from "../events/bus";
 import { AgentCallError, AgentConnection, type CallOptions } from "./agent-connection";
 import { HubEmitter, type HubEvents } from "./hub-events";
-
-interface HostInventory {
-  domains: Map<string, DomainSummary>;
-  observedAt: number;
-  libvirtConnected: boolean | null;
-  synced: boolean;
-  containers: Map<string, ContainerSummary>;
-  engine: EngineInfo | null;
-}
+import type { HostInventory, HostSnapshot, RemoteHosts } from "./host-inventory";
+import { LOCAL, WatchDemand } from "./watch-demand";
 
 const HEARTBEAT_MS = 4000;
 
@@ -39,6 +34,8 @@ export class AgentHub {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly events = new HubEmitter();
   private tagsOf: TagLookup = () => [];
+  private remote: RemoteHosts | null = null;
+  private readonly demand = new WatchDemand();
 
   constructor(
     private readonly db: Db,
@@ -67,6 +64,11 @@ export class AgentHub {
     this.tagsOf = lookup;
   }
 
+  /** Hosts held by peer servers: their mirrored inventory and calls (set once when clustered). */
+  useRemote(remote: RemoteHosts): void {
+    this.remote = remote;
+  }
+
   /** Re-sends a row whose tags changed (the agent did not change it, Hangar did). */
   republish(type: "vm" | "container", hostId: string, id: string): void {
     if (type === "vm") {
@@ -89,6 +91,8 @@ export class AgentHub {
     const conn: AgentConnection = new AgentConnection(hostId, ws, {
       hello: (facts, version) => {
         void this.onHello(hostId, facts, version);
+        // Peers streaming this host's samples are told nothing of a reconnect: re-send their demand.
+        if (this.demand.hasPeers(hostId)) void this.sendWatch(hostId).catch(() => undefined);
         this.events.emit("online", hostId);
       },
       event: (e) => this.onEvent(hostId, e),
@@ -99,10 +103,17 @@ export class AgentHub {
     this.conns.set(hostId, conn);
   }
 
+  /** Its agent is connected here or to a live peer server. */
   isOnline(hostId: string): boolean {
+    return this.isLocal(hostId) || (this.remote?.inventory(hostId)?.online ?? false);
+  }
+
+  /** Its agent is connected to this server. */
+  isLocal(hostId: string): boolean {
     return this.conns.get(hostId)?.isOpen ?? false;
   }
 
+  /** Calls the host's agent, here or through the peer server that holds it (one hop). */
   async call<M extends MethodName>(
     hostId: string,
     method: M,
@@ -110,9 +121,81 @@ export class AgentHub {
     timeoutMs?: number,
     opts?: CallOptions,
   ): Promise<MethodResult<M>> {
+    if (!this.isLocal(hostId) && this.remote) {
+      if (method === "metrics.watch") return this.remote.watch(hostId, (params as MethodParams<"metrics.watch">).targets) as MethodResult<M>;
+      return this.remote.call(hostId, method, params, timeoutMs, opts);
+    }
+    return this.callLocal(hostId, method, params, timeoutMs, opts);
+  }
+
+  /** Calls an agent connected to this server, never forwarding (what /internal/agent-call runs). */
+  async callLocal<M extends MethodName>(
+    hostId: string,
+    method: M,
+    params: MethodParams<M>,
+    timeoutMs?: number,
+    opts?: CallOptions,
+  ): Promise<MethodResult<M>> {
+    if (method === "metrics.watch")
+      return this.watchFor(LOCAL, hostId, (params as MethodParams<"metrics.watch">).targets) as Promise<MethodResult<M>>;
     const c = this.conns.get(hostId);
-    if (!c?.isOpen) throw new AgentCallError("offline", `host ${this.names.get(hostId) ?? hostId} is offline (its agent is not connected)`);
+    if (!c?.isOpen) throw this.offline(hostId);
     return c.call(method, params, timeoutMs, opts);
+  }
+
+  /** One source's metric demand for a host here; the agent streams the union of all sources. */
+  watchFor(source: string, hostId: string, targets: readonly string[]): Promise<MethodResult<"metrics.watch">> {
+    this.demand.set(hostId, source, targets);
+    return this.sendWatch(hostId);
+  }
+
+  private sendWatch(hostId: string): Promise<MethodResult<"metrics.watch">> {
+    const c = this.conns.get(hostId);
+    if (!c?.isOpen) return Promise.reject(this.offline(hostId));
+    return c.call("metrics.watch", { targets: this.demand.union(hostId) }, 10_000);
+  }
+
+  /** The hosts whose agents are connected here, for a peer's mirror. */
+  snapshot(hostIds?: readonly string[]): HostSnapshot[] {
+    const out: HostSnapshot[] = [];
+    for (const hostId of hostIds ?? [...this.conns.keys()]) {
+      const inv = this.inventories.get(hostId);
+      if (!this.isLocal(hostId) || !inv) continue;
+      out.push({
+        hostId,
+        name: this.hostName(hostId),
+        observedAt: inv.observedAt,
+        libvirtConnected: inv.libvirtConnected,
+        synced: inv.synced,
+        engine: inv.engine,
+        domains: [...inv.domains.values()],
+        containers: [...inv.containers.values()],
+      });
+    }
+    return out;
+  }
+
+  private offline(hostId: string): AgentCallError {
+    return new AgentCallError("offline", `host ${this.hostName(hostId)} is offline (its agent is not connected)`);
+  }
+
+  private hostName(hostId: string): string {
+    return this.names.get(hostId) ?? this.remote?.inventory(hostId)?.name ?? hostId;
+  }
+
+  /**
+   * The inventory listings read: this server's own while the agent is here (or when no
+   * peer knows the host), else the mirror of the peer that holds it.
+   */
+  private view(hostId: string): HostInventory | undefined {
+    const local = this.inventories.get(hostId);
+    if (!this.remote || this.isLocal(hostId)) return local;
+    const mirrored = this.remote.inventory(hostId);
+    return mirrored && (mirrored.online || !local) ? mirrored : local;
+  }
+
+  private hostIds(): Set<string> {
+    return new Set([...this.inventories.keys(), ...(this.remote?.hostIds() ?? [])]);
   }
 
   disconnect(hostId: string, reason: string): void {
@@ -126,36 +209,38 @@ export class AgentHub {
   }
 
   domain(hostId: string, uuid: string): DomainSummary | undefined {
-    return this.inventories.get(hostId)?.domains.get(uuid);
+    return this.view(hostId)?.domains.get(uuid);
   }
 
   libvirtConnected(hostId: string): boolean | null {
-    return this.inventories.get(hostId)?.libvirtConnected ?? null;
+    return this.view(hostId)?.libvirtConnected ?? null;
   }
 
   /** The host's domains as last reported (empty before its first inventory). */
   domains(hostId: string): ReadonlyMap<string, DomainSummary> {
-    return this.inventories.get(hostId)?.domains ?? new Map();
+    return this.view(hostId)?.domains ?? new Map();
   }
 
   /** The host's containers as last reported, by id. */
   containerMap(hostId: string): ReadonlyMap<string, ContainerSummary> {
-    return this.inventories.get(hostId)?.containers ?? new Map();
+    return this.view(hostId)?.containers ?? new Map();
   }
 
   machineCount(hostId: string): number {
-    return this.inventories.get(hostId)?.domains.size ?? 0;
+    return this.view(hostId)?.domains.size ?? 0;
   }
 
   /** What every row of a host carries: whose it is, and whether it is the last known state. */
   private rowMeta(hostId: string, inv: HostInventory): { hostId: string; hostName: string; stale: boolean; observedAt: string } {
-    return { hostId, hostName: this.names.get(hostId) ?? hostId, stale: !this.isOnline(hostId), observedAt: new Date(inv.observedAt).toISOString() };
+    return { hostId, hostName: this.hostName(hostId), stale: !this.isOnline(hostId), observedAt: new Date(inv.observedAt).toISOString() };
   }
 
   /** Every item of every host, as last reported; rows of offline hosts are stale. */
   private rows<T extends object>(items: (inv: HostInventory) => Iterable<T>, tags: (hostId: string, x: T) => readonly string[]) {
     const rows: (T & ReturnType<AgentHub["rowMeta"]> & { tags: string[] })[] = [];
-    for (const [hostId, inv] of this.inventories) {
+    for (const hostId of this.hostIds()) {
+      const inv = this.view(hostId);
+      if (!inv) continue;
       const meta = this.rowMeta(hostId, inv);
       for (const x of items(inv)) rows.push({ ...x, ...meta, tags: [...tags(hostId, x)] });
     }
@@ -170,17 +255,17 @@ export class AgentHub {
   }
 
   machine(hostId: string, uuid: string): MachineRow | null {
-    const inv = this.inventories.get(hostId);
+    const inv = this.view(hostId);
     const d = inv?.domains.get(uuid);
     return inv && d ? { ...d, ...this.rowMeta(hostId, inv), tags: [...this.tagsOf("vm", hostId, uuid)] } : null;
   }
 
   engine(hostId: string): EngineInfo | null {
-    return this.inventories.get(hostId)?.engine ?? null;
+    return this.view(hostId)?.engine ?? null;
   }
 
   containerCount(hostId: string): number {
-    return this.inventories.get(hostId)?.containers.size ?? 0;
+    return this.view(hostId)?.containers.size ?? 0;
   }
 
   containers(): ContainerRow[] {
@@ -191,7 +276,7 @@ export class AgentHub {
   }
 
   container(hostId: string, id: string): ContainerRow | null {
-    const inv = this.inventories.get(hostId);
+    const inv = this.view(hostId);
     const c = inv?.containers.get(id) ?? [...(inv?.containers.values() ?? [])].find((x) => x.id.startsWith(id) || x.name === id);
     return inv && c ? { ...c, ...this.rowMeta(hostId, inv), tags: [...this.tagsOf("container", hostId, c.id)] } : null;
   }
@@ -283,7 +368,7 @@ export class AgentHub {
 
   /** A domain the agent just made (vm.create): in the inventory before libvirt's own event arrives. */
   noteDomain(hostId: string, d: DomainSummary): void {
-    this.inventory(hostId).domains.set(d.uuid, d);
+    this.noted(hostId).domains.set(d.uuid, d);
     const m = this.machine(hostId, d.uuid);
     if (m) this.bus.publish({ type: "machine.upsert", machine: m });
   }
@@ -293,9 +378,14 @@ export class AgentHub {
    * engine's own event may come later, and the next request must already find it).
    */
   noteContainer(hostId: string, c: ContainerSummary): void {
-    const inv = this.inventory(hostId);
+    const inv = this.noted(hostId);
     inv.containers.set(c.id, c);
     this.publishContainer(hostId, c.id);
+  }
+
+  /** Where a result noted by a service goes: the mirror, for a host a peer holds (read next from there). */
+  private noted(hostId: string): HostInventory {
+    return (!this.isLocal(hostId) && this.remote?.inventory(hostId)) || this.inventory(hostId);
   }
 
   private publishContainer(hostId: string, id: string): void {

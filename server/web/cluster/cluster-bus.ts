@@ -13,6 +13,7 @@ export type Forwarded = { m: "publish"; args: PublishArgs } | { m: "transient"; 
 
 export class ClusterBus extends EventBus {
   private forward: ((f: Forwarded) => void) | null = null;
+  private readonly remote = new Set<(f: Forwarded, origin: string) => void>();
 
   override publish(...args: PublishArgs): void {
     super.publish(...args);
@@ -29,8 +30,25 @@ export class ClusterBus extends EventBus {
     this.forward = f;
   }
 
-  /** An event another server published: to this server's sockets, not back out. */
-  inject(f: Forwarded): void {
+  /**
+   * Called with each event another server published (and its origin), before this
+   * server's sockets get it: the inventory mirror is current when a browser refetches.
+   */
+  onRemote(l: (f: Forwarded, origin: string) => void): () => void {
+    this.remote.add(l);
+    return () => void this.remote.delete(l);
+  }
+
+  /** An event another server published (`origin`; none: this server's own, local only): to this server's sockets, not back out. */
+  inject(f: Forwarded, origin?: string): void {
+    if (origin)
+      for (const l of this.remote) {
+        try {
+          l(f, origin);
+        } catch (err) {
+          console.error("[cluster] remote event listener failed:", err);
+        }
+      }
     if (f.m === "publish") super.publish(...f.args);
     else super.transient(...f.args);
   }

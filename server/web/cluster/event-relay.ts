@@ -28,6 +28,7 @@ export class EventRelay {
   private receiving: Promise<void> = Promise.resolve();
   private stopped = false;
   private lastPrune = 0;
+  private readonly resync = new Set<() => void>();
   /** Counters for /readyz and benchmarks. */
   readonly stats = { sent: 0, received: 0, notifications: 0, stored: 0, errors: 0 };
 
@@ -44,6 +45,11 @@ export class EventRelay {
     await relay.listen();
     bus.forwardTo((f) => relay.enqueue(f));
     return relay;
+  }
+
+  /** Called after the listening connection was re-made: events may have been missed meanwhile. */
+  onResync(l: () => void): void {
+    this.resync.add(l);
   }
 
   /** Listening: events of the other servers arrive (false while the connection is being re-made). */
@@ -79,8 +85,13 @@ export class EventRelay {
     c.on("end", () => lost());
     await c.connect();
     await c.query(`LISTEN ${EVENT_CHANNEL}`);
+    const again = this.listened;
+    this.listened = true;
     this.listener = c;
+    if (again) for (const l of this.resync) l();
   }
+
+  private listened = false;
 
   private enqueue(f: Forwarded): void {
     this.queue.push(JSON.stringify(f));
@@ -141,7 +152,7 @@ export class EventRelay {
         const events = "ref" in env ? await this.stored(env.ref) : env.e;
         for (const f of events) {
           this.stats.received++;
-          this.bus.inject(f);
+          this.bus.inject(f, env.o);
         }
       })
       .catch((err: unknown) => this.failed("receive", err));
@@ -155,6 +166,8 @@ export class EventRelay {
 
   private failed(what: string, err: unknown): void {
     this.stats.errors++;
+    // A lost batch is a gap: whoever mirrors remote state must re-read it.
+    if (what === "receive") for (const l of this.resync) l();
     console.error(`[cluster] event ${what} failed:`, err instanceof Error ? err.message : err);
   }
 }

@@ -59,7 +59,7 @@ export class JobScheduler {
     let started = 0;
     for (const t of await targetsOf(svc, job)) {
       // Another server holds this host's agent: the claim is left to it.
-      if (!svc.hub.isOnline(t.hostId)) continue;
+      if (!svc.hub.isLocal(t.hostId)) continue;
       if (await svc.db.jobRun.findUnique({ where: { jobId_slot_target: { jobId: job.id, slot, target: t.uuid } } })) continue;
       const run = await claim(svc, job, slot, t);
       if (!run) continue;

@@ -126,7 +126,13 @@ export class TaskService {
 
   /** Servers that stopped beating: their tasks in flight can no longer be confirmed. */
   async serversDead(ids: string[]): Promise<void> {
-    const rows = await this.db.task.findMany({ where: { serverId: { in: ids }, status: { in: ACTIVE } }, select: { id: true, hostId: true } });
+    // Unknown ones too: every survivor runs this, and the one that settles them first may
+    // not hold the agent, which may already have reconnected to this server (whose
+    // inventory then came before the tasks were unknown, so nothing else would judge them).
+    const rows = await this.db.task.findMany({
+      where: { serverId: { in: ids }, OR: [{ status: { in: ACTIVE } }, { status: "unknown", finishedAt: null }] },
+      select: { id: true, hostId: true },
+    });
     if (!rows.length) return;
     await this.settleUnknown({ id: { in: rows.map((r) => r.id) }, status: { in: ACTIVE } }, "The server running it stopped answering");
     for (const hostId of new Set(rows.map((t) => t.hostId)))
@@ -170,13 +176,13 @@ export class TaskService {
     if (!t) throw new ApiError("not_found", `task: no task ${taskId}`, { task: "unknown" });
     if (!t.hostId || !allowed(t.hostId)) throw new ApiError("forbidden", "You may not cancel this task");
     const running = this.cancels.get(taskId);
-    if (!running) {
+    // Run by another live server (its browser asked there): that server holds the signal.
+    const elsewhere = !running && ACTIVE.includes(t.status) && t.serverId && t.serverId !== this.owner?.serverId && this.peerCancel;
+    if (!running && !(elsewhere && (await this.peerCancel!(t.serverId!, taskId, user.username)))) {
       const why = ACTIVE.includes(t.status) ? `a ${t.kind} task cannot be cancelled` : `the task already ended (${t.status})`;
       throw new ApiError("conflict", `task: ${why}`, { task: why });
     }
-    if (!running.ctl.signal.aborted) {
-      running.by = user.username;
-      running.ctl.abort();
+    if (elsewhere || this.cancelHere(taskId, user.username)) {
       void audit(this.db, {
         actor: user.username,
         userId: user.id,
@@ -188,6 +194,22 @@ export class TaskService {
       });
     }
     return taskRow(t);
+  }
+
+  /** How a cancel reaches the server running a task (set when clustered; false: not running there). */
+  forwardCancels(fn: (serverId: string, taskId: string, by: string) => Promise<boolean>): void {
+    this.peerCancel = fn;
+  }
+
+  private peerCancel: ((serverId: string, taskId: string, by: string) => Promise<boolean>) | null = null;
+
+  /** Stops a cancellable task running here; false when none is (or it was already stopped). */
+  cancelHere(taskId: string, by: string): boolean {
+    const running = this.cancels.get(taskId);
+    if (!running || running.ctl.signal.aborted) return false;
+    running.by = by;
+    running.ctl.abort();
+    return true;
   }
 
   /** A call that failed after its task was cancelled ends with who cancelled it. */

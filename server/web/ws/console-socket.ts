@@ -56,7 +56,8 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
       );
       if (!allowed)
         return { status: 403, message: "You may not open this console", audit: { ...who, reason: "permission", target, details: { permission } } };
-      if (!svc.hub.isOnline(claims.hostId)) return { status: 503, message: "The host is offline" };
+      // Consoles reach only agents connected here until they are relayed between servers.
+      if (!svc.hub.isLocal(claims.hostId)) return { status: 503, message: "The host is offline" };
       if (!svc.consoles.available) return { status: 503, message: "The console relay is restarting: try again in a moment" };
       return { session, claims };
     },

@@ -1,9 +1,11 @@
+import { getTranslations } from "next-intl/server";
 import { ImportVm } from "@/components/machines/import-vm";
 import { Page } from "@/components/ui/form";
 
-export default function ImportMachinePage() {
+export default async function ImportMachinePage() {
+  const t = await getTranslations("machines.import");
   return (
-    <Page title="Import a VM">
+    <Page title={t("title")}>
       <ImportVm />
     </Page>
   );

@@ -17,7 +17,8 @@ export class ContainerStreams {
   private readonly execs = new Map<string, Docker.Exec>();
 
   constructor(
-    private readonly serverUrl: string,
+    /** The server the agent is connected to now: the one that registered the channel. */
+    private readonly serverUrl: () => string,
     private readonly credential: string,
   ) {}
 
@@ -33,7 +34,7 @@ export class ContainerStreams {
     const stream = (await exec
       .start({ hijack: true, stdin: true, Tty: true })
       .catch((e: unknown) => Promise.reject(engineError(e, "exec")))) as unknown as net.Socket;
-    const conn = await dataConnection(this.serverUrl, this.credential, ch, stream);
+    const conn = await dataConnection(this.serverUrl(), this.credential, ch, stream);
     this.execs.set(ch.channel, exec);
     await exec.resize({ h: rows, w: cols }).catch(() => undefined);
     this.join(stream, conn, () => this.execs.delete(ch.channel));
@@ -59,7 +60,7 @@ export class ContainerStreams {
     const src = (await c
       .logs({ stdout: true, stderr: true, follow: true, timestamps: true, tail: 500 })
       .catch((e: unknown) => Promise.reject(engineError(e, "logs")))) as unknown as net.Socket;
-    const conn = await dataConnection(this.serverUrl, this.credential, ch, src);
+    const conn = await dataConnection(this.serverUrl(), this.credential, ch, src);
     const tty = !!info.Config?.Tty;
     const demux = new Demuxer();
     const partial: Record<1 | 2, string> = { 1: "", 2: "" };
@@ -90,7 +91,7 @@ export class ContainerStreams {
 
   /** Receives an image tar over the data connection and loads (or imports) it into the engine. */
   async loadImage(docker: Docker, ch: Channel, mode: "load" | "import", name?: string): Promise<string[]> {
-    const conn = await dataConnection(this.serverUrl, this.credential, ch);
+    const conn = await dataConnection(this.serverUrl(), this.credential, ch);
     const src = conn as unknown as NodeJS.ReadableStream;
     let ref: string | null = null;
     if (mode === "import") {
