@@ -4,8 +4,8 @@
 // task succeeds the VM lives on the target host, so the page follows it there: the task is
 // followed outside React's lifetime, because this page's machine (and this component) goes
 // away as soon as the source host reports it gone, which may be before the task's end.
-// All of this dialog's UI text is in this one file (translated at merge).
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import { useRouter } from "next/navigation";
 import type { MachineRow } from "@/server/protocol/browser-events";
 import { useHosts } from "../lib/resources";
@@ -14,9 +14,8 @@ import { api, errorText } from "../lib/api";
 import { Button } from "../ui/form";
 import { ConfirmDialog } from "../ui/confirm-dialog";
 import { useToast } from "../ui/toasts";
+import { useFormat } from "../i18n/format";
 import { machinePath, settle } from "./edit/use-vm-edit";
-
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 export function MigrateMachine({ m }: { m: MachineRow }) {
   const [open, setOpen] = useState(false);
@@ -28,6 +27,8 @@ export function MigrateMachine({ m }: { m: MachineRow }) {
   const cancel = useCancelTask();
   const toast = useToast();
   const router = useRouter();
+  const t = useTranslations("machines.migrate");
+  const f = useFormat();
   const targets = (hosts.data?.hosts ?? []).filter((h) => h.id !== m.hostId && h.status === "online" && h.libvirtConnected && h.facts?.migrationUri);
 
   if (m.stale || m.engine === "kubevirt" || !["running", "paused"].includes(m.state)) return null;
@@ -45,10 +46,10 @@ export function MigrateMachine({ m }: { m: MachineRow }) {
       });
       setTaskId(a.task.id);
       await settle(a);
-      toast(`${m.name} now runs on ${to?.name ?? "the target host"}`, "success");
+      toast(t("moved", { name: m.name, host: to?.name ?? t("theTarget") }), "success");
       router.push(`/machines/${encodeURIComponent(target)}/${encodeURIComponent(m.uuid)}`);
     } catch (e) {
-      toast(`Migration failed: ${errorText(e)}`, "error");
+      toast(t("failed", { error: errorText(e) ?? "" }), "error");
     } finally {
       setSending(false);
       setTaskId(null);
@@ -60,12 +61,14 @@ export function MigrateMachine({ m }: { m: MachineRow }) {
       <div role="status" aria-live="polite" className="flex items-center gap-2 text-sm">
         <span>
           {cancel.isSuccess
-            ? "Cancelling…"
-            : `Migrating${pct === null ? "…" : `: ${pct.toFixed(0)}% (${mib(progress!.done)} of ${mib(progress!.total!)})`}`}
+            ? t("cancelling")
+            : pct === null
+              ? t("running")
+              : t("runningPct", { pct: f.percent(pct), done: f.bytes(progress!.done), total: f.bytes(progress!.total!) })}
         </span>
         <div
           role="progressbar"
-          aria-label="Migration"
+          aria-label={t("progressLabel")}
           aria-valuemin={0}
           aria-valuemax={100}
           aria-valuenow={pct === null ? undefined : Math.round(pct)}
@@ -77,7 +80,7 @@ export function MigrateMachine({ m }: { m: MachineRow }) {
           />
         </div>
         <Button variant="secondary" disabled={cancel.isPending || cancel.isSuccess} onClick={() => cancel.mutate(taskId)}>
-          Cancel migration
+          {t("cancel")}
         </Button>
       </div>
     );
@@ -91,19 +94,19 @@ export function MigrateMachine({ m }: { m: MachineRow }) {
           setOpen(true);
         }}
       >
-        Migrate…
+        {t("button")}
       </Button>
       <ConfirmDialog
         open={open}
-        title={`Migrate ${m.name}`}
-        confirmLabel="Migrate"
+        title={t("title", { name: m.name })}
+        confirmLabel={t("confirm")}
         confirmDisabled={!target}
         onCancel={() => setOpen(false)}
         onConfirm={() => void start()}
       >
         {targets.length ? (
           <label className="flex flex-col gap-1">
-            Target host
+            {t("targetHost")}
             <select
               className="rounded border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
               value={target}
@@ -117,13 +120,9 @@ export function MigrateMachine({ m }: { m: MachineRow }) {
             </select>
           </label>
         ) : (
-          <p>
-            No other host can take it: a target must be online, with libvirt connected and a migration URI set (HANGAR_MIGRATION_URI on its agent).
-          </p>
+          <p>{t("noTarget")}</p>
         )}
-        <p className="mt-2">
-          The VM keeps running while its memory is copied; its disks must be on storage both hosts see. It stops being defined on this host.
-        </p>
+        <p className="mt-2">{t("text")}</p>
       </ConfirmDialog>
     </>
   );
