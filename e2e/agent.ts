@@ -7,14 +7,19 @@ import path from "node:path";
 import type { APIRequestContext, Browser } from "@playwright/test";
 import { signIn } from "./session";
 
-export async function enrollAgent(request: APIRequestContext, name: string): Promise<{ hostId: string; agent: ChildProcess; cleanup: () => void }> {
+export async function enrollAgent(
+  request: APIRequestContext,
+  name: string,
+  /** Agent settings of this host (e.g. HANGAR_LIBVIRT_SOCKET of another libvirtd). */
+  env: Record<string, string> = {},
+): Promise<{ hostId: string; agent: ChildProcess; cleanup: () => void }> {
   const base = process.env.HANGAR_E2E_URL!;
   const r = await request.post(`${base}/api/hosts`, { data: { name }, headers: { "X-Hangar-CSRF": "1", Origin: base } });
   if (r.status() !== 201) throw new Error(`add host: ${r.status()} ${await r.text()}`);
   const { host, command } = (await r.json()) as { host: { id: string }; command: string };
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "hangar-e2e-agent-"));
   const agent = spawn("bash", ["-c", command], {
-    env: { ...process.env, HANGAR_AGENT_STATE: stateDir },
+    env: { ...process.env, ...env, HANGAR_AGENT_STATE: stateDir },
     stdio: ["ignore", "inherit", "inherit"],
     detached: true,
   });

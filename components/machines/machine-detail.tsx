@@ -17,6 +17,7 @@ import { EditTab } from "./edit/edit-tabs";
 import { SnapshotsTab } from "./edit/snapshots-tab";
 import { XmlTab } from "./edit/xml-tab";
 import { CloneMachine } from "./edit/clone-machine";
+import { MigrateMachine } from "./migrate-dialog";
 import { EngineBadge, KUBEVIRT_TABS } from "./engine";
 import { useFormat } from "../i18n/format";
 
@@ -53,6 +54,7 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
   const canConsole = useCan("vm.console", target);
   const canEdit = useCan("vm.edit", target);
   const canClone = useCan("vm.create", target);
+  const canMigrate = useCan("vm.migrate", target);
   if (isPending) return <p className="text-sm text-slate-500">{tc("loading")}</p>;
   if (error || !data) return <EmptyState title={t("detail.notFound")}>{error?.message}</EmptyState>;
   const m = data.machine;
@@ -75,6 +77,7 @@ export function MachineDetail({ hostId, uuid, initialTab }: { hostId: string; uu
                 {runner.label(a.action)}
               </Button>
             ))}
+          {canMigrate && !kubevirt && <MigrateMachine m={m} />}
           {canClone && !kubevirt && <CloneMachine m={m} />}
           {canDelete && !kubevirt && <DeleteMachine m={m} />}
         </div>

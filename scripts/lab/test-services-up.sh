@@ -8,6 +8,8 @@ pg_url=$(bash "$here/postgres-up.sh" | tail -1)
 bash "$here/libvirt-up.sh"
 bash "$here/guest-build.sh"
 bash "$here/guests-define.sh" 2
+# A second libvirtd standing in for a second host (live migration tests).
+bash "$here/second-libvirt-up.sh" >/dev/null
 bash "$here/chromium-up.sh"
 bash "$here/podman-up.sh"
 cat > "$HANGAR_LAB_DIR/test-env.sh" <<ENV

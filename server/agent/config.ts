@@ -24,6 +24,11 @@ export interface AgentConfig {
   kubeconfig: string | null;
   /** KubeVirt namespaces to manage; empty: every namespace the credentials can list. */
   kubevirtNamespaces: string[];
+  /**
+   * How OTHER hosts' libvirtd reach this host's for live migration (qemu+tcp://10.0.0.2/system,
+   * qemu+ssh://root@b/system, …), reported in the host facts; null: not a migration target.
+   */
+  migrationUri: string | null;
 }
 
 function readEnvFile(file: string): Record<string, string> {
@@ -70,6 +75,7 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
       "container-socket": { type: "string" },
       kubeconfig: { type: "string" },
       "kubevirt-namespaces": { type: "string" },
+      "migration-uri": { type: "string" },
     },
     strict: true,
   });
@@ -95,5 +101,6 @@ export function loadAgentConfig(argv: string[], env: Record<string, string | und
       .split(",")
       .map((n) => n.trim())
       .filter(Boolean),
+    migrationUri: pick(values["migration-uri"], "HANGAR_MIGRATION_URI") || null,
   };
 }

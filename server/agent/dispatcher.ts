@@ -18,6 +18,7 @@ import { vmCreateHandlers } from "./handlers/vm-create";
 import { vmEditHandlers } from "./handlers/vm-edit";
 import { importHandlers } from "./handlers/import";
 import { backupHandlers } from "./handlers/backup";
+import { migrationHandlers } from "./handlers/migration";
 
 type SchemaMap = Record<string, { params: z.ZodType; result: z.ZodType }>;
 /** method name → { params, result } as zod hands them over (defaults applied). */
@@ -79,6 +80,7 @@ export const handlers: HandlerTable = {
   ...vmEditHandlers,
   ...importHandlers,
   ...backupHandlers,
+  ...migrationHandlers,
   "console.open": async (p, c) => {
     const { domain } = await c.hypervisor.getDomain(p.uuid);
     if (domain.engine === "kubevirt" && c.kubevirt) return openKubevirtConsole(c.serverUrl, c.credential, domain, p, c.kubevirt);

@@ -30,7 +30,10 @@ export function kvmStatus(): { usable: boolean; reason: string | null } {
   return { usable: false, reason: "unknown" };
 }
 
-export function hostFacts(versions: { libvirt: string | null; qemu: string | null }): HostFacts {
+export function hostFacts(
+  versions: { libvirt: string | null; qemu: string | null },
+  migration: { migrationUri: string | null; libvirtHostUuid: string | null } = { migrationUri: null, libvirtHostUuid: null },
+): HostFacts {
   const cpus = os.cpus();
   return {
     hostname: os.hostname(),
@@ -43,5 +46,6 @@ export function hostFacts(versions: { libvirt: string | null; qemu: string | nul
     libvirtVersion: versions.libvirt,
     qemuVersion: versions.qemu,
     kvm: kvmStatus(),
+    ...migration,
   };
 }

@@ -22,7 +22,11 @@ async function main(): Promise<void> {
   const kubevirt = cfg.kubeconfig ? new KubevirtDriver({ kubeconfig: cfg.kubeconfig, namespaces: cfg.kubevirtNamespaces }) : null;
   const driver = new EngineRouter(createLibvirtDriver({ uri: cfg.libvirtUri, socketPath: cfg.libvirtSocket }), kubevirt);
   await driver.start();
-  const facts = async () => hostFacts(driver.connected ? await driver.versions() : { libvirt: null, qemu: null });
+  const facts = async () =>
+    hostFacts(driver.connected ? await driver.versions() : { libvirt: null, qemu: null }, {
+      migrationUri: cfg.migrationUri,
+      libvirtHostUuid: driver.connected ? await driver.migrations.hostUuid() : null,
+    });
 
   let credential = cfg.credential ?? loadCredential(cfg.stateDir)?.credential ?? null;
   if (cfg.enrollToken) {

@@ -16,6 +16,7 @@ import { VmCreateMethods } from "./vm-create-methods";
 import { VmEditMethods } from "./vm-edit-methods";
 import { ImportMethods } from "./import-methods";
 import { BackupMethods } from "./backup-methods";
+import { MigrationMethods } from "./migration";
 import { AgentTarget, MetricSample } from "./metrics";
 import {
   ContainerAction,
@@ -94,6 +95,7 @@ export const Methods = {
   ...VmEditMethods,
   ...ImportMethods,
   ...BackupMethods,
+  ...MigrationMethods,
   // ---- containers (Docker Engine API: Podman or Docker) ----
   "container.list": { params: z.strictObject({}), result: z.strictObject({ engine: EngineInfo.nullable(), containers: z.array(ContainerSummary) }) },
   "container.inspect": {

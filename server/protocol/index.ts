@@ -16,3 +16,4 @@ export * from "./vm-import";
 export * from "./alerts";
 export * from "./backup-methods";
 export * from "./backup-jobs";
+export * from "./migration";

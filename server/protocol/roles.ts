@@ -11,6 +11,7 @@ export type Permission =
   | "vm.console"
   | "vm.create"
   | "vm.edit"
+  | "vm.migrate"
   | "container.read"
   | "container.manage"
   | "storage.manage"
@@ -42,6 +43,8 @@ const READ: Permission[] = ["session.manage", "host.read", "vm.read", "container
  * Backup jobs (backup.manage: create, edit, delete, restore) write to directories on the
  * hosts and define machines: host configuration, an admin's. Operators may run a job now
  * and pause or resume it (backup.run); everyone sees jobs and runs (backup.read).
+ * vm.migrate (admin, operator): moves a running VM to another host; checked on the VM AND
+ * on the target host, so a scoped operator moves VMs only between hosts it holds.
  * viewer: sees everything, changes nothing, opens no console.
  */
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
@@ -55,6 +58,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     "container.manage",
     "vm.create",
     "vm.edit",
+    "vm.migrate",
     "storage.manage",
     "network.manage",
     "audit.read",
@@ -65,7 +69,7 @@ const GRANTS: Record<Role, ReadonlySet<Permission>> = {
     "backup.run",
     "backup.manage",
   ]),
-  operator: new Set<Permission>([...READ, "vm.power", "vm.console", "vm.create", "vm.edit", "container.manage", "backup.run"]),
+  operator: new Set<Permission>([...READ, "vm.power", "vm.console", "vm.create", "vm.edit", "vm.migrate", "container.manage", "backup.run"]),
   viewer: new Set<Permission>(READ),
 };
 
@@ -83,6 +87,7 @@ export const PERMISSIONS: readonly Permission[] = [
   "vm.console",
   "vm.create",
   "vm.edit",
+  "vm.migrate",
   "vm.manage",
   "container.read",
   "container.manage",

@@ -113,6 +113,8 @@ export const ROUTES: Record<string, Row> = {
   "POST /api/invitations": { permission: "user.manage", target: "global" },
   "POST /api/machines/[hostId]/[uuid]/actions": { permission: "vm.power", target: "vm" },
   "POST /api/machines/[hostId]/[uuid]/clone": { permission: "vm.create", target: "vm" },
+  // Live migration (issue 15): vm.migrate on the VM here, and on the target host in the service.
+  "POST /api/machines/[hostId]/[uuid]/migrate": { permission: "vm.migrate", target: "vm" },
   "POST /api/machines/[hostId]/[uuid]/console": { permission: "vm.console", target: "vm" },
   "GET /api/machines/[hostId]/[uuid]/edit": { permission: "vm.read", target: "vm" },
   "POST /api/machines/[hostId]/[uuid]/edit": { permission: "vm.edit", target: "vm" },

@@ -19,7 +19,7 @@ interface TaskAnswer {
 }
 
 /** Follows a task that answered 202 until it succeeded (resolves) or failed (throws its error). */
-async function settle(a: TaskAnswer): Promise<TaskAnswer> {
+export async function settle(a: TaskAnswer): Promise<TaskAnswer> {
   let task = a.task;
   for (let i = 0; task.status === "queued" || task.status === "running"; i++) {
     await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** i, 2000)));

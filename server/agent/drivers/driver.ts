@@ -21,6 +21,7 @@ import type { VmCreateArea } from "./areas/vm-create-area";
 import type { VmEditArea } from "./areas/vm-edit-area";
 import type { ImportArea } from "./areas/import-area";
 import type { BackupArea } from "./areas/backup-area";
+import type { MigrationArea } from "./areas/migration-area";
 
 export class DriverError extends Error {
   constructor(
@@ -66,6 +67,7 @@ export interface HypervisorDriver extends AgentDriver {
   readonly vmEdit: VmEditArea;
   readonly imports: ImportArea;
   readonly backups: BackupArea;
+  readonly migrations: MigrationArea;
   versions(): Promise<{ libvirt: string | null; qemu: string | null }>;
   /**
    * Bulk statistics of running domains in one call: every domain when `uuids` is null,

@@ -45,6 +45,10 @@ export class EngineRouter implements HypervisorDriver {
   get imports() {
     return this.libvirt.imports;
   }
+  /** Live migration between libvirt hosts (KubeVirt migrates inside its cluster, by itself). */
+  get migrations() {
+    return this.libvirt.migrations;
+  }
 
   /** libvirt's connection: what the host page reports as "libvirt connected". */
   get connected(): boolean {

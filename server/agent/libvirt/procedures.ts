@@ -124,6 +124,11 @@ export const Proc = {
   CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY: 369,
   STORAGE_POOL_EVENT_LIFECYCLE: 370,
   STORAGE_POOL_EVENT_REFRESH: 373,
+
+  // Live migration (peer to peer: the source daemon drives it): issue 15.
+  DOMAIN_ABORT_JOB: 164,
+  DOMAIN_GET_JOB_STATS: 298,
+  DOMAIN_MIGRATE_PERFORM3_PARAMS: 305,
 } as const;
 
 /** VIR_DOMAIN_EVENT_ID_*: what registerDomainEvent subscribes to. */
@@ -283,6 +288,9 @@ export const ErrorCode = {
   AGENT_UNRESPONSIVE: 86,
   RESOURCE_BUSY: 87,
   ACCESS_DENIED: 88,
+  OPERATION_ABORTED: 78,
+  MIGRATE_UNSAFE: 81,
+  CPU_INCOMPATIBLE: 91,
 } as const;
 
 /** libvirt's REMOTE_DOMAIN_LIST_MAX and friends: bounds for decoded arrays. */

@@ -40,6 +40,7 @@ import { libvirtVmCreate } from "./areas/vm-create";
 import { libvirtVmEdit } from "./areas/vm-edit";
 import { libvirtImport } from "./areas/import";
 import { libvirtBackups } from "./areas/backup";
+import { libvirtMigration } from "./migration-area";
 import { ReconnectingDriver } from "../reconnecting-driver";
 import { KeyedQueue } from "../../keyed-queue";
 
@@ -100,6 +101,7 @@ export class LibvirtDriver extends ReconnectingDriver implements HypervisorDrive
   readonly vmEdit = libvirtVmEdit(this.area);
   readonly imports = libvirtImport(this.area);
   readonly backups = libvirtBackups(this.area);
+  readonly migrations = libvirtMigration(this.area);
 
   constructor(private readonly o: LibvirtDriverOptions) {
     super("libvirt", { firstMs: 250, maxMs: 5000 }, o.log);
