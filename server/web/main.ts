@@ -21,6 +21,9 @@ import { eventsRoute } from "./ws/events-socket";
 import { agentRoute } from "./ws/agent-socket";
 import { consoleRoute } from "./ws/console-socket";
 import { agentDataRoute } from "./ws/agent-data-socket";
+import { internalStreamRoute } from "./cluster/internal-sockets";
+import { INTERNAL_STREAM_PATH } from "./cluster/stream-request";
+import { handleInternalUpload, isInternalUpload } from "./cluster/internal-uploads";
 import { ConsoleBroker } from "./consoles/broker";
 import { watchConsoleRights } from "./consoles/rights-watch";
 import { ConsoleRelay } from "./console-relay/relay-process";
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
     jobs: new JobScheduler(() => svc, jobsClock(config.jobsClockFile ?? undefined), config.jobsTickMs),
     leases: new LeaseCache(hub),
     alerts,
+    peers,
     baseUrl,
     startedAt: started,
   };
@@ -148,11 +152,12 @@ async function main(): Promise<void> {
     req.headers[REQUEST_PATH_HEADER] = req.url ?? "/";
     setSecurityHeaders(req, res, dev, config.secureCookies);
     if (HEALTH_PATHS.has((req.url ?? "").split("?")[0]!)) return void answerHealth(req, res, health);
+    if (isInternalUpload((req.url ?? "").split("?")[0]!)) return void handleInternalUpload(svc, req, res);
     void handle(req, res);
   });
   const upgrades = createUpgradeHandler(
     svc,
-    { "/ws/events": eventsRoute(svc), "/ws/console": consoleRoute(svc), "/ws/agent": agentRoute(svc), "/ws/agent-data": agentDataRoute(svc) },
+    { "/ws/events": eventsRoute(svc), "/ws/console": consoleRoute(svc), "/ws/agent": agentRoute(svc), "/ws/agent-data": agentDataRoute(svc), [INTERNAL_STREAM_PATH]: internalStreamRoute(svc) },
     dev ? () => undefined : undefined,
   );
   server.on("upgrade", upgrades.handler);

@@ -70,7 +70,7 @@ function command(m: RelayCommand, handle: unknown): void {
       if (!ch?.relay) return void socket.destroy();
       // The agent sends nothing before it reads this answer; `head` holds whatever the
       // server had read of it anyway (normally nothing).
-      socket.write(RAW_UPGRADE_ACCEPT);
+      if (!m.answered) socket.write(RAW_UPGRADE_ACCEPT);
       if (m.head) socket.unshift(Buffer.from(m.head, "base64"));
       return ch.relay.attach(socket);
     case "close":

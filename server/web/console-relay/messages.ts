@@ -13,7 +13,8 @@ export type RelayCommand =
       head: string;
     }
   /** The agent's raw data connection for that channel; `head` holds bytes the server had already read. */
-  | { type: "agent"; channel: string; head: string }
+  /** `answered`: the connection is a hop to a peer server, already upgraded (nothing to answer). */
+  | { type: "agent"; channel: string; head: string; answered?: boolean }
   | { type: "close"; channel: string; code: number; reason: string }
   | { type: "ping"; channel: string }
   | { type: "terminate"; channel: string };

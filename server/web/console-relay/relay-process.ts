@@ -59,10 +59,14 @@ export class RelayedSocket extends EventEmitter {
     if (this.state !== "closed") this.relay.command({ type: "terminate", channel: this.channel });
   }
 
-  /** Hands over the agent's data connection for this console, not yet answered (see child.ts). */
-  attachAgent(socket: Socket, head: Buffer): void {
+  /**
+   * Hands over the agent's data connection for this console, not yet answered (see child.ts);
+   * `answered`: a connection this server dialled to a peer, whose upgrade is already done.
+   */
+  attachAgent(socket: Socket, head: Buffer, answered = false): void {
     if (this.state === "closed") return void socket.destroy();
-    if (!this.relay.command({ type: "agent", channel: this.channel, head: detachForHandOver(socket, head).toString("base64") }, socket))
+    const head64 = detachForHandOver(socket, head).toString("base64");
+    if (!this.relay.command({ type: "agent", channel: this.channel, head: head64, ...(answered ? { answered } : {}) }, socket))
       socket.destroy();
   }
 
