@@ -157,7 +157,13 @@ async function main(): Promise<void> {
   });
   const upgrades = createUpgradeHandler(
     svc,
-    { "/ws/events": eventsRoute(svc), "/ws/console": consoleRoute(svc), "/ws/agent": agentRoute(svc), "/ws/agent-data": agentDataRoute(svc), [INTERNAL_STREAM_PATH]: internalStreamRoute(svc) },
+    {
+      "/ws/events": eventsRoute(svc),
+      "/ws/console": consoleRoute(svc),
+      "/ws/agent": agentRoute(svc),
+      "/ws/agent-data": agentDataRoute(svc),
+      [INTERNAL_STREAM_PATH]: internalStreamRoute(svc),
+    },
     dev ? () => undefined : undefined,
   );
   server.on("upgrade", upgrades.handler);

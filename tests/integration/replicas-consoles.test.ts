@@ -94,7 +94,9 @@ function internalStream(base: string, headers: Record<string, string>): Promise<
 
 /** Established TCP connections from any process to the guest's VNC port (the agent's, here). */
 function vncConnections(port: number): number {
-  return execFileSync("ss", ["-tnH", "state", "established", "dport", `= :${port}`], { encoding: "utf8" }).split("\n").filter(Boolean).length;
+  return execFileSync("ss", ["-tnH", "state", "established", "dport", `= :${port}`], { encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean).length;
 }
 
 labSuite(["postgres", "libvirt", "podman"], "consoles and streams through another server (one hop)", () => {
@@ -127,9 +129,15 @@ labSuite(["postgres", "libvirt", "podman"], "consoles and streams through anothe
     const row = await until(
       "guest running on A with its VNC port",
       async () =>
-        ((await onA.req("GET", "/api/machines")).json.rows as { name: string; state: string; hostId: string; uuid: string; graphics: { port: number }[] }[]).find(
-          (r) => r.name === VM && r.state === "running" && (r.graphics[0]?.port ?? 0) > 0,
-        ),
+        (
+          (await onA.req("GET", "/api/machines")).json.rows as {
+            name: string;
+            state: string;
+            hostId: string;
+            uuid: string;
+            graphics: { port: number }[];
+          }[]
+        ).find((r) => r.name === VM && r.state === "running" && (r.graphics[0]?.port ?? 0) > 0),
       60_000,
     );
     ({ hostId, uuid } = row);
@@ -159,6 +167,25 @@ labSuite(["postgres", "libvirt", "podman"], "consoles and streams through anothe
     expect(s.litBytes).toBeGreaterThan(1000);
     s.close();
     for (const base of [a, b]) expect((await openConsole(base, onA.cookie, t.json.protocols)).status).toBe(401);
+  });
+
+  it("rights withdrawn close the console on B (the ticket's server), and the hop to A's agent with it", async () => {
+    const password = "another long password";
+    const created = await onA.req("POST", "/api/users", { username: "xops", password, role: "operator" });
+    expect(created.status).toBe(201);
+    const ops = new Client(b);
+    expect((await ops.req("POST", "/api/auth/login", { username: "xops", password })).status).toBe(200);
+    const t = await ticket(Object.assign(new Client(a), { cookie: ops.cookie }), hostId, uuid, { kind: "vnc" });
+    expect(t.status).toBe(200);
+    const c = await openConsole(b, ops.cookie, t.json.protocols);
+    expect(c.status).toBe(101);
+    expect((await c.first!).toString("latin1")).toMatch(/^RFB/);
+    expect(vncConnections(vncPort)).toBe(1);
+    const closed = closeOf(c.ws!);
+    // Changed on A: B learns it from the database (the access generation) and closes.
+    expect((await onA.req("PATCH", `/api/users/${created.json.user.id}`, { role: "viewer" })).status).toBe(200);
+    expect(await closed).toEqual({ code: CONSOLE_CLOSE.permissionLost, reason: "your permission to this console was withdrawn" });
+    await until("A's agent let go of the guest's VNC server", () => vncConnections(vncPort) === 0, 5_000);
   });
 
   it("the serial console through B shows the guest's output and takes input", async () => {
@@ -223,7 +250,14 @@ labSuite(["postgres", "libvirt", "podman"], "consoles and streams through anothe
   });
 
   it("an /internal/ stream without the cluster secret is refused and never reaches the agent", async () => {
-    const request = encodeStreamRequest({ hostId, uuid, kind: "vnc", channel: randomBytes(16).toString("base64url"), userId: "u", user: "peer-test" });
+    const request = encodeStreamRequest({
+      hostId,
+      uuid,
+      kind: "vnc",
+      channel: randomBytes(16).toString("base64url"),
+      userId: "u",
+      user: "peer-test",
+    });
     expect(vncConnections(vncPort)).toBe(0);
     for (const base of [a, b]) {
       expect((await internalStream(base, { [STREAM_REQUEST_HEADER]: request })).status).toBe(401);

@@ -32,7 +32,11 @@ const IN_FLIGHT_BYTES = 2 * 1024 * 1024;
  * read to its end. A peer that answers early (a refusal) stops the sending; what is left
  * of the body is then dropped, up to DRAIN_BYTES, never cancelled (see ../http/body.ts).
  */
-function post(url: URL, headers: Record<string, string>, reader: ReadableStreamDefaultReader<Uint8Array> | null): Promise<{ answer: PeerAnswer; ended: boolean }> {
+function post(
+  url: URL,
+  headers: Record<string, string>,
+  reader: ReadableStreamDefaultReader<Uint8Array> | null,
+): Promise<{ answer: PeerAnswer; ended: boolean }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: "POST", headers });
     let answered = false;

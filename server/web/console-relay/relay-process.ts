@@ -66,8 +66,7 @@ export class RelayedSocket extends EventEmitter {
   attachAgent(socket: Socket, head: Buffer, answered = false): void {
     if (this.state === "closed") return void socket.destroy();
     const head64 = detachForHandOver(socket, head).toString("base64");
-    if (!this.relay.command({ type: "agent", channel: this.channel, head: head64, ...(answered ? { answered } : {}) }, socket))
-      socket.destroy();
+    if (!this.relay.command({ type: "agent", channel: this.channel, head: head64, ...(answered ? { answered } : {}) }, socket)) socket.destroy();
   }
 
   /** Called by the relay with what happened in the relay process. */
