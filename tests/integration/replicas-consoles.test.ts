@@ -215,8 +215,19 @@ labSuite(["postgres", "libvirt", "podman"], "consoles and streams through anothe
     const shOut = collectText(sh.ws!);
     sh.ws!.send(Buffer.from("echo xstream-$((6*7)); stty size\n"));
     await until("exec output through B", () => shOut.text().includes("xstream-42"), 15_000);
-    // The size the ticket carried reached the TTY on A's host.
+    // The size the ticket carried reached the TTY on A's host, and so does a resize sent on B.
     await until("initial size", () => shOut.text().includes("30 100"), 5_000);
+    sh.ws!.send(JSON.stringify({ type: "resize", cols: 120, rows: 40 }));
+    await until(
+      "resized TTY",
+      () => {
+        if (shOut.text().includes("40 120")) return true;
+        sh.ws!.send(Buffer.from("stty size\n"));
+        return false;
+      },
+      15_000,
+      500,
+    );
     sh.ws!.close();
 
     const logs = await onA.req("POST", `/api/containers/${hostId}/${ct.id}/console`, { kind: "logs" });

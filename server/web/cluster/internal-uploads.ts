@@ -4,29 +4,11 @@
 // forwards again: a host whose agent is not here is refused.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { agentError } from "../http/agent-errors";
-import { ApiError, errorBody, isApiError } from "../http/errors";
+import { ApiError } from "../http/errors";
 import type { Services } from "../services";
 import { uploadVolumeHere } from "../services/volume-upload";
-import { CLUSTER_HEADER, isClusterRequest } from "./internal-auth";
-import { CALLER_HEADER, INTERNAL_VOLUME_UPLOAD_PATH } from "./upload-hop";
-
-export function isInternalUpload(path: string): boolean {
-  return path === INTERNAL_VOLUME_UPLOAD_PATH;
-}
-
-function answer(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
-function fail(res: ServerResponse, thrown: unknown): void {
-  const err = agentError(thrown);
-  if (isApiError(err)) return answer(res, err.status, errorBody(err), err.headers);
-  console.error("[cluster] forwarded upload failed:", err);
-  answer(res, 500, errorBody(new ApiError("internal", "The upload failed on the server holding the host")));
-}
+import { answer, fail } from "./internal-http";
+import { CALLER_HEADER } from "./upload-hop";
 
 async function caller(svc: Services, header: string | string[] | undefined) {
   let c: { userId?: unknown; ip?: unknown } = {};
@@ -40,10 +22,8 @@ async function caller(svc: Services, header: string | string[] | undefined) {
   return { user, ip: typeof c.ip === "string" ? c.ip : "" };
 }
 
+/** The peer's forwarded upload (the cluster secret already checked: internal-sockets.ts). */
 export async function handleInternalUpload(svc: Services, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  // Nothing is read, and nothing reaches an agent, without the secret.
-  if (!isClusterRequest(svc.config.clusterSecret, req.headers[CLUSTER_HEADER]))
-    return answer(res, 401, errorBody(new ApiError("unauthenticated", "Internal route: cluster secret required")), { connection: "close" });
   try {
     if (req.method !== "POST") throw new ApiError("bad_request", "POST the volume's bytes");
     const url = new URL(req.url ?? "/", "http://internal");

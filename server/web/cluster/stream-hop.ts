@@ -10,7 +10,7 @@ import type { RelayedSocket } from "../console-relay/relay-process";
 import type { StreamHop } from "../consoles/broker";
 import type { Services } from "../services";
 import { clusterHeaders } from "./internal-auth";
-import { encodeStreamRequest, INTERNAL_STREAM_PATH, STREAM_REQUEST_HEADER, type PeerStreamRequest } from "./stream-request";
+import { encodeStreamRequest, INTERNAL_RESIZE_PATH, INTERNAL_STREAM_PATH, STREAM_REQUEST_HEADER, type PeerStreamRequest } from "./stream-request";
 
 /** The peer answers once its agent dialled in; it waits 10 s for that itself. */
 const HOP_TIMEOUT_MS = 15_000;
@@ -78,6 +78,15 @@ export function peerHop(peer: Peer, secret: string, request: Omit<PeerStreamRequ
       } finally {
         browser.off("close", gone);
       }
+    },
+    async resize(channel, cols, rows) {
+      const res = await fetch(new URL(INTERNAL_RESIZE_PATH, peer.url), {
+        method: "POST",
+        headers: { ...clusterHeaders(secret), "content-type": "application/json" },
+        body: JSON.stringify({ channel, cols, rows }),
+        signal: AbortSignal.timeout(HOP_TIMEOUT_MS),
+      });
+      if (!res.ok) throw new Error(`the peer server refused the resize (${res.status}): ${await res.text()}`);
     },
   };
 }

@@ -7,6 +7,8 @@ import { z } from "zod";
 /** The request, as base64url JSON in one header of the peer's /internal/stream upgrade. */
 export const STREAM_REQUEST_HEADER = "x-hangar-stream";
 export const INTERNAL_STREAM_PATH = "/internal/stream";
+/** An exec shell's new size, for the stream spliced on the peer: JSON { channel, cols, rows }. */
+export const INTERNAL_RESIZE_PATH = "/internal/stream/resize";
 
 export const PeerStreamRequest = z.strictObject({
   hostId: z.string().min(1).max(200),

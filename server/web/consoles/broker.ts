@@ -50,6 +50,8 @@ export interface ConsoleRequest extends AgentStreamRequest {
 export interface StreamHop {
   /** Attaches the peer's spliced stream to the browser's console; rejects with why it could not. */
   open(browser: RelayedSocket, channel: string): Promise<void>;
+  /** A terminal's new size, for the agent behind the peer. */
+  resize(channel: string, cols: number, rows: number): Promise<unknown>;
 }
 
 const PAIR_TIMEOUT_MS = 10_000;
@@ -94,9 +96,9 @@ export class ConsoleBroker {
     });
     if (v.kind === "exec") {
       browser.on("resize", (cols: number, rows: number) => {
-        this.hub
-          .call(v.hostId, "container.resize", { channel, cols, rows })
-          .catch((e: Error) => console.warn(`[consoles] resize failed: ${e.message}`));
+        (via ? via.resize(channel, cols, rows) : this.hub.call(v.hostId, "container.resize", { channel, cols, rows })).catch((e: Error) =>
+          console.warn(`[consoles] resize failed: ${e.message}`),
+        );
       });
     }
     this.publishViewers(v.hostId, v.uuid, v.kind);

@@ -1,0 +1,119 @@
+// Benchmark (issue 15 point 1, decision 0005 "consoles"): what the hop between servers
+// costs a console. Two real servers on one PostgreSQL, the lab's agent on A; one guest's
+// VNC console opened on A (browser → A's relay → agent → VNC) and on B (browser → B's relay
+// → A → agent → VNC). Per path: time to the first full frame (ticket + upgrade +
+// RFB handshake + one full raw frame), round trip of a tiny frame, full-frame throughput,
+// and the CPU A's process tree (server, relay child, the agent) spent per MB of frames.
+// Run: npx tsx bench/console-via-peer.ts   (after npm run build and scripts/lab/test-services-up.sh;
+//   HANGAR_TEST_PG_URL set). BENCH_FIRSTS, BENCH_RTT, BENCH_FRAMES change the counts.
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startCluster } from "../tests/helpers/cluster";
+import { until, virsh } from "../tests/helpers/lab";
+import { undefineScratch } from "../tests/helpers/scratch-domains";
+import { cpuOf, tree } from "./proc-cpu";
+import { RfbSession, wsTransport } from "./rfb-client";
+import { pct, summary } from "./stats";
+
+const VM = "hx-xstream-bench";
+const FIRSTS = Number(process.env.BENCH_FIRSTS ?? 20);
+const RTT_N = Number(process.env.BENCH_RTT ?? 300);
+const FRAMES = Number(process.env.BENCH_FRAMES ?? 60);
+
+async function main() {
+  undefineScratch(VM);
+  // Diskless with VNC: SeaBIOS on screen within a second, the cheapest real VNC server.
+  const xml = path.join(os.tmpdir(), `${VM}.xml`);
+  fs.writeFileSync(
+    xml,
+    `<domain type='qemu'><name>${VM}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os><devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices></domain>`,
+  );
+  virsh("define", xml);
+  fs.rmSync(xml, { force: true });
+  virsh("start", VM);
+  const cluster = await startCluster(2, { HANGAR_CLUSTER_SECRET: randomBytes(24).toString("base64url") }, (i): Record<string, string> =>
+    i === 0 ? { HANGAR_LOCAL_AGENT: "1" } : {},
+  );
+  try {
+    const [a, b] = cluster.servers as [(typeof cluster.servers)[0], (typeof cluster.servers)[0]];
+    const admin = cluster.admin;
+    const row = await until(
+      "guest with VNC port on A",
+      async () =>
+        (
+          (await admin.req("GET", "/api/machines")).json.rows as {
+            name: string;
+            state: string;
+            hostId: string;
+            uuid: string;
+            graphics: { port: number }[];
+          }[]
+        ).find((r) => r.name === VM && r.state === "running" && (r.graphics[0]?.port ?? 0) > 0),
+      60_000,
+    );
+    await new Promise((r) => setTimeout(r, 2000)); // SeaBIOS has drawn its screen
+    // Tickets come from A (B has no mirror of A's inventory yet); they are shared rows.
+    const connect = async (base: string) => {
+      const t = await admin.req("POST", `/api/machines/${row.hostId}/${row.uuid}/console`, { kind: "vnc" });
+      return wsTransport(`${base.replace("http", "ws")}/ws/console`, t.json.protocols, { Origin: base, Cookie: admin.cookie });
+    };
+    const aPids = () => tree(a.proc.pid!);
+    console.log(
+      `# console through the server holding the agent (A) and through a peer (B): ${FIRSTS} opens, ${RTT_N} round trips, ${FRAMES} full frames`,
+    );
+    const results: Record<string, { first: number[]; rtt: number[]; mbps: number; cpuPerMB: number }> = {};
+    for (const [label, base] of [
+      ["on A (agent's server)", a.url],
+      ["on B (one hop to A) ", b.url],
+      ["on A again          ", a.url],
+      ["on B again          ", b.url],
+    ] as const) {
+      const first: number[] = [];
+      for (let i = 0; i < FIRSTS; i++) {
+        const t0 = performance.now();
+        const s = await RfbSession.open(await connect(base));
+        await s.frame();
+        first.push(performance.now() - t0);
+        s.close();
+      }
+      const s = await RfbSession.open(await connect(base));
+      await s.frame();
+      const rtt: number[] = [];
+      for (let i = 0; i < RTT_N; i++) {
+        const t = performance.now();
+        await s.frame(1, 1);
+        rtt.push(performance.now() - t);
+      }
+      const cpu0 = cpuOf(aPids());
+      const t = performance.now();
+      let bytes = 0;
+      for (let i = 0; i < FRAMES; i++) bytes += await s.frame();
+      const secs = (performance.now() - t) / 1000;
+      const cpu = cpuOf(aPids()) - cpu0;
+      s.close();
+      const mb = bytes / 1e6;
+      results[label] = { first, rtt, mbps: mb / secs, cpuPerMB: (cpu * 1000) / mb };
+      console.log(
+        `${label}: ${summary("first frame", first)}; ${summary("tiny-frame round trip", rtt)}; ${(mb / secs).toFixed(1)} MB/s (${s.width}x${s.height}); A tree CPU ${((cpu * 1000) / mb).toFixed(2)} ms/MB`,
+      );
+    }
+    const on = (k: string) =>
+      Object.entries(results)
+        .filter(([l]) => l.startsWith(k))
+        .map(([, r]) => r);
+    const p50 = (k: string, f: (r: (typeof results)[string]) => number[]) => pct(on(k).flatMap(f), 50);
+    console.log(
+      `hop cost (p50, both runs): first frame +${(p50("on B", (r) => r.first) - p50("on A", (r) => r.first)).toFixed(1)} ms, round trip +${(p50("on B", (r) => r.rtt) - p50("on A", (r) => r.rtt)).toFixed(3)} ms`,
+    );
+  } finally {
+    await cluster.stop();
+    undefineScratch(VM);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
