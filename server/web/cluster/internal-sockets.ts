@@ -2,7 +2,8 @@
 // whose browser asked for a console, logs, a shell or an upload of a host whose agent is
 // connected here sends to this server's internal routes.
 // - /internal/stream: a raw upgrade (`Upgrade: hangar-relay`). The agent is asked to dial
-//   in as for a local browser, and its connection is spliced to the peer's.
+//   in as for a local browser, and its connection is spliced to the peer's in the console
+//   relay process (console-relay/splice.ts).
 // - /internal/stream/resize: an exec shell's new size, for a stream spliced here.
 // - /internal/uploads/volume: a volume upload's body (internal-uploads.ts).
 // Only the cluster secret is checked, before anything else is read: the peer redeemed the
@@ -10,14 +11,12 @@
 // never forwards again: a host whose agent is not here is refused.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { RAW_UPGRADE_ACCEPT } from "../../protocol";
 import { ApiError, errorBody } from "../http/errors";
 import type { Services } from "../services";
 import { refuse, type WsRoute } from "../ws/upgrade";
 import { CLUSTER_HEADER, isClusterRequest } from "./internal-auth";
 import { answer, fail, smallJson } from "./internal-http";
 import { handleInternalUpload } from "./internal-uploads";
-import { splice } from "./splice";
 import { decodeStreamRequest, INTERNAL_RESIZE_PATH, STREAM_REQUEST_HEADER, type PeerStreamRequest } from "./stream-request";
 import { INTERNAL_VOLUME_UPLOAD_PATH } from "./upload-hop";
 
@@ -46,6 +45,7 @@ export class InternalStreams {
         const r = decodeStreamRequest(req.headers[STREAM_REQUEST_HEADER]);
         if ("refused" in r) return Promise.resolve({ status: 400, message: r.refused });
         if (!svc.hub.isOnline(r.hostId)) return Promise.resolve({ status: 503, message: "The host's agent is not connected to this server" });
+        if (!svc.consoles.available) return Promise.resolve({ status: 503, message: "The console relay is restarting: try again in a moment" });
         return Promise.resolve(r);
       },
       raw: (socket, head, _req, r) => this.relay(socket, head, r),
@@ -61,15 +61,13 @@ export class InternalStreams {
       .openAgentStream(r, r.channel, (agent: Socket, agentHead: Buffer) => {
         if (closed()) return void agent.destroy();
         spliced = true;
-        if (r.kind === "exec") {
+        // Both go to the relay process, which answers them and splices (console-relay/splice.ts).
+        const hop = this.svc.consoles.spliceForPeer(r.channel, socket, head);
+        if (r.kind === "exec" && hop.state !== "closed") {
           this.spliced.set(r.channel, r.hostId);
-          socket.once("close", () => this.spliced.delete(r.channel));
+          hop.once("close", () => this.spliced.delete(r.channel));
         }
-        // The peer first (its relay then passes what follows), then the agent, which sends
-        // nothing (a VNC greeting) before it reads its answer.
-        socket.write(RAW_UPGRADE_ACCEPT);
-        agent.write(RAW_UPGRADE_ACCEPT);
-        splice(socket, head, agent, agentHead);
+        hop.attachAgent(agent, agentHead);
       })
       .catch((err: unknown) => {
         if (spliced) return void socket.destroy();

@@ -173,6 +173,21 @@ export class ConsoleRelay {
     return s;
   }
 
+  /**
+   * Takes a peer server's hop (decision 0005) for splicing to the agent's connection, which
+   * the returned handle's attachAgent then hands over; the relay answers both.
+   */
+  splice(channel: string, socket: Socket, head: Buffer): RelayedSocket {
+    const s = new RelayedSocket(channel, this);
+    this.sockets.set(channel, s);
+    if (!this.command({ type: "splice", channel, head: detachForHandOver(socket, head).toString("base64") }, socket)) {
+      socket.destroy();
+      this.sockets.delete(channel);
+      s.state = "closed";
+    }
+    return s;
+  }
+
   /** Sends a command (and a socket) to the relay process; false when it is not running. */
   command(c: RelayCommand, socket?: Socket): boolean {
     const child = this.child;

@@ -106,6 +106,11 @@ export class ConsoleBroker {
     return browser;
   }
 
+  /** A peer server's hop (cluster/internal-sockets.ts), spliced in the relay process to the agent's connection given to the handle. */
+  spliceForPeer(channel: string, socket: Socket, head: Buffer): RelayedSocket {
+    return this.relay.splice(channel, socket, head);
+  }
+
   /** False while the relay process restarts: consoles are refused (503) meanwhile. */
   get available(): boolean {
     return this.relay.available;
