@@ -14,7 +14,8 @@ import path from "node:path";
 import type WebSocket from "ws";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startCluster, type Cluster } from "../helpers/cluster";
-import { Client } from "../helpers/server";
+import { Client, freePort } from "../helpers/server";
+import { CHUNK, pattern, streamServer } from "../helpers/stream-source";
 import { collectText, openConsole, ticket } from "../helpers/console";
 import { LAB_DIR, guestReady, labSuite, until, virsh } from "../helpers/lab";
 import { undefineScratch } from "../helpers/scratch-domains";
@@ -297,5 +298,95 @@ labSuite(["postgres", "libvirt", "podman"], "consoles and streams through anothe
     const [ca, cb] = await Promise.all([closedA, closedB]);
     expect(ca.code).toBe(CONSOLE_CLOSE.agentGone);
     expect(cb).toEqual(ca);
+  });
+});
+
+labSuite(["postgres", "libvirt"], "console flow control and refusals through another server (libvirt test driver)", () => {
+  const UUID = "00000000-0000-4000-8000-0000000f2000";
+  // A VNC socket path that does not exist: the agent refuses, naming it.
+  const NO_VNC_UUID = "00000000-0000-4000-8000-0000000f2001";
+  const source = streamServer();
+  const xml = path.join(os.tmpdir(), `${PREFIX}relay-${process.pid}.xml`);
+  let cluster: Cluster;
+  let a: string;
+  let b: string;
+  let onA: Client;
+  let hostId = "";
+  const relayOf = (i: number) =>
+    Number(
+      execFileSync("pgrep", ["-P", String(cluster.servers[i]!.proc.pid), "-f", "console-relay.js"], { encoding: "utf8" })
+        .trim()
+        .split("\n")[0],
+    );
+  const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    await new Promise<void>((r) => source.server.listen(port, "127.0.0.1", r));
+    fs.writeFileSync(
+      xml,
+      `<node><domain type='test'><name>${PREFIX}stream</name><uuid>${UUID}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><graphics type='vnc' port='${port}' listen='127.0.0.1'/></devices></domain>` +
+        `<domain type='test'><name>${PREFIX}no-vnc</name><uuid>${NO_VNC_UUID}</uuid><memory>65536</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices><graphics type='vnc' socket='/nonexistent/${PREFIX}vnc'/></devices></domain></node>`,
+    );
+    cluster = await startCluster(2, { HANGAR_CLUSTER_SECRET: SECRET }, (i): Record<string, string> =>
+      i === 0 ? { HANGAR_LOCAL_AGENT: "1", HANGAR_LIBVIRT_URI: `test://${xml}` } : {},
+    );
+    [a, b] = cluster.servers.map((s) => s.url) as [string, string];
+    onA = cluster.admin;
+    hostId = (
+      await until("stream domain on A", async () => (await onA.req("GET", "/api/machines")).json.rows.find((r: { uuid: string }) => r.uuid === UUID))
+    ).hostId;
+  }, 60_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    source.server.close();
+    fs.rmSync(xml, { force: true });
+  });
+
+  it("a browser on B that stops reading pauses every hop back to the source; reading again gets every byte in order", async () => {
+    const relays = [relayOf(0), relayOf(1)];
+    const rss0 = relays.map(rssMiB);
+    const c = await openConsole(b, onA.cookie, (await ticket(onA, hostId, UUID)).json.protocols);
+    expect(c.status).toBe(101);
+    const ws = c.ws!;
+    const received: Buffer[] = [];
+    let bytes = 0;
+    ws.on("message", (d: Buffer) => {
+      received.push(d);
+      bytes += d.length;
+    });
+    await until("stream flowing through B", () => bytes > 4 * CHUNK, 10_000, 10);
+    ws.pause();
+    await new Promise((r) => setTimeout(r, 3000));
+    const plateau = source.state.accepted;
+    await new Promise((r) => setTimeout(r, 2000));
+    const after = source.state.accepted;
+    expect(after - plateau, "bytes accepted while the browser reads nothing").toBeLessThan(1024 * 1024);
+    // Four loopback hops now (source → agent → A's relay → B's relay → browser), each
+    // autotuned by the kernel up to tcp_rmem/tcp_wmem's maximum, plus the relays' marks.
+    const kernelMax = (f: string) => Number(fs.readFileSync(`/proc/sys/net/ipv4/${f}`, "utf8").trim().split(/\s+/)[2]);
+    expect(after - bytes, "bytes held between source and browser").toBeLessThan(
+      4 * (kernelMax("tcp_rmem") + kernelMax("tcp_wmem")) + 8 * 1024 * 1024,
+    );
+    relays.forEach((pid, i) => expect(rssMiB(pid) - rss0[i]!, `relay RSS growth on ${"AB"[i]} (MiB)`).toBeLessThan(40));
+    ws.resume();
+    const target = after + 8 * 1024 * 1024;
+    await until("stream flowing again", () => bytes >= target, 30_000, 10);
+    ws.close();
+    const all = Buffer.concat(received);
+    expect(all.equals(pattern(0, all.length)), "every byte, in order").toBe(true);
+  });
+
+  it("the agent's refusal closes the console on B with the code and reason it has on A", async () => {
+    const closeWith = async (base: string) => {
+      const c = await openConsole(base, onA.cookie, (await ticket(onA, hostId, NO_VNC_UUID)).json.protocols);
+      expect(c.status).toBe(101);
+      return closeOf(c.ws!);
+    };
+    const onAClose = await closeWith(a);
+    expect(onAClose.code).toBe(CONSOLE_CLOSE.vmUnavailable);
+    expect(onAClose.reason).toContain("cannot reach the VNC server");
+    expect(await closeWith(b)).toEqual(onAClose);
   });
 });
