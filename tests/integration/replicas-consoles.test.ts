@@ -378,6 +378,19 @@ labSuite(["postgres", "libvirt"], "console flow control and refusals through ano
     expect(all.equals(pattern(0, all.length)), "every byte, in order").toBe(true);
   });
 
+  it("every one of 50 consoles opened and closed through B gets the stream from its first byte", async () => {
+    for (let i = 0; i < 50; i++) {
+      const c = await openConsole(b, onA.cookie, (await ticket(onA, hostId, UUID)).json.protocols);
+      expect(c.status).toBe(101);
+      const first = await Promise.race([c.first!, new Promise<null>((r) => setTimeout(() => r(null), 5_000))]);
+      expect(first, `console ${i}: first bytes`).not.toBeNull();
+      expect(first!.subarray(0, 16).equals(pattern(0, 16)), `console ${i}: starts at byte 0`).toBe(true);
+      const closed = closeOf(c.ws!);
+      c.ws!.close();
+      await closed;
+    }
+  });
+
   it("the agent's refusal closes the console on B with the code and reason it has on A", async () => {
     const closeWith = async (base: string) => {
       const c = await openConsole(base, onA.cookie, (await ticket(onA, hostId, NO_VNC_UUID)).json.protocols);
