@@ -27,6 +27,13 @@ const FRAMES = Number(process.env.BENCH_FRAMES ?? 60);
 const BULK_MB = Number(process.env.BENCH_MB ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
+/** A frame that does not come within 10 s names itself instead of hanging the run. */
+function within<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: nothing within 10 s`)), 10_000)));
+  return Promise.race([p, stuck]).finally(() => clearTimeout(timer));
+}
+
 async function main() {
   undefineScratch(VM);
   // Diskless with VNC: SeaBIOS on screen within a second, the cheapest real VNC server.
@@ -101,13 +108,13 @@ async function main() {
       const { s } = await open(base);
       for (let i = 0; i < RTT_N; i++) {
         const t = performance.now();
-        await s.frame(1, 1);
+        await within(s.frame(1, 1), `tiny frame ${i} on ${k}`);
         rtts[k].push(performance.now() - t);
       }
       const cpu0 = cpuOf(aPids());
       const t = performance.now();
       let bytes = 0;
-      for (let i = 0; i < FRAMES; i++) bytes += await s.frame();
+      for (let i = 0; i < FRAMES; i++) bytes += await within(s.frame(), `full frame ${i} on ${k}`);
       const secs = (performance.now() - t) / 1000;
       const mb = bytes / 1e6;
       const cpu = cpuOf(aPids()) - cpu0;
