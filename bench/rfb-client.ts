@@ -62,6 +62,8 @@ export class RfbSession {
   width = 0;
   height = 0;
   bpp = 32;
+  /** Pixel bytes that were not zero in the last frame (a black screen has none). */
+  litBytes = 0;
   private constructor(private readonly t: Transport) {
     this.r = new Reader(t);
   }
@@ -113,6 +115,7 @@ export class RfbSession {
     }
     const hdr = await this.r.read(3);
     let bytes = 0;
+    this.litBytes = 0;
     for (let i = 0; i < hdr.readUInt16BE(1); i++) {
       const rect = await this.r.read(12);
       const rw = rect.readUInt16BE(4);
@@ -120,7 +123,8 @@ export class RfbSession {
       const encoding = rect.readInt32BE(8);
       if (encoding !== 0) continue; // pseudo-encodings carry no pixels here
       const n = rw * rh * (this.bpp / 8);
-      await this.r.read(n);
+      const px = await this.r.read(n);
+      for (const b of px) if (b) this.litBytes++;
       bytes += n;
     }
     return bytes;

@@ -21,6 +21,8 @@ import { eventsRoute } from "./ws/events-socket";
 import { agentRoute } from "./ws/agent-socket";
 import { consoleRoute } from "./ws/console-socket";
 import { agentDataRoute } from "./ws/agent-data-socket";
+import { InternalStreams } from "./cluster/internal-sockets";
+import { INTERNAL_STREAM_PATH } from "./cluster/stream-request";
 import { ConsoleBroker } from "./consoles/broker";
 import { watchConsoleRights } from "./consoles/rights-watch";
 import { ConsoleRelay } from "./console-relay/relay-process";
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
     jobs: new JobScheduler(() => svc, jobsClock(config.jobsClockFile ?? undefined), config.jobsTickMs),
     leases: new LeaseCache(hub),
     alerts,
+    peers,
     baseUrl,
     startedAt: started,
   };
@@ -139,6 +142,8 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
 
+  // Consoles, shells and uploads a peer server relays to the agents connected here.
+  const internalStreams = new InternalStreams(svc);
   const health = { db, migrations: m.total, consoleRelay: () => relay.available, events: events ? () => events.listening : null };
   const server = http.createServer((req, res) => {
     // The client address comes from the socket (or a trusted proxy), never from a header
@@ -153,12 +158,19 @@ async function main(): Promise<void> {
     req.headers[REQUEST_PATH_HEADER] = req.url ?? "/";
     setSecurityHeaders(req, res, dev, config.secureCookies);
     if (HEALTH_PATHS.has((req.url ?? "").split("?")[0]!)) return void answerHealth(req, res, health);
+    if (internalStreams.handles((req.url ?? "").split("?")[0]!)) return void internalStreams.handle(req, res);
     if (calls.routes.handle(req, res)) return;
     void handle(req, res);
   });
   const upgrades = createUpgradeHandler(
     svc,
-    { "/ws/events": eventsRoute(svc), "/ws/console": consoleRoute(svc), "/ws/agent": agentRoute(svc), "/ws/agent-data": agentDataRoute(svc) },
+    {
+      "/ws/events": eventsRoute(svc),
+      "/ws/console": consoleRoute(svc),
+      "/ws/agent": agentRoute(svc),
+      "/ws/agent-data": agentDataRoute(svc),
+      [INTERNAL_STREAM_PATH]: internalStreams.route(),
+    },
     dev ? () => undefined : undefined,
   );
   server.on("upgrade", upgrades.handler);

@@ -21,6 +21,7 @@ import type { OidcService } from "./auth/oidc";
 import type { JobScheduler } from "./jobs/scheduler";
 import type { LeaseCache } from "./search/lease-cache";
 import type { Alerting } from "./alerts/alerting";
+import type { ServerRegistry } from "./cluster/server-registry";
 
 export interface Services {
   config: Config;
@@ -49,6 +50,8 @@ export interface Services {
   leases: LeaseCache;
   /** Alert rules, their evaluation and the notification queue (alerts/). */
   alerts: Alerting;
+  /** The other servers on this database and which holds each agent; null without peers (SQLite). */
+  peers: ServerRegistry | null;
   /** The origin agents and browsers use to reach this server (for enrollment commands). */
   baseUrl: string;
   startedAt: number;

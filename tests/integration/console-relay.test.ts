@@ -5,7 +5,6 @@
 // console bytes comes back after it dies, and its consoles close.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type WebSocket from "ws";
@@ -13,42 +12,12 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { freePort, startWithAdmin, type Client, type TestServer } from "../helpers/server";
 import { labSuite, until } from "../helpers/lab";
 import { openConsole, ticket } from "../helpers/console";
+import { CHUNK, pattern, streamServer } from "../helpers/stream-source";
 
 const UUID = "00000000-0000-4000-8000-0000000f1000";
 // A VNC socket path that does not exist: the agent's error names it, in 400+ bytes of UTF-8.
 const NO_VNC_UUID = "00000000-0000-4000-8000-0000000f1001";
 const NO_VNC_PATH = `/nonexistent/${"консоль-".repeat(30)}`;
-const CHUNK = 64 * 1024;
-
-/** Byte i of the stream is (i mod 251), so order and completeness can be checked. */
-function pattern(offset: number, n: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i++) b[i] = (offset + i) % 251;
-  return b;
-}
-
-/** Stands in for a VNC server: on connect, streams the pattern as fast as it is accepted. */
-function streamServer() {
-  const state = { accepted: 0, conns: 0 };
-  const server = net.createServer((s) => {
-    state.conns++;
-    s.on("error", () => undefined);
-    let offset = 0;
-    const pump = () => {
-      while (!s.destroyed) {
-        const b = pattern(offset, CHUNK);
-        offset += CHUNK;
-        const more = s.write(b);
-        state.accepted = offset - s.writableLength;
-        if (!more) return void s.once("drain", pump);
-      }
-    };
-    pump();
-    setInterval(() => (state.accepted = offset - s.writableLength), 50).unref();
-  });
-  return { server, state };
-}
-
 const rssMiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
 const childPid = (parent: number, match: string) =>
   Number(

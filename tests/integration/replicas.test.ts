@@ -144,7 +144,8 @@ labSuite(["postgres", "libvirt"], "events across two servers on one PostgreSQL (
     const t = await ticket(cluster.admin, m.hostId, m.uuid);
     expect(t.status, JSON.stringify(t.json)).toBe(200);
     // The ticket is accepted on B: the refusal that follows is B's "host offline" (503:
-    // the agent is on A and the console hop between servers is not built yet), not 401.
+    // the agent is on A, and without HANGAR_CLUSTER_SECRET B cannot relay through A;
+    // replicas-consoles.test.ts has the hop), not 401.
     expect((await openConsole(onB.base, onB.cookie, t.json.protocols)).status).toBe(503);
     expect((await openConsole(cluster.servers[0]!.url, cluster.admin.cookie, t.json.protocols)).status).toBe(401);
     expect((await openConsole(onB.base, onB.cookie, t.json.protocols)).status).toBe(401);

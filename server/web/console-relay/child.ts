@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { CONSOLE_SUBPROTOCOL, RAW_UPGRADE_ACCEPT, type StreamKind } from "../../protocol/console";
 import { CONSOLE_MAX_PAYLOAD, type RelayCommand, type RelayReport } from "./messages";
 import { StreamRelay } from "./stream-relay";
+import { splice } from "./splice";
 
 interface Channel {
   kind: StreamKind;
@@ -21,6 +22,10 @@ interface Channel {
 }
 
 const channels = new Map<string, Channel>();
+/** Peers' hops waiting for their agent's connection (it follows the splice command at once). */
+const hops = new Map<string, { peer: Socket; head: Buffer }>();
+/** Hops spliced to their agent: how to close each. */
+const spliced = new Map<string, () => void>();
 const wss = new WebSocketServer({
   noServer: true,
   maxPayload: CONSOLE_MAX_PAYLOAD,
@@ -63,6 +68,12 @@ function command(m: RelayCommand, handle: unknown): void {
   // A peer that resets the connection must cost its own console, never this process.
   socket?.on("error", () => socket.destroy());
   if (m.type === "adopt") return socket ? adopt(m, socket) : undefined;
+  if (m.type === "splice") return void (socket && hops.set(m.channel, { peer: socket, head: Buffer.from(m.head, "base64") }));
+  const hop = hops.get(m.channel);
+  if (hop) return spliceCommand(m, m.channel, hop, socket);
+  // close or terminate: a hop ends at once (no websocket here to say why).
+  const stop = spliced.get(m.channel);
+  if (stop) return void (m.type === "close" || m.type === "terminate" ? stop() : socket?.destroy());
   const ch = channels.get(m.channel);
   switch (m.type) {
     case "agent":
@@ -70,7 +81,7 @@ function command(m: RelayCommand, handle: unknown): void {
       if (!ch?.relay) return void socket.destroy();
       // The agent sends nothing before it reads this answer; `head` holds whatever the
       // server had read of it anyway (normally nothing).
-      socket.write(RAW_UPGRADE_ACCEPT);
+      if (!m.answered) socket.write(RAW_UPGRADE_ACCEPT);
       if (m.head) socket.unshift(Buffer.from(m.head, "base64"));
       return ch.relay.attach(socket);
     case "close":
@@ -92,6 +103,26 @@ function command(m: RelayCommand, handle: unknown): void {
       else ch?.socket.destroy();
       return;
   }
+}
+
+/** The commands for a peer's hop: its agent's connection, or a close before that. */
+function spliceCommand(m: RelayCommand, channel: string, hop: { peer: Socket; head: Buffer }, socket: Socket | null): void {
+  hops.delete(channel);
+  if (m.type !== "agent" || !socket) {
+    hop.peer.destroy();
+    socket?.destroy();
+    return report({ type: "closed", channel, code: 1006, reason: "hop closed" });
+  }
+  // The peer first (its relay passes what follows to the browser), then the agent, which
+  // sends nothing (a VNC greeting) before it reads its answer.
+  hop.peer.write(RAW_UPGRADE_ACCEPT);
+  socket.write(RAW_UPGRADE_ACCEPT);
+  report({ type: "open", channel });
+  const stop = splice(hop.peer, hop.head, socket, Buffer.from(m.head, "base64"), () => {
+    spliced.delete(channel);
+    report({ type: "closed", channel, code: 1000, reason: "" });
+  });
+  spliced.set(channel, stop);
 }
 
 process.on("message", (m: RelayCommand, handle: unknown) => command(m, handle));

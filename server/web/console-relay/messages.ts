@@ -13,7 +13,13 @@ export type RelayCommand =
       head: string;
     }
   /** The agent's raw data connection for that channel; `head` holds bytes the server had already read. */
-  | { type: "agent"; channel: string; head: string }
+  /**
+   * A peer server's hop (decision 0005), not yet answered: its agent connection follows at
+   * once as `agent`; both are then answered and spliced (`head`: what the peer sent early).
+   */
+  | { type: "splice"; channel: string; head: string }
+  /** `answered`: the connection is a hop to a peer server, already upgraded (nothing to answer). */
+  | { type: "agent"; channel: string; head: string; answered?: boolean }
   | { type: "close"; channel: string; code: number; reason: string }
   | { type: "ping"; channel: string }
   | { type: "terminate"; channel: string };

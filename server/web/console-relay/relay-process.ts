@@ -59,11 +59,14 @@ export class RelayedSocket extends EventEmitter {
     if (this.state !== "closed") this.relay.command({ type: "terminate", channel: this.channel });
   }
 
-  /** Hands over the agent's data connection for this console, not yet answered (see child.ts). */
-  attachAgent(socket: Socket, head: Buffer): void {
+  /**
+   * Hands over the agent's data connection for this console, not yet answered (see child.ts);
+   * `answered`: a connection this server dialled to a peer, whose upgrade is already done.
+   */
+  attachAgent(socket: Socket, head: Buffer, answered = false): void {
     if (this.state === "closed") return void socket.destroy();
-    if (!this.relay.command({ type: "agent", channel: this.channel, head: detachForHandOver(socket, head).toString("base64") }, socket))
-      socket.destroy();
+    const head64 = detachForHandOver(socket, head).toString("base64");
+    if (!this.relay.command({ type: "agent", channel: this.channel, head: head64, ...(answered ? { answered } : {}) }, socket)) socket.destroy();
   }
 
   /** Called by the relay with what happened in the relay process. */
@@ -166,6 +169,21 @@ export class ConsoleRelay {
       socket.destroy();
       queueMicrotask(() => s.report({ type: "closed", channel, code: RELAY_DIED, reason: "console relay unavailable" }));
       this.sockets.delete(channel);
+    }
+    return s;
+  }
+
+  /**
+   * Takes a peer server's hop (decision 0005) for splicing to the agent's connection, which
+   * the returned handle's attachAgent then hands over; the relay answers both.
+   */
+  splice(channel: string, socket: Socket, head: Buffer): RelayedSocket {
+    const s = new RelayedSocket(channel, this);
+    this.sockets.set(channel, s);
+    if (!this.command({ type: "splice", channel, head: detachForHandOver(socket, head).toString("base64") }, socket)) {
+      socket.destroy();
+      this.sockets.delete(channel);
+      s.state = "closed";
     }
     return s;
   }

@@ -31,15 +31,27 @@ interface Viewer extends ConsoleViewer {
   ws: RelayedSocket;
 }
 
-export interface ConsoleRequest {
+/** What the agent is asked to open. */
+export interface AgentStreamRequest {
   hostId: string;
   uuid: string;
   kind: StreamKind;
+  cols?: number;
+  rows?: number;
+}
+
+export interface ConsoleRequest extends AgentStreamRequest {
   user: string;
   userId: string;
   takeover: boolean;
-  cols?: number;
-  rows?: number;
+}
+
+/** Reaches the agent through the server that holds it (one extra hop, cluster/stream-hop.ts). */
+export interface StreamHop {
+  /** Attaches the peer's spliced stream to the browser's console; rejects with why it could not. */
+  open(browser: RelayedSocket, channel: string): Promise<void>;
+  /** A terminal's new size, for the agent behind the peer. */
+  resize(channel: string, cols: number, rows: number): Promise<unknown>;
 }
 
 const PAIR_TIMEOUT_MS = 10_000;
@@ -58,7 +70,7 @@ export class ConsoleBroker {
    * Takes an authenticated console upgrade: the relay process answers the handshake, and
    * the agent is asked to dial in for it. Returns the server's handle on the socket.
    */
-  open(socket: Socket, head: Buffer, req: IncomingMessage, v: ConsoleRequest): RelayedSocket {
+  open(socket: Socket, head: Buffer, req: IncomingMessage, v: ConsoleRequest, via: StreamHop | null = null): RelayedSocket {
     const channel = randomToken().slice(0, 32);
     const browser = this.relay.adopt(channel, v.kind, socket, head, req);
     if (v.takeover) {
@@ -84,14 +96,19 @@ export class ConsoleBroker {
     });
     if (v.kind === "exec") {
       browser.on("resize", (cols: number, rows: number) => {
-        this.hub
-          .call(v.hostId, "container.resize", { channel, cols, rows })
-          .catch((e: Error) => console.warn(`[consoles] resize failed: ${e.message}`));
+        (via ? via.resize(channel, cols, rows) : this.hub.call(v.hostId, "container.resize", { channel, cols, rows })).catch((e: Error) =>
+          console.warn(`[consoles] resize failed: ${e.message}`),
+        );
       });
     }
     this.publishViewers(v.hostId, v.uuid, v.kind);
-    void this.connect(browser, channel, v);
+    void this.connect(browser, channel, v, via);
     return browser;
+  }
+
+  /** A peer server's hop (cluster/internal-sockets.ts), spliced in the relay process to the agent's connection given to the handle. */
+  spliceForPeer(channel: string, socket: Socket, head: Buffer): RelayedSocket {
+    return this.relay.splice(channel, socket, head);
   }
 
   /** False while the relay process restarts: consoles are refused (503) meanwhile. */
@@ -99,9 +116,23 @@ export class ConsoleBroker {
     return this.relay.available;
   }
 
-  private async connect(browser: RelayedSocket, channel: string, v: ConsoleRequest): Promise<void> {
+  private async connect(browser: RelayedSocket, channel: string, v: ConsoleRequest, via: StreamHop | null): Promise<void> {
     if (browser.state === "closed") return;
-    const { token, paired } = this.awaitAgent(v.hostId, channel, "console", (agent, head) => browser.attachAgent(agent, head));
+    try {
+      // The host's agent is on another server: that server dials it and splices (cluster/stream-hop.ts).
+      if (via) await via.open(browser, channel);
+      else await this.openAgentStream(v, channel, (agent, head) => browser.attachAgent(agent, head));
+    } catch (err) {
+      browser.close(CONSOLE_CLOSE.vmUnavailable, (err as Error).message.slice(0, 120));
+    }
+  }
+
+  /**
+   * Asks the host's agent (connected here) to open the stream and dial in on `channel`;
+   * `attach` gets its connection, not yet answered. Resolves once it is attached.
+   */
+  async openAgentStream(v: AgentStreamRequest, channel: string, attach: (agent: Socket, head: Buffer) => void): Promise<void> {
+    const { token, paired } = this.awaitAgent(v.hostId, channel, "console", attach);
     try {
       // The agent dials in (and is paired) before its answer to this call arrives.
       if (v.kind === "exec" || v.kind === "logs")
@@ -110,7 +141,7 @@ export class ConsoleBroker {
       await paired;
     } catch (err) {
       this.cancel(channel);
-      browser.close(CONSOLE_CLOSE.vmUnavailable, (err as Error).message.slice(0, 120));
+      throw err;
     }
   }
 

@@ -9,6 +9,8 @@ import type { Services } from "../services";
 import { streamUpload } from "../uploads/stream-upload";
 import type { Caller } from "./caller";
 import { getHost } from "./hosts";
+import { peerHolding } from "../cluster/stream-hop";
+import { forwardVolumeUpload } from "../cluster/upload-hop";
 
 /** Time allowed per byte on top of a fixed margin: a slow link (5 MiB/s) still finishes. */
 const MIN_RATE_BYTES_PER_S = 5 * 1024 * 1024;
@@ -34,6 +36,18 @@ function refusalOf(e: { code: string; message: string }, o: VolumeUploadInput): 
 }
 
 export async function uploadVolume(
+  svc: Services,
+  caller: Caller,
+  o: VolumeUploadInput,
+): Promise<{ volume: VolumeUploadResult | null; bytes: number; task: unknown }> {
+  // The host's agent is on another server: the body goes on to it, which runs the upload.
+  const peer = await peerHolding(svc, o.hostId);
+  if (peer) return (await forwardVolumeUpload(svc, peer, caller, o)) as { volume: VolumeUploadResult | null; bytes: number; task: unknown };
+  return uploadVolumeHere(svc, caller, o);
+}
+
+/** The upload to a host whose agent is connected to this server (a peer's forward lands here too). */
+export async function uploadVolumeHere(
   svc: Services,
   caller: Caller,
   o: VolumeUploadInput,

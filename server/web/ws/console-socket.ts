@@ -9,8 +9,9 @@ import type { TicketClaims } from "../consoles/tickets";
 import type { ValidSession } from "../auth/sessions";
 import type { Services } from "../services";
 import { isRefusal, sessionAuthenticator, type WsRoute } from "./upgrade";
+import { peerHolding, peerHop, type Peer } from "../cluster/stream-hop";
 
-type ConsoleAuth = { session: ValidSession; claims: TicketClaims };
+type ConsoleAuth = { session: ValidSession; claims: TicketClaims; peer: Peer | null };
 
 export function ticketFromProtocols(header: string | undefined): string | null {
   const offered = (header ?? "").split(",").map((s) => s.trim());
@@ -56,13 +57,14 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
       );
       if (!allowed)
         return { status: 403, message: "You may not open this console", audit: { ...who, reason: "permission", target, details: { permission } } };
-      // Consoles reach only agents connected here until they are relayed between servers.
-      if (!svc.hub.isLocal(claims.hostId)) return { status: 503, message: "The host is offline" };
+      // Another server holds the host's agent: the stream goes through it (one hop).
+      const peer = await peerHolding(svc, claims.hostId);
+      if (!peer && !svc.hub.isLocal(claims.hostId)) return { status: 503, message: "The host is offline" };
       if (!svc.consoles.available) return { status: 503, message: "The console relay is restarting: try again in a moment" };
-      return { session, claims };
+      return { session, claims, peer };
     },
-    adopt(socket, head, req, { session, claims }) {
-      const ws = svc.consoles.open(socket, head, req, {
+    adopt(socket, head, req, { session, claims, peer }) {
+      const v = {
         hostId: claims.hostId,
         uuid: claims.uuid,
         kind: claims.kind,
@@ -71,7 +73,9 @@ export function consoleRoute(svc: Services): WsRoute<ConsoleAuth> {
         takeover: claims.takeover,
         cols: claims.cols,
         rows: claims.rows,
-      });
+      };
+      const { takeover: _, ...asked } = v;
+      const ws = svc.consoles.open(socket, head, req, v, peer && svc.config.clusterSecret ? peerHop(peer, svc.config.clusterSecret, asked) : null);
       svc.sockets.add(ws, session.session.id);
     },
   };
