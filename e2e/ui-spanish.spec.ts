@@ -56,7 +56,7 @@ async function visibleTexts(page: Page): Promise<string[]> {
 
 /** What the API says about this fleet: names and values a page may show as they are. */
 async function fleetData(page: Page): Promise<FleetData> {
-  const paths = ["/api/hosts", "/api/machines", "/api/containers", "/api/tasks", "/api/users", "/api/auth/me", "/api/tags", "/api/audit"];
+  const paths = ["/api/hosts", "/api/machines", "/api/containers", "/api/tasks", "/api/users", "/api/auth/me", "/api/tags", "/api/audit", "/api/groups", "/api/assignments", "/api/tokens", "/api/sessions", "/api/invitations"];
   const get = (p: string) => page.request.get(base() + p).then((r) => (r.ok() ? (r.json() as Promise<unknown>) : null));
   const host = `/api/hosts/${hostId}`;
   const pools = ((await get(`${host}/pools`)) as { pools?: { name: string }[] } | null)?.pools ?? [];
@@ -64,7 +64,9 @@ async function fleetData(page: Page): Promise<FleetData> {
     ...[...paths, `${host}/pools`, `${host}/networks`, `${host}/images`].map(get),
     ...pools.map((p) => get(`${host}/pools/${encodeURIComponent(p.name)}/volumes`)),
   ]);
-  return dataStrings(answers);
+  // Custom roles are names an admin gave; the built-in ones ("viewer"…) the UI translates.
+  const roles = ((await get("/api/roles")) as { roles?: { builtIn: boolean }[] } | null)?.roles ?? [];
+  return dataStrings([...answers, roles.filter((r) => !r.builtIn)]);
 }
 
 test("signed in, Español chosen: every main page speaks only the Spanish catalogue", async ({ page }) => {
