@@ -56,7 +56,21 @@ async function visibleTexts(page: Page): Promise<string[]> {
 
 /** What the API says about this fleet: names and values a page may show as they are. */
 async function fleetData(page: Page): Promise<FleetData> {
-  const paths = ["/api/hosts", "/api/machines", "/api/containers", "/api/tasks", "/api/users", "/api/auth/me", "/api/tags", "/api/audit", "/api/groups", "/api/assignments", "/api/tokens", "/api/sessions", "/api/invitations"];
+  const paths = [
+    "/api/hosts",
+    "/api/machines",
+    "/api/containers",
+    "/api/tasks",
+    "/api/users",
+    "/api/auth/me",
+    "/api/tags",
+    "/api/audit",
+    "/api/groups",
+    "/api/assignments",
+    "/api/tokens",
+    "/api/sessions",
+    "/api/invitations",
+  ];
   const get = (p: string) => page.request.get(base() + p).then((r) => (r.ok() ? (r.json() as Promise<unknown>) : null));
   const host = `/api/hosts/${hostId}`;
   const pools = ((await get(`${host}/pools`)) as { pools?: { name: string }[] } | null)?.pools ?? [];
