@@ -75,6 +75,8 @@ test("Ctrl+K, part of a name, Enter opens the VM", async ({ page }) => {
   await expect(box).toBeFocused();
   await box.fill(`palette-e2e-${process.pid}`);
   await expect(page.getByRole("option").first()).toContainText(VM);
+  // The second line is worded by the browser from the hit's parts: host, then the state label.
+  await expect(page.getByRole("option").first()).toContainText(/ · (Shut off|Running)$/);
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/machines/[^/]+/${uuid}$`));
   await expect(page.getByRole("dialog", { name: "Command palette" })).toBeHidden();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatBytes, formatDate, formatNumber, formatPercent } from "./format";
+import { formatAgo, formatBytes, formatDate, formatNumber, formatPercent, formatTicks } from "./format";
 
 describe("locale formatting", () => {
   it("writes sizes with the language's decimal separator and binary units", () => {
@@ -16,6 +16,15 @@ describe("locale formatting", () => {
     const at = Date.UTC(2026, 11, 4, 15, 30);
     expect(formatDate(at, "en", "date", "UTC")).toBe("Dec 4, 2026");
     expect(formatDate(at, "es", "date", "UTC")).toBe("4 dic 2026");
+  });
+
+  it("labels a chart's time axis per language, as fine as its ticks", () => {
+    const t0 = Date.UTC(2026, 11, 4, 15, 5) / 1000;
+    expect(formatTicks([t0, t0 + 10], "en", "UTC")).toEqual(["03:05:00 PM", "03:05:10 PM"]);
+    expect(formatTicks([t0, t0 + 10], "es", "UTC")).toEqual(["15:05:00", "15:05:10"]);
+    expect(formatTicks([t0, t0 + 300], "es", "UTC")).toEqual(["15:05", "15:10"]);
+    expect(formatTicks([t0, t0 + 86400], "es", "UTC")).toEqual(["4 dic", "5 dic"]);
+    expect(formatTicks([t0, t0 + 86400], "en", "UTC")).toEqual(["Dec 4", "Dec 5"]);
   });
 
   it("writes relative times per language", () => {

@@ -48,6 +48,23 @@ export function formatDate(at: string | number | Date, locale: string, style: Da
   return new Date(at).toLocaleString(locale, { ...DATE_OPTIONS[style], timeZone });
 }
 
+/**
+ * Time-axis labels for a chart's ticks (Unix seconds), worded as the reader's language
+ * writes times: seconds where ticks are under a minute apart, the day where they are a day
+ * or more apart. uPlot's own labels are English ("3:05pm", "Dec 4").
+ */
+export function formatTicks(ticks: number[], locale: string, timeZone?: string): string[] {
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 60;
+  const opts: Intl.DateTimeFormatOptions =
+    step >= 86400
+      ? { day: "numeric", month: "short" }
+      : step < 60
+        ? { hour: "2-digit", minute: "2-digit", second: "2-digit" }
+        : { hour: "2-digit", minute: "2-digit" };
+  const f = new Intl.DateTimeFormat(locale, { ...opts, timeZone });
+  return ticks.map((v) => f.format(v * 1000));
+}
+
 /** "5 s ago" / "hace 5 s"; past a day the date itself. */
 export function formatAgo(at: string | number | Date, locale: string, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - new Date(at).getTime()) / 1000));

@@ -4,7 +4,7 @@
 // chart costs one redraw per second.
 import { useTranslations } from "next-intl";
 import { useEffect, useRef, useState } from "react";
-import { useFormat } from "../i18n/format";
+import { formatDate, formatTicks, useFormat } from "../i18n/format";
 import type uPlot from "uplot";
 import { formatValue, type Unit } from "./format";
 import { loadUPlot, themeColors } from "./uplot-loader";
@@ -64,11 +64,11 @@ export function Chart({
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: max !== undefined ? { range: [0, max] } : { range: (_u, _min, hi) => [0, hi > 0 ? hi * 1.1 : 1] } },
         axes: [
-          { stroke: c.axis, grid: { stroke: c.grid } },
+          { stroke: c.axis, grid: { stroke: c.grid }, values: (_u, ticks) => formatTicks(ticks, locale) },
           { stroke: c.axis, grid: { stroke: c.grid }, size: 70, values: (_u, ticks) => ticks.map((v) => formatValue(v, unit, locale)) },
         ],
         series: [
-          { label: t("time") },
+          { label: t("time"), value: (_u, v) => (v === null ? "—" : formatDate(v * 1000, locale, "time")) },
           ...lines.map((l) => ({
             label: l.label,
             stroke: l.color,

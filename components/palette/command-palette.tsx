@@ -14,6 +14,7 @@ import { useContainerAction } from "../lib/container-resources";
 import { errorText } from "../lib/api";
 import { useToast } from "../ui/toasts";
 import { actionsFor, parseQuery, type PaletteAction } from "./palette-actions";
+import { useHitSubtitle } from "./hit-subtitle";
 
 interface Option {
   id: string;
@@ -69,6 +70,7 @@ export function CommandPalette() {
 
 function PaletteBody({ close }: { close: () => void }) {
   const t = useTranslations("palette");
+  const subtitle = useHitSubtitle();
   const [input, setInput] = useState("");
   const [active, setActive] = useState(0);
   const listId = useId();
@@ -148,7 +150,7 @@ function PaletteBody({ close }: { close: () => void }) {
               <span className="w-20 shrink-0 text-xs text-slate-500">{kind}</span>
               <span className="min-w-0 flex-1">
                 <span className="font-medium">{title}</span>
-                <span className="ml-2 text-xs text-slate-500">{o.hit.subtitle}</span>
+                <span className="ml-2 text-xs text-slate-500">{subtitle(o.hit)}</span>
                 {o.hit.match && <span className="ml-2 text-xs text-slate-500">{t("match", { field: field ?? "", value: o.hit.match.value })}</span>}
               </span>
               {o.action.key !== "open" && <span className="text-xs text-slate-400">{t("actionBadge")}</span>}

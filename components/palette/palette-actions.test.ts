@@ -9,7 +9,7 @@ const vm = (over: Partial<SearchHit> = {}): SearchHit => ({
   id: "0a000000-0000-4000-8000-00000000000a",
   hostId: "h1",
   title: "web-3",
-  subtitle: "",
+  hostName: "host-1",
   match: null,
   state: "running",
   tags: [],

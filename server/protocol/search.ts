@@ -16,11 +16,11 @@ export interface SearchHit {
   id: string;
   hostId: string | null;
   title: string;
-  /** Where it is and what it is ("on host-1 · running"). */
-  subtitle: string;
+  /** The host a VM or container is on; the browser words the subtitle in the reader's language. */
+  hostName: string | null;
   /** The field the query matched and its value, when not the title (an IP, a MAC, a tag). */
   match: { field: string; value: string } | null;
-  /** Machine or container state; a task's status. */
+  /** Machine or container state; a task's status; "online" or "offline" for a host; a user's role. */
   state: string | null;
   tags: string[];
   score: number;

@@ -78,8 +78,11 @@ labSuite(["postgres", "libvirt"], "calls and inventory across two servers (real 
     // Search on B finds A's machine and says the host is online.
     const hits = (await onB.req("GET", `/api/search?q=${PREFIX}power`)).json.hits as { title: string }[];
     expect(hits.map((h) => h.title)).toContain(`${PREFIX}power`);
-    const hostHits = (await onB.req("GET", `/api/search?q=${encodeURIComponent(hostOnB.name)}`)).json.hits as { subtitle?: string }[];
-    expect(hostHits.some((h) => h.subtitle === "host · online")).toBe(true);
+    const hostHits = (await onB.req("GET", `/api/search?q=${encodeURIComponent(hostOnB.name)}`)).json.hits as {
+      kind: string;
+      state: string | null;
+    }[];
+    expect(hostHits.some((h) => h.kind === "host" && h.state === "online")).toBe(true);
     // The dashboard's counts on B are A's.
     const [dashA, dashB] = [(await onA.req("GET", "/api/dashboard")).json, (await onB.req("GET", "/api/dashboard")).json];
     expect(dashB.hosts).toEqual(dashA.hosts);

@@ -30,7 +30,7 @@ export async function search(svc: Services, user: Who, q: string, limit: number)
   );
   for (const m of machines) {
     const macs = m.nics.map((n) => n.mac?.toLowerCase()).filter((x): x is string => !!x);
-    add({ kind: "vm", id: m.uuid, hostId: m.hostId, title: m.name, subtitle: `VM on ${m.hostName} · ${m.state}`, state: m.state, tags: m.tags }, [
+    add({ kind: "vm", id: m.uuid, hostId: m.hostId, title: m.name, hostName: m.hostName, state: m.state, tags: m.tags }, [
       ["name", m.name],
       ["uuid", m.uuid],
       ...m.tags.map((t): Field => ["tag", t]),
@@ -45,7 +45,7 @@ export async function search(svc: Services, user: Who, q: string, limit: number)
         id: c.id,
         hostId: c.hostId,
         title: c.name,
-        subtitle: `container on ${c.hostName} · ${c.state}`,
+        hostName: c.hostName,
         state: c.state,
         tags: c.tags,
       },
@@ -65,8 +65,8 @@ export async function search(svc: Services, user: Who, q: string, limit: number)
           id: h.id,
           hostId: h.id,
           title: h.name,
-          subtitle: svc.hub.isOnline(h.id) ? "host · online" : "host · offline",
-          state: null,
+          hostName: null,
+          state: svc.hub.isOnline(h.id) ? "online" : "offline",
           tags: [],
         },
         [["name", h.name]],
@@ -80,7 +80,7 @@ export async function search(svc: Services, user: Who, q: string, limit: number)
           id: t.id,
           hostId: t.hostId,
           title: `${t.kind} ${t.targetName}`.trim(),
-          subtitle: `task · ${t.status}`,
+          hostName: null,
           state: t.status,
           tags: [],
         },
@@ -91,7 +91,7 @@ export async function search(svc: Services, user: Who, q: string, limit: number)
       );
   if (svc.access.can(user, "user.manage"))
     for (const u of await svc.db.user.findMany({ select: { id: true, username: true, role: true } }))
-      add({ kind: "user", id: u.id, hostId: null, title: u.username, subtitle: `user · ${u.role}`, state: null, tags: [] }, [["name", u.username]]);
+      add({ kind: "user", id: u.id, hostId: null, title: u.username, hostName: null, state: u.role, tags: [] }, [["name", u.username]]);
 
   hits.sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
   return { hits: hits.slice(0, limit) };
