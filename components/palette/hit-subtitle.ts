@@ -1,15 +1,11 @@
 "use client";
 // A palette result's second line ("host-1 · Running") in the reader's language. The server
 // sends the parts (host name, state, role) and not a sentence, so a Spanish reader never sees
-// English from the search route.
+// English from the search route. Values are looked up in the catalogues with has(), not in
+// the protocol's lists: those modules carry zod, which the shell (on every page) must not
+// load (its compiled checks are an eval the page's CSP refuses).
 import { useTranslations } from "next-intl";
-import { DOMAIN_STATES } from "@/server/protocol/domain";
-import { CONTAINER_STATES } from "@/server/protocol/container";
-import { TASK_STATUSES } from "@/server/protocol/browser-events";
-import { isRole } from "@/server/protocol/roles";
 import type { SearchHit } from "@/server/protocol/search";
-
-const among = <T extends string>(list: readonly T[], v: string | null): v is T => v !== null && (list as readonly string[]).includes(v);
 
 export function useHitSubtitle(): (h: SearchHit) => string {
   const t = useTranslations("palette.subtitle");
@@ -17,19 +13,22 @@ export function useHitSubtitle(): (h: SearchHit) => string {
   const tContainer = useTranslations("containers.state");
   const tTask = useTranslations("tasks.status");
   const tRole = useTranslations("settings.roleNames");
+  // A value the catalogue does not know (a newer agent's state) is shown as it came.
+  const label = (tr: { has: (k: never) => boolean; (k: never): string }, v: string | null) =>
+    v === null ? "" : tr.has(v as never) ? tr(v as never) : v;
   return (h) => {
     const where = (state: string) => (h.hostName ? t("where", { host: h.hostName, state }) : state);
     switch (h.kind) {
       case "vm":
-        return where(among(DOMAIN_STATES, h.state) ? tVm(h.state) : (h.state ?? ""));
+        return where(label(tVm, h.state));
       case "container":
-        return where(among(CONTAINER_STATES, h.state) ? tContainer(h.state) : (h.state ?? ""));
+        return where(label(tContainer, h.state));
       case "host":
         return h.state === "online" ? t("online") : t("offline");
       case "task":
-        return among(TASK_STATUSES, h.state) ? tTask(h.state) : (h.state ?? "");
+        return label(tTask, h.state);
       case "user":
-        return h.state && isRole(h.state) ? tRole(h.state) : (h.state ?? "");
+        return label(tRole, h.state);
     }
   };
 }
