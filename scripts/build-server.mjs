@@ -15,7 +15,8 @@ console.log("built dist/server.js, dist/console-relay.js");
 
 // The agent: one self-contained file (its dependencies bundled in) so that a host needs
 // only Node.js 20 and this file. Optional native add-ons (ws's speed-ups, ssh2's crypto
-// binding pulled in by dockerode's modem) stay out: each has a pure-JS fallback.
+// binding pulled in by dockerode's modem) stay out: each has a pure-JS fallback. ssh2 itself
+// is replaced by a stub (scripts/agent-stubs/ssh2.cjs says why).
 await build({
   ...common,
   packages: undefined,
@@ -24,6 +25,7 @@ await build({
   outExtension: { ".js": ".mjs" },
   outdir: "dist",
   external: ["bufferutil", "utf-8-validate", "cpu-features", "*.node"],
+  alias: { ssh2: "./scripts/agent-stubs/ssh2.cjs" },
   // CommonJS dependencies use require, __filename and __dirname, which ESM lacks.
   banner: {
     js: "import { createRequire as __hangarCreateRequire } from 'node:module'; import { fileURLToPath as __hangarPath } from 'node:url'; import { dirname as __hangarDir } from 'node:path'; const require = __hangarCreateRequire(import.meta.url); const __filename = __hangarPath(import.meta.url); const __dirname = __hangarDir(__filename);",

@@ -12,7 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "../../tests/helpers/server";
-import { rssMiB } from "../stats";
+import { privateMiB, rssMiB } from "../stats";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const AGENT = path.join(ROOT, "dist", "agent.mjs");
@@ -164,6 +164,11 @@ export class Fleet {
   /** Resident memory of each live agent process, MiB. */
   rss(): number[] {
     return this.agents.filter((a) => a.proc.exitCode === null && a.proc.pid).map((a) => rssMiB(a.proc.pid!));
+  }
+
+  /** Each live agent's private memory (MiB), the part that adds up across agents. */
+  privateMemory(): number[] {
+    return this.agents.filter((a) => a.proc.exitCode === null && a.proc.pid).map((a) => privateMiB(a.proc.pid!));
   }
 
   /** Stops every agent (SIGTERM, then SIGKILL after 5 s) and removes its files. */

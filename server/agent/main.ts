@@ -12,14 +12,17 @@ import { MetricsStreamer } from "./metrics/metrics-streamer";
 import { ContainerDriver } from "./drivers/containers/container-driver";
 import { ContainerStreams } from "./drivers/containers/container-streams";
 import { ContainerSampler } from "./drivers/containers/container-sampler";
-import { KubevirtDriver } from "./drivers/kubevirt/kubevirt-driver";
 import { EngineRouter } from "./drivers/engine-router";
 
 export const AGENT_VERSION = "0.1.0";
 
 async function main(): Promise<void> {
   const cfg = loadAgentConfig(process.argv.slice(2), process.env);
-  const kubevirt = cfg.kubeconfig ? new KubevirtDriver({ kubeconfig: cfg.kubeconfig, namespaces: cfg.kubevirtNamespaces }) : null;
+  // Loaded only where a kubeconfig is set: @kubernetes/client-node is the bundle's largest
+  // part, and a libvirt-only host (most of a fleet) should not carry it in memory.
+  const kubevirt = cfg.kubeconfig
+    ? new (await import("./drivers/kubevirt/kubevirt-driver")).KubevirtDriver({ kubeconfig: cfg.kubeconfig, namespaces: cfg.kubevirtNamespaces })
+    : null;
   const driver = new EngineRouter(createLibvirtDriver({ uri: cfg.libvirtUri, socketPath: cfg.libvirtSocket }), kubevirt);
   await driver.start();
   const facts = async () =>
