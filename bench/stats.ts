@@ -9,9 +9,14 @@ export function summary(label: string, values: number[], unit = "ms"): string {
   return `${label}: p50 ${pct(values, 50).toFixed(2)} ${unit}, p95 ${pct(values, 95).toFixed(2)} ${unit} (n=${values.length})`;
 }
 
-export function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+/** One kB field of /proc/<pid>/status, in MiB. */
+function statusMiB(pid: number, field: "VmRSS" | "RssAnon"): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
   return m ? Number(m[1]) / 1024 : NaN;
+}
+
+export function rssMiB(pid: number): number {
+  return statusMiB(pid, "VmRSS");
 }
 
 /**
@@ -19,8 +24,7 @@ export function rssMiB(pid: number): number {
  * binary's file pages (~42 MiB here), which every Node process on the machine shares.
  */
 export function privateMiB(pid: number): number {
-  const m = /RssAnon:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
+  return statusMiB(pid, "RssAnon");
 }
 
 /** CPU seconds (user + system) a process has used so far, from /proc. */

@@ -163,12 +163,16 @@ export class Fleet {
 
   /** Resident memory of each live agent process, MiB. */
   rss(): number[] {
-    return this.agents.filter((a) => a.proc.exitCode === null && a.proc.pid).map((a) => rssMiB(a.proc.pid!));
+    return this.livePids().map(rssMiB);
   }
 
   /** Each live agent's private memory (MiB), the part that adds up across agents. */
   privateMemory(): number[] {
-    return this.agents.filter((a) => a.proc.exitCode === null && a.proc.pid).map((a) => privateMiB(a.proc.pid!));
+    return this.livePids().map(privateMiB);
+  }
+
+  private livePids(): number[] {
+    return this.agents.filter((a) => a.proc.exitCode === null && a.proc.pid).map((a) => a.proc.pid!);
   }
 
   /** Stops every agent (SIGTERM, then SIGKILL after 5 s) and removes its files. */

@@ -1,11 +1,10 @@
 "use client";
 // A palette result's second line ("host-1 · Running") in the reader's language. The server
 // sends the parts (host name, state, role) and not a sentence, so a Spanish reader never sees
-// English from the search route. Values are looked up in the catalogues with has(), not in
-// the protocol's lists: those modules carry zod, which the shell (on every page) must not
-// load (its compiled checks are an eval the page's CSP refuses).
+// English from the search route.
 import { useTranslations } from "next-intl";
 import type { SearchHit } from "@/server/protocol/search";
+import { valueLabel, type ValueTranslator } from "../i18n/value-label";
 
 export function useHitSubtitle(): (h: SearchHit) => string {
   const t = useTranslations("palette.subtitle");
@@ -13,9 +12,7 @@ export function useHitSubtitle(): (h: SearchHit) => string {
   const tContainer = useTranslations("containers.state");
   const tTask = useTranslations("tasks.status");
   const tRole = useTranslations("settings.roleNames");
-  // A value the catalogue does not know (a newer agent's state) is shown as it came.
-  const label = (tr: { has: (k: never) => boolean; (k: never): string }, v: string | null) =>
-    v === null ? "" : tr.has(v as never) ? tr(v as never) : v;
+  const label = (tr: ValueTranslator, v: string | null) => (v === null ? "" : valueLabel(tr, v));
   return (h) => {
     const where = (state: string) => (h.hostName ? t("where", { host: h.hostName, state }) : state);
     switch (h.kind) {
